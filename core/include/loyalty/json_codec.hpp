@@ -1,0 +1,47 @@
+// The JSON edge of the core: text in, plain structs inside, JSON out.
+//
+// Input rules, the same for every document:
+//  - integers only where numbers are expected (1.0, 1e3, NaN are rejected),
+//    within +-(2^53 - 1);
+//  - unknown fields are rejected ("field.unknown"): in a programme a typo
+//    such as "multiplier_bps" would otherwise silently pay the wrong points;
+//  - duplicate keys are rejected ("json.duplicate_key"), nesting deeper than
+//    kMaxJsonDepth is rejected ("json.too_deep"), text over kMaxJsonBytes
+//    is rejected ("json.too_large");
+//  - every problem found is reported, each with the JSON path of the value.
+// Output is compact JSON with keys sorted, so every host prints the same bytes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "loyalty/cart.hpp"
+#include "loyalty/error.hpp"
+#include "loyalty/member_state.hpp"
+#include "loyalty/order_preview.hpp"
+#include "loyalty/program.hpp"
+#include "loyalty/tier_progress.hpp"
+
+namespace loyalty {
+
+using Json = nlohmann::json;
+
+inline constexpr std::size_t kMaxJsonDepth = 64;
+inline constexpr std::size_t kMaxJsonBytes = 4 * 1024 * 1024;
+
+// Parses text without throwing; errors carry "json.*" codes and byte offsets.
+Result<Json> parse_json(std::string_view text);
+
+Result<Program> program_from_json(const Json& json);
+// `path` prefixes every error path ("state", "cart").
+Result<MemberState> member_state_from_json(const Program& program, const Json& json,
+                                           const std::string& path);
+Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path);
+Result<TimeMs> time_from_json(const Json& json, const std::string& path);
+
+Json to_json(const Program& program);
+Json to_json(const Program& program, const TierProgress& progress);
+Json to_json(const Program& program, const OrderPreview& preview);
+Json to_json(const Errors& errors);
+
+}  // namespace loyalty

@@ -1,0 +1,33 @@
+// Time is an input: UTC milliseconds since the Unix epoch. The programme's
+// UTC offset turns it into the member's local calendar day. No clock, time
+// zone database or locale is read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace loyalty {
+
+using TimeMs = std::int64_t;
+
+// The range the core accepts: 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z.
+inline constexpr TimeMs kMinTimeMs = 0;
+inline constexpr TimeMs kMaxTimeMs = 253402300799999;
+
+struct LocalDate {
+  std::int32_t year;
+  std::int32_t month;  // 1..12
+  std::int32_t day;    // 1..31
+
+  std::string iso() const;  // "2026-11-22"
+  bool operator==(const LocalDate& o) const {
+    return year == o.year && month == o.month && day == o.day;
+  }
+};
+
+// Days since 1970-01-01 of the local day that contains `at`.
+std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes);
+LocalDate date_from_day_number(std::int64_t day_number);
+LocalDate local_date(TimeMs at, std::int32_t utc_offset_minutes);
+
+}  // namespace loyalty

@@ -1,0 +1,83 @@
+#include "loyalty/checked_math.hpp"
+
+namespace loyalty {
+
+namespace {
+__extension__ typedef __int128 Int128;  // __extension__: no -Wpedantic noise
+
+constexpr std::pair<std::string_view, Rounding> kRoundingNames[] = {
+    {"floor", Rounding::floor},
+    {"ceil", Rounding::ceil},
+    {"half_up", Rounding::half_up},
+    {"half_even", Rounding::half_even},
+};
+
+std::optional<std::int64_t> safe(std::int64_t v) {
+  if (!is_safe_integer(v)) return std::nullopt;
+  return v;
+}
+}  // namespace
+
+std::optional<Rounding> rounding_from_name(std::string_view name) {
+  for (const auto& [n, r] : kRoundingNames)
+    if (n == name) return r;
+  return std::nullopt;
+}
+
+std::string_view rounding_name(Rounding rounding) {
+  for (const auto& [n, r] : kRoundingNames)
+    if (r == rounding) return n;
+  return "floor";
+}
+
+bool is_safe_integer(std::int64_t v) { return v >= -kMaxSafeInteger && v <= kMaxSafeInteger; }
+
+std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return std::nullopt;
+  return safe(r);
+}
+
+std::optional<std::int64_t> checked_sub(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) return std::nullopt;
+  return safe(r);
+}
+
+std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+  return safe(r);
+}
+
+std::optional<std::int64_t> mul_div(std::int64_t a, std::int64_t b, std::int64_t divisor,
+                                    Rounding rounding) {
+  if (divisor <= 0) return std::nullopt;
+  // 128-bit product: exact for any two int64 values (clang and gcc, native
+  // and wasm32, implement __int128 in software where needed).
+  const Int128 n = static_cast<Int128>(a) * b;
+  Int128 q = n / divisor;  // truncated towards zero
+  const Int128 r = n % divisor;
+  if (r != 0) {
+    const int sign = n < 0 ? -1 : 1;
+    const Int128 twice_rem = (r < 0 ? -r : r) * 2;
+    switch (rounding) {
+      case Rounding::floor:
+        if (sign < 0) q -= 1;
+        break;
+      case Rounding::ceil:
+        if (sign > 0) q += 1;
+        break;
+      case Rounding::half_up:
+        if (twice_rem >= divisor) q += sign;
+        break;
+      case Rounding::half_even:
+        if (twice_rem > divisor || (twice_rem == divisor && (q % 2) != 0)) q += sign;
+        break;
+    }
+  }
+  if (q > kMaxSafeInteger || q < -kMaxSafeInteger) return std::nullopt;
+  return static_cast<std::int64_t>(q);
+}
+
+}  // namespace loyalty

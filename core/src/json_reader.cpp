@@ -1,0 +1,160 @@
+#include "json_reader.hpp"
+
+#include <algorithm>
+
+namespace loyalty::json_reader {
+
+namespace {
+std::string type_name(const Json& v) {
+  if (v.is_number_float()) return "a fractional number";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_null()) return "null";
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-' || c == '.' || c == ':';
+}
+}  // namespace
+
+std::string member_path(const std::string& parent, std::string_view key) {
+  if (parent.empty()) return std::string(key);
+  return parent + "." + std::string(key);
+}
+
+std::string index_path(const std::string& parent, std::size_t index) {
+  return parent + "[" + std::to_string(index) + "]";
+}
+
+void ValueReader::error(std::string code, std::string message, std::string path) {
+  errors_.push_back({std::move(code), std::move(message), std::move(path)});
+}
+
+std::optional<std::int64_t> ValueReader::integer(const Json& v, const std::string& path,
+                                                 std::int64_t min, std::int64_t max) {
+  const std::string range = " between " + std::to_string(min) + " and " + std::to_string(max);
+  if (!v.is_number_integer()) {
+    error("type.expected_integer", "must be an integer" + range + ", got " + type_name(v), path);
+    return std::nullopt;
+  }
+  const bool too_big_unsigned =
+      v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
+  if (too_big_unsigned || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
+    error("value.out_of_range", "must be" + range + ", got " + v.dump(), path);
+    return std::nullopt;
+  }
+  return v.get<std::int64_t>();
+}
+
+std::optional<std::string> ValueReader::string(const Json& v, const std::string& path,
+                                               std::size_t max_length) {
+  if (!v.is_string()) {
+    error("type.expected_string", "must be a string, got " + type_name(v), path);
+    return std::nullopt;
+  }
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() > max_length) {
+    error("value.too_long", "must be at most " + std::to_string(max_length) + " bytes", path);
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::string> ValueReader::identifier(const Json& v, const std::string& path) {
+  auto s = string(v, path, 64);
+  if (!s) return std::nullopt;
+  if (s->empty() || !std::all_of(s->begin(), s->end(), is_identifier_char)) {
+    error("value.invalid_id", "must be 1 to 64 characters of A-Z a-z 0-9 _ - . :", path);
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<Rounding> ValueReader::rounding(const Json& v, const std::string& path) {
+  auto s = string(v, path, 32);
+  if (!s) return std::nullopt;
+  auto r = rounding_from_name(*s);
+  if (!r) error("value.unknown_rounding", "must be floor, ceil, half_up or half_even", path);
+  return r;
+}
+
+std::optional<LocalizedText> ValueReader::localized_text(const Json& v, const std::string& path) {
+  if (!v.is_object()) {
+    error("type.expected_object",
+          "must be an object of locale to text, e.g. {\"zh-CN\": \"金卡\", \"en\": \"Gold\"}", path);
+    return std::nullopt;
+  }
+  LocalizedText text;
+  for (const auto& [locale, value] : v.items()) {
+    if (auto s = string(value, member_path(path, locale), 200)) text.emplace(locale, *s);
+  }
+  return text;
+}
+
+bool ValueReader::is_array(const Json& v, const std::string& path, std::size_t max_items) {
+  if (!v.is_array()) {
+    error("type.expected_array", "must be an array, got " + type_name(v), path);
+    return false;
+  }
+  if (v.size() > max_items) {
+    error("value.too_many", "must hold at most " + std::to_string(max_items) + " items, has " +
+                                std::to_string(v.size()),
+          path);
+    return false;
+  }
+  return true;
+}
+
+ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string path)
+    : reader_(reader), object_(object), path_(std::move(path)), valid_(object.is_object()) {
+  if (!valid_) {
+    reader_.error("type.expected_object", "must be an object, got " + type_name(object), path_);
+  }
+}
+
+const Json* ObjectReader::field(std::string_view key, bool required) {
+  if (!valid_) return nullptr;
+  read_.emplace(key);
+  auto it = object_.find(std::string(key));
+  if (it == object_.end()) {
+    if (required) reader_.error("field.missing", "is required", path_of(key));
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
+                                                  std::int64_t min, std::int64_t max) {
+  const Json* v = field(key, required);
+  return v ? reader_.integer(*v, path_of(key), min, max) : std::nullopt;
+}
+
+std::optional<std::string> ObjectReader::identifier(std::string_view key, bool required) {
+  const Json* v = field(key, required);
+  return v ? reader_.identifier(*v, path_of(key)) : std::nullopt;
+}
+
+std::optional<Rounding> ObjectReader::rounding(std::string_view key, bool required) {
+  const Json* v = field(key, required);
+  return v ? reader_.rounding(*v, path_of(key)) : std::nullopt;
+}
+
+std::optional<LocalizedText> ObjectReader::localized_text(std::string_view key, bool required) {
+  const Json* v = field(key, required);
+  return v ? reader_.localized_text(*v, path_of(key)) : std::nullopt;
+}
+
+void ObjectReader::finish() {
+  if (!valid_) return;
+  for (const auto& [key, value] : object_.items()) {
+    if (read_.count(key) == 0) {
+      reader_.error("field.unknown", "is not a known field", path_of(key));
+    }
+  }
+}
+
+}  // namespace loyalty::json_reader
