@@ -1,0 +1,108 @@
+#include "cli.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+
+namespace loyalty::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  loyalty check PROGRAM.json\n"
+    "      validate a programme; print every error with its JSON path\n"
+    "  loyalty preview --program PROGRAM.json [REQUEST.json | -]\n"
+    "      price a cart: {\"state\": {...}, \"cart\": {\"lines\": [...]}, \"at\": <UTC ms>}\n"
+    "  loyalty progress --program PROGRAM.json [REQUEST.json | -]\n"
+    "      tier progress: {\"state\": {...}}\n";
+
+std::optional<std::string> read_text(const std::string& path, std::ostream& err) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    err << "loyalty: cannot read " << path << "\n";
+    return std::nullopt;
+  }
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Prints an envelope: the value as indented JSON, or one line per error.
+int print_envelope(const std::string& envelope, std::ostream& out, std::ostream& err) {
+  auto parsed = parse_json(envelope);
+  const Json& j = parsed.value();
+  if (j.at("ok").get<bool>()) {
+    out << j.at("value").dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& e : j.at("errors")) {
+    const std::string path = e.at("path").get<std::string>();
+    err << (path.empty() ? "" : path + ": ") << e.at("message").get<std::string>() << " ["
+        << e.at("code").get<std::string>() << "]\n";
+  }
+  return 1;
+}
+
+int check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() != 2) {
+    err << kUsage;
+    return 2;
+  }
+  auto text = read_text(args[1], err);
+  if (!text) return 1;
+  const std::string envelope = Engine::check_program(*text);
+  std::ostringstream ignored;
+  const int code = print_envelope(envelope, ignored, err);
+  if (code == 0) out << args[1] << ": ok\n";
+  return code;
+}
+
+// `preview` and `progress`: --program P, then a request file or stdin.
+int query(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string program_path;
+  std::string request_path = "-";
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--program" && i + 1 < args.size()) {
+      program_path = args[++i];
+    } else {
+      request_path = args[i];
+    }
+  }
+  if (program_path.empty()) {
+    err << kUsage;
+    return 2;
+  }
+  auto program_text = read_text(program_path, err);
+  if (!program_text) return 1;
+  auto engine = Engine::load(*program_text);
+  if (!engine.ok()) return print_envelope(error_envelope(engine.errors()), out, err);
+  auto request = read_text(request_path, err);
+  if (!request) return 1;
+  const Engine& e = engine.value();
+  return print_envelope(args[0] == "preview" ? e.preview_order(*request) : e.tier_progress(*request),
+                        out, err);
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "help") {
+    (args.empty() ? err : out) << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "check") return check(args, out, err);
+  if (args[0] == "preview" || args[0] == "progress") return query(args, out, err);
+  err << "loyalty: unknown command '" << args[0] << "'\n" << kUsage;
+  return 2;
+}
+
+}  // namespace loyalty::cli
