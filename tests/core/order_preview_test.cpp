@@ -1,0 +1,94 @@
+#include "loyalty/order_preview.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+
+namespace loyalty {
+namespace {
+
+Program load(const std::string& name) {
+  std::ifstream file(std::string(LOYALTY_SOURCE_DIR) + "/programs/" + name);
+  std::stringstream text;
+  text << file.rdbuf();
+  auto engine = Engine::load(text.str());
+  EXPECT_TRUE(engine.ok());
+  return engine.value().program();
+}
+
+// splitmix64: a generator whose sequence is ours, so the test is the same everywhere.
+struct SplitMix64 {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  std::int64_t below(std::int64_t n) { return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n)); }
+};
+
+class RandomCarts : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RandomCarts, StepsAddUpToLinesAndLinesAddUpToTheOrder) {
+  const Program program = load(GetParam());
+  SplitMix64 rng{20261122};
+  for (int round = 0; round < 2000; ++round) {
+    Cart cart;
+    const std::int64_t n = rng.below(8);
+    for (std::int64_t i = 0; i < n; ++i) {
+      cart.lines.push_back({"sku" + std::to_string(i),
+                            static_cast<std::size_t>(rng.below(static_cast<std::int64_t>(program.categories.size()))),
+                            rng.below(100000), 1 + rng.below(5)});
+    }
+    MemberState state;
+    state.growth = rng.below(8000);
+    auto r = preview_order(program, state, cart, 1795276800000);
+    ASSERT_TRUE(r.ok());
+    const OrderPreview& p = r.value();
+    std::int64_t points = 0, paid = 0;
+    for (const LinePreview& line : p.lines) {
+      std::int64_t steps = 0;
+      for (const EarnStep& s : line.steps) steps += s.points;
+      EXPECT_EQ(steps, line.points);
+      EXPECT_GE(line.points, 0);
+      EXPECT_EQ(line.paid + line.discount, line.subtotal);
+      points += line.points;
+      paid += line.paid;
+    }
+    EXPECT_EQ(points, p.points);
+    EXPECT_EQ(paid, p.paid);
+    EXPECT_GE(p.progress_after.growth, p.progress.growth);
+    EXPECT_GE(p.progress_after.tier, p.progress.tier);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(ExamplePrograms, RandomCarts, ::testing::Values("bakery.json", "coffee.json"));
+
+TEST(OrderPreview, AnOverflowingLineIsAnErrorNamingTheLine) {
+  const Program program = load("bakery.json");
+  Cart cart;
+  cart.lines.push_back({"a", 0, 100, 1});
+  cart.lines.push_back({"b", 0, kMaxSafeInteger, 2});
+  auto r = preview_order(program, MemberState{}, cart, 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors()[0].code, "arith.overflow");
+  EXPECT_EQ(r.errors()[0].path, "cart.lines[1]");
+}
+
+TEST(OrderPreview, LinesThatEachFitButTogetherOverflowAreAnErrorOnTheCart) {
+  const Program program = load("bakery.json");
+  Cart cart;
+  cart.lines.push_back({"a", 1, kMaxSafeInteger / 2 + 1, 1});
+  cart.lines.push_back({"b", 1, kMaxSafeInteger / 2 + 1, 1});
+  auto r = preview_order(program, MemberState{}, cart, 0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors()[0].path, "cart");
+}
+
+}  // namespace
+}  // namespace loyalty

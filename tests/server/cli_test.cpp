@@ -1,0 +1,62 @@
+#include "cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace loyalty {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun run(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = cli::run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+const std::string kPrograms = std::string(LOYALTY_SOURCE_DIR) + "/programs/";
+const std::string kFixtures = std::string(LOYALTY_SOURCE_DIR) + "/tests/server/fixtures/";
+
+TEST(Cli, CheckAcceptsTheExamplePrograms) {
+  for (const char* name : {"bakery.json", "coffee.json"}) {
+    const CliRun r = run({"check", kPrograms + name});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find(": ok"), std::string::npos);
+  }
+}
+
+TEST(Cli, CheckPrintsEveryErrorWithItsPathAndCode) {
+  const CliRun r = run({"check", kFixtures + "broken_program.json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("tiers[1].threshold: must be greater than tiers[0].threshold (0) "
+                       "[tiers.threshold_order]"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("earning.points.rounding: "), std::string::npos) << r.err;
+}
+
+TEST(Cli, PreviewPricesACartFromARequestFile) {
+  const CliRun r = run({"preview", "--program", kPrograms + "bakery.json", kFixtures + "cart_request.json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"points\": 49"), std::string::npos) << r.out;
+}
+
+TEST(Cli, AMissingFileIsReportedNotCrashedOn) {
+  const CliRun r = run({"check", kFixtures + "no_such_file.json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandsPrintUsage) {
+  const CliRun r = run({"frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("usage:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace loyalty
