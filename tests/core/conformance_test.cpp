@@ -32,6 +32,9 @@ struct VectorCase {
   Json body;
 };
 
+// How GoogleTest names a case in a failure report.
+void PrintTo(const VectorCase& c, std::ostream* os) { *os << c.file << ": " << c.name; }
+
 std::vector<VectorCase> load_cases() {
   std::vector<VectorCase> cases;
   std::vector<fs::path> files;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs everything Loyalty Core needs on a Debian bookworm machine.
+# Idempotent: when every package is present it only checks and returns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  clang-14 libclang-rt-14-dev
+  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
+  postgresql
+  emscripten binaryen
+  nodejs npm node-acorn
+  brotli gzip
+  chromium
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  # dpkg-query prints "install ok installed" only for fully installed packages.
+  if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]]; then
+    missing+=("$p")
+  fi
+done
+# The machine may carry its own Node.js outside Debian's packages; keep it.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: the committed lock file decides the versions.
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# em++ must not see /usr/include (it would mix glibc headers into the wasm
+# sysroot), so give it a folder that only holds nlohmann.
+mkdir -p build/wasm-include
+ln -sfn /usr/include/nlohmann build/wasm-include/nlohmann
+
+echo "setup: ok"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sets up, builds every target and runs every test suite. Prints one summary
+# line per suite and a total; exits non-zero if any suite fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh || exit 1
+scripts/build.sh native-debug wasm || exit 1
+
+mkdir -p test-output
+summary=()
+total_passed=0
+total_failed=0
+failed_suites=0
+
+record() {  # suite passed failed exit_code
+  local suite=$1 passed=$2 failed=$3 code=$4
+  if [[ $code -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+  summary+=("$(printf '%-34s %5d passed, %d failed' "$suite:" "$passed" "$failed")")
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  if [[ $failed -ne 0 ]]; then failed_suites=$((failed_suites + 1)); fi
+}
+
+# 1. Native: GoogleTest under ASan + UBSan (unit tests, CLI, conformance vectors).
+ctest --preset native-debug -j 2 2>&1 | tee test-output/native.log
+code=${PIPESTATUS[0]}
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of' test-output/native.log | tail -1)
+native_failed=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$line")
+native_total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+record "native (GoogleTest, ASan+UBSan)" "$((${native_total:-0} - ${native_failed:-0}))" "${native_failed:-0}" "$code"
+
+# 2. WASM in Node: conformance vectors, the JS API, the mini-program entry.
+node --test tests/wasm/ 2>&1 | tee test-output/wasm-node.log
+code=${PIPESTATUS[0]}
+pass=$(grep -E '^# pass ' test-output/wasm-node.log | awk '{print $3}')
+fail=$(grep -E '^# fail ' test-output/wasm-node.log | awk '{print $3}')
+record "wasm in node (node --test)" "${pass:-0}" "${fail:-0}" "$code"
+
+# 3. The TypeScript declarations describe the API as users call it.
+npx --no-install tsc --noEmit --strict --target es2022 --module nodenext \
+  --moduleResolution nodenext tests/wasm/typed-usage.ts 2>&1 | tee test-output/tsc.log
+code=${PIPESTATUS[0]}
+record "typescript declarations (tsc)" "$((code == 0 ? 1 : 0))" "$((code == 0 ? 0 : 1))" "$code"
+
+echo
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+echo "total: $total_passed passed, $total_failed failed"
+[[ $failed_suites -eq 0 ]]

@@ -1,0 +1,108 @@
+// The JS API as a web developer meets it: plain objects, one error class.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { createLoyaltyCore, LoyaltyError } from '@loyalty-core/wasm';
+
+const bakeryText = readFileSync(new URL('../../programs/bakery.json', import.meta.url), 'utf8');
+const bakery = JSON.parse(bakeryText);
+const coffee = JSON.parse(readFileSync(new URL('../../programs/coffee.json', import.meta.url), 'utf8'));
+const at = 1795276800000;
+const cart = { lines: [{ sku: 'baguette', category: 'bread', unit_price: 1250, quantity: 2 }] };
+
+const core = await createLoyaltyCore({ program: bakery });
+
+test('a preview is a plain object with the line-by-line breakdown', () => {
+  const preview = core.previewOrder({ state: { growth: 0 }, cart, at });
+  assert.equal(preview.points, 50);
+  assert.deepEqual(preview.lines[0].steps, [
+    { rule: 'base', points: 25 },
+    { rule: 'category', id: 'bread', multiplier_bp: 20000, points: 25 },
+  ]);
+  assert.equal(Object.getPrototypeOf(preview), Object.prototype);
+});
+
+test('a programme given as text loads like the object', async () => {
+  const fromText = await createLoyaltyCore({ program: bakeryText });
+  assert.deepEqual(fromText.program, core.program);
+});
+
+test('bad input throws one LoyaltyError with code, path and every error', () => {
+  assert.throws(
+    () => core.previewOrder({ cart: { lines: [{ sku: 'x', category: 'shoes', unit_price: -1, quantity: 1 }] }, at }),
+    (e) => {
+      assert.ok(e instanceof LoyaltyError);
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, 'cart.unknown_category');
+      assert.equal(e.path, 'cart.lines[0].category');
+      assert.equal(e.errors.length, 2);
+      assert.match(e.message, /^cart\.lines\[0\]\.category: /);
+      return true;
+    },
+  );
+});
+
+test('NaN and fractional numbers are refused as non-integers', () => {
+  assert.throws(() => core.previewOrder({ cart, at: NaN }), { code: 'type.expected_integer', path: 'at' });
+  assert.throws(() => core.previewOrder({ cart, at: at + 0.5 }), { code: 'type.expected_integer', path: 'at' });
+});
+
+test('values JSON cannot hold are a LoyaltyError, not a TypeError', () => {
+  assert.throws(() => core.previewOrder({ cart, at: 10n }), { name: 'LoyaltyError', code: 'json.unserializable' });
+  const loop = { cart, at };
+  loop.self = loop;
+  assert.throws(() => core.previewOrder(loop), { code: 'json.unserializable' });
+  assert.throws(() => core.previewOrder(undefined), { code: 'type.expected_object' });
+});
+
+test('an invalid programme rejects creation with every error', async () => {
+  const broken = structuredClone(bakery);
+  broken.tiers[2].threshold = 100;
+  broken.earning.points.rounding = 'round';
+  await assert.rejects(createLoyaltyCore({ program: broken }), (e) => {
+    assert.equal(e.code, 'tiers.threshold_order');
+    assert.deepEqual(e.errors.map((x) => x.path), ['tiers[2].threshold', 'earning.points.rounding']);
+    return true;
+  });
+  await assert.rejects(createLoyaltyCore({}), { code: 'field.missing', path: 'program' });
+});
+
+test('checkProgram reports without throwing', () => {
+  assert.equal(core.checkProgram(coffee).ok, true);
+  const result = core.checkProgram('{"schema_version": 1');
+  assert.equal(result.ok, false);
+  assert.equal(result.errors[0].code, 'json.syntax');
+});
+
+const other = await createLoyaltyCore({ program: bakery });
+
+test('loading a bad programme keeps the good one', () => {
+  assert.throws(() => other.loadProgram({ schema_version: 2 }), LoyaltyError);
+  assert.equal(other.program.id, 'bakery');
+  other.loadProgram(coffee);
+  assert.equal(other.program.id, 'coffee');
+  assert.equal(other.previewOrder({ cart: { lines: [] }, at }).tier, 'green');
+});
+test('tier progress says how far the next tier is', () => {
+  assert.deepEqual(core.tierProgress({ state: { growth: 250 } }), {
+    tier: 'member',
+    growth: 250,
+    next_tier: 'silver',
+    growth_needed: 250,
+    spend_needed: 25000,
+    permille: 500,
+  });
+});
+
+test('text calls answer the envelope text, byte for byte what the core wrote', () => {
+  const envelope = core.text.tierProgress('{"state":{"growth":2000}}');
+  assert.equal(
+    envelope,
+    '{"ok":true,"value":{"growth":2000,"growth_needed":0,"next_tier":null,"permille":1000,"spend_needed":0,"tier":"gold"}}',
+  );
+});
+
+test('a missing .wasm rejects creation instead of hanging', async () => {
+  await assert.rejects(createLoyaltyCore({ program: bakery, wasmPath: '/nonexistent/loyalty-core.wasm' }), /ENOENT/);
+});

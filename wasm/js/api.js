@@ -1,0 +1,94 @@
+// The public JS API, shared by every host entry (see build-dist.mjs). Plain
+// objects in and out; every failure is one LoyaltyError; nothing to .delete().
+// `createLoyaltyModule` is the Emscripten glue this file is concatenated after.
+
+/** The one error type of the API: `code` is stable, `path` points into the input. */
+class LoyaltyError extends Error {
+  constructor(errors) {
+    const first = errors[0] || { code: 'internal', message: 'unknown error', path: '' };
+    super(first.path ? `${first.path}: ${first.message}` : first.message);
+    this.name = 'LoyaltyError';
+    this.code = first.code;
+    this.path = first.path;
+    /** Every problem found, in input order (a programme may have many). */
+    this.errors = errors;
+  }
+}
+
+// Objects become JSON text; text passes through untouched (a programme file
+// read as text need not be parsed twice).
+function toJsonText(value) {
+  if (typeof value === 'string') return value;
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new LoyaltyError([{ code: 'json.unserializable', message: String(e.message), path: '' }]);
+  }
+  return text === undefined ? 'null' : text;
+}
+
+// Runs a raw call. The core answers every input with an envelope; anything
+// else escaping from the module is a defect, reported as one typed error.
+function callRaw(fn, arg) {
+  try {
+    return fn(arg);
+  } catch (e) {
+    if (e instanceof LoyaltyError) throw e;
+    throw new LoyaltyError([{ code: 'internal.error', message: `the core failed: ${e}`, path: '' }]);
+  }
+}
+
+function unwrap(envelopeText) {
+  const envelope = JSON.parse(envelopeText);
+  if (envelope.ok) return envelope.value;
+  throw new LoyaltyError(envelope.errors);
+}
+
+// Starts the module with the host's way of instantiating the .wasm.
+function instantiateModule(instantiate) {
+  return new Promise((resolve, reject) => {
+    const fail = (e) => reject(e instanceof Error ? e : new Error(`loyalty core failed to start: ${e}`));
+    createLoyaltyModule({
+      instantiateWasm(imports, receive) {
+        Promise.resolve()
+          .then(() => instantiate(imports))
+          .then((result) => receive(result.instance, result.module), fail);
+        return {};
+      },
+      onAbort: fail,
+    }).then(resolve, fail);
+  });
+}
+
+async function createLoyaltyCoreWith(instantiate, options) {
+  if (!options || options.program === undefined) {
+    throw new LoyaltyError([{ code: 'field.missing', message: 'options.program is required', path: 'program' }]);
+  }
+  const module = await instantiateModule(instantiate);
+  const raw = new module.Core();  // lives as long as the module; never exposed
+  const load = (text) => callRaw((t) => raw._load(t), text);
+  const previewOrder = (text) => callRaw((t) => raw._previewOrder(t), text);
+  const tierProgress = (text) => callRaw((t) => raw._tierProgress(t), text);
+  const checkProgram = (text) => callRaw(module._checkProgram, text);
+  let program = unwrap(load(toJsonText(options.program)));
+
+  return Object.freeze({
+    /** The loaded programme, normalised: every default filled in. */
+    get program() {
+      return program;
+    },
+    loadProgram(next) {
+      program = unwrap(load(toJsonText(next)));
+      return program;
+    },
+    checkProgram(candidate) {
+      const envelope = JSON.parse(checkProgram(toJsonText(candidate)));
+      return envelope.ok ? { ok: true, program: envelope.value } : { ok: false, errors: envelope.errors };
+    },
+    previewOrder: (request) => unwrap(previewOrder(toJsonText(request))),
+    tierProgress: (request) => unwrap(tierProgress(toJsonText(request))),
+    /** The same calls on JSON text, answering the envelope text unparsed. */
+    text: Object.freeze({ previewOrder, tierProgress, checkProgram }),
+  });
+}
