@@ -5,15 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  build-essential cmake ninja-build pkg-config
-  clang-14 libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config git
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcpp-httplib-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
-  postgresql
-  emscripten binaryen
-  nodejs npm node-acorn
+  libcpp-httplib-dev libssl-dev
+  emscripten binaryen node-acorn   # acorn: Emscripten's JS optimizer
+  nodejs npm
   brotli gzip
-  chromium
+  chromium                         # browser tests (playwright-core drives it)
 )
 
 missing=()
@@ -43,10 +41,5 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-
-# em++ must not see /usr/include (it would mix glibc headers into the wasm
-# sysroot), so give it a folder that only holds nlohmann.
-mkdir -p build/wasm-include
-ln -sfn /usr/include/nlohmann build/wasm-include/nlohmann
 
 echo "setup: ok"
