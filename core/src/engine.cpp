@@ -9,8 +9,8 @@ namespace loyalty {
 
 namespace {
 
-std::string ok_envelope(Json value) {
-  return Json{{"ok", true}, {"value", std::move(value)}}.dump();
+std::string ok_envelope(const std::string& value_json) {
+  return "{\"ok\":true,\"value\":" + value_json + "}";
 }
 
 Result<Program> load_program(std::string_view program_json) {
@@ -64,7 +64,7 @@ void refuse_unknown_fields(Request& request, std::initializer_list<const char*> 
 }  // namespace
 
 std::string error_envelope(const Errors& errors) {
-  return Json{{"ok", false}, {"errors", to_json(errors)}}.dump();
+  return "{\"errors\":" + errors_json(errors) + ",\"ok\":false}";
 }
 
 Result<Engine> Engine::load(std::string_view program_json) {
@@ -76,10 +76,10 @@ Result<Engine> Engine::load(std::string_view program_json) {
 std::string Engine::check_program(std::string_view program_json) {
   auto program = load_program(program_json);
   if (!program.ok()) return error_envelope(program.errors());
-  return ok_envelope(to_json(program.value()));
+  return ok_envelope(to_json(program.value()).dump());
 }
 
-std::string Engine::program_summary() const { return ok_envelope(to_json(program_)); }
+std::string Engine::program_summary() const { return ok_envelope(to_json(program_).dump()); }
 
 std::string Engine::preview_order(std::string_view request_json) const {
   Request request = parse_request(request_json);
@@ -97,7 +97,7 @@ std::string Engine::preview_order(std::string_view request_json) const {
 
   auto preview = loyalty::preview_order(program_, state.value_or(MemberState{}), *cart, *at);
   if (!preview.ok()) return error_envelope(preview.errors());
-  return ok_envelope(to_json(program_, preview.value()));
+  return ok_envelope(preview_json(program_, preview.value()));
 }
 
 std::string Engine::tier_progress(std::string_view request_json) const {
@@ -111,7 +111,7 @@ std::string Engine::tier_progress(std::string_view request_json) const {
 
   auto progress = loyalty::tier_progress(program_, *state);
   if (!progress.ok()) return error_envelope(progress.errors());
-  return ok_envelope(to_json(program_, progress.value()));
+  return ok_envelope(progress_json(program_, progress.value()));
 }
 
 }  // namespace loyalty

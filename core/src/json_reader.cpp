@@ -36,15 +36,16 @@ void ValueReader::error(std::string code, std::string message, std::string path)
 
 std::optional<std::int64_t> ValueReader::integer(const Json& v, const std::string& path,
                                                  std::int64_t min, std::int64_t max) {
-  const std::string range = " between " + std::to_string(min) + " and " + std::to_string(max);
+  // Built only on error: this runs for every number of every request.
+  auto range = [&] { return " between " + std::to_string(min) + " and " + std::to_string(max); };
   if (!v.is_number_integer()) {
-    error("type.expected_integer", "must be an integer" + range + ", got " + type_name(v), path);
+    error("type.expected_integer", "must be an integer" + range() + ", got " + type_name(v), path);
     return std::nullopt;
   }
   const bool too_big_unsigned =
       v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
   if (too_big_unsigned || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
-    error("value.out_of_range", "must be" + range + ", got " + v.dump(), path);
+    error("value.out_of_range", "must be" + range() + ", got " + v.dump(), path);
     return std::nullopt;
   }
   return v.get<std::int64_t>();

@@ -1,5 +1,7 @@
-// Structs -> JSON for hosts. nlohmann::json keeps object keys sorted, so the
-// dump of these values is the same bytes on every host.
+// Structs -> JSON for hosts: compact, keys sorted, the same bytes on every
+// host. The programme goes through nlohmann (it is written once per load);
+// per-call outputs are streamed by JsonWriter.
+#include "json_writer.hpp"
 #include "loyalty/json_codec.hpp"
 
 namespace loyalty {
@@ -12,11 +14,6 @@ Json rate_json(const EarnRate& rate) {
           {"rounding", std::string(rounding_name(rate.rounding))}};
 }
 
-Json optional_index(const std::optional<std::size_t>& index,
-                    const std::vector<Tier>& tiers) {
-  return index ? Json(tiers[*index].id) : Json(nullptr);
-}
-
 const char* step_rule(EarnStepKind kind) {
   switch (kind) {
     case EarnStepKind::base: return "base";
@@ -25,18 +22,6 @@ const char* step_rule(EarnStepKind kind) {
     case EarnStepKind::clamp_zero: return "clamp_zero";
   }
   return "base";
-}
-
-Json step_json(const Program& program, const EarnStep& step) {
-  Json j = {{"rule", step_rule(step.kind)}, {"points", step.points}};
-  if (step.kind == EarnStepKind::category) {
-    j["id"] = program.categories[step.ref].id;
-    j["multiplier_bp"] = step.multiplier_bp;
-  } else if (step.kind == EarnStepKind::tier) {
-    j["id"] = program.tiers[step.ref].id;
-    j["multiplier_bp"] = step.multiplier_bp;
-  }
-  return j;
 }
 
 }  // namespace
@@ -71,49 +56,91 @@ Json to_json(const Program& program) {
           {"discount", {{"rounding", std::string(rounding_name(program.discount_rounding))}}}};
 }
 
-Json to_json(const Program& program, const TierProgress& p) {
-  return {{"tier", program.tiers[p.tier].id},
-          {"growth", p.growth},
-          {"next_tier", optional_index(p.next_tier, program.tiers)},
-          {"growth_needed", p.growth_needed},
-          {"spend_needed", p.spend_needed ? Json(*p.spend_needed) : Json(nullptr)},
-          {"permille", p.permille}};
+namespace {
+
+// Keys in ascending order in every object below (JsonWriter checks it).
+void write_progress(JsonWriter& w, const Program& program, const TierProgress& p) {
+  w.begin_object();
+  w.field("growth", p.growth).field("growth_needed", p.growth_needed);
+  w.key("next_tier");
+  if (p.next_tier) w.value(std::string_view(program.tiers[*p.next_tier].id));
+  else w.null();
+  w.field("permille", std::int64_t{p.permille});
+  w.key("spend_needed");
+  if (p.spend_needed) w.value(*p.spend_needed);
+  else w.null();
+  w.field("tier", std::string_view(program.tiers[p.tier].id));
+  w.end_object();
 }
 
-Json to_json(const Program& program, const OrderPreview& preview) {
-  Json lines = Json::array();
-  for (const LinePreview& lp : preview.lines) {
-    Json steps = Json::array();
-    for (const EarnStep& step : lp.steps) steps.push_back(step_json(program, step));
-    lines.push_back({{"sku", lp.line.sku},
-                     {"category", program.categories[lp.line.category].id},
-                     {"unit_price", lp.line.unit_price},
-                     {"quantity", lp.line.quantity},
-                     {"subtotal", lp.subtotal},
-                     {"discount", lp.discount},
-                     {"paid", lp.paid},
-                     {"points", lp.points},
-                     {"steps", std::move(steps)}});
+void write_step(JsonWriter& w, const Program& program, const EarnStep& step) {
+  w.begin_object();
+  const bool multiplier = step.kind == EarnStepKind::category || step.kind == EarnStepKind::tier;
+  if (multiplier) {
+    const std::string& id = step.kind == EarnStepKind::category ? program.categories[step.ref].id
+                                                                : program.tiers[step.ref].id;
+    w.field("id", std::string_view(id)).field("multiplier_bp", step.multiplier_bp);
   }
-  return {{"at", preview.at},
-          {"local_date", preview.local_date.iso()},
-          {"tier", program.tiers[preview.tier].id},
-          {"lines", std::move(lines)},
-          {"subtotal", preview.subtotal},
-          {"discount", preview.discount},
-          {"paid", preview.paid},
-          {"points", preview.points},
-          {"growth", preview.growth},
-          {"progress", to_json(program, preview.progress)},
-          {"progress_after", to_json(program, preview.progress_after)}};
+  w.field("points", step.points).field("rule", std::string_view(step_rule(step.kind)));
+  w.end_object();
 }
 
-Json to_json(const Errors& errors) {
-  Json list = Json::array();
+void write_line(JsonWriter& w, const Program& program, const LinePreview& lp) {
+  w.begin_object();
+  w.field("category", std::string_view(program.categories[lp.line.category].id))
+      .field("discount", lp.discount)
+      .field("paid", lp.paid)
+      .field("points", lp.points)
+      .field("quantity", lp.line.quantity)
+      .field("sku", std::string_view(lp.line.sku));
+  w.key("steps").begin_array();
+  for (const EarnStep& step : lp.steps) write_step(w, program, step);
+  w.end_array();
+  w.field("subtotal", lp.subtotal).field("unit_price", lp.line.unit_price);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string progress_json(const Program& program, const TierProgress& progress) {
+  JsonWriter w;
+  write_progress(w, program, progress);
+  return w.take();
+}
+
+std::string preview_json(const Program& program, const OrderPreview& preview) {
+  JsonWriter w;
+  w.begin_object();
+  w.field("at", preview.at)
+      .field("discount", preview.discount)
+      .field("growth", preview.growth);
+  w.key("lines").begin_array();
+  for (const LinePreview& lp : preview.lines) write_line(w, program, lp);
+  w.end_array();
+  w.field("local_date", std::string_view(preview.local_date.iso()))
+      .field("paid", preview.paid)
+      .field("points", preview.points);
+  w.key("progress");
+  write_progress(w, program, preview.progress);
+  w.key("progress_after");
+  write_progress(w, program, preview.progress_after);
+  w.field("subtotal", preview.subtotal).field("tier", std::string_view(program.tiers[preview.tier].id));
+  w.end_object();
+  return w.take();
+}
+
+std::string errors_json(const Errors& errors) {
+  JsonWriter w;
+  w.begin_array();
   for (const Error& e : errors) {
-    list.push_back({{"code", e.code}, {"message", e.message}, {"path", e.path}});
+    w.begin_object()
+        .field("code", std::string_view(e.code))
+        .field("message", std::string_view(e.message))
+        .field("path", std::string_view(e.path))
+        .end_object();
   }
-  return list;
+  w.end_array();
+  return w.take();
 }
 
 }  // namespace loyalty

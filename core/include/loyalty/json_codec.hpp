@@ -39,9 +39,11 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
 Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path);
 Result<TimeMs> time_from_json(const Json& json, const std::string& path);
 
+// The programme normalised: every default filled in.
 Json to_json(const Program& program);
-Json to_json(const Program& program, const TierProgress& progress);
-Json to_json(const Program& program, const OrderPreview& preview);
-Json to_json(const Errors& errors);
+// Per-call outputs, written straight to canonical text.
+std::string preview_json(const Program& program, const OrderPreview& preview);
+std::string progress_json(const Program& program, const TierProgress& progress);
+std::string errors_json(const Errors& errors);
 
 }  // namespace loyalty
