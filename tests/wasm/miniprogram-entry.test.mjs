@@ -41,3 +41,26 @@ test('with WXWebAssembly the entry loads from a package path and previews', asyn
     delete globalThis.WXWebAssembly;
   }
 });
+
+test('in a bare context without TextDecoder, answers still decode UTF-8 exactly', async () => {
+  const vm = await import('node:vm');
+  const source = readFileSync(new URL('loyalty-core.miniprogram.cjs', distUrl), 'utf8');
+  const module = { exports: {} };
+  // Only what the entry may rely on in a mini-program: no TextDecoder,
+  // no fetch, no document; WXWebAssembly takes a package path.
+  const context = vm.createContext({
+    module,
+    exports: module.exports,
+    console,
+    WXWebAssembly: {
+      instantiate: (path, imports) => WebAssembly.instantiate(readFileSync(new URL(basename(path), distUrl)), imports),
+    },
+  });
+  assert.equal(vm.runInContext('typeof TextDecoder', context), 'undefined');
+  vm.runInContext(source, context, { filename: 'loyalty-core.miniprogram.cjs' });
+  const core = await module.exports.createLoyaltyCore({ program: bakery });
+  assert.equal(core.program.name['zh-CN'], '麦香小馆会员');
+  assert.equal(core.program.tiers[2].name['zh-CN'], '金卡');
+  const envelope = core.text.checkProgram(JSON.stringify({ ...bakery, name: { 'zh-CN': '🥐 面包' } }));
+  assert.equal(JSON.parse(envelope).value.name['zh-CN'], '🥐 面包');
+});

@@ -28,11 +28,28 @@ function toJsonText(value) {
   return text === undefined ? 'null' : text;
 }
 
+// Decodes an answer: a view of UTF-8 bytes in wasm memory, valid until the
+// next call. Some mini-program base libraries have no TextDecoder.
+const utf8Decoder = typeof TextDecoder !== 'undefined' ? new TextDecoder() : null;
+function decodeUtf8(bytes) {
+  if (utf8Decoder) return utf8Decoder.decode(bytes);
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i++];
+    let code = b;
+    if (b >= 0xf0) code = ((b & 0x07) << 18) | ((bytes[i++] & 0x3f) << 12) | ((bytes[i++] & 0x3f) << 6) | (bytes[i++] & 0x3f);
+    else if (b >= 0xe0) code = ((b & 0x0f) << 12) | ((bytes[i++] & 0x3f) << 6) | (bytes[i++] & 0x3f);
+    else if (b >= 0xc0) code = ((b & 0x1f) << 6) | (bytes[i++] & 0x3f);
+    out += String.fromCodePoint(code);
+  }
+  return out;
+}
+
 // Runs a raw call. The core answers every input with an envelope; anything
 // else escaping from the module is a defect, reported as one typed error.
 function callRaw(fn, arg) {
   try {
-    return fn(arg);
+    return decodeUtf8(fn(arg));
   } catch (e) {
     if (e instanceof LoyaltyError) throw e;
     throw new LoyaltyError([{ code: 'internal.error', message: `the core failed: ${e}`, path: '' }]);
@@ -70,7 +87,7 @@ async function createLoyaltyCoreWith(instantiate, options) {
   const load = (text) => callRaw((t) => raw._load(t), text);
   const previewOrder = (text) => callRaw((t) => raw._previewOrder(t), text);
   const tierProgress = (text) => callRaw((t) => raw._tierProgress(t), text);
-  const checkProgram = (text) => callRaw(module._checkProgram, text);
+  const checkProgram = (text) => callRaw((t) => raw._checkProgram(t), text);
   let program = unwrap(load(toJsonText(options.program)));
 
   return Object.freeze({
