@@ -14,6 +14,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
+    "  loyalty serve --program PROGRAM.json [--listen 127.0.0.1:8080] [--static DIR] [--package DIR]\n"
+    "      serve the programme (GET /v1/program), the JS package at /pkg/ and DIR at /\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
     "  loyalty preview --program PROGRAM.json [REQUEST.json | -]\n"

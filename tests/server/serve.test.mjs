@@ -1,0 +1,61 @@
+// `loyalty serve` on loopback: the programme endpoint, errors as envelopes,
+// refusing a bad programme, and a clean stop on SIGTERM.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import { root, startServer } from './loyalty-server.mjs';
+
+let server;
+before(async () => {
+  server = await startServer(['--program', 'programs/coffee.json', '--package', 'wasm/dist']);
+});
+after(() => server?.stop());
+
+test('GET /v1/program answers the normalised programme with an ETag', async () => {
+  const res = await fetch(`${server.url}v1/program`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.program.id, 'coffee');
+  assert.equal(body.version, 1);
+  assert.equal(body.program.tiers[0].points_multiplier_bp, 10000);  // defaults filled in
+  const etag = res.headers.get('etag');
+  assert.match(etag, /^"coffee-1-[0-9a-f]{16}"$/);
+  const again = await fetch(`${server.url}v1/program`, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304);
+});
+
+test('the JS package is served with the wasm MIME type streaming compilation needs', async () => {
+  const res = await fetch(`${server.url}pkg/loyalty-core.wasm`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/wasm');
+});
+
+test('an unknown path is a 404 with an error envelope', async () => {
+  const res = await fetch(`${server.url}v1/nothing-here`);
+  assert.equal(res.status, 404);
+  const body = await res.json();
+  assert.equal(body.ok, false);
+  assert.equal(body.errors[0].code, 'http.not_found');
+});
+
+test('a broken programme is refused at start with its errors and paths', () => {
+  const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
+  const r = spawnSync(bin, ['serve', '--program', 'tests/server/fixtures/broken_program.json', '--listen', '127.0.0.1:0'],
+    { cwd: root, encoding: 'utf8', timeout: 15000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /tiers\[1\]\.threshold: .* \[tiers\.threshold_order\]/);
+});
+
+test('bad flags are a usage error', () => {
+  const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
+  const r = spawnSync(bin, ['serve', '--program', 'programs/bakery.json', '--listen', 'nowhere'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--listen takes HOST:PORT/);
+});
+
+test('SIGTERM stops the server cleanly', async () => {
+  const other = await startServer(['--program', 'programs/bakery.json']);
+  const code = await other.stop();
+  assert.equal(code, 0);
+});
