@@ -12,6 +12,7 @@ APT_PACKAGES=(
   nodejs npm
   brotli gzip
   chromium                         # browser tests (playwright-core drives it)
+  fonts-wqy-microhei               # CJK glyphs for Chromium's screenshots
 )
 
 missing=()

@@ -30,14 +30,25 @@ native_failed=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$l
 native_total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
 record "native (GoogleTest, ASan+UBSan)" "$((${native_total:-0} - ${native_failed:-0}))" "${native_failed:-0}" "$code"
 
-# 2. WASM in Node: conformance vectors, the JS API, the mini-program entry.
-node --test tests/wasm/ 2>&1 | tee test-output/wasm-node.log
-code=${PIPESTATUS[0]}
-pass=$(grep -E '^# pass ' test-output/wasm-node.log | awk '{print $3}')
-fail=$(grep -E '^# fail ' test-output/wasm-node.log | awk '{print $3}')
-record "wasm in node (node --test)" "${pass:-0}" "${fail:-0}" "$code"
+node_suite() {  # name log-name test-folder
+  node --test "$3" 2>&1 | tee "test-output/$2.log"
+  local code=${PIPESTATUS[0]}
+  local pass fail
+  pass=$(grep -E '^# pass ' "test-output/$2.log" | awk '{print $3}')
+  fail=$(grep -E '^# fail ' "test-output/$2.log" | awk '{print $3}')
+  record "$1" "${pass:-0}" "${fail:-0}" "$code"
+}
 
-# 3. The TypeScript declarations describe the API as users call it.
+# 2. WASM in Node: conformance vectors, the JS API, the mini-program entry.
+node_suite "wasm in node (node --test)" wasm-node tests/wasm/
+
+# 3. `loyalty serve` on loopback.
+node_suite "server (node --test)" server tests/server/
+
+# 4. The web demo in Chromium (screenshots in test-output/screenshots/).
+node_suite "web demo in chromium (node --test)" web tests/web/
+
+# 5. The TypeScript declarations describe the API as users call it.
 npx --no-install tsc --noEmit --strict --target es2022 --module nodenext \
   --moduleResolution nodenext tests/wasm/typed-usage.ts 2>&1 | tee test-output/tsc.log
 code=${PIPESTATUS[0]}

@@ -1,0 +1,121 @@
+// Storefront widgets as custom elements: <loyalty-badge sku="…">,
+// <loyalty-cart-summary>, <loyalty-tier-progress>. Each renders from the
+// shared store and re-renders when it changes.
+import { formatMoney, formatMultiplier, localized, messages } from './i18n.js';
+
+let store = null;
+export function useStore(s) {
+  store = s;
+  for (const el of document.querySelectorAll('loyalty-badge, loyalty-cart-summary, loyalty-tier-progress')) {
+    el.render();
+  }
+}
+
+const h = (tag, attrs = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v);
+  }
+  el.append(...children.filter((c) => c !== null && c !== undefined));
+  return el;
+};
+
+class StoreElement extends HTMLElement {
+  connectedCallback() {
+    this.onChange = () => this.render();
+    this.listening = store;
+    store?.addEventListener('change', this.onChange);
+    this.render();
+  }
+  disconnectedCallback() {
+    this.listening?.removeEventListener('change', this.onChange);
+  }
+  get t() {
+    return messages[store.locale];
+  }
+  money(minor) {
+    return formatMoney(minor, store.program.currency, store.locale);
+  }
+  tierName(id) {
+    const tier = store.program.tiers.find((t) => t.id === id);
+    return tier ? localized(tier.name, store.locale) : id;
+  }
+  render() {
+    if (!store) return;
+    if (!this.listening) {
+      this.listening = store;
+      store.addEventListener('change', this.onChange);
+    }
+    try {
+      this.replaceChildren(...[this.view()].flat().filter((node) => node !== null));
+    } catch (e) {
+      this.replaceChildren(h('span', { class: 'error', role: 'alert' }, `${this.t.error}: ${e.code ?? ''} ${e.message}`));
+    }
+  }
+}
+
+// "Earn 24 points" for one product at the member's tier.
+class LoyaltyBadge extends StoreElement {
+  view() {
+    const product = store.product(this.getAttribute('sku'));
+    const preview = store.preview([store.lineOf(product, 1)]);
+    return h('span', { class: 'badge', 'data-points': String(preview.points) }, this.t.earn(preview.points));
+  }
+}
+
+class LoyaltyTierProgress extends StoreElement {
+  view() {
+    const preview = store.preview(store.cartLines());
+    const p = preview.progress;
+    const bar = h('div', {
+      class: 'bar',
+      role: 'progressbar',
+      'aria-valuemin': '0',
+      'aria-valuemax': '1000',
+      'aria-valuenow': String(p.permille),
+      'aria-label': this.t.tierOf(this.tierName(p.tier)),
+    }, h('div', { class: 'fill', style: `width:${p.permille / 10}%` }));
+    const goal = p.next_tier
+      ? this.t.toNext(this.money(p.spend_needed), this.tierName(p.next_tier))
+      : this.t.top(this.tierName(p.tier));
+    const upgrade = preview.progress_after.tier !== p.tier
+      ? h('p', { class: 'upgrade' }, this.t.afterOrder(this.tierName(preview.progress_after.tier)))
+      : null;
+    return [h('p', { class: 'tier' }, this.t.tierOf(this.tierName(p.tier))), bar, h('p', { class: 'goal' }, goal), upgrade];
+  }
+}
+
+class LoyaltyCartSummary extends StoreElement {
+  view() {
+    const lines = store.cartLines();
+    if (lines.length === 0) return h('p', { class: 'empty' }, this.t.empty);
+    const preview = store.preview(lines);
+    const rows = preview.lines.map((line) => {
+      const product = store.product(line.sku);
+      const name = localized(product.name, store.locale);
+      return h('li', { class: 'line' },
+        h('span', { class: 'name' }, name),
+        h('span', { class: 'qty' },
+          h('button', { type: 'button', 'aria-label': `${this.t.remove} ${name}`, onclick: () => store.add(line.sku, -1) }, '−'),
+          h('output', {}, String(line.quantity)),
+          h('button', { type: 'button', 'aria-label': `${this.t.more} ${name}`, onclick: () => store.add(line.sku, 1) }, '+')),
+        h('span', { class: 'amount' }, this.money(line.paid)),
+        h('span', { class: 'points' }, `+${line.points}`));
+    });
+    const steps = preview.lines.map((line) => h('li', {},
+      `${localized(store.product(line.sku).name, store.locale)}: `,
+      line.steps.map((s) => `${this.t.rule[s.rule]}${s.multiplier_bp ? ` ${formatMultiplier(s.multiplier_bp)}` : ''} ${s.points >= 0 ? '+' : ''}${s.points}`).join(' · ')));
+    return [
+      h('ul', { class: 'lines' }, ...rows),
+      preview.discount > 0 ? h('p', { class: 'discount' }, `${this.t.discount} −${this.money(preview.discount)}`) : null,
+      h('p', { class: 'total' }, `${this.t.total} ${this.money(preview.paid)}`),
+      h('p', { class: 'earns', 'data-points': String(preview.points) }, this.t.thisOrder(preview.points, preview.growth)),
+      h('details', {}, h('summary', {}, this.t.breakdown), h('ul', { class: 'steps' }, ...steps)),
+    ];
+  }
+}
+
+customElements.define('loyalty-badge', LoyaltyBadge);
+customElements.define('loyalty-tier-progress', LoyaltyTierProgress);
+customElements.define('loyalty-cart-summary', LoyaltyCartSummary);
