@@ -1,0 +1,48 @@
+// preview_order through the JS API (WASM in Node): the object API (what a
+// web developer calls) and the text API (no JSON.parse/stringify on our side).
+// Prints JSON: { name: ns_per_op } — medians of repeated timed batches.
+import { readFileSync } from 'node:fs';
+
+import { createLoyaltyCore } from '@loyalty-core/wasm';
+
+import { cartRequest } from './carts.mjs';
+
+const root = new URL('..', import.meta.url);
+const program = readFileSync(new URL('programs/bakery.json', root), 'utf8');
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+// ns per call: the median over `batches` batches, each long enough to time.
+function measure(fn, batches = 25, minBatchNs = 20e6) {
+  let n = 1;
+  for (;;) {  // size a batch
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; ++i) fn();
+    const ns = Number(process.hrtime.bigint() - t0);
+    if (ns >= minBatchNs) break;
+    n *= 2;
+  }
+  const samples = [];
+  for (let b = 0; b < batches; ++b) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; ++i) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / n);
+  }
+  return median(samples);
+}
+
+const t0 = process.hrtime.bigint();
+const core = await createLoyaltyCore({ program });
+const startupNs = Number(process.hrtime.bigint() - t0);
+
+const results = { 'JsStartup(instantiate+load bakery)': startupNs };
+for (const lines of [3, 50]) {
+  const text = cartRequest(lines);
+  const object = JSON.parse(text);
+  results[`JsPreviewObject/${lines}`] = measure(() => core.previewOrder(object));
+  results[`JsPreviewText/${lines}`] = measure(() => core.text.previewOrder(text));
+}
+console.log(JSON.stringify(results));

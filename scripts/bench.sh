@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every benchmark in one go and prints one table (ratios measured side by
+# side in this run). Nothing here passes or fails on a number.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh >/dev/null
+scripts/build.sh native-release wasm >/dev/null
+
+out=build/bench
+mkdir -p "$out"
+build/native-release/bench/bench_preview --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/native.json"
+node bench/preview_js.mjs >"$out/js.json"
+
+wasm=wasm/dist/loyalty-core.wasm
+glue=wasm/dist/loyalty-core.web.mjs
+size() { wc -c <"$1" | tr -d ' '; }
+gz() { gzip -9c "$@" | wc -c | tr -d ' '; }
+br() { cat "$@" | brotli -q 11 -c | wc -c | tr -d ' '; }
+
+echo "## $(date -u +%Y-%m-%d) — $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo
+echo "Command: \`scripts/bench.sh\`"
+echo
+node bench/report.mjs "$out/native.json" "$out/js.json"
+echo
+echo "| size (bytes) | raw | gzip -9 | brotli -q 11 |"
+echo "| --- | ---: | ---: | ---: |"
+echo "| loyalty-core.wasm | $(size $wasm) | $(gz $wasm) | $(br $wasm) |"
+echo "| web glue + API (loyalty-core.web.mjs) | $(size $glue) | $(gz $glue) | $(br $glue) |"
+echo "| both | $(($(size $wasm) + $(size $glue))) | $(($(gz $wasm) + $(gz $glue))) | $(($(br $wasm) + $(br $glue))) |"
