@@ -1,6 +1,5 @@
 #include "loyalty/engine.hpp"
 
-#include "json_reader.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/order_preview.hpp"
 #include "loyalty/tier_progress.hpp"

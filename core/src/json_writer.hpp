@@ -15,10 +15,10 @@ class JsonWriter {
  public:
   JsonWriter() { out_.reserve(1024); }
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   JsonWriter& key(std::string_view k);
   JsonWriter& value(std::int64_t v);
   JsonWriter& value(std::string_view v);
@@ -36,6 +36,8 @@ class JsonWriter {
   std::string take() { return std::move(out_); }
 
  private:
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
   void before_value();
   void write_string(std::string_view v);
 

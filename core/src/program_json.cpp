@@ -45,6 +45,14 @@ std::optional<EarnRate> read_rate(ValueReader& reader, const Json& v, const std:
   return EarnRate{*earn, *per, *rounding};
 }
 
+// Records id -> index; an id already taken is reported as `code`.
+void index_id(ValueReader& reader, std::map<std::string, std::size_t, std::less<>>& index,
+              const std::string& id, std::size_t i, const char* code, const std::string& path) {
+  if (!index.emplace(id, i).second) {
+    reader.error(code, "id \"" + id + "\" is used twice", path);
+  }
+}
+
 void read_tiers(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
   if (!reader.is_array(v, path, kMaxTiers)) return;
   if (v.empty()) {
@@ -60,13 +68,8 @@ void read_tiers(ValueReader& reader, const Json& v, const std::string& path, Pro
     auto multiplier = obj.integer("points_multiplier_bp", false, 0, kMaxMultiplierBp);
     auto discount = obj.integer("discount_bp", false, 0, kBasisPoints);
     obj.finish();
-    // Pushed even when invalid, so that index i always names v[i].
     if (id) {
-      if (program.tier_by_id.count(*id)) {
-        reader.error("tiers.duplicate_id", "tier id \"" + *id + "\" is used twice",
-                     obj.path_of("id"));
-      }
-      program.tier_by_id.emplace(*id, i);
+      index_id(reader, program.tier_by_id, *id, i, "tiers.duplicate_id", obj.path_of("id"));
       tier.id = *id;
     }
     if (name) tier.name = *name;
@@ -85,7 +88,7 @@ void read_tiers(ValueReader& reader, const Json& v, const std::string& path, Pro
     }
     if (multiplier) tier.points_multiplier_bp = *multiplier;
     if (discount) tier.discount_bp = *discount;
-    program.tiers.push_back(std::move(tier));
+    program.tiers.push_back(std::move(tier));  // even when invalid: index i names v[i]
   }
 }
 
@@ -104,16 +107,13 @@ void read_categories(ValueReader& reader, const Json& v, const std::string& path
     auto multiplier = obj.integer("multiplier_bp", false, 0, kMaxMultiplierBp);
     obj.finish();
     if (id) {
-      if (program.category_by_id.count(*id)) {
-        reader.error("categories.duplicate_id", "category id \"" + *id + "\" is used twice",
-                     obj.path_of("id"));
-      }
-      program.category_by_id.emplace(*id, i);
+      index_id(reader, program.category_by_id, *id, i, "categories.duplicate_id",
+               obj.path_of("id"));
       category.id = *id;
     }
     if (name) category.name = *name;
     if (multiplier) category.multiplier_bp = *multiplier;
-    program.categories.push_back(std::move(category));
+    program.categories.push_back(std::move(category));  // even when invalid
   }
 }
 

@@ -92,3 +92,22 @@ TEST(OrderPreview, LinesThatEachFitButTogetherOverflowAreAnErrorOnTheCart) {
 
 }  // namespace
 }  // namespace loyalty
+
+namespace loyalty {
+namespace {
+
+// Clients load the normalised programme the server publishes (GET
+// /v1/program), so it must itself be a valid programme that normalises to itself.
+TEST(ProgramSummary, TheNormalisedProgrammeLoadsBackUnchanged) {
+  for (const char* name : {"bakery.json", "coffee.json"}) {
+    std::ifstream file(std::string(LOYALTY_SOURCE_DIR) + "/programs/" + name);
+    std::stringstream text;
+    text << file.rdbuf();
+    const std::string first = Engine::check_program(text.str());
+    const std::string value = Json::parse(first).at("value").dump();
+    EXPECT_EQ(Engine::check_program(value), first) << name;
+  }
+}
+
+}  // namespace
+}  // namespace loyalty

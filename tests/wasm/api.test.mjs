@@ -84,6 +84,10 @@ test('loading a bad programme keeps the good one', () => {
   assert.equal(other.program.id, 'coffee');
   assert.equal(other.previewOrder({ cart: { lines: [] }, at }).tier, 'green');
 });
+test('the text API refuses objects with a typed error, not a binding error', () => {
+  assert.throws(() => core.text.previewOrder({ cart, at }), { name: 'LoyaltyError', code: 'type.expected_string' });
+});
+
 test('tier progress says how far the next tier is', () => {
   assert.deepEqual(core.tierProgress({ state: { growth: 250 } }), {
     tier: 'member',

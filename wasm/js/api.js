@@ -48,6 +48,9 @@ function decodeUtf8(bytes) {
 // Runs a raw call. The core answers every input with an envelope; anything
 // else escaping from the module is a defect, reported as one typed error.
 function callRaw(fn, arg) {
+  if (typeof arg !== 'string') {
+    throw new LoyaltyError([{ code: 'type.expected_string', message: 'the text API takes JSON text', path: '' }]);
+  }
   try {
     return decodeUtf8(fn(arg));
   } catch (e) {
