@@ -7,6 +7,7 @@
 
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
+#include "splitmix64.hpp"
 
 namespace loyalty {
 namespace {
@@ -20,17 +21,7 @@ Program load(const std::string& name) {
   return engine.value().program();
 }
 
-// splitmix64: a generator whose sequence is ours, so the test is the same everywhere.
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::int64_t below(std::int64_t n) { return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n)); }
-};
+using testing::SplitMix64;
 
 class RandomCarts : public ::testing::TestWithParam<const char*> {};
 
