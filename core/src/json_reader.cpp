@@ -149,6 +149,46 @@ std::optional<LocalizedText> ObjectReader::localized_text(std::string_view key, 
   return v ? reader_.localized_text(*v, path_of(key)) : std::nullopt;
 }
 
+std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
+  const Json* v = field(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    reader_.error("type.expected_boolean", "must be true or false, got " + type_name(*v), path_of(key));
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<std::size_t> ObjectReader::choice(std::string_view key, bool required,
+                                                std::initializer_list<std::string_view> words) {
+  const Json* v = field(key, required);
+  if (!v) return std::nullopt;
+  auto s = reader_.string(*v, path_of(key), 64);
+  if (!s) return std::nullopt;
+  std::size_t i = 0;
+  std::string listed;
+  for (std::string_view w : words) {
+    if (w == *s) return i;
+    listed += (i ? ", " : "") + std::string(w);
+    ++i;
+  }
+  reader_.error("value.unknown_choice", "must be one of " + listed, path_of(key));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> ObjectReader::date(std::string_view key, bool required) {
+  const Json* v = field(key, required);
+  if (!v) return std::nullopt;
+  auto s = reader_.string(*v, path_of(key), 10);
+  if (!s) return std::nullopt;
+  auto d = parse_iso_date(*s);
+  if (!d) {
+    reader_.error("value.invalid_date", "must be a date YYYY-MM-DD from 1970 on", path_of(key));
+    return std::nullopt;
+  }
+  return day_number_from_date(*d);
+}
+
 void ObjectReader::finish() {
   if (!valid_) return;
   for (const auto& [key, value] : object_.items()) {

@@ -55,6 +55,12 @@ class ObjectReader {
   std::optional<std::string> identifier(std::string_view key, bool required);
   std::optional<Rounding> rounding(std::string_view key, bool required);
   std::optional<LocalizedText> localized_text(std::string_view key, bool required);
+  std::optional<bool> boolean(std::string_view key, bool required);
+  // One of a fixed set of words, as its index in `words` ("value.unknown_choice").
+  std::optional<std::size_t> choice(std::string_view key, bool required,
+                                    std::initializer_list<std::string_view> words);
+  // "YYYY-MM-DD" as a day number ("value.invalid_date").
+  std::optional<std::int64_t> date(std::string_view key, bool required);
 
   void finish();
 

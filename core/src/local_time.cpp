@@ -5,7 +5,6 @@
 namespace loyalty {
 
 namespace {
-constexpr std::int64_t kMsPerDay = 86400000;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -37,6 +36,49 @@ LocalDate date_from_day_number(std::int64_t z) {
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   return {static_cast<std::int32_t>(y), static_cast<std::int32_t>(m), static_cast<std::int32_t>(d)};
+}
+
+// Howard Hinnant's days_from_civil, the inverse of the above.
+std::int64_t day_number_from_date(const LocalDate& date) {
+  const std::int64_t y = date.year - (date.month <= 2 ? 1 : 0);
+  const std::int64_t era = floor_div(y, 400);
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t mp = date.month > 2 ? date.month - 3 : date.month + 9;
+  const std::int64_t doy = (153 * mp + 2) / 5 + date.day - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+TimeMs start_of_local_day(std::int64_t day_number, std::int32_t utc_offset_minutes) {
+  return day_number * kMsPerDay - static_cast<std::int64_t>(utc_offset_minutes) * 60000;
+}
+
+std::optional<LocalDate> parse_iso_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto number = [&](std::size_t from, std::size_t length) -> std::optional<std::int32_t> {
+    std::int32_t v = 0;
+    for (std::size_t i = from; i < from + length; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
+  if (!y || !m || !d || *y < 1970 || *m < 1 || *m > 12 || *d < 1) return std::nullopt;
+  const LocalDate date{*y, *m, *d};
+  // A day past the month's end comes back as another date.
+  if (!(date_from_day_number(day_number_from_date(date)) == date)) return std::nullopt;
+  return date;
+}
+
+std::int64_t month_index(const LocalDate& date) {
+  return static_cast<std::int64_t>(date.year) * 12 + date.month - 1;
+}
+
+std::int64_t first_day_of_month_index(std::int64_t index) {
+  const auto year = static_cast<std::int32_t>(floor_div(index, 12));
+  const auto month = static_cast<std::int32_t>(index - static_cast<std::int64_t>(year) * 12 + 1);
+  return day_number_from_date({year, month, 1});
 }
 
 LocalDate local_date(TimeMs at, std::int32_t utc_offset_minutes) {

@@ -14,6 +14,22 @@ namespace {
 
 constexpr std::int64_t kMaxRateTerm = 1000000000000;  // 10^12
 
+// Records id -> index; an id already taken is reported as `code`.
+void index_id(ValueReader& reader, std::map<std::string, std::size_t, std::less<>>& index,
+              const std::string& id, std::size_t i, const char* code, const std::string& path) {
+  if (!index.emplace(id, i).second) {
+    reader.error(code, "id \"" + id + "\" is used twice", path);
+  }
+}
+
+// Calls read(element, path, i) for each element of an array field.
+template <typename Read>
+void each(ValueReader& reader, const Json& v, const std::string& path, std::size_t max_items,
+          Read read) {
+  if (!reader.is_array(v, path, max_items)) return;
+  for (std::size_t i = 0; i < v.size(); ++i) read(v[i], index_path(path, i), i);
+}
+
 std::optional<Currency> read_currency(ValueReader& reader, const Json& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   Currency currency;
@@ -45,11 +61,81 @@ std::optional<EarnRate> read_rate(ValueReader& reader, const Json& v, const std:
   return EarnRate{*earn, *per, *rounding};
 }
 
-// Records id -> index; an id already taken is reported as `code`.
-void index_id(ValueReader& reader, std::map<std::string, std::size_t, std::less<>>& index,
-              const std::string& id, std::size_t i, const char* code, const std::string& path) {
-  if (!index.emplace(id, i).second) {
-    reader.error(code, "id \"" + id + "\" is used twice", path);
+Requirement read_requirement(ValueReader& reader, const Json& v, const std::string& path) {
+  ObjectReader obj(reader, v, path);
+  Requirement r;
+  for (Metric m : kMetrics) r[m] = obj.integer(metric_name(m), false, 1, kMaxSafeInteger);
+  obj.finish();
+  return r;
+}
+
+std::vector<std::string> read_ids(ValueReader& reader, const Json& v, const std::string& path) {
+  std::vector<std::string> ids;
+  each(reader, v, path, 100, [&](const Json& e, const std::string& p, std::size_t) {
+    if (auto id = reader.identifier(e, p)) ids.push_back(*id);
+  });
+  return ids;
+}
+
+void read_tier(ValueReader& reader, const Json& v, const std::string& path, std::size_t i,
+               Program& program) {
+  ObjectReader obj(reader, v, path);
+  Tier tier;
+  if (auto id = obj.identifier("id", true)) {
+    index_id(reader, program.tier_by_id, *id, i, "tiers.duplicate_id", obj.path_of("id"));
+    tier.id = *id;
+  }
+  if (auto name = obj.localized_text("name", true)) tier.name = *name;
+  tier.paid_only = obj.boolean("paid_only", false).value_or(false);
+  const Json* qualify = obj.field("qualify", false);
+  if (qualify) tier.qualify = read_requirement(reader, *qualify, obj.path_of("qualify"));
+  const Json* retain = obj.field("retain", false);
+  tier.retain = retain ? read_requirement(reader, *retain, obj.path_of("retain")) : tier.qualify;
+  if (auto m = obj.integer("points_multiplier_bp", false, 0, kMaxMultiplierBp)) tier.points_multiplier_bp = *m;
+  if (auto d = obj.integer("discount_bp", false, 0, kBasisPoints)) tier.discount_bp = *d;
+  if (const Json* perks = obj.field("perks", false)) tier.perks = read_ids(reader, *perks, obj.path_of("perks"));
+  if (auto b = obj.integer("birthday_points", false, 0, kMaxSafeInteger)) tier.birthday_points = *b;
+  obj.finish();
+
+  if (i == 0 && (!tier.qualify.empty() || tier.paid_only)) {
+    reader.error("tiers.first_qualifies_everyone",
+                 "the first tier has no requirement and is not paid: every member holds it",
+                 obj.path_of("qualify"));
+  }
+  if (i > 0 && !tier.paid_only && !qualify && obj.valid()) {
+    reader.error("field.missing", "is required: what qualifies a member for this tier",
+                 obj.path_of("qualify"));
+  }
+  for (Metric m : kMetrics) {
+    if (tier.retain[m] && tier.qualify[m] && *tier.retain[m] > *tier.qualify[m]) {
+      reader.error("tiers.retain_above_qualify",
+                   "must not exceed qualify." + std::string(metric_name(m)) + " (" +
+                       std::to_string(*tier.qualify[m]) + ")",
+                   obj.path_of("retain") + "." + std::string(metric_name(m)));
+    }
+  }
+  program.tiers.push_back(std::move(tier));  // even when invalid: index i names v[i]
+}
+
+// Each metric's requirement must rise from one metric tier to the next.
+void check_tier_order(ValueReader& reader, const Program& program, const std::string& path) {
+  std::optional<std::size_t> previous;
+  for (std::size_t i = 0; i < program.tiers.size(); ++i) {
+    const Tier& tier = program.tiers[i];
+    if (tier.paid_only) continue;
+    if (previous && *previous > 0) {
+      for (Metric m : kMetrics) {
+        const auto& before = program.tiers[*previous].qualify[m];
+        if (tier.qualify[m] && before && *tier.qualify[m] <= *before) {
+          const std::string name(metric_name(m));
+          reader.error("tiers.threshold_order",
+                       "must be greater than " + index_path(path, *previous) + ".qualify." + name +
+                           " (" + std::to_string(*before) + ")",
+                       index_path(path, i) + ".qualify." + name);
+        }
+      }
+    }
+    previous = i;
   }
 }
 
@@ -59,62 +145,29 @@ void read_tiers(ValueReader& reader, const Json& v, const std::string& path, Pro
     reader.error("tiers.empty", "must hold at least one tier", path);
     return;
   }
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    ObjectReader obj(reader, v[i], index_path(path, i));
-    Tier tier;
-    auto id = obj.identifier("id", true);
-    auto name = obj.localized_text("name", true);
-    auto threshold = obj.integer("threshold", true, 0, kMaxSafeInteger);
-    auto multiplier = obj.integer("points_multiplier_bp", false, 0, kMaxMultiplierBp);
-    auto discount = obj.integer("discount_bp", false, 0, kBasisPoints);
-    obj.finish();
-    if (id) {
-      index_id(reader, program.tier_by_id, *id, i, "tiers.duplicate_id", obj.path_of("id"));
-      tier.id = *id;
-    }
-    if (name) tier.name = *name;
-    if (threshold) {
-      if (i == 0 && *threshold != 0) {
-        reader.error("tiers.first_threshold", "must be 0: every member holds the first tier",
-                     obj.path_of("threshold"));
-      }
-      if (i > 0 && *threshold <= program.tiers[i - 1].threshold) {
-        reader.error("tiers.threshold_order",
-                     "must be greater than " + index_path(path, i - 1) + ".threshold (" +
-                         std::to_string(program.tiers[i - 1].threshold) + ")",
-                     obj.path_of("threshold"));
-      }
-      tier.threshold = *threshold;
-    }
-    if (multiplier) tier.points_multiplier_bp = *multiplier;
-    if (discount) tier.discount_bp = *discount;
-    program.tiers.push_back(std::move(tier));  // even when invalid: index i names v[i]
-  }
+  for (std::size_t i = 0; i < v.size(); ++i) read_tier(reader, v[i], index_path(path, i), i, program);
+  check_tier_order(reader, program, path);
 }
 
-void read_categories(ValueReader& reader, const Json& v, const std::string& path,
-                     Program& program) {
-  if (!reader.is_array(v, path, kMaxCategories)) return;
-  if (v.empty()) {
-    reader.error("categories.empty", "must hold at least one category", path);
-    return;
-  }
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    ObjectReader obj(reader, v[i], index_path(path, i));
-    Category category;
-    auto id = obj.identifier("id", true);
-    auto name = obj.localized_text("name", false);
-    auto multiplier = obj.integer("multiplier_bp", false, 0, kMaxMultiplierBp);
-    obj.finish();
-    if (id) {
-      index_id(reader, program.category_by_id, *id, i, "categories.duplicate_id",
-               obj.path_of("id"));
-      category.id = *id;
+void read_qualification(ValueReader& reader, const Json& v, const std::string& path,
+                        Qualification& q) {
+  ObjectReader obj(reader, v, path);
+  if (auto c = obj.choice("combine", false, {"any", "all"})) q.all = *c == 1;
+  if (const Json* window = obj.field("window", false)) {
+    ObjectReader w(reader, *window, obj.path_of("window"));
+    if (auto k = w.choice("kind", true, {"lifetime", "rolling_days", "calendar_year", "anniversary_year"})) {
+      q.window = static_cast<WindowKind>(*k);
     }
-    if (name) category.name = *name;
-    if (multiplier) category.multiplier_bp = *multiplier;
-    program.categories.push_back(std::move(category));  // even when invalid
+    auto days = w.integer("days", q.window == WindowKind::rolling_days, 1, kMaxDays);
+    if (days) q.window_days = *days;
+    w.finish();
   }
+  if (auto e = obj.choice("evaluation", false, {"none", "rolling_daily", "calendar_year_end", "anniversary"})) {
+    q.evaluation = static_cast<Evaluation>(*e);
+  }
+  if (auto d = obj.choice("downgrade", false, {"one_tier", "recompute"})) q.downgrade = static_cast<Downgrade>(*d);
+  if (auto g = obj.integer("grace_days", false, 0, kMaxDays)) q.grace_days = *g;
+  obj.finish();
 }
 
 void read_earning(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
@@ -126,19 +179,145 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     program.growth = read_rate(reader, *growth, obj.path_of("growth"));
   }
   if (const Json* categories = obj.field("categories", true)) {
-    read_categories(reader, *categories, obj.path_of("categories"), program);
-  }
-  if (const Json* combine = obj.field("combine", true)) {
-    auto s = reader.string(*combine, obj.path_of("combine"), 16);
-    if (s && *s == "multiply") {
-      program.combine = MultiplierCombine::multiply;
-    } else if (s && *s == "add") {
-      program.combine = MultiplierCombine::add;
-    } else if (s) {
-      reader.error("value.unknown_combine", "must be multiply or add", obj.path_of("combine"));
+    const std::string cpath = obj.path_of("categories");
+    if (categories->is_array() && categories->empty()) {
+      reader.error("categories.empty", "must hold at least one category", cpath);
     }
+    each(reader, *categories, cpath, kMaxCategories, [&](const Json& e, const std::string& p, std::size_t i) {
+      ObjectReader c(reader, e, p);
+      Category category;
+      if (auto id = c.identifier("id", true)) {
+        index_id(reader, program.category_by_id, *id, i, "categories.duplicate_id", c.path_of("id"));
+        category.id = *id;
+      }
+      if (auto name = c.localized_text("name", false)) category.name = *name;
+      if (auto m = c.integer("multiplier_bp", false, 0, kMaxMultiplierBp)) category.multiplier_bp = *m;
+      c.finish();
+      program.categories.push_back(std::move(category));  // even when invalid
+    });
   }
+  if (const Json* skus = obj.field("skus", false)) {
+    each(reader, *skus, obj.path_of("skus"), kMaxSkuMultipliers, [&](const Json& e, const std::string& p, std::size_t i) {
+      ObjectReader s(reader, e, p);
+      SkuMultiplier sku;
+      if (const Json* id = s.field("id", true)) {
+        if (auto text = reader.string(*id, s.path_of("id"), 128)) {
+          index_id(reader, program.sku_by_id, *text, i, "skus.duplicate_id", s.path_of("id"));
+          sku.id = *text;
+        }
+      }
+      if (auto m = s.integer("multiplier_bp", true, 0, kMaxMultiplierBp)) sku.multiplier_bp = *m;
+      s.finish();
+      program.skus.push_back(std::move(sku));
+    });
+  }
+  if (const Json* campaigns = obj.field("campaigns", false)) {
+    each(reader, *campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const Json& e, const std::string& p, std::size_t) {
+      ObjectReader c(reader, e, p);
+      Campaign campaign;
+      if (auto id = c.identifier("id", true)) campaign.id = *id;
+      auto from = c.date("from", true);
+      auto to = c.date("to", true);
+      if (auto m = c.integer("multiplier_bp", true, 0, kMaxMultiplierBp)) campaign.multiplier_bp = *m;
+      if (const Json* cats = c.field("categories", false)) {
+        for (const std::string& id : read_ids(reader, *cats, c.path_of("categories"))) {
+          if (auto index = program.category_index(id)) campaign.categories.push_back(*index);
+          else reader.error("campaigns.unknown_category", "\"" + id + "\" is not a category of this programme", c.path_of("categories"));
+        }
+      }
+      c.finish();
+      if (from && to && *from > *to) reader.error("campaigns.dates_reversed", "must not be after `to`", c.path_of("from"));
+      if (from) campaign.from_day = *from;
+      if (to) campaign.to_day = *to;
+      program.campaigns.push_back(std::move(campaign));
+    });
+  }
+  if (const Json* birthday = obj.field("birthday", false)) {
+    ObjectReader b(reader, *birthday, obj.path_of("birthday"));
+    BirthdayBonus bonus;
+    if (auto m = b.integer("multiplier_bp", true, 0, kMaxMultiplierBp)) bonus.multiplier_bp = *m;
+    if (auto s = b.choice("scope", true, {"day", "month"})) bonus.scope = static_cast<BirthdayScope>(*s);
+    b.finish();
+    program.birthday = bonus;
+  }
+  if (const Json* caps = obj.field("caps", false)) {
+    each(reader, *caps, obj.path_of("caps"), 2, [&](const Json& e, const std::string& p, std::size_t) {
+      ObjectReader c(reader, e, p);
+      EarnCap cap;
+      auto period = c.choice("period", true, {"day", "month"});
+      if (period) cap.period = static_cast<CapPeriod>(*period);
+      if (auto points = c.integer("points", true, 0, kMaxSafeInteger)) cap.points = *points;
+      c.finish();
+      const bool repeated = std::any_of(program.caps.begin(), program.caps.end(),
+                                        [&](const EarnCap& other) { return period && other.period == cap.period; });
+      if (repeated) reader.error("caps.duplicate_period", "one cap per period", c.path_of("period"));
+      program.caps.push_back(cap);
+    });
+  }
+  if (auto c = obj.choice("combine", true, {"multiply", "add"})) program.combine = static_cast<MultiplierCombine>(*c);
+  if (auto d = obj.integer("pending_days", false, 0, kMaxDays)) program.pending_days = *d;
   obj.finish();
+}
+
+void read_expiry(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  Expiry& e = program.expiry;
+  if (auto p = obj.choice("policy", true, {"never", "days", "period_end"})) e.policy = static_cast<ExpiryPolicy>(*p);
+  auto days = obj.integer("days", e.policy == ExpiryPolicy::days, 1, kMaxDays);
+  if (days) e.days = *days;
+  const bool periodic = e.policy == ExpiryPolicy::period_end;
+  if (auto p = obj.choice("period", periodic, {"month", "quarter", "year"})) e.period = static_cast<ExpiryPeriod>(*p);
+  if (auto n = obj.integer("periods", periodic, 0, 100)) e.periods = *n;
+  obj.finish();
+  if (e.policy == ExpiryPolicy::days && days && *days <= program.pending_days) {
+    reader.error("expiry.before_vesting", "points must not expire before they vest (earning.pending_days)",
+                 obj.path_of("days"));
+  }
+}
+
+void read_refunds(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  if (auto s = obj.choice("shortfall", false, {"debt", "negative_balance"})) program.shortfall = static_cast<Shortfall>(*s);
+  if (auto w = obj.integer("window_days", false, 1, kMaxDays)) program.refund_window_days = *w;
+  obj.finish();
+}
+
+void read_redemption(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  Redemption r;
+  if (auto n = obj.integer("points_per_unit", true, 1, kMaxRateTerm)) r.points_per_unit = *n;
+  if (auto n = obj.integer("unit_minor", true, 1, kMaxRateTerm)) r.unit_minor = *n;
+  if (auto n = obj.integer("step", false, 1, kMaxRateTerm)) r.step = *n;
+  if (auto n = obj.integer("minimum", false, 0, kMaxSafeInteger)) r.minimum = *n;
+  if (auto n = obj.integer("max_share_bp", false, 1, kBasisPoints)) r.max_share_bp = *n;
+  obj.finish();
+  program.redemption = r;
+}
+
+void read_paid_membership(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  PaidMembership paid;
+  if (auto id = obj.identifier("tier", true)) {
+    auto index = program.tier_index(*id);
+    if (!index) reader.error("paid_membership.unknown_tier", "\"" + *id + "\" is not a tier of this programme", obj.path_of("tier"));
+    else paid.tier = *index;
+  }
+  if (auto d = obj.integer("days", true, 1, kMaxDays)) paid.days = *d;
+  obj.finish();
+  program.paid_membership = paid;
+}
+
+void read_lifecycle(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  Lifecycle& l = program.lifecycle;
+  if (auto d = obj.integer("new_days", false, 0, kMaxDays)) l.new_days = *d;
+  if (auto d = obj.integer("silent_days", false, 1, kMaxDays)) l.silent_days = *d;
+  if (auto d = obj.integer("sleeping_days", false, 1, kMaxDays)) l.sleeping_days = *d;
+  if (auto d = obj.integer("lost_days", false, 1, kMaxDays)) l.lost_days = *d;
+  obj.finish();
+  if (!(l.silent_days < l.sleeping_days && l.sleeping_days < l.lost_days)) {
+    reader.error("lifecycle.order", "silent_days < sleeping_days < lost_days must hold", path);
+  }
 }
 
 }  // namespace
@@ -152,8 +331,7 @@ Result<Program> program_from_json(const Json& json) {
 
   if (auto schema = obj.integer("schema_version", true, 0, kMaxSafeInteger)) {
     if (*schema != 1) {
-      reader.error("program.unsupported_schema", "this core reads schema_version 1",
-                   "schema_version");
+      reader.error("program.unsupported_schema", "this core reads schema_version 1", "schema_version");
     }
   }
   if (auto id = obj.identifier("id", true)) program.id = *id;
@@ -167,20 +345,30 @@ Result<Program> program_from_json(const Json& json) {
     program.utc_offset_minutes = static_cast<std::int32_t>(*offset);
   }
   if (const Json* tiers = obj.field("tiers", true)) read_tiers(reader, *tiers, "tiers", program);
-  if (const Json* earning = obj.field("earning", true)) {
-    read_earning(reader, *earning, "earning", program);
+  if (const Json* q = obj.field("qualification", false)) {
+    read_qualification(reader, *q, "qualification", program.qualification);
   }
+  if (const Json* earning = obj.field("earning", true)) read_earning(reader, *earning, "earning", program);
+  if (const Json* expiry = obj.field("expiry", false)) read_expiry(reader, *expiry, "expiry", program);
+  if (const Json* refunds = obj.field("refunds", false)) read_refunds(reader, *refunds, "refunds", program);
+  if (const Json* r = obj.field("redemption", false)) read_redemption(reader, *r, "redemption", program);
+  if (const Json* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
+  if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),
                                      [](const Tier& t) { return t.discount_bp > 0; });
-  const Json* discount = obj.field("discount", false);
-  if (discount) {
+  if (const Json* discount = obj.field("discount", false)) {
     ObjectReader d(reader, *discount, "discount");
     if (auto r = d.rounding("rounding", true)) program.discount_rounding = *r;
     d.finish();
   } else if (discounts) {
-    reader.error("field.missing",
-                 "is required when a tier has discount_bp: name how discounts round", "discount");
+    reader.error("field.missing", "is required when a tier has discount_bp: name how discounts round",
+                 "discount");
+  }
+  const bool paid_tiers = std::any_of(program.tiers.begin(), program.tiers.end(),
+                                      [](const Tier& t) { return t.paid_only; });
+  if (paid_tiers && !program.paid_membership) {
+    reader.error("field.missing", "is required when a tier is paid_only", "paid_membership");
   }
   obj.finish();
 

@@ -8,28 +8,6 @@ using json_reader::index_path;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
-Result<MemberState> member_state_from_json(const Program& program, const Json& json,
-                                           const std::string& path) {
-  Errors errors;
-  ValueReader reader(errors);
-  ObjectReader obj(reader, json, path);
-  MemberState state;
-  if (const Json* id = obj.field("member_id", false)) {
-    if (auto s = reader.string(*id, obj.path_of("member_id"), 128)) state.member_id = *s;
-  }
-  if (auto growth = obj.integer("growth", false, 0, kMaxSafeInteger)) state.growth = *growth;
-  if (auto tier = obj.identifier("tier", false)) {
-    state.tier = program.tier_index(*tier);
-    if (!state.tier) {
-      reader.error("state.unknown_tier", "\"" + *tier + "\" is not a tier of this programme",
-                   obj.path_of("tier"));
-    }
-  }
-  obj.finish();
-  if (!errors.empty()) return errors;
-  return state;
-}
-
 Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
@@ -76,6 +54,59 @@ Result<TimeMs> time_from_json(const Json& json, const std::string& path) {
   auto at = reader.integer(json, path, kMinTimeMs, kMaxTimeMs);
   if (!at) return errors;
   return *at;
+}
+
+
+Result<Event> event_from_json(const Program& program, const Json& json, const std::string& path) {
+  Errors errors;
+  ValueReader reader(errors);
+  ObjectReader obj(reader, json, path);
+  Event e;
+  if (const Json* id = obj.field("id", true)) {
+    auto s = reader.string(*id, obj.path_of("id"), 128);
+    if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("id"));
+    if (s) e.id = *s;
+  }
+  if (const Json* at = obj.field("at", true)) {
+    if (auto t = reader.integer(*at, obj.path_of("at"), kMinTimeMs, kMaxTimeMs)) e.at = *t;
+  }
+  auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes"});
+  if (type) e.kind = static_cast<EventKind>(*type);
+  auto order_id = [&] {
+    if (const Json* v = obj.field("order_id", true)) {
+      auto s = reader.string(*v, obj.path_of("order_id"), 128);
+      if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("order_id"));
+      if (s) e.order_id = *s;
+    }
+  };
+  if (type && e.kind == EventKind::order) {
+    order_id();
+    // The order's lines are a cart: the same rules, the same paths.
+    Json cart = Json::object();
+    if (const Json* lines = obj.field("lines", true)) cart["lines"] = *lines;
+    auto parsed = cart_from_json(program, cart, path);
+    if (!parsed.ok()) errors.insert(errors.end(), parsed.errors().begin(), parsed.errors().end());
+    else e.cart = std::move(parsed).value();
+    if (auto r = obj.integer("redeem_points", false, 0, kMaxSafeInteger)) e.redeem_points = *r;
+  } else if (type && e.kind == EventKind::refund) {
+    order_id();
+    if (const Json* lines = obj.field("lines", false); lines && reader.is_array(*lines, obj.path_of("lines"), kMaxCartLines)) {
+      for (std::size_t i = 0; i < lines->size(); ++i) {
+        ObjectReader l(reader, (*lines)[i], index_path(obj.path_of("lines"), i));
+        RefundLine r;
+        if (auto n = l.integer("line", true, 0, static_cast<std::int64_t>(kMaxCartLines))) r.line = static_cast<std::size_t>(*n);
+        if (auto n = l.integer("quantity", true, 1, kMaxQuantity)) r.quantity = *n;
+        l.finish();
+        e.refund_lines.push_back(r);
+      }
+    }
+  } else if (type && e.kind == EventKind::redeem) {
+    if (auto n = obj.integer("points", true, 1, kMaxSafeInteger)) e.points = *n;
+    if (auto r = obj.identifier("reward_id", true)) e.reward_id = *r;
+  }
+  obj.finish();
+  if (!errors.empty()) return errors;
+  return e;
 }
 
 }  // namespace loyalty

@@ -1,86 +1,192 @@
 // Structs -> JSON for hosts: compact, keys sorted, the same bytes on every
 // host. The programme goes through nlohmann (it is written once per load);
 // per-call outputs are streamed by JsonWriter.
-#include "json_writer.hpp"
 #include "loyalty/json_codec.hpp"
+#include "writers.hpp"
 
 namespace loyalty {
 
 namespace {
 
 Json rate_json(const EarnRate& rate) {
-  return {{"earn", rate.earn},
-          {"per_minor", rate.per_minor},
-          {"rounding", std::string(rounding_name(rate.rounding))}};
+  Json j = Json::object();
+  j["earn"] = rate.earn;
+  j["per_minor"] = rate.per_minor;
+  j["rounding"] = std::string(rounding_name(rate.rounding));
+  return j;
+}
+
+Json requirement_json(const Requirement& r) {
+  Json j = Json::object();
+  for (Metric m : kMetrics)
+    if (r[m]) j[std::string(metric_name(m))] = *r[m];
+  return j;
+}
+
+Json tier_json(const Tier& t) {
+  Json j = Json::object();
+  j["id"] = t.id;
+  j["name"] = t.name;
+  j["qualify"] = requirement_json(t.qualify);
+  j["retain"] = requirement_json(t.retain);
+  j["points_multiplier_bp"] = t.points_multiplier_bp;
+  j["discount_bp"] = t.discount_bp;
+  j["perks"] = t.perks;
+  j["birthday_points"] = t.birthday_points;
+  j["paid_only"] = t.paid_only;
+  return j;
+}
+
+Json earning_json(const Program& p) {
+  Json j = Json::object();
+  j["points"] = rate_json(p.points);
+  if (p.growth) j["growth"] = rate_json(*p.growth);
+  j["categories"] = Json::array();
+  for (const Category& c : p.categories) {
+    Json cj = Json::object();
+    cj["id"] = c.id;
+    cj["multiplier_bp"] = c.multiplier_bp;
+    if (!c.name.empty()) cj["name"] = c.name;
+    j["categories"].push_back(std::move(cj));
+  }
+  j["skus"] = Json::array();
+  for (const SkuMultiplier& s : p.skus) j["skus"].push_back(Json{{"id", s.id}, {"multiplier_bp", s.multiplier_bp}});
+  j["campaigns"] = Json::array();
+  for (const Campaign& c : p.campaigns) {
+    Json cj = Json::object();
+    cj["id"] = c.id;
+    cj["from"] = date_from_day_number(c.from_day).iso();
+    cj["to"] = date_from_day_number(c.to_day).iso();
+    cj["multiplier_bp"] = c.multiplier_bp;
+    if (!c.categories.empty()) {
+      cj["categories"] = Json::array();
+      for (std::size_t i : c.categories) cj["categories"].push_back(p.categories[i].id);
+    }
+    j["campaigns"].push_back(std::move(cj));
+  }
+  if (p.birthday) {
+    j["birthday"] = Json{{"multiplier_bp", p.birthday->multiplier_bp},
+                         {"scope", p.birthday->scope == BirthdayScope::day ? "day" : "month"}};
+  }
+  j["caps"] = Json::array();
+  for (const EarnCap& c : p.caps) {
+    j["caps"].push_back(Json{{"period", c.period == CapPeriod::day ? "day" : "month"}, {"points", c.points}});
+  }
+  j["combine"] = p.combine == MultiplierCombine::add ? "add" : "multiply";
+  j["pending_days"] = p.pending_days;
+  return j;
+}
+
+Json qualification_json(const Qualification& q) {
+  static const char* windows[] = {"lifetime", "rolling_days", "calendar_year", "anniversary_year"};
+  static const char* evaluations[] = {"none", "rolling_daily", "calendar_year_end", "anniversary"};
+  Json window = Json::object();
+  window["kind"] = windows[static_cast<int>(q.window)];
+  if (q.window == WindowKind::rolling_days) window["days"] = q.window_days;
+  Json j = Json::object();
+  j["combine"] = q.all ? "all" : "any";
+  j["window"] = std::move(window);
+  j["evaluation"] = evaluations[static_cast<int>(q.evaluation)];
+  j["downgrade"] = q.downgrade == Downgrade::one_tier ? "one_tier" : "recompute";
+  j["grace_days"] = q.grace_days;
+  return j;
+}
+
+Json expiry_json(const Expiry& e) {
+  static const char* periods[] = {"month", "quarter", "year"};
+  Json j = Json::object();
+  switch (e.policy) {
+    case ExpiryPolicy::never: j["policy"] = "never"; break;
+    case ExpiryPolicy::days:
+      j["policy"] = "days";
+      j["days"] = e.days;
+      break;
+    case ExpiryPolicy::period_end:
+      j["policy"] = "period_end";
+      j["period"] = periods[static_cast<int>(e.period)];
+      j["periods"] = e.periods;
+      break;
+  }
+  return j;
+}
+
+}  // namespace
+
+Json to_json(const Program& p) {
+  Json j = Json::object();
+  j["schema_version"] = p.schema;
+  j["id"] = p.id;
+  j["version"] = p.version;
+  j["name"] = p.name;
+  j["currency"] = Json{{"code", p.currency.code}, {"minor_units", p.currency.minor_units}};
+  j["utc_offset_minutes"] = p.utc_offset_minutes;
+  j["tiers"] = Json::array();
+  for (const Tier& t : p.tiers) j["tiers"].push_back(tier_json(t));
+  j["qualification"] = qualification_json(p.qualification);
+  j["earning"] = earning_json(p);
+  j["discount"] = Json{{"rounding", std::string(rounding_name(p.discount_rounding))}};
+  j["expiry"] = expiry_json(p.expiry);
+  j["refunds"] = Json{{"shortfall", p.shortfall == Shortfall::debt ? "debt" : "negative_balance"},
+                      {"window_days", p.refund_window_days}};
+  if (p.redemption) {
+    const Redemption& r = *p.redemption;
+    j["redemption"] = Json{{"points_per_unit", r.points_per_unit}, {"unit_minor", r.unit_minor}, {"step", r.step},
+                           {"minimum", r.minimum}, {"max_share_bp", r.max_share_bp}};
+  }
+  if (p.paid_membership) {
+    j["paid_membership"] = Json{{"tier", p.tiers[p.paid_membership->tier].id}, {"days", p.paid_membership->days}};
+  }
+  j["lifecycle"] = Json{{"new_days", p.lifecycle.new_days}, {"silent_days", p.lifecycle.silent_days},
+                        {"sleeping_days", p.lifecycle.sleeping_days}, {"lost_days", p.lifecycle.lost_days}};
+  return j;
+}
+
+namespace {
+
+std::string_view date_text_buffer(std::int64_t day, std::string& buffer) {
+  buffer = date_from_day_number(day).iso();
+  return buffer;
+}
+
+void write_needs(JsonWriter& w, const std::vector<MetricNeed>& needs) {
+  w.begin_array();
+  for (const MetricNeed& n : needs) {
+    w.begin_object().field("have", n.have).field("metric", metric_name(n.metric)).field("missing", n.missing)
+        .field("need", n.need).end_object();
+  }
+  w.end_array();
+}
+
+void write_tier_or_null(JsonWriter& w, const Program& program, const std::optional<std::size_t>& tier) {
+  if (tier) w.value(std::string_view(program.tiers[*tier].id));
+  else w.null();
 }
 
 const char* step_rule(EarnStepKind kind) {
   switch (kind) {
     case EarnStepKind::base: return "base";
     case EarnStepKind::category: return "category";
+    case EarnStepKind::sku: return "sku";
+    case EarnStepKind::campaign: return "campaign";
+    case EarnStepKind::birthday: return "birthday";
     case EarnStepKind::tier: return "tier";
     case EarnStepKind::clamp_zero: return "clamp_zero";
   }
   return "base";
 }
 
-}  // namespace
-
-Json to_json(const Program& program) {
-  Json tiers = Json::array();
-  for (const Tier& t : program.tiers) {
-    tiers.push_back({{"id", t.id},
-                     {"name", t.name},
-                     {"threshold", t.threshold},
-                     {"points_multiplier_bp", t.points_multiplier_bp},
-                     {"discount_bp", t.discount_bp}});
-  }
-  Json categories = Json::array();
-  for (const Category& c : program.categories) {
-    Json cj = {{"id", c.id}, {"multiplier_bp", c.multiplier_bp}};
-    if (!c.name.empty()) cj["name"] = c.name;
-    categories.push_back(std::move(cj));
-  }
-  Json earning = {{"points", rate_json(program.points)},
-                  {"categories", std::move(categories)},
-                  {"combine", program.combine == MultiplierCombine::add ? "add" : "multiply"}};
-  if (program.growth) earning["growth"] = rate_json(*program.growth);
-  return {{"schema_version", program.schema},
-          {"id", program.id},
-          {"version", program.version},
-          {"name", program.name},
-          {"currency", {{"code", program.currency.code}, {"minor_units", program.currency.minor_units}}},
-          {"utc_offset_minutes", program.utc_offset_minutes},
-          {"tiers", std::move(tiers)},
-          {"earning", std::move(earning)},
-          {"discount", {{"rounding", std::string(rounding_name(program.discount_rounding))}}}};
-}
-
-namespace {
-
-// Keys in ascending order in every object below (JsonWriter checks it).
-void write_progress(JsonWriter& w, const Program& program, const TierProgress& p) {
-  w.begin_object();
-  w.field("growth", p.growth).field("growth_needed", p.growth_needed);
-  w.key("next_tier");
-  if (p.next_tier) w.value(std::string_view(program.tiers[*p.next_tier].id));
-  else w.null();
-  w.field("permille", std::int64_t{p.permille});
-  w.key("spend_needed");
-  if (p.spend_needed) w.value(*p.spend_needed);
-  else w.null();
-  w.field("tier", std::string_view(program.tiers[p.tier].id));
-  w.end_object();
-}
-
 void write_step(JsonWriter& w, const Program& program, const EarnStep& step) {
   w.begin_object();
-  const bool multiplier = step.kind == EarnStepKind::category || step.kind == EarnStepKind::tier;
-  if (multiplier) {
-    const std::string& id = step.kind == EarnStepKind::category ? program.categories[step.ref].id
-                                                                : program.tiers[step.ref].id;
-    w.field("id", std::string_view(id)).field("multiplier_bp", step.multiplier_bp);
+  std::string_view id;
+  switch (step.kind) {
+    case EarnStepKind::category: id = program.categories[step.ref].id; break;
+    case EarnStepKind::sku: id = program.skus[step.ref].id; break;
+    case EarnStepKind::campaign: id = program.campaigns[step.ref].id; break;
+    case EarnStepKind::tier: id = program.tiers[step.ref].id; break;
+    default: break;
   }
+  if (!id.empty()) w.field("id", id);
+  if (step.kind != EarnStepKind::base && step.kind != EarnStepKind::clamp_zero) w.field("multiplier_bp", step.multiplier_bp);
   w.field("points", step.points).field("rule", std::string_view(step_rule(step.kind)));
   w.end_object();
 }
@@ -100,7 +206,104 @@ void write_line(JsonWriter& w, const Program& program, const LinePreview& lp) {
   w.end_object();
 }
 
+const char* ledger_kind(LedgerKind kind) {
+  switch (kind) {
+    case LedgerKind::earn: return "earn";
+    case LedgerKind::vest: return "vest";
+    case LedgerKind::expire: return "expire";
+    case LedgerKind::checkout: return "checkout";
+    case LedgerKind::redeem: return "redeem";
+    case LedgerKind::clawback: return "clawback";
+    case LedgerKind::debt: return "debt";
+    case LedgerKind::debt_settled: return "debt_settled";
+    case LedgerKind::returned: return "returned";
+    case LedgerKind::birthday_gift: return "birthday_gift";
+  }
+  return "earn";
+}
+
+const char* notice_kind(NoticeKind kind) {
+  switch (kind) {
+    case NoticeKind::tier_upgraded: return "tier_upgraded";
+    case NoticeKind::tier_downgraded: return "tier_downgraded";
+    case NoticeKind::downgrade_scheduled: return "downgrade_scheduled";
+    case NoticeKind::downgrade_cancelled: return "downgrade_cancelled";
+    case NoticeKind::paid_started: return "paid_started";
+    case NoticeKind::paid_renewed: return "paid_renewed";
+    case NoticeKind::paid_expired: return "paid_expired";
+    case NoticeKind::points_capped: return "points_capped";
+  }
+  return "tier_upgraded";
+}
+
 }  // namespace
+
+// Keys in ascending order in every object below (JsonWriter checks it).
+void write_progress(JsonWriter& w, const Program& program, const TierProgress& p) {
+  std::string date;
+  w.begin_object();
+  if (p.downgrade) {
+    w.key("downgrade").begin_object().field("at", p.downgrade->at)
+        .field("to", std::string_view(program.tiers[p.downgrade->to].id)).end_object();
+  }
+  w.key("drop_to");
+  write_tier_or_null(w, program, p.drop_to);
+  w.key("evaluation_date");
+  if (p.evaluation_day) w.value(date_text_buffer(*p.evaluation_day, date));
+  else w.null();
+  w.field("held_tier", std::string_view(program.tiers[p.held_tier].id));
+  w.key("needs");
+  write_needs(w, p.needs);
+  w.key("next_tier");
+  write_tier_or_null(w, program, p.next_tier);
+  if (p.paid) {
+    w.key("paid").begin_object().field("expires_at", p.paid->expires_at)
+        .field("tier", std::string_view(program.tiers[p.paid->tier].id)).end_object();
+  }
+  w.field("permille", std::int64_t{p.permille});
+  w.key("retain_needs");
+  write_needs(w, p.retain_needs);
+  w.key("spend_needed");
+  if (p.spend_needed) w.value(*p.spend_needed);
+  else w.null();
+  w.field("tier", std::string_view(program.tiers[p.tier].id));
+  w.end_object();
+}
+
+void write_ledger(JsonWriter& w, const std::vector<LedgerEntry>& ledger) {
+  w.begin_array();
+  for (const LedgerEntry& e : ledger) {
+    w.begin_object().field("at", e.at).field("available", e.available).field("debt", e.debt)
+        .field("event_id", std::string_view(e.event_id)).field("kind", std::string_view(ledger_kind(e.kind)));
+    if (!e.lot.empty()) w.field("lot", std::string_view(e.lot));
+    if (!e.order_id.empty()) w.field("order_id", std::string_view(e.order_id));
+    w.field("pending", e.pending);
+    if (!e.reward_id.empty()) w.field("reward_id", std::string_view(e.reward_id));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_notices(JsonWriter& w, const Program& program, const std::vector<Notice>& notices) {
+  w.begin_array();
+  for (const Notice& n : notices) {
+    w.begin_object().field("at", n.at);
+    if (n.from_tier) w.field("from", std::string_view(program.tiers[*n.from_tier].id));
+    w.field("kind", std::string_view(notice_kind(n.kind)));
+    if (n.points) w.field("points", *n.points);
+    if (n.to_tier) w.field("to", std::string_view(program.tiers[*n.to_tier].id));
+    if (n.until) w.field("until", *n.until);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_balances(JsonWriter& w, const Program& program, const MemberState& s) {
+  const std::int64_t available = s.available_points();
+  const std::int64_t balance = program.shortfall == Shortfall::negative_balance ? available - s.debt : available;
+  w.begin_object().field("available", available).field("balance", balance).field("debt", s.debt)
+      .field("pending", s.pending_points()).end_object();
+}
 
 std::string progress_json(const Program& program, const TierProgress& progress) {
   JsonWriter w;
@@ -111,9 +314,17 @@ std::string progress_json(const Program& program, const TierProgress& progress) 
 std::string preview_json(const Program& program, const OrderPreview& preview) {
   JsonWriter w;
   w.begin_object();
-  w.field("at", preview.at)
-      .field("discount", preview.discount)
-      .field("growth", preview.growth);
+  w.field("at", preview.at);
+  w.key("caps").begin_array();
+  for (const CapCut& cut : preview.caps) {
+    w.begin_object().field("cut", cut.cut).field("limit", cut.limit)
+        .field("period", std::string_view(cut.period == CapPeriod::day ? "day" : "month"))
+        .field("used_before", cut.used_before).end_object();
+  }
+  w.end_array();
+  w.field("discount", preview.discount);
+  if (preview.expires_at) w.field("expires_at", *preview.expires_at);
+  w.field("growth", preview.growth).field("line_points", preview.line_points);
   w.key("lines").begin_array();
   for (const LinePreview& lp : preview.lines) write_line(w, program, lp);
   w.end_array();
@@ -125,7 +336,62 @@ std::string preview_json(const Program& program, const OrderPreview& preview) {
   w.key("progress_after");
   write_progress(w, program, preview.progress_after);
   w.field("subtotal", preview.subtotal).field("tier", std::string_view(program.tiers[preview.tier].id));
+  if (preview.vests_at) w.field("vests_at", *preview.vests_at);
   w.end_object();
+  return w.take();
+}
+
+std::string outcome_json(const Program& program, const Outcome& outcome) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("balances");
+  write_balances(w, program, outcome.state);
+  w.field("duplicate", outcome.duplicate);
+  w.key("ledger");
+  write_ledger(w, outcome.ledger);
+  w.key("notices");
+  write_notices(w, program, outcome.notices);
+  w.key("state");
+  write_state(w, program, outcome.state);
+  w.end_object();
+  return w.take();
+}
+
+std::string points_summary_json(const PointsSummary& s) {
+  std::string date;
+  auto days = [&](JsonWriter& w, const std::vector<PointsOnDay>& list) {
+    w.begin_array();
+    for (const PointsOnDay& d : list) w.begin_object().field("date", date_text_buffer(d.day, date)).field("points", d.points).end_object();
+    w.end_array();
+  };
+  JsonWriter w;
+  w.begin_object().field("available", s.available).field("balance", s.balance).field("debt", s.debt);
+  w.key("expiring");
+  days(w, s.expiring);
+  w.field("expiring_total", s.expiring_total).field("pending", s.pending);
+  w.key("vesting");
+  days(w, s.vesting);
+  w.end_object();
+  return w.take();
+}
+
+std::string redemption_json(const RedemptionPreview& p) {
+  JsonWriter w;
+  w.begin_object().field("available", p.available).field("cash_value", p.cash_value).field("max_points", p.max_points).end_object();
+  return w.take();
+}
+
+std::string lifecycle_json(const LifecycleStatus& l) {
+  static const char* names[] = {"new", "active", "silent", "sleeping", "lost"};
+  JsonWriter w;
+  w.begin_object().field("days_inactive", l.days_inactive);
+  w.key("days_to_next");
+  if (l.days_to_next) w.value(*l.days_to_next);
+  else w.null();
+  w.key("next_stage");
+  if (l.next_stage) w.value(std::string_view(names[static_cast<int>(*l.next_stage)]));
+  else w.null();
+  w.field("stage", std::string_view(names[static_cast<int>(l.stage)])).end_object();
   return w.take();
 }
 

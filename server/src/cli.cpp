@@ -18,10 +18,12 @@ constexpr const char* kUsage =
     "      serve the programme (GET /v1/program), the JS package at /pkg/ and DIR at /\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
+    "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
+    "      run one core operation on a JSON request; OP is one of\n"
+    "      preview_order, tier_progress, points_summary, redemption_preview,\n"
+    "      lifecycle, apply, apply_events\n"
     "  loyalty preview --program PROGRAM.json [REQUEST.json | -]\n"
-    "      price a cart: {\"state\": {...}, \"cart\": {\"lines\": [...]}, \"at\": <UTC ms>}\n"
-    "  loyalty progress --program PROGRAM.json [REQUEST.json | -]\n"
-    "      tier progress: {\"state\": {...}}\n";
+    "      the same as query preview_order: price a cart\n";
 
 std::optional<std::string> read_text(const std::string& path, std::ostream& err) {
   std::ostringstream text;
@@ -68,11 +70,17 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   return code;
 }
 
-// `preview` and `progress`: --program P, then a request file or stdin.
+// `query OP` and `preview`: --program P, then a request file or stdin.
 int query(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string program_path;
   std::string request_path = "-";
-  for (std::size_t i = 1; i < args.size(); ++i) {
+  const bool named = args[0] == "query";
+  if (named && args.size() < 2) {
+    err << kUsage;
+    return 2;
+  }
+  const std::string op = named ? args[1] : "preview_order";
+  for (std::size_t i = named ? 2 : 1; i < args.size(); ++i) {
     if (args[i] == "--program" && i + 1 < args.size()) {
       program_path = args[++i];
     } else {
@@ -89,9 +97,7 @@ int query(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   if (!engine.ok()) return print_envelope(error_envelope(engine.errors()), out, err);
   auto request = read_text(request_path, err);
   if (!request) return 1;
-  const Engine& e = engine.value();
-  return print_envelope(args[0] == "preview" ? e.preview_order(*request) : e.tier_progress(*request),
-                        out, err);
+  return print_envelope(engine.value().call(op, *request), out, err);
 }
 
 }  // namespace
@@ -102,7 +108,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "check") return check(args, out, err);
-  if (args[0] == "preview" || args[0] == "progress") return query(args, out, err);
+  if (args[0] == "query" || args[0] == "preview") return query(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << kUsage;
   return 2;
 }

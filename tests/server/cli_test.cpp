@@ -33,7 +33,7 @@ TEST(Cli, CheckAcceptsTheExamplePrograms) {
 TEST(Cli, CheckPrintsEveryErrorWithItsPathAndCode) {
   const CliRun r = run({"check", kFixtures + "broken_program.json"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("tiers[1].threshold: must be greater than tiers[0].threshold (0) "
+  EXPECT_NE(r.err.find("tiers[2].qualify.growth: must be greater than tiers[1].qualify.growth (500) "
                        "[tiers.threshold_order]"),
             std::string::npos)
       << r.err;
@@ -44,6 +44,17 @@ TEST(Cli, PreviewPricesACartFromARequestFile) {
   const CliRun r = run({"preview", "--program", kPrograms + "bakery.json", kFixtures + "cart_request.json"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"points\": 49"), std::string::npos) << r.out;
+}
+
+TEST(Cli, QueryRunsAnyCoreOperationByName) {
+  const CliRun r = run({"query", "points_summary", "--program", kPrograms + "bakery.json",
+                        kFixtures + "summary_request.json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"expiring_total\": 120"), std::string::npos) << r.out;
+  const CliRun unknown = run({"query", "frobnicate", "--program", kPrograms + "bakery.json",
+                              kFixtures + "summary_request.json"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("[request.unknown_op]"), std::string::npos) << unknown.err;
 }
 
 TEST(Cli, AMissingFileIsReportedNotCrashedOn) {

@@ -19,6 +19,7 @@ test('GET /v1/program answers the normalised programme with an ETag', async () =
   assert.equal(body.program.id, 'coffee');
   assert.equal(body.version, 1);
   assert.equal(body.program.tiers[0].points_multiplier_bp, 10000);  // defaults filled in
+  assert.deepEqual(body.program.tiers[0].perks, []);
   const etag = res.headers.get('etag');
   assert.match(etag, /^"coffee-1-[0-9a-f]{16}"$/);
   const again = await fetch(`${server.url}v1/program`, { headers: { 'If-None-Match': etag } });
@@ -44,7 +45,7 @@ test('a broken programme is refused at start with its errors and paths', () => {
   const r = spawnSync(bin, ['serve', '--program', 'tests/server/fixtures/broken_program.json', '--listen', '127.0.0.1:0'],
     { cwd: root, encoding: 'utf8', timeout: 15000 });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /tiers\[1\]\.threshold: .* \[tiers\.threshold_order\]/);
+  assert.match(r.stderr, /tiers\[2\]\.qualify\.growth: .* \[tiers\.threshold_order\]/);
 });
 
 test('bad flags are a usage error', () => {

@@ -58,11 +58,11 @@ test('values JSON cannot hold are a LoyaltyError, not a TypeError', () => {
 
 test('an invalid programme rejects creation with every error', async () => {
   const broken = structuredClone(bakery);
-  broken.tiers[2].threshold = 100;
+  broken.tiers[2].qualify = { growth: 100 };  // below silver's 500
   broken.earning.points.rounding = 'round';
   await assert.rejects(createLoyaltyCore({ program: broken }), (e) => {
     assert.equal(e.code, 'tiers.threshold_order');
-    assert.deepEqual(e.errors.map((x) => x.path), ['tiers[2].threshold', 'earning.points.rounding']);
+    assert.deepEqual(e.errors.map((x) => x.path), ['tiers[2].qualify.growth', 'earning.points.rounding']);
     return true;
   });
   await assert.rejects(createLoyaltyCore({}), { code: 'field.missing', path: 'program' });
@@ -89,21 +89,19 @@ test('the text API refuses objects with a typed error, not a binding error', () 
 });
 
 test('tier progress says how far the next tier is', () => {
-  assert.deepEqual(core.tierProgress({ state: { growth: 250 } }), {
-    tier: 'member',
-    growth: 250,
-    next_tier: 'silver',
-    growth_needed: 250,
-    spend_needed: 25000,
-    permille: 500,
-  });
+  const progress = core.tierProgress({ state: { growth: 250 }, at });
+  assert.equal(progress.tier, 'member');
+  assert.equal(progress.next_tier, 'silver');
+  assert.deepEqual(progress.needs, [{ metric: 'growth', have: 250, need: 500, missing: 250 }]);
+  assert.equal(progress.spend_needed, 25000);
+  assert.equal(progress.permille, 500);
 });
 
 test('text calls answer the envelope text, byte for byte what the core wrote', () => {
-  const envelope = core.text.tierProgress('{"state":{"growth":2000}}');
+  const envelope = core.text.lifecycle(`{"state":{"joined_at":0},"at":${at}}`);
   assert.equal(
     envelope,
-    '{"ok":true,"value":{"growth":2000,"growth_needed":0,"next_tier":null,"permille":1000,"spend_needed":0,"tier":"gold"}}',
+    '{"ok":true,"value":{"days_inactive":20778,"days_to_next":null,"next_stage":null,"stage":"lost"}}',
   );
 });
 

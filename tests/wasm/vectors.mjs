@@ -42,9 +42,9 @@ export async function runCase(c, coreFor, anyCore) {
     envelope = anyCore.text.checkProgram(text);
   } else {
     const core = await coreFor(c.program);
-    if (op === 'preview_order') envelope = core.text.previewOrder(text);
-    else if (op === 'tier_progress') envelope = core.text.tierProgress(text);
-    else return `unknown op ${op}`;
+    const method = op.replace(/_([a-z])/g, (_, ch) => ch.toUpperCase());  // preview_order -> previewOrder
+    if (!core.text[method]) return `unknown op ${op}`;
+    envelope = core.text[method](text);
   }
   if ('output' in c.body) {
     const expected = canonicalJson({ ok: true, value: c.body.output });

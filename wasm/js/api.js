@@ -15,6 +15,17 @@ class LoyaltyError extends Error {
   }
 }
 
+// The public method for each core operation (loyalty::Engine::operations()).
+const OPERATIONS = {
+  previewOrder: 'preview_order',
+  tierProgress: 'tier_progress',
+  pointsSummary: 'points_summary',
+  redemptionPreview: 'redemption_preview',
+  lifecycle: 'lifecycle',
+  apply: 'apply',
+  applyEvents: 'apply_events',
+};
+
 // Objects become JSON text; text passes through untouched (a programme file
 // read as text need not be parsed twice).
 function toJsonText(value) {
@@ -88,12 +99,10 @@ async function createLoyaltyCoreWith(instantiate, options) {
   const module = await instantiateModule(instantiate);
   const raw = new module.Core();  // lives as long as the module; never exposed
   const load = (text) => callRaw((t) => raw._load(t), text);
-  const previewOrder = (text) => callRaw((t) => raw._previewOrder(t), text);
-  const tierProgress = (text) => callRaw((t) => raw._tierProgress(t), text);
   const checkProgram = (text) => callRaw((t) => raw._checkProgram(t), text);
   let program = unwrap(load(toJsonText(options.program)));
 
-  return Object.freeze({
+  const api = {
     /** The loaded programme, normalised: every default filled in. */
     get program() {
       return program;
@@ -106,9 +115,13 @@ async function createLoyaltyCoreWith(instantiate, options) {
       const envelope = JSON.parse(checkProgram(toJsonText(candidate)));
       return envelope.ok ? { ok: true, program: envelope.value } : { ok: false, errors: envelope.errors };
     },
-    previewOrder: (request) => unwrap(previewOrder(toJsonText(request))),
-    tierProgress: (request) => unwrap(tierProgress(toJsonText(request))),
-    /** The same calls on JSON text, answering the envelope text unparsed. */
-    text: Object.freeze({ previewOrder, tierProgress, checkProgram }),
-  });
+  };
+  /** The same calls on JSON text, answering the envelope text unparsed. */
+  const text = { checkProgram };
+  for (const [method, op] of Object.entries(OPERATIONS)) {
+    text[method] = (requestText) => callRaw((t) => raw._call(op, t), requestText);
+    api[method] = (request) => unwrap(text[method](toJsonText(request)));
+  }
+  api.text = Object.freeze(text);
+  return Object.freeze(api);
 }

@@ -25,12 +25,9 @@ class Core {
     return answer(engine_->program_summary());
   }
 
-  emscripten::val preview_order(const std::string& request) {
-    return answer(engine_ ? engine_->preview_order(request) : not_loaded());
-  }
-
-  emscripten::val tier_progress(const std::string& request) {
-    return answer(engine_ ? engine_->tier_progress(request) : not_loaded());
+  // Any engine operation by name (loyalty::Engine::operations()).
+  emscripten::val call(const std::string& op, const std::string& request) {
+    return answer(engine_ ? engine_->call(op, request) : not_loaded());
   }
 
   emscripten::val check_program(const std::string& program_json) {
@@ -58,7 +55,6 @@ EMSCRIPTEN_BINDINGS(loyalty_core) {
   emscripten::class_<Core>("Core")
       .constructor<>()
       .function("_load", &Core::load)
-      .function("_previewOrder", &Core::preview_order)
-      .function("_tierProgress", &Core::tier_progress)
+      .function("_call", &Core::call)
       .function("_checkProgram", &Core::check_program);
 }

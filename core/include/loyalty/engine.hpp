@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "loyalty/error.hpp"
 #include "loyalty/program.hpp"
@@ -24,11 +25,32 @@ class Engine {
   // The validated programme, normalised (defaults filled in).
   std::string program_summary() const;
 
-  // request: {"state": {...}, "cart": {"lines": [...]}, "at": <UTC ms>}
+  // Queries; none changes anything. Every request has "at" (UTC ms) and,
+  // but for preview_order, a "state".
+  //   preview_order:      {"state"?, "cart": {"lines": [...]}, "at"}
+  //   tier_progress:      {"state", "at"}
+  //   points_summary:     {"state", "at", "horizon_days"?: 30}
+  //   redemption_preview: {"state", "at", "order_total"}
+  //   lifecycle:          {"state", "at"}
   std::string preview_order(std::string_view request_json) const;
-
-  // request: {"state": {...}}
   std::string tier_progress(std::string_view request_json) const;
+  std::string points_summary(std::string_view request_json) const;
+  std::string redemption_preview(std::string_view request_json) const;
+  std::string lifecycle(std::string_view request_json) const;
+
+  // The transition: {"state", "event"} -> {"state", "ledger", "notices",
+  // "balances", "duplicate"}.
+  std::string apply(std::string_view request_json) const;
+
+  // Replays {"state", "events": [...]} in order; an event that is refused is
+  // reported in "results" and skipped. For support tools and the vectors.
+  std::string apply_events(std::string_view request_json) const;
+
+  // Any of the above by name ("preview_order", "apply", ...): the one table
+  // the bindings, the CLI and the conformance runners all go through.
+  // An unknown name answers "request.unknown_op".
+  std::string call(std::string_view op, std::string_view request_json) const;
+  static const std::vector<std::string_view>& operations();
 
   const Program& program() const { return program_; }
 

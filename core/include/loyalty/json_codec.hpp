@@ -20,7 +20,10 @@
 #include "loyalty/member_state.hpp"
 #include "loyalty/order_preview.hpp"
 #include "loyalty/program.hpp"
-#include "loyalty/tier_progress.hpp"
+#include "loyalty/event.hpp"
+#include "loyalty/outcome.hpp"
+#include "loyalty/queries.hpp"
+#include "loyalty/tier.hpp"
 
 namespace loyalty {
 
@@ -37,6 +40,7 @@ Result<Program> program_from_json(const Json& json);
 Result<MemberState> member_state_from_json(const Program& program, const Json& json,
                                            const std::string& path);
 Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path);
+Result<Event> event_from_json(const Program& program, const Json& json, const std::string& path);
 Result<TimeMs> time_from_json(const Json& json, const std::string& path);
 
 // The programme normalised: every default filled in.
@@ -44,6 +48,11 @@ Json to_json(const Program& program);
 // Per-call outputs, written straight to canonical text.
 std::string preview_json(const Program& program, const OrderPreview& preview);
 std::string progress_json(const Program& program, const TierProgress& progress);
+std::string state_json(const Program& program, const MemberState& state);
+std::string outcome_json(const Program& program, const Outcome& outcome);
+std::string points_summary_json(const PointsSummary& summary);
+std::string redemption_json(const RedemptionPreview& preview);
+std::string lifecycle_json(const LifecycleStatus& status);
 std::string errors_json(const Errors& errors);
 
 }  // namespace loyalty

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace loyalty {
 
@@ -25,9 +27,22 @@ struct LocalDate {
   }
 };
 
+inline constexpr TimeMs kMsPerDay = 86400000;
+
 // Days since 1970-01-01 of the local day that contains `at`.
 std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes);
 LocalDate date_from_day_number(std::int64_t day_number);
+std::int64_t day_number_from_date(const LocalDate& date);
 LocalDate local_date(TimeMs at, std::int32_t utc_offset_minutes);
+
+// The UTC instant at which a local day begins.
+TimeMs start_of_local_day(std::int64_t day_number, std::int32_t utc_offset_minutes);
+
+// "2026-11-11" -> a valid date, or nullopt.
+std::optional<LocalDate> parse_iso_date(std::string_view text);
+
+// Months counted from year 0: year * 12 + month - 1. Its first day:
+std::int64_t month_index(const LocalDate& date);
+std::int64_t first_day_of_month_index(std::int64_t index);
 
 }  // namespace loyalty

@@ -1,19 +1,120 @@
-// What the core knows about one member. This slice holds the tier inputs;
-// balances, lots and streaks join it as the engine grows.
+// Everything the core knows about one member. A state is a value: apply()
+// returns a new one, and its JSON snapshot round-trips exactly.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "loyalty/local_time.hpp"
 
 namespace loyalty {
 
+// Points earned together, spent first-expiring-first.
+struct Lot {
+  std::string id;  // the earning event's id, "#n" suffixed when one event makes several
+  TimeMs earned_at = 0;
+  std::int64_t points = 0;  // what is left, > 0
+  std::optional<TimeMs> expires_at;
+  std::optional<TimeMs> vests_at;  // present while pending: not spendable until then
+  std::string order_id;            // the order that earned it, if any
+};
+
+struct OrderLineRecord {
+  std::string sku;
+  std::size_t category = 0;
+  std::int64_t quantity = 0;
+  std::int64_t paid = 0;
+  std::int64_t points = 0;  // before any cap
+  std::int64_t refunded_quantity = 0;
+};
+
+// Points spent at checkout on an order, kept to return them on a refund.
+struct RedeemedPart {
+  std::string lot;
+  std::int64_t points = 0;
+  TimeMs earned_at = 0;
+  std::optional<TimeMs> expires_at;
+};
+
+// An order, kept for the refund window so that refunds can be exact.
+struct OrderRecord {
+  std::string order_id;
+  TimeMs at = 0;
+  std::vector<OrderLineRecord> lines;
+  std::int64_t paid = 0;
+  std::int64_t points = 0;  // awarded (after caps)
+  std::int64_t growth = 0;
+  std::int64_t paid_refunded = 0;
+  std::int64_t points_clawed = 0;
+  std::int64_t growth_clawed = 0;
+  std::vector<RedeemedPart> redeemed;
+  std::int64_t redeemed_points = 0;
+  std::int64_t redeemed_returned = 0;
+  std::vector<std::string> refund_ids;
+};
+
+// What one local day added to the qualification metrics.
+struct ActivityDay {
+  std::int64_t day = 0;  // local day number
+  std::int64_t growth = 0;
+  std::int64_t spend = 0;
+  std::int64_t orders = 0;
+};
+
+struct PendingDowngrade {
+  std::size_t to = 0;
+  TimeMs at = 0;  // when the grace ends
+};
+
+struct PaidTerm {
+  std::size_t tier = 0;
+  TimeMs expires_at = 0;
+};
+
+struct CapUsage {
+  std::int64_t period = -1;  // local day number, or year * 12 + month - 1
+  std::int64_t used = 0;
+};
+
+struct MonthDay {
+  std::int32_t month = 1;
+  std::int32_t day = 1;
+  bool operator==(const MonthDay& o) const { return month == o.month && day == o.day; }
+};
+
 struct MemberState {
   std::string member_id;
-  std::int64_t growth = 0;
-  // The tier the member holds (it may be above what growth alone gives,
-  // e.g. while retained until the next evaluation). Absent: derived from growth.
+  TimeMs joined_at = 0;
+  std::optional<MonthDay> birthday;
+  TimeMs clock = 0;          // the time of the last applied event; time never goes back
+  std::int64_t version = 0;  // events applied
+  std::int64_t growth = 0;   // lifetime growth value
+  std::int64_t lifetime_spend = 0;
+  std::int64_t lifetime_orders = 0;
+  // The tier held through metrics (it may be above what the window gives
+  // now, until the next evaluation). Absent: derived from the metrics.
   std::optional<std::size_t> tier;
+  TimeMs tier_since = 0;
+  std::optional<PendingDowngrade> downgrade;
+  std::optional<PaidTerm> paid;
+  std::vector<Lot> lots;
+  std::int64_t debt = 0;
+  std::vector<OrderRecord> orders;
+  std::vector<ActivityDay> activity;  // ascending days
+  CapUsage cap_day;
+  CapUsage cap_month;
+  std::int32_t birthday_gift_year = 0;
+  std::optional<TimeMs> last_activity_at;
+  std::vector<std::string> recent_events;  // newest last
+
+  std::int64_t available_points() const;  // spendable now
+  std::int64_t pending_points() const;
 };
+
+// How many recent event ids a state remembers to make retries no-ops (the
+// server remembers every id; this makes a client's own retries safe too).
+inline constexpr std::size_t kRecentEvents = 64;
 
 }  // namespace loyalty

@@ -6,11 +6,13 @@
 //   2. discount = round(subtotal x tier.discount_bp / 10000)  (discount_rounding)
 //      paid     = subtotal - discount
 //   3. base     = round(paid x points.earn / points.per_minor) (points.rounding)
-//   4. multipliers, category first then tier (points.rounding at each step):
+//   4. multipliers in this order: category, SKU, each campaign active on the
+//      local day, birthday, tier (points.rounding at each step):
 //        multiply: total = round(total x bp / 10000)
 //        add:      total += round(base x (bp - 10000) / 10000), never below 0
 // Per order:
 //   growth = round(sum(paid) x growth.earn / growth.per_minor) (growth.rounding)
+//   points = sum(lines), cut to what the day and month caps leave
 #pragma once
 
 #include <cstdint>
@@ -22,17 +24,17 @@
 #include "loyalty/local_time.hpp"
 #include "loyalty/member_state.hpp"
 #include "loyalty/program.hpp"
-#include "loyalty/tier_progress.hpp"
+#include "loyalty/tier.hpp"
 
 namespace loyalty {
 
-enum class EarnStepKind { base, category, tier, clamp_zero };
+enum class EarnStepKind { base, category, sku, campaign, birthday, tier, clamp_zero };
 
 // One rule's contribution to a line: the points it added (may be negative
 // for a multiplier below x1 in add mode).
 struct EarnStep {
   EarnStepKind kind = EarnStepKind::base;
-  std::size_t ref = 0;  // category or tier index for those kinds
+  std::size_t ref = 0;  // category, SKU, campaign or tier index for those kinds
   std::int64_t multiplier_bp = kBasisPoints;
   std::int64_t points = 0;
 };
@@ -46,6 +48,14 @@ struct LinePreview {
   std::vector<EarnStep> steps;
 };
 
+// "capped: 120 of 200": a cap that cut this order's points.
+struct CapCut {
+  CapPeriod period = CapPeriod::day;
+  std::int64_t limit = 0;
+  std::int64_t used_before = 0;
+  std::int64_t cut = 0;
+};
+
 struct OrderPreview {
   TimeMs at = 0;
   LocalDate local_date{1970, 1, 1};
@@ -54,14 +64,24 @@ struct OrderPreview {
   std::int64_t subtotal = 0;
   std::int64_t discount = 0;
   std::int64_t paid = 0;
-  std::int64_t points = 0;
+  std::int64_t line_points = 0;  // sum of the lines
+  std::vector<CapCut> caps;
+  std::int64_t points = 0;       // what the order earns: line_points less caps
   std::int64_t growth = 0;
+  std::optional<TimeMs> vests_at;    // when the points become spendable (absent: at once)
+  std::optional<TimeMs> expires_at;  // when they expire (absent: never)
   TierProgress progress;        // before the order
   TierProgress progress_after;  // had the order been placed
 };
 
-// Errors: "arith.overflow" (path "cart.lines[i]" or "cart") when a value
-// would leave the safe integer range.
+// Prices a cart for a state already brought to `at` (apply() does this for
+// orders, without the tier progress it does not need).
+Result<OrderPreview> price_order(const Program& program, const MemberState& state, const Cart& cart,
+                                 TimeMs at, bool with_progress = true);
+
+// The preview: the state brought to `at` (vesting, expiry, evaluations), then priced.
+// Errors: "event.out_of_order" if `at` is before the state's clock;
+// "arith.overflow" (path "cart.lines[i]" or "cart").
 Result<OrderPreview> preview_order(const Program& program, const MemberState& state,
                                    const Cart& cart, TimeMs at);
 

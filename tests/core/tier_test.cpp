@@ -1,4 +1,4 @@
-#include "loyalty/tier_progress.hpp"
+#include "loyalty/tier.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,12 +7,22 @@
 namespace loyalty {
 namespace {
 
+Tier tier(const char* id, std::optional<std::int64_t> growth) {
+  Tier t;
+  t.id = id;
+  t.qualify[Metric::growth] = growth;
+  t.retain = t.qualify;
+  return t;
+}
+
 Program ladder(Rounding growth_rounding, std::int64_t earn, std::int64_t per_minor) {
   Program p;
-  p.tiers = {{"member", {}, 0}, {"silver", {}, 500}, {"gold", {}, 2000}};
+  p.tiers = {tier("member", std::nullopt), tier("silver", 500), tier("gold", 2000)};
   p.growth = EarnRate{earn, per_minor, growth_rounding};
   return p;
 }
+
+constexpr TimeMs kAt = 1795276800000;
 
 TEST(TierProgress, SpendNeededIsTheLeastSpendWhoseGrowthClosesTheGap) {
   // Checked against a brute-force search for every rounding and several rates.
@@ -22,7 +32,7 @@ TEST(TierProgress, SpendNeededIsTheLeastSpendWhoseGrowthClosesTheGap) {
       for (std::int64_t growth = 0; growth < 500; growth += 7) {
         MemberState s;
         s.growth = growth;
-        auto progress = tier_progress(p, s);
+        auto progress = tier_progress(p, s, kAt);
         ASSERT_TRUE(progress.ok());
         const std::int64_t spend = *progress.value().spend_needed;
         const std::int64_t needed = 500 - growth;
@@ -41,9 +51,10 @@ TEST(TierProgress, AStoredTierAboveTheGrowthIsKeptUntilEvaluation) {
   MemberState s;
   s.growth = 100;
   s.tier = 2;
-  auto progress = tier_progress(p, s).value();
+  auto progress = tier_progress(p, s, kAt).value();
   EXPECT_EQ(progress.tier, 2u);
   EXPECT_FALSE(progress.next_tier.has_value());
+  EXPECT_FALSE(progress.drop_to.has_value());  // no evaluation in this programme
 }
 
 TEST(TierProgress, GrowthAboveAStoredTierUpgradesAtOnce) {
@@ -51,7 +62,9 @@ TEST(TierProgress, GrowthAboveAStoredTierUpgradesAtOnce) {
   MemberState s;
   s.growth = 2500;
   s.tier = 0;
-  EXPECT_EQ(held_tier(p, s), 2u);
+  EXPECT_EQ(held_tier(p, s, kAt), 2u);
+  EXPECT_EQ(upgrade_if_qualified(p, s, kAt, 0), std::optional<std::size_t>(0));
+  EXPECT_EQ(s.tier, std::optional<std::size_t>(2));
 }
 
 }  // namespace

@@ -1,0 +1,27 @@
+// The one transition function: every change of a member's state is an event
+// applied here. Previews are this on a copy (or pure queries), never a
+// parallel path.
+//
+// Before the event itself, the state is brought forward to the event's time:
+// everything due in between happens in time order (a lot vesting, a lot
+// expiring, a paid membership ending, a grace period ending, a tier
+// evaluation), each with its own ledger rows stamped with when it happened.
+// Applying an event id that the state remembers changes nothing
+// (Outcome::duplicate). An error leaves the state untouched.
+#pragma once
+
+#include "loyalty/error.hpp"
+#include "loyalty/event.hpp"
+#include "loyalty/member_state.hpp"
+#include "loyalty/outcome.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty {
+
+Result<Outcome> apply(const Program& program, const MemberState& state, const Event& event);
+
+// The state as it will be at `at` if nothing but time passes.
+// Error: "event.out_of_order" if `at` is before the state's clock.
+Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at);
+
+}  // namespace loyalty

@@ -1,0 +1,55 @@
+// Points as lots. Every operation here changes the lots (and debt) of one
+// state and appends the ledger rows that say so, so that per column the
+// ledger always sums to the state (outcome.hpp).
+//
+// - Spending takes the soonest-expiring available lot first (then the
+//   earliest earned, then the lot id); never-expiring lots go last.
+// - A clawback takes the refunded order's own pending points first, then
+//   other pending points, then available ones in spending order; what is
+//   left becomes debt, paid by the next points to become available.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/member_state.hpp"
+#include "loyalty/outcome.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty {
+
+// When points earned at `earned_at` expire under the programme; nullopt: never.
+std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at);
+
+class PointsBook {
+ public:
+  PointsBook(const Program& program, MemberState& state, std::vector<LedgerEntry>& ledger,
+             const std::string& event_id)
+      : program_(program), state_(state), ledger_(ledger), event_id_(event_id) {}
+
+  // Adds a lot (pending if it has vests_at) and records `kind`; available
+  // points pay any debt first.
+  void add(Lot lot, LedgerKind kind, TimeMs at);
+  void vest(std::size_t lot_index, TimeMs at);
+  void expire(std::size_t lot_index, TimeMs at);
+  // Spends available points; the caller has checked there are enough.
+  std::vector<RedeemedPart> spend(std::int64_t points, TimeMs at, LedgerKind kind,
+                                  const std::string& order_id, const std::string& reward_id);
+  void claw_back(std::int64_t points, TimeMs at, const std::string& order_id);
+
+ private:
+  std::vector<std::size_t> spending_order(bool pending) const;
+  void take(std::size_t lot_index, std::int64_t points, TimeMs at, LedgerKind kind,
+            const std::string& order_id, const std::string& reward_id);
+  void settle_debt(TimeMs at);
+  void remove_empty_lots();
+
+  const Program& program_;
+  MemberState& state_;
+  std::vector<LedgerEntry>& ledger_;
+  const std::string& event_id_;
+};
+
+}  // namespace loyalty

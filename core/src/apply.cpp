@@ -1,0 +1,417 @@
+#include "loyalty/apply.hpp"
+
+#include <algorithm>
+
+#include "loyalty/order_preview.hpp"
+#include "loyalty/points_ledger.hpp"
+#include "loyalty/tier.hpp"
+
+namespace loyalty {
+
+namespace {
+
+Error refused(std::string code, std::string message, std::string path = "event") {
+  return Error{std::move(code), std::move(message), std::move(path)};
+}
+
+// Brings a state forward to `until`, processing what falls due in time order.
+class Timeline {
+ public:
+  Timeline(const Program& program, MemberState& state, PointsBook& book, std::vector<Notice>& notices)
+      : program_(program), state_(state), book_(book), notices_(notices) {}
+
+  void run(TimeMs until) {
+    const std::int32_t offset = program_.utc_offset_minutes;
+    // A state without history (clock 0) has no evaluations due before now.
+    std::int64_t evaluated_day = state_.clock == 0
+                                     ? local_day_number(until, offset)
+                                     : std::max(local_day_number(state_.clock, offset),
+                                                local_day_number(state_.joined_at, offset));
+    for (;;) {
+      std::optional<TimeMs> next;
+      auto consider = [&](std::optional<TimeMs> t) {
+        if (t && *t <= until && (!next || *t < *next)) next = t;
+      };
+      for (const Lot& lot : state_.lots) {
+        consider(lot.vests_at);
+        consider(lot.expires_at);
+      }
+      if (state_.paid) consider(state_.paid->expires_at);
+      if (state_.downgrade) consider(state_.downgrade->at);
+      std::optional<std::int64_t> evaluation;
+      if (held_tier(program_, state_, state_.clock) > 0 && !state_.downgrade) {
+        evaluation = next_evaluation_day(program_, state_, evaluated_day);
+        if (evaluation) consider(start_of_local_day(*evaluation, offset));
+      }
+      if (!next) break;
+      const TimeMs t = *next;
+      vest_and_expire(t);
+      end_paid_membership(t);
+      end_grace(t);
+      if (evaluation && start_of_local_day(*evaluation, offset) == t) {
+        evaluate(*evaluation, t);
+        evaluated_day = *evaluation;
+      }
+      state_.clock = std::max(state_.clock, t);
+    }
+    prune(until);
+  }
+
+ private:
+  void vest_and_expire(TimeMs t) {
+    for (std::size_t i = 0; i < state_.lots.size(); ++i) {
+      if (state_.lots[i].vests_at && *state_.lots[i].vests_at <= t) book_.vest(i, *state_.lots[i].vests_at);
+    }
+    // Expiring removes lots: find one, expire it, look again.
+    for (;;) {
+      auto it = std::find_if(state_.lots.begin(), state_.lots.end(),
+                             [&](const Lot& lot) { return lot.expires_at && *lot.expires_at <= t; });
+      if (it == state_.lots.end()) break;
+      book_.expire(static_cast<std::size_t>(it - state_.lots.begin()), *it->expires_at);
+    }
+  }
+
+  void end_paid_membership(TimeMs t) {
+    if (!state_.paid || state_.paid->expires_at > t) return;
+    notices_.push_back({NoticeKind::paid_expired, state_.paid->expires_at, state_.paid->tier,
+                        held_tier(program_, state_, t), std::nullopt, std::nullopt});
+    state_.paid.reset();
+  }
+
+  void end_grace(TimeMs t) {
+    if (!state_.downgrade || state_.downgrade->at > t) return;
+    const std::size_t held = held_tier(program_, state_, t);
+    const PendingDowngrade d = *state_.downgrade;
+    state_.downgrade.reset();
+    const MetricTotals now = window_totals(program_, state_, local_day_number(t, program_.utc_offset_minutes));
+    if (meets(program_, program_.tiers[held].retain, now)) {
+      notices_.push_back({NoticeKind::downgrade_cancelled, t, held, held, std::nullopt, std::nullopt});
+      return;
+    }
+    move_down(held, d.to, d.at);
+  }
+
+  // At the start of local day `day`: did the held tier keep its retain over
+  // the window that just ended?
+  void evaluate(std::int64_t day, TimeMs t) {
+    const std::size_t held = held_tier(program_, state_, t);
+    if (held == 0) return;
+    const MetricTotals totals = window_totals(program_, state_, day - 1);
+    if (meets(program_, program_.tiers[held].retain, totals)) return;
+    const std::size_t target = downgrade_target(program_, held, totals);
+    if (program_.qualification.grace_days > 0) {
+      const TimeMs until = t + program_.qualification.grace_days * kMsPerDay;
+      state_.tier = held;
+      state_.downgrade = PendingDowngrade{target, until};
+      notices_.push_back({NoticeKind::downgrade_scheduled, t, held, target, until, std::nullopt});
+      return;
+    }
+    move_down(held, target, t);
+  }
+
+  void move_down(std::size_t from, std::size_t to, TimeMs t) {
+    state_.tier = to;
+    state_.tier_since = t;
+    notices_.push_back({NoticeKind::tier_downgraded, t, from, to, std::nullopt, std::nullopt});
+  }
+
+  // Forgets what no rule can need any more.
+  void prune(TimeMs until) {
+    const TimeMs keep_orders_from = until - program_.refund_window_days * kMsPerDay;
+    state_.orders.erase(std::remove_if(state_.orders.begin(), state_.orders.end(),
+                                       [&](const OrderRecord& o) { return o.at < keep_orders_from; }),
+                        state_.orders.end());
+    const Qualification& q = program_.qualification;
+    // A window ends at most a day back (evaluation) and spans at most a year and a day.
+    const std::int64_t span = q.window == WindowKind::rolling_days ? q.window_days + 1 : 367 + 1;
+    const std::int64_t keep_from = local_day_number(until, program_.utc_offset_minutes) - span;
+    state_.activity.erase(std::remove_if(state_.activity.begin(), state_.activity.end(),
+                                         [&](const ActivityDay& a) { return a.day < keep_from; }),
+                          state_.activity.end());
+  }
+
+  const Program& program_;
+  MemberState& state_;
+  PointsBook& book_;
+  std::vector<Notice>& notices_;
+};
+
+// Everything one event does, on a state the caller may throw away on error.
+class Transition {
+ public:
+  Transition(const Program& program, const Event& event, Outcome& out)
+      : program_(program), event_(event), out_(out), state_(out.state),
+        book_(program, out.state, out.ledger, event.id) {}
+
+  std::optional<Errors> run() {
+    Timeline(program_, state_, book_, out_.notices).run(event_.at);
+    const std::size_t held_before = held_tier(program_, state_, event_.at);
+    std::optional<Error> error;
+    switch (event_.kind) {
+      case EventKind::order: error = order(); break;
+      case EventKind::refund: error = refund(); break;
+      case EventKind::redeem: error = redeem(); break;
+      case EventKind::birthday: error = birthday(); break;
+      case EventKind::paid_membership: paid_membership(); break;
+      case EventKind::time_passes: break;
+    }
+    if (error) return Errors{*error};
+    const bool had_downgrade = state_.downgrade.has_value();
+    if (auto from = upgrade_if_qualified(program_, state_, event_.at, held_before)) {
+      out_.notices.push_back({NoticeKind::tier_upgraded, event_.at, *from, state_.tier, std::nullopt, std::nullopt});
+    }
+    if (had_downgrade && !state_.downgrade) {
+      out_.notices.push_back({NoticeKind::downgrade_cancelled, event_.at, state_.tier, state_.tier, std::nullopt, std::nullopt});
+    }
+    state_.clock = event_.at;
+    state_.version += 1;
+    state_.recent_events.push_back(event_.id);
+    if (state_.recent_events.size() > kRecentEvents) state_.recent_events.erase(state_.recent_events.begin());
+    return std::nullopt;
+  }
+
+ private:
+  std::int64_t today() const { return local_day_number(event_.at, program_.utc_offset_minutes); }
+
+  std::optional<Error> spend_at_checkout(const OrderPreview& priced, std::vector<RedeemedPart>& parts) {
+    const std::int64_t points = event_.redeem_points;
+    if (points == 0) return std::nullopt;
+    if (!program_.redemption) return refused("redeem.not_offered", "this programme does not take points at checkout", "event.redeem_points");
+    const Redemption& r = *program_.redemption;
+    if (points % r.step != 0 || points < r.minimum) {
+      return refused("redeem.not_allowed", "points are used in multiples of " + std::to_string(r.step) +
+                     ", at least " + std::to_string(r.minimum), "event.redeem_points");
+    }
+    // The cash the points stand for may be at most max_share of the order before points.
+    const auto value = mul_div(points, r.unit_minor, r.points_per_unit, Rounding::floor);
+    const auto total = value ? checked_add(priced.paid, *value) : std::nullopt;
+    const auto limit = total ? mul_div(*total, r.max_share_bp, kBasisPoints, Rounding::floor) : std::nullopt;
+    if (!limit || *value > *limit) {
+      return refused("redeem.over_share", "points may pay at most " + std::to_string(r.max_share_bp / 100) +
+                     "% of the order", "event.redeem_points");
+    }
+    if (state_.available_points() < points) return insufficient(points, "event.redeem_points");
+    parts = book_.spend(points, event_.at, LedgerKind::checkout, event_.order_id, "");
+    return std::nullopt;
+  }
+
+  Error insufficient(std::int64_t wanted, std::string path) const {
+    return refused("points.insufficient", "needs " + std::to_string(wanted) + " points; " +
+                   std::to_string(state_.available_points()) + " are available", std::move(path));
+  }
+
+  std::optional<Error> order() {
+    for (const OrderRecord& o : state_.orders) {
+      if (o.order_id == event_.order_id) {
+        return refused("order.duplicate", "order \"" + event_.order_id + "\" is already recorded", "event.order_id");
+      }
+    }
+    auto priced = price_order(program_, state_, event_.cart, event_.at, false);
+    if (!priced.ok()) return priced.errors().front();
+    const OrderPreview& p = priced.value();
+    if (!checked_add(state_.growth, p.growth) || !checked_add(state_.lifetime_spend, p.paid)) {
+      return refused("arith.overflow", "the member's totals would leave the safe integer range", "event");
+    }
+    OrderRecord record;
+    if (auto error = spend_at_checkout(p, record.redeemed)) return error;
+    record.redeemed_points = event_.redeem_points;
+
+    if (p.points > 0) {
+      book_.add({event_.id, event_.at, p.points, p.expires_at, p.vests_at, event_.order_id}, LedgerKind::earn, event_.at);
+    }
+    for (const CapCut& cut : p.caps) {
+      out_.notices.push_back({NoticeKind::points_capped, event_.at, std::nullopt, std::nullopt, std::nullopt, cut.cut});
+    }
+    record_caps(p);
+    add_activity(program_, state_, today(), p.growth, p.paid, 1);
+    state_.last_activity_at = event_.at;
+
+    record.order_id = event_.order_id;
+    record.at = event_.at;
+    record.paid = p.paid;
+    record.points = p.points;
+    record.growth = p.growth;
+    for (const LinePreview& lp : p.lines) {
+      record.lines.push_back({lp.line.sku, lp.line.category, lp.line.quantity, lp.paid, lp.points, 0});
+    }
+    state_.orders.push_back(std::move(record));
+    return std::nullopt;
+  }
+
+  void record_caps(const OrderPreview& p) {
+    const LocalDate date = local_date(event_.at, program_.utc_offset_minutes);
+    for (const EarnCap& cap : program_.caps) {
+      const bool by_day = cap.period == CapPeriod::day;
+      CapUsage& usage = by_day ? state_.cap_day : state_.cap_month;
+      const std::int64_t period = by_day ? day_number_from_date(date) : month_index(date);
+      if (usage.period != period) usage = {period, 0};
+      usage.used += p.points;
+    }
+  }
+
+  std::optional<Error> refund() {
+    auto it = std::find_if(state_.orders.begin(), state_.orders.end(),
+                           [&](const OrderRecord& o) { return o.order_id == event_.order_id; });
+    if (it == state_.orders.end()) {
+      return refused("refund.unknown_order", "no order \"" + event_.order_id + "\" within the refund window",
+                     "event.order_id");
+    }
+    OrderRecord& o = *it;
+    std::vector<std::int64_t> quantities(o.lines.size(), 0);
+    if (event_.refund_lines.empty()) {
+      for (std::size_t i = 0; i < o.lines.size(); ++i) quantities[i] = o.lines[i].quantity - o.lines[i].refunded_quantity;
+    }
+    for (std::size_t k = 0; k < event_.refund_lines.size(); ++k) {
+      const RefundLine& r = event_.refund_lines[k];
+      const std::string path = "event.lines[" + std::to_string(k) + "]";
+      if (r.line >= o.lines.size()) return refused("refund.unknown_line", "the order has " + std::to_string(o.lines.size()) + " lines", path + ".line");
+      quantities[r.line] += r.quantity;
+      if (o.lines[r.line].refunded_quantity + quantities[r.line] > o.lines[r.line].quantity) {
+        return refused("refund.too_many", "more than was bought and not yet refunded", path + ".quantity");
+      }
+    }
+    if (std::all_of(quantities.begin(), quantities.end(), [](std::int64_t q) { return q == 0; })) {
+      return refused("refund.nothing_left", "every line of this order is refunded already", "event.order_id");
+    }
+
+    // Cumulative shares, so that refunding everything in parts ends exactly where one full refund would.
+    std::int64_t paid_refunded = 0, points_target = 0;
+    bool full = true;
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      OrderLineRecord& line = o.lines[i];
+      line.refunded_quantity += quantities[i];
+      full = full && line.refunded_quantity == line.quantity;
+      paid_refunded += *mul_div(line.paid, line.refunded_quantity, line.quantity, Rounding::half_up);
+      points_target += *mul_div(line.points, line.refunded_quantity, line.quantity, program_.points.rounding);
+    }
+    points_target = std::min(points_target, o.points);
+    const std::int64_t growth_target =
+        full ? o.growth
+             : (o.paid == 0 || !program_.growth ? 0 : *mul_div(o.growth, paid_refunded, o.paid, program_.growth->rounding));
+    const std::int64_t return_target =
+        full ? o.redeemed_points : (o.paid == 0 ? 0 : *mul_div(o.redeemed_points, paid_refunded, o.paid, Rounding::floor));
+
+    const std::int64_t claw = points_target - o.points_clawed;
+    const std::int64_t growth_back = growth_target - o.growth_clawed;
+    const std::int64_t paid_back = paid_refunded - o.paid_refunded;
+    const std::int64_t give_back = return_target - o.redeemed_returned;
+    o.points_clawed = points_target;
+    o.growth_clawed = growth_target;
+    o.paid_refunded = paid_refunded;
+    o.redeemed_returned = return_target;
+    o.refund_ids.push_back(event_.id);
+
+    if (claw > 0) book_.claw_back(claw, event_.at, o.order_id);
+    return_checkout_points(o, give_back);
+    add_activity(program_, state_, local_day_number(o.at, program_.utc_offset_minutes), -growth_back, -paid_back,
+                 full ? -1 : 0);
+    return std::nullopt;
+  }
+
+  // Points spent on the order come back with their original earning time and
+  // expiry; what has expired since comes back and expires at once, in view.
+  void return_checkout_points(const OrderRecord& o, std::int64_t points) {
+    std::int64_t skip = o.redeemed_returned - points;  // returned by earlier refunds
+    int n = 0;
+    for (const RedeemedPart& part : o.redeemed) {
+      if (points == 0) break;
+      const std::int64_t consumed = std::min(skip, part.points);
+      skip -= consumed;
+      const std::int64_t give = std::min(points, part.points - consumed);
+      if (give == 0) continue;
+      points -= give;
+      Lot lot{event_.id + "#" + std::to_string(++n), part.earned_at, give, part.expires_at, std::nullopt, o.order_id};
+      book_.add(std::move(lot), LedgerKind::returned, event_.at);
+      auto back = std::find_if(state_.lots.begin(), state_.lots.end(),
+                               [&](const Lot& l) { return l.id == event_.id + "#" + std::to_string(n); });
+      if (back != state_.lots.end() && back->expires_at && *back->expires_at <= event_.at) {
+        book_.expire(static_cast<std::size_t>(back - state_.lots.begin()), event_.at);
+      }
+    }
+  }
+
+  std::optional<Error> redeem() {
+    if (state_.available_points() < event_.points) return insufficient(event_.points, "event.points");
+    book_.spend(event_.points, event_.at, LedgerKind::redeem, "", event_.reward_id);
+    state_.last_activity_at = event_.at;
+    return std::nullopt;
+  }
+
+  std::optional<Error> birthday() {
+    if (!state_.birthday) return refused("birthday.unknown", "the member has no birthday on record", "state.birthday");
+    const LocalDate today = local_date(event_.at, program_.utc_offset_minutes);
+    const bool leap = (today.year % 4 == 0 && today.year % 100 != 0) || today.year % 400 == 0;
+    const bool feb29_on_28 = state_.birthday->month == 2 && state_.birthday->day == 29 && !leap &&
+                             today.month == 2 && today.day == 28;
+    if (!(MonthDay{today.month, today.day} == *state_.birthday) && !feb29_on_28) {
+      return refused("birthday.not_today", "today is not the member's birthday in the programme's time zone", "event.at");
+    }
+    if (state_.birthday_gift_year == today.year) {
+      return refused("birthday.already_given", "this year's birthday gift was given", "event");
+    }
+    state_.birthday_gift_year = today.year;
+    const std::int64_t gift = program_.tiers[effective_tier(program_, state_, event_.at)].birthday_points;
+    if (gift > 0) {
+      book_.add({event_.id, event_.at, gift, expiry_for(program_, event_.at), std::nullopt, ""}, LedgerKind::birthday_gift,
+                event_.at);
+    }
+    return std::nullopt;
+  }
+
+  void paid_membership() {
+    const PaidMembership& offer = *program_.paid_membership;
+    const TimeMs length = offer.days * kMsPerDay;
+    if (state_.paid && state_.paid->expires_at > event_.at) {
+      state_.paid->expires_at += length;
+      out_.notices.push_back({NoticeKind::paid_renewed, event_.at, std::nullopt, offer.tier, state_.paid->expires_at, std::nullopt});
+    } else {
+      state_.paid = PaidTerm{offer.tier, event_.at + length};
+      out_.notices.push_back({NoticeKind::paid_started, event_.at, std::nullopt, offer.tier, state_.paid->expires_at, std::nullopt});
+    }
+    state_.last_activity_at = event_.at;
+  }
+
+  const Program& program_;
+  const Event& event_;
+  Outcome& out_;
+  MemberState& state_;
+  PointsBook book_;
+};
+
+}  // namespace
+
+Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at) {
+  if (at < state.clock) {
+    return refused("event.out_of_order", "the state is already at " + std::to_string(state.clock) +
+                   "; time does not go back", "at");
+  }
+  MemberState copy = state;
+  std::vector<LedgerEntry> ledger;
+  std::vector<Notice> notices;
+  const std::string no_event;
+  PointsBook book(program, copy, ledger, no_event);
+  Timeline(program, copy, book, notices).run(at);
+  return copy;
+}
+
+Result<Outcome> apply(const Program& program, const MemberState& state, const Event& event) {
+  Outcome out;
+  if (std::find(state.recent_events.begin(), state.recent_events.end(), event.id) != state.recent_events.end()) {
+    out.state = state;
+    out.duplicate = true;
+    return out;
+  }
+  if (event.at < state.clock) {
+    return refused("event.out_of_order", "the state is already at " + std::to_string(state.clock) +
+                   "; events must come in time order", "event.at");
+  }
+  if (event.kind == EventKind::paid_membership && !program.paid_membership) {
+    return refused("paid_membership.not_offered", "this programme has no paid membership", "event.type");
+  }
+  out.state = state;
+  Transition transition(program, event, out);
+  if (auto errors = transition.run()) return *errors;
+  return out;
+}
+
+}  // namespace loyalty
