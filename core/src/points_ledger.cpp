@@ -117,12 +117,13 @@ std::vector<RedeemedPart> PointsBook::spend(std::int64_t points, TimeMs at, Ledg
 
 void PointsBook::claw_back(std::int64_t points, TimeMs at, const std::string& order_id) {
   std::vector<std::size_t> order;
-  const std::vector<std::size_t> pending = spending_order(true);
-  for (std::size_t i : pending)
-    if (state_.lots[i].order_id == order_id) order.push_back(i);
-  for (std::size_t i : pending)
-    if (state_.lots[i].order_id != order_id) order.push_back(i);
-  for (std::size_t i : spending_order(false)) order.push_back(i);
+  for (bool pending : {true, false}) {
+    const std::vector<std::size_t> lots = spending_order(pending);
+    for (std::size_t i : lots)
+      if (state_.lots[i].order_id == order_id) order.push_back(i);
+    for (std::size_t i : lots)
+      if (state_.lots[i].order_id != order_id) order.push_back(i);
+  }
   for (std::size_t i : order) {
     if (points == 0) break;
     const std::int64_t part = std::min(points, state_.lots[i].points);

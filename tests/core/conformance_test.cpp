@@ -47,8 +47,9 @@ std::vector<VectorCase> load_cases() {
     Json program = doc.value("program", Json());
     if (program.is_string()) program = Json::parse(read_file(kSourceDir / program.get<std::string>()));
     for (const Json& c : doc.at("cases")) {
-      // A case may carry its own programme (one-rule programmes for rounding).
-      const Json& case_program = c.contains("program") ? c.at("program") : program;
+      // A case may carry its own programme: inline, or a file like the vector's.
+      Json case_program = c.contains("program") ? c.at("program") : program;
+      if (case_program.is_string()) case_program = Json::parse(read_file(kSourceDir / case_program.get<std::string>()));
       cases.push_back({path.stem().string(), c.at("name").get<std::string>(), case_program, c});
     }
   }

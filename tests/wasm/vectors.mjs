@@ -22,7 +22,9 @@ export function expandCases(documents, readProgram) {
   for (const { file, doc } of documents) {
     const fileProgram = typeof doc.program === 'string' ? readProgram(doc.program) : doc.program;
     for (const body of doc.cases) {
-      cases.push({ file, name: body.name, program: body.program ?? fileProgram, body });
+      // A case may carry its own programme: inline, or a file like the vector's.
+      const own = typeof body.program === 'string' ? readProgram(body.program) : body.program;
+      cases.push({ file, name: body.name, program: own ?? fileProgram, body });
     }
   }
   return cases;

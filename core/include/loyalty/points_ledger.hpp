@@ -4,8 +4,8 @@
 //
 // - Spending takes the soonest-expiring available lot first (then the
 //   earliest earned, then the lot id); never-expiring lots go last.
-// - A clawback takes the refunded order's own pending points first, then
-//   other pending points, then available ones in spending order; what is
+// - A clawback takes pending points first, then available ones: in each,
+//   the refunded order's own lot before others (in spending order); what is
 //   left becomes debt, paid by the next points to become available.
 #pragma once
 
