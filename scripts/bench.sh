@@ -9,7 +9,7 @@ scripts/build.sh native-release wasm >/dev/null
 
 out=build/bench
 mkdir -p "$out"
-build/native-release/bench/bench_preview --benchmark_repetitions=5 \
+build/native-release/bench/bench_core --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/native.json"
 node bench/preview_js.mjs >"$out/js.json"
 

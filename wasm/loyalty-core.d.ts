@@ -17,15 +17,27 @@ export interface EarnRate {
   rounding: Rounding;
 }
 
+export type Metric = 'growth' | 'spend' | 'orders';
+
+/** A requirement per metric; absent metrics do not count. */
+export type Requirement = Partial<Record<Metric, number>>;
+
 export interface Tier {
   id: string;
   name: LocalizedText;
-  /** Growth needed to qualify; the first tier's is 0. */
-  threshold: number;
+  /** To enter; absent for the first tier (everyone holds it). */
+  qualify?: Requirement;
+  /** To keep at evaluation; default: qualify. */
+  retain?: Requirement;
   /** Points multiplier in basis points (10000 = ×1); default 10000. */
   points_multiplier_bp?: number;
   /** Price discount in basis points; default 0. */
   discount_bp?: number;
+  perks?: string[];
+  /** Points given on the member's birthday, once a year. */
+  birthday_points?: number;
+  /** Reached only by paid membership. */
+  paid_only?: boolean;
 }
 
 export interface Category {
@@ -45,29 +57,85 @@ export interface ProgramInput {
   /** The members' local day: −720 … 840. */
   utc_offset_minutes: number;
   tiers: Tier[];
+  qualification?: {
+    combine?: 'any' | 'all';
+    window?: { kind: 'lifetime' | 'calendar_year' | 'anniversary_year' } | { kind: 'rolling_days'; days: number };
+    evaluation?: 'none' | 'rolling_daily' | 'calendar_year_end' | 'anniversary';
+    downgrade?: 'one_tier' | 'recompute';
+    grace_days?: number;
+  };
   earning: {
     points: EarnRate;
     growth?: EarnRate;
     categories: Category[];
+    skus?: { id: string; multiplier_bp: number }[];
+    /** Local dates, inclusive. */
+    campaigns?: { id: string; from: string; to: string; multiplier_bp: number; categories?: string[] }[];
+    birthday?: { multiplier_bp: number; scope: 'day' | 'month' };
+    caps?: { period: 'day' | 'month'; points: number }[];
     combine: 'multiply' | 'add';
+    /** Points vest this many days after the order; default 0. */
+    pending_days?: number;
   };
   /** Required when a tier has a discount. */
   discount?: { rounding: Rounding };
+  expiry?:
+    | { policy: 'never' }
+    | { policy: 'days'; days: number }
+    | { policy: 'period_end'; period: 'month' | 'quarter' | 'year'; periods: number };
+  refunds?: { shortfall?: 'debt' | 'negative_balance'; window_days?: number };
+  /** `points_per_unit` points pay `unit_minor` minor units. */
+  redemption?: { points_per_unit: number; unit_minor: number; step?: number; minimum?: number; max_share_bp?: number };
+  paid_membership?: { tier: string; days: number };
+  lifecycle?: { new_days?: number; silent_days?: number; sleeping_days?: number; lost_days?: number };
 }
 
 /** A programme as the core answers it: every default filled in. */
-export interface Program extends ProgramInput {
+export type Program = ProgramInput & {
   tiers: Required<Tier>[];
-  earning: ProgramInput['earning'] & { categories: (Category & { multiplier_bp: number })[] };
+  qualification: Required<NonNullable<ProgramInput['qualification']>>;
   discount: { rounding: Rounding };
+};
+
+export interface Lot {
+  id: string;
+  earned_at: number;
+  points: number;
+  expires_at?: number;
+  /** Present while pending. */
+  vests_at?: number;
+  order_id?: string;
 }
 
+/**
+ * A member's state. Every field is optional on input (a new member is `{}`);
+ * apply() answers the complete snapshot, which round-trips exactly.
+ */
 export interface MemberState {
   member_id?: string;
-  /** Default 0. */
+  joined_at?: number;
+  /** "MM-DD" */
+  birthday?: string;
+  /** The time of the last applied event; time never goes back. */
+  clock?: number;
+  version?: number;
   growth?: number;
-  /** The tier held (e.g. retained above what growth gives); default: from growth. */
+  lifetime_spend?: number;
+  lifetime_orders?: number;
+  /** The tier held through metrics. */
   tier?: string;
+  tier_since?: number;
+  downgrade?: { to: string; at: number };
+  paid?: { tier: string; expires_at: number };
+  lots?: Lot[];
+  debt?: number;
+  orders?: unknown[];
+  activity?: { date: string; growth: number; spend: number; orders: number }[];
+  cap_day?: { date: string; used: number };
+  cap_month?: { month: string; used: number };
+  birthday_gift_year?: number;
+  last_activity_at?: number;
+  recent_events?: string[];
 }
 
 export interface CartLine {
@@ -85,24 +153,44 @@ export interface PreviewOrderRequest {
   at: number;
 }
 
-export interface TierProgressRequest {
+export interface StateAt {
   state: MemberState;
+  at: number;
+}
+
+export interface MetricNeed {
+  metric: Metric;
+  have: number;
+  need: number;
+  missing: number;
 }
 
 export interface TierProgress {
+  /** Whose benefits apply now (a paid tier wins over a lower held one). */
   tier: string;
-  growth: number;
+  held_tier: string;
   next_tier: string | null;
-  growth_needed: number;
-  /** Least paid amount (minor units) whose growth reaches next_tier; null if orders earn no growth. */
-  spend_needed: number | null;
-  /** 0 … 1000 from the current tier's threshold to the next's. */
+  needs: MetricNeed[];
+  /** 0 … 1000 from the current tier to the next. */
   permille: number;
+  /**
+   * The least paid amount (minor units) one order needs to reach next_tier
+   * (0: any order); null when no single order can.
+   */
+  spend_needed: number | null;
+  retain_needs: MetricNeed[];
+  /** "YYYY-MM-DD" of the next evaluation, or null. */
+  evaluation_date: string | null;
+  /** Where held_tier would go if evaluated today; null if kept. */
+  drop_to: string | null;
+  downgrade?: { to: string; at: number };
+  paid?: { tier: string; expires_at: number };
 }
 
 export type EarnStep =
   | { rule: 'base'; points: number }
-  | { rule: 'category' | 'tier'; id: string; multiplier_bp: number; points: number }
+  | { rule: 'category' | 'sku' | 'campaign' | 'tier'; id: string; multiplier_bp: number; points: number }
+  | { rule: 'birthday'; multiplier_bp: number; points: number }
   | { rule: 'clamp_zero'; points: number };
 
 export interface LinePreview extends CartLine {
@@ -123,10 +211,93 @@ export interface OrderPreview {
   subtotal: number;
   discount: number;
   paid: number;
+  /** The lines' points before caps. */
+  line_points: number;
+  caps: { period: 'day' | 'month'; limit: number; used_before: number; cut: number }[];
+  /** What the order earns. */
   points: number;
   growth: number;
+  vests_at?: number;
+  expires_at?: number;
   progress: TierProgress;
   progress_after: TierProgress;
+}
+
+export type Event = { id: string; at: number } & (
+  | { type: 'order'; order_id: string; lines: CartLine[]; redeem_points?: number }
+  | { type: 'refund'; order_id: string; lines?: { line: number; quantity: number }[] }
+  | { type: 'redeem'; points: number; reward_id: string }
+  | { type: 'birthday' | 'paid_membership' | 'time_passes' }
+);
+
+export interface LedgerEntry {
+  event_id: string;
+  at: number;
+  kind: 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift';
+  available: number;
+  pending: number;
+  debt: number;
+  lot?: string;
+  order_id?: string;
+  reward_id?: string;
+}
+
+export interface Notice {
+  kind:
+    | 'tier_upgraded' | 'tier_downgraded' | 'downgrade_scheduled' | 'downgrade_cancelled'
+    | 'paid_started' | 'paid_renewed' | 'paid_expired' | 'points_capped';
+  at: number;
+  from?: string;
+  to?: string;
+  until?: number;
+  points?: number;
+}
+
+export interface Balances {
+  available: number;
+  pending: number;
+  debt: number;
+  /** available, less debt when the programme shows a negative balance. */
+  balance: number;
+}
+
+export interface Outcome {
+  state: MemberState;
+  ledger: LedgerEntry[];
+  notices: Notice[];
+  balances: Balances;
+  /** The event id was applied before: nothing changed. */
+  duplicate: boolean;
+}
+
+export interface Replay {
+  state: MemberState;
+  ledger: LedgerEntry[];
+  notices: Notice[];
+  balances: Balances;
+  results: { id: string; result: 'applied' | 'duplicate' | 'rejected'; errors?: LoyaltyErrorDetail[] }[];
+}
+
+export interface PointsSummary extends Balances {
+  /** By the last local day the points can be used. */
+  expiring: { date: string; points: number }[];
+  expiring_total: number;
+  vesting: { date: string; points: number }[];
+}
+
+export interface RedemptionPreview {
+  available: number;
+  max_points: number;
+  cash_value: number;
+}
+
+export type LifecycleStage = 'new' | 'active' | 'silent' | 'sleeping' | 'lost';
+
+export interface Lifecycle {
+  stage: LifecycleStage;
+  days_inactive: number;
+  next_stage: LifecycleStage | null;
+  days_to_next: number | null;
 }
 
 export interface LoyaltyErrorDetail {
@@ -157,15 +328,29 @@ export interface LoyaltyCore {
   loadProgram(program: ProgramInput | string): Program;
   /** Validates without loading; never throws for a bad programme. */
   checkProgram(program: ProgramInput | string): CheckResult;
-  /** What a cart earns, line by line and rule by rule. Throws LoyaltyError. */
+  /** What a cart earns, line by line and rule by rule. */
   previewOrder(request: PreviewOrderRequest | string): OrderPreview;
-  /** "680 growth (¥680.00) more to Gold". Throws LoyaltyError. */
-  tierProgress(request: TierProgressRequest | string): TierProgress;
+  /** How far the next tier is, and what keeps this one. */
+  tierProgress(request: StateAt | string): TierProgress;
+  /** Balances, what expires when (horizon_days, default 30) and what vests when. */
+  pointsSummary(request: (StateAt & { horizon_days?: number }) | string): PointsSummary;
+  /** The most points usable on an order of `order_total` minor units. */
+  redemptionPreview(request: (StateAt & { order_total: number }) | string): RedemptionPreview;
+  lifecycle(request: StateAt | string): Lifecycle;
+  /** The transition: a new state, its ledger rows and notices. The input state is not changed. */
+  apply(request: { state: MemberState; event: Event } | string): Outcome;
+  /** Events in order; a refused one is reported and skipped. */
+  applyEvents(request: { state: MemberState; events: Event[] } | string): Replay;
   /** The same calls on JSON text, answering envelope text (for hosts that forward text). */
   readonly text: {
+    checkProgram(program: string): EnvelopeText;
     previewOrder(request: string): EnvelopeText;
     tierProgress(request: string): EnvelopeText;
-    checkProgram(program: string): EnvelopeText;
+    pointsSummary(request: string): EnvelopeText;
+    redemptionPreview(request: string): EnvelopeText;
+    lifecycle(request: string): EnvelopeText;
+    apply(request: string): EnvelopeText;
+    applyEvents(request: string): EnvelopeText;
   };
 }
 

@@ -108,3 +108,25 @@ test('text calls answer the envelope text, byte for byte what the core wrote', (
 test('a missing .wasm rejects creation instead of hanging', async () => {
   await assert.rejects(createLoyaltyCore({ program: bakery, wasmPath: '/nonexistent/loyalty-core.wasm' }), /ENOENT/);
 });
+
+test('apply answers a new state, its ledger rows and notices, and leaves the input alone', () => {
+  const state = { member_id: 'm-1', growth: 480 };  // + 25 growth from the baguettes: silver at 500
+  const frozen = JSON.stringify(state);
+  const event = { id: 'e1', at, type: 'order', order_id: 'o1', lines: cart.lines };
+  const outcome = core.apply({ state, event });
+  assert.equal(JSON.stringify(state), frozen);
+  assert.equal(outcome.balances.available, 50);
+  assert.deepEqual(outcome.ledger.map((row) => [row.kind, row.available]), [['earn', 50]]);
+  assert.deepEqual(outcome.notices.map((n) => [n.kind, n.from, n.to]), [['tier_upgraded', 'member', 'silver']]);
+  assert.equal(outcome.state.tier, 'silver');
+  const again = core.apply({ state: outcome.state, event });
+  assert.equal(again.duplicate, true);
+  assert.deepEqual(again.state, outcome.state);
+});
+
+test('a refused event is a LoyaltyError naming the event field', () => {
+  assert.throws(
+    () => core.apply({ state: {}, event: { id: 'e1', at, type: 'redeem', points: 10, reward_id: 'r' } }),
+    { name: 'LoyaltyError', code: 'points.insufficient', path: 'event.points' },
+  );
+});

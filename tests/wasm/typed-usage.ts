@@ -15,10 +15,30 @@ export async function badge(price: number): Promise<string> {
     const step = preview.lines[0].steps[1];
     const why = step && step.rule === 'category' ? ` (${step.id} ×${step.multiplier_bp / 10000})` : '';
     const next = preview.progress.next_tier ?? 'top';
-    return `earn ${preview.points}${why}; ${preview.progress.growth_needed} to ${next}`;
+    const missing = preview.progress.needs.map((n) => `${n.missing} ${n.metric}`).join(" or ");
+    return `earn ${preview.points}${why}; ${missing} to ${next}`;
   } catch (e) {
     if (e instanceof LoyaltyError) return `${e.code} at ${e.path}: ${e.errors.length} problem(s)`;
     throw e;
   }
 }
 
+
+// A member checks out with points, then the order is refunded.
+export async function checkoutAndRefund(): Promise<number> {
+  const core = await createLoyaltyCore({ program });
+  const at = Date.UTC(2026, 10, 22, 4);
+  const usable = core.redemptionPreview({ state: {}, at, order_total: 3000 }).max_points;
+  const bought = core.apply({
+    state: {},
+    event: { id: 'e1', at, type: 'order', order_id: 'o1', lines: [], redeem_points: usable },
+  });
+  const refunded = core.applyEvents({
+    state: bought.state,
+    events: [{ id: 'e2', at: at + 1, type: 'refund', order_id: 'o1' }],
+  });
+  const expiring = core.pointsSummary({ state: refunded.state, at, horizon_days: 7 }).expiring_total;
+  const stage: 'new' | 'active' | 'silent' | 'sleeping' | 'lost' = core.lifecycle({ state: refunded.state, at }).stage;
+  const kinds = refunded.ledger.map((row) => row.kind).join(',');
+  return expiring + refunded.balances.balance + kinds.length + stage.length + core.tierProgress({ state: {}, at }).permille;
+}
