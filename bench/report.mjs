@@ -4,11 +4,10 @@
 import { readFileSync } from 'node:fs';
 
 const [nativeFile, jsFile] = process.argv.slice(2);
-const native = Object.fromEntries(
-  JSON.parse(readFileSync(nativeFile, 'utf8')).benchmarks
-    .filter((b) => b.run_type !== 'aggregate' || b.aggregate_name === 'median')
-    .map((b) => [b.run_name ?? b.name, b.real_time * { ns: 1, us: 1e3, ms: 1e6 }[b.time_unit]]),
-);
+const benchmarks = JSON.parse(readFileSync(nativeFile, 'utf8')).benchmarks
+  .filter((b) => b.run_type !== 'aggregate' || b.aggregate_name === 'median');
+const native = Object.fromEntries(benchmarks.map((b) => [b.run_name ?? b.name, b.real_time * { ns: 1, us: 1e3, ms: 1e6 }[b.time_unit]]));
+const perSecond = Object.fromEntries(benchmarks.map((b) => [b.run_name ?? b.name, b.items_per_second]));
 const js = JSON.parse(readFileSync(jsFile, 'utf8'));
 
 const us = (ns) => (ns / 1000).toFixed(ns < 10000 ? 2 : 1);
@@ -26,3 +25,12 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 console.log(rows.join('\n'));
 console.log();
 console.log(`Start-up in Node (instantiate the module, load bakery.json): ${(js['JsStartup(instantiate+load bakery)'] / 1e6).toFixed(2)} ms`);
+console.log();
+console.log('| apply (native, one core) | result |');
+console.log('| --- | ---: |');
+const k = (n) => `${Math.round(n / 1000)}k events/s`;
+console.log(`| mixed stream, an event every 36 h (~20 a month) | ${k(perSecond['ApplyMixedStream/36'])} |`);
+console.log(`| mixed stream, an event every 3 h (a large state: ~700 orders kept for refunds) | ${k(perSecond['ApplyMixedStream/3'])} |`);
+for (const lots of [10, 1000, 100000]) {
+  console.log(`| one time_passes with ${lots.toLocaleString('en')} lots held | ${us(native[`ApplyWithLots/${lots}`])} µs |`);
+}
