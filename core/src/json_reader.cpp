@@ -134,6 +134,10 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool req
   return v ? reader_.integer(*v, path_of(key), min, max) : std::nullopt;
 }
 
+void ObjectReader::integer_into(std::string_view key, std::int64_t& into, std::int64_t min, std::int64_t max) {
+  if (auto v = integer(key, false, min, max)) into = *v;
+}
+
 std::optional<std::string> ObjectReader::identifier(std::string_view key, bool required) {
   const Json* v = field(key, required);
   return v ? reader_.identifier(*v, path_of(key)) : std::nullopt;

@@ -52,6 +52,8 @@ class ObjectReader {
 
   std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
                                       std::int64_t max);
+  // An optional integer field read into `into`, left as it was when absent or invalid.
+  void integer_into(std::string_view key, std::int64_t& into, std::int64_t min, std::int64_t max);
   std::optional<std::string> identifier(std::string_view key, bool required);
   std::optional<Rounding> rounding(std::string_view key, bool required);
   std::optional<LocalizedText> localized_text(std::string_view key, bool required);

@@ -1,4 +1,4 @@
-// Member state, cart and time from JSON: what clients send with a query.
+// Carts, times and events from JSON: what clients and merchants send.
 #include "json_reader.hpp"
 #include "loyalty/json_codec.hpp"
 

@@ -72,17 +72,12 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
     l.finish();
     o.lines.push_back(std::move(line));
   });
-  auto amount = [&](std::string_view key, std::int64_t& into) {
-    if (auto n = obj.integer(key, false, 0, kMaxSafeInteger)) into = *n;
-  };
-  amount("paid", o.paid);
-  amount("points", o.points);
-  amount("growth", o.growth);
-  amount("paid_refunded", o.paid_refunded);
-  amount("points_clawed", o.points_clawed);
-  amount("growth_clawed", o.growth_clawed);
-  amount("redeemed_points", o.redeemed_points);
-  amount("redeemed_returned", o.redeemed_returned);
+  for (auto [key, into] : {std::pair{"paid", &o.paid}, {"points", &o.points}, {"growth", &o.growth},
+                           {"paid_refunded", &o.paid_refunded}, {"points_clawed", &o.points_clawed},
+                           {"growth_clawed", &o.growth_clawed}, {"redeemed_points", &o.redeemed_points},
+                           {"redeemed_returned", &o.redeemed_returned}}) {
+    obj.integer_into(key, *into, 0, kMaxSafeInteger);
+  }
   each(reader, obj.field("redeemed", false), obj.path_of("redeemed"), 10000, [&](const Json& e, const std::string& p) {
     ObjectReader r(reader, e, p);
     RedeemedPart part;
@@ -139,14 +134,11 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     else s.birthday = MonthDay{d->month, d->day};
   }
   if (auto t = time_field(obj, "clock", false)) s.clock = *t;
-  auto count = [&](std::string_view key, std::int64_t& into) {
-    if (auto n = obj.integer(key, false, 0, kMaxSafeInteger)) into = *n;
-  };
-  count("version", s.version);
-  count("growth", s.growth);
-  count("lifetime_spend", s.lifetime_spend);
-  count("lifetime_orders", s.lifetime_orders);
-  count("debt", s.debt);
+  for (auto [key, into] : {std::pair{"version", &s.version}, {"growth", &s.growth},
+                           {"lifetime_spend", &s.lifetime_spend}, {"lifetime_orders", &s.lifetime_orders},
+                           {"debt", &s.debt}}) {
+    obj.integer_into(key, *into, 0, kMaxSafeInteger);
+  }
   s.tier = tier_field(reader, program, obj, "tier", false);
   if (auto t = time_field(obj, "tier_since", false)) s.tier_since = *t;
   if (const Json* d = obj.field("downgrade", false)) {
@@ -171,12 +163,10 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     ObjectReader a(reader, e, p);
     ActivityDay day;
     if (auto d = a.date("date", true)) day.day = *d;
-    auto value = [&](std::string_view key, std::int64_t& into) {
-      if (auto n = a.integer(key, false, -kMaxSafeInteger, kMaxSafeInteger)) into = *n;
-    };
-    value("growth", day.growth);
-    value("spend", day.spend);
-    value("orders", day.orders);
+    // A day may be negative: a refund counts on its order's day.
+    for (auto [key, into] : {std::pair{"growth", &day.growth}, {"spend", &day.spend}, {"orders", &day.orders}}) {
+      a.integer_into(key, *into, -kMaxSafeInteger, kMaxSafeInteger);
+    }
     a.finish();
     if (!s.activity.empty() && s.activity.back().day >= day.day) {
       reader.error("state.activity_order", "days must be ascending and unique", a.path_of("date"));
