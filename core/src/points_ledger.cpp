@@ -68,6 +68,7 @@ void PointsBook::remove_empty_lots() {
 }
 
 void PointsBook::settle_debt(TimeMs at) {
+  if (state_.debt == 0) return;  // the common case: no sorting of lots for nothing
   for (std::size_t i : spending_order(false)) {
     if (state_.debt == 0) break;
     const std::int64_t pay = std::min(state_.debt, state_.lots[i].points);
