@@ -45,4 +45,13 @@ for (const lines of [3, 50]) {
   results[`JsPreviewObject/${lines}`] = measure(() => core.previewOrder(object));
   results[`JsPreviewText/${lines}`] = measure(() => core.text.previewOrder(text));
 }
+// A storefront listing of 100 products: one previewListing call against one
+// previewOrder per product (what a page without the batch call would do).
+const listing = JSON.parse(cartRequest(100));
+const products = listing.cart.lines.map((line) => ({ ...line, quantity: 1 }));
+const listingRequest = { state: listing.state, products, at: listing.at };
+results['JsListingBatch/100'] = measure(() => core.previewListing(listingRequest));
+results['JsListingPerProduct/100'] = measure(() => {
+  for (const line of products) core.previewOrder({ state: listing.state, cart: { lines: [line] }, at: listing.at });
+});
 console.log(JSON.stringify(results));

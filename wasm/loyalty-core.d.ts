@@ -153,6 +153,20 @@ export interface PreviewOrderRequest {
   at: number;
 }
 
+/** Badges for a listing: each product priced on its own, in one call. */
+export interface PreviewListingRequest {
+  state?: MemberState;
+  products: CartLine[];
+  at: number;
+}
+
+export interface ListingPreview {
+  /** What each product earns (before order caps), in the order given. */
+  points: number[];
+  /** The tier the points were computed for. */
+  tier: string;
+}
+
 export interface StateAt {
   state: MemberState;
   at: number;
@@ -330,6 +344,8 @@ export interface LoyaltyCore {
   checkProgram(program: ProgramInput | string): CheckResult;
   /** What a cart earns, line by line and rule by rule. */
   previewOrder(request: PreviewOrderRequest | string): OrderPreview;
+  /** Points per product for a listing of any length, one call (no JSON per product). */
+  previewListing(request: PreviewListingRequest | string): ListingPreview;
   /** How far the next tier is, and what keeps this one. */
   tierProgress(request: StateAt | string): TierProgress;
   /** Balances, what expires when (horizon_days, default 30) and what vests when. */
@@ -345,6 +361,7 @@ export interface LoyaltyCore {
   readonly text: {
     checkProgram(program: string): EnvelopeText;
     previewOrder(request: string): EnvelopeText;
+    previewListing(request: string): EnvelopeText;
     tierProgress(request: string): EnvelopeText;
     pointsSummary(request: string): EnvelopeText;
     redemptionPreview(request: string): EnvelopeText;

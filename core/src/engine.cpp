@@ -135,6 +135,30 @@ std::string Engine::preview_order(std::string_view request_json) const {
   return ok_envelope(preview_json(program_, preview.value()));
 }
 
+std::string Engine::preview_listing(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  auto state = request_field<MemberState>(request, "state", false, [&](const Json& j) {
+    return member_state_from_json(program_, j, "state");
+  });
+  // Products are cart lines: the same rules, reported at "products[i]".
+  auto products = request_field<Cart>(request, "products", true, [&](const Json& j) {
+    Json cart = Json::object();
+    cart["lines"] = j;
+    auto parsed = cart_from_json(program_, cart, "");
+    if (parsed.ok()) return parsed;
+    Errors errors = parsed.errors();
+    for (Error& e : errors) e.path = "products" + e.path.substr(std::string("lines").size());
+    return Result<Cart>(errors);
+  });
+  auto at = request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
+  refuse_unknown_fields(request, {"state", "products", "at"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  auto listing = loyalty::preview_listing(program_, state.value_or(MemberState{}), *products, *at);
+  if (!listing.ok()) return error_envelope(listing.errors());
+  return ok_envelope(listing_json(program_, listing.value()));
+}
+
 std::string Engine::tier_progress(std::string_view request_json) const {
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
@@ -256,6 +280,7 @@ using Operation = std::string (Engine::*)(std::string_view) const;
 const std::vector<std::pair<std::string_view, Operation>>& operation_table() {
   static const std::vector<std::pair<std::string_view, Operation>> table = {
       {"preview_order", &Engine::preview_order},
+      {"preview_listing", &Engine::preview_listing},
       {"tier_progress", &Engine::tier_progress},
       {"points_summary", &Engine::points_summary},
       {"redemption_preview", &Engine::redemption_preview},

@@ -161,6 +161,20 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
   return preview;
 }
 
+Result<ListingPreview> preview_listing(const Program& program, const MemberState& state, const Cart& products,
+                                       TimeMs at) {
+  auto brought = state_at(program, state, at);
+  if (!brought.ok()) return brought.errors();
+  // One pricing pass over all lines: each line's points do not depend on the others.
+  auto priced = price_order(program, brought.value(), products, at, false);
+  if (!priced.ok()) return priced.errors();
+  ListingPreview listing;
+  listing.tier = priced.value().tier;
+  listing.points.reserve(products.lines.size());
+  for (const LinePreview& line : priced.value().lines) listing.points.push_back(line.points);
+  return listing;
+}
+
 Result<OrderPreview> preview_order(const Program& program, const MemberState& state, const Cart& cart, TimeMs at) {
   auto brought = state_at(program, state, at);
   if (!brought.ok()) return brought.errors();

@@ -341,6 +341,14 @@ std::string preview_json(const Program& program, const OrderPreview& preview) {
   return w.take();
 }
 
+std::string listing_json(const Program& program, const ListingPreview& listing) {
+  JsonWriter w;
+  w.begin_object().key("points").begin_array();
+  for (std::int64_t p : listing.points) w.value(p);
+  w.end_array().field("tier", std::string_view(program.tiers[listing.tier].id)).end_object();
+  return w.take();
+}
+
 std::string outcome_json(const Program& program, const Outcome& outcome) {
   JsonWriter w;
   w.begin_object();

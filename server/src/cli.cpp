@@ -19,11 +19,17 @@ constexpr const char* kUsage =
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
     "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
-    "      run one core operation on a JSON request; OP is one of\n"
-    "      preview_order, tier_progress, points_summary, redemption_preview,\n"
-    "      lifecycle, apply, apply_events\n"
+    "      run one core operation on a JSON request (OP: see the list below)\n"
     "  loyalty preview --program PROGRAM.json [REQUEST.json | -]\n"
     "      the same as query preview_order: price a cart\n";
+
+// The usage text, ending with the engine's own list of operations.
+std::string usage() {
+  std::string text = kUsage;
+  text += "operations:";
+  for (std::string_view op : Engine::operations()) text.append(" ").append(op);
+  return text + "\n";
+}
 
 std::optional<std::string> read_text(const std::string& path, std::ostream& err) {
   std::ostringstream text;
@@ -58,7 +64,7 @@ int print_envelope(const std::string& envelope, std::ostream& out, std::ostream&
 
 int check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.size() != 2) {
-    err << kUsage;
+    err << usage();
     return 2;
   }
   auto text = read_text(args[1], err);
@@ -76,7 +82,7 @@ int query(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   std::string request_path = "-";
   const bool named = args[0] == "query";
   if (named && args.size() < 2) {
-    err << kUsage;
+    err << usage();
     return 2;
   }
   const std::string op = named ? args[1] : "preview_order";
@@ -88,7 +94,7 @@ int query(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     }
   }
   if (program_path.empty()) {
-    err << kUsage;
+    err << usage();
     return 2;
   }
   auto program_text = read_text(program_path, err);
@@ -104,12 +110,12 @@ int query(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "help") {
-    (args.empty() ? err : out) << kUsage;
+    (args.empty() ? err : out) << usage();
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "check") return check(args, out, err);
   if (args[0] == "query" || args[0] == "preview") return query(args, out, err);
-  err << "loyalty: unknown command '" << args[0] << "'\n" << kUsage;
+  err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
 }
 

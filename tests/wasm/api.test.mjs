@@ -23,6 +23,19 @@ test('a preview is a plain object with the line-by-line breakdown', () => {
   assert.equal(Object.getPrototypeOf(preview), Object.prototype);
 });
 
+test('a listing of 120 products is priced in one call, each as its own one-line cart', () => {
+  const products = Array.from({ length: 120 }, (_, i) => ({
+    sku: `p${i}`, category: i % 2 ? 'bread' : 'pastry', unit_price: 1000 + i * 37, quantity: 1,
+  }));
+  const listing = core.previewListing({ state: { growth: 0 }, products, at });
+  assert.equal(listing.points.length, 120);
+  products.forEach((line, i) => {
+    assert.equal(listing.points[i], core.previewOrder({ state: { growth: 0 }, cart: { lines: [line] }, at }).lines[0].points);
+  });
+  assert.throws(() => core.previewListing({ products: [{ sku: 'x', category: 'shoes', unit_price: 1, quantity: 1 }], at }),
+    { code: 'cart.unknown_category', path: 'products[0].category' });
+});
+
 test('a programme given as text loads like the object', async () => {
   const fromText = await createLoyaltyCore({ program: bakeryText });
   assert.deepEqual(fromText.program, core.program);

@@ -42,3 +42,11 @@ export async function checkoutAndRefund(): Promise<number> {
   const kinds = refunded.ledger.map((row) => row.kind).join(',');
   return expiring + refunded.balances.balance + kinds.length + stage.length + core.tierProgress({ state: {}, at }).permille;
 }
+
+// Badges for a whole listing in one call.
+export async function listingBadges(prices: number[]): Promise<string[]> {
+  const core = await createLoyaltyCore({ program });
+  const products = prices.map((unit_price, i) => ({ sku: `p${i}`, category: 'bread', unit_price, quantity: 1 }));
+  const listing = core.previewListing({ state: { growth: 600 }, products, at: Date.now() });
+  return listing.points.map((points) => `${listing.tier}: earn ${points}`);
+}

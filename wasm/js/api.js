@@ -18,6 +18,7 @@ class LoyaltyError extends Error {
 // The public method for each core operation (loyalty::Engine::operations()).
 const OPERATIONS = {
   previewOrder: 'preview_order',
+  previewListing: 'preview_listing',
   tierProgress: 'tier_progress',
   pointsSummary: 'points_summary',
   redemptionPreview: 'redemption_preview',

@@ -28,11 +28,13 @@ class Engine {
   // Queries; none changes anything. Every request has "at" (UTC ms) and,
   // but for preview_order, a "state".
   //   preview_order:      {"state"?, "cart": {"lines": [...]}, "at"}
+  //   preview_listing:    {"state"?, "products": [cart lines], "at"} -> points per product
   //   tier_progress:      {"state", "at"}
   //   points_summary:     {"state", "at", "horizon_days"?: 30}
   //   redemption_preview: {"state", "at", "order_total"}
   //   lifecycle:          {"state", "at"}
   std::string preview_order(std::string_view request_json) const;
+  std::string preview_listing(std::string_view request_json) const;
   std::string tier_progress(std::string_view request_json) const;
   std::string points_summary(std::string_view request_json) const;
   std::string redemption_preview(std::string_view request_json) const;

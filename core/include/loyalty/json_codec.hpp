@@ -47,6 +47,7 @@ Result<TimeMs> time_from_json(const Json& json, const std::string& path);
 Json to_json(const Program& program);
 // Per-call outputs, written straight to canonical text.
 std::string preview_json(const Program& program, const OrderPreview& preview);
+std::string listing_json(const Program& program, const ListingPreview& listing);
 std::string progress_json(const Program& program, const TierProgress& progress);
 std::string state_json(const Program& program, const MemberState& state);
 std::string outcome_json(const Program& program, const Outcome& outcome);

@@ -79,6 +79,15 @@ struct OrderPreview {
 Result<OrderPreview> price_order(const Program& program, const MemberState& state, const Cart& cart,
                                  TimeMs at, bool with_progress = true);
 
+// Badges for a product listing: what each line would earn on its own (before
+// caps), for one state brought to `at` once. Errors as preview_order's.
+struct ListingPreview {
+  std::size_t tier = 0;
+  std::vector<std::int64_t> points;  // per line, in order
+};
+Result<ListingPreview> preview_listing(const Program& program, const MemberState& state,
+                                       const Cart& products, TimeMs at);
+
 // The preview: the state brought to `at` (vesting, expiry, evaluations), then priced.
 // Errors: "event.out_of_order" if `at` is before the state's clock;
 // "arith.overflow" (path "cart.lines[i]" or "cart").
