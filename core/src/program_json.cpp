@@ -320,6 +320,12 @@ void read_lifecycle(ValueReader& reader, const Json& v, const std::string& path,
   }
 }
 
+void read_sync(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  if (auto s = obj.integer("claimed_time_skew_seconds", false, 0, 86400)) program.sync.claimed_time_skew_seconds = *s;
+  obj.finish();
+}
+
 }  // namespace
 
 Result<Program> program_from_json(const Json& json) {
@@ -354,6 +360,7 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* r = obj.field("redemption", false)) read_redemption(reader, *r, "redemption", program);
   if (const Json* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
   if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
+  if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),
                                      [](const Tier& t) { return t.discount_bp > 0; });

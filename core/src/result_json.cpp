@@ -138,6 +138,7 @@ Json to_json(const Program& p) {
   }
   j["lifecycle"] = Json{{"new_days", p.lifecycle.new_days}, {"silent_days", p.lifecycle.silent_days},
                         {"sleeping_days", p.lifecycle.sleeping_days}, {"lost_days", p.lifecycle.lost_days}};
+  j["sync"] = Json{{"claimed_time_skew_seconds", p.sync.claimed_time_skew_seconds}};
   return j;
 }
 
@@ -414,6 +415,30 @@ std::string errors_json(const Errors& errors) {
         .end_object();
   }
   w.end_array();
+  return w.take();
+}
+
+}  // namespace loyalty
+
+namespace loyalty {
+
+std::string ledger_json(const std::vector<LedgerEntry>& ledger) {
+  JsonWriter w;
+  write_ledger(w, ledger);
+  return w.take();
+}
+
+const char* ledger_kind_name(LedgerKind kind) { return ledger_kind(kind); }
+
+std::string notices_json(const Program& program, const std::vector<Notice>& notices) {
+  JsonWriter w;
+  write_notices(w, program, notices);
+  return w.take();
+}
+
+std::string balances_json(const Program& program, const MemberState& state) {
+  JsonWriter w;
+  write_balances(w, program, state);
   return w.take();
 }
 

@@ -2,11 +2,15 @@
 
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 
+#include "audit.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
+#include "store.hpp"
 
 namespace loyalty::cli {
 
@@ -14,8 +18,19 @@ namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
-    "  loyalty serve --program PROGRAM.json [--listen 127.0.0.1:8080] [--static DIR] [--package DIR]\n"
-    "      serve the programme (GET /v1/program), the JS package at /pkg/ and DIR at /\n"
+    "  loyalty serve --program PROGRAM.json [--db sqlite:loyalty.db] [--listen 127.0.0.1:8080]\n"
+    "                [--static DIR] [--package DIR] [--demo] [--token-ttl SECONDS]\n"
+    "                [--member-rate N] [--ip-rate N]\n"
+    "      the sync server (server/openapi.yaml): member and merchant API on the store,\n"
+    "      the JS package at /pkg/ and DIR at /; secrets from LOYALTY_TOKEN_SECRET and\n"
+    "      LOYALTY_MERCHANT_KEY (made up with --demo, which also opens /v1/demo/login)\n"
+    "  loyalty migrate --db URL\n"
+    "      create the store's schema or bring it up to date\n"
+    "  loyalty audit --program PROGRAM.json --db URL\n"
+    "      recompute every member's balances from the ledger; exit 1 on any mismatch\n"
+    "  loyalty replay --program PROGRAM.json --events EVENTS.jsonl [--state STATE.json]\n"
+    "      apply one member's events (one JSON object a line) and print the results,\n"
+    "      the final state and the ledger\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
     "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
@@ -106,6 +121,102 @@ int query(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   return print_envelope(engine.value().call(op, *request), out, err);
 }
 
+// --flag value pairs; false (and a usage message) on anything else.
+bool read_flags(const std::vector<std::string>& args, std::map<std::string, std::string>& flags,
+                std::initializer_list<const char*> required, std::ostream& err) {
+  for (std::size_t i = 1; i < args.size(); i += 2) {
+    if (args[i].rfind("--", 0) != 0 || i + 1 >= args.size() || !flags.count(args[i])) {
+      err << "loyalty " << args[0] << ": unexpected '" << args[i] << "'\n" << usage();
+      return false;
+    }
+    flags[args[i]] = args[i + 1];
+  }
+  for (const char* flag : required) {
+    if (flags[flag].empty()) {
+      err << "loyalty " << args[0] << ": " << flag << " is required\n" << usage();
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<Engine> load_engine(const std::string& path, std::ostream& out, std::ostream& err) {
+  auto text = read_text(path, err);
+  if (!text) return std::nullopt;
+  auto engine = Engine::load(*text);
+  if (!engine.ok()) {
+    print_envelope(error_envelope(engine.errors()), out, err);
+    return std::nullopt;
+  }
+  return std::move(engine).value();
+}
+
+std::unique_ptr<server::Store> open_db(const std::string& url, std::ostream& err) {
+  try {
+    return server::open_store(url);
+  } catch (const server::StoreError& e) {
+    err << "loyalty: " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
+int migrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--db", ""}};
+  if (!read_flags(args, flags, {"--db"}, err)) return 2;
+  auto store = open_db(flags["--db"], err);
+  if (!store) return 1;
+  out << store->describe() << ": schema up to date\n";
+  return 0;
+}
+
+int audit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}};
+  if (!read_flags(args, flags, {"--program", "--db"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  auto store = open_db(flags["--db"], err);
+  if (!store) return 1;
+  try {
+    return server::audit(engine->program(), *store, out, err);
+  } catch (const server::StoreError& e) {
+    err << "loyalty audit: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// The events file: one JSON object a line (blank lines skipped), gathered
+// into an apply_events request so that replay is exactly what the core does.
+int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--events", ""}, {"--state", ""}};
+  if (!read_flags(args, flags, {"--program", "--events"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  auto events_text = read_text(flags["--events"], err);
+  if (!events_text) return 1;
+  Json events = Json::array();
+  std::istringstream lines(*events_text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto event = parse_json(line);
+    if (!event.ok()) {
+      err << flags["--events"] << ":" << number << ": " << event.errors()[0].message << " ["
+          << event.errors()[0].code << "]\n";
+      return 1;
+    }
+    events.push_back(std::move(event).value());
+  }
+  Json state = Json::object();
+  if (!flags["--state"].empty()) {
+    auto state_text = read_text(flags["--state"], err);
+    if (!state_text) return 1;
+    auto parsed = parse_json(*state_text);
+    if (!parsed.ok()) return print_envelope(error_envelope(parsed.errors()), out, err);
+    state = std::move(parsed).value();
+  }
+  return print_envelope(engine->apply_events(Json{{"state", state}, {"events", events}}.dump()), out, err);
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -115,6 +226,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
   if (args[0] == "check") return check(args, out, err);
   if (args[0] == "query" || args[0] == "preview") return query(args, out, err);
+  if (args[0] == "migrate") return migrate(args, out, err);
+  if (args[0] == "audit") return audit(args, out, err);
+  if (args[0] == "replay") return replay(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
 }

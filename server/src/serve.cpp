@@ -8,19 +8,21 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <cstdlib>
+#include <memory>
 #include <thread>
 
+#include "api_routes.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
+#include "loyalty/sha256.hpp"
+#include "store.hpp"
 
 namespace loyalty::serve {
 
 namespace {
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using server::now_ms;
 
 // One JSON object per line on stderr: what an on-call engineer greps.
 void log_event(Json fields) {
@@ -66,11 +68,32 @@ void set_mime_types(httplib::Server& server) {
   for (const auto& [ext, mime] : types) server.set_file_extension_and_mimetype_mapping(ext, mime);
 }
 
+bool parse_count(const std::string& text, std::int64_t& out) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoll(text);
+  return true;
+}
+
+// A secret from the environment; in demo mode, 32 random bytes as hex.
+std::string secret(const char* name, bool demo) {
+  const char* value = std::getenv(name);
+  if (value && *value) return value;
+  if (!demo) return "";
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  std::string bytes(32, '\0');
+  random.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return to_hex(sha256(bytes));
+}
+
 }  // namespace
 
 std::string parse_options(const std::vector<std::string>& args, Options& options) {
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args[i];
+    if (flag == "--demo") {
+      options.demo = true;
+      continue;
+    }
     if (i + 1 >= args.size()) return flag + " needs a value";
     const std::string& value = args[++i];
     if (flag == "--program") {
@@ -81,6 +104,16 @@ std::string parse_options(const std::vector<std::string>& args, Options& options
       options.static_dir = value;
     } else if (flag == "--package") {
       options.package_dir = value;
+    } else if (flag == "--db") {
+      options.db_url = value;
+    } else if (flag == "--token-ttl") {
+      if (!parse_count(value, options.token_ttl_seconds) || options.token_ttl_seconds < 1) {
+        return "--token-ttl takes seconds, at least 1";
+      }
+    } else if (flag == "--member-rate") {
+      if (!parse_count(value, options.member_rate_per_minute)) return "--member-rate takes requests a minute (0: unlimited)";
+    } else if (flag == "--ip-rate") {
+      if (!parse_count(value, options.ip_rate_per_minute)) return "--ip-rate takes requests a minute (0: unlimited)";
     } else {
       return "unknown option " + flag;
     }
@@ -111,13 +144,38 @@ int run(const Options& options) {
   const std::string etag = "\"" + program.id + "-" + std::to_string(program.version) + "-" +
                            fingerprint(program_body) + "\"";
 
+  server::ApiSettings settings;
+  settings.demo = options.demo;
+  settings.token_ttl_seconds = options.token_ttl_seconds;
+  settings.member_rate_per_minute = options.member_rate_per_minute;
+  settings.ip_rate_per_minute = options.ip_rate_per_minute;
+  settings.merchant_key = secret("LOYALTY_MERCHANT_KEY", options.demo);
+  const std::string token_secret = secret("LOYALTY_TOKEN_SECRET", options.demo);
+  if (settings.merchant_key.empty() || token_secret.empty()) {
+    std::cerr << "loyalty serve: set LOYALTY_TOKEN_SECRET and LOYALTY_MERCHANT_KEY (or run with --demo)\n";
+    return 1;
+  }
+  std::unique_ptr<server::Store> store;
+  try {
+    store = server::open_store(options.db_url);
+  } catch (const server::StoreError& e) {
+    std::cerr << "loyalty serve: " << e.what() << "\n";
+    return 1;
+  }
+  server::SyncService sync(engine.value(), *store);
+  server::MemberTokens tokens(token_secret);
+  server::ApiRoutes api(sync, tokens, settings);
+
   httplib::Server server;
   set_mime_types(server);
   server.set_payload_max_length(1 << 20);
+  // Enough workers that many keep-alive clients do not queue behind each other.
+  server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"ok":true})", "application/json");
+  server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(Json{{"ok", true}, {"store", store->describe()}}.dump(), "application/json");
   });
+  api.install(server);
   server.Get("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "no-cache");
@@ -137,12 +195,26 @@ int run(const Options& options) {
   }
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const bool missing = res.status == 404;
-    res.set_content(error_envelope({{missing ? "http.not_found" : "http.error",
-                                     missing ? "nothing is served at " + req.path
-                                             : "HTTP status " + std::to_string(res.status),
-                                     ""}}),
-                    "application/json");
+    Error error{"http.error", "HTTP status " + std::to_string(res.status), ""};
+    if (res.status == 404) error = {"http.not_found", "nothing is served at " + req.path, ""};
+    if (res.status == 413) error = {"request.too_large", "the body is over 1 MiB", ""};
+    res.set_content(error_envelope({error}), "application/json");
+  });
+  // A store that fails answers 503 (nothing of the request was kept); anything
+  // else is our bug, answered 500 and logged.
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    try {
+      std::rethrow_exception(ep);
+    } catch (const server::StoreError& e) {
+      res.status = 503;
+      res.set_content(error_envelope({{"store.unavailable", "storage failed; nothing was kept, retry", ""}}),
+                      "application/json");
+      log_event({{"event", "store_error"}, {"path", req.path}, {"error", e.what()}});
+    } catch (const std::exception& e) {
+      res.status = 500;
+      res.set_content(error_envelope({{"server.internal", "internal error", ""}}), "application/json");
+      log_event({{"event", "internal_error"}, {"path", req.path}, {"error", e.what()}});
+    }
   });
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     log_event({{"event", "request"}, {"method", req.method}, {"path", req.path}, {"status", res.status}});
@@ -170,10 +242,15 @@ int run(const Options& options) {
     stopper.join();
     return 1;
   }
-  log_event({{"event", "listening"},
-             {"url", "http://" + options.host + ":" + std::to_string(port) + "/"},
-             {"program", program.id},
-             {"program_version", program.version}});
+  Json listening = {{"event", "listening"},
+                    {"url", "http://" + options.host + ":" + std::to_string(port) + "/"},
+                    {"program", program.id},
+                    {"program_version", program.version},
+                    {"store", store->describe()},
+                    {"demo", options.demo}};
+  // Demo only: the merchant key, so that one can try the merchant endpoints.
+  if (options.demo && !std::getenv("LOYALTY_MERCHANT_KEY")) listening["demo_merchant_key"] = settings.merchant_key;
+  log_event(listening);
   server.listen_after_bind();
   stopper.join();
   log_event({{"event", "stopped"}});

@@ -1,8 +1,15 @@
-// `loyalty serve`: the HTTP face of the core. Today it serves the programme
-// (GET /v1/program, cacheable by ETag), a health check, the JS package and
-// the web demo; member sync and merchant endpoints build on it.
+// `loyalty serve`: the authoritative sync server. It serves the programme
+// (GET /v1/program, cacheable by ETag), the member and merchant API
+// (api_routes.hpp) on a store (store.hpp), a health check, the JS package
+// and the web demo.
+//
+// Secrets come from the environment: LOYALTY_TOKEN_SECRET signs member
+// tokens, LOYALTY_MERCHANT_KEY authenticates the merchant's backend. Both are
+// required but with --demo, which makes up any that is missing (and logs the
+// merchant key) and opens POST /v1/demo/login.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +21,11 @@ struct Options {
   int port = 8080;
   std::string static_dir;   // served at "/" when set
   std::string package_dir;  // the JS package (wasm/dist), served at "/pkg/" when set
+  std::string db_url = "sqlite:loyalty.db";
+  bool demo = false;
+  std::int64_t token_ttl_seconds = 3600;
+  std::int64_t member_rate_per_minute = 120;  // 0: unlimited
+  std::int64_t ip_rate_per_minute = 600;
 };
 
 // Parses `serve` arguments; returns an error message, or "" when valid.

@@ -55,5 +55,10 @@ std::string points_summary_json(const PointsSummary& summary);
 std::string redemption_json(const RedemptionPreview& preview);
 std::string lifecycle_json(const LifecycleStatus& status);
 std::string errors_json(const Errors& errors);
+// The parts of an outcome on their own, for hosts that store them apart.
+std::string ledger_json(const std::vector<LedgerEntry>& ledger);
+const char* ledger_kind_name(LedgerKind kind);  // "earn", "vest", ...
+std::string notices_json(const Program& program, const std::vector<Notice>& notices);
+std::string balances_json(const Program& program, const MemberState& state);
 
 }  // namespace loyalty

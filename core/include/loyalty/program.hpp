@@ -154,6 +154,12 @@ struct Lifecycle {
   std::int64_t lost_days = 180;
 };
 
+// How the authoritative server treats the time a client claims for an event:
+// kept, and used only when within this much of the server's clock.
+struct SyncRules {
+  std::int64_t claimed_time_skew_seconds = 300;
+};
+
 struct Program {
   std::int64_t schema = 1;
   std::string id;
@@ -179,6 +185,7 @@ struct Program {
   std::optional<Redemption> redemption;
   std::optional<PaidMembership> paid_membership;
   Lifecycle lifecycle;
+  SyncRules sync;
 
   std::optional<std::size_t> tier_index(std::string_view id) const;
   std::optional<std::size_t> category_index(std::string_view id) const;

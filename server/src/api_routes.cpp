@@ -1,0 +1,146 @@
+#include "api_routes.hpp"
+
+#include <chrono>
+
+#include "loyalty/sha256.hpp"
+
+namespace loyalty::server {
+
+namespace {
+
+void send(httplib::Response& res, const HttpAnswer& answer) {
+  res.status = answer.status;
+  res.set_content(answer.body, "application/json");
+}
+
+// ?after=&limit= for ledger pages; nullopt when not whole numbers.
+std::optional<std::pair<std::int64_t, std::int64_t>> page(const httplib::Request& req) {
+  auto number = [&](const char* key, std::int64_t fallback) -> std::optional<std::int64_t> {
+    if (!req.has_param(key)) return fallback;
+    const std::string text = req.get_param_value(key);
+    if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) return {};
+    return std::stoll(text);
+  };
+  auto after = number("after", 0);
+  auto limit = number("limit", 100);
+  if (!after || !limit || *limit < 1 || *limit > 1000) return std::nullopt;
+  return std::make_pair(*after, *limit);
+}
+
+const HttpAnswer kBadPage = error_answer(400, "request.bad_page", "after >= 0 and 1 <= limit <= 1000", "limit");
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, Role role, std::string& member_id,
+                                                  httplib::Response& res) {
+  const std::int64_t now = now_ms();
+  if (role == Role::member) {
+    if (std::int64_t wait = ip_limit_.take("ip:" + req.remote_addr, now)) {
+      res.set_header("Retry-After", std::to_string(wait));
+      return error_answer(429, "rate.limited", "too many requests from this address; retry after " +
+                                                   std::to_string(wait) + " s");
+    }
+  }
+  const std::string header = req.get_header_value("Authorization");
+  const std::string bearer = "Bearer ";
+  if (header.rfind(bearer, 0) != 0) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    return error_answer(401, "auth.missing", "send Authorization: Bearer <token or merchant key>");
+  }
+  const std::string credential = header.substr(bearer.size());
+  if (MemberTokens::looks_like_token(credential)) {
+    const TokenCheck check = tokens_.verify(credential, now);
+    if (!check.error_code.empty()) {
+      return error_answer(401, check.error_code,
+                          check.error_code == "auth.expired" ? "the token has expired; log in again" : "the token is not valid");
+    }
+    if (role != Role::member) return error_answer(403, "auth.forbidden", "a member token cannot call merchant endpoints");
+    if (std::int64_t wait = member_limit_.take("member:" + check.member_id, now)) {
+      res.set_header("Retry-After", std::to_string(wait));
+      return error_answer(429, "rate.limited", "too many requests for this member; retry after " +
+                                                   std::to_string(wait) + " s");
+    }
+    member_id = check.member_id;
+    return std::nullopt;
+  }
+  if (settings_.merchant_key.empty() || !equal_in_constant_time(credential, settings_.merchant_key)) {
+    return error_answer(401, "auth.invalid", "neither a member token nor the merchant key");
+  }
+  if (role != Role::merchant) return error_answer(403, "auth.forbidden", "member endpoints take a member token");
+  member_id.clear();
+  return std::nullopt;
+}
+
+void ApiRoutes::install(httplib::Server& server) {
+  // Member endpoints.
+  server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string member;
+    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+    send(res, sync_.member_sync(member, req.body, now_ms()));
+  });
+  server.Get("/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string member;
+    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+    send(res, sync_.member_view(member, now_ms()));
+  });
+  server.Get("/v1/me/ledger", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string member;
+    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+    auto p = page(req);
+    send(res, p ? sync_.ledger_view(member, p->first, p->second) : kBadPage);
+  });
+
+  // Merchant endpoints.
+  auto merchant_event = [this](const char* type) {
+    return [this, type](const httplib::Request& req, httplib::Response& res) {
+      std::string none;
+      if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+      send(res, sync_.merchant_event(type, req.body, now_ms()));
+    };
+  };
+  server.Post("/v1/orders", merchant_event("order"));
+  server.Post("/v1/refunds", merchant_event("refund"));
+  server.Post("/v1/memberships", merchant_event("paid_membership"));
+  server.Post("/v1/members", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    send(res, sync_.join(req.body, now_ms()));
+  });
+  server.Get(R"(/v1/members/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    send(res, sync_.member_view(req.matches[1], now_ms()));
+  });
+  server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    auto p = page(req);
+    send(res, p ? sync_.ledger_view(req.matches[1], p->first, p->second) : kBadPage);
+  });
+
+  // Demo only: anyone may log in as any member (joined on first login).
+  if (settings_.demo) {
+    server.Post("/v1/demo/login", [this](const httplib::Request& req, httplib::Response& res) {
+      auto body = parse_json(req.body);
+      const Json* id = body.ok() && body.value().is_object() && body.value().contains("member_id")
+                           ? &body.value()["member_id"] : nullptr;
+      if (!id || !id->is_string() || !SyncService::valid_member_id(id->get<std::string>())) {
+        return send(res, error_answer(400, "member.invalid_id", "member_id: 1 to 64 letters, digits or -_.:@",
+                                      "member_id"));
+      }
+      const std::string member = id->get<std::string>();
+      const std::int64_t now = now_ms();
+      sync_.ensure_member(member, now);
+      const std::int64_t expires = now + settings_.token_ttl_seconds * 1000;
+      send(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", tokens_.issue(member, expires)}}
+                          .dump()});
+    });
+  }
+}
+
+}  // namespace loyalty::server

@@ -1,0 +1,48 @@
+// The sync API over HTTP (documented in server/openapi.yaml): who may call
+// what, rate limits, and the JSON error envelopes. The decisions themselves
+// are SyncService's.
+#pragma once
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <string>
+
+#include "member_token.hpp"
+#include "rate_limiter.hpp"
+#include "sync_service.hpp"
+
+namespace loyalty::server {
+
+struct ApiSettings {
+  std::string merchant_key;
+  std::int64_t token_ttl_seconds = 3600;
+  std::int64_t member_rate_per_minute = 120;
+  std::int64_t ip_rate_per_minute = 600;
+  bool demo = false;  // POST /v1/demo/login issues tokens to anyone
+};
+
+class ApiRoutes {
+ public:
+  ApiRoutes(SyncService& sync, const MemberTokens& tokens, ApiSettings settings)
+      : sync_(sync), tokens_(tokens), settings_(std::move(settings)),
+        member_limit_(settings_.member_rate_per_minute), ip_limit_(settings_.ip_rate_per_minute) {}
+  void install(httplib::Server& server);
+
+ private:
+  enum class Role { member, merchant };
+  // The member id a member token names, or "" for the merchant; an answer
+  // when the caller is refused.
+  std::optional<HttpAnswer> authenticate(const httplib::Request& req, Role role, std::string& member_id,
+                                         httplib::Response& res);
+
+  SyncService& sync_;
+  const MemberTokens& tokens_;
+  ApiSettings settings_;
+  RateLimiter member_limit_;
+  RateLimiter ip_limit_;
+};
+
+std::int64_t now_ms();
+
+}  // namespace loyalty::server

@@ -1,0 +1,38 @@
+#include "audit.hpp"
+
+#include "loyalty/json_codec.hpp"
+
+namespace loyalty::server {
+
+int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err) {
+  std::int64_t members = 0, rows = 0, mismatches = 0;
+  store.for_each_member([&](const MemberRow& member, const LedgerSums& sums) {
+    ++members;
+    rows += sums.rows;
+    auto json = parse_json(member.state_json);
+    auto state = json.ok() ? member_state_from_json(program, json.value(), "state") : Result<MemberState>(json.errors());
+    if (!state.ok()) {
+      ++mismatches;
+      err << member.member_id << ": the stored state does not load [" << state.errors()[0].code << "]\n";
+      return;
+    }
+    const MemberState& s = state.value();
+    const std::pair<const char*, std::pair<std::int64_t, std::int64_t>> columns[] = {
+        {"available", {s.available_points(), sums.available}},
+        {"pending", {s.pending_points(), sums.pending}},
+        {"debt", {s.debt, sums.debt}},
+        {"version", {s.version, member.version}},
+    };
+    for (const auto& [name, values] : columns) {
+      if (values.first == values.second) continue;
+      ++mismatches;
+      err << member.member_id << ": " << name << " is " << values.first << " in the state but "
+          << values.second << (std::string(name) == "version" ? " in the members table" : " in the ledger") << "\n";
+    }
+  });
+  out << "audited " << members << " members, " << rows << " ledger rows: "
+      << (mismatches ? std::to_string(mismatches) + " mismatches" : std::string("clean")) << "\n";
+  return mismatches ? 1 : 0;
+}
+
+}  // namespace loyalty::server

@@ -1,0 +1,16 @@
+// `loyalty audit`: every member's balances recomputed from the ledger and
+// compared with the stored state. The ledger is the record; a mismatch means
+// a bug or a hand-edited database, and is reported member by member.
+#pragma once
+
+#include <ostream>
+
+#include "loyalty/program.hpp"
+#include "store.hpp"
+
+namespace loyalty::server {
+
+// 0 when every member matches, 1 when any does not.
+int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err);
+
+}  // namespace loyalty::server

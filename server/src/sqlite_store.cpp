@@ -1,0 +1,264 @@
+// The embedded store: one SQLite file in WAL mode. Transactions are
+// serialised by one connection behind a mutex (SQLite has one writer at a
+// time anyway); synchronous=FULL makes every commit durable before the
+// server answers, so an acknowledged event survives a crash.
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "store.hpp"
+
+namespace loyalty::server {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Version 1. The ledger is append-only: triggers refuse to change a row.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS members (
+  member_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  inviter TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  member_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  available INTEGER NOT NULL,
+  pending INTEGER NOT NULL,
+  debt INTEGER NOT NULL,
+  entry TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_by_member ON ledger (member_id, seq);
+CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TABLE IF NOT EXISTS answers (
+  member_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (member_id, event_id)
+);
+)sql";
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail();
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, const std::string& text) {
+    check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t value) {
+    check(sqlite3_bind_int64(stmt_, i, value));
+    return *this;
+  }
+  // True while there is a row to read.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) fail();
+    return false;
+  }
+  std::string text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  void reset() { sqlite3_reset(stmt_); }  // to run again with new bindings
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) fail();
+  }
+  [[noreturn]] void fail() { throw StoreError(std::string("sqlite: ") + sqlite3_errmsg(db_)); }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw StoreError("sqlite: " + text);
+  }
+}
+
+MemberRow read_member_row(sqlite3* db, const std::string& member_id, bool& found) {
+  Statement s(db, "SELECT state, version, inviter FROM members WHERE member_id = ?");
+  s.bind(1, member_id);
+  found = s.step();
+  if (!found) return {};
+  return {member_id, s.text(0), s.integer(1), s.text(2)};
+}
+
+class SqliteTransaction : public MemberTransaction {
+ public:
+  SqliteTransaction(sqlite3* db, std::string member_id) : db_(db), member_id_(std::move(member_id)) {}
+
+  std::optional<MemberRow> member() override {
+    bool found = false;
+    MemberRow row = read_member_row(db_, member_id_, found);
+    if (!found) return std::nullopt;
+    return row;
+  }
+  std::optional<StoredAnswer> answer(const std::string& event_id) override {
+    Statement s(db_, "SELECT body_sha256, answer FROM answers WHERE member_id = ? AND event_id = ?");
+    s.bind(1, member_id_).bind(2, event_id);
+    if (!s.step()) return std::nullopt;
+    return StoredAnswer{s.text(0), s.text(1)};
+  }
+  void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) override {
+    Statement s(db_, "INSERT INTO answers (member_id, event_id, body_sha256, answer, received_at) VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, member_id_).bind(2, event_id).bind(3, answer.body_sha256).bind(4, answer.answer).bind(5, now).step();
+  }
+  void append_ledger(const std::vector<LedgerRow>& rows) override {
+    Statement s(db_, "INSERT INTO ledger (member_id, event_id, at, kind, available, pending, debt, entry) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const LedgerRow& r : rows) {
+      s.bind(1, member_id_).bind(2, r.event_id).bind(3, r.at).bind(4, r.kind).bind(5, r.available)
+          .bind(6, r.pending).bind(7, r.debt).bind(8, r.entry_json).step();
+      s.reset();
+    }
+  }
+  void save_member(const MemberRow& row, std::int64_t now) override {
+    Statement s(db_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
+                     "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at");
+    s.bind(1, member_id_).bind(2, row.state_json).bind(3, row.version).bind(4, row.inviter).bind(5, now)
+        .bind(6, now).step();
+  }
+
+ private:
+  sqlite3* db_;
+  std::string member_id_;
+};
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : path_(path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw StoreError("cannot open " + path + ": " + message);
+    }
+    try {
+      sqlite3_busy_timeout(db_, 5000);  // another process (audit) may hold the file briefly
+      exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+      migrate();
+    } catch (...) {
+      sqlite3_close(db_);
+      throw;
+    }
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  void with_member(const std::string& member_id,
+                   const std::function<void(MemberTransaction&)>& work) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      SqliteTransaction tx(db_, member_id);
+      work(tx);
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::optional<MemberRow> read_member(const std::string& member_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bool found = false;
+    MemberRow row = read_member_row(db_, member_id, found);
+    if (!found) return std::nullopt;
+    return row;
+  }
+
+  std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
+                                std::int64_t limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement s(db_, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+                     "WHERE member_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    s.bind(1, member_id).bind(2, after_seq).bind(3, limit);
+    std::vector<LedgerRow> rows;
+    while (s.step()) {
+      rows.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), s.integer(4), s.integer(5), s.integer(6),
+                      s.text(7)});
+    }
+    return rows;
+  }
+
+  void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    exec(db_, "BEGIN");  // one consistent snapshot of members and ledger
+    try {
+      Statement s(db_, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
+                       "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
+                       "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
+                       "GROUP BY m.member_id ORDER BY m.member_id");
+      while (s.step()) {
+        visit({s.text(0), s.text(1), s.integer(2), s.text(3)}, {s.integer(4), s.integer(5), s.integer(6), s.integer(7)});
+      }
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::string describe() const override { return "sqlite:" + path_ + " (WAL)"; }
+
+ private:
+  void migrate() {
+    Statement version(db_, "PRAGMA user_version");
+    version.step();
+    const std::int64_t have = version.integer(0);
+    if (have > kSchemaVersion) {
+      throw StoreError(path_ + " has schema version " + std::to_string(have) + ", newer than this binary's " +
+                       std::to_string(kSchemaVersion));
+    }
+    if (have == kSchemaVersion) return;
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      exec(db_, kSchema);
+      exec(db_, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_store(const std::string& url) {
+  const std::string sqlite = "sqlite:";
+  if (url.rfind(sqlite, 0) == 0 && url.size() > sqlite.size()) {
+    return std::make_unique<SqliteStore>(url.substr(sqlite.size()));
+  }
+  throw StoreError("unsupported database URL '" + url + "': use sqlite:PATH");
+}
+
+}  // namespace loyalty::server

@@ -1,0 +1,87 @@
+// Where the server keeps members, their ledgers and the answers it gave.
+// One interface, so that the embedded SQLite store and a shared database
+// behind several servers are used the same way by the sync service.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace loyalty::server {
+
+// Storage is unavailable or refused a write; the request fails with 503 and
+// nothing of it is kept (the transaction rolls back).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct MemberRow {
+  std::string member_id;
+  std::string state_json;  // the core's snapshot
+  std::int64_t version = 0;
+  std::string inviter;     // who invited the member at join, "" if nobody
+};
+
+// The first answer to an event id, kept so that a retry gets the same bytes.
+struct StoredAnswer {
+  std::string body_sha256;  // of the event as sent: the same id with another body is refused
+  std::string answer;
+};
+
+// One ledger row: the columns audit sums, and the row as the core wrote it.
+struct LedgerRow {
+  std::int64_t seq = 0;  // assigned by the store, ascending
+  std::string event_id;
+  std::int64_t at = 0;
+  std::string kind;
+  std::int64_t available = 0;
+  std::int64_t pending = 0;
+  std::int64_t debt = 0;
+  std::string entry_json;
+};
+
+struct LedgerSums {
+  std::int64_t rows = 0;
+  std::int64_t available = 0;
+  std::int64_t pending = 0;
+  std::int64_t debt = 0;
+};
+
+// What one member's transaction can read and write. The member is held for
+// the whole transaction: no other transaction of the same member runs.
+class MemberTransaction {
+ public:
+  virtual ~MemberTransaction() = default;
+  virtual std::optional<MemberRow> member() = 0;
+  virtual std::optional<StoredAnswer> answer(const std::string& event_id) = 0;
+  virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
+  virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;
+  virtual void save_member(const MemberRow& row, std::int64_t now) = 0;  // insert or update
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `work` in one transaction holding `member_id`: committed (durably)
+  // when `work` returns, rolled back when it throws. Throws StoreError.
+  virtual void with_member(const std::string& member_id,
+                           const std::function<void(MemberTransaction&)>& work) = 0;
+  virtual std::optional<MemberRow> read_member(const std::string& member_id) = 0;
+  // Up to `limit` rows after `after_seq`, oldest first.
+  virtual std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
+                                        std::int64_t limit) = 0;
+  // Every member with the sums of its ledger, for `loyalty audit`.
+  virtual void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) = 0;
+  virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
+};
+
+// "sqlite:PATH" (created if absent; the schema is brought up to date).
+// Throws StoreError with a message for people when it cannot open.
+std::unique_ptr<Store> open_store(const std::string& url);
+
+}  // namespace loyalty::server

@@ -1,0 +1,285 @@
+#include "sync_service.hpp"
+
+#include <algorithm>
+
+#include "loyalty/apply.hpp"
+#include "loyalty/json_codec.hpp"
+#include "loyalty/sha256.hpp"
+
+namespace loyalty::server {
+
+namespace {
+
+// The events a member's own client may send; orders, refunds and paid
+// memberships come only from the merchant's backend.
+const std::set<std::string> kMemberEvents = {"redeem"};
+
+std::string quoted(const std::string& text) { return Json(text).dump(); }
+
+// Answers are stored per member under a key: member events under "event:"
+// and their id, the join under "join", so that no event id can take its place.
+std::string answer_key(const std::string& event_id) { return "event:" + event_id; }
+constexpr const char* kJoinKey = "join";
+
+HttpAnswer errors_answer(int status, const Errors& errors) { return {status, error_envelope(errors)}; }
+
+// The request body as a JSON object, or the answer that refuses it.
+std::optional<HttpAnswer> parse_object(std::string_view body, Json& out) {
+  auto parsed = parse_json(body);
+  if (!parsed.ok()) return errors_answer(400, parsed.errors());
+  out = std::move(parsed).value();
+  if (!out.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
+  return std::nullopt;
+}
+
+Errors unknown_fields(const Json& object, std::initializer_list<const char*> known, const std::string& prefix = "") {
+  Errors errors;
+  for (const auto& [key, value] : object.items()) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+      errors.push_back({"field.unknown", "is not a known field", prefix + key});
+    }
+  }
+  return errors;
+}
+
+// A member id: 1 to 64 characters of letters, digits and "-_.:@".
+std::optional<Error> check_member_id(const Json* value, const std::string& path) {
+  if (!value) return Error{"field.missing", "is required", path};
+  if (!value->is_string()) return Error{"type.expected_string", "must be a string", path};
+  if (!SyncService::valid_member_id(value->get<std::string>())) {
+    return Error{"member.invalid_id", "must be 1 to 64 letters, digits or -_.:@", path};
+  }
+  return std::nullopt;
+}
+
+const Json* find(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+MemberState stored_state(const Program& program, const MemberRow& row) {
+  auto json = parse_json(row.state_json);
+  auto state = json.ok() ? member_state_from_json(program, json.value(), "state") : Result<MemberState>(json.errors());
+  if (!state.ok()) {
+    throw StoreError("the stored state of " + row.member_id + " does not load: " + state.errors()[0].code);
+  }
+  return std::move(state).value();
+}
+
+std::string rejected(const std::string& id, const Errors& errors) {
+  return "{\"errors\":" + errors_json(errors) + ",\"id\":" + quoted(id) + ",\"result\":\"rejected\"}";
+}
+
+std::string balances_at(const Program& program, const MemberState& state, std::int64_t now) {
+  auto brought = state_at(program, state, std::max(now, state.clock));
+  return balances_json(program, brought.ok() ? brought.value() : state);
+}
+
+}  // namespace
+
+HttpAnswer error_answer(int status, const std::string& code, const std::string& message, const std::string& path) {
+  return {status, error_envelope({{code, message, path}})};
+}
+
+bool SyncService::valid_member_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  std::string_view("-_.:@").find(c) != std::string_view::npos;
+         });
+}
+
+HttpAnswer SyncService::member_sync(const std::string& member_id, std::string_view body, std::int64_t now) {
+  Json request;
+  if (auto refused = parse_object(body, request)) return *refused;
+  Errors errors = unknown_fields(request, {"events", "member_id"});
+  if (const Json* claimed = find(request, "member_id")) {
+    if (!claimed->is_string() || claimed->get<std::string>() != member_id) {
+      return error_answer(403, "auth.other_member", "a member token acts for its own member only", "member_id");
+    }
+  }
+  const Json* events = find(request, "events");
+  if (!events) errors.push_back({"field.missing", "is required", "events"});
+  else if (!events->is_array()) errors.push_back({"type.expected_array", "must be an array", "events"});
+  if (!errors.empty()) return errors_answer(400, errors);
+  if (events->size() > kMaxBatch) {
+    return error_answer(413, "sync.batch_too_large", "send at most " + std::to_string(kMaxBatch) + " events at once",
+                        "events");
+  }
+  return apply_batch(member_id, *events, kMemberEvents, now);
+}
+
+HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view body, std::int64_t now) {
+  Json request;
+  if (auto refused = parse_object(body, request)) return *refused;
+  if (auto bad = check_member_id(find(request, "member_id"), "member_id")) return errors_answer(400, {*bad});
+  if (find(request, "type")) return error_answer(400, "field.unknown", "the endpoint names the event type", "type");
+  const std::string member_id = request["member_id"].get<std::string>();
+  request.erase("member_id");
+  request["type"] = type;
+  return apply_batch(member_id, Json::array({request}), {type}, now);
+}
+
+HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
+                                    const std::set<std::string>& allowed, std::int64_t now) {
+  const Program& program = engine_.program();
+  const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
+  HttpAnswer answer;
+  store_.with_member(member_id, [&](MemberTransaction& tx) {
+    auto row = tx.member();
+    if (!row) {
+      answer = error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
+      return;
+    }
+    MemberState state = stored_state(program, *row);
+    const std::int64_t version_before = state.version;
+    std::vector<LedgerEntry> ledger;
+    std::string results = "[";
+    for (const Json& event : events) {
+      if (results.size() > 1) results += ",";
+      const Json* id = event.is_object() ? find(event, "id") : nullptr;
+      if (!event.is_object()) {
+        results += rejected("", {{"type.expected_object", "an event is a JSON object", "event"}});
+        continue;
+      }
+      if (!id || !id->is_string() || id->get_ref<const std::string&>().empty() ||
+          id->get_ref<const std::string&>().size() > 128) {
+        results += rejected("", {{id ? "event.invalid_id" : "field.missing",
+                                  "an event needs an id: a string of 1 to 128 characters", "event.id"}});
+        continue;
+      }
+      const std::string& event_id = id->get_ref<const std::string&>();
+      const std::string body_sha256 = to_hex(sha256(event.dump()));
+      if (auto first = tx.answer(answer_key(event_id))) {
+        results += first->body_sha256 == body_sha256
+                       ? "{\"first\":" + first->answer + ",\"id\":" + quoted(event_id) + ",\"result\":\"duplicate\"}"
+                       : rejected(event_id, {{"event.id_reused", "this id was used for another event", "event.id"}});
+        continue;
+      }
+
+      std::string first;
+      const Json* type = find(event, "type");
+      const Json* claimed = find(event, "at");
+      auto claimed_at = claimed ? time_from_json(*claimed, "event.at") : Result<TimeMs>(now);
+      if (type && type->is_string() && !allowed.count(type->get<std::string>())) {
+        first = rejected(event_id, {{"event.not_allowed", "this event cannot be sent here", "event.type"}});
+      } else if (!claimed_at.ok()) {
+        first = rejected(event_id, claimed_at.errors());
+      } else {
+        std::int64_t at = now;
+        if (claimed && std::max(claimed_at.value(), now) - std::min(claimed_at.value(), now) <= skew_ms) {
+          at = claimed_at.value();
+        }
+        at = std::max(at, state.clock);
+        Json stamped = event;
+        stamped["at"] = at;
+        auto parsed = event_from_json(program, stamped, "event");
+        auto outcome = parsed.ok() ? apply(program, state, parsed.value()) : Result<Outcome>(parsed.errors());
+        if (!outcome.ok()) {
+          first = rejected(event_id, outcome.errors());
+        } else {
+          Outcome o = std::move(outcome).value();
+          first = "{\"at\":" + std::to_string(at) +
+                  (claimed ? ",\"claimed_at\":" + std::to_string(claimed_at.value()) : std::string()) +
+                  ",\"id\":" + quoted(event_id) + ",\"ledger\":" + ledger_json(o.ledger) +
+                  ",\"notices\":" + notices_json(program, o.notices) + ",\"result\":\"applied\"}";
+          state = std::move(o.state);
+          ledger.insert(ledger.end(), o.ledger.begin(), o.ledger.end());
+        }
+      }
+      tx.put_answer(answer_key(event_id), {body_sha256, first}, now);
+      results += first;
+    }
+    results += "]";
+
+    std::vector<LedgerRow> rows;
+    for (const LedgerEntry& e : ledger) {
+      const std::string one = ledger_json({e});
+      rows.push_back({0, e.event_id, e.at, ledger_kind_name(e.kind), e.available, e.pending, e.debt,
+                      one.substr(1, one.size() - 2)});
+    }
+    tx.append_ledger(rows);
+    const std::string state_text = state_json(program, state);
+    if (state.version != version_before) tx.save_member({member_id, state_text, state.version, row->inviter}, now);
+    answer.body = "{\"balances\":" + balances_at(program, state, now) + ",\"ledger\":" + ledger_json(ledger) +
+                  ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
+                  ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
+                  ",\"version\":" + std::to_string(state.version) + "}";
+  });
+  return answer;
+}
+
+HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
+  Json request;
+  if (auto refused = parse_object(body, request)) return *refused;
+  Errors errors = unknown_fields(request, {"member_id", "birthday", "inviter"});
+  if (auto bad = check_member_id(find(request, "member_id"), "member_id")) errors.push_back(*bad);
+  const Json* inviter = find(request, "inviter");
+  if (inviter) {
+    if (auto bad = check_member_id(inviter, "inviter")) errors.push_back(*bad);
+  }
+  if (!errors.empty()) return errors_answer(400, errors);
+  const std::string member_id = request["member_id"].get<std::string>();
+  const std::string inviter_id = inviter ? inviter->get<std::string>() : "";
+  if (inviter_id == member_id) return error_answer(400, "referral.self", "a member cannot invite itself", "inviter");
+  if (!inviter_id.empty() && !store_.read_member(inviter_id)) {
+    return error_answer(400, "referral.unknown_inviter", "no member " + inviter_id + " has joined", "inviter");
+  }
+
+  Json state = {{"member_id", member_id}, {"joined_at", now}};
+  if (const Json* birthday = find(request, "birthday")) state["birthday"] = *birthday;
+  auto parsed = member_state_from_json(engine_.program(), state, "");
+  if (!parsed.ok()) return errors_answer(400, parsed.errors());
+
+  HttpAnswer answer;
+  const std::string body_sha256 = to_hex(sha256(request.dump()));
+  store_.with_member(member_id, [&](MemberTransaction& tx) {
+    if (auto first = tx.answer(kJoinKey)) {
+      answer = first->body_sha256 == body_sha256
+                   ? HttpAnswer{200, first->answer}
+                   : error_answer(409, "member.exists", member_id + " has joined already", "member_id");
+      return;
+    }
+    if (tx.member()) {
+      answer = error_answer(409, "member.exists", member_id + " has joined already", "member_id");
+      return;
+    }
+    const std::string state_text = state_json(engine_.program(), parsed.value());
+    answer = {201, "{\"member_id\":" + quoted(member_id) + ",\"state\":" + state_text + ",\"version\":0}"};
+    tx.save_member({member_id, state_text, 0, inviter_id}, now);
+    tx.put_answer(kJoinKey, {body_sha256, answer.body}, now);
+  });
+  return answer;
+}
+
+void SyncService::ensure_member(const std::string& member_id, std::int64_t now) {
+  store_.with_member(member_id, [&](MemberTransaction& tx) {
+    if (tx.member()) return;
+    MemberState state;
+    state.member_id = member_id;
+    state.joined_at = now;
+    tx.save_member({member_id, state_json(engine_.program(), state), 0, ""}, now);
+  });
+}
+
+HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t now) {
+  auto row = store_.read_member(member_id);
+  if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
+  const MemberState state = stored_state(engine_.program(), *row);
+  return {200, "{\"balances\":" + balances_at(engine_.program(), state, now) +
+                   ",\"member_id\":" + quoted(member_id) + ",\"server_time\":" + std::to_string(now) +
+                   ",\"state\":" + row->state_json + ",\"version\":" + std::to_string(row->version) + "}"};
+}
+
+HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit) {
+  if (!store_.read_member(member_id)) {
+    return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
+  }
+  const auto rows = store_.ledger(member_id, after, limit);
+  std::string body = "{\"ledger\":[";
+  for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + rows[i].entry_json;
+  body += "],\"next_after\":" + (rows.empty() ? std::string("null") : std::to_string(rows.back().seq)) + "}";
+  return {200, body};
+}
+
+}  // namespace loyalty::server

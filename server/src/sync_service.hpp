@@ -1,0 +1,66 @@
+// What the server decides, apart from HTTP: member batches, merchant events,
+// joins, and reading members back. Every change runs the core's apply() in
+// one store transaction per member, so a batch is kept whole or not at all.
+//
+// Idempotency: the first answer to an event id is stored with a hash of the
+// event as sent. The same id again answers {"result":"duplicate","first":
+// <the first answer, byte for byte>}; the same id with another body is
+// refused ("event.id_reused") and changes nothing.
+//
+// Time: the server stamps every event with its own clock. A time the client
+// claims ("at") is kept in the answer ("claimed_at") and used only when it is
+// within the programme's sync.claimed_time_skew_seconds of the server's clock.
+// Time never goes back for a member: an event is never stamped before the
+// member's last one.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+#include "store.hpp"
+
+namespace loyalty::server {
+
+struct HttpAnswer {
+  int status = 200;
+  std::string body;  // JSON
+};
+
+HttpAnswer error_answer(int status, const std::string& code, const std::string& message,
+                        const std::string& path = "");
+
+class SyncService {
+ public:
+  static constexpr std::size_t kMaxBatch = 100;
+
+  SyncService(const Engine& engine, Store& store) : engine_(engine), store_(store) {}
+
+  // POST /v1/sync: {"events": [...], "member_id"?} for the member the token names.
+  HttpAnswer member_sync(const std::string& member_id, std::string_view body, std::int64_t now);
+  // POST /v1/orders and /v1/refunds: one event of `type` for body.member_id.
+  HttpAnswer merchant_event(const std::string& type, std::string_view body, std::int64_t now);
+  // POST /v1/members: {"member_id", "birthday"?: "MM-DD", "inviter"?}. The same
+  // join again answers the first answer; a different one is "member.exists".
+  HttpAnswer join(std::string_view body, std::int64_t now);
+  // A member's state and version (GET /v1/me, GET /v1/members/{id}).
+  HttpAnswer member_view(const std::string& member_id, std::int64_t now);
+  // A member's ledger rows after `after` (GET .../ledger?after=&limit=).
+  HttpAnswer ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit);
+  // Joins the member unless it exists (the demo login).
+  void ensure_member(const std::string& member_id, std::int64_t now);
+
+  static bool valid_member_id(const std::string& id);
+
+ private:
+  HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
+                         std::int64_t now);
+
+  const Engine& engine_;
+  Store& store_;
+};
+
+}  // namespace loyalty::server
