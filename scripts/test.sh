@@ -28,7 +28,7 @@ record() {  # suite passed failed exit_code
 native_passed=0
 native_failed=0
 native_code=0
-for binary in core_tests cli_tests; do
+for binary in core_tests server_tests; do
   build/native-debug/tests/$binary --gtest_brief=1 2>&1 | tee "test-output/native-$binary.log"
   code=${PIPESTATUS[0]}
   [[ $code -eq 0 ]] || native_code=$code

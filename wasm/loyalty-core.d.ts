@@ -88,6 +88,8 @@ export interface ProgramInput {
   redemption?: { points_per_unit: number; unit_minor: number; step?: number; minimum?: number; max_share_bp?: number };
   paid_membership?: { tier: string; days: number };
   lifecycle?: { new_days?: number; silent_days?: number; sleeping_days?: number; lost_days?: number };
+  /** The sync server uses a client's claimed event time only within this skew (default 300, at most 86400). */
+  sync?: { claimed_time_skew_seconds?: number };
 }
 
 /** A programme as the core answers it: every default filled in. */
@@ -95,6 +97,7 @@ export type Program = ProgramInput & {
   tiers: Required<Tier>[];
   qualification: Required<NonNullable<ProgramInput['qualification']>>;
   discount: { rounding: Rounding };
+  sync: { claimed_time_skew_seconds: number };
 };
 
 export interface Lot {

@@ -169,6 +169,7 @@ int run(const Options& options) {
   httplib::Server server;
   set_mime_types(server);
   server.set_payload_max_length(1 << 20);
+  server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
   // Enough workers that many keep-alive clients do not queue behind each other.
   server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 

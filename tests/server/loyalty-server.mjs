@@ -1,32 +1,67 @@
-// Starts `loyalty serve` on a free loopback port for a test and stops it.
+// Starts `loyalty serve` on a free loopback port for a test, on its own
+// SQLite file unless the test names one, and stops (or kills) it.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
+export const merchantKey = 'test-merchant-key';
+export const tokenSecret = 'test-token-secret';
 
-export async function startServer(args = []) {
-  const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+/** A fresh SQLite URL in a temporary folder. */
+export function freshDb() {
+  return `sqlite:${join(mkdtempSync(join(tmpdir(), 'loyalty-')), 'loyalty.db')}`;
+}
+
+export async function startServer(args = [], { env = {} } = {}) {
+  const withDb = args.includes('--db') ? args : [...args, '--db', freshDb()];
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', ...withDb], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret, ...env },
+  });
+  let log = '';
   const url = await new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`no 'listening' line from loyalty serve:\n${buffered}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`no 'listening' line from loyalty serve:\n${log}`)), 15000);
     child.stderr.on('data', (chunk) => {
-      buffered += chunk;
-      const match = buffered.match(/"event":"listening".*?"url":"([^"]+)"/);
+      log += chunk;
+      const match = log.match(/"event":"listening".*?"url":"([^"]+)"/);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
       }
     });
-    child.on('exit', (code) => reject(new Error(`loyalty serve exited with ${code}:\n${buffered}`)));
+    child.on('exit', (code) => reject(new Error(`loyalty serve exited with ${code}:\n${log}`)));
+  });
+  const exited = (signal) => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
   });
   return {
     url,
+    log: () => log,
     /** Sends SIGTERM; resolves with the exit code. */
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    }),
+    stop: () => exited('SIGTERM'),
+    /** kill -9: no chance to finish anything. */
+    kill: () => exited('SIGKILL'),
+  };
+}
+
+/** A client for one server: JSON in and out, with the answer's raw text. */
+export function client(url) {
+  return async function call(method, path, { body, auth, headers = {} } = {}) {
+    const res = await fetch(`${url}${path.replace(/^\//, '')}`, {
+      method,
+      headers: { ...(auth ? { Authorization: `Bearer ${auth}` } : {}), 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: res.status, text, json, headers: res.headers };
   };
 }

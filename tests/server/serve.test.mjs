@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
-import { root, startServer } from './loyalty-server.mjs';
+import { bin, root, startServer } from './loyalty-server.mjs';
 
 let server;
 before(async () => {
@@ -41,7 +41,6 @@ test('an unknown path is a 404 with an error envelope', async () => {
 });
 
 test('a broken programme is refused at start with its errors and paths', () => {
-  const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
   const r = spawnSync(bin, ['serve', '--program', 'tests/server/fixtures/broken_program.json', '--listen', '127.0.0.1:0'],
     { cwd: root, encoding: 'utf8', timeout: 15000 });
   assert.equal(r.status, 1);
@@ -49,7 +48,6 @@ test('a broken programme is refused at start with its errors and paths', () => {
 });
 
 test('bad flags are a usage error', () => {
-  const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
   const r = spawnSync(bin, ['serve', '--program', 'programs/bakery.json', '--listen', 'nowhere'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--listen takes HOST:PORT/);
@@ -59,4 +57,19 @@ test('SIGTERM stops the server cleanly', async () => {
   const other = await startServer(['--program', 'programs/bakery.json']);
   const code = await other.stop();
   assert.equal(code, 0);
+});
+
+test('without its secrets the server refuses to start, unless in demo mode', () => {
+  const env = { ...process.env, LOYALTY_MERCHANT_KEY: '', LOYALTY_TOKEN_SECRET: '' };
+  const r = spawnSync(bin, ['serve', '--program', 'programs/bakery.json', '--listen', '127.0.0.1:0', '--db', 'sqlite::memory:'],
+    { cwd: root, encoding: 'utf8', env, timeout: 15000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /LOYALTY_TOKEN_SECRET and LOYALTY_MERCHANT_KEY/);
+});
+
+test('a database URL that is not sqlite: is refused with what to use', () => {
+  const r = spawnSync(bin, ['serve', '--program', 'programs/bakery.json', '--listen', '127.0.0.1:0', '--db', 'mysql://x'],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, LOYALTY_MERCHANT_KEY: 'k', LOYALTY_TOKEN_SECRET: 's' }, timeout: 15000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /unsupported database URL 'mysql:\/\/x': use sqlite:PATH/);
 });

@@ -1,0 +1,32 @@
+#include <gtest/gtest.h>
+
+#include "member_token.hpp"
+
+namespace loyalty::server {
+namespace {
+
+TEST(MemberToken, NamesItsMemberUntilItExpires) {
+  MemberTokens tokens("secret");
+  const std::string token = tokens.issue("m-1.with:odd@chars", 2000);
+  EXPECT_EQ(tokens.verify(token, 1999).member_id, "m-1.with:odd@chars");
+  EXPECT_EQ(tokens.verify(token, 1999).error_code, "");
+  EXPECT_EQ(tokens.verify(token, 2000).error_code, "auth.expired");
+}
+
+TEST(MemberToken, RefusesAnyChangeAndAnotherSecret) {
+  MemberTokens tokens("secret");
+  const std::string token = tokens.issue("m-1", 2000);
+  std::string later = token;
+  later.replace(later.find(".2000."), 6, ".9000.");  // a longer life, same signature
+  EXPECT_EQ(tokens.verify(later, 0).error_code, "auth.invalid");
+  EXPECT_EQ(MemberTokens("other").verify(token, 0).error_code, "auth.invalid");
+  const std::string other_member = tokens.issue("m-2", 2000);
+  const std::string spliced = token.substr(0, token.rfind('.')) + other_member.substr(other_member.rfind('.'));
+  EXPECT_EQ(tokens.verify(spliced, 0).error_code, "auth.invalid");
+  for (const char* junk : {"", "m1.", "m1...", "m1.bS0x.99999999999999999999.00", "m1.!!.5.ab"}) {
+    EXPECT_EQ(tokens.verify(junk, 0).error_code, "auth.invalid") << junk;
+  }
+}
+
+}  // namespace
+}  // namespace loyalty::server

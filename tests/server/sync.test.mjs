@@ -1,0 +1,219 @@
+// The sync API against the real binary on loopback: member and merchant
+// flows, idempotent retries, who may call what, bad input, concurrency.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { client, merchantKey, startServer } from './loyalty-server.mjs';
+
+let server;
+let call;
+before(async () => {
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
+  call = client(server.url);
+});
+after(() => server?.stop());
+
+const baguettes = (quantity) => [{ sku: 'baguette', category: 'bread', unit_price: 12500, quantity }];
+let joined = 0;
+
+// A member who joined through the merchant, with a token from the demo login.
+async function newMember(ordered = 0) {
+  const member_id = `m-${process.pid}-${++joined}`;
+  const join = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
+  assert.equal(join.status, 201, join.text);
+  if (ordered) {
+    const order = await call('POST', '/v1/orders', {
+      auth: merchantKey, body: { member_id, id: `${member_id}-o`, order_id: `${member_id}-A`, lines: baguettes(ordered) },
+    });
+    assert.equal(order.json.results[0].result, 'applied', order.text);
+  }
+  const login = await call('POST', '/v1/demo/login', { body: { member_id } });
+  return { member_id, token: login.json.token };
+}
+
+const redeem = (id, points) => ({ id, type: 'redeem', points, reward_id: 'cookie' });
+
+test('a merchant order earns points the member then spends from the mini-program', async () => {
+  const { member_id, token } = await newMember(2);  // 2 x ¥125 bread: 250 x 2 = 500 points
+  const me = await call('GET', '/v1/me', { auth: token });
+  assert.equal(me.status, 200);
+  assert.equal(me.json.balances.available, 500);
+  assert.equal(me.json.version, 1);
+
+  const sync = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('r-1', 120)] } });
+  assert.equal(sync.status, 200);
+  assert.equal(sync.json.results[0].result, 'applied');
+  assert.equal(sync.json.balances.available, 380);
+  assert.equal(sync.json.version, 2);
+  assert.deepEqual(sync.json.ledger.map((row) => [row.kind, row.available]), [['redeem', -120]]);
+
+  const ledger = await call('GET', `/v1/members/${member_id}/ledger`, { auth: merchantKey });
+  assert.deepEqual(ledger.json.ledger.map((row) => [row.event_id, row.kind, row.available]),
+    [[`${member_id}-o`, 'earn', 500], ['r-1', 'redeem', -120]]);
+  const mine = await call('GET', '/v1/me/ledger?limit=1', { auth: token });
+  assert.equal(mine.json.ledger.length, 1);
+  const rest = await call('GET', `/v1/me/ledger?after=${mine.json.next_after}`, { auth: token });
+  assert.deepEqual(rest.json.ledger.map((row) => row.event_id), ['r-1']);
+});
+
+test('a retried batch answers each first answer byte for byte and applies nothing twice', async () => {
+  const { token } = await newMember(1);
+  const body = { events: [redeem('r-1', 50), redeem('r-2', 999999)] };
+  const first = await call('POST', '/v1/sync', { auth: token, body });
+  assert.deepEqual(first.json.results.map((r) => r.result), ['applied', 'rejected']);
+  assert.equal(first.json.results[1].errors[0].code, 'points.insufficient');
+  const again = await call('POST', '/v1/sync', { auth: token, body });
+  assert.deepEqual(again.json.results.map((r) => r.result), ['duplicate', 'duplicate']);
+  for (let i = 0; i < 2; ++i) {
+    const firstText = JSON.stringify(first.json.results[i]);
+    assert.equal(JSON.stringify(again.json.results[i].first), firstText);
+    assert.ok(again.text.includes(`"first":${firstText}`), 'the stored bytes, not a re-rendering');
+  }
+  assert.equal(again.json.balances.available, 200);
+  assert.equal(again.json.version, first.json.version);
+  assert.deepEqual(again.json.ledger, []);
+});
+
+test('the same event id with another body is refused and changes nothing', async () => {
+  const { token } = await newMember(1);
+  await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('r-1', 50)] } });
+  const reused = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('r-1', 60)] } });
+  assert.equal(reused.json.results[0].result, 'rejected');
+  assert.deepEqual(reused.json.results[0].errors[0], {
+    code: 'event.id_reused', message: 'this id was used for another event', path: 'event.id',
+  });
+  assert.equal(reused.json.balances.available, 200);
+});
+
+test('a member cannot send what only the merchant may: orders, refunds', async () => {
+  const { token } = await newMember();
+  const sync = await call('POST', '/v1/sync', {
+    auth: token, body: { events: [{ id: 'o-1', type: 'order', order_id: 'A', lines: baguettes(100) }] },
+  });
+  assert.equal(sync.json.results[0].errors[0].code, 'event.not_allowed');
+  assert.equal(sync.json.balances.available, 0);
+  for (const path of ['/v1/orders', '/v1/refunds', '/v1/members', '/v1/memberships']) {
+    const res = await call('POST', path, { auth: token, body: {} });
+    assert.equal(res.status, 403, path);
+    assert.equal(res.json.errors[0].code, 'auth.forbidden');
+  }
+  const look = await call('GET', '/v1/members/anyone', { auth: token });
+  assert.equal(look.status, 403);
+});
+
+test("a member token acts for its own member only", async () => {
+  const { token } = await newMember();
+  const other = await newMember(1);
+  const res = await call('POST', '/v1/sync', { auth: token, body: { member_id: other.member_id, events: [redeem('x', 1)] } });
+  assert.equal(res.status, 403);
+  assert.equal(res.json.errors[0].code, 'auth.other_member');
+  const me = await call('GET', '/v1/me', { auth: other.token });
+  assert.equal(me.json.balances.available, 250);
+});
+
+test('callers without valid credentials are refused with 401, and the merchant key is not a member token', async () => {
+  const { token } = await newMember();
+  const none = await call('GET', '/v1/me');
+  assert.equal(none.status, 401);
+  assert.equal(none.json.errors[0].code, 'auth.missing');
+  assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+  const forged = await call('GET', '/v1/me', { auth: `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}` });
+  assert.equal(forged.json.errors[0].code, 'auth.invalid');
+  const wrongKey = await call('POST', '/v1/orders', { auth: 'not-the-key', body: {} });
+  assert.equal(wrongKey.status, 401);
+  const merchantAsMember = await call('POST', '/v1/sync', { auth: merchantKey, body: { events: [] } });
+  assert.equal(merchantAsMember.status, 403);
+});
+
+test('bad bodies get 400 with a stable code and the JSON path', async () => {
+  const { token } = await newMember(1);
+  const syntax = await call('POST', '/v1/sync', { auth: token, body: '{"events": [' });
+  assert.equal(syntax.status, 400);
+  assert.equal(syntax.json.errors[0].code, 'json.syntax');
+  const types = await call('POST', '/v1/sync', { auth: token, body: { events: {}, extra: 1 } });
+  assert.equal(types.status, 400);
+  assert.deepEqual(types.json.errors.map((e) => [e.code, e.path]), [['field.unknown', 'extra'], ['type.expected_array', 'events']]);
+  const order = await call('POST', '/v1/orders', {
+    auth: merchantKey, body: { member_id: 'nobody-here', id: 'o', order_id: 'A', lines: [] },
+  });
+  assert.equal(order.status, 404);
+  assert.equal(order.json.errors[0].code, 'member.unknown');
+  const badLine = await call('POST', '/v1/sync', {
+    auth: token, body: { events: [{ id: 'r', type: 'redeem', points: '10', reward_id: 'x' }, 7] },
+  });
+  assert.deepEqual(badLine.json.results.map((r) => [r.result, r.errors[0].code, r.errors[0].path]),
+    [['rejected', 'type.expected_integer', 'event.points'], ['rejected', 'type.expected_object', 'event']]);
+  const badJoin = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: 'a b', birthday: '13-40' } });
+  assert.deepEqual(badJoin.json.errors.map((e) => [e.code, e.path]), [['member.invalid_id', 'member_id']]);
+  const badPage = await call('GET', '/v1/me/ledger?limit=0', { auth: token });
+  assert.equal(badPage.json.errors[0].code, 'request.bad_page');
+});
+
+test('bodies over 1 MiB get 413, and so do batches over 100 events', async () => {
+  const { token } = await newMember();
+  const huge = await call('POST', '/v1/sync', { auth: token, body: `{"events":[],"pad":"${'x'.repeat(1100000)}"}` });
+  assert.equal(huge.status, 413);
+  assert.equal(huge.json.errors[0].code, 'request.too_large');
+  const events = Array.from({ length: 101 }, (_, i) => redeem(`r-${i}`, 1));
+  const many = await call('POST', '/v1/sync', { auth: token, body: { events } });
+  assert.equal(many.status, 413);
+  assert.equal(many.json.errors[0].code, 'sync.batch_too_large');
+});
+
+test('joining is idempotent; a different join of the same member, self-referral and unknown inviters are refused', async () => {
+  const body = { member_id: `j-${process.pid}`, birthday: '03-14' };
+  const first = await call('POST', '/v1/members', { auth: merchantKey, body });
+  const again = await call('POST', '/v1/members', { auth: merchantKey, body });
+  assert.equal(first.status, 201);
+  assert.equal(again.status, 200);
+  assert.equal(again.text, first.text);
+  const other = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: body.member_id } });
+  assert.equal(other.status, 409);
+  assert.equal(other.json.errors[0].code, 'member.exists');
+  const self = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: 'x1', inviter: 'x1' } });
+  assert.equal(self.json.errors[0].code, 'referral.self');
+  const ghost = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: 'x2', inviter: 'ghost' } });
+  assert.deepEqual([ghost.json.errors[0].code, ghost.json.errors[0].path], ['referral.unknown_inviter', 'inviter']);
+  const invited = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: 'x3', inviter: body.member_id } });
+  assert.equal(invited.status, 201);
+});
+
+test("a client's claimed time is used within the programme's skew and only kept beyond it", async () => {
+  const { member_id, token } = await newMember();
+  const now = Date.now();
+  const order = await call('POST', '/v1/orders', {
+    auth: merchantKey, body: { member_id, id: 'o', order_id: 'A', lines: baguettes(1), at: now - 120000 },
+  });
+  assert.equal(order.json.results[0].at, now - 120000);
+  const early = await call('POST', '/v1/sync', { auth: token, body: { events: [{ ...redeem('early', 1), at: now - 180000 }] } });
+  assert.equal(early.json.results[0].at, now - 120000, 'never before the member\'s last event');
+  const res = await call('POST', '/v1/sync', {
+    auth: token, body: { events: [{ ...redeem('near', 1), at: now - 60000 }, { ...redeem('far', 1), at: now - 86400000 }] },
+  });
+  const [near, far] = res.json.results;
+  assert.equal(near.at, now - 60000);
+  assert.equal(far.claimed_at, now - 86400000);
+  assert.ok(far.at >= res.json.server_time - 1000 && far.at <= res.json.server_time, 'stamped by the server');
+});
+
+test('two connections spending the whole balance at once: exactly one succeeds', async () => {
+  const { token } = await newMember(1);  // 250 points
+  const [a, b] = await Promise.all([
+    call('POST', '/v1/sync', { auth: token, body: { events: [redeem('a', 250)] } }),
+    call('POST', '/v1/sync', { auth: token, body: { events: [redeem('b', 250)] } }),
+  ]);
+  const results = [a.json.results[0].result, b.json.results[0].result].sort();
+  assert.deepEqual(results, ['applied', 'rejected']);
+  const me = await call('GET', '/v1/me', { auth: token });
+  assert.equal(me.json.balances.available, 0);
+});
+
+test('merchant refunds claw back the points of the refunded lines', async () => {
+  const { member_id, token } = await newMember(2);
+  const refund = await call('POST', '/v1/refunds', {
+    auth: merchantKey, body: { member_id, id: 'rf-1', order_id: `${member_id}-A`, lines: [{ line: 0, quantity: 1 }] },
+  });
+  assert.equal(refund.json.results[0].result, 'applied', refund.text);
+  assert.equal(refund.json.balances.available, 250);
+  assert.equal((await call('GET', '/v1/me', { auth: token })).json.state.growth, 125);
+});
