@@ -217,3 +217,44 @@ test('merchant refunds claw back the points of the refunded lines', async () => 
   assert.equal(refund.json.balances.available, 250);
   assert.equal((await call('GET', '/v1/me', { auth: token })).json.state.growth, 125);
 });
+
+test('every path in server/openapi.yaml is served', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { root } = await import('./loyalty-server.mjs');
+  const spec = readFileSync(`${root}server/openapi.yaml`, 'utf8');
+  const paths = [...spec.matchAll(/^  (\/[^:]+):\n    (get|post):/gm)].map((m) => [m[2].toUpperCase(), m[1]]);
+  assert.ok(paths.length >= 12, `${paths.length} paths`);
+  for (const [method, path] of paths) {
+    const res = await call(method, path.replace('{id}', 'someone'), method === 'POST' ? { body: {} } : {});
+    assert.notEqual(res.json?.errors?.[0]?.code, 'http.not_found', `${method} ${path}`);
+  }
+});
+
+test("tokens signed with Node's own HMAC-SHA-256 are accepted: the core's digest is the standard one", async () => {
+  const { createHmac } = await import('node:crypto');
+  const { tokenSecret } = await import('./loyalty-server.mjs');
+  const { member_id } = await newMember(1);
+  const payload = `m1.${Buffer.from(member_id).toString('base64url')}.${Date.now() + 60000}`;
+  const token = `${payload}.${createHmac('sha256', tokenSecret).update(payload).digest('hex')}`;
+  const me = await call('GET', '/v1/me', { auth: token });
+  assert.equal(me.status, 200);
+  assert.equal(me.json.member_id, member_id);
+  const expired = `m1.${Buffer.from(member_id).toString('base64url')}.${Date.now() - 1}`;
+  const old = await call('GET', '/v1/me', { auth: `${expired}.${createHmac('sha256', tokenSecret).update(expired).digest('hex')}` });
+  assert.equal(old.json.errors[0].code, 'auth.expired');
+});
+
+test('a member over its rate gets 429 with Retry-After', async () => {
+  const limited = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '3']);
+  try {
+    const limitedCall = client(limited.url);
+    const { token } = (await limitedCall('POST', '/v1/demo/login', { body: { member_id: 'busy' } })).json;
+    const statuses = [];
+    for (let i = 0; i < 4; ++i) statuses.push((await limitedCall('GET', '/v1/me', { auth: token })));
+    assert.deepEqual(statuses.map((r) => r.status), [200, 200, 200, 429]);
+    assert.equal(statuses[3].json.errors[0].code, 'rate.limited');
+    assert.ok(Number(statuses[3].headers.get('retry-after')) >= 1);
+  } finally {
+    await limited.stop();
+  }
+});
