@@ -1,9 +1,9 @@
 // Joins the native (Google Benchmark JSON) and JS results of one run into the
 // table bench.sh prints and appends to bench/RESULTS.md.
-//   node report.mjs native.json js.json
+//   node report.mjs native.json js.json store.json sync.json
 import { readFileSync } from 'node:fs';
 
-const [nativeFile, jsFile] = process.argv.slice(2);
+const [nativeFile, jsFile, storeFile, syncFile] = process.argv.slice(2);
 const benchmarks = JSON.parse(readFileSync(nativeFile, 'utf8')).benchmarks
   .filter((b) => b.run_type !== 'aggregate' || b.aggregate_name === 'median');
 const native = Object.fromEntries(benchmarks.map((b) => [b.run_name ?? b.name, b.real_time * { ns: 1, us: 1e3, ms: 1e6 }[b.time_unit]]));
@@ -38,3 +38,18 @@ console.log(`| mixed stream, an event every 3 h (a large state: ~700 orders kept
 for (const lots of [10, 1000, 100000]) {
   console.log(`| one time_passes with ${lots.toLocaleString('en')} lots held | ${us(native[`ApplyWithLots/${lots}`])} µs |`);
 }
+
+// The sync server beside the raw rate of the same writes (its ceiling here).
+const store = JSON.parse(readFileSync(storeFile, 'utf8')).benchmarks
+  .find((b) => b.aggregate_name === 'median' || b.run_type === 'iteration');
+const ceiling = store.items_per_second;
+const sync = JSON.parse(readFileSync(syncFile, 'utf8'));
+console.log();
+console.log('| POST /v1/sync, one-event batches, SQLite (WAL, synchronous=FULL) | durable events/s | p50 ms | p99 ms | ÷ ceiling |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const [clients, r] of Object.entries(sync)) {
+  console.log(`| ${clients} concurrent client${clients === '1' ? '' : 's'} | ${r.events_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${(r.events_per_s / ceiling).toFixed(2)} |`);
+}
+console.log(`| ceiling: the same writes straight into the store, no HTTP, no core | ${Math.round(ceiling)} | | | 1.00 |`);
+console.log();
+console.log('The load clients (Node fetch) run on the same two cores as the server.');

@@ -4,6 +4,7 @@ import { createLoyaltyCore } from '/pkg/loyalty-core.web.mjs';
 
 import { localized, formatMoney, messages } from './i18n.js';
 import { DEMO_MEMBER_KINDS, Store } from './store.js';
+import { SyncClient } from './sync.js';
 import { useStore } from './widgets.js';
 
 const PROGRAM_CACHE_KEY = 'loyalty-demo.program';
@@ -60,7 +61,7 @@ async function main() {
     fetch('./products.json').then((r) => r.json()),
   ]);
   const core = await createLoyaltyCore({ program, wasmUrl: '/pkg/loyalty-core.wasm' });
-  const store = new Store(core, products);
+  const store = new Store(core, products, new SyncClient());
   store.offline = offline;
   renderProducts(store);
   store.addEventListener('change', () => renderChrome(store));

@@ -1,5 +1,7 @@
 // The page's state: who the member is, what is in the cart, which language.
 // Widgets listen for 'change' and ask the core; nothing here computes points.
+// The demo personas are fixed local states for previews; "me" is the
+// member's own account, kept by the sync server (sync.js).
 const DEMO_MEMBERS = {
   new: { member_id: 'demo-new', growth: 0 },
   silver: { member_id: 'demo-silver', growth: 1850 },
@@ -7,9 +9,11 @@ const DEMO_MEMBERS = {
 };
 
 export class Store extends EventTarget {
-  constructor(core, products) {
+  constructor(core, products, sync) {
     super();
     this.core = core;
+    this.sync = sync;
+    sync.addEventListener('change', () => this.changed());
     this.products = products;
     this.locale = 'zh-CN';
     this.memberKind = 'new';
@@ -22,6 +26,7 @@ export class Store extends EventTarget {
   }
 
   get state() {
+    if (this.memberKind === 'me') return this.sync.state ?? { member_id: this.sync.memberId };
     return DEMO_MEMBERS[this.memberKind];
   }
 
@@ -51,6 +56,17 @@ export class Store extends EventTarget {
   setMember(kind) {
     this.memberKind = kind;
     this.changed();
+    if (kind === 'me') this.sync.refresh();
+  }
+
+  // The cart becomes an order for the member's account, queued until sent.
+  checkout() {
+    const lines = this.cartLines();
+    if (lines.length === 0) return;
+    const points = this.preview(lines).points;
+    this.quantities.clear();
+    this.sync.checkout(lines, points);
+    this.changed();
   }
 
   add(sku, delta = 1) {
@@ -65,4 +81,4 @@ export class Store extends EventTarget {
   }
 }
 
-export const DEMO_MEMBER_KINDS = Object.keys(DEMO_MEMBERS);
+export const DEMO_MEMBER_KINDS = [...Object.keys(DEMO_MEMBERS), 'me'];

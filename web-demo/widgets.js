@@ -1,12 +1,12 @@
 // Storefront widgets as custom elements: <loyalty-badge sku="…">,
-// <loyalty-cart-summary>, <loyalty-tier-progress>. Each renders from the
+// <loyalty-cart-summary>, <loyalty-tier-progress>, <loyalty-account>. Each renders from the
 // shared store and re-renders when it changes.
 import { formatMoney, formatMultiplier, localized, messages } from './i18n.js';
 
 let store = null;
 export function useStore(s) {
   store = s;
-  for (const el of document.querySelectorAll('loyalty-badge, loyalty-cart-summary, loyalty-tier-progress')) {
+  for (const el of document.querySelectorAll('loyalty-badge, loyalty-cart-summary, loyalty-tier-progress, loyalty-account')) {
     el.render();
   }
 }
@@ -116,6 +116,30 @@ class LoyaltyCartSummary extends StoreElement {
   }
 }
 
+// The member's own account: the server's balance, checkouts waiting to sync
+// (marked as estimates), and what the server refused.
+class LoyaltyAccount extends StoreElement {
+  view() {
+    if (store.memberKind !== 'me') return [];
+    const sync = store.sync;
+    const pendingPoints = sync.queue.reduce((sum, item) => sum + item.preview_points, 0);
+    return [
+      h('h2', {}, this.t.account),
+      h('p', { class: 'balance', 'data-available': String(sync.balances?.available ?? '') },
+        sync.balances ? this.t.balance(sync.balances.available) : this.t.notSynced),
+      sync.queue.length > 0
+        ? h('p', { class: 'pending', 'data-count': String(sync.queue.length) }, this.t.pending(sync.queue.length, pendingPoints))
+        : null,
+      sync.offline ? h('p', { class: 'unsent', role: 'status' }, this.t.unsent) : null,
+      ...sync.rejected.map((r) => h('p', { class: 'error', role: 'alert' }, this.t.refused(r.code))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'checkout', onclick: () => store.checkout(), ...(store.cartLines().length ? {} : { disabled: '' }) }, this.t.checkout),
+        h('button', { type: 'button', class: 'sync-now', onclick: () => sync.refresh() }, this.t.syncNow)),
+    ];
+  }
+}
+
 customElements.define('loyalty-badge', LoyaltyBadge);
+customElements.define('loyalty-account', LoyaltyAccount);
 customElements.define('loyalty-tier-progress', LoyaltyTierProgress);
 customElements.define('loyalty-cart-summary', LoyaltyCartSummary);

@@ -140,6 +140,21 @@ void ApiRoutes::install(httplib::Server& server) {
       send(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", tokens_.issue(member, expires)}}
                           .dump()});
     });
+    // The storefront's own backend would post the order; in the demo the
+    // server stands in for it: the member's order, its id the order id.
+    server.Post("/v1/demo/checkout", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string member;
+      if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+      auto body = parse_json(req.body);
+      if (!body.ok()) return send(res, {400, error_envelope(body.errors())});
+      Json order = std::move(body).value();
+      if (!order.is_object() || !order.contains("id") || !order["id"].is_string()) {
+        return send(res, error_answer(400, "field.missing", "an order needs an id (a string)", "id"));
+      }
+      order["member_id"] = member;
+      order["order_id"] = order["id"];
+      send(res, sync_.merchant_event("order", order.dump(), now_ms()));
+    });
   }
 }
 

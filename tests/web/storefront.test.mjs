@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { createLoyaltyCore } from '@loyalty-core/wasm';
 import { chromium } from 'playwright-core';
 
-import { root, startServer } from '../server/loyalty-server.mjs';
+import { client, merchantKey, root, startServer } from '../server/loyalty-server.mjs';
 
 const shots = `${root}test-output/screenshots`;
 const products = JSON.parse(readFileSync(`${root}web-demo/products.json`, 'utf8'));
@@ -26,7 +26,7 @@ const problems = [];
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  server = await startServer(['--program', 'programs/bakery.json', '--static', 'web-demo', '--package', 'wasm/dist']);
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist']);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -34,8 +34,8 @@ before(async () => {
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (m) => {
-    // The offline test cuts /v1/program on purpose; any other error counts.
-    const cut = m.location().url.endsWith('/v1/program');
+    // The offline tests cut these on purpose; any other error counts.
+    const cut = /\/v1\/(program|demo\/checkout)$/.test(m.location().url);
     if (m.type() === 'error' && !cut) problems.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -88,6 +88,42 @@ test('switching to English re-renders every widget', async () => {
   assert.match(await page.textContent('loyalty-cart-summary'), /This order earns/);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${shots}/storefront-390x844.png`, fullPage: true });
+});
+
+test("the member's own account checks out through the sync server and shows its balance", async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.selectOption('#member', 'me');
+  await page.waitForSelector('.balance[data-available="0"]');
+  await page.click('.product[data-sku="baguette"] button');
+  await page.click('.product[data-sku="baguette"] button');
+  await page.click('loyalty-account .checkout');
+  // The cart still holds what the earlier tests added.
+  const earned = expectedPoints(0, [line('baguette', 4), line('croissant'), line('black-forest')]);
+  await page.waitForSelector(`.balance[data-available="${earned}"]`);
+  const memberId = await page.evaluate(() => JSON.parse(localStorage.getItem('loyalty-demo.account')).memberId);
+  const ledger = await client(server.url)('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey });
+  assert.deepEqual(ledger.json.ledger.map((row) => [row.kind, row.available]), [['earn', earned]]);
+});
+
+test('a checkout while the server is unreachable waits as pending and is sent once when it is back', async () => {
+  const before = Number(await page.getAttribute('.balance', 'data-available'));
+  await page.route('**/v1/demo/checkout', (route) => route.abort());
+  await page.click('.product[data-sku="croissant"] button');
+  await page.click('loyalty-account .checkout');
+  await page.waitForSelector('.pending[data-count="1"]');
+  assert.equal(await page.isVisible('loyalty-account .unsent'), true);
+  assert.equal(Number(await page.getAttribute('.balance', 'data-available')), before);
+  await page.screenshot({ path: `${shots}/account-pending-1280x800.png`, fullPage: true });
+  await page.unroute('**/v1/demo/checkout');
+  await page.click('loyalty-account .sync-now');
+  const after = before + expectedPoints(0, [line('croissant')]);
+  await page.waitForSelector(`.balance[data-available="${after}"]`);
+  assert.equal(await page.isVisible('.pending'), false);
+  await page.click('loyalty-account .sync-now');  // nothing left to send: nothing applied twice
+  await page.waitForSelector(`.balance[data-available="${after}"]`);
+  const memberId = await page.evaluate(() => JSON.parse(localStorage.getItem('loyalty-demo.account')).memberId);
+  const ledger = await client(server.url)('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey });
+  assert.equal(ledger.json.ledger.length, 2);
 });
 
 test('with the server unreachable the page still previews from its last programme', async () => {
