@@ -8,6 +8,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libssl-dev
+  libsqlite3-dev                   # the sync server's embedded store
   emscripten binaryen node-acorn   # acorn: Emscripten's JS optimizer
   nodejs npm
   brotli gzip
