@@ -2,7 +2,9 @@
 // one-event batches (a 1-point redeem) back to back for a few seconds.
 // Prints JSON: { "<c>": { events_per_s, p50_ms, p99_ms } } for c in 1, 16, 64.
 //   node bench/sync_load.mjs [--bin build/native-release/server/loyalty] [--seconds 4]
-import { client, freshDb, merchantKey, startServer } from '../tests/server/loyalty-server.mjs';
+import { createHmac } from 'node:crypto';
+
+import { client, freshDb, merchantKey, startServer, tokenSecret } from '../tests/server/loyalty-server.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -22,7 +24,7 @@ try {
         auth: merchantKey,
         body: { member_id, id: 'seed', order_id: 'seed', lines: [{ sku: 'cake', category: 'cake', unit_price: 10000000, quantity: 1 }] },
       });
-      tokens.push(await login(member_id));
+      tokens.push(memberToken(member_id));
     }
     const latencies = [];
     const end = performance.now() + seconds * 1000;
@@ -44,9 +46,7 @@ try {
 console.log(JSON.stringify(results));
 
 // A member token as the server signs it (the test secret is known here).
-async function login(member_id) {
-  const { createHmac } = await import('node:crypto');
-  const { tokenSecret } = await import('../tests/server/loyalty-server.mjs');
+function memberToken(member_id) {
   const payload = `m1.${Buffer.from(member_id).toString('base64url')}.${Date.now() + 3600000}`;
   return `${payload}.${createHmac('sha256', tokenSecret).update(payload).digest('hex')}`;
 }

@@ -143,13 +143,7 @@ std::string Engine::preview_listing(std::string_view request_json) const {
   });
   // Products are cart lines: the same rules, reported at "products[i]".
   auto products = request_field<Cart>(request, "products", true, [&](const Json& j) {
-    Json cart = Json::object();
-    cart["lines"] = j;
-    auto parsed = cart_from_json(program_, cart, "");
-    if (parsed.ok()) return parsed;
-    Errors errors = parsed.errors();
-    for (Error& e : errors) e.path = "products" + e.path.substr(std::string("lines").size());
-    return Result<Cart>(errors);
+    return cart_lines_from_json(program_, j, "products");
   });
   auto at = request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
   refuse_unknown_fields(request, {"state", "products", "at"});

@@ -8,17 +8,15 @@ using json_reader::index_path;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
-Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path) {
-  Errors errors;
-  ValueReader reader(errors);
-  ObjectReader obj(reader, json, path);
-  Cart cart;
-  const Json* lines = obj.field("lines", true);
-  obj.finish();
-  if (lines && reader.is_array(*lines, obj.path_of("lines"), kMaxCartLines)) {
-    cart.lines.reserve(lines->size());
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      ObjectReader line_obj(reader, (*lines)[i], index_path(obj.path_of("lines"), i));
+namespace {
+
+// An array of cart lines at `path` ("cart.lines", "products").
+void read_lines(const Program& program, ValueReader& reader, const Json& lines, const std::string& path,
+                Cart& cart) {
+  if (reader.is_array(lines, path, kMaxCartLines)) {
+    cart.lines.reserve(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      ObjectReader line_obj(reader, lines[i], index_path(path, i));
       CartLine line;
       if (const Json* sku = line_obj.field("sku", true)) {
         auto s = reader.string(*sku, line_obj.path_of("sku"), 128);
@@ -44,6 +42,27 @@ Result<Cart> cart_from_json(const Program& program, const Json& json, const std:
       cart.lines.push_back(std::move(line));
     }
   }
+}
+
+}  // namespace
+
+Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path) {
+  Errors errors;
+  ValueReader reader(errors);
+  ObjectReader obj(reader, json, path);
+  Cart cart;
+  const Json* lines = obj.field("lines", true);
+  obj.finish();
+  if (lines) read_lines(program, reader, *lines, obj.path_of("lines"), cart);
+  if (!errors.empty()) return errors;
+  return cart;
+}
+
+Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, const std::string& path) {
+  Errors errors;
+  ValueReader reader(errors);
+  Cart cart;
+  read_lines(program, reader, lines, path, cart);
   if (!errors.empty()) return errors;
   return cart;
 }

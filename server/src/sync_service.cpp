@@ -70,6 +70,13 @@ std::string rejected(const std::string& id, const Errors& errors) {
   return "{\"errors\":" + errors_json(errors) + ",\"id\":" + quoted(id) + ",\"result\":\"rejected\"}";
 }
 
+// The entries of rows[from..] as a JSON array.
+std::string json_array(const std::vector<LedgerRow>& rows, std::size_t from) {
+  std::string out = "[";
+  for (std::size_t i = from; i < rows.size(); ++i) out += (i > from ? "," : "") + rows[i].entry_json;
+  return out + "]";
+}
+
 std::string balances_at(const Program& program, const MemberState& state, std::int64_t now) {
   auto brought = state_at(program, state, std::max(now, state.clock));
   return balances_json(program, brought.ok() ? brought.value() : state);
@@ -133,7 +140,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     }
     MemberState state = stored_state(program, *row);
     const std::int64_t version_before = state.version;
-    std::vector<LedgerEntry> ledger;
+    std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
     std::string results = "[";
     for (const Json& event : events) {
       if (results.size() > 1) results += ",";
@@ -179,12 +186,17 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
           first = rejected(event_id, outcome.errors());
         } else {
           Outcome o = std::move(outcome).value();
+          const std::size_t first_row = rows.size();
+          for (const LedgerEntry& e : o.ledger) {
+            const std::string one = ledger_json({e});
+            rows.push_back({0, e.event_id, e.at, ledger_kind_name(e.kind), e.available, e.pending, e.debt,
+                            one.substr(1, one.size() - 2)});
+          }
           first = "{\"at\":" + std::to_string(at) +
                   (claimed ? ",\"claimed_at\":" + std::to_string(claimed_at.value()) : std::string()) +
-                  ",\"id\":" + quoted(event_id) + ",\"ledger\":" + ledger_json(o.ledger) +
+                  ",\"id\":" + quoted(event_id) + ",\"ledger\":" + json_array(rows, first_row) +
                   ",\"notices\":" + notices_json(program, o.notices) + ",\"result\":\"applied\"}";
           state = std::move(o.state);
-          ledger.insert(ledger.end(), o.ledger.begin(), o.ledger.end());
         }
       }
       tx.put_answer(answer_key(event_id), {body_sha256, first}, now);
@@ -192,16 +204,10 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     }
     results += "]";
 
-    std::vector<LedgerRow> rows;
-    for (const LedgerEntry& e : ledger) {
-      const std::string one = ledger_json({e});
-      rows.push_back({0, e.event_id, e.at, ledger_kind_name(e.kind), e.available, e.pending, e.debt,
-                      one.substr(1, one.size() - 2)});
-    }
     tx.append_ledger(rows);
     const std::string state_text = state_json(program, state);
     if (state.version != version_before) tx.save_member({member_id, state_text, state.version, row->inviter}, now);
-    answer.body = "{\"balances\":" + balances_at(program, state, now) + ",\"ledger\":" + ledger_json(ledger) +
+    answer.body = "{\"balances\":" + balances_at(program, state, now) + ",\"ledger\":" + json_array(rows, 0) +
                   ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
                   ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
                   ",\"version\":" + std::to_string(state.version) + "}";
@@ -276,10 +282,8 @@ HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t a
     return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
   }
   const auto rows = store_.ledger(member_id, after, limit);
-  std::string body = "{\"ledger\":[";
-  for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + rows[i].entry_json;
-  body += "],\"next_after\":" + (rows.empty() ? std::string("null") : std::to_string(rows.back().seq)) + "}";
-  return {200, body};
+  const std::string next = rows.empty() ? "null" : std::to_string(rows.back().seq);
+  return {200, "{\"ledger\":" + json_array(rows, 0) + ",\"next_after\":" + next + "}"};
 }
 
 }  // namespace loyalty::server

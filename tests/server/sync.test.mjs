@@ -1,9 +1,11 @@
 // The sync API against the real binary on loopback: member and merchant
 // flows, idempotent retries, who may call what, bad input, concurrency.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { client, merchantKey, startServer } from './loyalty-server.mjs';
+import { client, merchantKey, root, startServer, tokenSecret } from './loyalty-server.mjs';
 
 let server;
 let call;
@@ -219,8 +221,6 @@ test('merchant refunds claw back the points of the refunded lines', async () => 
 });
 
 test('every path in server/openapi.yaml is served', async () => {
-  const { readFileSync } = await import('node:fs');
-  const { root } = await import('./loyalty-server.mjs');
   const spec = readFileSync(`${root}server/openapi.yaml`, 'utf8');
   const paths = [...spec.matchAll(/^  (\/[^:]+):\n    (get|post):/gm)].map((m) => [m[2].toUpperCase(), m[1]]);
   assert.ok(paths.length >= 12, `${paths.length} paths`);
@@ -231,8 +231,6 @@ test('every path in server/openapi.yaml is served', async () => {
 });
 
 test("tokens signed with Node's own HMAC-SHA-256 are accepted: the core's digest is the standard one", async () => {
-  const { createHmac } = await import('node:crypto');
-  const { tokenSecret } = await import('./loyalty-server.mjs');
   const { member_id } = await newMember(1);
   const payload = `m1.${Buffer.from(member_id).toString('base64url')}.${Date.now() + 60000}`;
   const token = `${payload}.${createHmac('sha256', tokenSecret).update(payload).digest('hex')}`;

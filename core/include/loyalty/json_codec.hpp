@@ -40,6 +40,8 @@ Result<Program> program_from_json(const Json& json);
 Result<MemberState> member_state_from_json(const Program& program, const Json& json,
                                            const std::string& path);
 Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path);
+// A bare array of cart lines (a listing's products), errors at `path`[i].
+Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, const std::string& path);
 Result<Event> event_from_json(const Program& program, const Json& json, const std::string& path);
 Result<TimeMs> time_from_json(const Json& json, const std::string& path);
 
