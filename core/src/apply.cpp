@@ -5,6 +5,7 @@
 #include "loyalty/order_preview.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/tier.hpp"
+#include "task_events.hpp"
 
 namespace loyalty {
 
@@ -36,6 +37,7 @@ class Timeline {
         consider(lot.vests_at);
         consider(lot.expires_at);
       }
+      for (const HeldCoupon& c : state_.tasks.coupons) consider(c.expires_at);
       if (state_.paid) consider(state_.paid->expires_at);
       if (state_.downgrade) consider(state_.downgrade->at);
       std::optional<std::int64_t> evaluation;
@@ -46,6 +48,7 @@ class Timeline {
       if (!next) break;
       const TimeMs t = *next;
       vest_and_expire(t);
+      expire_coupons(t);
       end_paid_membership(t);
       end_grace(t);
       if (evaluation && start_of_local_day(*evaluation, offset) == t) {
@@ -69,6 +72,19 @@ class Timeline {
       if (it == state_.lots.end()) break;
       book_.expire(static_cast<std::size_t>(it - state_.lots.begin()), *it->expires_at);
     }
+  }
+
+  void expire_coupons(TimeMs t) {
+    std::vector<HeldCoupon>& coupons = state_.tasks.coupons;
+    for (const HeldCoupon& c : coupons) {
+      if (c.expires_at > t) continue;
+      LedgerEntry e{"", c.expires_at, LedgerKind::coupon_expired, 0, 0, 0, "", "", ""};
+      e.coupon = c.coupon;
+      e.subject = c.event_id;  // the event that granted it
+      book_.append(std::move(e));
+    }
+    coupons.erase(std::remove_if(coupons.begin(), coupons.end(), [&](const HeldCoupon& c) { return c.expires_at <= t; }),
+                  coupons.end());
   }
 
   void end_paid_membership(TimeMs t) {
@@ -154,7 +170,9 @@ class Transition {
       case EventKind::birthday: error = birthday(); break;
       case EventKind::paid_membership: paid_membership(); break;
       case EventKind::time_passes: break;
+      default: error = TaskEvents(program_, event_, out_, book_).run(); break;
     }
+    if (!error && event_.kind == EventKind::order) error = TaskEvents(program_, event_, out_, book_).after_order();
     if (error) return Errors{*error};
     const bool had_downgrade = state_.downgrade.has_value();
     if (auto from = upgrade_if_qualified(program_, state_, event_.at, held_before)) {

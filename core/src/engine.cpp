@@ -1,5 +1,6 @@
 #include "loyalty/engine.hpp"
 
+#include "engine_request.hpp"
 #include "json_reader.hpp"
 #include "writers.hpp"
 #include "loyalty/apply.hpp"
@@ -10,62 +11,6 @@
 #include "loyalty/tier.hpp"
 
 namespace loyalty {
-
-namespace {
-
-std::string ok_envelope(const std::string& value_json) {
-  return "{\"ok\":true,\"value\":" + value_json + "}";
-}
-
-Result<Program> load_program(std::string_view program_json) {
-  auto json = parse_json(program_json);
-  if (!json.ok()) return json.errors();
-  return program_from_json(json.value());
-}
-
-// The parts of a query request, read with every error collected.
-struct Request {
-  Json json;
-  Errors errors;
-};
-
-Request parse_request(std::string_view text) {
-  auto parsed = parse_json(text);
-  if (!parsed.ok()) return {Json(), parsed.errors()};
-  Request request{std::move(parsed).value(), {}};
-  if (!request.json.is_object()) {
-    request.errors.push_back({"type.expected_object", "the request must be a JSON object", ""});
-  }
-  return request;
-}
-
-void append(Errors& to, const Errors& from) { to.insert(to.end(), from.begin(), from.end()); }
-
-// Reads request[key] with `read`, or notes it missing; unknown keys are refused.
-template <typename T, typename Read>
-std::optional<T> request_field(Request& request, const char* key, bool required, Read read) {
-  auto it = request.json.find(key);
-  if (it == request.json.end()) {
-    if (required) request.errors.push_back({"field.missing", "is required", key});
-    return std::nullopt;
-  }
-  auto result = read(*it);
-  if (!result.ok()) {
-    append(request.errors, result.errors());
-    return std::nullopt;
-  }
-  return std::move(result).value();
-}
-
-void refuse_unknown_fields(Request& request, std::initializer_list<const char*> known) {
-  for (const auto& [key, value] : request.json.items()) {
-    bool is_known = false;
-    for (const char* k : known) is_known = is_known || key == k;
-    if (!is_known) request.errors.push_back({"field.unknown", "is not a known field", key});
-  }
-}
-
-}  // namespace
 
 std::string error_envelope(const Errors& errors) {
   return "{\"errors\":" + errors_json(errors) + ",\"ok\":false}";
@@ -84,39 +29,6 @@ std::string Engine::check_program(std::string_view program_json) {
 }
 
 std::string Engine::program_summary() const { return ok_envelope(to_json(program_).dump()); }
-
-namespace {
-
-// Reads the fields a query needs, every error collected.
-struct QueryFields {
-  std::optional<MemberState> state;
-  std::optional<TimeMs> at;
-};
-
-QueryFields read_state_and_time(const Program& program, Request& request) {
-  QueryFields f;
-  f.state = request_field<MemberState>(request, "state", true, [&](const Json& j) {
-    return member_state_from_json(program, j, "state");
-  });
-  f.at = request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
-  return f;
-}
-
-Result<std::int64_t> integer_field(const Json& j, const char* path, std::int64_t min, std::int64_t max) {
-  Errors errors;
-  json_reader::ValueReader reader(errors);
-  auto v = reader.integer(j, path, min, max);
-  if (!v) return errors;
-  return *v;
-}
-
-template <typename T>
-std::string answer(const Result<T>& result, std::string (*write)(const T&)) {
-  if (!result.ok()) return error_envelope(result.errors());
-  return ok_envelope(write(result.value()));
-}
-
-}  // namespace
 
 std::string Engine::preview_order(std::string_view request_json) const {
   Request request = parse_request(request_json);
@@ -279,6 +191,11 @@ const std::vector<std::pair<std::string_view, Operation>>& operation_table() {
       {"points_summary", &Engine::points_summary},
       {"redemption_preview", &Engine::redemption_preview},
       {"lifecycle", &Engine::lifecycle},
+      {"checkin_calendar", &Engine::checkin_calendar},
+      {"task_overview", &Engine::task_overview},
+      {"box_odds", &Engine::box_odds},
+      {"verify_draw", &Engine::verify_draw},
+      {"simulate_draws", &Engine::simulate_draws},
       {"apply", &Engine::apply},
       {"apply_events", &Engine::apply_events},
   };

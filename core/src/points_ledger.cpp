@@ -138,4 +138,9 @@ void PointsBook::claw_back(std::int64_t points, TimeMs at, const std::string& or
   remove_empty_lots();
 }
 
+void PointsBook::append(LedgerEntry entry) {
+  entry.event_id = event_id_;
+  ledger_.push_back(std::move(entry));
+}
+
 }  // namespace loyalty

@@ -1,5 +1,7 @@
 #include "loyalty/program.hpp"
 
+#include <algorithm>
+
 namespace loyalty {
 
 namespace {
@@ -38,6 +40,33 @@ std::optional<std::size_t> Program::tier_index(std::string_view id) const {
 
 std::optional<std::size_t> Program::category_index(std::string_view id) const {
   return find_index(category_by_id, id);
+}
+
+const Box* TaskRules::box(const std::string& id) const {
+  for (const Box& b : boxes)
+    if (b.id == id) return &b;
+  return nullptr;
+}
+
+std::int64_t period_start(const LimitedTask& task, std::int64_t day) {
+  switch (task.repeat) {
+    case TaskRepeat::none: return task.from_day;
+    case TaskRepeat::day: return day;
+    case TaskRepeat::week: return day - ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; weeks start Monday
+    case TaskRepeat::month: return first_day_of_month_index(month_index(date_from_day_number(day)));
+  }
+  return day;
+}
+
+std::int64_t period_end(const LimitedTask& task, std::int64_t period) {
+  switch (task.repeat) {
+    case TaskRepeat::none: return task.to_day;
+    case TaskRepeat::day: return period;
+    case TaskRepeat::week: return std::min(task.to_day, period + 6);
+    case TaskRepeat::month:
+      return std::min(task.to_day, first_day_of_month_index(month_index(date_from_day_number(period)) + 1) - 1);
+  }
+  return task.to_day;
 }
 
 }  // namespace loyalty

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "json_reader.hpp"
+#include "task_json.hpp"
 #include "loyalty/json_codec.hpp"
 
 namespace loyalty {
@@ -361,6 +362,7 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
   if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
   if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
+  if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program.tasks);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),
                                      [](const Tier& t) { return t.discount_bp > 0; });

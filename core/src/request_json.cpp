@@ -1,4 +1,6 @@
 // Carts, times and events from JSON: what clients and merchants send.
+#include <algorithm>
+
 #include "json_reader.hpp"
 #include "loyalty/json_codec.hpp"
 
@@ -44,6 +46,89 @@ void read_lines(const Program& program, ValueReader& reader, const Json& lines, 
   }
 }
 
+std::optional<std::string> member_field(ValueReader& reader, ObjectReader& obj, std::string_view key) {
+  const Json* v = obj.field(key, true);
+  auto s = v ? reader.string(*v, obj.path_of(key), 128) : std::nullopt;
+  if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of(key));
+  return s;
+}
+
+// 64 hex digits -> the 32 bytes they spell.
+std::optional<std::string> seed_bytes(ValueReader& reader, const Json& v, const std::string& path) {
+  auto hex = reader.string(v, path, 64);
+  if (!hex) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string bytes;
+  for (std::size_t i = 0; hex->size() == 64 && i < 64; i += 2) {
+    const int hi = nibble((*hex)[i]), lo = nibble((*hex)[i + 1]);
+    if (hi < 0 || lo < 0) break;
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  if (bytes.size() != 32) {
+    reader.error("draw.invalid_seed", "must be 64 hexadecimal digits (32 bytes)", path);
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+void read_draw(const Program& program, ValueReader& reader, ObjectReader& obj, DrawInput& draw) {
+  if (auto box = obj.identifier("box", true)) draw.box = *box;
+  if (const Json* seed = obj.field("seed", true)) {
+    if (auto bytes = seed_bytes(reader, *seed, obj.path_of("seed"))) draw.seed = *bytes;
+  }
+  const Box* box = program.tasks.box(draw.box);
+  if (const Json* stock = obj.field("stock", false)) {
+    ObjectReader left(reader, *stock, obj.path_of("stock"));
+    if (left.valid()) {
+      for (const auto& [prize, value] : stock->items()) {
+        const bool known = box && std::any_of(box->prizes.begin(), box->prizes.end(), [&](const Prize& p) { return p.id == prize; });
+        if (box && !known) reader.error("box.unknown_prize", "\"" + prize + "\" is not a prize of this box", left.path_of(prize));
+        if (auto n = left.integer(prize, true, 0, kMaxSafeInteger)) draw.stock[prize] = *n;
+      }
+    }
+  }
+  if (const Json* budget = obj.field("budget", false)) {
+    ObjectReader b(reader, *budget, obj.path_of("budget"));
+    draw.points_left = b.integer("points", false, 0, kMaxSafeInteger);
+    draw.red_packet_left = b.integer("red_packet", false, 0, kMaxSafeInteger);
+    b.finish();
+  }
+}
+
+// The fields of check-in, like, share, scan, referral and box events.
+void read_task_event(const Program& program, ValueReader& reader, ObjectReader& obj, Event& e) {
+  switch (e.kind) {
+    case EventKind::makeup:
+      if (auto d = obj.date("day", true)) e.makeup_day = *d;
+      if (auto p = obj.choice("pay", false, {"any", "card", "points"})) e.pay = static_cast<MakeupPayment>(*p);
+      break;
+    case EventKind::like:
+    case EventKind::share:
+      if (auto a = obj.identifier("article", true)) e.article = *a;
+      break;
+    case EventKind::scan:
+      if (auto c = obj.identifier("code", true)) e.code = *c;
+      if (const Json* by = obj.field("code_used_by", false)) {
+        if (auto s = reader.string(*by, obj.path_of("code_used_by"), 128)) e.code_used_by = *s;
+      }
+      break;
+    case EventKind::referred:
+      if (auto m = member_field(reader, obj, "inviter")) e.other_member = *m;
+      break;
+    case EventKind::referral:
+      if (auto m = member_field(reader, obj, "invitee")) e.other_member = *m;
+      if (auto s = obj.choice("stage", false, {"joined", "first_order"})) e.stage = static_cast<ReferralStage>(*s);
+      break;
+    case EventKind::draw: read_draw(program, reader, obj, e.draw); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path) {
@@ -65,6 +150,17 @@ Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, con
   read_lines(program, reader, lines, path, cart);
   if (!errors.empty()) return errors;
   return cart;
+}
+
+Result<DrawInput> draw_input_from_json(const Program& program, const Json& json, const std::string& path) {
+  Errors errors;
+  ValueReader reader(errors);
+  ObjectReader obj(reader, json, path);
+  DrawInput draw;
+  read_draw(program, reader, obj, draw);
+  obj.finish();
+  if (!errors.empty()) return errors;
+  return draw;
 }
 
 Result<TimeMs> time_from_json(const Json& json, const std::string& path) {
@@ -89,7 +185,8 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   if (const Json* at = obj.field("at", true)) {
     if (auto t = reader.integer(*at, obj.path_of("at"), kMinTimeMs, kMaxTimeMs)) e.at = *t;
   }
-  auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes"});
+  auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
+                                        "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw"});
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
     if (const Json* v = obj.field("order_id", true)) {
@@ -122,6 +219,8 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   } else if (type && e.kind == EventKind::redeem) {
     if (auto n = obj.integer("points", true, 1, kMaxSafeInteger)) e.points = *n;
     if (auto r = obj.identifier("reward_id", true)) e.reward_id = *r;
+  } else if (type) {
+    read_task_event(program, reader, obj, e);
   }
   obj.finish();
   if (!errors.empty()) return errors;

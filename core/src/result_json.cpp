@@ -2,6 +2,7 @@
 // host. The programme goes through nlohmann (it is written once per load);
 // per-call outputs are streamed by JsonWriter.
 #include "loyalty/json_codec.hpp"
+#include "task_json.hpp"
 #include "writers.hpp"
 
 namespace loyalty {
@@ -139,6 +140,7 @@ Json to_json(const Program& p) {
   j["lifecycle"] = Json{{"new_days", p.lifecycle.new_days}, {"silent_days", p.lifecycle.silent_days},
                         {"sleeping_days", p.lifecycle.sleeping_days}, {"lost_days", p.lifecycle.lost_days}};
   j["sync"] = Json{{"claimed_time_skew_seconds", p.sync.claimed_time_skew_seconds}};
+  if (p.tasks.any()) j["tasks"] = task_rules_to_json(p.tasks);
   return j;
 }
 
@@ -219,6 +221,15 @@ const char* ledger_kind(LedgerKind kind) {
     case LedgerKind::debt_settled: return "debt_settled";
     case LedgerKind::returned: return "returned";
     case LedgerKind::birthday_gift: return "birthday_gift";
+    case LedgerKind::checkin: return "checkin";
+    case LedgerKind::makeup: return "makeup";
+    case LedgerKind::like: return "like";
+    case LedgerKind::scan: return "scan";
+    case LedgerKind::referral: return "referral";
+    case LedgerKind::task: return "task";
+    case LedgerKind::box_cost: return "box_cost";
+    case LedgerKind::box_prize: return "box_prize";
+    case LedgerKind::coupon_expired: return "coupon_expired";
   }
   return "earn";
 }
@@ -233,6 +244,12 @@ const char* notice_kind(NoticeKind kind) {
     case NoticeKind::paid_renewed: return "paid_renewed";
     case NoticeKind::paid_expired: return "paid_expired";
     case NoticeKind::points_capped: return "points_capped";
+    case NoticeKind::checked_in: return "checked_in";
+    case NoticeKind::streak_restored: return "streak_restored";
+    case NoticeKind::task_completed: return "task_completed";
+    case NoticeKind::box_opened: return "box_opened";
+    case NoticeKind::referral_qualified: return "referral_qualified";
+    case NoticeKind::referral_capped: return "referral_capped";
   }
   return "tier_upgraded";
 }
@@ -272,14 +289,29 @@ void write_progress(JsonWriter& w, const Program& program, const TierProgress& p
 }
 
 void write_ledger(JsonWriter& w, const std::vector<LedgerEntry>& ledger) {
+  // Task columns appear only on rows that move them, so points rows stay as they were.
+  auto nonzero = [&](std::string_view key, std::int64_t v) {
+    if (v != 0) w.field(key, v);
+  };
+  auto text = [&](std::string_view key, const std::string& v) {
+    if (!v.empty()) w.field(key, std::string_view(v));
+  };
   w.begin_array();
   for (const LedgerEntry& e : ledger) {
-    w.begin_object().field("at", e.at).field("available", e.available).field("debt", e.debt)
-        .field("event_id", std::string_view(e.event_id)).field("kind", std::string_view(ledger_kind(e.kind)));
-    if (!e.lot.empty()) w.field("lot", std::string_view(e.lot));
-    if (!e.order_id.empty()) w.field("order_id", std::string_view(e.order_id));
+    w.begin_object().field("at", e.at).field("available", e.available);
+    nonzero("box_chances", e.box_chances);
+    text("coupon", e.coupon);
+    w.field("debt", e.debt).field("event_id", std::string_view(e.event_id));
+    nonzero("growth", e.growth);
+    w.field("kind", std::string_view(ledger_kind(e.kind)));
+    text("lot", e.lot);
+    nonzero("makeup_cards", e.makeup_cards);
+    text("order_id", e.order_id);
     w.field("pending", e.pending);
-    if (!e.reward_id.empty()) w.field("reward_id", std::string_view(e.reward_id));
+    text("prize", e.prize);
+    nonzero("red_packet", e.red_packet);
+    text("reward_id", e.reward_id);
+    text("subject", e.subject);
     w.end_object();
   }
   w.end_array();
@@ -291,7 +323,12 @@ void write_notices(JsonWriter& w, const Program& program, const std::vector<Noti
     w.begin_object().field("at", n.at);
     if (n.from_tier) w.field("from", std::string_view(program.tiers[*n.from_tier].id));
     w.field("kind", std::string_view(notice_kind(n.kind)));
+    if (n.nonce) w.field("nonce", *n.nonce);
     if (n.points) w.field("points", *n.points);
+    if (n.position) w.field("position", *n.position);
+    if (!n.prize.empty()) w.field("prize", std::string_view(n.prize));
+    if (n.streak) w.field("streak", *n.streak);
+    if (!n.subject.empty()) w.field("subject", std::string_view(n.subject));
     if (n.to_tier) w.field("to", std::string_view(program.tiers[*n.to_tier].id));
     if (n.until) w.field("until", *n.until);
     w.end_object();

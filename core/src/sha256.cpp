@@ -88,7 +88,7 @@ Digest sha256(std::string_view bytes) {
   return hash.finish();
 }
 
-Digest hmac_sha256(std::string_view key, std::string_view message) {
+HmacSha256::HmacSha256(std::string_view key) {
   std::array<std::uint8_t, 64> block{};
   if (key.size() > block.size()) {
     const Digest hashed = sha256(key);
@@ -101,15 +101,20 @@ Digest hmac_sha256(std::string_view key, std::string_view message) {
     inner_pad[i] = static_cast<char>(block[i] ^ 0x36);
     outer_pad[i] = static_cast<char>(block[i] ^ 0x5c);
   }
-  Sha256 inner;
-  inner.update(std::string_view(inner_pad.data(), inner_pad.size()));
+  inner_.update(std::string_view(inner_pad.data(), inner_pad.size()));
+  outer_.update(std::string_view(outer_pad.data(), outer_pad.size()));
+}
+
+Digest HmacSha256::mac(std::string_view message) const {
+  Sha256 inner = inner_;
   inner.update(message);
   const Digest inner_digest = inner.finish();
-  Sha256 outer;
-  outer.update(std::string_view(outer_pad.data(), outer_pad.size()));
+  Sha256 outer = outer_;
   outer.update(std::string_view(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()));
   return outer.finish();
 }
+
+Digest hmac_sha256(std::string_view key, std::string_view message) { return HmacSha256(key).mac(message); }
 
 std::string to_hex(const Digest& digest) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "json_reader.hpp"
+#include "task_json.hpp"
 #include "writers.hpp"
 #include "loyalty/json_codec.hpp"
 
@@ -181,6 +182,7 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
        [&](const Json& e, const std::string& p) {
          if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
        });
+  if (const Json* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
   obj.finish();
   if (!errors.empty()) return errors;
   return s;
@@ -261,6 +263,10 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
   w.key("recent_events").begin_array();
   for (const std::string& id : s.recent_events) w.value(std::string_view(id));
   w.end_array();
+  if (!s.tasks.empty()) {
+    w.key("tasks");
+    write_task_state(w, s.tasks);
+  }
   if (s.tier) w.field("tier", tier_id(*s.tier));
   w.field("tier_since", s.tier_since).field("version", s.version);
   w.end_object();

@@ -40,6 +40,20 @@ class Engine {
   std::string redemption_preview(std::string_view request_json) const;
   std::string lifecycle(std::string_view request_json) const;
 
+  // Tasks and games; queries too.
+  //   checkin_calendar: {"state", "at"} -> the cycle's days, streak, today's and tomorrow's reward, make-ups
+  //   task_overview:    {"state", "at"} -> likes, scans, limited-time tasks, referrals, boxes, reward balances
+  //   box_odds:         {"box"} -> each prize's weight and published odds (per million)
+  //   verify_draw:      {"member_id", "nonce", "draw": {"box", "seed", "stock"?, "budget"?}, "commitment"?}
+  //                     -> the prize the core gives, and whether SHA-256(seed) is the commitment
+  //   simulate_draws:   {"member_id", "draw": {"box", "seed"}, "from_nonce"?: 0, "count"} -> how often
+  //                     each prize came out, and a digest of the outcome sequence
+  std::string checkin_calendar(std::string_view request_json) const;
+  std::string task_overview(std::string_view request_json) const;
+  std::string box_odds(std::string_view request_json) const;
+  std::string verify_draw(std::string_view request_json) const;
+  std::string simulate_draws(std::string_view request_json) const;
+
   // The transition: {"state", "event"} -> {"state", "ledger", "notices",
   // "balances", "duplicate"}.
   std::string apply(std::string_view request_json) const;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +21,27 @@ enum class EventKind {
   birthday,         // the member's birthday: the tier's gift, once a year
   paid_membership,  // buys or renews the paid tier
   time_passes,      // nothing but time: vesting, expiry, tier evaluation
+  checkin,          // today's check-in
+  makeup,           // a make-up check-in for a missed day of the cycle
+  like,             // a like of an article
+  share,            // a share of an article (counts toward limited-time tasks)
+  scan,             // a one-time product code
+  referred,         // the member joined through an inviter
+  referral,         // someone the member invited joined, or placed a first order
+  draw,             // opening a treasure box
+};
+
+enum class MakeupPayment { any, card, points };
+enum class ReferralStage { joined, first_order };
+
+// What the server knows about a draw and a client cannot claim: the seed it
+// committed to, and what is left of each prize and of today's budget.
+struct DrawInput {
+  std::string box;
+  std::string seed;  // raw bytes (given as hex)
+  std::map<std::string, std::int64_t, std::less<>> stock;  // prize -> left; absent: unlimited
+  std::optional<std::int64_t> points_left;                 // of the box's daily budget
+  std::optional<std::int64_t> red_packet_left;
 };
 
 struct RefundLine {
@@ -38,6 +61,15 @@ struct Event {
   // redeem
   std::int64_t points = 0;
   std::string reward_id;
+  // check-in tasks
+  std::int64_t makeup_day = 0;  // local day number
+  MakeupPayment pay = MakeupPayment::any;
+  std::string article;       // like, share
+  std::string code;          // scan
+  std::string code_used_by;  // scan: the member the server saw use the code first, if any
+  std::string other_member;  // referred: the inviter; referral: the invitee
+  ReferralStage stage = ReferralStage::joined;
+  DrawInput draw;
 };
 
 }  // namespace loyalty

@@ -44,6 +44,8 @@ Result<Cart> cart_from_json(const Program& program, const Json& json, const std:
 Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, const std::string& path);
 Result<Event> event_from_json(const Program& program, const Json& json, const std::string& path);
 Result<TimeMs> time_from_json(const Json& json, const std::string& path);
+// What the server adds to a draw: {"box", "seed" (64 hex digits), "stock"?, "budget"?}.
+Result<DrawInput> draw_input_from_json(const Program& program, const Json& json, const std::string& path);
 
 // The programme normalised: every default filled in.
 Json to_json(const Program& program);

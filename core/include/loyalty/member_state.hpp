@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loyalty/local_time.hpp"
+#include "loyalty/task_state.hpp"
 
 namespace loyalty {
 
@@ -108,6 +109,7 @@ struct MemberState {
   std::int32_t birthday_gift_year = 0;
   std::optional<TimeMs> last_activity_at;
   std::vector<std::string> recent_events;  // newest last
+  TaskState tasks;
 
   std::int64_t available_points() const;  // spendable now
   std::int64_t pending_points() const;

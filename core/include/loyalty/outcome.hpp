@@ -22,12 +22,30 @@ enum class LedgerKind {
   debt_settled,   // newly available points paying the debt
   returned,       // checkout points given back by a refund
   birthday_gift,
+  checkin,          // a check-in's reward
+  makeup,           // a make-up check-in's cost (points or a card)
+  like,
+  scan,
+  referral,
+  task,             // a limited-time task completed
+  box_cost,         // points or a chance spent on a draw
+  box_prize,
+  coupon_expired,
 };
 
 // One row of the append-only ledger. Per column, the sum of a member's rows
 // equals the state: available = spendable lots, pending = pending lots,
-// debt = debt.
+// debt = debt, and so on for red packets, box chances and make-up cards;
+// coupons are granted and expire by id. Growth is lifetime growth earned
+// by tasks (orders record theirs with the order).
 struct LedgerEntry {
+  LedgerEntry() = default;
+  LedgerEntry(std::string event_id_, TimeMs at_, LedgerKind kind_, std::int64_t available_ = 0,
+              std::int64_t pending_ = 0, std::int64_t debt_ = 0, std::string lot_ = "", std::string order_id_ = "",
+              std::string reward_id_ = "")
+      : event_id(std::move(event_id_)), at(at_), kind(kind_), available(available_), pending(pending_), debt(debt_),
+        lot(std::move(lot_)), order_id(std::move(order_id_)), reward_id(std::move(reward_id_)) {}
+
   std::string event_id;
   TimeMs at = 0;  // when it took effect (a lot expires at its expiry, whichever event notices)
   LedgerKind kind = LedgerKind::earn;
@@ -37,6 +55,14 @@ struct LedgerEntry {
   std::string lot;
   std::string order_id;
   std::string reward_id;
+  // Task rewards and costs; zero or empty when the row is about points only.
+  std::int64_t growth = 0;
+  std::int64_t red_packet = 0;
+  std::int64_t box_chances = 0;
+  std::int64_t makeup_cards = 0;
+  std::string coupon;
+  std::string subject;  // the article, code, member, task or box the row is about
+  std::string prize;
 };
 
 enum class NoticeKind {
@@ -48,15 +74,31 @@ enum class NoticeKind {
   paid_renewed,
   paid_expired,
   points_capped,
+  checked_in,          // position in the cycle and the streak now
+  streak_restored,     // a make-up joined the streak again
+  task_completed,      // subject: the task
+  box_opened,          // subject: the box; prize; nonce
+  referral_qualified,  // subject: the inviter, whose reward now falls due
+  referral_capped,     // subject: the invitee; the inviter's rewarded invitations are used up
 };
 
 struct Notice {
+  Notice(NoticeKind kind_ = NoticeKind::tier_upgraded, TimeMs at_ = 0, std::optional<std::size_t> from_ = {},
+                  std::optional<std::size_t> to_ = {}, std::optional<TimeMs> until_ = {},
+                  std::optional<std::int64_t> points_ = {})
+      : kind(kind_), at(at_), from_tier(from_), to_tier(to_), until(until_), points(points_) {}
+
   NoticeKind kind = NoticeKind::tier_upgraded;
   TimeMs at = 0;
   std::optional<std::size_t> from_tier;
   std::optional<std::size_t> to_tier;
   std::optional<TimeMs> until;          // downgrade_scheduled: grace end; paid: expiry
   std::optional<std::int64_t> points;   // points_capped: points cut
+  std::optional<std::int64_t> position; // checked_in: day of the cycle
+  std::optional<std::int64_t> streak;
+  std::optional<std::int64_t> nonce;
+  std::string subject;
+  std::string prize;
 };
 
 struct Outcome {

@@ -38,6 +38,8 @@ class PointsBook {
   std::vector<RedeemedPart> spend(std::int64_t points, TimeMs at, LedgerKind kind,
                                   const std::string& order_id, const std::string& reward_id);
   void claw_back(std::int64_t points, TimeMs at, const std::string& order_id);
+  // A row that moves no points (a coupon expiring), stamped with the event's id.
+  void append(LedgerEntry entry);
 
  private:
   std::vector<std::size_t> spending_order(bool pending) const;

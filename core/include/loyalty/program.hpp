@@ -13,12 +13,9 @@
 
 #include "loyalty/checked_math.hpp"
 #include "loyalty/local_time.hpp"
+#include "loyalty/task_rules.hpp"
 
 namespace loyalty {
-
-// Text a member reads, by locale ("zh-CN", "en"). The core never shows it;
-// it carries it so that every client names a tier the same way.
-using LocalizedText = std::map<std::string, std::string>;
 
 struct Currency {
   std::string code;          // ISO 4217, "CNY"
@@ -186,6 +183,7 @@ struct Program {
   std::optional<PaidMembership> paid_membership;
   Lifecycle lifecycle;
   SyncRules sync;
+  TaskRules tasks;
 
   std::optional<std::size_t> tier_index(std::string_view id) const;
   std::optional<std::size_t> category_index(std::string_view id) const;

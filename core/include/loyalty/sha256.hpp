@@ -30,6 +30,18 @@ class Sha256 {
 Digest sha256(std::string_view bytes);
 Digest hmac_sha256(std::string_view key, std::string_view message);
 
+// HMAC with the key's pads hashed once, for many messages under one key
+// (a box's seed over a million simulated draws).
+class HmacSha256 {
+ public:
+  explicit HmacSha256(std::string_view key);
+  Digest mac(std::string_view message) const;
+
+ private:
+  Sha256 inner_;
+  Sha256 outer_;
+};
+
 // Lower-case hex, 64 characters.
 std::string to_hex(const Digest& digest);
 

@@ -1,0 +1,294 @@
+// The engine's task and game queries: requests read, answers written.
+#include <algorithm>
+
+#include "engine_request.hpp"
+#include "task_json.hpp"
+#include "loyalty/apply.hpp"
+#include "loyalty/checkin.hpp"
+#include "loyalty/draw.hpp"
+
+namespace loyalty {
+
+namespace {
+
+std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
+
+void write_reward(JsonWriter& w, std::string_view key, const Reward& reward) {
+  w.key(key).raw(reward_to_json(reward).dump());
+}
+
+const char* status_name(CalendarStatus s) {
+  switch (s) {
+    case CalendarStatus::done: return "done";
+    case CalendarStatus::made_up: return "made_up";
+    case CalendarStatus::today: return "today";
+    case CalendarStatus::fillable: return "fillable";
+    case CalendarStatus::missed: return "missed";
+    case CalendarStatus::upcoming: return "upcoming";
+  }
+  return "upcoming";
+}
+
+void write_offer(JsonWriter& w, const CheckinRules& rules, const CheckinOffer& offer) {
+  w.begin_object().field("position", offer.position);
+  write_reward(w, "reward", reward_for_position(rules, offer.position));
+  w.field("streak", offer.streak).end_object();
+}
+
+std::string calendar_json(const CheckinRules& rules, const TaskState& tasks, const CheckinCalendar& cal) {
+  static const char* const kMiss[] = {"reset_cycle", "reset_streak", "keep_position"};
+  JsonWriter w;
+  w.begin_object().field("checked_in_today", cal.checked_in_today).field("cycle_days", rules.cycle_days)
+      .field("cycle_start", std::string_view(date_text(cal.cycle_start)))
+      .field("date", std::string_view(date_text(cal.today)));
+  w.key("days").begin_array();
+  for (const CalendarDay& d : cal.days) {
+    w.begin_object().key("date");
+    if (d.day) w.value(std::string_view(date_text(*d.day)));
+    else w.null();
+    w.field("position", d.position);
+    write_reward(w, "reward", reward_for_position(rules, d.position));
+    w.field("status", std::string_view(status_name(d.status))).end_object();
+  }
+  w.end_array();
+  w.key("fillable").begin_array();
+  for (std::int64_t d : cal.fillable) w.value(std::string_view(date_text(d)));
+  w.end_array();
+  w.key("makeup");
+  if (rules.makeup) {
+    w.begin_object().field("cards", tasks.makeup_cards).field("cost_points", rules.makeup->cost_points)
+        .field("left", cal.makeups_left).field("per_cycle", rules.makeup->per_cycle).end_object();
+  } else {
+    w.null();
+  }
+  w.field("on_miss", std::string_view(kMiss[static_cast<int>(rules.on_miss)])).field("streak", cal.streak);
+  w.key("today");
+  if (cal.today_offer) write_offer(w, rules, *cal.today_offer);
+  else w.null();
+  w.key("tomorrow");
+  write_offer(w, rules, cal.tomorrow);
+  w.end_object();
+  return w.take();
+}
+
+Result<MemberState> brought_to(const Program& program, const QueryFields& f) {
+  return state_at(program, *f.state, *f.at);
+}
+
+std::int64_t today_count(const TaskState& t, std::int64_t today, std::int64_t TaskDay::*field) {
+  return t.today.day == today ? t.today.*field : 0;
+}
+
+std::string overview_json(const Program& program, const MemberState& s, std::int64_t today) {
+  static const char* const kActions[] = {"checkin", "like", "scan", "share", "order"};
+  const TaskRules& rules = program.tasks;
+  const TaskState& t = s.tasks;
+  JsonWriter w;
+  w.begin_object();
+  w.key("balances").begin_object().field("box_chances", t.box_chances);
+  w.key("coupons").begin_array();
+  for (const HeldCoupon& c : t.coupons) {
+    w.begin_object().field("coupon", std::string_view(c.coupon)).field("expires_at", c.expires_at)
+        .field("granted_at", c.granted_at).end_object();
+  }
+  w.end_array();
+  w.field("makeup_cards", t.makeup_cards).field("red_packet", t.red_packet).end_object();
+  w.key("boxes").begin_array();
+  for (const Box& b : rules.boxes) {
+    const std::int64_t free_left = std::max<std::int64_t>(0, b.free_per_day - today_count(t, today, &TaskDay::free_draws));
+    const bool can = free_left > 0 || (b.cost.chances > 0 && t.box_chances >= b.cost.chances) ||
+                     (b.cost.points > 0 && s.available_points() >= b.cost.points);
+    w.begin_object().field("box", std::string_view(b.id)).field("can_draw", can);
+    w.key("cost").begin_object().field("chances", b.cost.chances).field("points", b.cost.points).end_object();
+    w.field("free_left", free_left).end_object();
+  }
+  w.end_array();
+  w.field("daily_points_cap", rules.daily_points_cap);
+  w.key("likes");
+  if (rules.likes) {
+    w.begin_object().field("daily_cap", rules.likes->daily_cap);
+    write_reward(w, "reward", rules.likes->reward);
+    w.field("today", today_count(t, today, &TaskDay::likes)).end_object();
+  } else {
+    w.null();
+  }
+  w.key("limited").begin_array();
+  for (const LimitedTask& task : rules.limited) {
+    if (today < task.from_day || today > task.to_day) continue;
+    const std::int64_t period = period_start(task, today);
+    auto p = std::find_if(t.progress.begin(), t.progress.end(),
+                          [&](const TaskProgress& g) { return g.task == task.id && g.period == period; });
+    w.begin_object().field("action", std::string_view(kActions[static_cast<int>(task.action)]))
+        .field("count", p == t.progress.end() ? 0 : p->count).field("done", p != t.progress.end() && p->done)
+        .field("ends", std::string_view(date_text(period_end(task, period))));
+    write_reward(w, "reward", task.reward);
+    w.field("target", task.target).field("task", std::string_view(task.id)).end_object();
+  }
+  w.end_array();
+  w.key("referral");
+  if (rules.referral) {
+    w.begin_object();
+    if (t.invited_by) w.field("invited_by", std::string_view(*t.invited_by));
+    w.field("invitees", static_cast<std::int64_t>(t.invitees.size())).field("max_rewarded", rules.referral->max_rewarded)
+        .field("rewarded", t.referrals_rewarded).end_object();
+  } else {
+    w.null();
+  }
+  w.key("scans");
+  if (rules.scans) {
+    w.begin_object().field("daily_cap", rules.scans->daily_cap);
+    write_reward(w, "reward", rules.scans->reward);
+    w.field("today", today_count(t, today, &TaskDay::scans)).end_object();
+  } else {
+    w.null();
+  }
+  w.field("task_points_today", today_count(t, today, &TaskDay::task_points));
+  w.end_object();
+  return w.take();
+}
+
+const Box* box_field(const Program& program, Request& request, const Json& draw) {
+  if (!draw.is_object() || !draw.contains("box") || !draw["box"].is_string()) return nullptr;
+  const Box* box = program.tasks.box(draw["box"].get<std::string>());
+  if (!box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
+  return box;
+}
+
+std::string member_text(Request& request, const char* key) {
+  auto it = request.json.find(key);
+  if (it == request.json.end()) {
+    request.errors.push_back({"field.missing", "is required", key});
+  } else if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+    request.errors.push_back({"type.expected_string", "must be a non-empty string", key});
+  } else {
+    return it->get<std::string>();
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string Engine::checkin_calendar(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  QueryFields f = read_state_and_time(program_, request);
+  refuse_unknown_fields(request, {"state", "at"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  if (!program_.tasks.checkin) {
+    return error_envelope({{"checkin.not_offered", "this programme has no daily check-in", ""}});
+  }
+  auto state = brought_to(program_, f);
+  if (!state.ok()) return error_envelope(state.errors());
+  const std::int64_t today = local_day_number(*f.at, program_.utc_offset_minutes);
+  const CheckinRules& rules = *program_.tasks.checkin;
+  return ok_envelope(calendar_json(rules, state.value().tasks, loyalty::checkin_calendar(rules, state.value().tasks.checkin, today)));
+}
+
+std::string Engine::task_overview(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  QueryFields f = read_state_and_time(program_, request);
+  refuse_unknown_fields(request, {"state", "at"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  auto state = brought_to(program_, f);
+  if (!state.ok()) return error_envelope(state.errors());
+  return ok_envelope(overview_json(program_, state.value(), local_day_number(*f.at, program_.utc_offset_minutes)));
+}
+
+std::string Engine::box_odds(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  const Box* box = nullptr;
+  auto it = request.json.find("box");
+  if (it == request.json.end()) request.errors.push_back({"field.missing", "is required", "box"});
+  else if (!it->is_string() || !(box = program_.tasks.box(it->get<std::string>()))) {
+    request.errors.push_back({"box.unknown", "not a box of this programme", "box"});
+  }
+  refuse_unknown_fields(request, {"box"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  JsonWriter w;
+  w.begin_object().field("box", std::string_view(box->id));
+  w.key("prizes").begin_array();
+  for (const PrizeOdds& o : loyalty::box_odds(*box)) {
+    const Prize& p = box->prizes[o.prize];
+    w.begin_object().field("per_million", o.per_million).field("prize", std::string_view(p.id));
+    write_reward(w, "reward", p.reward);
+    if (p.stock) w.field("stock", *p.stock);
+    w.field("weight", o.weight).end_object();
+  }
+  w.end_array();
+  w.field("total_weight", box->total_weight).end_object();
+  return ok_envelope(w.take());
+}
+
+std::string Engine::verify_draw(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  const std::string member = member_text(request, "member_id");
+  auto nonce = request_field<std::int64_t>(request, "nonce", true, [](const Json& j) {
+    return integer_field(j, "nonce", 0, kMaxSafeInteger);
+  });
+  const Box* box = nullptr;
+  auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
+    box = box_field(program_, request, j);
+    return draw_input_from_json(program_, j, "draw");
+  });
+  std::optional<std::string> commitment;
+  if (auto it = request.json.find("commitment"); it != request.json.end()) {
+    if (it->is_string()) commitment = it->get<std::string>();
+    else request.errors.push_back({"type.expected_string", "must be a string", "commitment"});
+  }
+  refuse_unknown_fields(request, {"member_id", "nonce", "draw", "commitment"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  const HmacSha256 seed(draw->seed);
+  auto result = draw_prize(*box, *draw, seed, member, *nonce);
+  if (!result.ok()) return error_envelope(result.errors());
+  const std::string digest = seed_commitment(draw->seed);
+  JsonWriter w;
+  w.begin_object().field("commitment", std::string_view(digest)).key("commitment_matches");
+  if (commitment) w.value(equal_in_constant_time(*commitment, digest));
+  else w.null();
+  w.field("fallback", result.value().fallback).field("nonce", *nonce)
+      .field("prize", std::string_view(box->prizes[result.value().prize].id)).field("redrawn", result.value().redrawn)
+      .end_object();
+  return ok_envelope(w.take());
+}
+
+std::string Engine::simulate_draws(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  const std::string member = member_text(request, "member_id");
+  const Box* box = nullptr;
+  auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
+    box = box_field(program_, request, j);
+    return draw_input_from_json(program_, j, "draw");
+  });
+  auto from = request_field<std::int64_t>(request, "from_nonce", false, [](const Json& j) {
+    return integer_field(j, "from_nonce", 0, kMaxSafeInteger - kMaxSimulatedDraws);
+  });
+  auto count = request_field<std::int64_t>(request, "count", true, [](const Json& j) {
+    return integer_field(j, "count", 1, kMaxSimulatedDraws);
+  });
+  refuse_unknown_fields(request, {"member_id", "draw", "from_nonce", "count"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  const HmacSha256 seed(draw->seed);
+  std::vector<std::int64_t> counts(box->prizes.size(), 0);
+  Sha256 sequence;  // the outcomes, one byte per draw: equal digests, equal sequences
+  for (std::int64_t n = from.value_or(0); n < from.value_or(0) + *count; ++n) {
+    auto result = draw_prize(*box, *draw, seed, member, n);
+    if (!result.ok()) return error_envelope(result.errors());
+    counts[result.value().prize] += 1;
+    const char byte = static_cast<char>(result.value().prize);
+    sequence.update(std::string_view(&byte, 1));
+  }
+  JsonWriter w;
+  w.begin_object().field("box", std::string_view(box->id)).key("counts").begin_array();
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    w.begin_object().field("count", counts[i]).field("prize", std::string_view(box->prizes[i].id)).end_object();
+  }
+  w.end_array();
+  w.field("draws", *count).field("sequence_sha256", std::string_view(to_hex(sequence.finish()))).end_object();
+  return ok_envelope(w.take());
+}
+
+}  // namespace loyalty

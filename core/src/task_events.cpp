@@ -1,0 +1,358 @@
+#include "task_events.hpp"
+
+#include <algorithm>
+
+#include "loyalty/checkin.hpp"
+#include "loyalty/checked_math.hpp"
+#include "loyalty/draw.hpp"
+#include "loyalty/tier.hpp"
+
+namespace loyalty {
+
+namespace {
+
+Error refused(std::string code, std::string message, std::string path = "event") {
+  return Error{std::move(code), std::move(message), std::move(path)};
+}
+
+bool contains(const std::vector<std::string>& sorted, const std::string& s) {
+  return std::binary_search(sorted.begin(), sorted.end(), s);
+}
+
+void insert_sorted(std::vector<std::string>& sorted, const std::string& s) {
+  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), s), s);
+}
+
+std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
+
+}  // namespace
+
+bool is_task_event(EventKind kind) {
+  switch (kind) {
+    case EventKind::checkin:
+    case EventKind::makeup:
+    case EventKind::like:
+    case EventKind::share:
+    case EventKind::scan:
+    case EventKind::referred:
+    case EventKind::referral:
+    case EventKind::draw: return true;
+    default: return false;
+  }
+}
+
+std::int64_t TaskEvents::today() const { return local_day_number(event_.at, program_.utc_offset_minutes); }
+
+TaskDay& TaskEvents::day() {
+  TaskDay& d = state_.tasks.today;
+  if (d.day != today()) d = TaskDay{today(), 0, 0, 0, 0};
+  return d;
+}
+
+void TaskEvents::notice(NoticeKind kind, std::string subject, std::string prize) {
+  Notice n;
+  n.kind = kind;
+  n.at = event_.at;
+  n.subject = std::move(subject);
+  n.prize = std::move(prize);
+  out_.notices.push_back(std::move(n));
+}
+
+std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, const std::string& subject,
+                                       const std::string& prize, bool counts_to_cap, const std::string& lot_suffix) {
+  TaskState& t = state_.tasks;
+  Reward r = reward;
+  if (counts_to_cap && rules_.daily_points_cap > 0 && r.points > 0) {
+    const std::int64_t room = std::max<std::int64_t>(0, rules_.daily_points_cap - day().task_points);
+    if (r.points > room) {
+      Notice n;
+      n.kind = NoticeKind::points_capped;
+      n.at = event_.at;
+      n.points = r.points - room;
+      out_.notices.push_back(n);
+      r.points = room;
+    }
+    day().task_points += r.points;
+  }
+  if (!checked_add(state_.growth, r.growth) || !checked_add(t.red_packet, r.red_packet) ||
+      !checked_add(t.box_chances, r.box_chances) || !checked_add(t.makeup_cards, r.makeup_cards) ||
+      !checked_add(state_.available_points(), r.points)) {
+    return refused("arith.overflow", "the member's balances would leave the safe integer range");
+  }
+  const std::size_t row = out_.ledger.size();
+  if (r.points > 0) {
+    book_.add({event_.id + lot_suffix, event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, ""}, kind,
+              event_.at);
+  } else {
+    out_.ledger.push_back({event_.id, event_.at, kind, 0, 0, 0, "", "", ""});
+  }
+  LedgerEntry& e = out_.ledger[row];
+  e.growth = r.growth;
+  e.red_packet = r.red_packet;
+  e.box_chances = r.box_chances;
+  e.makeup_cards = r.makeup_cards;
+  e.subject = subject;
+  e.prize = prize;
+  if (r.growth > 0) add_activity(program_, state_, today(), r.growth, 0, 0);
+  t.red_packet += r.red_packet;
+  t.box_chances += r.box_chances;
+  t.makeup_cards += r.makeup_cards;
+  if (r.coupon) {
+    e.coupon = r.coupon->id;
+    t.coupons.push_back({r.coupon->id, event_.id, event_.at,
+                         start_of_local_day(today() + r.coupon->valid_days + 1, program_.utc_offset_minutes)});
+  }
+  return std::nullopt;
+}
+
+// Every counted action advances the limited-time tasks running today.
+std::optional<Error> TaskEvents::count(TaskAction action, const std::string& item) {
+  std::vector<TaskProgress>& progress = state_.tasks.progress;
+  const std::int64_t d = today();
+  // Forget progress of periods that are over and of tasks the programme no longer has.
+  progress.erase(std::remove_if(progress.begin(), progress.end(), [&](const TaskProgress& p) {
+                   auto task = std::find_if(rules_.limited.begin(), rules_.limited.end(),
+                                            [&](const LimitedTask& t) { return t.id == p.task; });
+                   return task == rules_.limited.end() || d > task->to_day || period_start(*task, d) != p.period;
+                 }),
+                 progress.end());
+  for (const LimitedTask& task : rules_.limited) {
+    if (task.action != action || d < task.from_day || d > task.to_day) continue;
+    auto it = std::find_if(progress.begin(), progress.end(), [&](const TaskProgress& p) { return p.task == task.id; });
+    if (it == progress.end()) it = progress.insert(progress.end(), {task.id, period_start(task, d), 0, false, {}});
+    if (it->done) continue;
+    if (action == TaskAction::share) {
+      if (contains(it->items, item)) continue;  // the same article shared twice counts once
+      insert_sorted(it->items, item);
+    }
+    it->count += 1;
+    if (it->count < task.target) continue;
+    it->done = true;
+    it->items.clear();
+    notice(NoticeKind::task_completed, task.id);
+    if (auto e = grant(task.reward, LedgerKind::task, task.id, "", true, "#" + task.id)) return e;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> TaskEvents::run() {
+  state_.last_activity_at = event_.at;
+  switch (event_.kind) {
+    case EventKind::checkin: return checkin();
+    case EventKind::makeup: return makeup();
+    case EventKind::like: return like();
+    case EventKind::share: return count(TaskAction::share, event_.article);
+    case EventKind::scan: return scan();
+    case EventKind::referred: return referred();
+    case EventKind::referral: return referral();
+    case EventKind::draw: return draw();
+    default: return std::nullopt;
+  }
+}
+
+std::optional<Error> TaskEvents::checkin() {
+  if (!rules_.checkin) return refused("checkin.not_offered", "this programme has no daily check-in", "event.type");
+  const CheckinRules& rules = *rules_.checkin;
+  auto step = check_in(rules, state_.tasks.checkin, today());
+  if (!step.ok()) return step.errors().front();
+  state_.tasks.checkin = step.value().cycle;
+  state_.tasks.checkins += 1;
+  Notice n;
+  n.kind = NoticeKind::checked_in;
+  n.at = event_.at;
+  n.position = step.value().position;
+  n.streak = step.value().streak;
+  out_.notices.push_back(n);
+  if (auto e = grant(reward_for_position(rules, step.value().position), LedgerKind::checkin, date_text(today()), "", true)) {
+    return e;
+  }
+  return count(TaskAction::checkin, "");
+}
+
+std::optional<Error> TaskEvents::pay_makeup(const Makeup& rules, const std::string& subject) {
+  TaskState& t = state_.tasks;
+  const bool card = event_.pay == MakeupPayment::card || (event_.pay == MakeupPayment::any && t.makeup_cards > 0);
+  if (card) {
+    if (t.makeup_cards == 0) return refused("makeup.no_card", "the member holds no make-up card", "event.pay");
+    t.makeup_cards -= 1;
+    LedgerEntry e{event_.id, event_.at, LedgerKind::makeup, 0, 0, 0, "", "", ""};
+    e.makeup_cards = -1;
+    e.subject = subject;
+    out_.ledger.push_back(std::move(e));
+    return std::nullopt;
+  }
+  if (rules.cost_points == 0) {
+    return refused(event_.pay == MakeupPayment::points ? "makeup.not_for_points" : "makeup.no_card",
+                   "make-ups here are paid with make-up cards only", "event.pay");
+  }
+  if (state_.available_points() < rules.cost_points) {
+    return refused("points.insufficient", "a make-up costs " + std::to_string(rules.cost_points) + " points; " +
+                   std::to_string(state_.available_points()) + " are available", "event.pay");
+  }
+  const std::size_t first = out_.ledger.size();
+  book_.spend(rules.cost_points, event_.at, LedgerKind::makeup, "", "");
+  for (std::size_t i = first; i < out_.ledger.size(); ++i) out_.ledger[i].subject = subject;
+  return std::nullopt;
+}
+
+std::optional<Error> TaskEvents::makeup() {
+  if (!rules_.checkin || !rules_.checkin->makeup) {
+    return refused("makeup.not_offered", "this programme offers no make-up check-ins", "event.type");
+  }
+  auto step = make_up(*rules_.checkin, *rules_.checkin->makeup, state_.tasks.checkin, event_.makeup_day, today());
+  if (!step.ok()) return step.errors().front();
+  if (auto e = pay_makeup(*rules_.checkin->makeup, date_text(event_.makeup_day))) return e;
+  state_.tasks.checkin = step.value().cycle;
+  Notice n;
+  n.kind = NoticeKind::streak_restored;
+  n.at = event_.at;
+  n.position = step.value().position;
+  n.streak = step.value().streak;
+  out_.notices.push_back(n);
+  return std::nullopt;
+}
+
+std::optional<Error> TaskEvents::like() {
+  if (!rules_.likes) return refused("like.not_offered", "this programme does not reward likes", "event.type");
+  if (contains(state_.tasks.liked, event_.article)) {
+    return refused("like.already_rewarded", "a like of this article was rewarded already", "event.article");
+  }
+  if (rules_.likes->daily_cap > 0 && day().likes >= rules_.likes->daily_cap) {
+    return refused("like.daily_cap", "today's rewarded likes are used: " + std::to_string(rules_.likes->daily_cap));
+  }
+  insert_sorted(state_.tasks.liked, event_.article);
+  day().likes += 1;
+  if (auto e = grant(rules_.likes->reward, LedgerKind::like, event_.article, "", true)) return e;
+  return count(TaskAction::like, event_.article);
+}
+
+std::optional<Error> TaskEvents::scan() {
+  if (!rules_.scans) return refused("scan.not_offered", "this programme does not reward code scans", "event.type");
+  const ScanRules& rules = *rules_.scans;
+  if (contains(state_.tasks.scanned, event_.code) ||
+      (!event_.code_used_by.empty() && event_.code_used_by != state_.member_id)) {
+    return refused("scan.code_used", "this code was redeemed already", "event.code");
+  }
+  if (rules.daily_cap > 0 && day().scans >= rules.daily_cap) {
+    return refused("scan.daily_cap", "today's rewarded scans are used: " + std::to_string(rules.daily_cap));
+  }
+  const Reward* reward = &rules.reward;
+  std::size_t matched = 0;
+  for (const ScanBatch& b : rules.batches) {
+    if (b.prefix.size() > matched && event_.code.compare(0, b.prefix.size(), b.prefix) == 0) {
+      reward = &b.reward;
+      matched = b.prefix.size();
+    }
+  }
+  insert_sorted(state_.tasks.scanned, event_.code);
+  day().scans += 1;
+  if (auto e = grant(*reward, LedgerKind::scan, event_.code, "", true)) return e;
+  return count(TaskAction::scan, event_.code);
+}
+
+std::optional<Error> TaskEvents::referred() {
+  if (!rules_.referral) return refused("referral.not_offered", "this programme has no referral rewards", "event.type");
+  TaskState& t = state_.tasks;
+  const std::string& inviter = event_.other_member;
+  if (inviter == state_.member_id) return refused("referral.self", "a member cannot invite themselves", "event.inviter");
+  if (t.invited_by) return refused("referral.already_referred", "the member already has an inviter", "event.inviter");
+  const bool circular = std::any_of(t.invitees.begin(), t.invitees.end(),
+                                    [&](const Invitee& i) { return i.member_id == inviter; });
+  if (circular) return refused("referral.circular", "the inviter was invited by this member", "event.inviter");
+  t.invited_by = inviter;
+  if (rules_.referral->reward_on != ReferralTrigger::join) return std::nullopt;
+  t.invitee_rewarded = true;
+  return grant(rules_.referral->invitee_reward, LedgerKind::referral, inviter, "", true);
+}
+
+std::optional<Error> TaskEvents::referral() {
+  if (!rules_.referral) return refused("referral.not_offered", "this programme has no referral rewards", "event.type");
+  const ReferralRules& rules = *rules_.referral;
+  TaskState& t = state_.tasks;
+  const std::string& invitee = event_.other_member;
+  if (invitee == state_.member_id) return refused("referral.self", "a member cannot invite themselves", "event.invitee");
+  if (t.invited_by == invitee) return refused("referral.circular", "the invitee invited this member", "event.invitee");
+  auto it = std::find_if(t.invitees.begin(), t.invitees.end(), [&](const Invitee& i) { return i.member_id == invitee; });
+  const bool pays_now = (event_.stage == ReferralStage::joined) == (rules.reward_on == ReferralTrigger::join);
+  if (event_.stage == ReferralStage::joined) {
+    if (it != t.invitees.end()) return refused("referral.duplicate", "this invitee is recorded already", "event.invitee");
+    t.invitees.push_back({invitee, false});
+    it = t.invitees.end() - 1;
+  } else {
+    if (it == t.invitees.end()) return refused("referral.unknown_invitee", "no such invitee of this member", "event.invitee");
+    if (!pays_now) return refused("referral.not_due", "this programme rewards referrals when the invitee joins", "event.stage");
+    if (it->rewarded) return refused("referral.already_rewarded", "this invitation was rewarded already", "event.invitee");
+  }
+  if (!pays_now) return std::nullopt;
+  if (rules.max_rewarded > 0 && t.referrals_rewarded >= rules.max_rewarded) {
+    notice(NoticeKind::referral_capped, invitee);
+    return std::nullopt;
+  }
+  it->rewarded = true;
+  t.referrals_rewarded += 1;
+  return grant(rules.inviter_reward, LedgerKind::referral, invitee, "", true);
+}
+
+std::optional<Error> TaskEvents::after_order() {
+  TaskState& t = state_.tasks;
+  if (rules_.referral && rules_.referral->reward_on == ReferralTrigger::first_order && t.invited_by &&
+      !t.invitee_rewarded) {
+    t.invitee_rewarded = true;
+    notice(NoticeKind::referral_qualified, *t.invited_by);
+    if (auto e = grant(rules_.referral->invitee_reward, LedgerKind::referral, *t.invited_by, "", true, "#referral")) {
+      return e;
+    }
+  }
+  return count(TaskAction::order, event_.order_id);
+}
+
+std::optional<Error> TaskEvents::pay_draw(const Box& box) {
+  TaskState& t = state_.tasks;
+  if (day().free_draws < box.free_per_day) {
+    day().free_draws += 1;
+    out_.ledger.push_back({event_.id, event_.at, LedgerKind::box_cost, 0, 0, 0, "", "", ""});
+    out_.ledger.back().subject = box.id;
+    return std::nullopt;
+  }
+  if (box.cost.chances > 0 && t.box_chances >= box.cost.chances) {
+    t.box_chances -= box.cost.chances;
+    LedgerEntry e{event_.id, event_.at, LedgerKind::box_cost, 0, 0, 0, "", "", ""};
+    e.box_chances = -box.cost.chances;
+    e.subject = box.id;
+    out_.ledger.push_back(std::move(e));
+    return std::nullopt;
+  }
+  if (box.cost.points > 0) {
+    if (state_.available_points() < box.cost.points) {
+      return refused("points.insufficient", "a draw costs " + std::to_string(box.cost.points) + " points; " +
+                     std::to_string(state_.available_points()) + " are available", "event.box");
+    }
+    const std::size_t first = out_.ledger.size();
+    book_.spend(box.cost.points, event_.at, LedgerKind::box_cost, "", "");
+    for (std::size_t i = first; i < out_.ledger.size(); ++i) out_.ledger[i].subject = box.id;
+    return std::nullopt;
+  }
+  if (box.cost.chances > 0) return refused("box.no_chances", "no box chances left", "event.box");
+  return refused("box.daily_limit", "today's free draws are used", "event.box");
+}
+
+std::optional<Error> TaskEvents::draw() {
+  const Box* box = rules_.box(event_.draw.box);
+  if (!box) return refused("box.unknown", "\"" + event_.draw.box + "\" is not a box of this programme", "event.box");
+  const HmacSha256 seed(event_.draw.seed);
+  auto result = draw_prize(*box, event_.draw, seed, state_.member_id, state_.tasks.draws);
+  if (!result.ok()) return result.errors().front();
+  if (auto e = pay_draw(*box)) return e;
+  const Prize& prize = box->prizes[result.value().prize];
+  Notice n;
+  n.kind = NoticeKind::box_opened;
+  n.at = event_.at;
+  n.subject = box->id;
+  n.prize = prize.id;
+  n.nonce = state_.tasks.draws;
+  out_.notices.push_back(n);
+  state_.tasks.draws += 1;
+  return grant(prize.reward, LedgerKind::box_prize, box->id, prize.id, false);
+}
+
+}  // namespace loyalty

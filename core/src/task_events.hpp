@@ -1,0 +1,55 @@
+// Tasks and games inside apply(): check-in, make-up, like, share, scan,
+// referral and box events, the rewards they grant and the limited-time
+// tasks every counted action advances. Internal to the core.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "loyalty/error.hpp"
+#include "loyalty/event.hpp"
+#include "loyalty/outcome.hpp"
+#include "loyalty/points_ledger.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty {
+
+bool is_task_event(EventKind kind);
+
+class TaskEvents {
+ public:
+  TaskEvents(const Program& program, const Event& event, Outcome& out, PointsBook& book)
+      : program_(program), rules_(program.tasks), event_(event), out_(out), state_(out.state), book_(book) {}
+
+  // The event's own effect; an error leaves the outcome to be thrown away.
+  std::optional<Error> run();
+  // After an order: counts it toward tasks and pays an invitee's first-order referral reward.
+  std::optional<Error> after_order();
+
+ private:
+  std::int64_t today() const;
+  TaskDay& day();
+  std::optional<Error> grant(const Reward& reward, LedgerKind kind, const std::string& subject,
+                             const std::string& prize, bool counts_to_cap, const std::string& lot_suffix = "");
+  std::optional<Error> count(TaskAction action, const std::string& item);
+  void notice(NoticeKind kind, std::string subject = "", std::string prize = "");
+
+  std::optional<Error> checkin();
+  std::optional<Error> makeup();
+  std::optional<Error> like();
+  std::optional<Error> scan();
+  std::optional<Error> referred();
+  std::optional<Error> referral();
+  std::optional<Error> draw();
+  std::optional<Error> pay_makeup(const Makeup& rules, const std::string& subject);
+  std::optional<Error> pay_draw(const Box& box);
+
+  const Program& program_;
+  const TaskRules& rules_;
+  const Event& event_;
+  Outcome& out_;
+  MemberState& state_;
+  PointsBook& book_;
+};
+
+}  // namespace loyalty

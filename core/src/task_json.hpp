@@ -1,0 +1,22 @@
+// Tasks and games at the JSON edge: the programme's task rules and a
+// member's task state, read with every error collected and written in
+// canonical form. Internal to the core.
+#pragma once
+
+#include <string>
+
+#include "json_reader.hpp"
+#include "json_writer.hpp"
+#include "loyalty/program.hpp"
+#include "loyalty/task_state.hpp"
+
+namespace loyalty {
+
+void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules);
+Json task_rules_to_json(const TaskRules& rules);
+Json reward_to_json(const Reward& reward);
+
+void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
+void write_task_state(JsonWriter& w, const TaskState& state);
+
+}  // namespace loyalty

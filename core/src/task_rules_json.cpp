@@ -1,0 +1,293 @@
+// The programme's "tasks" section <-> JSON.
+#include <algorithm>
+#include <set>
+
+#include "task_json.hpp"
+
+namespace loyalty {
+
+using json_reader::index_path;
+using json_reader::ObjectReader;
+using json_reader::ValueReader;
+
+namespace {
+
+constexpr std::int64_t kMaxCount = 1000000;
+
+template <typename Read>
+void each(ValueReader& reader, const Json& v, const std::string& path, std::size_t max_items, Read read) {
+  if (!reader.is_array(v, path, max_items)) return;
+  for (std::size_t i = 0; i < v.size(); ++i) read(v[i], index_path(path, i));
+}
+
+Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) {
+  ObjectReader obj(reader, v, path);
+  Reward r;
+  obj.integer_into("points", r.points, 0, kMaxSafeInteger);
+  obj.integer_into("growth", r.growth, 0, kMaxSafeInteger);
+  obj.integer_into("red_packet", r.red_packet, 0, kMaxSafeInteger);
+  obj.integer_into("box_chances", r.box_chances, 0, kMaxCount);
+  obj.integer_into("makeup_cards", r.makeup_cards, 0, kMaxCount);
+  if (const Json* c = obj.field("coupon", false)) {
+    ObjectReader coupon(reader, *c, obj.path_of("coupon"));
+    CouponGrant grant;
+    if (auto id = coupon.identifier("id", true)) grant.id = *id;
+    coupon.integer_into("valid_days", grant.valid_days, 0, kMaxDays);
+    coupon.finish();
+    if (!grant.id.empty()) r.coupon = grant;
+  }
+  obj.finish();
+  return r;
+}
+
+Reward reward_field(ValueReader& reader, ObjectReader& obj, std::string_view key, bool required) {
+  const Json* v = obj.field(key, required);
+  return v ? read_reward(reader, *v, obj.path_of(key)) : Reward{};
+}
+
+// An id unique among its siblings ("tasks.duplicate_id").
+std::optional<std::string> unique_id(ValueReader& reader, ObjectReader& obj, std::set<std::string>& seen) {
+  auto id = obj.identifier("id", true);
+  if (id && !seen.insert(*id).second) reader.error("tasks.duplicate_id", "id \"" + *id + "\" is used twice", obj.path_of("id"));
+  return id;
+}
+
+CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string& path) {
+  ObjectReader obj(reader, v, path);
+  CheckinRules rules;
+  obj.integer_into("cycle_days", rules.cycle_days, 1, static_cast<std::int64_t>(kMaxCheckinCycle));
+  if (auto m = obj.choice("on_miss", true, {"reset_cycle", "reset_streak", "keep_position"})) {
+    rules.on_miss = static_cast<MissPolicy>(*m);
+  }
+  rules.by_day.resize(static_cast<std::size_t>(rules.cycle_days));
+  if (const Json* rewards = obj.field("rewards", false)) {
+    each(reader, *rewards, obj.path_of("rewards"), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
+      ObjectReader day(reader, e, p);
+      auto d = day.integer("day", true, 1, rules.cycle_days);
+      Reward reward = reward_field(reader, day, "reward", true);
+      day.finish();
+      if (!d) return;
+      auto& slot = rules.by_day[static_cast<std::size_t>(*d - 1)];
+      if (slot) reader.error("checkin.duplicate_day", "day " + std::to_string(*d) + " is rewarded twice", day.path_of("day"));
+      slot = reward;
+    });
+  }
+  rules.default_reward = reward_field(reader, obj, "default_reward", false);
+  if (const Json* m = obj.field("makeup", false)) {
+    ObjectReader makeup(reader, *m, obj.path_of("makeup"));
+    Makeup rules_makeup;
+    makeup.integer_into("per_cycle", rules_makeup.per_cycle, 1, static_cast<std::int64_t>(kMaxCheckinCycle));
+    makeup.integer_into("cost_points", rules_makeup.cost_points, 0, kMaxSafeInteger);
+    makeup.finish();
+    rules.makeup = rules_makeup;
+  }
+  obj.finish();
+  return rules;
+}
+
+LikeRules read_likes(ValueReader& reader, const Json& v, const std::string& path) {
+  ObjectReader obj(reader, v, path);
+  LikeRules rules;
+  rules.reward = reward_field(reader, obj, "reward", true);
+  obj.integer_into("daily_cap", rules.daily_cap, 0, kMaxCount);
+  obj.finish();
+  return rules;
+}
+
+ScanRules read_scans(ValueReader& reader, const Json& v, const std::string& path) {
+  ObjectReader obj(reader, v, path);
+  ScanRules rules;
+  rules.reward = reward_field(reader, obj, "reward", true);
+  obj.integer_into("daily_cap", rules.daily_cap, 0, kMaxCount);
+  if (const Json* batches = obj.field("batches", false)) {
+    std::set<std::string> prefixes;
+    each(reader, *batches, obj.path_of("batches"), 1000, [&](const Json& e, const std::string& p) {
+      ObjectReader b(reader, e, p);
+      ScanBatch batch;
+      if (auto prefix = b.identifier("prefix", true)) {
+        batch.prefix = *prefix;
+        if (!prefixes.insert(*prefix).second) {
+          reader.error("tasks.duplicate_id", "prefix \"" + *prefix + "\" is used twice", b.path_of("prefix"));
+        }
+      }
+      batch.reward = reward_field(reader, b, "reward", true);
+      b.finish();
+      rules.batches.push_back(std::move(batch));
+    });
+  }
+  obj.finish();
+  return rules;
+}
+
+ReferralRules read_referral(ValueReader& reader, const Json& v, const std::string& path) {
+  ObjectReader obj(reader, v, path);
+  ReferralRules rules;
+  rules.inviter_reward = reward_field(reader, obj, "inviter_reward", true);
+  rules.invitee_reward = reward_field(reader, obj, "invitee_reward", true);
+  obj.integer_into("max_rewarded", rules.max_rewarded, 0, kMaxCount);
+  if (auto on = obj.choice("reward_on", false, {"join", "first_order"})) rules.reward_on = static_cast<ReferralTrigger>(*on);
+  obj.finish();
+  return rules;
+}
+
+void read_limited(ValueReader& reader, const Json& v, const std::string& path, std::vector<LimitedTask>& tasks) {
+  std::set<std::string> ids;
+  each(reader, v, path, kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
+    ObjectReader obj(reader, e, p);
+    LimitedTask task;
+    if (auto id = unique_id(reader, obj, ids)) task.id = *id;
+    if (auto name = obj.localized_text("name", false)) task.name = *name;
+    if (auto a = obj.choice("action", true, {"checkin", "like", "scan", "share", "order"})) {
+      task.action = static_cast<TaskAction>(*a);
+    }
+    auto from = obj.date("from", true);
+    auto to = obj.date("to", true);
+    if (from && to && *to < *from) reader.error("task.window_reversed", "must not be before \"from\"", obj.path_of("to"));
+    task.from_day = from.value_or(0);
+    task.to_day = to.value_or(0);
+    if (auto r = obj.choice("repeat", false, {"none", "day", "week", "month"})) task.repeat = static_cast<TaskRepeat>(*r);
+    obj.integer_into("target", task.target, 1, kMaxCount);
+    task.reward = reward_field(reader, obj, "reward", true);
+    obj.finish();
+    tasks.push_back(std::move(task));
+  });
+}
+
+Box read_box(ValueReader& reader, const Json& v, const std::string& path, std::set<std::string>& ids) {
+  ObjectReader obj(reader, v, path);
+  Box box;
+  if (auto id = unique_id(reader, obj, ids)) box.id = *id;
+  if (auto name = obj.localized_text("name", false)) box.name = *name;
+  if (const Json* c = obj.field("cost", false)) {
+    ObjectReader cost(reader, *c, obj.path_of("cost"));
+    cost.integer_into("points", box.cost.points, 0, kMaxSafeInteger);
+    cost.integer_into("chances", box.cost.chances, 0, kMaxCount);
+    cost.finish();
+  }
+  obj.integer_into("free_per_day", box.free_per_day, 0, 1000);
+  if (const Json* b = obj.field("daily_budget", false)) {
+    ObjectReader budget(reader, *b, obj.path_of("daily_budget"));
+    budget.integer_into("points", box.daily_budget.points, 0, kMaxSafeInteger);
+    budget.integer_into("red_packet", box.daily_budget.red_packet, 0, kMaxSafeInteger);
+    budget.finish();
+  }
+  std::set<std::string> prize_ids;
+  if (const Json* prizes = obj.field("prizes", true)) {
+    each(reader, *prizes, obj.path_of("prizes"), kMaxPrizes, [&](const Json& e, const std::string& p) {
+      ObjectReader prize_obj(reader, e, p);
+      Prize prize;
+      if (auto id = unique_id(reader, prize_obj, prize_ids)) prize.id = *id;
+      if (auto name = prize_obj.localized_text("name", false)) prize.name = *name;
+      if (auto w = prize_obj.integer("weight", true, 0, kMaxPrizeWeight)) prize.weight = *w;
+      prize.reward = reward_field(reader, prize_obj, "reward", true);
+      prize.stock = prize_obj.integer("stock", false, 0, kMaxSafeInteger);
+      prize_obj.finish();
+      box.total_weight += prize.weight;
+      box.prizes.push_back(std::move(prize));
+    });
+    if (prizes->is_array() && box.total_weight == 0) {
+      reader.error("box.no_weight", "at least one prize needs a weight above 0", obj.path_of("prizes"));
+    }
+  }
+  if (auto f = obj.identifier("fallback_prize", false)) {
+    auto it = std::find_if(box.prizes.begin(), box.prizes.end(), [&](const Prize& p) { return p.id == *f; });
+    if (it == box.prizes.end()) reader.error("box.unknown_prize", "\"" + *f + "\" is not a prize of this box", obj.path_of("fallback_prize"));
+    else box.fallback = static_cast<std::size_t>(it - box.prizes.begin());
+  }
+  obj.finish();
+  return box;
+}
+
+Json localized(const LocalizedText& text) {
+  Json j = Json::object();
+  for (const auto& [locale, s] : text) j[locale] = s;
+  return j;
+}
+
+}  // namespace
+
+void read_task_rules(ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules) {
+  ObjectReader obj(reader, json, path);
+  obj.integer_into("daily_points_cap", rules.daily_points_cap, 0, kMaxSafeInteger);
+  if (const Json* v = obj.field("checkin", false)) rules.checkin = read_checkin(reader, *v, obj.path_of("checkin"));
+  if (const Json* v = obj.field("likes", false)) rules.likes = read_likes(reader, *v, obj.path_of("likes"));
+  if (const Json* v = obj.field("scans", false)) rules.scans = read_scans(reader, *v, obj.path_of("scans"));
+  if (const Json* v = obj.field("referral", false)) rules.referral = read_referral(reader, *v, obj.path_of("referral"));
+  if (const Json* v = obj.field("limited", false)) read_limited(reader, *v, obj.path_of("limited"), rules.limited);
+  if (const Json* v = obj.field("boxes", false)) {
+    std::set<std::string> ids;
+    each(reader, *v, obj.path_of("boxes"), kMaxBoxes,
+         [&](const Json& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, ids)); });
+  }
+  obj.finish();
+}
+
+Json reward_to_json(const Reward& r) {
+  Json j = Json::object();
+  if (r.points) j["points"] = r.points;
+  if (r.growth) j["growth"] = r.growth;
+  if (r.red_packet) j["red_packet"] = r.red_packet;
+  if (r.coupon) j["coupon"] = Json{{"id", r.coupon->id}, {"valid_days", r.coupon->valid_days}};
+  if (r.box_chances) j["box_chances"] = r.box_chances;
+  if (r.makeup_cards) j["makeup_cards"] = r.makeup_cards;
+  return j;
+}
+
+Json task_rules_to_json(const TaskRules& rules) {
+  static const char* const kMiss[] = {"reset_cycle", "reset_streak", "keep_position"};
+  static const char* const kActions[] = {"checkin", "like", "scan", "share", "order"};
+  static const char* const kRepeat[] = {"none", "day", "week", "month"};
+  Json j = Json::object();
+  j["daily_points_cap"] = rules.daily_points_cap;
+  if (rules.checkin) {
+    const CheckinRules& c = *rules.checkin;
+    Json rewards = Json::array();
+    for (std::size_t i = 0; i < c.by_day.size(); ++i) {
+      if (c.by_day[i]) rewards.push_back({{"day", i + 1}, {"reward", reward_to_json(*c.by_day[i])}});
+    }
+    j["checkin"] = {{"cycle_days", c.cycle_days}, {"on_miss", kMiss[static_cast<int>(c.on_miss)]},
+                    {"rewards", rewards}, {"default_reward", reward_to_json(c.default_reward)}};
+    if (c.makeup) j["checkin"]["makeup"] = {{"per_cycle", c.makeup->per_cycle}, {"cost_points", c.makeup->cost_points}};
+  }
+  if (rules.likes) j["likes"] = {{"reward", reward_to_json(rules.likes->reward)}, {"daily_cap", rules.likes->daily_cap}};
+  if (rules.scans) {
+    Json batches = Json::array();
+    for (const ScanBatch& b : rules.scans->batches) batches.push_back({{"prefix", b.prefix}, {"reward", reward_to_json(b.reward)}});
+    j["scans"] = {{"reward", reward_to_json(rules.scans->reward)}, {"daily_cap", rules.scans->daily_cap}, {"batches", batches}};
+  }
+  if (rules.referral) {
+    const ReferralRules& r = *rules.referral;
+    j["referral"] = {{"inviter_reward", reward_to_json(r.inviter_reward)}, {"invitee_reward", reward_to_json(r.invitee_reward)},
+                     {"max_rewarded", r.max_rewarded}, {"reward_on", r.reward_on == ReferralTrigger::join ? "join" : "first_order"}};
+  }
+  if (!rules.limited.empty()) {
+    Json limited = Json::array();
+    for (const LimitedTask& t : rules.limited) {
+      limited.push_back({{"id", t.id}, {"name", localized(t.name)}, {"action", kActions[static_cast<int>(t.action)]},
+                         {"from", date_from_day_number(t.from_day).iso()}, {"to", date_from_day_number(t.to_day).iso()},
+                         {"repeat", kRepeat[static_cast<int>(t.repeat)]}, {"target", t.target},
+                         {"reward", reward_to_json(t.reward)}});
+    }
+    j["limited"] = limited;
+  }
+  if (!rules.boxes.empty()) {
+    Json boxes = Json::array();
+    for (const Box& b : rules.boxes) {
+      Json prizes = Json::array();
+      for (const Prize& p : b.prizes) {
+        Json prize = {{"id", p.id}, {"name", localized(p.name)}, {"weight", p.weight}, {"reward", reward_to_json(p.reward)}};
+        if (p.stock) prize["stock"] = *p.stock;
+        prizes.push_back(prize);
+      }
+      Json box = {{"id", b.id}, {"name", localized(b.name)}, {"cost", {{"points", b.cost.points}, {"chances", b.cost.chances}}},
+                  {"free_per_day", b.free_per_day}, {"prizes", prizes},
+                  {"daily_budget", {{"points", b.daily_budget.points}, {"red_packet", b.daily_budget.red_packet}}}};
+      if (b.fallback) box["fallback_prize"] = b.prizes[*b.fallback].id;
+      boxes.push_back(box);
+    }
+    j["boxes"] = boxes;
+  }
+  return j;
+}
+
+}  // namespace loyalty

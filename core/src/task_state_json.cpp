@@ -1,0 +1,178 @@
+// A member's task state <-> JSON, inside the state snapshot ("tasks").
+#include <algorithm>
+
+#include "task_json.hpp"
+
+namespace loyalty {
+
+using json_reader::index_path;
+using json_reader::ObjectReader;
+using json_reader::ValueReader;
+
+namespace {
+
+constexpr std::size_t kMaxRemembered = 100000;
+
+template <typename Read>
+void each(ValueReader& reader, const Json* v, const std::string& path, std::size_t max_items, Read read) {
+  if (!v || !reader.is_array(*v, path, max_items)) return;
+  for (std::size_t i = 0; i < v->size(); ++i) read((*v)[i], index_path(path, i));
+}
+
+// Sorted and unique, as the core searches them.
+template <typename T>
+void normalise(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+std::vector<std::string> read_strings(ValueReader& reader, ObjectReader& obj, std::string_view key, std::size_t max) {
+  std::vector<std::string> out;
+  each(reader, obj.field(key, false), obj.path_of(key), max, [&](const Json& e, const std::string& p) {
+    if (auto s = reader.string(e, p, 128)) out.push_back(*s);
+  });
+  normalise(out);
+  return out;
+}
+
+std::vector<std::int64_t> read_dates(ValueReader& reader, ObjectReader& obj, std::string_view key) {
+  std::vector<std::int64_t> out;
+  each(reader, obj.field(key, false), obj.path_of(key), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
+    auto s = reader.string(e, p, 10);
+    auto d = s ? parse_iso_date(*s) : std::nullopt;
+    if (s && !d) reader.error("value.invalid_date", "must be a date YYYY-MM-DD from 1970 on", p);
+    if (d) out.push_back(day_number_from_date(*d));
+  });
+  normalise(out);
+  return out;
+}
+
+std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
+
+void write_dates(JsonWriter& w, std::string_view key, const std::vector<std::int64_t>& days) {
+  w.key(key).begin_array();
+  for (std::int64_t d : days) w.value(std::string_view(date_text(d)));
+  w.end_array();
+}
+
+void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+  w.key(key).begin_array();
+  for (const std::string& s : items) w.value(std::string_view(s));
+  w.end_array();
+}
+
+}  // namespace
+
+void read_task_state(ValueReader& reader, const Json& json, const std::string& path, TaskState& t) {
+  ObjectReader obj(reader, json, path);
+  for (auto [key, into] : {std::pair{"checkins", &t.checkins}, {"referrals_rewarded", &t.referrals_rewarded},
+                           {"draws", &t.draws}, {"red_packet", &t.red_packet}, {"box_chances", &t.box_chances},
+                           {"makeup_cards", &t.makeup_cards}}) {
+    obj.integer_into(key, *into, 0, kMaxSafeInteger);
+  }
+  if (const Json* c = obj.field("checkin", false)) {
+    ObjectReader cycle(reader, *c, obj.path_of("checkin"));
+    CheckinCycle cc;
+    if (auto d = cycle.date("start", true)) cc.start = *d;
+    cc.days = read_dates(reader, cycle, "days");
+    cc.made_up = read_dates(reader, cycle, "made_up");
+    cycle.integer_into("streak_before", cc.streak_before, 0, kMaxSafeInteger);
+    cycle.finish();
+    t.checkin = std::move(cc);
+  }
+  if (const Json* d = obj.field("today", false)) {
+    ObjectReader day(reader, *d, obj.path_of("today"));
+    if (auto date = day.date("date", true)) t.today.day = *date;
+    for (auto [key, into] : {std::pair{"likes", &t.today.likes}, {"scans", &t.today.scans},
+                             {"task_points", &t.today.task_points}, {"free_draws", &t.today.free_draws}}) {
+      day.integer_into(key, *into, 0, kMaxSafeInteger);
+    }
+    day.finish();
+  }
+  t.liked = read_strings(reader, obj, "liked", kMaxRemembered);
+  t.scanned = read_strings(reader, obj, "scanned", kMaxRemembered);
+  if (const Json* v = obj.field("invited_by", false)) {
+    if (auto s = reader.string(*v, obj.path_of("invited_by"), 128)) t.invited_by = *s;
+  }
+  t.invitee_rewarded = obj.boolean("invitee_rewarded", false).value_or(false);
+  each(reader, obj.field("invitees", false), obj.path_of("invitees"), kMaxRemembered, [&](const Json& e, const std::string& p) {
+    ObjectReader i(reader, e, p);
+    Invitee invitee;
+    if (const Json* id = i.field("member_id", true)) {
+      if (auto s = reader.string(*id, i.path_of("member_id"), 128)) invitee.member_id = *s;
+    }
+    invitee.rewarded = i.boolean("rewarded", false).value_or(false);
+    i.finish();
+    t.invitees.push_back(std::move(invitee));
+  });
+  each(reader, obj.field("progress", false), obj.path_of("progress"), kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
+    ObjectReader g(reader, e, p);
+    TaskProgress progress;
+    if (auto id = g.identifier("task", true)) progress.task = *id;
+    if (auto d = g.date("period", true)) progress.period = *d;
+    g.integer_into("count", progress.count, 0, kMaxSafeInteger);
+    progress.done = g.boolean("done", false).value_or(false);
+    progress.items = read_strings(reader, g, "items", 10000);
+    g.finish();
+    t.progress.push_back(std::move(progress));
+  });
+  each(reader, obj.field("coupons", false), obj.path_of("coupons"), 10000, [&](const Json& e, const std::string& p) {
+    ObjectReader c(reader, e, p);
+    HeldCoupon coupon;
+    if (auto id = c.identifier("coupon", true)) coupon.coupon = *id;
+    if (const Json* v = c.field("event_id", true)) {
+      if (auto s = reader.string(*v, c.path_of("event_id"), 128)) coupon.event_id = *s;
+    }
+    if (auto at = c.integer("granted_at", true, kMinTimeMs, kMaxTimeMs)) coupon.granted_at = *at;
+    if (auto at = c.integer("expires_at", true, kMinTimeMs, kMaxTimeMs)) coupon.expires_at = *at;
+    c.finish();
+    t.coupons.push_back(std::move(coupon));
+  });
+  obj.finish();
+}
+
+// Keys in ascending order (JsonWriter checks it).
+void write_task_state(JsonWriter& w, const TaskState& t) {
+  w.begin_object().field("box_chances", t.box_chances);
+  if (t.checkin) {
+    w.key("checkin").begin_object();
+    write_dates(w, "days", t.checkin->days);
+    write_dates(w, "made_up", t.checkin->made_up);
+    w.field("start", std::string_view(date_text(t.checkin->start))).field("streak_before", t.checkin->streak_before);
+    w.end_object();
+  }
+  w.field("checkins", t.checkins);
+  w.key("coupons").begin_array();
+  for (const HeldCoupon& c : t.coupons) {
+    w.begin_object().field("coupon", std::string_view(c.coupon)).field("event_id", std::string_view(c.event_id))
+        .field("expires_at", c.expires_at).field("granted_at", c.granted_at).end_object();
+  }
+  w.end_array();
+  w.field("draws", t.draws);
+  if (t.invited_by) w.field("invited_by", std::string_view(*t.invited_by));
+  w.field("invitee_rewarded", t.invitee_rewarded);
+  w.key("invitees").begin_array();
+  for (const Invitee& i : t.invitees) {
+    w.begin_object().field("member_id", std::string_view(i.member_id)).field("rewarded", i.rewarded).end_object();
+  }
+  w.end_array();
+  write_strings(w, "liked", t.liked);
+  w.field("makeup_cards", t.makeup_cards);
+  w.key("progress").begin_array();
+  for (const TaskProgress& p : t.progress) {
+    w.begin_object().field("count", p.count).field("done", p.done);
+    write_strings(w, "items", p.items);
+    w.field("period", std::string_view(date_text(p.period))).field("task", std::string_view(p.task)).end_object();
+  }
+  w.end_array();
+  w.field("red_packet", t.red_packet).field("referrals_rewarded", t.referrals_rewarded);
+  write_strings(w, "scanned", t.scanned);
+  if (t.today.day >= 0) {
+    w.key("today").begin_object().field("date", std::string_view(date_text(t.today.day)))
+        .field("free_draws", t.today.free_draws).field("likes", t.today.likes).field("scans", t.today.scans)
+        .field("task_points", t.today.task_points).end_object();
+  }
+  w.end_object();
+}
+
+}  // namespace loyalty
