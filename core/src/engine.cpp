@@ -196,6 +196,7 @@ const std::vector<std::pair<std::string_view, Operation>>& operation_table() {
       {"box_odds", &Engine::box_odds},
       {"verify_draw", &Engine::verify_draw},
       {"simulate_draws", &Engine::simulate_draws},
+      {"digest", &Engine::digest},
       {"apply", &Engine::apply},
       {"apply_events", &Engine::apply_events},
   };

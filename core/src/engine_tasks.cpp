@@ -166,7 +166,32 @@ std::string member_text(Request& request, const char* key) {
   return "";
 }
 
+std::optional<std::string> hex_field(Request& request, const char* key, bool required) {
+  auto it = request.json.find(key);
+  if (it == request.json.end()) {
+    if (required) request.errors.push_back({"field.missing", "is required", key});
+    return std::nullopt;
+  }
+  auto bytes = it->is_string() && it->get_ref<const std::string&>().size() <= 2 * kMaxDigestInput
+                   ? bytes_from_hex(it->get_ref<const std::string&>()) : std::nullopt;
+  if (!bytes) request.errors.push_back({"value.invalid_hex", "must be hexadecimal digits, two per byte", key});
+  return bytes;
+}
+
 }  // namespace
+
+std::string Engine::digest(std::string_view request_json) const {
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  auto message = hex_field(request, "message_hex", true);
+  auto key = hex_field(request, "key_hex", false);
+  refuse_unknown_fields(request, {"message_hex", "key_hex"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  JsonWriter w;
+  w.begin_object().field("algorithm", std::string_view(key ? "hmac_sha256" : "sha256"));
+  w.field("digest", std::string_view(to_hex(key ? hmac_sha256(*key, *message) : sha256(*message)))).end_object();
+  return ok_envelope(w.take());
+}
 
 std::string Engine::checkin_calendar(std::string_view request_json) const {
   Request request = parse_request(request_json);

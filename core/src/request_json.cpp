@@ -3,6 +3,7 @@
 
 #include "json_reader.hpp"
 #include "loyalty/json_codec.hpp"
+#include "loyalty/sha256.hpp"
 
 namespace loyalty {
 
@@ -57,19 +58,8 @@ std::optional<std::string> member_field(ValueReader& reader, ObjectReader& obj, 
 std::optional<std::string> seed_bytes(ValueReader& reader, const Json& v, const std::string& path) {
   auto hex = reader.string(v, path, 64);
   if (!hex) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string bytes;
-  for (std::size_t i = 0; hex->size() == 64 && i < 64; i += 2) {
-    const int hi = nibble((*hex)[i]), lo = nibble((*hex)[i + 1]);
-    if (hi < 0 || lo < 0) break;
-    bytes.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  if (bytes.size() != 32) {
+  auto bytes = hex->size() == 64 ? bytes_from_hex(*hex) : std::nullopt;
+  if (!bytes) {
     reader.error("draw.invalid_seed", "must be 64 hexadecimal digits (32 bytes)", path);
     return std::nullopt;
   }

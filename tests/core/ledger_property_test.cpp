@@ -35,12 +35,13 @@ Program load(const std::string& name) {
 
 struct Sums {
   std::int64_t available = 0, pending = 0, debt = 0;
+  std::int64_t red_packet = 0, box_chances = 0, makeup_cards = 0, coupons = 0;
 };
 
 // How often each ledger row and notice kind occurred: a sequence generator
 // that never reaches a path proves nothing about it.
-std::array<int, 10> ledger_counts{};
-std::array<int, 8> notice_counts{};
+std::array<int, 32> ledger_counts{};  // indexed by LedgerKind
+std::array<int, 32> notice_counts{};  // indexed by NoticeKind
 
 class Sequence {
  public:
@@ -89,7 +90,38 @@ class Sequence {
     } else {
       e.kind = EventKind::time_passes;
     }
+    if (program_.tasks.any() && rng_.below(2) == 0) task_event(e);
     return e;
+  }
+
+  // Half the events of a programme with tasks are tasks and games.
+  void task_event(Event& e) {
+    const std::int64_t pick = rng_.below(100);
+    if (pick < 40) {
+      e.kind = EventKind::checkin;
+    } else if (pick < 50) {
+      e.kind = EventKind::makeup;
+      e.makeup_day = local_day_number(e.at, program_.utc_offset_minutes) - 1 - rng_.below(7);
+      e.pay = static_cast<MakeupPayment>(rng_.below(3));
+    } else if (pick < 62) {
+      e.kind = EventKind::like;
+      e.article = "a" + std::to_string(rng_.below(12));
+    } else if (pick < 72) {
+      e.kind = EventKind::scan;
+      e.code = (rng_.below(3) == 0 ? "XMAS-" : "C-") + std::to_string(rng_.below(40));
+      if (rng_.below(10) == 0) e.code_used_by = "someone-else";
+    } else if (pick < 80) {
+      e.kind = EventKind::share;
+      e.article = "a" + std::to_string(rng_.below(6));
+    } else if (!program_.tasks.boxes.empty()) {
+      e.kind = EventKind::draw;
+      e.draw.box = program_.tasks.boxes[0].id;
+      e.draw.seed = std::string(32, static_cast<char>(rng_.below(256)));
+      for (const Prize& p : program_.tasks.boxes[0].prizes) {
+        if (rng_.below(4) == 0) e.draw.stock[p.id] = rng_.below(2);
+      }
+      if (rng_.below(4) == 0) e.draw.red_packet_left = rng_.below(300);
+    }
   }
 
   // Applies one event and checks every invariant; records it for the replay.
@@ -107,6 +139,10 @@ class Sequence {
       sums_.available += entry.available;
       sums_.pending += entry.pending;
       sums_.debt += entry.debt;
+      sums_.red_packet += entry.red_packet;
+      sums_.box_chances += entry.box_chances;
+      sums_.makeup_cards += entry.makeup_cards;
+      if (!entry.coupon.empty()) sums_.coupons += entry.kind == LedgerKind::coupon_expired ? -1 : 1;
       ASSERT_EQ(entry.event_id, e.id);
     }
     if (record_text_) ledger_text_ += std::to_string(o.ledger.size()) + outcome_json(program_, o);
@@ -118,6 +154,21 @@ class Sequence {
     ASSERT_EQ(sums_.available, state_.available_points()) << "after " << e.id;
     ASSERT_EQ(sums_.pending, state_.pending_points()) << "after " << e.id;
     ASSERT_EQ(sums_.debt, state_.debt) << "after " << e.id;
+    const TaskState& t = state_.tasks;
+    ASSERT_EQ(sums_.red_packet, t.red_packet) << "after " << e.id;
+    ASSERT_EQ(sums_.box_chances, t.box_chances) << "after " << e.id;
+    ASSERT_EQ(sums_.makeup_cards, t.makeup_cards) << "after " << e.id;
+    ASSERT_EQ(sums_.coupons, static_cast<std::int64_t>(t.coupons.size())) << "after " << e.id;
+    ASSERT_GE(t.box_chances, 0);
+    ASSERT_GE(t.makeup_cards, 0);
+    for (const HeldCoupon& c : t.coupons) ASSERT_GT(c.expires_at, state_.clock) << "a due coupon was not expired";
+    if (program_.tasks.daily_points_cap > 0) ASSERT_LE(t.today.task_points, program_.tasks.daily_points_cap);
+    if (program_.tasks.likes && program_.tasks.likes->daily_cap > 0) ASSERT_LE(t.today.likes, program_.tasks.likes->daily_cap);
+    if (program_.tasks.scans && program_.tasks.scans->daily_cap > 0) ASSERT_LE(t.today.scans, program_.tasks.scans->daily_cap);
+    if (t.checkin && program_.tasks.checkin) {
+      ASSERT_LE(static_cast<std::int64_t>(t.checkin->days.size()), program_.tasks.checkin->cycle_days);
+      ASSERT_TRUE(std::is_sorted(t.checkin->days.begin(), t.checkin->days.end()));
+    }
     for (const Lot& lot : state_.lots) {
       ASSERT_GT(lot.points, 0);
       ASSERT_TRUE(!lot.vests_at || *lot.vests_at > state_.clock) << "a due lot was not vested";

@@ -53,6 +53,8 @@ class Engine {
   std::string box_odds(std::string_view request_json) const;
   std::string verify_draw(std::string_view request_json) const;
   std::string simulate_draws(std::string_view request_json) const;
+  //   digest:           {"message_hex", "key_hex"?} -> SHA-256, or HMAC-SHA-256 with a key, as hex
+  std::string digest(std::string_view request_json) const;
 
   // The transition: {"state", "event"} -> {"state", "ledger", "notices",
   // "balances", "duplicate"}.

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,8 @@ class HmacSha256 {
 
 // Lower-case hex, 64 characters.
 std::string to_hex(const Digest& digest);
+// Hex digits (either case), two per byte -> the bytes; nullopt if not hex.
+std::optional<std::string> bytes_from_hex(std::string_view hex);
 
 // Compares in time that does not depend on where the inputs differ.
 bool equal_in_constant_time(std::string_view a, std::string_view b);

@@ -133,6 +133,7 @@ inline constexpr std::size_t kMaxLimitedTasks = 100;
 inline constexpr std::size_t kMaxBoxes = 20;
 inline constexpr std::size_t kMaxPrizes = 100;
 inline constexpr std::int64_t kMaxSimulatedDraws = 1000000;
+inline constexpr std::size_t kMaxDigestInput = 1024 * 1024;  // bytes
 inline constexpr std::int64_t kMaxPrizeWeight = 1000000000;  // 10^9: a box's total stays far below 2^63
 
 }  // namespace loyalty
