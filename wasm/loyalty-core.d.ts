@@ -90,6 +90,72 @@ export interface ProgramInput {
   lifecycle?: { new_days?: number; silent_days?: number; sleeping_days?: number; lost_days?: number };
   /** The sync server uses a client's claimed event time only within this skew (default 300, at most 86400). */
   sync?: { claimed_time_skew_seconds?: number };
+  tasks?: TaskRules;
+}
+
+/** What a check-in day, task, referral or prize gives. Every field defaults to nothing. */
+export interface Reward {
+  points?: number;
+  growth?: number;
+  /** Cash, in minor units. */
+  red_packet?: number;
+  coupon?: { id: string; valid_days?: number };
+  box_chances?: number;
+  makeup_cards?: number;
+}
+
+export type MissPolicy = 'reset_cycle' | 'reset_streak' | 'keep_position';
+export type TaskAction = 'checkin' | 'like' | 'scan' | 'share' | 'order';
+
+export interface Prize {
+  id: string;
+  name?: LocalizedText;
+  /** 0 … 10^9; the odds are weight / the box's total. */
+  weight: number;
+  reward: Reward;
+  /** In total; the server supplies what is left with each draw. */
+  stock?: number;
+}
+
+export interface Box {
+  id: string;
+  name?: LocalizedText;
+  /** Once the day's free draws are used: a chance if the member holds one, else points. */
+  cost?: { points?: number; chances?: number };
+  free_per_day?: number;
+  prizes: Prize[];
+  /** Given when the drawn prize is out; absent: drawn again among the prizes left. */
+  fallback_prize?: string;
+  daily_budget?: { points?: number; red_packet?: number };
+}
+
+export interface TaskRules {
+  /** Task points per member per local day, boxes aside; 0: no cap. */
+  daily_points_cap?: number;
+  checkin?: {
+    /** 1 … 31, default 7. */
+    cycle_days?: number;
+    on_miss: MissPolicy;
+    rewards?: { day: number; reward: Reward }[];
+    default_reward?: Reward;
+    makeup?: { per_cycle?: number; cost_points?: number };
+  };
+  likes?: { reward: Reward; daily_cap?: number };
+  /** Codes of a batch (longest matching prefix) carry the batch's reward. */
+  scans?: { reward: Reward; daily_cap?: number; batches?: { prefix: string; reward: Reward }[] };
+  referral?: { inviter_reward: Reward; invitee_reward: Reward; max_rewarded?: number; reward_on?: 'join' | 'first_order' };
+  limited?: {
+    id: string;
+    name?: LocalizedText;
+    action: TaskAction;
+    /** "YYYY-MM-DD", inclusive, local dates. */
+    from: string;
+    to: string;
+    repeat?: 'none' | 'day' | 'week' | 'month';
+    target?: number;
+    reward: Reward;
+  }[];
+  boxes?: Box[];
 }
 
 /** A programme as the core answers it: every default filled in. */
@@ -139,6 +205,27 @@ export interface MemberState {
   birthday_gift_year?: number;
   last_activity_at?: number;
   recent_events?: string[];
+  /** Absent until the member does a task. */
+  tasks?: TaskState;
+}
+
+export interface TaskState {
+  checkin?: { start: string; days: string[]; made_up: string[]; streak_before: number };
+  checkins?: number;
+  today?: { date: string; likes: number; scans: number; task_points: number; free_draws: number };
+  liked?: string[];
+  scanned?: string[];
+  invited_by?: string;
+  invitee_rewarded?: boolean;
+  invitees?: { member_id: string; rewarded: boolean }[];
+  referrals_rewarded?: number;
+  progress?: { task: string; period: string; count: number; done: boolean; items: string[] }[];
+  /** Boxes opened: the next draw's nonce. */
+  draws?: number;
+  red_packet?: number;
+  coupons?: { coupon: string; event_id: string; granted_at: number; expires_at: number }[];
+  box_chances?: number;
+  makeup_cards?: number;
 }
 
 export interface CartLine {
@@ -244,30 +331,127 @@ export type Event = { id: string; at: number } & (
   | { type: 'order'; order_id: string; lines: CartLine[]; redeem_points?: number }
   | { type: 'refund'; order_id: string; lines?: { line: number; quantity: number }[] }
   | { type: 'redeem'; points: number; reward_id: string }
-  | { type: 'birthday' | 'paid_membership' | 'time_passes' }
+  | { type: 'birthday' | 'paid_membership' | 'time_passes' | 'checkin' }
+  | { type: 'makeup'; /** the missed local date */ day: string; pay?: 'any' | 'card' | 'points' }
+  | { type: 'like' | 'share'; article: string }
+  | { type: 'scan'; code: string; /** server only: who redeemed the code first */ code_used_by?: string }
+  | { type: 'referred'; inviter: string }
+  | { type: 'referral'; invitee: string; stage?: 'joined' | 'first_order' }
+  | ({ type: 'draw' } & DrawInput)
 );
+
+/** A draw as the server completes it: a client never supplies the seed or the outcome. */
+export interface DrawInput {
+  box: string;
+  /** 64 hex digits: the seed whose SHA-256 the server published. */
+  seed: string;
+  /** Prize id -> what is left; absent: unlimited. */
+  stock?: Record<string, number>;
+  /** What is left of the box's daily budget. */
+  budget?: { points?: number; red_packet?: number };
+}
 
 export interface LedgerEntry {
   event_id: string;
   at: number;
-  kind: 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift';
+  kind:
+    | 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift'
+    | 'checkin' | 'makeup' | 'like' | 'scan' | 'referral' | 'task' | 'box_cost' | 'box_prize' | 'coupon_expired';
   available: number;
   pending: number;
   debt: number;
   lot?: string;
   order_id?: string;
   reward_id?: string;
+  /** Task columns, present when the row moves them. */
+  growth?: number;
+  red_packet?: number;
+  box_chances?: number;
+  makeup_cards?: number;
+  coupon?: string;
+  /** The article, code, member, task, box or date the row is about. */
+  subject?: string;
+  prize?: string;
 }
 
 export interface Notice {
   kind:
     | 'tier_upgraded' | 'tier_downgraded' | 'downgrade_scheduled' | 'downgrade_cancelled'
-    | 'paid_started' | 'paid_renewed' | 'paid_expired' | 'points_capped';
+    | 'paid_started' | 'paid_renewed' | 'paid_expired' | 'points_capped'
+    | 'checked_in' | 'streak_restored' | 'task_completed' | 'box_opened' | 'referral_qualified' | 'referral_capped';
   at: number;
   from?: string;
   to?: string;
   until?: number;
   points?: number;
+  /** checked_in, streak_restored: the day of the cycle and the streak. */
+  position?: number;
+  streak?: number;
+  /** box_opened: the draw's nonce and prize. */
+  nonce?: number;
+  prize?: string;
+  /** The task, box or member the notice is about. */
+  subject?: string;
+}
+
+export type CalendarStatus = 'done' | 'made_up' | 'today' | 'fillable' | 'missed' | 'upcoming';
+
+export interface CheckinOffer {
+  position: number;
+  reward: Reward;
+  streak: number;
+}
+
+export interface CheckinCalendar {
+  /** Today, local "YYYY-MM-DD". */
+  date: string;
+  cycle_days: number;
+  cycle_start: string;
+  on_miss: MissPolicy;
+  days: { position: number; date: string | null; status: CalendarStatus; reward: Reward }[];
+  streak: number;
+  checked_in_today: boolean;
+  /** What checking in now gives; null once done today. */
+  today: CheckinOffer | null;
+  tomorrow: CheckinOffer;
+  fillable: string[];
+  makeup: { cost_points: number; per_cycle: number; left: number; cards: number } | null;
+}
+
+export interface TaskOverview {
+  balances: { red_packet: number; box_chances: number; makeup_cards: number; coupons: { coupon: string; granted_at: number; expires_at: number }[] };
+  boxes: { box: string; free_left: number; cost: { points: number; chances: number }; can_draw: boolean }[];
+  daily_points_cap: number;
+  task_points_today: number;
+  likes: { daily_cap: number; today: number; reward: Reward } | null;
+  scans: { daily_cap: number; today: number; reward: Reward } | null;
+  limited: { task: string; action: TaskAction; count: number; target: number; done: boolean; ends: string; reward: Reward }[];
+  referral: { invited_by?: string; invitees: number; rewarded: number; max_rewarded: number } | null;
+}
+
+export interface BoxOdds {
+  box: string;
+  total_weight: number;
+  prizes: { prize: string; weight: number; per_million: number; reward: Reward; stock?: number }[];
+}
+
+export interface DrawVerification {
+  prize: string;
+  nonce: number;
+  fallback: boolean;
+  redrawn: boolean;
+  /** SHA-256 of the seed, hex. */
+  commitment: string;
+  /** Whether it equals the commitment given; null when none was given. */
+  commitment_matches: boolean | null;
+}
+
+export interface DrawSimulation {
+  box: string;
+  draws: number;
+  counts: { prize: string; count: number }[];
+  /** SHA-256 of the outcome sequence (one byte per draw: the prize's index). */
+  sequence_sha256: string;
 }
 
 export interface Balances {
@@ -356,6 +540,18 @@ export interface LoyaltyCore {
   /** The most points usable on an order of `order_total` minor units. */
   redemptionPreview(request: (StateAt & { order_total: number }) | string): RedemptionPreview;
   lifecycle(request: StateAt | string): Lifecycle;
+  /** The check-in cycle as a calendar: done, made-up, fillable and missed days; today's and tomorrow's reward. */
+  checkinCalendar(request: StateAt | string): CheckinCalendar;
+  /** Likes, scans, limited-time tasks, referrals, boxes and reward balances, for a task list. */
+  taskOverview(request: StateAt | string): TaskOverview;
+  /** A box's published odds. */
+  boxOdds(request: { box: string } | string): BoxOdds;
+  /** Recomputes a draw from the revealed seed; checks the seed against the published commitment. */
+  verifyDraw(request: { member_id: string; nonce: number; draw: DrawInput; commitment?: string } | string): DrawVerification;
+  /** Many draws (at most 1,000,000) from one seed: how often each prize comes out. */
+  simulateDraws(request: { member_id: string; draw: DrawInput; from_nonce?: number; count: number } | string): DrawSimulation;
+  /** SHA-256 of `message_hex`, or HMAC-SHA-256 with `key_hex`. */
+  digest(request: { message_hex: string; key_hex?: string } | string): { algorithm: 'sha256' | 'hmac_sha256'; digest: string };
   /** The transition: a new state, its ledger rows and notices. The input state is not changed. */
   apply(request: { state: MemberState; event: Event } | string): Outcome;
   /** Events in order; a refused one is reported and skipped. */
@@ -369,6 +565,12 @@ export interface LoyaltyCore {
     pointsSummary(request: string): EnvelopeText;
     redemptionPreview(request: string): EnvelopeText;
     lifecycle(request: string): EnvelopeText;
+    checkinCalendar(request: string): EnvelopeText;
+    taskOverview(request: string): EnvelopeText;
+    boxOdds(request: string): EnvelopeText;
+    verifyDraw(request: string): EnvelopeText;
+    simulateDraws(request: string): EnvelopeText;
+    digest(request: string): EnvelopeText;
     apply(request: string): EnvelopeText;
     applyEvents(request: string): EnvelopeText;
   };

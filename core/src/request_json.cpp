@@ -75,7 +75,8 @@ void read_draw(const Program& program, ValueReader& reader, ObjectReader& obj, D
   if (const Json* stock = obj.field("stock", false)) {
     ObjectReader left(reader, *stock, obj.path_of("stock"));
     if (left.valid()) {
-      for (const auto& [prize, value] : stock->items()) {
+      for (const auto& item : stock->items()) {
+        const std::string& prize = item.key();  // a structured binding cannot be captured in C++17
         const bool known = box && std::any_of(box->prizes.begin(), box->prizes.end(), [&](const Prize& p) { return p.id == prize; });
         if (box && !known) reader.error("box.unknown_prize", "\"" + prize + "\" is not a prize of this box", left.path_of(prize));
         if (auto n = left.integer(prize, true, 0, kMaxSafeInteger)) draw.stock[prize] = *n;

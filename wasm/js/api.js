@@ -23,6 +23,12 @@ const OPERATIONS = {
   pointsSummary: 'points_summary',
   redemptionPreview: 'redemption_preview',
   lifecycle: 'lifecycle',
+  checkinCalendar: 'checkin_calendar',
+  taskOverview: 'task_overview',
+  boxOdds: 'box_odds',
+  verifyDraw: 'verify_draw',
+  simulateDraws: 'simulate_draws',
+  digest: 'digest',
   apply: 'apply',
   applyEvents: 'apply_events',
 };
