@@ -95,6 +95,15 @@ void ApiRoutes::install(httplib::Server& server) {
     send(res, p ? sync_.ledger_view(member, p->first, p->second) : kBadPage);
   });
 
+  // Public: anyone may check a box's commitment before drawing, and its
+  // revealed seed after the window (verify with the core's verify_draw).
+  server.Get(R"(/v1/boxes/([A-Za-z0-9_.:-]+)/commitment)", [this](const httplib::Request& req, httplib::Response& res) {
+    send(res, sync_.box_commitment(req.matches[1], now_ms()));
+  });
+  server.Get(R"(/v1/boxes/([A-Za-z0-9_.:-]+)/seeds/([0-9-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    send(res, sync_.box_seed_reveal(req.matches[1], req.matches[2], now_ms()));
+  });
+
   // Merchant endpoints.
   auto merchant_event = [this](const char* type) {
     return [this, type](const httplib::Request& req, httplib::Response& res) {

@@ -6,15 +6,20 @@
 
 #include <mutex>
 
+#include "loyalty/draw.hpp"
+#include "loyalty/sha256.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
-// Version 1. The ledger is append-only: triggers refuse to change a row.
+// Version 1: members, the ledger, answers. The ledger is append-only:
+// triggers refuse to change a row. Version 2 adds what all members share:
+// scan codes, box seeds, prizes given and daily budgets. Every statement is
+// IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
   member_id TEXT PRIMARY KEY,
@@ -47,6 +52,33 @@ CREATE TABLE IF NOT EXISTS answers (
   answer TEXT NOT NULL,
   received_at INTEGER NOT NULL,
   PRIMARY KEY (member_id, event_id)
+);
+CREATE TABLE IF NOT EXISTS scan_codes (
+  code TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS box_seeds (
+  box TEXT NOT NULL,
+  draw_window TEXT NOT NULL,
+  seed TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (box, draw_window)
+);
+CREATE TABLE IF NOT EXISTS prizes_given (
+  box TEXT NOT NULL,
+  prize TEXT NOT NULL,
+  given INTEGER NOT NULL,
+  PRIMARY KEY (box, prize)
+);
+CREATE TABLE IF NOT EXISTS box_budget (
+  box TEXT NOT NULL,
+  day TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  red_packet INTEGER NOT NULL,
+  PRIMARY KEY (box, day)
 );
 )sql";
 
@@ -107,6 +139,18 @@ MemberRow read_member_row(sqlite3* db, const std::string& member_id, bool& found
   return {member_id, s.text(0), s.integer(1), s.text(2)};
 }
 
+BoxSeed read_or_make_seed(sqlite3* db, const std::string& box, const std::string& window,
+                          const std::string& fresh_seed_hex, std::int64_t now) {
+  Statement insert(db, "INSERT INTO box_seeds (box, draw_window, seed, commitment, created_at) VALUES (?, ?, ?, ?, ?) "
+                       "ON CONFLICT (box, draw_window) DO NOTHING");
+  insert.bind(1, box).bind(2, window).bind(3, fresh_seed_hex)
+      .bind(4, seed_commitment(*bytes_from_hex(fresh_seed_hex))).bind(5, now).step();
+  Statement s(db, "SELECT seed, commitment FROM box_seeds WHERE box = ? AND draw_window = ?");
+  s.bind(1, box).bind(2, window);
+  s.step();
+  return {s.text(0), s.text(1)};
+}
+
 class SqliteTransaction : public MemberTransaction {
  public:
   SqliteTransaction(sqlite3* db, std::string member_id) : db_(db), member_id_(std::move(member_id)) {}
@@ -142,6 +186,42 @@ class SqliteTransaction : public MemberTransaction {
                      "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at");
     s.bind(1, member_id_).bind(2, row.state_json).bind(3, row.version).bind(4, row.inviter).bind(5, now)
         .bind(6, now).step();
+  }
+
+  std::optional<std::string> scan_code_owner(const std::string& code) override {
+    Statement s(db_, "SELECT member_id FROM scan_codes WHERE code = ?");
+    s.bind(1, code);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  }
+  void claim_scan_code(const std::string& code, const std::string& event_id, std::int64_t now) override {
+    Statement s(db_, "INSERT INTO scan_codes (code, member_id, event_id, at) VALUES (?, ?, ?, ?)");
+    s.bind(1, code).bind(2, member_id_).bind(3, event_id).bind(4, now).step();
+  }
+  BoxSeed draw_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
+                    std::int64_t now) override {
+    return read_or_make_seed(db_, box, window, fresh_seed_hex, now);
+  }
+  std::int64_t prizes_given(const std::string& box, const std::string& prize) override {
+    Statement s(db_, "SELECT given FROM prizes_given WHERE box = ? AND prize = ?");
+    s.bind(1, box).bind(2, prize);
+    return s.step() ? s.integer(0) : 0;
+  }
+  BudgetUsed budget_used(const std::string& box, const std::string& day) override {
+    Statement s(db_, "SELECT points, red_packet FROM box_budget WHERE box = ? AND day = ?");
+    s.bind(1, box).bind(2, day);
+    if (!s.step()) return {};
+    return {s.integer(0), s.integer(1)};
+  }
+  void give_prize(const std::string& box, const std::string& prize, const std::string& day,
+                  const BudgetUsed& cost) override {
+    Statement given(db_, "INSERT INTO prizes_given (box, prize, given) VALUES (?, ?, 1) "
+                         "ON CONFLICT (box, prize) DO UPDATE SET given = given + 1");
+    given.bind(1, box).bind(2, prize).step();
+    Statement budget(db_, "INSERT INTO box_budget (box, day, points, red_packet) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (box, day) DO UPDATE SET points = points + excluded.points, "
+                          "red_packet = red_packet + excluded.red_packet");
+    budget.bind(1, box).bind(2, day).bind(3, cost.points).bind(4, cost.red_packet).step();
   }
 
  private:
@@ -221,6 +301,12 @@ class SqliteStore : public Store {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
+  }
+
+  BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
+                   std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return read_or_make_seed(db_, box, window, fresh_seed_hex, now);
   }
 
   std::string describe() const override { return "sqlite:" + path_ + " (WAL)"; }

@@ -52,6 +52,19 @@ struct LedgerSums {
   std::int64_t debt = 0;
 };
 
+// A box's seed for one draw window (a local date): made at the window's
+// first draw or commitment request, its SHA-256 published until the window
+// is over, then revealed.
+struct BoxSeed {
+  std::string seed_hex;
+  std::string commitment;
+};
+
+struct BudgetUsed {
+  std::int64_t points = 0;
+  std::int64_t red_packet = 0;
+};
+
 // What one member's transaction can read and write. The member is held for
 // the whole transaction: no other transaction of the same member runs.
 class MemberTransaction {
@@ -62,6 +75,17 @@ class MemberTransaction {
   virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
   virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;
   virtual void save_member(const MemberRow& row, std::int64_t now) = 0;  // insert or update
+
+  // What all members share, read and written in the same transaction as the
+  // member's events: one-time scan codes, box seeds, prizes given.
+  virtual std::optional<std::string> scan_code_owner(const std::string& code) = 0;
+  virtual void claim_scan_code(const std::string& code, const std::string& event_id, std::int64_t now) = 0;
+  virtual BoxSeed draw_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
+                            std::int64_t now) = 0;
+  virtual std::int64_t prizes_given(const std::string& box, const std::string& prize) = 0;
+  virtual BudgetUsed budget_used(const std::string& box, const std::string& day) = 0;
+  virtual void give_prize(const std::string& box, const std::string& prize, const std::string& day,
+                          const BudgetUsed& cost) = 0;
 };
 
 class Store {
@@ -77,6 +101,9 @@ class Store {
                                         std::int64_t limit) = 0;
   // Every member with the sums of its ledger, for `loyalty audit`.
   virtual void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) = 0;
+  // The seed of a box's window, made from `fresh_seed_hex` if it has none yet.
+  virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
+                           std::int64_t now) = 0;
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
 };
 

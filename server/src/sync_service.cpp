@@ -1,6 +1,7 @@
 #include "sync_service.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include "loyalty/apply.hpp"
 #include "loyalty/json_codec.hpp"
@@ -12,7 +13,25 @@ namespace {
 
 // The events a member's own client may send; orders, refunds and paid
 // memberships come only from the merchant's backend.
-const std::set<std::string> kMemberEvents = {"redeem"};
+const std::set<std::string> kMemberEvents = {"redeem", "checkin", "makeup", "like", "share", "scan", "draw"};
+
+// Fields only the server may fill in: who used a code first, a draw's seed,
+// stock and budget. A client that sends them is refused, never believed.
+const char* const kServerFields[] = {"code_used_by", "seed", "stock", "budget"};
+
+// 32 bytes from the operating system's generator, as hex: a box window's seed.
+std::string fresh_seed_hex() {
+  std::random_device device;
+  std::string bytes;
+  for (int i = 0; i < 8; ++i) {
+    const std::uint32_t word = device();
+    for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<char>((word >> (8 * b)) & 0xff));
+  }
+  std::string hex;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char c : bytes) hex += {kHex[c >> 4], kHex[c & 15]};
+  return hex;
+}
 
 std::string quoted(const std::string& text) { return Json(text).dump(); }
 
@@ -132,6 +151,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   const Program& program = engine_.program();
   const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
+  std::vector<std::pair<std::string, std::string>> follow_ups;  // inviters whose referral reward fell due
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     auto row = tx.member();
     if (!row) {
@@ -180,7 +200,9 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
         at = std::max(at, state.clock);
         Json stamped = event;
         stamped["at"] = at;
-        auto parsed = event_from_json(program, stamped, "event");
+        ServerFacts facts;
+        auto completed = add_server_facts(tx, member_id, stamped, facts, now);
+        auto parsed = completed.ok() ? event_from_json(program, stamped, "event") : Result<Event>(completed.errors());
         auto outcome = parsed.ok() ? apply(program, state, parsed.value()) : Result<Outcome>(parsed.errors());
         if (!outcome.ok()) {
           first = rejected(event_id, outcome.errors());
@@ -192,8 +214,13 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
             rows.push_back({0, e.event_id, e.at, ledger_kind_name(e.kind), e.available, e.pending, e.debt,
                             one.substr(1, one.size() - 2)});
           }
+          record_server_facts(tx, facts, o, event_id, now);
+          for (const Notice& n : o.notices) {
+            if (n.kind == NoticeKind::referral_qualified) follow_ups.push_back({n.subject, "first_order"});
+          }
           first = "{\"at\":" + std::to_string(at) +
                   (claimed ? ",\"claimed_at\":" + std::to_string(claimed_at.value()) : std::string()) +
+                  (facts.box ? ",\"draw\":" + facts.draw.dump() : std::string()) +
                   ",\"id\":" + quoted(event_id) + ",\"ledger\":" + json_array(rows, first_row) +
                   ",\"notices\":" + notices_json(program, o.notices) + ",\"result\":\"applied\"}";
           state = std::move(o.state);
@@ -212,7 +239,92 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
                   ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
                   ",\"version\":" + std::to_string(state.version) + "}";
   });
+  // The inviter's side runs in the inviter's own transaction, under an id
+  // made from the invitee: retried, it is applied once.
+  for (const auto& [inviter, stage] : follow_ups) tell_inviter(inviter, member_id, stage, now);
   return answer;
+}
+
+void SyncService::tell_inviter(const std::string& inviter, const std::string& invitee, const std::string& stage,
+                               std::int64_t now) {
+  if (!engine_.program().tasks.referral || !store_.read_member(inviter)) return;
+  const Json event = {{"id", "referral:" + invitee + ":" + stage}, {"type", "referral"}, {"invitee", invitee}, {"stage", stage}};
+  apply_batch(inviter, Json::array({event}), {"referral"}, now);
+}
+
+Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::string& member_id, Json& event,
+                                           ServerFacts& facts, std::int64_t now) {
+  for (const char* field : kServerFields) {
+    if (event.contains(field)) return Errors{{"event.server_field", "is filled in by the server, never by a client",
+                                              std::string("event.") + field}};
+  }
+  const Program& program = engine_.program();
+  const std::string type = event.value("type", "");
+  if (type == "scan" && event.contains("code") && event["code"].is_string()) {
+    facts.scan_code = event["code"].get<std::string>();
+    const auto owner = tx.scan_code_owner(facts.scan_code);
+    if (owner && *owner != member_id) event["code_used_by"] = *owner;
+    facts.code_claimed = owner.has_value();
+  }
+  if (type == "draw" && event.contains("box") && event["box"].is_string() && event["at"].is_number_integer()) {
+    facts.box = program.tasks.box(event["box"].get<std::string>());
+    if (!facts.box) return Errors{{"box.unknown", "not a box of this programme", "event.box"}};
+    const Box& box = *facts.box;
+    facts.window = date_from_day_number(local_day_number(event["at"].get<std::int64_t>(), program.utc_offset_minutes)).iso();
+    const BoxSeed seed = tx.draw_seed(box.id, facts.window, fresh_seed_hex(), now);
+    Json stock = Json::object();
+    for (const Prize& p : box.prizes) {
+      if (p.stock) stock[p.id] = std::max<std::int64_t>(0, *p.stock - tx.prizes_given(box.id, p.id));
+    }
+    const BudgetUsed used = tx.budget_used(box.id, facts.window);
+    Json budget = Json::object();
+    if (box.daily_budget.points > 0) budget["points"] = std::max<std::int64_t>(0, box.daily_budget.points - used.points);
+    if (box.daily_budget.red_packet > 0) {
+      budget["red_packet"] = std::max<std::int64_t>(0, box.daily_budget.red_packet - used.red_packet);
+    }
+    event["seed"] = seed.seed_hex;
+    event["stock"] = stock;
+    event["budget"] = budget;
+    // What a member needs to verify the draw once the seed is revealed.
+    facts.draw = {{"box", box.id}, {"window", facts.window}, {"commitment", seed.commitment}, {"stock", stock}, {"budget", budget}};
+  }
+  return true;
+}
+
+void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Outcome& outcome,
+                                      const std::string& event_id, std::int64_t now) {
+  if (!facts.scan_code.empty() && !facts.code_claimed) tx.claim_scan_code(facts.scan_code, event_id, now);
+  if (!facts.box) return;
+  for (const Notice& n : outcome.notices) {
+    if (n.kind != NoticeKind::box_opened) continue;
+    for (const Prize& p : facts.box->prizes) {
+      if (p.id == n.prize) tx.give_prize(facts.box->id, p.id, facts.window, {p.reward.points, p.reward.red_packet});
+    }
+  }
+}
+
+HttpAnswer SyncService::box_commitment(const std::string& box_id, std::int64_t now) {
+  const Program& program = engine_.program();
+  const Box* box = program.tasks.box(box_id);
+  if (!box) return error_answer(404, "box.unknown", "not a box of this programme", "box");
+  const std::int64_t today = local_day_number(now, program.utc_offset_minutes);
+  const std::string window = date_from_day_number(today).iso();
+  const BoxSeed seed = store_.box_seed(box->id, window, fresh_seed_hex(), now);
+  return {200, Json{{"box", box->id}, {"window", window}, {"commitment", seed.commitment},
+                    {"reveals_at", start_of_local_day(today + 1, program.utc_offset_minutes)}}.dump()};
+}
+
+HttpAnswer SyncService::box_seed_reveal(const std::string& box_id, const std::string& window, std::int64_t now) {
+  const Program& program = engine_.program();
+  const Box* box = program.tasks.box(box_id);
+  if (!box) return error_answer(404, "box.unknown", "not a box of this programme", "box");
+  const auto date = parse_iso_date(window);
+  if (!date) return error_answer(400, "value.invalid_date", "must be a date YYYY-MM-DD", "window");
+  if (day_number_from_date(*date) >= local_day_number(now, program.utc_offset_minutes)) {
+    return error_answer(403, "box.not_revealed", "a window's seed is revealed once the window is over", "window");
+  }
+  const BoxSeed seed = store_.box_seed(box->id, window, fresh_seed_hex(), now);
+  return {200, Json{{"box", box->id}, {"window", window}, {"commitment", seed.commitment}, {"seed", seed.seed_hex}}.dump()};
 }
 
 HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
@@ -255,6 +367,13 @@ HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
     tx.save_member({member_id, state_text, 0, inviter_id}, now);
     tx.put_answer(kJoinKey, {body_sha256, answer.body}, now);
   });
+  // Both sides of a referral, each in its own member's transaction under an
+  // id made from the join: a retried join completes what a crash cut short.
+  if (answer.status < 300 && !inviter_id.empty() && engine_.program().tasks.referral) {
+    const Json referred = {{"id", "join:referred"}, {"type", "referred"}, {"inviter", inviter_id}};
+    apply_batch(member_id, Json::array({referred}), {"referred"}, now);
+    tell_inviter(inviter_id, member_id, "joined", now);
+  }
   return answer;
 }
 

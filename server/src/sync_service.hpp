@@ -53,9 +53,27 @@ class SyncService {
   // Joins the member unless it exists (the demo login).
   void ensure_member(const std::string& member_id, std::int64_t now);
 
+  // GET /v1/boxes/{box}/commitment: SHA-256 of today's seed, published before any draw.
+  HttpAnswer box_commitment(const std::string& box, std::int64_t now);
+  // GET /v1/boxes/{box}/seeds/{window}: the seed of a window that is over.
+  HttpAnswer box_seed_reveal(const std::string& box, const std::string& window, std::int64_t now);
+
   static bool valid_member_id(const std::string& id);
 
  private:
+  // What the server adds to a member's event and records after it.
+  struct ServerFacts {
+    std::string scan_code;
+    bool code_claimed = false;  // someone used it before
+    const Box* box = nullptr;
+    std::string window;
+    Json draw;
+  };
+  Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, Json& event, ServerFacts& facts,
+                                std::int64_t now);
+  void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Outcome& outcome,
+                           const std::string& event_id, std::int64_t now);
+  void tell_inviter(const std::string& inviter, const std::string& invitee, const std::string& stage, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
                          std::int64_t now);
 
