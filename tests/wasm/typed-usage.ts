@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by scripts/test.sh: the hand-written
 // declarations must describe the API as a TypeScript user calls it.
-import { createLoyaltyCore, LoyaltyError, type OrderPreview, type ProgramInput } from '@loyalty-core/wasm';
+import { createLoyaltyCore, LoyaltyError, type MemberState, type OrderPreview, type ProgramInput } from '@loyalty-core/wasm';
 
 declare const program: ProgramInput;
 
@@ -49,4 +49,20 @@ export async function listingBadges(prices: number[]): Promise<string[]> {
   const products = prices.map((unit_price, i) => ({ sku: `p${i}`, category: 'bread', unit_price, quantity: 1 }));
   const listing = core.previewListing({ state: { growth: 600 }, products, at: Date.now() });
   return listing.points.map((points) => `${listing.tier}: earn ${points}`);
+}
+
+// A member centre: check in, see the calendar, open a box the server drew, verify it.
+export async function memberCentre(state: MemberState, seedHex: string): Promise<string> {
+  const core = await createLoyaltyCore({ program });
+  const at = Date.now();
+  const checked = core.apply({ state, event: { id: 'c1', at, type: 'checkin' } });
+  const calendar = core.checkinCalendar({ state: checked.state, at });
+  const next = calendar.tomorrow.reward.points ?? 0;
+  const fillable: string[] = calendar.fillable;
+  const odds = core.boxOdds({ box: 'chest' }).prizes.map((p) => `${p.prize} ${p.per_million / 10000}%`);
+  const drawn = core.apply({ state: checked.state, event: { id: 'd1', at, type: 'draw', box: 'chest', seed: seedHex, stock: { 'cake-coupon': 3 } } });
+  const opened = drawn.notices.find((n) => n.kind === 'box_opened');
+  const check = core.verifyDraw({ member_id: 'm-1', nonce: opened?.nonce ?? 0, draw: { box: 'chest', seed: seedHex } });
+  const tasks = core.taskOverview({ state: drawn.state, at });
+  return `${next} ${fillable.length} ${odds.join()} ${check.prize} ${check.commitment_matches} ${tasks.limited.length} ${tasks.balances.red_packet}`;
 }
