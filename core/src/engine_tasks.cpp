@@ -147,13 +147,6 @@ std::string overview_json(const Program& program, const MemberState& s, std::int
   return w.take();
 }
 
-const Box* box_field(const Program& program, Request& request, const Json& draw) {
-  if (!draw.is_object() || !draw.contains("box") || !draw["box"].is_string()) return nullptr;
-  const Box* box = program.tasks.box(draw["box"].get<std::string>());
-  if (!box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
-  return box;
-}
-
 std::string member_text(Request& request, const char* key) {
   auto it = request.json.find(key);
   if (it == request.json.end()) {
@@ -253,11 +246,11 @@ std::string Engine::verify_draw(std::string_view request_json) const {
   auto nonce = request_field<std::int64_t>(request, "nonce", true, [](const Json& j) {
     return integer_field(j, "nonce", 0, kMaxSafeInteger);
   });
-  const Box* box = nullptr;
   auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
-    box = box_field(program_, request, j);
     return draw_input_from_json(program_, j, "draw");
   });
+  const Box* box = draw ? program_.tasks.box(draw->box) : nullptr;
+  if (draw && !box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
   std::optional<std::string> commitment;
   if (auto it = request.json.find("commitment"); it != request.json.end()) {
     if (it->is_string()) commitment = it->get<std::string>();
@@ -283,11 +276,11 @@ std::string Engine::simulate_draws(std::string_view request_json) const {
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
   const std::string member = member_text(request, "member_id");
-  const Box* box = nullptr;
   auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
-    box = box_field(program_, request, j);
     return draw_input_from_json(program_, j, "draw");
   });
+  const Box* box = draw ? program_.tasks.box(draw->box) : nullptr;
+  if (draw && !box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
   auto from = request_field<std::int64_t>(request, "from_nonce", false, [](const Json& j) {
     return integer_field(j, "from_nonce", 0, kMaxSafeInteger - kMaxSimulatedDraws);
   });

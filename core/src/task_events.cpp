@@ -23,8 +23,6 @@ void insert_sorted(std::vector<std::string>& sorted, const std::string& s) {
   sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), s), s);
 }
 
-std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
-
 }  // namespace
 
 bool is_task_event(EventKind kind) {
@@ -163,10 +161,16 @@ std::optional<Error> TaskEvents::checkin() {
   n.position = step.value().position;
   n.streak = step.value().streak;
   out_.notices.push_back(n);
-  if (auto e = grant(reward_for_position(rules, step.value().position), LedgerKind::checkin, date_text(today()), "", true)) {
+  if (auto e = grant(reward_for_position(rules, step.value().position), LedgerKind::checkin, date_from_day_number(today()).iso(), "", true)) {
     return e;
   }
   return count(TaskAction::checkin, "");
+}
+
+void TaskEvents::spend_for(std::int64_t points, LedgerKind kind, const std::string& subject) {
+  const std::size_t first = out_.ledger.size();
+  book_.spend(points, event_.at, kind, "", "");
+  for (std::size_t i = first; i < out_.ledger.size(); ++i) out_.ledger[i].subject = subject;
 }
 
 std::optional<Error> TaskEvents::pay_makeup(const Makeup& rules, const std::string& subject) {
@@ -189,9 +193,7 @@ std::optional<Error> TaskEvents::pay_makeup(const Makeup& rules, const std::stri
     return refused("points.insufficient", "a make-up costs " + std::to_string(rules.cost_points) + " points; " +
                    std::to_string(state_.available_points()) + " are available", "event.pay");
   }
-  const std::size_t first = out_.ledger.size();
-  book_.spend(rules.cost_points, event_.at, LedgerKind::makeup, "", "");
-  for (std::size_t i = first; i < out_.ledger.size(); ++i) out_.ledger[i].subject = subject;
+  spend_for(rules.cost_points, LedgerKind::makeup, subject);
   return std::nullopt;
 }
 
@@ -201,7 +203,7 @@ std::optional<Error> TaskEvents::makeup() {
   }
   auto step = make_up(*rules_.checkin, *rules_.checkin->makeup, state_.tasks.checkin, event_.makeup_day, today());
   if (!step.ok()) return step.errors().front();
-  if (auto e = pay_makeup(*rules_.checkin->makeup, date_text(event_.makeup_day))) return e;
+  if (auto e = pay_makeup(*rules_.checkin->makeup, date_from_day_number(event_.makeup_day).iso())) return e;
   state_.tasks.checkin = step.value().cycle;
   Notice n;
   n.kind = NoticeKind::streak_restored;
@@ -327,9 +329,7 @@ std::optional<Error> TaskEvents::pay_draw(const Box& box) {
       return refused("points.insufficient", "a draw costs " + std::to_string(box.cost.points) + " points; " +
                      std::to_string(state_.available_points()) + " are available", "event.box");
     }
-    const std::size_t first = out_.ledger.size();
-    book_.spend(box.cost.points, event_.at, LedgerKind::box_cost, "", "");
-    for (std::size_t i = first; i < out_.ledger.size(); ++i) out_.ledger[i].subject = box.id;
+    spend_for(box.cost.points, LedgerKind::box_cost, box.id);
     return std::nullopt;
   }
   if (box.cost.chances > 0) return refused("box.no_chances", "no box chances left", "event.box");

@@ -22,15 +22,12 @@ const char* const kServerFields[] = {"code_used_by", "seed", "stock", "budget"};
 // 32 bytes from the operating system's generator, as hex: a box window's seed.
 std::string fresh_seed_hex() {
   std::random_device device;
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) {
+  Digest bytes{};
+  for (std::size_t i = 0; i < bytes.size(); i += 4) {
     const std::uint32_t word = device();
-    for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<char>((word >> (8 * b)) & 0xff));
+    for (std::size_t b = 0; b < 4; ++b) bytes[i + b] = static_cast<std::uint8_t>(word >> (8 * b));
   }
-  std::string hex;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : bytes) hex += {kHex[c >> 4], kHex[c & 15]};
-  return hex;
+  return to_hex(bytes);
 }
 
 std::string quoted(const std::string& text) { return Json(text).dump(); }
