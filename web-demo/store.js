@@ -1,7 +1,8 @@
 // The page's state: who the member is, what is in the cart, which language.
 // Widgets listen for 'change' and ask the core; nothing here computes points.
 // The demo personas are fixed local states for previews; "me" is the
-// member's own account, kept by the sync server (sync.js).
+// member's own account, kept by the sync server (sync.js): its state is the
+// server's, with the member's unsent events applied by the core on top.
 const DEMO_MEMBERS = {
   new: { member_id: 'demo-new', growth: 0 },
   silver: { member_id: 'demo-silver', growth: 1850 },
@@ -26,8 +27,29 @@ export class Store extends EventTarget {
   }
 
   get state() {
-    if (this.memberKind === 'me') return this.sync.state ?? { member_id: this.sync.memberId };
+    if (this.memberKind === 'me') return this.projectedState();
     return DEMO_MEMBERS[this.memberKind];
+  }
+
+  // Draws wait for the server: only it holds the seed.
+  projectedState() {
+    const base = this.sync.state ?? { member_id: this.sync.memberId };
+    const events = this.sync.pendingEvents.filter((e) => e.type !== 'draw');
+    if (events.length === 0) return base;
+    if (this.projection?.revision !== this.sync.revision) {
+      this.projection = { revision: this.sync.revision, state: this.core.applyEvents({ state: base, events }).state };
+    }
+    return this.projection.state;
+  }
+
+  // Asks the core about the member now, e.g. ask('checkinCalendar').
+  ask(method, extra = {}) {
+    return this.core[method]({ state: this.state, at: Date.now(), ...extra });
+  }
+
+  // A member event (check-in, make-up, like, share, scan, draw), queued for the server.
+  act(fields) {
+    return this.sync.send(fields);
   }
 
   product(sku) {
@@ -41,6 +63,17 @@ export class Store extends EventTarget {
   // The core's preview of a cart; `at` is the moment of asking.
   preview(lines) {
     return this.core.previewOrder({ state: this.state, cart: { lines }, at: Date.now() });
+  }
+
+  // Every product's badge points in one call, kept until something changes.
+  listingPoints(sku) {
+    if (!this.listing) {
+      const { points } = this.core.previewListing({
+        state: this.state, products: this.products.map((p) => this.lineOf(p, 1)), at: Date.now(),
+      });
+      this.listing = new Map(this.products.map((p, i) => [p.sku, points[i]]));
+    }
+    return this.listing.get(sku);
   }
 
   cartLines() {
@@ -77,6 +110,7 @@ export class Store extends EventTarget {
   }
 
   changed() {
+    this.listing = null;
     this.dispatchEvent(new Event('change'));
   }
 }

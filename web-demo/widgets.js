@@ -1,27 +1,33 @@
 // Storefront widgets as custom elements: <loyalty-badge sku="…">,
 // <loyalty-cart-summary>, <loyalty-tier-progress>, <loyalty-account>. Each renders from the
-// shared store and re-renders when it changes.
+// shared store and re-renders when it changes. member-widgets.js adds the
+// member centre's elements on the same base.
 import { formatMoney, formatMultiplier, localized, messages } from './i18n.js';
 
 let store = null;
+const defined = [];
+
 export function useStore(s) {
   store = s;
-  for (const el of document.querySelectorAll('loyalty-badge, loyalty-cart-summary, loyalty-tier-progress, loyalty-account')) {
-    el.render();
-  }
+  for (const el of document.querySelectorAll(defined.join(','))) el.render();
 }
 
-const h = (tag, attrs = {}, ...children) => {
+export function define(name, element) {
+  defined.push(name);
+  customElements.define(name, element);
+}
+
+export const h = (tag, attrs = {}, ...children) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v);
+    else if (v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : v);
   }
-  el.append(...children.filter((c) => c !== null && c !== undefined));
+  el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 };
 
-class StoreElement extends HTMLElement {
+export class StoreElement extends HTMLElement {
   connectedCallback() {
     this.onChange = () => this.render();
     this.listening = store;
@@ -30,6 +36,9 @@ class StoreElement extends HTMLElement {
   }
   disconnectedCallback() {
     this.listening?.removeEventListener('change', this.onChange);
+  }
+  get store() {
+    return store;
   }
   get t() {
     return messages[store.locale];
@@ -47,20 +56,23 @@ class StoreElement extends HTMLElement {
       this.listening = store;
       store.addEventListener('change', this.onChange);
     }
+    // Re-rendering replaces the buttons: keep the keyboard where it was.
+    const focused = this.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
     try {
       this.replaceChildren(...[this.view()].flat().filter((node) => node !== null));
+      if (focused) this.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
     } catch (e) {
       this.replaceChildren(h('span', { class: 'error', role: 'alert' }, `${this.t.error}: ${e.code ?? ''} ${e.message}`));
     }
   }
 }
 
-// "Earn 24 points" for one product at the member's tier.
+// "Earn 24 points" for one product at the member's tier; the store prices the
+// whole listing in one call.
 class LoyaltyBadge extends StoreElement {
   view() {
-    const product = store.product(this.getAttribute('sku'));
-    const preview = store.preview([store.lineOf(product, 1)]);
-    return h('span', { class: 'badge', 'data-points': String(preview.points) }, this.t.earn(preview.points));
+    const points = store.listingPoints(this.getAttribute('sku'));
+    return h('span', { class: 'badge', 'data-points': String(points) }, this.t.earn(points));
   }
 }
 
@@ -97,9 +109,9 @@ class LoyaltyCartSummary extends StoreElement {
       return h('li', { class: 'line' },
         h('span', { class: 'name' }, name),
         h('span', { class: 'qty' },
-          h('button', { type: 'button', 'aria-label': `${this.t.remove} ${name}`, onclick: () => store.add(line.sku, -1) }, '−'),
+          h('button', { type: 'button', 'data-key': `less-${line.sku}`, 'aria-label': `${this.t.remove} ${name}`, onclick: () => store.add(line.sku, -1) }, '−'),
           h('output', {}, String(line.quantity)),
-          h('button', { type: 'button', 'aria-label': `${this.t.more} ${name}`, onclick: () => store.add(line.sku, 1) }, '+')),
+          h('button', { type: 'button', 'data-key': `more-${line.sku}`, 'aria-label': `${this.t.more} ${name}`, onclick: () => store.add(line.sku, 1) }, '+')),
         h('span', { class: 'amount' }, this.money(line.paid)),
         h('span', { class: 'points' }, `+${line.points}`));
     });
@@ -116,30 +128,54 @@ class LoyaltyCartSummary extends StoreElement {
   }
 }
 
+// What waits to sync, whether the server can be reached, what it refused,
+// and a button to send now; shared by the account card and the member centre.
+export function syncStatus(t, sync) {
+  const checkouts = sync.queue.filter((item) => item.kind === 'checkout');
+  const pendingPoints = checkouts.reduce((sum, item) => sum + item.preview_points, 0);
+  return [
+    checkouts.length > 0
+      ? h('p', { class: 'pending', 'data-count': String(checkouts.length) }, t.pending(checkouts.length, pendingPoints))
+      : null,
+    sync.pendingEvents.length > 0
+      ? h('p', { class: 'pending-events', 'data-count': String(sync.pendingEvents.length) }, t.pendingEvents(sync.pendingEvents.length))
+      : null,
+    sync.offline ? h('p', { class: 'unsent', role: 'status' }, t.unsent) : null,
+    ...sync.rejected.map((r) => h('p', { class: 'error', role: 'alert', 'data-code': r.code }, t.refused(r.code))),
+  ];
+}
+
+const syncButton = (t, sync) =>
+  h('button', { type: 'button', class: 'sync-now', 'data-key': 'sync-now', onclick: () => sync.refresh() }, t.syncNow);
+
 // The member's own account: the server's balance, checkouts waiting to sync
 // (marked as estimates), and what the server refused.
 class LoyaltyAccount extends StoreElement {
   view() {
     if (store.memberKind !== 'me') return [];
     const sync = store.sync;
-    const pendingPoints = sync.queue.reduce((sum, item) => sum + item.preview_points, 0);
     return [
       h('h2', {}, this.t.account),
       h('p', { class: 'balance', 'data-available': String(sync.balances?.available ?? '') },
         sync.balances ? this.t.balance(sync.balances.available) : this.t.notSynced),
-      sync.queue.length > 0
-        ? h('p', { class: 'pending', 'data-count': String(sync.queue.length) }, this.t.pending(sync.queue.length, pendingPoints))
-        : null,
-      sync.offline ? h('p', { class: 'unsent', role: 'status' }, this.t.unsent) : null,
-      ...sync.rejected.map((r) => h('p', { class: 'error', role: 'alert' }, this.t.refused(r.code))),
+      ...syncStatus(this.t, sync),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'checkout', onclick: () => store.checkout(), ...(store.cartLines().length ? {} : { disabled: '' }) }, this.t.checkout),
-        h('button', { type: 'button', class: 'sync-now', onclick: () => sync.refresh() }, this.t.syncNow)),
+        h('button', { type: 'button', class: 'checkout', 'data-key': 'checkout', onclick: () => store.checkout(), disabled: store.cartLines().length === 0 }, this.t.checkout),
+        syncButton(this.t, sync)),
     ];
   }
 }
 
-customElements.define('loyalty-badge', LoyaltyBadge);
-customElements.define('loyalty-account', LoyaltyAccount);
-customElements.define('loyalty-tier-progress', LoyaltyTierProgress);
-customElements.define('loyalty-cart-summary', LoyaltyCartSummary);
+// The member centre's line about syncing: shown only when there is something to say.
+class LoyaltySyncStatus extends StoreElement {
+  view() {
+    const parts = syncStatus(this.t, store.sync).filter((part) => part !== null);
+    return parts.length ? [...parts, h('div', { class: 'actions' }, syncButton(this.t, store.sync))] : [];
+  }
+}
+
+define('loyalty-badge', LoyaltyBadge);
+define('loyalty-account', LoyaltyAccount);
+define('loyalty-sync-status', LoyaltySyncStatus);
+define('loyalty-tier-progress', LoyaltyTierProgress);
+define('loyalty-cart-summary', LoyaltyCartSummary);
