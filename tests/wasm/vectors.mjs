@@ -1,6 +1,6 @@
 // Host-independent driver of the conformance vectors for the JS runners: it
-// needs only a way to make a core for a programme. Node runs it now; the
-// browser and mini-program runners reuse it.
+// needs only a way to make a core for a programme. Node and the page in
+// Chromium run it (tests/web/vectors-in-page.test.mjs).
 
 /** Sorted keys, no spaces: the bytes the core itself writes. */
 export function canonicalJson(value) {

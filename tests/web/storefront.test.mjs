@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import { createLoyaltyCore } from '@loyalty-core/wasm';
-import { chromium } from 'playwright-core';
 
 import { client, merchantKey, root, startServer } from '../server/loyalty-server.mjs';
+import { launchChromium, watchProblems } from './browser.mjs';
 
 const shots = `${root}test-output/screenshots`;
 const products = JSON.parse(readFileSync(`${root}web-demo/products.json`, 'utf8'));
@@ -22,23 +22,15 @@ const expectedPoints = (growth, lines) =>
 let server;
 let browser;
 let page;
-const problems = [];
+let problems;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
   server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => {
-    // The offline tests cut these on purpose; any other error counts.
-    const cut = /\/v1\/(program|demo\/checkout)$/.test(m.location().url);
-    if (m.type() === 'error' && !cut) problems.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  // The offline tests cut these on purpose.
+  problems = watchProblems(page, /\/v1\/(program|demo\/checkout)$/);
   await page.goto(server.url);
   await page.waitForSelector('body[data-ready="true"]');
 });
