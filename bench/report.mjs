@@ -1,9 +1,9 @@
 // Joins the native (Google Benchmark JSON) and JS results of one run into the
 // table bench.sh prints and appends to bench/RESULTS.md.
-//   node report.mjs native.json js.json store.json sync.json
+//   node report.mjs native.json js.json store.json sync.json web.json
 import { readFileSync } from 'node:fs';
 
-const [nativeFile, jsFile, storeFile, syncFile] = process.argv.slice(2);
+const [nativeFile, jsFile, storeFile, syncFile, webFile] = process.argv.slice(2);
 const benchmarks = JSON.parse(readFileSync(nativeFile, 'utf8')).benchmarks
   .filter((b) => b.run_type !== 'aggregate' || b.aggregate_name === 'median');
 const native = Object.fromEntries(benchmarks.map((b) => [b.run_name ?? b.name, b.real_time * { ns: 1, us: 1e3, ms: 1e6 }[b.time_unit]]));
@@ -53,3 +53,24 @@ for (const [clients, r] of Object.entries(sync)) {
 console.log(`| ceiling: the same writes straight into the store, no HTTP, no core | ${Math.round(ceiling)} | | | 1.00 |`);
 console.log();
 console.log('The load clients (Node fetch) run on the same two cores as the server.');
+
+// The web demo in Chromium, served by the same release build.
+const web = JSON.parse(readFileSync(webFile, 'utf8'));
+const ms = (x) => x.toFixed(1);
+console.log();
+console.log(`| web demo in Chromium (median of ${web.first_preview_ms.loads} loads) | first visit (empty cache) ms | reload ms |`);
+console.log('| --- | ---: | ---: |');
+console.log(`| navigation → first rendered preview, storefront | ${ms(web.first_preview_ms.cold)} | ${ms(web.first_preview_ms.warm)} |`);
+console.log(`| navigation → first rendered preview, member centre | ${ms(web.first_preview_ms_member.cold)} | ${ms(web.first_preview_ms_member.warm)} |`);
+const sum = (key, pick = () => true) => web.transfer.filter(pick).reduce((n, f) => n + f[key], 0);
+const core = (f) => f.path.startsWith('/pkg/');
+console.log();
+console.log('| storefront fetches (bytes) | as transferred | raw | gzip -9 |');
+console.log('| --- | ---: | ---: | ---: |');
+console.log(`| core: wasm + glue | ${sum('transferred', core)} | ${sum('raw', core)} | ${sum('gzip', core)} |`);
+console.log(`| demo page modules | ${sum('transferred', (f) => !core(f))} | ${sum('raw', (f) => !core(f))} | ${sum('gzip', (f) => !core(f))} |`);
+const l = web.listing;
+console.log();
+console.log(`A ${l.badges}-product listing in the page: all widgets re-rendered on a member change in ${ms(l.rerender_ms)} ms `
+  + `(badges from one previewListing call); the core alone: one previewListing ${(l.batch_ms * 1000).toFixed(0)} µs, `
+  + `100 previewOrder calls ${(l.per_product_ms * 1000).toFixed(0)} µs (${ratio(l.per_product_ms, l.batch_ms)}). Chromium's timer is coarse (0.1 ms).`);

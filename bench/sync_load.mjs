@@ -3,15 +3,17 @@
 // Prints JSON: { "<c>": { events_per_s, p50_ms, p99_ms } } for c in 1, 16, 64.
 //   node bench/sync_load.mjs [--bin build/native-release/server/loyalty] [--seconds 4]
 import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
 
-import { client, freshDb, merchantKey, startServer, tokenSecret } from '../tests/server/loyalty-server.mjs';
+import { client, freshDb, merchantKey, root, startServer, tokenSecret } from '../tests/server/loyalty-server.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-process.env.LOYALTY_BIN = option('--bin', process.env.LOYALTY_BIN ?? 'build/native-release/server/loyalty');
+// The release build unless told otherwise; the tests' default is the sanitised debug build.
+const binary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
 const seconds = Number(option('--seconds', '4'));
 
-const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0']);
+const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary });
 const call = client(server.url);
 const results = {};
 try {

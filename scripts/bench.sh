@@ -15,6 +15,7 @@ node bench/preview_js.mjs >"$out/js.json"
 build/native-release/bench/bench_store --benchmark_repetitions=3 \
   --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/store.json"
 node bench/sync_load.mjs --bin build/native-release/server/loyalty >"$out/sync.json"
+node bench/web_page.mjs --bin build/native-release/server/loyalty >"$out/web.json"
 
 wasm=wasm/dist/loyalty-core.wasm
 glue=wasm/dist/loyalty-core.web.mjs
@@ -26,7 +27,7 @@ echo "## $(date -u +%Y-%m-%d) — $(nproc) cores, $(grep -m1 'model name' /proc/
 echo
 echo "Command: \`scripts/bench.sh\`"
 echo
-node bench/report.mjs "$out/native.json" "$out/js.json" "$out/store.json" "$out/sync.json"
+node bench/report.mjs "$out/native.json" "$out/js.json" "$out/store.json" "$out/sync.json" "$out/web.json"
 echo
 echo "| size (bytes) | raw | gzip -9 | brotli -q 11 |"
 echo "| --- | ---: | ---: | ---: |"

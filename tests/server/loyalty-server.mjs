@@ -16,9 +16,10 @@ export function freshDb() {
   return `sqlite:${join(mkdtempSync(join(tmpdir(), 'loyalty-')), 'loyalty.db')}`;
 }
 
-export async function startServer(args = [], { env = {} } = {}) {
+/** `binary`: another build of `loyalty` (benchmarks use the release build). */
+export async function startServer(args = [], { env = {}, binary = bin } = {}) {
   const withDb = args.includes('--db') ? args : [...args, '--db', freshDb()];
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', ...withDb], {
+  const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', ...withDb], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret, ...env },
