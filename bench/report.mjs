@@ -1,9 +1,9 @@
 // Joins the native (Google Benchmark JSON) and JS results of one run into the
 // table bench.sh prints and appends to bench/RESULTS.md.
-//   node report.mjs native.json js.json store.json sync.json web.json
+//   node report.mjs native.json js.json store.json sync.json sync-pg.json web.json
 import { readFileSync } from 'node:fs';
 
-const [nativeFile, jsFile, storeFile, syncFile, webFile] = process.argv.slice(2);
+const [nativeFile, jsFile, storeFile, syncFile, syncPgFile, webFile] = process.argv.slice(2);
 const benchmarks = JSON.parse(readFileSync(nativeFile, 'utf8')).benchmarks
   .filter((b) => b.run_type !== 'aggregate' || b.aggregate_name === 'median');
 const native = Object.fromEntries(benchmarks.map((b) => [b.run_name ?? b.name, b.real_time * { ns: 1, us: 1e3, ms: 1e6 }[b.time_unit]]));
@@ -40,17 +40,28 @@ for (const lots of [10, 1000, 100000]) {
 }
 
 // The sync server beside the raw rate of the same writes (its ceiling here).
-const store = JSON.parse(readFileSync(storeFile, 'utf8')).benchmarks
-  .find((b) => b.aggregate_name === 'median' || b.run_type === 'iteration');
-const ceiling = store.items_per_second;
-const sync = JSON.parse(readFileSync(syncFile, 'utf8'));
-console.log();
-console.log('| POST /v1/sync, one-event batches, SQLite (WAL, synchronous=FULL) | durable events/s | p50 ms | p99 ms | ÷ ceiling |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const [clients, r] of Object.entries(sync)) {
-  console.log(`| ${clients} concurrent client${clients === '1' ? '' : 's'} | ${r.events_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${(r.events_per_s / ceiling).toFixed(2)} |`);
-}
-console.log(`| ceiling: the same writes straight into the store, no HTTP, no core | ${Math.round(ceiling)} | | | 1.00 |`);
+const stores = JSON.parse(readFileSync(storeFile, 'utf8')).benchmarks
+  .filter((b) => b.aggregate_name === 'median' || b.run_type === 'iteration');
+// e.g. "StoreDurableEventPostgres/min_time:2.000/real_time/threads:8"
+const ceilingOf = (name, threads = 1) => stores.find((b) => {
+  const parts = (b.run_name ?? b.name).split('/');
+  return parts[0] === name && (parts.find((p) => p.startsWith('threads:')) ?? 'threads:1') === `threads:${threads}`;
+})?.items_per_second;
+const syncTable = (title, file, ceiling, ceilingText) => {
+  const sync = JSON.parse(readFileSync(file, 'utf8'));
+  console.log();
+  console.log(`| POST /v1/sync, one-event batches, ${title} | durable events/s | p50 ms | p99 ms | ÷ ceiling |`);
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [clients, r] of Object.entries(sync)) {
+    console.log(`| ${clients} concurrent client${clients === '1' ? '' : 's'} | ${r.events_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${(r.events_per_s / ceiling).toFixed(2)} |`);
+  }
+  console.log(`| ceiling: ${ceilingText} | ${Math.round(ceiling)} | | | 1.00 |`);
+};
+syncTable('SQLite (WAL, synchronous=FULL)', syncFile, ceilingOf('StoreDurableEvent'),
+  'the same writes straight into the store, no HTTP, no core');
+syncTable('PostgreSQL 15 on loopback (synchronous_commit on)', syncPgFile, ceilingOf('StoreDurableEventPostgres', 8),
+  'the same writes straight into the store from 8 threads, no HTTP, no core');
+console.log(`| (the same from 1 thread) | ${Math.round(ceilingOf('StoreDurableEventPostgres'))} | | | |`);
 console.log();
 console.log('The load clients (Node fetch) run on the same two cores as the server.');
 

@@ -1,9 +1,12 @@
 // The ceiling for durable events on this machine: the same writes a
 // one-event sync makes (the answer, one ledger row, the member's snapshot),
-// straight into the SQLite store without HTTP or the core.
+// straight into the store without HTTP or the core. SQLite always;
+// PostgreSQL too when LOYALTY_BENCH_PG names an empty database.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <unistd.h>
 
@@ -12,16 +15,17 @@
 namespace loyalty::server {
 namespace {
 
-void StoreDurableEvent(benchmark::State& bench) {
-  const std::string path = "/tmp/loyalty-store-bench-" + std::to_string(getpid()) + ".db";
-  auto store = open_store("sqlite:" + path);
+// Event ids stay unique across repetitions and threads on the same database.
+std::atomic<std::int64_t> next_event{0};
+
+void durable_events(benchmark::State& bench, Store& store) {
   const std::string state(2000, ' ');  // about the size of a small member's snapshot
   const std::string entry = R"({"at":0,"available":-1,"debt":0,"event_id":"e","kind":"redeem","pending":0})";
-  std::int64_t n = 0;
   for (auto _ : bench) {
+    const std::int64_t n = next_event++;
     const std::string member = "m-" + std::to_string(n % 64);
-    const std::string id = "e-" + std::to_string(n++);
-    store->with_member(member, [&](MemberTransaction& tx) {
+    const std::string id = "e-" + std::to_string(n);
+    store.with_member(member, [&](MemberTransaction& tx) {
       benchmark::DoNotOptimize(tx.member());
       benchmark::DoNotOptimize(tx.answer(id));
       tx.put_answer(id, {"hash", entry}, n);
@@ -30,10 +34,34 @@ void StoreDurableEvent(benchmark::State& bench) {
     });
   }
   bench.SetItemsProcessed(bench.iterations());
+}
+
+void StoreDurableEvent(benchmark::State& bench) {
+  const std::string path = "/tmp/loyalty-store-bench-" + std::to_string(getpid()) + ".db";
+  auto store = open_store("sqlite:" + path);
+  durable_events(bench, *store);
   store.reset();
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
 BENCHMARK(StoreDurableEvent)->Unit(benchmark::kMicrosecond)->MinTime(2.0)->UseRealTime();
 
+// Several server threads share one PostgreSQL store; the benchmark's threads
+// stand in for them (each a different member, as under load).
+std::unique_ptr<Store> postgres;
+void StoreDurableEventPostgres(benchmark::State& bench) { durable_events(bench, *postgres); }
+
 }  // namespace
 }  // namespace loyalty::server
+
+int main(int argc, char** argv) {
+  using namespace loyalty::server;
+  benchmark::Initialize(&argc, argv);
+  if (const char* url = std::getenv("LOYALTY_BENCH_PG")) {
+    postgres = open_store(url);
+    benchmark::RegisterBenchmark("StoreDurableEventPostgres", StoreDurableEventPostgres)
+        ->Unit(benchmark::kMicrosecond)->MinTime(2.0)->UseRealTime()->Threads(1)->Threads(8);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  postgres.reset();
+  return 0;
+}

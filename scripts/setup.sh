@@ -9,6 +9,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libssl-dev
   libsqlite3-dev                   # the sync server's embedded store
+  libpq-dev postgresql             # the shared store, and a local server for its tests
   emscripten binaryen node-acorn   # acorn: Emscripten's JS optimizer
   nodejs npm
   brotli gzip

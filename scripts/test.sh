@@ -51,8 +51,16 @@ node_suite() {  # name log-name test-folder
 # 2. WASM in Node: conformance vectors, the JS API, the mini-program entry.
 node_suite "wasm in node (node --test)" wasm-node tests/wasm/
 
-# 3. `loyalty serve` on loopback.
-node_suite "server (node --test)" server tests/server/
+# 3. `loyalty serve` on loopback: on SQLite, then the same tests on a
+# throwaway PostgreSQL (each server its own database).
+node_suite "server on sqlite (node --test)" server tests/server/
+if pg_url=$(scripts/postgres-for-tests.sh start 2>test-output/postgres.log); then
+  LOYALTY_TEST_PG=$pg_url node_suite "server on postgresql (node --test)" server-postgres tests/server/
+  scripts/postgres-for-tests.sh stop
+else
+  cat test-output/postgres.log
+  record "server on postgresql (node --test)" 0 1 1
+fi
 
 # 4. The web demo in Chromium (screenshots in test-output/screenshots/).
 node_suite "web demo in chromium (node --test)" web tests/web/

@@ -18,7 +18,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
-    "  loyalty serve --program PROGRAM.json [--db sqlite:loyalty.db] [--listen 127.0.0.1:8080]\n"
+    "  loyalty serve --program PROGRAM.json [--db sqlite:loyalty.db | postgres://USER@HOST/DB]\n"
+    "                [--listen 127.0.0.1:8080]\n"
     "                [--static DIR] [--package DIR] [--demo] [--token-ttl SECONDS]\n"
     "                [--member-rate N] [--ip-rate N]\n"
     "      the sync server (server/openapi.yaml): member and merchant API on the store,\n"

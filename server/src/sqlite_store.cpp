@@ -339,12 +339,6 @@ class SqliteStore : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> open_store(const std::string& url) {
-  const std::string sqlite = "sqlite:";
-  if (url.rfind(sqlite, 0) == 0 && url.size() > sqlite.size()) {
-    return std::make_unique<SqliteStore>(url.substr(sqlite.size()));
-  }
-  throw StoreError("unsupported database URL '" + url + "': use sqlite:PATH");
-}
+std::unique_ptr<Store> open_sqlite_store(const std::string& path) { return std::make_unique<SqliteStore>(path); }
 
 }  // namespace loyalty::server

@@ -107,8 +107,11 @@ class Store {
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
 };
 
-// "sqlite:PATH" (created if absent; the schema is brought up to date).
-// Throws StoreError with a message for people when it cannot open.
+// "sqlite:PATH" (created if absent) or "postgres://…" / "postgresql://…" (a
+// libpq URL); either way the schema is brought up to date. Throws StoreError
+// with a message for people when it cannot open.
 std::unique_ptr<Store> open_store(const std::string& url);
+std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+std::unique_ptr<Store> open_postgres_store(const std::string& url);
 
 }  // namespace loyalty::server

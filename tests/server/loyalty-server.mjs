@@ -1,6 +1,7 @@
 // Starts `loyalty serve` on a free loopback port for a test, on its own
-// SQLite file unless the test names one, and stops (or kills) it.
-import { spawn } from 'node:child_process';
+// database unless the test names one, and stops (or kills) it.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,18 @@ export const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/
 export const merchantKey = 'test-merchant-key';
 export const tokenSecret = 'test-token-secret';
 
-/** A fresh SQLite URL in a temporary folder. */
+// LOYALTY_TEST_PG (a PostgreSQL URL, e.g. from scripts/postgres-for-tests.sh)
+// runs the same tests on the shared store: each server gets a new database.
+const postgres = process.env.LOYALTY_TEST_PG;
+export const storeKind = postgres ? 'postgres' : 'sqlite';
+
+/** A fresh, empty database: a SQLite file in a temporary folder, or a new PostgreSQL database. */
 export function freshDb() {
-  return `sqlite:${join(mkdtempSync(join(tmpdir(), 'loyalty-')), 'loyalty.db')}`;
+  if (!postgres) return `sqlite:${join(mkdtempSync(join(tmpdir(), 'loyalty-')), 'loyalty.db')}`;
+  const name = `loyalty_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const made = spawnSync('psql', [postgres, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`cannot create a test database: ${made.stderr}`);
+  return `${postgres.replace(/\/[^/]*$/, '')}/${name}`;
 }
 
 /** `binary`: another build of `loyalty` (benchmarks use the release build). */

@@ -71,5 +71,5 @@ test('a database URL that is not sqlite: is refused with what to use', () => {
   const r = spawnSync(bin, ['serve', '--program', 'programs/bakery.json', '--listen', '127.0.0.1:0', '--db', 'mysql://x'],
     { cwd: root, encoding: 'utf8', env: { ...process.env, LOYALTY_MERCHANT_KEY: 'k', LOYALTY_TOKEN_SECRET: 's' }, timeout: 15000 });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /unsupported database URL 'mysql:\/\/x': use sqlite:PATH/);
+  assert.match(r.stderr, /unsupported database URL 'mysql:\/\/x': use sqlite:PATH or postgres:/);
 });

@@ -1,0 +1,413 @@
+// The shared store: PostgreSQL through libpq, for several stateless servers on
+// one database. Each member's transaction first takes a transaction-scoped
+// advisory lock on the member id, so one member's batches run one at a time
+// across every server; a lock rather than SELECT ... FOR UPDATE because a
+// joining member has no row yet to lock. What members share (a scan code, a
+// box's stock and budget) is locked the same way before it is read. Commits
+// are synchronous (the server's default), so an acknowledged event is on disk.
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "loyalty/draw.hpp"
+#include "loyalty/sha256.hpp"
+#include "store.hpp"
+
+namespace loyalty::server {
+
+namespace {
+
+constexpr int kSchemaVersion = 2;
+constexpr std::size_t kConnections = 8;
+
+// The same tables as the SQLite store; the ledger's seq is an identity, and
+// triggers keep the ledger append-only. Every statement can run again.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS members (
+  member_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  inviter TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  available BIGINT NOT NULL,
+  pending BIGINT NOT NULL,
+  debt BIGINT NOT NULL,
+  entry TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_by_member ON ledger (member_id, seq);
+CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger AS $$
+  BEGIN RAISE EXCEPTION 'the ledger is append-only'; END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS ledger_no_change ON ledger;
+CREATE TRIGGER ledger_no_change BEFORE UPDATE OR DELETE ON ledger
+  FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TABLE IF NOT EXISTS answers (
+  member_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (member_id, event_id)
+);
+CREATE TABLE IF NOT EXISTS scan_codes (
+  code TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS box_seeds (
+  box TEXT NOT NULL,
+  draw_window TEXT NOT NULL,
+  seed TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (box, draw_window)
+);
+CREATE TABLE IF NOT EXISTS prizes_given (
+  box TEXT NOT NULL,
+  prize TEXT NOT NULL,
+  given BIGINT NOT NULL,
+  PRIMARY KEY (box, prize)
+);
+CREATE TABLE IF NOT EXISTS box_budget (
+  box TEXT NOT NULL,
+  day TEXT NOT NULL,
+  points BIGINT NOT NULL,
+  red_packet BIGINT NOT NULL,
+  PRIMARY KEY (box, day)
+);
+)sql";
+
+// One statement's result, freed when it goes.
+class Result {
+ public:
+  explicit Result(PGresult* r) : r_(r) {}
+  ~Result() { PQclear(r_); }
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+  int rows() const { return PQntuples(r_); }
+  std::string text(int row, int column) const {
+    return std::string(PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column)));
+  }
+  std::int64_t integer(int row, int column) const { return std::stoll(text(row, column)); }
+
+ private:
+  PGresult* r_;
+};
+
+// Parameters are sent as text; libpq quotes nothing itself, the server binds.
+class Param {
+ public:
+  Param(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit on purpose
+  Param(const char* text) : text_(text) {}              // NOLINT
+  Param(std::int64_t value) : text_(std::to_string(value)) {}  // NOLINT
+  const char* c_str() const { return text_.c_str(); }
+
+ private:
+  std::string text_;
+};
+
+Result run(PGconn* conn, const char* sql, const std::vector<Param>& params = {}) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p.c_str());
+  PGresult* r = PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+  const ExecStatusType status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    std::string message = PQresultErrorMessage(r);
+    PQclear(r);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw StoreError("postgres: " + message);
+  }
+  return Result(r);
+}
+
+// Several statements at once (the schema); no parameters.
+void run_script(PGconn* conn, const char* sql) {
+  PGresult* r = PQexec(conn, sql);
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+  std::string message = ok ? "" : PQresultErrorMessage(r);
+  PQclear(r);
+  if (!ok) throw StoreError("postgres: " + message);
+}
+
+// Waits for every other transaction holding the same key, until commit.
+void lock(PGconn* conn, const std::string& key) {
+  run(conn, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {key});
+}
+
+std::optional<MemberRow> read_member_row(PGconn* conn, const std::string& member_id) {
+  Result r = run(conn, "SELECT state, version, inviter FROM members WHERE member_id = $1", {member_id});
+  if (r.rows() == 0) return std::nullopt;
+  return MemberRow{member_id, r.text(0, 0), r.integer(0, 1), r.text(0, 2)};
+}
+
+BoxSeed read_or_make_seed(PGconn* conn, const std::string& box, const std::string& window,
+                          const std::string& fresh_seed_hex, std::int64_t now) {
+  run(conn, "INSERT INTO box_seeds (box, draw_window, seed, commitment, created_at) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (box, draw_window) DO NOTHING",
+      {box, window, fresh_seed_hex, seed_commitment(*bytes_from_hex(fresh_seed_hex)), now});
+  Result r = run(conn, "SELECT seed, commitment FROM box_seeds WHERE box = $1 AND draw_window = $2", {box, window});
+  return {r.text(0, 0), r.text(0, 1)};
+}
+
+class PostgresTransaction : public MemberTransaction {
+ public:
+  PostgresTransaction(PGconn* conn, std::string member_id) : conn_(conn), member_id_(std::move(member_id)) {}
+
+  std::optional<MemberRow> member() override { return read_member_row(conn_, member_id_); }
+  std::optional<StoredAnswer> answer(const std::string& event_id) override {
+    Result r = run(conn_, "SELECT body_sha256, answer FROM answers WHERE member_id = $1 AND event_id = $2",
+                   {member_id_, event_id});
+    if (r.rows() == 0) return std::nullopt;
+    return StoredAnswer{r.text(0, 0), r.text(0, 1)};
+  }
+  void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) override {
+    run(conn_, "INSERT INTO answers (member_id, event_id, body_sha256, answer, received_at) VALUES ($1, $2, $3, $4, $5)",
+        {member_id_, event_id, answer.body_sha256, answer.answer, now});
+  }
+  void append_ledger(const std::vector<LedgerRow>& rows) override {
+    for (const LedgerRow& row : rows) {
+      run(conn_, "INSERT INTO ledger (member_id, event_id, at, kind, available, pending, debt, entry) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {member_id_, row.event_id, row.at, row.kind, row.available, row.pending, row.debt, row.entry_json});
+    }
+  }
+  void save_member(const MemberRow& row, std::int64_t now) override {
+    run(conn_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at) "
+               "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET "
+               "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
+        {member_id_, row.state_json, row.version, row.inviter, now});
+  }
+
+  std::optional<std::string> scan_code_owner(const std::string& code) override {
+    lock(conn_, "scan:" + code);  // held to the claim, so two members cannot both be first
+    Result r = run(conn_, "SELECT member_id FROM scan_codes WHERE code = $1", {code});
+    if (r.rows() == 0) return std::nullopt;
+    return r.text(0, 0);
+  }
+  void claim_scan_code(const std::string& code, const std::string& event_id, std::int64_t now) override {
+    run(conn_, "INSERT INTO scan_codes (code, member_id, event_id, at) VALUES ($1, $2, $3, $4)",
+        {code, member_id_, event_id, now});
+  }
+  BoxSeed draw_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
+                    std::int64_t now) override {
+    return read_or_make_seed(conn_, box, window, fresh_seed_hex, now);
+  }
+  std::int64_t prizes_given(const std::string& box, const std::string& prize) override {
+    lock(conn_, "box:" + box);  // stock and budget are read and spent by one draw at a time
+    Result r = run(conn_, "SELECT given FROM prizes_given WHERE box = $1 AND prize = $2", {box, prize});
+    return r.rows() == 0 ? 0 : r.integer(0, 0);
+  }
+  BudgetUsed budget_used(const std::string& box, const std::string& day) override {
+    lock(conn_, "box:" + box);
+    Result r = run(conn_, "SELECT points, red_packet FROM box_budget WHERE box = $1 AND day = $2", {box, day});
+    if (r.rows() == 0) return {};
+    return {r.integer(0, 0), r.integer(0, 1)};
+  }
+  void give_prize(const std::string& box, const std::string& prize, const std::string& day,
+                  const BudgetUsed& cost) override {
+    run(conn_, "INSERT INTO prizes_given (box, prize, given) VALUES ($1, $2, 1) "
+               "ON CONFLICT (box, prize) DO UPDATE SET given = prizes_given.given + 1",
+        {box, prize});
+    run(conn_, "INSERT INTO box_budget (box, day, points, red_packet) VALUES ($1, $2, $3, $4) "
+               "ON CONFLICT (box, day) DO UPDATE SET points = box_budget.points + excluded.points, "
+               "red_packet = box_budget.red_packet + excluded.red_packet",
+        {box, day, cost.points, cost.red_packet});
+  }
+
+ private:
+  PGconn* conn_;
+  std::string member_id_;
+};
+
+class PostgresStore : public Store {
+ public:
+  explicit PostgresStore(std::string url) : url_(std::move(url)) {
+    PGconn* first = connect();
+    try {
+      migrate(first);
+    } catch (...) {
+      PQfinish(first);
+      throw;
+    }
+    idle_.push_back(first);
+    opened_ = 1;
+  }
+  ~PostgresStore() override {
+    for (PGconn* c : idle_) PQfinish(c);
+  }
+
+  void with_member(const std::string& member_id,
+                   const std::function<void(MemberTransaction&)>& work) override {
+    with_connection([&](PGconn* conn) {
+      transaction(conn, [&] {
+        lock(conn, "member:" + member_id);
+        PostgresTransaction tx(conn, member_id);
+        work(tx);
+      });
+    });
+  }
+
+  std::optional<MemberRow> read_member(const std::string& member_id) override {
+    std::optional<MemberRow> row;
+    with_connection([&](PGconn* conn) { row = read_member_row(conn, member_id); });
+    return row;
+  }
+
+  std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
+                                std::int64_t limit) override {
+    std::vector<LedgerRow> rows;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+                           "WHERE member_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                     {member_id, after_seq, limit});
+      for (int i = 0; i < r.rows(); ++i) {
+        rows.push_back({r.integer(i, 0), r.text(i, 1), r.integer(i, 2), r.text(i, 3), r.integer(i, 4),
+                        r.integer(i, 5), r.integer(i, 6), r.text(i, 7)});
+      }
+    });
+    return rows;
+  }
+
+  void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
+    with_connection([&](PGconn* conn) {
+      // One snapshot of members and ledger together.
+      run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      try {
+        Result r = run(conn, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
+                             "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
+                             "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
+                             "GROUP BY m.member_id ORDER BY m.member_id");
+        run(conn, "COMMIT");
+        for (int i = 0; i < r.rows(); ++i) {
+          visit({r.text(i, 0), r.text(i, 1), r.integer(i, 2), r.text(i, 3)},
+                {r.integer(i, 4), r.integer(i, 5), r.integer(i, 6), r.integer(i, 7)});
+        }
+      } catch (...) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        throw;
+      }
+    });
+  }
+
+  BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
+                   std::int64_t now) override {
+    BoxSeed seed;
+    with_connection([&](PGconn* conn) { seed = read_or_make_seed(conn, box, window, fresh_seed_hex, now); });
+    return seed;
+  }
+
+  std::string describe() const override {
+    // The URL without its password, for logs.
+    const auto at = url_.find('@');
+    const auto scheme = url_.find("://");
+    if (at == std::string::npos || scheme == std::string::npos) return url_;
+    const auto colon = url_.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return url_;
+    return url_.substr(0, colon) + ":***" + url_.substr(at);
+  }
+
+ private:
+  PGconn* connect() {
+    PGconn* conn = PQconnectdb(url_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn);
+      PQfinish(conn);
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      throw StoreError("cannot connect to " + describe() + ": " + message);
+    }
+    PQclear(PQexec(conn, "SET client_min_messages = warning"));
+    return conn;
+  }
+
+  // A pooled connection for `use`; a connection that broke is replaced next time.
+  template <typename Use>
+  void with_connection(Use&& use) {
+    PGconn* conn = nullptr;
+    {
+      std::unique_lock<std::mutex> hold(mutex_);
+      free_.wait(hold, [&] { return !idle_.empty() || opened_ < kConnections; });
+      if (!idle_.empty()) {
+        conn = idle_.back();
+        idle_.pop_back();
+      } else {
+        ++opened_;
+      }
+    }
+    try {
+      if (!conn) conn = connect();
+      if (PQstatus(conn) != CONNECTION_OK) PQreset(conn);
+      use(conn);
+    } catch (...) {
+      give_back(conn);
+      throw;
+    }
+    give_back(conn);
+  }
+
+  void give_back(PGconn* conn) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    if (conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+      idle_.push_back(conn);
+    } else {
+      if (conn) PQfinish(conn);
+      --opened_;
+    }
+    free_.notify_one();
+  }
+
+  template <typename Work>
+  static void transaction(PGconn* conn, Work&& work) {
+    run(conn, "BEGIN");
+    try {
+      work();
+      run(conn, "COMMIT");
+    } catch (...) {
+      PQclear(PQexec(conn, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  void migrate(PGconn* conn) {
+    transaction(conn, [&] {
+      // One server migrates at a time; the others wait, then find it done.
+      run(conn, "SELECT pg_advisory_xact_lock(hashtextextended('loyalty schema', 0))");
+      Result exists = run(conn, "SELECT to_regclass('schema_version') IS NOT NULL");
+      std::int64_t have = 0;
+      if (exists.text(0, 0) == "t") {
+        Result v = run(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        have = v.integer(0, 0);
+      }
+      if (have > kSchemaVersion) {
+        throw StoreError(describe() + " has schema version " + std::to_string(have) + ", newer than this binary's " +
+                         std::to_string(kSchemaVersion));
+      }
+      if (have == kSchemaVersion) return;
+      run_script(conn, kSchema);
+      run(conn, "DELETE FROM schema_version");
+      run(conn, "INSERT INTO schema_version (version) VALUES ($1)", {std::int64_t{kSchemaVersion}});
+    });
+  }
+
+  std::string url_;
+  std::mutex mutex_;
+  std::condition_variable free_;
+  std::vector<PGconn*> idle_;
+  std::size_t opened_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_postgres_store(const std::string& url) { return std::make_unique<PostgresStore>(url); }
+
+}  // namespace loyalty::server

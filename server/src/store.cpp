@@ -1,0 +1,13 @@
+// Picks the store a database URL names.
+#include "store.hpp"
+
+namespace loyalty::server {
+
+std::unique_ptr<Store> open_store(const std::string& url) {
+  const std::string sqlite = "sqlite:";
+  if (url.rfind(sqlite, 0) == 0 && url.size() > sqlite.size()) return open_sqlite_store(url.substr(sqlite.size()));
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) return open_postgres_store(url);
+  throw StoreError("unsupported database URL '" + url + "': use sqlite:PATH or postgres://USER@HOST:PORT/DB");
+}
+
+}  // namespace loyalty::server
