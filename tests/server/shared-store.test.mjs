@@ -1,0 +1,75 @@
+// Several servers on one PostgreSQL database, as deployed for scale: a
+// member's batches and what members share (scan codes) are serialised across
+// servers, not only within one. Runs when the suite runs on PostgreSQL
+// (LOYALTY_TEST_PG); SQLite is one server's file.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import { bin, client, freshDb, merchantKey, root, startServer, storeKind } from './loyalty-server.mjs';
+
+const skip = storeKind !== 'postgres' && 'needs the shared store (LOYALTY_TEST_PG)';
+const program = 'programs/bakery.json';
+let db;
+let servers = [];
+let calls = [];
+
+before(async () => {
+  if (skip) return;
+  db = freshDb();
+  const args = ['--program', program, '--db', db, '--demo', '--member-rate', '0', '--ip-rate', '0'];
+  servers = await Promise.all([startServer(args), startServer(args)]);
+  calls = servers.map((s) => client(s.url));
+});
+after(() => Promise.all(servers.map((s) => s.stop())));
+
+let joined = 0;
+async function member(points = 0) {
+  const member_id = `shared-${process.pid}-${++joined}`;
+  assert.equal((await calls[0]('POST', '/v1/members', { auth: merchantKey, body: { member_id } })).status, 201);
+  if (points) {
+    const order = await calls[1]('POST', '/v1/orders', {
+      auth: merchantKey,
+      body: { member_id, id: 'o1', order_id: 'o1', lines: [{ sku: 'cake', category: 'cake', unit_price: points * 100, quantity: 1 }] },
+    });
+    assert.equal(order.status, 200, order.text);
+  }
+  const token = (await calls[0]('POST', '/v1/demo/login', { body: { member_id } })).json.token;
+  return { member_id, token };
+}
+const sync = (server, token, events) => calls[server]('POST', '/v1/sync', { auth: token, body: { events } });
+
+test('check-ins sent to two servers at once: exactly one applies', { skip }, async () => {
+  const { token } = await member();
+  const answers = await Promise.all([0, 1].map((s) => sync(s, token, [{ id: `device-${s}`, type: 'checkin' }])));
+  assert.deepEqual(answers.map((a) => a.json.results[0].result).sort(), ['applied', 'rejected']);
+  const me = await calls[1]('GET', '/v1/me', { auth: token });
+  assert.equal(me.json.state.tasks.checkins, 1);
+});
+
+test('a balance spent through two servers at once is never overspent', { skip }, async () => {
+  const { member_id, token } = await member(10);
+  const me = await calls[0]('GET', '/v1/me', { auth: token });
+  const available = me.json.balances.available;
+  assert.ok(available > 0, me.text);
+  const answers = await Promise.all(Array.from({ length: available + 6 }, (_, i) =>
+    sync(i % 2, token, [{ id: `spend-${i}`, type: 'redeem', points: 1, reward_id: 'sticker' }])));
+  const applied = answers.filter((a) => a.json.results[0].result === 'applied').length;
+  assert.equal(applied, available);
+  const ledger = (await calls[1]('GET', `/v1/members/${member_id}/ledger`, { auth: merchantKey })).json.ledger;
+  assert.equal(ledger.reduce((sum, row) => sum + row.available, 0), 0);
+});
+
+test('one scan code sent by two members to two servers pays one of them', { skip }, async () => {
+  const [a, b] = [await member(), await member()];
+  const answers = await Promise.all([sync(0, a.token, [{ id: 's', type: 'scan', code: 'SHARED-1' }]),
+    sync(1, b.token, [{ id: 's', type: 'scan', code: 'SHARED-1' }])]);
+  const results = answers.map((x) => x.json.results[0]);
+  assert.deepEqual(results.map((r) => r.result).sort(), ['applied', 'rejected']);
+  assert.equal(results.find((r) => r.result === 'rejected').errors[0].code, 'scan.code_used');
+});
+
+test('after all of it the audit of the shared database is clean', { skip }, () => {
+  const audit = spawnSync(bin, ['audit', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
