@@ -18,7 +18,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -84,6 +84,12 @@ CREATE TABLE IF NOT EXISTS box_budget (
   points BIGINT NOT NULL,
   red_packet BIGINT NOT NULL,
   PRIMARY KEY (box, day)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  created_at BIGINT NOT NULL
 );
 )sql";
 
@@ -224,6 +230,9 @@ class PostgresTransaction : public MemberTransaction {
                "red_packet = box_budget.red_packet + excluded.red_packet",
         {box, day, cost.points, cost.red_packet});
   }
+  void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
+    run(conn_, "INSERT INTO outbox (member_id, event, created_at) VALUES ($1, $2, $3)", {member_id, event_json, now});
+  }
 
  private:
   PGconn* conn_;
@@ -305,6 +314,18 @@ class PostgresStore : public Store {
     BoxSeed seed;
     with_connection([&](PGconn* conn) { seed = read_or_make_seed(conn, box, window, fresh_seed_hex, now); });
     return seed;
+  }
+
+  std::vector<OutboxItem> outbox(std::int64_t limit) override {
+    std::vector<OutboxItem> items;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT seq, member_id, event FROM outbox ORDER BY seq LIMIT $1", {limit});
+      for (int i = 0; i < r.rows(); ++i) items.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2)});
+    });
+    return items;
+  }
+  void outbox_done(std::int64_t seq) override {
+    with_connection([&](PGconn* conn) { run(conn, "DELETE FROM outbox WHERE seq = $1", {seq}); });
   }
 
   std::string describe() const override {

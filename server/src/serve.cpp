@@ -163,6 +163,11 @@ int run(const Options& options) {
     return 1;
   }
   server::SyncService sync(engine.value(), *store);
+  try {
+    sync.deliver_outbox(now_ms());  // what a crash left between two members' transactions
+  } catch (const server::StoreError& e) {
+    log_event({{"event", "store_error"}, {"path", "outbox"}, {"error", e.what()}});
+  }
   server::MemberTokens tokens(token_secret);
   server::ApiRoutes api(sync, tokens, settings);
 

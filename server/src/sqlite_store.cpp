@@ -14,11 +14,12 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
-// scan codes, box seeds, prizes given and daily budgets. Every statement is
+// scan codes, box seeds, prizes given and daily budgets. Version 3 adds the
+// outbox of events for other members. Every statement is
 // IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
@@ -79,6 +80,12 @@ CREATE TABLE IF NOT EXISTS box_budget (
   points INTEGER NOT NULL,
   red_packet INTEGER NOT NULL,
   PRIMARY KEY (box, day)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  member_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  created_at INTEGER NOT NULL
 );
 )sql";
 
@@ -223,6 +230,10 @@ class SqliteTransaction : public MemberTransaction {
                           "red_packet = red_packet + excluded.red_packet");
     budget.bind(1, box).bind(2, day).bind(3, cost.points).bind(4, cost.red_packet).step();
   }
+  void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
+    Statement s(db_, "INSERT INTO outbox (member_id, event, created_at) VALUES (?, ?, ?)");
+    s.bind(1, member_id).bind(2, event_json).bind(3, now).step();
+  }
 
  private:
   sqlite3* db_;
@@ -307,6 +318,20 @@ class SqliteStore : public Store {
                    std::int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
     return read_or_make_seed(db_, box, window, fresh_seed_hex, now);
+  }
+
+  std::vector<OutboxItem> outbox(std::int64_t limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement s(db_, "SELECT seq, member_id, event FROM outbox ORDER BY seq LIMIT ?");
+    s.bind(1, limit);
+    std::vector<OutboxItem> items;
+    while (s.step()) items.push_back({s.integer(0), s.text(1), s.text(2)});
+    return items;
+  }
+  void outbox_done(std::int64_t seq) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement s(db_, "DELETE FROM outbox WHERE seq = ?");
+    s.bind(1, seq).step();
   }
 
   std::string describe() const override { return "sqlite:" + path_ + " (WAL)"; }

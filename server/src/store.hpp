@@ -60,6 +60,15 @@ struct BoxSeed {
   std::string commitment;
 };
 
+// An event for another member, written in the transaction that caused it and
+// applied after it commits (a referral reward for the inviter). Kept until
+// applied, so a crash between the two delays it and never loses it.
+struct OutboxItem {
+  std::int64_t seq = 0;
+  std::string member_id;   // whom the event is for
+  std::string event_json;  // with an id of its own: applying it twice applies it once
+};
+
 struct BudgetUsed {
   std::int64_t points = 0;
   std::int64_t red_packet = 0;
@@ -86,6 +95,7 @@ class MemberTransaction {
   virtual BudgetUsed budget_used(const std::string& box, const std::string& day) = 0;
   virtual void give_prize(const std::string& box, const std::string& prize, const std::string& day,
                           const BudgetUsed& cost) = 0;
+  virtual void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) = 0;
 };
 
 class Store {
@@ -104,6 +114,9 @@ class Store {
   // The seed of a box's window, made from `fresh_seed_hex` if it has none yet.
   virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                            std::int64_t now) = 0;
+  // Events waiting for their member, oldest first; done() once applied.
+  virtual std::vector<OutboxItem> outbox(std::int64_t limit) = 0;
+  virtual void outbox_done(std::int64_t seq) = 0;
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
 };
 

@@ -148,7 +148,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   const Program& program = engine_.program();
   const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
-  std::vector<std::pair<std::string, std::string>> follow_ups;  // inviters whose referral reward fell due
+  bool sent_later = false;  // an inviter's referral reward fell due
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     auto row = tx.member();
     if (!row) {
@@ -213,7 +213,9 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
           }
           record_server_facts(tx, facts, o, event_id, now);
           for (const Notice& n : o.notices) {
-            if (n.kind == NoticeKind::referral_qualified) follow_ups.push_back({n.subject, "first_order"});
+            if (n.kind != NoticeKind::referral_qualified) continue;
+            tx.send_later(n.subject, referral_event(member_id, "first_order").dump(), now);
+            sent_later = true;
           }
           first = "{\"at\":" + std::to_string(at) +
                   (claimed ? ",\"claimed_at\":" + std::to_string(claimed_at.value()) : std::string()) +
@@ -236,17 +238,28 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
                   ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
                   ",\"version\":" + std::to_string(state.version) + "}";
   });
-  // The inviter's side runs in the inviter's own transaction, under an id
-  // made from the invitee: retried, it is applied once.
-  for (const auto& [inviter, stage] : follow_ups) tell_inviter(inviter, member_id, stage, now);
+  // The inviter's side runs in the inviter's own transaction, from the outbox.
+  if (sent_later) deliver_outbox(now);
   return answer;
 }
 
-void SyncService::tell_inviter(const std::string& inviter, const std::string& invitee, const std::string& stage,
-                               std::int64_t now) {
-  if (!engine_.program().tasks.referral || !store_.read_member(inviter)) return;
-  const Json event = {{"id", "referral:" + invitee + ":" + stage}, {"type", "referral"}, {"invitee", invitee}, {"stage", stage}};
-  apply_batch(inviter, Json::array({event}), {"referral"}, now);
+// Under an id made from the invitee: delivered twice, it is applied once.
+Json SyncService::referral_event(const std::string& invitee, const std::string& stage) {
+  return {{"id", "referral:" + invitee + ":" + stage}, {"type", "referral"}, {"invitee", invitee}, {"stage", stage}};
+}
+
+void SyncService::deliver_outbox(std::int64_t now) {
+  for (;;) {
+    const auto items = store_.outbox(100);
+    for (const OutboxItem& item : items) {
+      // A member that never joined gets nothing; the item is done either way.
+      if (store_.read_member(item.member_id)) {
+        apply_batch(item.member_id, Json::array({Json::parse(item.event_json)}), {"referral", "referred"}, now);
+      }
+      store_.outbox_done(item.seq);
+    }
+    if (items.size() < 100) return;
+  }
 }
 
 Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::string& member_id, Json& event,
@@ -363,14 +376,14 @@ HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
     answer = {201, "{\"member_id\":" + quoted(member_id) + ",\"state\":" + state_text + ",\"version\":0}"};
     tx.save_member({member_id, state_text, 0, inviter_id}, now);
     tx.put_answer(kJoinKey, {body_sha256, answer.body}, now);
+    // Both sides of a referral, each applied in its own member's transaction
+    // from the outbox, written with the join: a crash delays them, never loses them.
+    if (!inviter_id.empty() && engine_.program().tasks.referral) {
+      tx.send_later(member_id, Json{{"id", "join:referred"}, {"type", "referred"}, {"inviter", inviter_id}}.dump(), now);
+      tx.send_later(inviter_id, referral_event(member_id, "joined").dump(), now);
+    }
   });
-  // Both sides of a referral, each in its own member's transaction under an
-  // id made from the join: a retried join completes what a crash cut short.
-  if (answer.status < 300 && !inviter_id.empty() && engine_.program().tasks.referral) {
-    const Json referred = {{"id", "join:referred"}, {"type", "referred"}, {"inviter", inviter_id}};
-    apply_batch(member_id, Json::array({referred}), {"referred"}, now);
-    tell_inviter(inviter_id, member_id, "joined", now);
-  }
+  if (answer.status < 300) deliver_outbox(now);  // a retried join also finishes what a crash cut short
   return answer;
 }
 

@@ -46,6 +46,11 @@ class SyncService {
   // POST /v1/members: {"member_id", "birthday"?: "MM-DD", "inviter"?}. The same
   // join again answers the first answer; a different one is "member.exists".
   HttpAnswer join(std::string_view body, std::int64_t now);
+  // Applies the events other members' transactions left for their members
+  // (referral rewards); at start, it finishes what a crash cut short.
+  void deliver_outbox(std::int64_t now);
+  // The inviter's event when an invitee joins or first orders.
+  static Json referral_event(const std::string& invitee, const std::string& stage);
   // A member's state and version (GET /v1/me, GET /v1/members/{id}).
   HttpAnswer member_view(const std::string& member_id, std::int64_t now);
   // A member's ledger rows after `after` (GET .../ledger?after=&limit=).
@@ -73,7 +78,6 @@ class SyncService {
                                 std::int64_t now);
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Outcome& outcome,
                            const std::string& event_id, std::int64_t now);
-  void tell_inviter(const std::string& inviter, const std::string& invitee, const std::string& stage, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
                          std::int64_t now);
 
