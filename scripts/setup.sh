@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libcpp-httplib-dev libssl-dev
   libsqlite3-dev                   # the sync server's embedded store
   libpq-dev postgresql             # the shared store, and a local server for its tests
+  clang-14 libclang-rt-14-dev      # libFuzzer (tests/fuzz/)
   emscripten binaryen node-acorn   # acorn: Emscripten's JS optimizer
   nodejs npm
   brotli gzip

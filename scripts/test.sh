@@ -65,7 +65,14 @@ fi
 # 4. The web demo in Chromium (screenshots in test-output/screenshots/).
 node_suite "web demo in chromium (node --test)" web tests/web/
 
-# 5. The TypeScript declarations describe the API as users call it.
+# 5. Fuzzing: each libFuzzer target for a bounded time under ASan + UBSan
+# (scripts/fuzz.sh runs them longer).
+scripts/fuzz.sh "${LOYALTY_FUZZ_SECONDS:-60}" 2>&1 | tee test-output/fuzz.log
+code=${PIPESTATUS[0]}
+clean=$(grep -cE '^fuzz_[a-z]+ +[0-9]+ +0$' test-output/fuzz.log)
+record "fuzzing (libFuzzer, ASan+UBSan)" "$clean" "$((3 - clean))" "$code"
+
+# 6. The TypeScript declarations describe the API as users call it.
 npx --no-install tsc --noEmit --strict --target es2022 --module nodenext \
   --moduleResolution nodenext tests/wasm/typed-usage.ts 2>&1 | tee test-output/tsc.log
 code=${PIPESTATUS[0]}

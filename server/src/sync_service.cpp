@@ -50,7 +50,8 @@ std::optional<HttpAnswer> parse_object(std::string_view body, Json& out) {
 
 Errors unknown_fields(const Json& object, std::initializer_list<const char*> known, const std::string& prefix = "") {
   Errors errors;
-  for (const auto& [key, value] : object.items()) {
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();  // a named variable: clang 14 cannot capture a structured binding
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
       errors.push_back({"field.unknown", "is not a known field", prefix + key});
     }

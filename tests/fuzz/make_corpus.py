@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Writes the fuzzers' seed corpus (tests/fuzz/corpus/) from the programmes
+and the conformance vectors, so that fuzzing starts from real inputs.
+Run again when vectors are added:  python3 tests/fuzz/make_corpus.py"""
+import hashlib
+import json
+import pathlib
+import subprocess
+
+root = pathlib.Path(__file__).resolve().parents[2]
+out = root / "tests" / "fuzz" / "corpus"
+# The operations in Engine::operations() order: the operation fuzzer's first byte.
+OPS = ("preview_order preview_listing tier_progress points_summary redemption_preview lifecycle "
+       "checkin_calendar task_overview box_odds verify_draw simulate_draws digest apply apply_events").split()
+
+
+def put(target, data):
+    folder = out / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
+
+
+def compact(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+for program in sorted((root / "programs").glob("*.json")):
+    put("program", program.read_bytes())
+for vector in sorted((root / "tests" / "vectors").glob("*.json")):
+    doc = json.loads(vector.read_text())
+    for case in doc["cases"]:
+        if isinstance(case.get("program"), dict):
+            put("program", compact(case["program"]))
+        op = case["op"]
+        text = case.get("input_text", None)
+        data = text.encode() if text is not None else compact(case.get("input"))
+        if op == "check_program":
+            put("program", data)
+        elif op in OPS:
+            put("operation", bytes([OPS.index(op)]) + data)
+
+# Sync bodies: the first byte picks the endpoint (0 sync, 1 join, 2 order, 3 refund, 4 membership).
+bodies = [
+    (0, {"events": [{"id": "e1", "type": "checkin"}, {"id": "e2", "type": "redeem", "points": 5, "reward_id": "r"}]}),
+    (0, {"events": [{"id": "d", "type": "draw", "box": "chest"}, {"id": "s", "type": "scan", "code": "XMAS-1"}]}),
+    (0, {"events": [{"id": "m", "type": "makeup", "day": "2026-11-20", "pay": "points"}, {"id": "l", "type": "like", "article": "a"}]}),
+    (0, {"member_id": "m1", "events": [{"id": "x", "type": "share", "article": "a", "at": 1795276800000}]}),
+    (1, {"member_id": "m2", "inviter": "m1", "birthday": "03-14"}),
+    (2, {"member_id": "m1", "id": "o2", "order_id": "o2", "lines": [{"sku": "b", "category": "bread", "unit_price": 1250, "quantity": 2}], "redeem_points": 10}),
+    (3, {"member_id": "m1", "id": "r1", "order_id": "o", "lines": [{"line": 0, "quantity": 1}]}),
+    (4, {"member_id": "m1", "id": "p1", "tier": "gold"}),
+]
+for endpoint, body in bodies:
+    put("sync", bytes([endpoint]) + compact(body))
+print(f"corpus in {out.relative_to(root)}: " + ", ".join(
+    f"{d.name} {len(list(d.iterdir()))}" for d in sorted(out.iterdir())))
