@@ -548,7 +548,7 @@ export interface LoyaltyCore {
   boxOdds(request: { box: string } | string): BoxOdds;
   /** Recomputes a draw from the revealed seed; checks the seed against the published commitment. */
   verifyDraw(request: { member_id: string; nonce: number; draw: DrawInput; commitment?: string } | string): DrawVerification;
-  /** Many draws (at most 1,000,000) from one seed: how often each prize comes out. */
+  /** Many draws (at most 100,000 per call; page on with `from_nonce`) from one seed: how often each prize comes out. */
   simulateDraws(request: { member_id: string; draw: DrawInput; from_nonce?: number; count: number } | string): DrawSimulation;
   /** SHA-256 of `message_hex`, or HMAC-SHA-256 with `key_hex`. */
   digest(request: { message_hex: string; key_hex?: string } | string): { algorithm: 'sha256' | 'hmac_sha256'; digest: string };

@@ -5,10 +5,11 @@ Run again when vectors are added:  python3 tests/fuzz/make_corpus.py"""
 import hashlib
 import json
 import pathlib
-import subprocess
+import shutil
 
 root = pathlib.Path(__file__).resolve().parents[2]
 out = root / "tests" / "fuzz" / "corpus"
+shutil.rmtree(out, ignore_errors=True)  # inputs of vectors since removed go too
 # The operations in Engine::operations() order: the operation fuzzer's first byte.
 OPS = ("preview_order preview_listing tier_progress points_summary redemption_preview lifecycle "
        "checkin_calendar task_overview box_odds verify_draw simulate_draws digest apply apply_events").split()

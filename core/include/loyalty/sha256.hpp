@@ -32,7 +32,7 @@ Digest sha256(std::string_view bytes);
 Digest hmac_sha256(std::string_view key, std::string_view message);
 
 // HMAC with the key's pads hashed once, for many messages under one key
-// (a box's seed over a million simulated draws).
+// (a box's seed over many simulated draws).
 class HmacSha256 {
  public:
   explicit HmacSha256(std::string_view key);
