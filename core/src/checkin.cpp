@@ -45,8 +45,14 @@ std::int64_t position_of(const CheckinRules& rules, const CheckinCycle& c, std::
   return run_ending(c, day);
 }
 
+// The oldest day a make-up can still fill: one cycle's length back. A cycle
+// kept by position may have started long ago; its old misses stay missed.
+std::int64_t oldest_fillable(const CheckinRules& rules, const CheckinCycle& c, std::int64_t today) {
+  return std::max(c.start + 1, today - rules.cycle_days);
+}
+
 bool fillable(const CheckinRules& rules, const CheckinCycle& c, std::int64_t day, std::int64_t today) {
-  if (day >= today || day <= c.start || contains(c.days, day)) return false;
+  if (day >= today || day < oldest_fillable(rules, c, today) || contains(c.days, day)) return false;
   if (static_cast<std::int64_t>(c.days.size()) >= rules.cycle_days) return false;
   return rules.on_miss == MissPolicy::keep_position || day - c.start < rules.cycle_days;
 }
@@ -84,7 +90,7 @@ Result<CheckinStep> make_up(const CheckinRules& rules, const Makeup& makeup, con
     return Error{"makeup.already_checked_in", "that day is checked in already", "event.day"};
   }
   if (!cycle || !fillable(rules, *cycle, missed, today)) {
-    return Error{"makeup.not_in_cycle", "only a missed day of the current check-in cycle can be made up", "event.day"};
+    return Error{"makeup.not_in_cycle", "only a missed day of the current check-in cycle, one cycle length back at most, can be made up", "event.day"};
   }
   if (static_cast<std::int64_t>(cycle->made_up.size()) >= makeup.per_cycle) {
     return Error{"makeup.limit_reached", "this cycle's make-ups are used: " + std::to_string(makeup.per_cycle),
@@ -118,7 +124,7 @@ CheckinCalendar checkin_calendar(const CheckinRules& rules, const std::optional<
   // make-up; otherwise the one a check-in today would start.
   std::vector<std::int64_t> can_fill;
   if (cycle && rules.makeup && static_cast<std::int64_t>(cycle->made_up.size()) < makeups_allowed) {
-    for (std::int64_t d = cycle->start + 1; d < today; ++d) {
+    for (std::int64_t d = oldest_fillable(rules, *cycle, today); d < today; ++d) {
       if (fillable(rules, *cycle, d, today)) can_fill.push_back(d);
     }
   }
