@@ -147,12 +147,17 @@ std::string overview_json(const Program& program, const MemberState& s, std::int
   return w.take();
 }
 
+constexpr std::size_t kMaxMemberIdBytes = 128;
+
 std::string member_text(Request& request, const char* key) {
   auto it = request.json.find(key);
   if (it == request.json.end()) {
     request.errors.push_back({"field.missing", "is required", key});
   } else if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
     request.errors.push_back({"type.expected_string", "must be a non-empty string", key});
+  } else if (it->get_ref<const std::string&>().size() > kMaxMemberIdBytes) {
+    // As in a state; it is hashed into every draw, so its length is work.
+    request.errors.push_back({"value.too_long", "must be at most " + std::to_string(kMaxMemberIdBytes) + " bytes", key});
   } else {
     return it->get<std::string>();
   }
