@@ -62,17 +62,21 @@ else
   record "server on postgresql (node --test)" 0 1 1
 fi
 
-# 4. The web demo in Chromium (screenshots in test-output/screenshots/).
+# 4. The mini-program in a WeChat-like host: the loader, the vectors through
+# it, and the pages (miniprogram-simulate) synced with `loyalty serve`.
+node_suite "mini-program (node --test)" miniprogram tests/miniprogram/
+
+# 5. The web demo in Chromium (screenshots in test-output/screenshots/).
 node_suite "web demo in chromium (node --test)" web tests/web/
 
-# 5. Fuzzing: each libFuzzer target for a bounded time under ASan + UBSan
+# 6. Fuzzing: each libFuzzer target for a bounded time under ASan + UBSan
 # (scripts/fuzz.sh runs them longer).
 scripts/fuzz.sh "${LOYALTY_FUZZ_SECONDS:-60}" 2>&1 | tee test-output/fuzz.log
 code=${PIPESTATUS[0]}
 clean=$(grep -cE '^fuzz_[a-z]+ +[0-9]+ +0$' test-output/fuzz.log)
 record "fuzzing (libFuzzer, ASan+UBSan)" "$clean" "$((3 - clean))" "$code"
 
-# 6. The TypeScript declarations describe the API as users call it.
+# 7. The TypeScript declarations describe the API as users call it.
 npx --no-install tsc --noEmit --strict --target es2022 --module nodenext \
   --moduleResolution nodenext tests/wasm/typed-usage.ts 2>&1 | tee test-output/tsc.log
 code=${PIPESTATUS[0]}

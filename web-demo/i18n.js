@@ -232,8 +232,10 @@ export function localized(text, locale) {
 }
 
 // Minor units to money text; display only, never used in a rule.
+// Some mini-program base libraries have no Intl: the code and the amount then.
 export function formatMoney(minor, currency, locale) {
   const scale = 10 ** currency.minor_units;
+  if (typeof Intl === 'undefined') return `${currency.code} ${(minor / scale).toFixed(currency.minor_units)}`;
   return new Intl.NumberFormat(locale, {
     style: 'currency',
     currency: currency.code,

@@ -1,0 +1,47 @@
+// Starts the core once for every page: the .wasm.br from the code package
+// through WXWebAssembly, the programme the server last published (kept in
+// storage) or the one bundled with the package, then the member's account.
+const { createLoyaltyCore } = require('./lib/loyalty-core.js');
+const bundledProgram = require('./lib/program.js');
+const { serverUrl, WASM_PATH } = require('./utils/config.js');
+const { SyncClient } = require('./utils/sync.js');
+const { Member } = require('./utils/member.js');
+
+const PROGRAM_KEY = 'loyalty.program';
+
+App({
+  onLaunch() {
+    this.ready = this.start();
+    // Pages wait on `ready`; a failure is shown by them, never thrown away.
+    this.ready.catch(() => {});
+  },
+
+  async start() {
+    const program = wx.getStorageSync(PROGRAM_KEY) || bundledProgram;
+    const core = await createLoyaltyCore({ program, wasmPath: WASM_PATH });
+    const member = new Member(core, new SyncClient(serverUrl()));
+    this.member = member;
+    member.sync.refresh();
+    this.refreshProgram(member);
+    return member;
+  },
+
+  // A newer programme from the server replaces the core's for the next start;
+  // the running pages keep one programme for the whole visit.
+  refreshProgram(member) {
+    wx.request({
+      url: serverUrl() + '/v1/program',
+      dataType: 'json',
+      success: (res) => {
+        if (res.statusCode === 200 && res.data && res.data.program
+            && JSON.stringify(res.data.program) !== JSON.stringify(member.program)) {
+          wx.setStorageSync(PROGRAM_KEY, res.data.program);
+        }
+      },
+    });
+  },
+
+  onShow() {
+    if (this.member) this.member.sync.flush();
+  },
+});

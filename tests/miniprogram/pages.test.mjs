@@ -1,0 +1,186 @@
+// The mini-program's pages rendered by miniprogram-simulate, their logic in
+// the WeChat-like host, synced with a real `loyalty serve --demo` on
+// loopback: what a member sees and taps, and that it is what the core says.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { client, merchantKey, startServer } from '../server/loyalty-server.mjs';
+import { closeView, renderPage, tap, text, until } from './render-page.mjs';
+import { createWeChatHost } from './wechat-host.mjs';
+
+const DAY = 86400000;
+let server;
+let call;
+
+before(async () => {
+  server = await startServer(['--program', 'programs/bakery.json', '--demo']);
+  call = client(server.url);
+});
+const hosts = [];
+after(async () => {
+  for (const host of hosts) host.app.member?.sync.stop();
+  closeView();
+  await server.stop();
+});
+
+async function launch(memberId, options = {}) {
+  const host = createWeChatHost({ server: server.url, storage: { 'loyalty.account': { memberId } }, ...options });
+  hosts.push(host);
+  const member = await host.launch();
+  await until(() => member.sync.version !== null || host.offline, 'the first answer from the server');
+  return { host, member };
+}
+
+async function serverLedger(memberId) {
+  const res = await call('GET', `/v1/members/${memberId}/ledger?limit=1000`, { auth: merchantKey });
+  assert.equal(res.status, 200, res.text);
+  return res.json.ledger;
+}
+
+test('home greets a new member and shows the tier, goal and balance the core computes', async () => {
+  const { host, member } = await launch('mp-home');
+  const home = await renderPage(host, 'pages/home/index');
+  await until(() => home.data.stage === 'new', 'the greeting for a new member');
+  const progress = member.ask('tierProgress');
+  assert.equal(text(home, '.tier-name'), '会员');
+  assert.equal(text(home, '.goal'), `再消费 ${member.money(progress.spend_needed)} 升级银卡`);
+  assert.equal(text(home, '.balance'), '可用 0');
+  assert.match(text(home, '.greeting'), /欢迎加入/);
+});
+
+test('the language switch turns every page to English and is remembered', async () => {
+  const { host } = await launch('mp-lang');
+  const home = await renderPage(host, 'pages/home/index');
+  tap(home, '.language');
+  await until(() => text(home, '.title') === 'Membership card', 'English words');
+  assert.equal(host.storageValue('loyalty.locale'), 'en');
+  const checkin = await renderPage(host, 'pages/checkin/index');
+  assert.equal(text(checkin, '.title'), 'Daily check-in');
+});
+
+test('checking in marks today done, shows the streak, and the server keeps it once', async () => {
+  const { host, member } = await launch('mp-checkin');
+  const page = await renderPage(host, 'pages/checkin/index');
+  const today = page.data.days.find((d) => d.status === 'today');
+  assert.equal(text(page, '#checkin'), `签到领 ${today.reward}`);
+  tap(page, '#checkin');
+  await until(() => member.sync.queue.length === 0 && page.data.streak === 1, 'the server to answer');
+  assert.equal(text(page, '.streak'), '已连续签到 1 天');
+  assert.equal(text(page, '.checked-in'), '今日已签到');
+  assert.equal(page.data.days.find((d) => d.date === today.date).status, 'done');
+  const home = await renderPage(host, 'pages/home/index');
+  assert.equal(text(home, '.balance'), `可用 ${member.ask('pointsSummary').available}`);
+  assert.equal(member.ask('pointsSummary').available, 5);
+  assert.deepEqual((await serverLedger('mp-checkin')).map((e) => e.kind), ['checkin']);
+});
+
+test('a missed day is offered as a make-up with its cost; taking it previews the calendar while offline', async () => {
+  // The last answer the server gave: 100 points, a check-in two days ago.
+  const host = createWeChatHost({ server: server.url });
+  hosts.push(host);
+  const { createLoyaltyCore } = host.require('./lib/loyalty-core.js');
+  const core = await createLoyaltyCore({ program: host.require('./lib/program.js'), wasmPath: '/lib/loyalty-core.wasm.br' });
+  const now = Date.now();
+  const { state } = core.applyEvents({
+    state: { member_id: 'mp-makeup', joined_at: now - 5 * DAY },
+    events: [
+      { id: 'o1', at: now - 3 * DAY, type: 'order', order_id: 'o1', lines: [{ sku: 'b', category: 'bread', unit_price: 5000, quantity: 1 }] },
+      { id: 'c1', at: now - 2 * DAY, type: 'checkin' },
+    ],
+  });
+  host.wx.setStorageSync('loyalty.account', { memberId: 'mp-makeup', state, version: 2 });
+  host.offline = true;
+  const member = await host.launch();
+  const page = await renderPage(host, 'pages/checkin/index');
+  const yesterday = page.data.days.find((d) => d.status === 'fillable');
+  assert.ok(yesterday, JSON.stringify(page.data.days));
+  assert.equal(text(page, '.makeup'), `补签 ${yesterday.date}（20 积分）`);
+  tap(page, '.makeup');
+  await until(() => page.data.days.find((d) => d.date === yesterday.date).status === 'made_up', 'the make-up preview');
+  assert.equal(page.data.streak, 2);
+  assert.equal(member.sync.queue.length, 1);
+  assert.equal(text(page, '#sync-status'), '无法连接服务器：订单已保存，联网后自动同步');
+  assert.equal(member.ask('pointsSummary').available, 100 - 20 + 5);
+  member.sync.stop();
+});
+
+test('offline events queue, are sent when the server is back, and a lost answer applies nothing twice', async () => {
+  const { host, member } = await launch('mp-offline');
+  const tasks = await renderPage(host, 'pages/tasks/index');
+  host.offline = true;
+  tap(tasks, '.like', 0);
+  tap(tasks, '.share', 0);
+  await until(() => member.sync.offline && tasks.data.status.text !== '', 'the offline banner');
+  assert.equal(member.sync.queue.length, 2);
+  assert.equal(tasks.data.articles[0].liked, true, 'the like is previewed');
+  const history = await renderPage(host, 'pages/history/index');
+  assert.deepEqual(history.data.entries.filter((e) => e.delta === '待同步').map((e) => e.kind).sort(), ['like', 'share']);
+
+  // Back online, but the first answer is lost on the way: the retry carries the same ids.
+  host.offline = false;
+  host.loseAnswers = 1;
+  member.sync.stop();
+  await member.sync.flush();
+  assert.equal(member.sync.queue.length, 2, 'kept after the lost answer');
+  member.sync.stop();
+  await member.sync.flush();
+  assert.equal(member.sync.queue.length, 0);
+  const kinds = (await serverLedger('mp-offline')).map((e) => e.kind);
+  assert.deepEqual(kinds, ['like'], 'one like; one share is not yet a task done');
+  const sent = host.journal.requests.filter((r) => r.url.endsWith('/v1/sync'));
+  assert.deepEqual(JSON.parse(sent.at(-1).body).events.map((e) => e.id), JSON.parse(sent.at(-2).body).events.map((e) => e.id));
+  await until(() => tasks.data.status.text === '', 'the banner to clear');
+  assert.equal(member.ask('pointsSummary').available, 2);
+});
+
+test('a scanned code is redeemed once; a second scan of it is refused with its code', async () => {
+  const { host, member } = await launch('mp-scan');
+  const tasks = await renderPage(host, 'pages/tasks/index');
+  host.scans.push('XMAS-0001', 'XMAS-0001');
+  tap(tasks, '#scan');
+  await until(() => member.sync.ledger.some((e) => e.kind === 'scan'), 'the scan to be applied');
+  tap(tasks, '#scan');
+  await until(() => member.sync.rejected.length === 1, 'the second scan to be refused');
+  assert.equal(member.sync.rejected[0].code, 'scan.code_used');
+  await until(() => text(tasks, '#refused').includes('scan.code_used'), 'the refusal on the page');
+  assert.match(text(tasks, '#wallet'), /红包/);
+  assert.equal(tasks.data.coupons.length, 1);
+});
+
+test('the box shows its published odds, waits offline, opens with the server\'s draw and says the seed comes later', async () => {
+  const { host, member } = await launch('mp-box');
+  const page = await renderPage(host, 'pages/box/index');
+  const odds = member.core.boxOdds({ box: 'chest' });
+  assert.equal(page.querySelectorAll('.odds-row').length, odds.prizes.length);
+  assert.equal(page.data.odds[0].chance, `${(odds.prizes[0].per_million / 10000).toFixed(2)}%`);
+  host.offline = true;
+  tap(page, '#open');
+  await until(() => page.data.opening && member.sync.offline, 'the chest to wait for the server');
+  assert.equal(text(page, '#box-status'), '已排队：联网后开启');
+  assert.equal(page.data.canDraw, false, 'one draw at a time');
+  host.offline = false;
+  member.sync.stop();
+  member.sync.flush();
+  await until(() => page.data.result, 'the prize');
+  assert.equal(page.data.opening, false);
+  const ledger = await serverLedger('mp-box');
+  const prize = ledger.find((e) => e.kind === 'box_prize' || e.prize);
+  assert.equal(page.data.result.prize, member.sync.draws[0].prize);
+  if (prize) assert.equal(prize.prize, page.data.result.prize);
+  assert.match(text(page, '.commitment'), /种子承诺 SHA-256/);
+  tap(page, '#verify');
+  await until(() => page.data.verification, 'the verification answer');
+  assert.match(page.data.verification.text, /结束后公布/);
+});
+
+test('points history lists the server\'s ledger newest first with names', async () => {
+  const { host, member } = await launch('mp-history');
+  const checkin = await renderPage(host, 'pages/checkin/index');
+  tap(checkin, '#checkin');
+  await until(() => member.sync.queue.length === 0 && member.sync.ledger.length === 1, 'the check-in');
+  const history = await renderPage(host, 'pages/history/index');
+  assert.equal(history.data.entries.length, 1);
+  const [entry] = history.data.entries;
+  assert.deepEqual([entry.what, entry.delta], [`签到 · ${member.sync.ledger[0].subject}`, '+5']);
+  assert.equal(text(history, '.entry'), `${entry.what}${entry.when}+5`);
+});
