@@ -270,7 +270,9 @@ Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::str
                                               std::string("event.") + field}};
   }
   const Program& program = engine_.program();
-  const std::string type = event.value("type", "");
+  // Any JSON may be here: a type that is not a string is the core's to refuse.
+  const Json* type_field = find(event, "type");
+  const std::string type = type_field && type_field->is_string() ? type_field->get<std::string>() : "";
   if (type == "scan" && event.contains("code") && event["code"].is_string()) {
     facts.scan_code = event["code"].get<std::string>();
     const auto owner = tx.scan_code_owner(facts.scan_code);

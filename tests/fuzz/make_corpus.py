@@ -46,6 +46,7 @@ bodies = [
     (0, {"events": [{"id": "d", "type": "draw", "box": "chest"}, {"id": "s", "type": "scan", "code": "XMAS-1"}]}),
     (0, {"events": [{"id": "m", "type": "makeup", "day": "2026-11-20", "pay": "points"}, {"id": "l", "type": "like", "article": "a"}]}),
     (0, {"member_id": "m1", "events": [{"id": "x", "type": "share", "article": "a", "at": 1795276800000}]}),
+    (0, {"member_id": "m1", "events": [{"id": "(", "type": 276799999}]}),  # found by fuzz_sync: a type not a string
     (1, {"member_id": "m2", "inviter": "m1", "birthday": "03-14"}),
     (2, {"member_id": "m1", "id": "o2", "order_id": "o2", "lines": [{"sku": "b", "category": "bread", "unit_price": 1250, "quantity": 2}], "redeem_points": 10}),
     (3, {"member_id": "m1", "id": "r1", "order_id": "o", "lines": [{"line": 0, "quantity": 1}]}),

@@ -141,10 +141,12 @@ test('bad bodies get 400 with a stable code and the JSON path', async () => {
   assert.equal(order.status, 404);
   assert.equal(order.json.errors[0].code, 'member.unknown');
   const badLine = await call('POST', '/v1/sync', {
-    auth: token, body: { events: [{ id: 'r', type: 'redeem', points: '10', reward_id: 'x' }, 7] },
+    auth: token,
+    body: { events: [{ id: 'r', type: 'redeem', points: '10', reward_id: 'x' }, 7, { id: 't', type: 276799999 }] },
   });
   assert.deepEqual(badLine.json.results.map((r) => [r.result, r.errors[0].code, r.errors[0].path]),
-    [['rejected', 'type.expected_integer', 'event.points'], ['rejected', 'type.expected_object', 'event']]);
+    [['rejected', 'type.expected_integer', 'event.points'], ['rejected', 'type.expected_object', 'event'],
+      ['rejected', 'type.expected_string', 'event.type']]);
   const badJoin = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: 'a b', birthday: '13-40' } });
   assert.deepEqual(badJoin.json.errors.map((e) => [e.code, e.path]), [['member.invalid_id', 'member_id']]);
   const badPage = await call('GET', '/v1/me/ledger?limit=0', { auth: token });
