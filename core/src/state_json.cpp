@@ -1,5 +1,6 @@
 // MemberState <-> JSON. What state_json() writes, member_state_from_json()
 // reads back to an equal state, so snapshots travel between hosts intact.
+#include <algorithm>
 #include <cstdio>
 
 #include "json_reader.hpp"
@@ -10,6 +11,7 @@
 namespace loyalty {
 
 using json_reader::index_path;
+using json_reader::member_path;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
@@ -119,6 +121,20 @@ CapUsage read_cap(ValueReader& reader, const Json& v, const std::string& path, b
   return usage;
 }
 
+// A cycle as check-ins make it: it begins with its first day, its make-ups
+// are among its days, and no day is after the state's clock. Anything else
+// would offer a calendar that no check-in could follow.
+void check_checkin_cycle(ValueReader& reader, const CheckinCycle& c, std::int64_t clock_day, const std::string& path) {
+  if (c.days.empty() || c.days.front() != c.start) {
+    reader.error("state.checkin_cycle", "a check-in cycle begins with a check-in on its start day", member_path(path, "days"));
+  } else if (c.days.back() > clock_day) {
+    reader.error("state.checkin_cycle", "a check-in day is after the state's clock", member_path(path, "days"));
+  }
+  if (!std::includes(c.days.begin(), c.days.end(), c.made_up.begin(), c.made_up.end())) {
+    reader.error("state.checkin_cycle", "every made-up day is one of the cycle's days", member_path(path, "made_up"));
+  }
+}
+
 }  // namespace
 
 Result<MemberState> member_state_from_json(const Program& program, const Json& json, const std::string& path) {
@@ -184,6 +200,10 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
        });
   if (const Json* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
   obj.finish();
+  if (errors.empty() && s.tasks.checkin) {
+    check_checkin_cycle(reader, *s.tasks.checkin, local_day_number(s.clock, program.utc_offset_minutes),
+                        member_path(obj.path_of("tasks"), "checkin"));
+  }
   if (!errors.empty()) return errors;
   return s;
 }
