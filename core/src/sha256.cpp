@@ -1,5 +1,7 @@
 #include "loyalty/sha256.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace loyalty {
@@ -67,14 +69,19 @@ void Sha256::update(std::string_view bytes) {
 }
 
 Digest Sha256::finish() {
+  // The padding goes straight into the block: a draw hashes two short
+  // messages, so byte-by-byte padding was most of its cost.
   const std::uint64_t bits = length_ * 8;
-  const std::uint8_t one = 0x80;
-  update(std::string_view(reinterpret_cast<const char*>(&one), 1));
-  const std::uint8_t zero = 0;
-  while (buffered_ != 56) update(std::string_view(reinterpret_cast<const char*>(&zero), 1));
-  std::uint8_t length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
-  update(std::string_view(reinterpret_cast<const char*>(length), 8));
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > 56) {
+    std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_), buffer_.end(), std::uint8_t{0});
+    compress(buffer_.data());
+    buffered_ = 0;
+  }
+  std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_), buffer_.begin() + 56, std::uint8_t{0});
+  for (int i = 0; i < 8; ++i) buffer_[56 + i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
+  compress(buffer_.data());
+  buffered_ = 0;
   Digest out{};
   for (int i = 0; i < 8; ++i) {
     for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(h_[i] >> (24 - 8 * j));
