@@ -6,33 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createLoyaltyCore } from '@loyalty-core/wasm';
 
 import { cartRequest } from './carts.mjs';
+import { measure } from './timing.mjs';
 
 const root = new URL('..', import.meta.url);
 const program = readFileSync(new URL('programs/bakery.json', root), 'utf8');
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-// ns per call: the median over `batches` batches, each long enough to time.
-function measure(fn, batches = 25, minBatchNs = 20e6) {
-  let n = 1;
-  for (;;) {  // size a batch
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; ++i) fn();
-    const ns = Number(process.hrtime.bigint() - t0);
-    if (ns >= minBatchNs) break;
-    n *= 2;
-  }
-  const samples = [];
-  for (let b = 0; b < batches; ++b) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; ++i) fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / n);
-  }
-  return median(samples);
-}
 
 const t0 = process.hrtime.bigint();
 const core = await createLoyaltyCore({ program });

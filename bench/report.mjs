@@ -1,9 +1,9 @@
 // Joins the native (Google Benchmark JSON) and JS results of one run into the
 // table bench.sh prints and appends to bench/RESULTS.md.
-//   node report.mjs native.json js.json store.json sync.json sync-pg.json web.json
+//   node report.mjs native.json js.json store.json sync.json sync-pg.json web.json engines.json
 import { readFileSync } from 'node:fs';
 
-const [nativeFile, jsFile, storeFile, syncFile, syncPgFile, webFile] = process.argv.slice(2);
+const [nativeFile, jsFile, storeFile, syncFile, syncPgFile, webFile, enginesFile] = process.argv.slice(2);
 const benchmarks = JSON.parse(readFileSync(nativeFile, 'utf8')).benchmarks
   .filter((b) => b.run_type !== 'aggregate' || b.aggregate_name === 'median');
 const native = Object.fromEntries(benchmarks.map((b) => [b.run_name ?? b.name, b.real_time * { ns: 1, us: 1e3, ms: 1e6 }[b.time_unit]]));
@@ -85,3 +85,22 @@ console.log();
 console.log(`A ${l.badges}-product listing in the page: all widgets re-rendered on a member change in ${ms(l.rerender_ms)} ms `
   + `(badges from one previewListing call); the core alone: one previewListing ${(l.batch_ms * 1000).toFixed(0)} µs, `
   + `100 previewOrder calls ${(l.per_product_ms * 1000).toFixed(0)} µs (${ratio(l.per_product_ms, l.batch_ms)}). Chromium's timer is coarse (0.1 ms).`);
+
+// Beside the engines a web developer would otherwise pick (bench/js_engines.mjs).
+const engines = JSON.parse(readFileSync(enginesFile, 'utf8'));
+console.log();
+console.log(`The same earning rules (bench/earning-rules.json) in each engine; all gave the same points on ${engines.agreed_carts.toLocaleString('en')} random carts first.`);
+console.log();
+console.log('| preview in Node, µs | ours, object API | ours, text API | zen-engine-wasm | json-rules-engine | hand-written JS | zen ÷ ours | json-rules-engine ÷ ours | ours ÷ hand-written |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [lines, r] of Object.entries(engines.preview_ns)) {
+  console.log(`| ${lines}-line cart | ${us(r.ours_object)} | ${us(r.ours_text)} | ${us(r.zen)} | ${us(r.json_rules_engine)} | ${us(r.hand_written)} `
+    + `| ${ratio(r.zen, r.ours_object)} | ${ratio(r.json_rules_engine, r.ours_object)} | ${ratio(r.ours_object, r.hand_written)} |`);
+}
+console.log();
+console.log(`Start-up in Node, a fresh process each (median of 9): ours (instantiate, load the rules) ${ms(engines.startup_ms.ours)} ms, `
+  + `zen-engine-wasm (initSync) ${ms(engines.startup_ms.zen)} ms.`);
+console.log();
+console.log('| size (bytes) | raw | gzip -9 | brotli -q 11 |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const [name, size] of Object.entries(engines.sizes)) console.log(`| ${name} | ${size.raw} | ${size.gzip} | ${size.brotli} |`);

@@ -1,0 +1,37 @@
+// Timing for the JS benchmarks: ns per call, the median over batches that are
+// each long enough (20 ms) for the clock, so one slow batch moves nothing.
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timed(fn, batches, minBatchNs) {
+  const batch = async (n) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; ++i) await fn();
+    return Number(process.hrtime.bigint() - t0);
+  };
+  let n = 1;
+  while ((await batch(n)) < minBatchNs) n *= 2;
+  const samples = [];
+  for (let b = 0; b < batches; ++b) samples.push((await batch(n)) / n);
+  return median(samples);
+}
+
+// For a synchronous fn: no await in the loop, nothing added to what is timed.
+export function measure(fn, batches = 25, minBatchNs = 20e6) {
+  const batch = (n) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; ++i) fn();
+    return Number(process.hrtime.bigint() - t0);
+  };
+  let n = 1;
+  while (batch(n) < minBatchNs) n *= 2;
+  const samples = [];
+  for (let b = 0; b < batches; ++b) samples.push(batch(n) / n);
+  return median(samples);
+}
+
+// For a fn that returns a promise (json-rules-engine runs are async).
+export const measureAsync = (fn, batches = 25, minBatchNs = 20e6) => timed(fn, batches, minBatchNs);
