@@ -1,7 +1,10 @@
 #include "loyalty/apply.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
+#include "loyalty/invariants.hpp"
 #include "loyalty/order_preview.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/tier.hpp"
@@ -429,6 +432,16 @@ Result<Outcome> apply(const Program& program, const MemberState& state, const Ev
   out.state = state;
   Transition transition(program, event, out);
   if (auto errors = transition.run()) return *errors;
+#ifdef LOYALTY_CHECK_INVARIANTS
+  if (check_invariants(program, state).empty()) {
+    const Errors broken = check_invariants(program, out.state);
+    if (!broken.empty()) {
+      std::fprintf(stderr, "event %s broke %s at %s: %s\n", event.id.c_str(), broken[0].code.c_str(),
+                   broken[0].path.c_str(), broken[0].message.c_str());
+      std::abort();
+    }
+  }
+#endif
   return out;
 }
 
