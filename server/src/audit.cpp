@@ -1,5 +1,6 @@
 #include "audit.hpp"
 
+#include "loyalty/invariants.hpp"
 #include "loyalty/json_codec.hpp"
 
 namespace loyalty::server {
@@ -28,6 +29,10 @@ int audit(const Program& program, Store& store, std::ostream& out, std::ostream&
       ++mismatches;
       err << member.member_id << ": " << name << " is " << values.first << " in the state but "
           << values.second << (std::string(name) == "version" ? " in the members table" : " in the ledger") << "\n";
+    }
+    for (const Error& broken : check_invariants(program, s)) {
+      ++mismatches;
+      err << member.member_id << ": " << broken.path << ": " << broken.message << " [" << broken.code << "]\n";
     }
   });
   out << "audited " << members << " members, " << rows << " ledger rows: "

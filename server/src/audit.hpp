@@ -1,6 +1,7 @@
 // `loyalty audit`: every member's balances recomputed from the ledger and
-// compared with the stored state. The ledger is the record; a mismatch means
-// a bug or a hand-edited database, and is reported member by member.
+// compared with the stored state, and every stored state checked against the
+// core's invariants (invariants.hpp). The ledger is the record; a mismatch
+// means a bug or a hand-edited database, and is reported member by member.
 #pragma once
 
 #include <ostream>
