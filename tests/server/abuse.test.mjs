@@ -1,0 +1,68 @@
+// What reward farmers and broken clients send: bodies nested to blow a stack,
+// bytes that are not UTF-8, one article liked ten thousand times. Each is
+// refused with a stable code, the server stays up, and the member's ledger
+// shows nothing it should not.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { client, merchantKey, startServer } from './loyalty-server.mjs';
+
+let server;
+let call;
+before(async () => {
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
+  call = client(server.url);
+});
+after(() => server?.stop());
+
+let joined = 0;
+async function newMember() {
+  const member_id = `a-${process.pid}-${++joined}`;
+  const join = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
+  assert.equal(join.status, 201, join.text);
+  const login = await call('POST', '/v1/demo/login', { body: { member_id } });
+  return { member_id, token: login.json.token };
+}
+
+const ledgerOf = async (token) => (await call('GET', '/v1/me/ledger?limit=500', { auth: token })).json.ledger;
+
+test('a body nested 100,000 deep is refused as too deep, and the server goes on', async () => {
+  const { token } = await newMember();
+  const deep = `{"events":${'['.repeat(100000)}${']'.repeat(100000)}}`;
+  const answer = await call('POST', '/v1/sync', { auth: token, body: deep });
+  assert.equal(answer.status, 400);
+  assert.equal(answer.json.errors[0].code, 'json.too_deep');
+  assert.equal((await call('GET', '/v1/me', { auth: token })).status, 200);
+});
+
+test('bytes that are not UTF-8 are refused, and nothing is applied', async () => {
+  const { token } = await newMember();
+  const before = await call('GET', '/v1/me', { auth: token });
+  const body = Buffer.concat([Buffer.from('{"events":[{"id":"c1","type":"checkin","note":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
+  const res = await fetch(`${server.url}v1/sync`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body,
+  });
+  const answer = await res.json();
+  assert.equal(res.status, 400);
+  assert.match(answer.errors[0].code, /^json\./);
+  const now = await call('GET', '/v1/me', { auth: token });
+  assert.equal(now.json.version, before.json.version);
+  assert.deepEqual(await ledgerOf(token), []);
+});
+
+test('ten thousand likes of one article earn its reward once', async () => {
+  const { token } = await newMember();
+  const codes = new Map();
+  for (let batch = 0; batch < 100; ++batch) {
+    const events = Array.from({ length: 100 }, (_, i) => ({ id: `like-${batch}-${i}`, type: 'like', article: 'croissant-story' }));
+    const answer = await call('POST', '/v1/sync', { auth: token, body: { events } });
+    assert.equal(answer.status, 200, answer.text);
+    for (const r of answer.json.results) {
+      const code = r.result === 'applied' ? 'applied' : r.errors[0].code;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+  }
+  assert.deepEqual([...codes].sort(), [['applied', 1], ['like.already_rewarded', 9999]]);
+  const likes = (await ledgerOf(token)).filter((e) => e.event_id.startsWith('like-'));
+  assert.equal(likes.length, 1);
+});
