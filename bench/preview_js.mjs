@@ -22,13 +22,16 @@ for (const lines of [3, 50]) {
   results[`JsPreviewObject/${lines}`] = measure(() => core.previewOrder(object));
   results[`JsPreviewText/${lines}`] = measure(() => core.text.previewOrder(text));
 }
-// A storefront listing of 100 products: one previewListing call against one
-// previewOrder per product (what a page without the batch call would do).
-const listing = JSON.parse(cartRequest(100));
-const products = listing.cart.lines.map((line) => ({ ...line, quantity: 1 }));
-const listingRequest = { state: listing.state, products, at: listing.at };
-results['JsListingBatch/100'] = measure(() => core.previewListing(listingRequest));
-results['JsListingPerProduct/100'] = measure(() => {
-  for (const line of products) core.previewOrder({ state: listing.state, cart: { lines: [line] }, at: listing.at });
-});
+// Storefront listings of 100 and 1,000 products: one previewListing call
+// against one previewOrder per product (what a page without the batch call
+// would do).
+for (const size of [100, 1000]) {
+  const listing = JSON.parse(cartRequest(size));
+  const products = listing.cart.lines.map((line) => ({ ...line, quantity: 1 }));
+  const listingRequest = { state: listing.state, products, at: listing.at };
+  results[`JsListingBatch/${size}`] = measure(() => core.previewListing(listingRequest), 9);
+  results[`JsListingPerProduct/${size}`] = measure(() => {
+    for (const line of products) core.previewOrder({ state: listing.state, cart: { lines: [line] }, at: listing.at });
+  }, 9);
+}
 console.log(JSON.stringify(results));

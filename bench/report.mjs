@@ -24,9 +24,12 @@ console.log('| preview_order | native structs µs | native JSON µs | JS text AP
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 console.log(rows.join('\n'));
 console.log();
-const batch = js['JsListingBatch/100'];
-const each = js['JsListingPerProduct/100'];
-console.log(`Badges for a 100-product listing (JS object API): one previewListing ${us(batch)} µs, 100 previewOrder calls ${us(each)} µs (${ratio(each, batch)}).`);
+for (const size of [100, 1000]) {
+  const batch = js[`JsListingBatch/${size}`];
+  const each = js[`JsListingPerProduct/${size}`];
+  console.log(`Badges for a ${size.toLocaleString('en')}-product listing (JS object API): one previewListing ${us(batch)} µs, `
+    + `${size.toLocaleString('en')} previewOrder calls ${us(each)} µs (${ratio(each, batch)}).`);
+}
 console.log();
 console.log(`Start-up in Node (instantiate the module, load bakery.json): ${(js['JsStartup(instantiate+load bakery)'] / 1e6).toFixed(2)} ms`);
 console.log();
