@@ -155,11 +155,11 @@ for (const lineCount of [3, 50]) {
   const cart = { tier: 'gold', at: campaignStart + 86400000 + 3600000, lines };
   cart.text = JSON.stringify({ state: states.gold, at: cart.at, cart: { lines } });
   results.preview_ns[lineCount] = {
-    ours_object: measure(() => oursObject(cart)),
-    ours_text: measure(() => core.text.previewOrder(cart.text)),
-    zen: measure(() => zen(cart)),
+    ours_object: await measure(() => oursObject(cart)),
+    ours_text: await measure(() => core.text.previewOrder(cart.text)),
+    zen: await measure(() => zen(cart)),
     json_rules_engine: await measureAsync(() => jsonRulesEngine(cart)),
-    hand_written: measure(() => handWritten(cart)),
+    hand_written: await measure(() => handWritten(cart)),
   };
 }
 

@@ -19,8 +19,8 @@ const results = { 'JsStartup(instantiate+load bakery)': startupNs };
 for (const lines of [3, 50]) {
   const text = cartRequest(lines);
   const object = JSON.parse(text);
-  results[`JsPreviewObject/${lines}`] = measure(() => core.previewOrder(object));
-  results[`JsPreviewText/${lines}`] = measure(() => core.text.previewOrder(text));
+  results[`JsPreviewObject/${lines}`] = await measure(() => core.previewOrder(object));
+  results[`JsPreviewText/${lines}`] = await measure(() => core.text.previewOrder(text));
 }
 // Storefront listings of 100 and 1,000 products: one previewListing call
 // against one previewOrder per product (what a page without the batch call
@@ -29,8 +29,8 @@ for (const size of [100, 1000]) {
   const listing = JSON.parse(cartRequest(size));
   const products = listing.cart.lines.map((line) => ({ ...line, quantity: 1 }));
   const listingRequest = { state: listing.state, products, at: listing.at };
-  results[`JsListingBatch/${size}`] = measure(() => core.previewListing(listingRequest), 9);
-  results[`JsListingPerProduct/${size}`] = measure(() => {
+  results[`JsListingBatch/${size}`] = await measure(() => core.previewListing(listingRequest), 9);
+  results[`JsListingPerProduct/${size}`] = await measure(() => {
     for (const line of products) core.previewOrder({ state: listing.state, cart: { lines: [line] }, at: listing.at });
   }, 9);
 }

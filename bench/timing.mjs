@@ -6,12 +6,9 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function timed(fn, batches, minBatchNs) {
-  const batch = async (n) => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; ++i) await fn();
-    return Number(process.hrtime.bigint() - t0);
-  };
+// `batch(n)` makes n calls and answers the ns they took (or a promise of it):
+// awaited once per batch, never per call.
+async function perCall(batch, batches, minBatchNs) {
   let n = 1;
   while ((await batch(n)) < minBatchNs) n *= 2;
   const samples = [];
@@ -19,19 +16,20 @@ async function timed(fn, batches, minBatchNs) {
   return median(samples);
 }
 
-// For a synchronous fn: no await in the loop, nothing added to what is timed.
+// For a synchronous fn: nothing but the calls in the timed loop.
 export function measure(fn, batches = 25, minBatchNs = 20e6) {
-  const batch = (n) => {
+  return perCall((n) => {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; ++i) fn();
     return Number(process.hrtime.bigint() - t0);
-  };
-  let n = 1;
-  while (batch(n) < minBatchNs) n *= 2;
-  const samples = [];
-  for (let b = 0; b < batches; ++b) samples.push(batch(n) / n);
-  return median(samples);
+  }, batches, minBatchNs);
 }
 
 // For a fn that returns a promise (json-rules-engine runs are async).
-export const measureAsync = (fn, batches = 25, minBatchNs = 20e6) => timed(fn, batches, minBatchNs);
+export function measureAsync(fn, batches = 25, minBatchNs = 20e6) {
+  return perCall(async (n) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; ++i) await fn();
+    return Number(process.hrtime.bigint() - t0);
+  }, batches, minBatchNs);
+}

@@ -6,6 +6,8 @@
 // 100,000 random sequences. A disagreement is a bug in one of the two.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <string>
 

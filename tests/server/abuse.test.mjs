@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { client, merchantKey, startServer } from './loyalty-server.mjs';
+import { client, joinMember, startServer } from './loyalty-server.mjs';
 
 let server;
 let call;
@@ -16,13 +16,7 @@ before(async () => {
 after(() => server?.stop());
 
 let joined = 0;
-async function newMember() {
-  const member_id = `a-${process.pid}-${++joined}`;
-  const join = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
-  assert.equal(join.status, 201, join.text);
-  const login = await call('POST', '/v1/demo/login', { body: { member_id } });
-  return { member_id, token: login.json.token };
-}
+const newMember = () => joinMember(call, `a-${process.pid}-${++joined}`);
 
 const ledgerOf = async (token) => (await call('GET', '/v1/me/ledger?limit=500', { auth: token })).json.ledger;
 

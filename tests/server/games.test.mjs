@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { client, merchantKey, root, startServer } from './loyalty-server.mjs';
+import { client, joinMember, merchantKey, root, startServer } from './loyalty-server.mjs';
 
 // The bakery programme with a box whose only prize has a stock of one, so
 // that stock shared by all members can be seen running out.
@@ -29,13 +29,7 @@ before(async () => {
 after(() => server?.stop());
 
 let joined = 0;
-async function newMember({ inviter } = {}) {
-  const member_id = `g-${process.pid}-${++joined}`;
-  const join = await call('POST', '/v1/members', { auth: merchantKey, body: inviter ? { member_id, inviter } : { member_id } });
-  assert.equal(join.status, 201, join.text);
-  const login = await call('POST', '/v1/demo/login', { body: { member_id } });
-  return { member_id, token: login.json.token };
-}
+const newMember = ({ inviter } = {}) => joinMember(call, `g-${process.pid}-${++joined}`, inviter ? { inviter } : {});
 const sync = (token, events) => call('POST', '/v1/sync', { auth: token, body: { events } });
 
 test('two devices checking in at the same moment: exactly one check-in applies', async () => {

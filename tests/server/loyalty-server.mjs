@@ -1,5 +1,6 @@
 // Starts `loyalty serve` on a free loopback port for a test, on its own
 // database unless the test names one, and stops (or kills) it.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -75,4 +76,12 @@ export function client(url) {
     try { json = JSON.parse(text); } catch { json = undefined; }
     return { status: res.status, text, json, headers: res.headers };
   };
+}
+
+/** Joins `member_id` through the merchant API (with `fields`, e.g. an inviter) and logs in with the demo login. */
+export async function joinMember(call, member_id, fields = {}) {
+  const join = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id, ...fields } });
+  assert.equal(join.status, 201, join.text);
+  const login = await call('POST', '/v1/demo/login', { body: { member_id } });
+  return { member_id, token: login.json.token };
 }

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { client, merchantKey, root, startServer, tokenSecret } from './loyalty-server.mjs';
+import { client, joinMember, merchantKey, root, startServer, tokenSecret } from './loyalty-server.mjs';
 
 let server;
 let call;
@@ -20,17 +20,15 @@ let joined = 0;
 
 // A member who joined through the merchant, with a token from the demo login.
 async function newMember(ordered = 0) {
-  const member_id = `m-${process.pid}-${++joined}`;
-  const join = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
-  assert.equal(join.status, 201, join.text);
+  const member = await joinMember(call, `m-${process.pid}-${++joined}`);
+  const { member_id } = member;
   if (ordered) {
     const order = await call('POST', '/v1/orders', {
       auth: merchantKey, body: { member_id, id: `${member_id}-o`, order_id: `${member_id}-A`, lines: baguettes(ordered) },
     });
     assert.equal(order.json.results[0].result, 'applied', order.text);
   }
-  const login = await call('POST', '/v1/demo/login', { body: { member_id } });
-  return { member_id, token: login.json.token };
+  return member;
 }
 
 const redeem = (id, points) => ({ id, type: 'redeem', points, reward_id: 'cookie' });
