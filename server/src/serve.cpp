@@ -16,6 +16,7 @@
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
+#include "request_deadline.hpp"
 #include "store.hpp"
 
 namespace loyalty::serve {
@@ -112,6 +113,10 @@ std::string parse_options(const std::vector<std::string>& args, Options& options
       }
     } else if (flag == "--member-rate") {
       if (!parse_count(value, options.member_rate_per_minute)) return "--member-rate takes requests a minute (0: unlimited)";
+    } else if (flag == "--request-timeout") {
+      std::int64_t seconds = 0;
+      if (!parse_count(value, seconds) || seconds < 1) return "--request-timeout takes seconds, at least 1";
+      options.request_timeout_ms = seconds * 1000;
     } else if (flag == "--ip-rate") {
       if (!parse_count(value, options.ip_rate_per_minute)) return "--ip-rate takes requests a minute (0: unlimited)";
     } else {
@@ -171,7 +176,9 @@ int run(const Options& options) {
   server::MemberTokens tokens(token_secret);
   server::ApiRoutes api(sync, tokens, settings);
 
-  httplib::Server server;
+  server::DeadlineServer server(std::chrono::milliseconds(options.request_timeout_ms), [](const std::string& peer) {
+    log_event({{"event", "request_timeout"}, {"peer", peer}});
+  });
   set_mime_types(server);
   server.set_payload_max_length(1 << 20);
   server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
@@ -179,7 +186,8 @@ int run(const Options& options) {
   server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Json{{"ok", true}, {"store", store->describe()}}.dump(), "application/json");
+    res.set_content(Json{{"ok", true}, {"store", store->describe()}, {"connections_cut", server.connections_cut()}}.dump(),
+                    "application/json");
   });
   api.install(server);
   server.Get("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {

@@ -26,6 +26,8 @@ struct Options {
   std::int64_t token_ttl_seconds = 3600;
   std::int64_t member_rate_per_minute = 120;  // 0: unlimited
   std::int64_t ip_rate_per_minute = 600;
+  // A connection's next request must arrive whole within this, or it is cut.
+  std::int64_t request_timeout_ms = 15000;
 };
 
 // Parses `serve` arguments; returns an error message, or "" when valid.

@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "serve.hpp"
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,18 @@ TEST(Cli, AMissingFileIsReportedNotCrashedOn) {
   const CliRun r = run({"check", kFixtures + "no_such_file.json"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("cannot read"), std::string::npos);
+}
+
+TEST(Cli, ServeRefusesARequestTimeoutBelowOneSecond) {
+  for (const char* value : {"0", "-3", "soon"}) {
+    serve::Options options;
+    EXPECT_EQ(serve::parse_options({"serve", "--program", "p.json", "--request-timeout", value}, options),
+              "--request-timeout takes seconds, at least 1")
+        << value;
+  }
+  serve::Options options;
+  EXPECT_EQ(serve::parse_options({"serve", "--program", "p.json", "--request-timeout", "30"}, options), "");
+  EXPECT_EQ(options.request_timeout_ms, 30000);
 }
 
 TEST(Cli, UnknownCommandsPrintUsage) {

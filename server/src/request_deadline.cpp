@@ -1,0 +1,146 @@
+#include "request_deadline.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace loyalty::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+bool wait_for(int fd, short events, milliseconds timeout) {
+  pollfd p{fd, events, 0};
+  int ready;
+  do {
+    ready = poll(&p, 1, static_cast<int>(std::max<milliseconds::rep>(0, timeout.count())));
+  } while (ready < 0 && errno == EINTR);
+  return ready > 0;
+}
+
+void address(const sockaddr_storage& addr, std::string& ip, int& port) {
+  char host[INET6_ADDRSTRLEN] = "";
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    port = ntohs(in->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    port = ntohs(in6->sin6_port);
+  }
+  ip = host;
+}
+
+// A socket stream like cpp-httplib's own (buffered reads, per-call time-outs)
+// whose reads also stop at the current request's deadline.
+class DeadlineStream : public httplib::Stream {
+ public:
+  DeadlineStream(int fd, milliseconds read_timeout, milliseconds write_timeout)
+      : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+
+  void start_request(Clock::time_point deadline) {
+    deadline_ = deadline;
+    missed_ = false;
+  }
+  bool missed_deadline() const { return missed_; }
+
+  bool is_readable() const override {
+    const auto left = std::chrono::ceil<milliseconds>(deadline_ - Clock::now());
+    if (left.count() > 0 && wait_for(fd_, POLLIN, std::min(left, read_timeout_))) return true;
+    missed_ = Clock::now() >= deadline_;
+    return false;
+  }
+  bool is_writable() const override { return wait_for(fd_, POLLOUT, write_timeout_); }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (begin_ == end_) {
+      if (!is_readable()) return -1;
+      ssize_t n;
+      do {
+        n = recv(fd_, buffer_, sizeof buffer_, 0);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return n;
+      begin_ = 0;
+      end_ = static_cast<size_t>(n);
+    }
+    const size_t n = std::min(size, end_ - begin_);
+    std::memcpy(ptr, buffer_ + begin_, n);
+    begin_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n;
+    do {
+      n = send(fd_, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, ip, port);
+  }
+  socket_t socket() const override { return fd_; }
+
+  bool buffered() const { return begin_ != end_; }
+
+ private:
+  int fd_;
+  milliseconds read_timeout_;
+  milliseconds write_timeout_;
+  Clock::time_point deadline_;
+  mutable bool missed_ = false;
+  char buffer_[4096];
+  size_t begin_ = 0;
+  size_t end_ = 0;
+};
+
+milliseconds duration(time_t sec, time_t usec) { return milliseconds(sec * 1000 + usec / 1000); }
+
+}  // namespace
+
+bool DeadlineServer::process_and_close_socket(socket_t sock) {
+  DeadlineStream stream(sock, duration(read_timeout_sec_, read_timeout_usec_),
+                        duration(write_timeout_sec_, write_timeout_usec_));
+  bool kept = false;
+  for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
+    // Between requests: wait for the next one's first byte, up to the keep-alive time-out.
+    if (!stream.buffered() && !wait_for(sock, POLLIN, milliseconds(keep_alive_timeout_sec_ * 1000))) break;
+    stream.start_request(std::chrono::steady_clock::now() + deadline_);
+    bool closed = false;
+    kept = process_request(stream, left == 1, closed, nullptr);
+    if (stream.missed_deadline()) {
+      ++cut_;
+      if (on_cut_) {
+        std::string ip;
+        int port = 0;
+        stream.get_remote_ip_and_port(ip, port);
+        on_cut_(ip + ":" + std::to_string(port));
+      }
+      break;
+    }
+    if (!kept || closed) break;
+  }
+  shutdown(sock, SHUT_RDWR);
+  close(sock);
+  return kept;
+}
+
+}  // namespace loyalty::server

@@ -1,0 +1,78 @@
+// Slow and half-open clients: connections that send their request a byte at
+// a time, or go silent half-way, must not hold every worker thread. The
+// server cuts a request that is not in whole within --request-timeout, and
+// everyone else keeps being served.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { test } from 'node:test';
+
+import { client, startServer, storeKind } from './loyalty-server.mjs';
+
+const args = ['--program', 'programs/bakery.json', '--request-timeout', '1', '--member-rate', '0', '--ip-rate', '0'];
+
+// A client that never finishes its request: it sends the start of one and
+// then one byte every `every` ms (headers or body), and reconnects when cut,
+// as an attacker would. Returns stop(), and how many times it was cut.
+function dripper(port, { body, every = 200 }) {
+  const state = { cuts: 0, stopped: false, socket: null, timer: null };
+  const open = () => {
+    if (state.stopped) return;
+    const socket = connect(port, '127.0.0.1');
+    state.socket = socket;
+    socket.on('error', () => {});
+    socket.on('connect', () => {
+      socket.write(body ? 'POST /v1/sync HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{' : 'GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      state.timer = setInterval(() => socket.write(body ? ' ' : 'X'), every);
+    });
+    socket.on('close', () => {
+      clearInterval(state.timer);
+      if (!state.stopped) {
+        ++state.cuts;
+        setTimeout(open, 50);
+      }
+    });
+  };
+  open();
+  return {
+    get cuts() { return state.cuts; },
+    stop() {
+      state.stopped = true;
+      clearInterval(state.timer);
+      state.socket?.destroy();
+    },
+  };
+}
+
+test('clients dripping their requests byte by byte are cut, and others are still served', { skip: storeKind === 'postgres' && 'store-independent; run on SQLite' }, async () => {
+  const server = await startServer(args);
+  const port = Number(new URL(server.url).port);
+  const call = client(server.url);
+  // 150 slow clients against 64 worker threads: half drip headers, half a body.
+  const drippers = Array.from({ length: 150 }, (_, i) => dripper(port, { body: i % 2 === 1 }));
+  // Half-open: connected, then silent.
+  const silent = Array.from({ length: 20 }, () => connect(port, '127.0.0.1').on('error', () => {}));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const latencies = [];
+    for (let i = 0; i < 10; ++i) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = performance.now();
+      const res = await fetch(`${server.url}healthz`, { signal: AbortSignal.timeout(10000) });
+      assert.equal(res.status, 200);
+      await res.text();
+      latencies.push(performance.now() - started);
+      const join = await call('POST', '/v1/members', { auth: 'test-merchant-key', body: { member_id: `patient-${i}` } });
+      assert.equal(join.status, 201, join.text);
+    }
+    console.log(`# healthy requests among 150 dripping clients: ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    const cuts = drippers.reduce((sum, d) => sum + d.cuts, 0);
+    assert.ok(cuts >= 150, `every dripping client was cut at least once (${cuts} cuts)`);
+    const health = await call('GET', '/healthz');
+    assert.ok(health.json.connections_cut >= 150, health.text);
+    assert.match(server.log(), /"event":"request_timeout"/);
+  } finally {
+    for (const d of drippers) d.stop();
+    for (const s of silent) s.destroy();
+    assert.equal(await server.stop(), 0);
+  }
+});
