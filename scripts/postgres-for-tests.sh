@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 on loopback for the tests of the shared store:
 #   scripts/postgres-for-tests.sh start   # prints the URL of an empty database
+#   scripts/postgres-for-tests.sh restart # crash it (-m immediate) and start it again
 #   scripts/postgres-for-tests.sh stop
 # A new cluster each start, in /tmp (trust auth, 127.0.0.1 only, its own
 # port). PostgreSQL refuses to run as root, so as root it runs as `postgres`.
@@ -25,8 +26,11 @@ case ${1:-} in
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=200" start >/dev/null
     echo "postgres://loyalty@127.0.0.1:$port/postgres"
     ;;
+  restart)  # as after a power cut: no shutdown checkpoint, crash recovery at start
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 30 restart >/dev/null
+    ;;
   stop)
     if [[ -f $dir/data/postmaster.pid ]]; then "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; fi
     ;;
-  *) echo "usage: scripts/postgres-for-tests.sh start|stop" >&2; exit 2 ;;
+  *) echo "usage: scripts/postgres-for-tests.sh start|restart|stop" >&2; exit 2 ;;
 esac

@@ -78,6 +78,13 @@ export function client(url) {
   };
 }
 
+/** `loyalty audit` of `db` exits 0 and finds `members` members, clean. */
+export function assertAuditClean(program, db, members) {
+  const audit = spawnSync(bin, ['audit', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stderr);
+  assert.match(audit.stdout, new RegExp(`audited ${members} members, \\d+ ledger rows: clean`));
+}
+
 /** Joins `member_id` through the merchant API (with `fields`, e.g. an inviter) and logs in with the demo login. */
 export async function joinMember(call, member_id, fields = {}) {
   const join = await call('POST', '/v1/members', { auth: merchantKey, body: { member_id, ...fields } });
