@@ -234,6 +234,10 @@ int run(const Options& options) {
     log_event({{"event", "request"}, {"method", req.method}, {"path", req.path}, {"status", res.status}});
   });
 
+  // Over a file-size limit a write fails (EFBIG) and the store answers 503,
+  // like a full disk, instead of the signal ending the process.
+  signal(SIGXFSZ, SIG_IGN);
+
   // SIGINT/SIGTERM are taken by one thread, which stops the server; stop()
   // lets requests in flight finish. Blocked before any server thread starts.
   sigset_t signals;

@@ -27,10 +27,16 @@ export function freshDb() {
   return `${postgres.replace(/\/[^/]*$/, '')}/${name}`;
 }
 
-/** `binary`: another build of `loyalty` (benchmarks use the release build). */
-export async function startServer(args = [], { env = {}, binary = bin } = {}) {
+/**
+ * `binary`: another build of `loyalty` (benchmarks use the release build);
+ * `limits`: prlimit options (e.g. `--fsize=N`), set before it starts.
+ */
+export async function startServer(args = [], { env = {}, binary = bin, limits = [] } = {}) {
   const withDb = args.includes('--db') ? args : [...args, '--db', freshDb()];
-  const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', ...withDb], {
+  const command = [binary, 'serve', '--listen', '127.0.0.1:0', ...withDb];
+  // prlimit execs the server: the child is the server itself, for signals.
+  const [file, ...rest] = limits.length ? ['prlimit', ...limits, ...command] : command;
+  const child = spawn(file, rest, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret, ...env },

@@ -85,9 +85,8 @@ export class OrderLoad {
     assert.equal(this.unanswered.size, 0, 'every order is answered in the end');
   }
 
-  /** Every order sent is in the ledger exactly once, and none was answered "applied" twice. */
-  async assertExactlyOnce(call) {
-    assert.ok([...this.applied.values()].every((count) => count === 1), 'no order was answered "applied" twice');
+  /** How many times each order id was earned on in the members' ledgers. */
+  async earnings(call) {
     const earned = new Map();
     for (const member_id of this.members) {
       for (let after = 0; ;) {
@@ -98,6 +97,13 @@ export class OrderLoad {
         after = page.json.next_after;
       }
     }
+    return earned;
+  }
+
+  /** Every order sent is in the ledger exactly once, and none was answered "applied" twice. */
+  async assertExactlyOnce(call) {
+    assert.ok([...this.applied.values()].every((count) => count === 1), 'no order was answered "applied" twice');
+    const earned = await this.earnings(call);
     assert.equal(earned.size, this.sent, 'every order sent is in the ledger');
     assert.ok([...earned.values()].every((count) => count === 1), 'and each once');
   }
