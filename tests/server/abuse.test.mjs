@@ -60,3 +60,21 @@ test('ten thousand likes of one article earn its reward once', async () => {
   const likes = (await ledgerOf(token)).filter((e) => e.event_id.startsWith('like-'));
   assert.equal(likes.length, 1);
 });
+
+test('a captured request replayed 50 times at once is applied once; every replay gets the first answer', async () => {
+  const { token } = await newMember();
+  const before = (await call('GET', '/v1/me', { auth: token })).json.version;
+  const captured = JSON.stringify({ events: [{ id: 'c1', type: 'checkin' }, { id: 'l1', type: 'like', article: 'spring-menu' }] });
+  const replays = await Promise.all(Array.from({ length: 50 }, () => call('POST', '/v1/sync', { auth: token, body: captured })));
+  assert.ok(replays.every((r) => r.status === 200));
+  const firsts = replays.filter((r) => r.json.results.every((x) => x.result === 'applied'));
+  assert.equal(firsts.length, 1, 'one of them applied both events');
+  const first = firsts[0].json.results;
+  for (const replay of replays.filter((r) => r !== firsts[0])) {
+    assert.deepEqual(replay.json.results.map((x) => x.result), ['duplicate', 'duplicate']);
+    assert.deepEqual(replay.json.results.map((x) => x.first), first);
+  }
+  const me = await call('GET', '/v1/me', { auth: token });
+  assert.equal(me.json.version, before + 2, 'its two events changed the member, once each');
+  assert.deepEqual((await ledgerOf(token)).map((row) => row.event_id), ['c1', 'l1']);
+});

@@ -43,14 +43,19 @@ test('two devices checking in at the same moment: exactly one check-in applies',
   assert.equal(me.json.state.tasks.checkins, 1);
 });
 
-test('a product code redeemed by one member is refused for every other member', async () => {
-  const first = await newMember();
-  const second = await newMember();
+test('one product code scanned by 100 members at once pays exactly one of them', async () => {
+  const members = [];
+  for (let i = 0; i < 100; ++i) members.push(await newMember());
   const code = `C-${process.pid}-1`;
-  assert.equal((await sync(first.token, [{ id: 's1', type: 'scan', code }])).json.results[0].result, 'applied');
-  const again = await sync(second.token, [{ id: 's1', type: 'scan', code }]);
+  const answers = await Promise.all(members.map(({ token }, i) => sync(token, [{ id: `s${i}`, type: 'scan', code }])));
+  const winners = answers.filter((a) => a.json.results[0].result === 'applied');
+  assert.equal(winners.length, 1);
+  const losers = answers.filter((a) => a.json.results[0].result !== 'applied');
+  assert.deepEqual([...new Set(losers.map((a) => a.json.results[0].errors[0].code))], ['scan.code_used']);
+  assert.ok(losers.every((a) => a.json.balances.available === 0 && a.json.version === 0));
+  // The one who got it cannot get it again either.
+  const again = await sync(members[answers.indexOf(winners[0])].token, [{ id: 'again', type: 'scan', code }]);
   assert.equal(again.json.results[0].errors[0].code, 'scan.code_used');
-  assert.equal(again.json.balances.available, 0);
 });
 
 test('a client cannot supply a draw\'s seed, stock or outcome, nor who used a code', async () => {

@@ -60,13 +60,13 @@ test('a balance spent through two servers at once is never overspent', { skip },
   assert.equal(ledger.reduce((sum, row) => sum + row.available, 0), 0);
 });
 
-test('one scan code sent by two members to two servers pays one of them', { skip }, async () => {
-  const [a, b] = [await member(), await member()];
-  const answers = await Promise.all([sync(0, a.token, [{ id: 's', type: 'scan', code: 'SHARED-1' }]),
-    sync(1, b.token, [{ id: 's', type: 'scan', code: 'SHARED-1' }])]);
+test('one scan code sent by 100 members to two servers at once pays one of them', { skip }, async () => {
+  const members = [];
+  for (let i = 0; i < 100; ++i) members.push(await member());
+  const answers = await Promise.all(members.map(({ token }, i) => sync(i % 2, token, [{ id: 's', type: 'scan', code: 'SHARED-1' }])));
   const results = answers.map((x) => x.json.results[0]);
-  assert.deepEqual(results.map((r) => r.result).sort(), ['applied', 'rejected']);
-  assert.equal(results.find((r) => r.result === 'rejected').errors[0].code, 'scan.code_used');
+  assert.equal(results.filter((r) => r.result === 'applied').length, 1);
+  assert.ok(results.filter((r) => r.result !== 'applied').every((r) => r.errors[0].code === 'scan.code_used'));
 });
 
 test('after all of it the audit of the shared database is clean', { skip }, () => {
