@@ -2,10 +2,9 @@
 // one-event batches (a 1-point redeem) back to back for a few seconds.
 // Prints JSON: { "<c>": { events_per_s, p50_ms, p99_ms } } for c in 1, 16, 64.
 //   node bench/sync_load.mjs [--bin build/native-release/server/loyalty] [--seconds 4]
-import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 
-import { client, freshDb, merchantKey, root, startServer, tokenSecret } from '../tests/server/loyalty-server.mjs';
+import { client, freshDb, memberToken, merchantKey, root, startServer } from '../tests/server/loyalty-server.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -47,8 +46,3 @@ try {
 }
 console.log(JSON.stringify(results));
 
-// A member token as the server signs it (the test secret is known here).
-function memberToken(member_id) {
-  const payload = `m1.${Buffer.from(member_id).toString('base64url')}.${Date.now() + 3600000}`;
-  return `${payload}.${createHmac('sha256', tokenSecret).update(payload).digest('hex')}`;
-}

@@ -16,7 +16,7 @@
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
-#include "request_deadline.hpp"
+#include "http_server.hpp"
 #include "store.hpp"
 
 namespace loyalty::serve {
@@ -176,7 +176,7 @@ int run(const Options& options) {
   server::MemberTokens tokens(token_secret);
   server::ApiRoutes api(sync, tokens, settings);
 
-  server::DeadlineServer server(std::chrono::milliseconds(options.request_timeout_ms), [](const std::string& peer) {
+  server::HttpServer server(std::chrono::milliseconds(options.request_timeout_ms), [](const std::string& peer) {
     log_event({{"event", "request_timeout"}, {"peer", peer}});
   });
   set_mime_types(server);
@@ -260,6 +260,7 @@ int run(const Options& options) {
     stopper.join();
     return 1;
   }
+  server.deepen_accept_queue();
   Json listening = {{"event", "listening"},
                     {"url", "http://" + options.host + ":" + std::to_string(port) + "/"},
                     {"program", program.id},

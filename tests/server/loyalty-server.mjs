@@ -2,7 +2,7 @@
 // database unless the test names one, and stops (or kills) it.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,7 @@ export async function startServer(args = [], { env = {}, binary = bin, limits = 
   });
   return {
     url,
+    pid: child.pid,
     log: () => log,
     /** Sends SIGTERM; resolves with the exit code. */
     stop: () => exited('SIGTERM'),
@@ -82,6 +83,12 @@ export function client(url) {
     try { json = JSON.parse(text); } catch { json = undefined; }
     return { status: res.status, text, json, headers: res.headers };
   };
+}
+
+/** A member token as the server signs it (the tests' secret is known here), valid for an hour. */
+export function memberToken(member_id) {
+  const payload = `m1.${Buffer.from(member_id).toString('base64url')}.${Date.now() + 3600000}`;
+  return `${payload}.${createHmac('sha256', tokenSecret).update(payload).digest('hex')}`;
 }
 
 /** `loyalty audit` of `db` exits 0 and finds `members` members, clean. */

@@ -1,4 +1,4 @@
-#include "request_deadline.hpp"
+#include "http_server.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -116,7 +116,12 @@ milliseconds duration(time_t sec, time_t usec) { return milliseconds(sec * 1000 
 
 }  // namespace
 
-bool DeadlineServer::process_and_close_socket(socket_t sock) {
+void HttpServer::deepen_accept_queue() {
+  // listen() again on a listening socket only changes its backlog.
+  if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
+}
+
+bool HttpServer::process_and_close_socket(socket_t sock) {
   DeadlineStream stream(sock, duration(read_timeout_sec_, read_timeout_usec_),
                         duration(write_timeout_sec_, write_timeout_usec_));
   bool kept = false;

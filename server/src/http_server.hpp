@@ -1,0 +1,44 @@
+// cpp-httplib's server with two things a public server needs that Debian's
+// build (0.11) lacks:
+// - A deadline per request. A worker thread serves one connection at a time,
+//   and cpp-httplib's time-outs are per read: a client that sends its request
+//   a byte at a time keeps its thread for as long as it likes, and a few
+//   hundred such clients hold every thread. Here, from its first byte, a
+//   request (headers and body) must be in within `deadline`, or the
+//   connection is closed. Idle keep-alive connections and silent (half-open)
+//   ones end after cpp-httplib's keep-alive and read time-outs.
+// - A deep accept queue. Its backlog of 5 drops the SYNs of a burst of new
+//   connections, and each dropped one waits a second for the retransmission.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace loyalty::server {
+
+class HttpServer : public httplib::Server {
+ public:
+  // `on_cut` is told the peer ("ip:port") of each connection cut (for the log).
+  HttpServer(std::chrono::milliseconds deadline, std::function<void(const std::string& peer)> on_cut)
+      : deadline_(deadline), on_cut_(std::move(on_cut)) {}
+
+  std::uint64_t connections_cut() const { return cut_; }
+
+  // After bind_to_port / bind_to_any_port: lets the kernel queue SOMAXCONN connections.
+  void deepen_accept_queue();
+
+ private:
+  // cpp-httplib's keep-alive loop, with our stream in place of its own.
+  bool process_and_close_socket(socket_t sock) override;
+
+  const std::chrono::milliseconds deadline_;
+  const std::function<void(const std::string&)> on_cut_;
+  std::atomic<std::uint64_t> cut_{0};
+};
+
+}  // namespace loyalty::server
