@@ -1,0 +1,96 @@
+// Soak: the release server on SQLite under a steady load for a long time
+// (30 minutes by default), sampling its memory, open files and threads, and
+// the latency of each interval. Memory and descriptors must stay flat; the
+// table shows whether they do. Not part of scripts/bench.sh (too long).
+//   node bench/soak.mjs [--minutes 30] [--rate 200] [--bin build/native-release/server/loyalty]
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { client, freshDb, memberToken, merchantKey, root, startServer } from '../tests/server/loyalty-server.mjs';
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const binary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
+const minutes = Number(option('--minutes', '30'));
+const rate = Number(option('--rate', '200'));  // requests a second
+const sampleEvery = Math.min(60, minutes * 6) * 1000 / 6;  // 10 s for a 30-minute run
+
+const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary });
+const call = client(server.url);
+
+function processFacts(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm'))[1]);
+  return { rss_kb: field('VmRSS'), threads: field('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+// 200 members with points to spend; then a mix of what members and the
+// merchant send: orders (new points), redeems, likes, check-ins, reads.
+const members = Array.from({ length: 200 }, (_, i) => `soak-${i}`);
+for (const member_id of members) {
+  await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
+  await call('POST', '/v1/orders', { auth: merchantKey, body: { member_id, id: 'seed', order_id: 'seed', lines: [{ sku: 'cake', category: 'cake', unit_price: 100000000, quantity: 1 }] } });
+}
+const tokens = new Map(members.map((m) => [m, memberToken(m)]));
+let n = 0;
+function nextRequest() {
+  const i = n++;
+  const member_id = members[i % members.length];
+  const token = tokens.get(member_id);
+  switch (i % 5) {
+    case 0: return call('POST', '/v1/orders', { auth: merchantKey, body: { member_id, id: `o${i}`, order_id: `o${i}`, lines: [{ sku: 'tart', category: 'pastry', unit_price: 1500, quantity: 2 }] } });
+    case 1: return call('POST', '/v1/sync', { auth: token, body: { events: [{ id: `r${i}`, type: 'redeem', points: 1, reward_id: 'soak' }] } });
+    case 2: return call('POST', '/v1/sync', { auth: token, body: { events: [{ id: `l${i}`, type: 'like', article: `a${i}` }, { id: `c${i}`, type: 'checkin' }] } });
+    case 3: return call('GET', '/v1/me', { auth: token });
+    default: return call('GET', `/v1/me/ledger?limit=50`, { auth: token });
+  }
+}
+
+const samples = [];
+let latencies = [];
+let errors = 0;
+let inFlight = 0;
+const started = performance.now();
+let lastSample = started;
+const tickMs = 50;
+let owed = 0;
+while (performance.now() - started < minutes * 60000) {
+  owed += rate * tickMs / 1000;
+  for (; owed >= 1; --owed) {
+    const t0 = performance.now();
+    ++inFlight;
+    nextRequest().then((res) => {
+      if (res.status !== 200) ++errors;
+      latencies.push(performance.now() - t0);
+    }, () => ++errors).finally(() => --inFlight);
+  }
+  await new Promise((r) => setTimeout(r, tickMs));
+  const now = performance.now();
+  if (now - lastSample >= sampleEvery) {
+    latencies.sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    samples.push({
+      minute: +((now - started) / 60000).toFixed(2),
+      requests_per_s: Math.round(latencies.length / ((now - lastSample) / 1000)),
+      p50_ms: +at(0.5).toFixed(2), p99_ms: +at(0.99).toFixed(2), errors, in_flight: inFlight,
+      ...processFacts(server.pid),
+    });
+    console.error(JSON.stringify(samples.at(-1)));
+    latencies = [];
+    lastSample = now;
+  }
+}
+while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+await server.stop();
+
+// Flat: the last quarter against the second (the first holds warm-up: caches, the WAL growing to its size).
+const quarter = (q) => samples.slice(Math.floor(samples.length * q / 4), Math.floor(samples.length * (q + 1) / 4));
+const mean = (rows, key) => rows.reduce((s, r) => s + r[key], 0) / rows.length;
+const summary = {
+  minutes, rate, requests: n, errors,
+  rss_kb: { first: samples[0].rss_kb, second_quarter: Math.round(mean(quarter(1), 'rss_kb')), last_quarter: Math.round(mean(quarter(3), 'rss_kb')), max: Math.max(...samples.map((s) => s.rss_kb)) },
+  fds: { first: samples[0].fds, last: samples.at(-1).fds, max: Math.max(...samples.map((s) => s.fds)) },
+  threads: { first: samples[0].threads, last: samples.at(-1).threads },
+  p99_ms: { second_quarter: +mean(quarter(1), 'p99_ms').toFixed(2), last_quarter: +mean(quarter(3), 'p99_ms').toFixed(2) },
+};
+console.log(JSON.stringify({ summary, samples }, null, 1));
