@@ -36,10 +36,7 @@ class Timeline {
       auto consider = [&](std::optional<TimeMs> t) {
         if (t && *t <= until && (!next || *t < *next)) next = t;
       };
-      for (const Lot& lot : state_.lots) {
-        consider(lot.vests_at);
-        consider(lot.expires_at);
-      }
+      consider(state_.lots.next_due());
       for (const HeldCoupon& c : state_.tasks.coupons) consider(c.expires_at);
       if (state_.paid) consider(state_.paid->expires_at);
       if (state_.downgrade) consider(state_.downgrade->at);

@@ -54,7 +54,7 @@ std::vector<std::size_t> PointsBook::spending_order(bool pending) const {
 
 void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind kind,
                       const std::string& order_id, const std::string& reward_id) {
-  Lot& lot = state_.lots[i];
+  Lot& lot = state_.lots.edit()[i];
   lot.points -= points;
   LedgerEntry entry{event_id_, at, kind, 0, 0, 0, lot.id, order_id, reward_id};
   (lot.vests_at ? entry.pending : entry.available) = -points;
@@ -62,9 +62,10 @@ void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind 
 }
 
 void PointsBook::remove_empty_lots() {
-  state_.lots.erase(std::remove_if(state_.lots.begin(), state_.lots.end(),
-                                   [](const Lot& lot) { return lot.points <= 0; }),
-                    state_.lots.end());
+  const auto empty = [](const Lot& lot) { return lot.points <= 0; };
+  if (std::none_of(state_.lots.begin(), state_.lots.end(), empty)) return;
+  std::vector<Lot>& lots = state_.lots.edit();
+  lots.erase(std::remove_if(lots.begin(), lots.end(), empty), lots.end());
 }
 
 void PointsBook::settle_debt(TimeMs at) {
@@ -90,7 +91,7 @@ void PointsBook::add(Lot lot, LedgerKind kind, TimeMs at) {
 }
 
 void PointsBook::vest(std::size_t i, TimeMs at) {
-  Lot& lot = state_.lots[i];
+  Lot& lot = state_.lots.edit()[i];
   ledger_.push_back({event_id_, at, LedgerKind::vest, lot.points, -lot.points, 0, lot.id, lot.order_id, ""});
   lot.vests_at.reset();
   settle_debt(at);

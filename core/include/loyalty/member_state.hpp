@@ -2,7 +2,10 @@
 // returns a new one, and its JSON snapshot round-trips exactly.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +23,41 @@ struct Lot {
   std::optional<TimeMs> expires_at;
   std::optional<TimeMs> vests_at;  // present while pending: not spendable until then
   std::string order_id;            // the order that earned it, if any
+};
+
+// A member's lots, shared by the copies of a state until one of them changes
+// them: apply() works on a copy of the state it is given, and a member may
+// hold years of lots that an event does not touch. Reading never copies;
+// edit() copies the lots first if another state still shares them.
+class Lots {
+ public:
+  using const_iterator = std::vector<Lot>::const_iterator;
+
+  const_iterator begin() const { return all().begin(); }
+  const_iterator end() const { return all().end(); }
+  std::size_t size() const { return all().size(); }
+  bool empty() const { return all().empty(); }
+  const Lot& operator[](std::size_t i) const { return all()[i]; }
+
+  // The lots to change, owned by this state alone. Make the changes before
+  // the next next_due(): it is remembered until edit() is called again.
+  std::vector<Lot>& edit();
+  void push_back(Lot lot) { edit().push_back(std::move(lot)); }
+
+  // The earliest vests_at or expires_at among the lots, if any: what time
+  // must bring next. Computed once for each version of the lots.
+  std::optional<TimeMs> next_due() const;
+
+ private:
+  static constexpr TimeMs kUnknown = std::numeric_limits<TimeMs>::min();
+  static constexpr TimeMs kNothingDue = std::numeric_limits<TimeMs>::max();
+  struct Shared {
+    std::vector<Lot> lots;
+    // kUnknown until computed; atomic, as states sharing lots may be read from several threads.
+    mutable std::atomic<TimeMs> next_due{kUnknown};
+  };
+  const std::vector<Lot>& all() const;
+  std::shared_ptr<Shared> shared_;
 };
 
 struct OrderLineRecord {
@@ -100,7 +138,7 @@ struct MemberState {
   TimeMs tier_since = 0;
   std::optional<PendingDowngrade> downgrade;
   std::optional<PaidTerm> paid;
-  std::vector<Lot> lots;
+  Lots lots;
   std::int64_t debt = 0;
   std::vector<OrderRecord> orders;
   std::vector<ActivityDay> activity;  // ascending days
