@@ -76,6 +76,9 @@ console.log(`| web demo in Chromium (median of ${web.first_preview_ms.loads} loa
 console.log('| --- | ---: | ---: |');
 console.log(`| navigation → first rendered preview, storefront | ${ms(web.first_preview_ms.cold)} | ${ms(web.first_preview_ms.warm)} |`);
 console.log(`| navigation → first rendered preview, member centre | ${ms(web.first_preview_ms_member.cold)} | ${ms(web.first_preview_ms_member.warm)} |`);
+console.log();
+console.log(`Start-up in Chromium, a fresh context each (median of ${web.startup_ms.loads}): ours (import, fetch and compile the wasm, load bakery.json) `
+  + `${ms(web.startup_ms.ours)} ms, zen-engine-wasm (import, fetch and compile, init) ${ms(web.startup_ms.zen)} ms.`);
 const sum = (key, pick = () => true) => web.transfer.filter(pick).reduce((n, f) => n + f[key], 0);
 const core = (f) => f.path.startsWith('/pkg/');
 console.log();

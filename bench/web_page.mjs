@@ -57,6 +57,43 @@ try {
   });
   await context.close();
 
+  // Start-up in a page, ours beside zen-engine-wasm's init: import the
+  // module, fetch and compile its wasm, and for ours load bakery.json, in a
+  // fresh context each time (an empty cache), both served from one origin.
+  const served = {
+    '/ours/': `${root}wasm/dist/`,
+    '/zen/': `${root}node_modules/@gorules/zen-engine-wasm/`,
+  };
+  const types = { mjs: 'text/javascript', js: 'text/javascript', wasm: 'application/wasm', json: 'application/json', html: 'text/html' };
+  const program = readFileSync(`${root}programs/bakery.json`, 'utf8');
+  const startups = { ours: [], zen: [] };
+  for (let i = 0; i < loads; ++i) {
+    for (const which of ['ours', 'zen']) {
+      const context = await browser.newContext();
+      await context.route('http://bench.local/**', (route) => {
+        const path = new URL(route.request().url()).pathname;
+        const prefix = Object.keys(served).find((p) => path.startsWith(p));
+        if (!prefix) return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>start-up</title>' });
+        return route.fulfill({ contentType: types[path.split('.').pop()], body: readFileSync(served[prefix] + path.slice(prefix.length)) });
+      });
+      const page = await context.newPage();
+      await page.goto('http://bench.local/');
+      startups[which].push(await page.evaluate(async ({ which, program }) => {
+        const t0 = performance.now();
+        if (which === 'ours') {
+          const { createLoyaltyCore } = await import('/ours/loyalty-core.web.mjs');
+          await createLoyaltyCore({ program });
+        } else {
+          const zen = await import('/zen/index.js');
+          await zen.default('/zen/dist/zen_engine_wasm_bg.wasm');
+        }
+        return performance.now() - t0;
+      }, { which, program }));
+      await context.close();
+    }
+  }
+  result.startup_ms = { ours: median(startups.ours), zen: median(startups.zen), loads };
+
   // A 100-product listing: every badge re-rendered when the member changes
   // (one previewListing call), and the core's calls alone, side by side.
   const listing = await browser.newContext();
