@@ -2,7 +2,7 @@
 // (30 minutes by default), sampling its memory, open files and threads, and
 // the latency of each interval. Memory and descriptors must stay flat; the
 // table shows whether they do. Not part of scripts/bench.sh (too long).
-//   node bench/soak.mjs [--minutes 30] [--rate 200] [--bin build/native-release/server/loyalty]
+//   node bench/soak.mjs [--minutes 30] [--rate 200] [--members 5000] [--bin build/native-release/server/loyalty]
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -13,6 +13,10 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const binary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
 const minutes = Number(option('--minutes', '30'));
 const rate = Number(option('--rate', '200'));  // requests a second
+// Enough members that each one's history grows as a real member's would (an
+// order every few minutes, not every few seconds): a member's state holds
+// the orders of the refund window and the lots not yet spent or expired.
+const memberCount = Number(option('--members', '5000'));
 const sampleEvery = Math.min(60, minutes * 6) * 1000 / 6;  // 10 s for a 30-minute run
 
 const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary });
@@ -24,9 +28,9 @@ function processFacts(pid) {
   return { rss_kb: field('VmRSS'), threads: field('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
-// 200 members with points to spend; then a mix of what members and the
+// Members with points to spend; then a mix of what members and the
 // merchant send: orders (new points), redeems, likes, check-ins, reads.
-const members = Array.from({ length: 200 }, (_, i) => `soak-${i}`);
+const members = Array.from({ length: memberCount }, (_, i) => `soak-${i}`);
 for (const member_id of members) {
   await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
   await call('POST', '/v1/orders', { auth: merchantKey, body: { member_id, id: 'seed', order_id: 'seed', lines: [{ sku: 'cake', category: 'cake', unit_price: 100000000, quantity: 1 }] } });
@@ -53,10 +57,9 @@ let inFlight = 0;
 const started = performance.now();
 let lastSample = started;
 const tickMs = 50;
-let owed = 0;
 while (performance.now() - started < minutes * 60000) {
-  owed += rate * tickMs / 1000;
-  for (; owed >= 1; --owed) {
+  // Steady by the clock: whatever is due by now is sent, however late the tick.
+  for (const due = Math.floor((performance.now() - started) * rate / 1000); n < due;) {
     const t0 = performance.now();
     ++inFlight;
     nextRequest().then((res) => {
