@@ -19,7 +19,7 @@ const rate = Number(option('--rate', '200'));  // requests a second
 const memberCount = Number(option('--members', '5000'));
 const sampleEvery = Math.min(60, minutes * 6) * 1000 / 6;  // 10 s for a 30-minute run
 
-const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary });
+const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary, keepLog: false });
 const call = client(server.url);
 
 function processFacts(pid) {

@@ -29,9 +29,10 @@ export function freshDb() {
 
 /**
  * `binary`: another build of `loyalty` (benchmarks use the release build);
- * `limits`: prlimit options (e.g. `--fsize=N`), set before it starts.
+ * `limits`: prlimit options (e.g. `--fsize=N`), set before it starts;
+ * `keepLog`: false keeps only the last MiB of its log (long runs).
  */
-export async function startServer(args = [], { env = {}, binary = bin, limits = [] } = {}) {
+export async function startServer(args = [], { env = {}, binary = bin, limits = [], keepLog = true } = {}) {
   const withDb = args.includes('--db') ? args : [...args, '--db', freshDb()];
   const command = [binary, 'serve', '--listen', '127.0.0.1:0', ...withDb];
   // prlimit execs the server: the child is the server itself, for signals.
@@ -42,12 +43,18 @@ export async function startServer(args = [], { env = {}, binary = bin, limits = 
     env: { ...process.env, LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret, ...env },
   });
   let log = '';
+  let listening = false;
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no 'listening' line from loyalty serve:\n${log}`)), 15000);
     child.stderr.on('data', (chunk) => {
+      // The server logs every request: a long run keeps only the last MiB,
+      // and the 'listening' line is looked for only until it is found.
       log += chunk;
+      if (!keepLog && log.length > 2 * (1 << 20)) log = log.slice(-(1 << 20));
+      if (listening) return;
       const match = log.match(/"event":"listening".*?"url":"([^"]+)"/);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         resolve(match[1]);
       }
