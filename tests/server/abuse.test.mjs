@@ -3,17 +3,12 @@
 // refused with a stable code, the server stays up, and the member's ledger
 // shows nothing it should not.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { client, joinMember, startServer } from './loyalty-server.mjs';
+import { serverForFile } from './file-server.mjs';
+import { joinMember } from './loyalty-server.mjs';
 
-let server;
-let call;
-before(async () => {
-  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
-  call = client(server.url);
-});
-after(() => server?.stop());
+const { call, url } = serverForFile(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
 
 let joined = 0;
 const newMember = () => joinMember(call, `a-${process.pid}-${++joined}`);
@@ -33,7 +28,7 @@ test('bytes that are not UTF-8 are refused, and nothing is applied', async () =>
   const { token } = await newMember();
   const before = await call('GET', '/v1/me', { auth: token });
   const body = Buffer.concat([Buffer.from('{"events":[{"id":"c1","type":"checkin","note":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
-  const res = await fetch(`${server.url}v1/sync`, {
+  const res = await fetch(`${url()}v1/sync`, {
     method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body,
   });
   const answer = await res.json();

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { client, joinMember, merchantKey, root, startServer } from './loyalty-server.mjs';
+import { serverForFile } from './file-server.mjs';
+import { joinMember, merchantKey, root } from './loyalty-server.mjs';
 
 // The bakery programme with a box whose only prize has a stock of one, so
 // that stock shared by all members can be seen running out.
@@ -20,13 +21,7 @@ bakery.tasks.boxes.push({
 const programPath = join(mkdtempSync(join(tmpdir(), 'loyalty-games-')), 'program.json');
 writeFileSync(programPath, JSON.stringify(bakery));
 
-let server;
-let call;
-before(async () => {
-  server = await startServer(['--program', programPath, '--demo', '--member-rate', '0', '--ip-rate', '0']);
-  call = client(server.url);
-});
-after(() => server?.stop());
+const { call } = serverForFile(['--program', programPath, '--demo', '--member-rate', '0', '--ip-rate', '0']);
 
 let joined = 0;
 const newMember = ({ inviter } = {}) => joinMember(call, `g-${process.pid}-${++joined}`, inviter ? { inviter } : {});

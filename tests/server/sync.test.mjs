@@ -3,17 +3,12 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { serverForFile } from './file-server.mjs';
 import { client, joinMember, merchantKey, root, startServer, tokenSecret } from './loyalty-server.mjs';
 
-let server;
-let call;
-before(async () => {
-  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
-  call = client(server.url);
-});
-after(() => server?.stop());
+const { call } = serverForFile(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
 
 const baguettes = (quantity) => [{ sku: 'baguette', category: 'bread', unit_price: 12500, quantity }];
 let joined = 0;
