@@ -18,34 +18,52 @@ Error refused(std::string code, std::string message, std::string path = "event")
   return Error{std::move(code), std::move(message), std::move(path)};
 }
 
+// The last local day whose evaluation is behind a state brought to `until`.
+std::int64_t first_evaluated_day(const Program& program, const MemberState& state, TimeMs until) {
+  const std::int32_t offset = program.utc_offset_minutes;
+  // A state without history (clock 0) has no evaluations due before now.
+  return state.clock == 0 ? local_day_number(until, offset)
+                          : std::max(local_day_number(state.clock, offset), local_day_number(state.joined_at, offset));
+}
+
+// The earliest time anything falls due: a lot vesting or expiring, a coupon
+// expiring, a paid term or a grace period ending, an evaluation (its day in
+// `evaluation`).
+std::optional<TimeMs> next_due(const Program& program, const MemberState& state, std::int64_t evaluated_day,
+                               std::optional<std::int64_t>& evaluation) {
+  std::optional<TimeMs> next;
+  auto consider = [&](std::optional<TimeMs> t) {
+    if (t && (!next || *t < *next)) next = t;
+  };
+  consider(state.lots.next_due());
+  for (const HeldCoupon& c : state.tasks.coupons) consider(c.expires_at);
+  if (state.paid) consider(state.paid->expires_at);
+  if (state.downgrade) consider(state.downgrade->at);
+  if (held_tier(program, state, state.clock) > 0 && !state.downgrade) {
+    evaluation = next_evaluation_day(program, state, evaluated_day);
+    if (evaluation) consider(start_of_local_day(*evaluation, program.utc_offset_minutes));
+  }
+  return next;
+}
+
 // Brings a state forward to `until`, processing what falls due in time order.
 class Timeline {
  public:
   Timeline(const Program& program, MemberState& state, PointsBook& book, std::vector<Notice>& notices)
       : program_(program), state_(state), book_(book), notices_(notices) {}
 
+  // Processes everything due up to `until`; then due() is the next time
+  // something would fall due (after `until`), if anything ever does.
   void run(TimeMs until) {
     const std::int32_t offset = program_.utc_offset_minutes;
-    // A state without history (clock 0) has no evaluations due before now.
-    std::int64_t evaluated_day = state_.clock == 0
-                                     ? local_day_number(until, offset)
-                                     : std::max(local_day_number(state_.clock, offset),
-                                                local_day_number(state_.joined_at, offset));
+    evaluated_day_ = first_evaluated_day(program_, state_, until);
     for (;;) {
-      std::optional<TimeMs> next;
-      auto consider = [&](std::optional<TimeMs> t) {
-        if (t && *t <= until && (!next || *t < *next)) next = t;
-      };
-      consider(state_.lots.next_due());
-      for (const HeldCoupon& c : state_.tasks.coupons) consider(c.expires_at);
-      if (state_.paid) consider(state_.paid->expires_at);
-      if (state_.downgrade) consider(state_.downgrade->at);
       std::optional<std::int64_t> evaluation;
-      if (held_tier(program_, state_, state_.clock) > 0 && !state_.downgrade) {
-        evaluation = next_evaluation_day(program_, state_, evaluated_day);
-        if (evaluation) consider(start_of_local_day(*evaluation, offset));
+      const std::optional<TimeMs> next = next_due(program_, state_, evaluated_day_, evaluation);
+      if (!next || *next > until) {
+        due_ = next;
+        break;
       }
-      if (!next) break;
       const TimeMs t = *next;
       vest_and_expire(t);
       expire_coupons(t);
@@ -53,12 +71,14 @@ class Timeline {
       end_grace(t);
       if (evaluation && start_of_local_day(*evaluation, offset) == t) {
         evaluate(*evaluation, t);
-        evaluated_day = *evaluation;
+        evaluated_day_ = *evaluation;
       }
       state_.clock = std::max(state_.clock, t);
     }
     prune(until);
   }
+
+  std::optional<TimeMs> due() const { return due_; }
 
  private:
   void vest_and_expire(TimeMs t) {
@@ -150,6 +170,8 @@ class Timeline {
   MemberState& state_;
   PointsBook& book_;
   std::vector<Notice>& notices_;
+  std::int64_t evaluated_day_ = 0;
+  std::optional<TimeMs> due_;
 };
 
 // Everything one event does, on a state the caller may throw away on error.
@@ -398,18 +420,31 @@ class Transition {
 
 }  // namespace
 
-Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at) {
+Result<BroughtState> bring_to(const Program& program, const MemberState& state, TimeMs at) {
   if (at < state.clock) {
     return refused("event.out_of_order", "the state is already at " + std::to_string(state.clock) +
                    "; time does not go back", "at");
   }
-  MemberState copy = state;
+  BroughtState out{state, std::nullopt};
   std::vector<LedgerEntry> ledger;
   std::vector<Notice> notices;
   const std::string no_event;
-  PointsBook book(program, copy, ledger, no_event);
-  Timeline(program, copy, book, notices).run(at);
-  return copy;
+  PointsBook book(program, out.state, ledger, no_event);
+  Timeline timeline(program, out.state, book, notices);
+  timeline.run(at);
+  out.due = timeline.due();
+  return out;
+}
+
+Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at) {
+  auto brought = bring_to(program, state, at);
+  if (!brought.ok()) return brought.errors();
+  return std::move(brought).value().state;
+}
+
+std::optional<TimeMs> first_due(const Program& program, const MemberState& state, TimeMs at) {
+  std::optional<std::int64_t> evaluation;
+  return next_due(program, state, first_evaluated_day(program, state, at), evaluation);
 }
 
 Result<Outcome> apply(const Program& program, const MemberState& state, const Event& event) {

@@ -28,125 +28,148 @@ std::string Engine::check_program(std::string_view program_json) {
   return ok_envelope(to_json(program.value()).dump());
 }
 
-std::string Engine::program_summary() const { return ok_envelope(to_json(program_).dump()); }
+std::string Engine::program_summary() const { return ok_envelope(to_json(*program_).dump()); }
 
-std::string Engine::preview_order(std::string_view request_json) const {
-  Request request = parse_request(request_json);
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  // Read in the request's own order, so errors come in that order.
-  auto state = request_field<MemberState>(request, "state", false, [&](const Json& j) {
-    return member_state_from_json(program_, j, "state");
-  });
-  auto cart = request_field<Cart>(request, "cart", true, [&](const Json& j) { return cart_from_json(program_, j, "cart"); });
-  auto at = request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
-  refuse_unknown_fields(request, {"state", "cart", "at"});
-  if (!request.errors.empty()) return error_envelope(request.errors);
-
-  auto preview = loyalty::preview_order(program_, state.value_or(MemberState{}), *cart, *at);
-  if (!preview.ok()) return error_envelope(preview.errors());
-  return ok_envelope(preview_json(program_, preview.value()));
+Result<MemberSession> Engine::open_member(std::string_view state_json) const {
+  auto json = parse_json(state_json);
+  if (!json.ok()) return json.errors();
+  auto state = member_state_from_json(*program_, json.value(), "state");
+  if (!state.ok()) return state.errors();
+  return MemberSession(program_, std::move(state).value());
 }
 
-std::string Engine::preview_listing(std::string_view request_json) const {
+std::string Engine::stateless(std::string_view request_json, bool state_required,
+                              std::string (Engine::*operation)(MemberSession&, Request&) const) const {
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
-  auto state = request_field<MemberState>(request, "state", false, [&](const Json& j) {
-    return member_state_from_json(program_, j, "state");
+  request.stateless = true;
+  // The state is read first, so its errors come first, as in the request.
+  auto state = request_field<MemberState>(request, "state", state_required, [&](const Json& j) {
+    return member_state_from_json(*program_, j, "state");
   });
+  request.json.erase("state");
+  MemberSession member(program_, std::move(state).value_or(MemberState{}));
+  return (this->*operation)(member, request);
+}
+
+std::string Engine::preview_order(MemberSession& member, Request& request) const {
+  auto cart = request_field<Cart>(request, "cart", true, [&](const Json& j) { return cart_from_json(*program_, j, "cart"); });
+  auto at = read_at(request);
+  refuse_unknown_fields(request, {"cart", "at"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  auto preview = member.preview_order(*cart, *at);
+  if (!preview.ok()) return error_envelope(preview.errors());
+  return ok_envelope(preview_json(*program_, preview.value()));
+}
+
+std::string Engine::preview_listing(MemberSession& member, Request& request) const {
   // Products are cart lines: the same rules, reported at "products[i]".
   auto products = request_field<Cart>(request, "products", true, [&](const Json& j) {
-    return cart_lines_from_json(program_, j, "products");
+    return cart_lines_from_json(*program_, j, "products");
   });
-  auto at = request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
-  refuse_unknown_fields(request, {"state", "products", "at"});
+  auto at = read_at(request);
+  refuse_unknown_fields(request, {"products", "at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  auto listing = loyalty::preview_listing(program_, state.value_or(MemberState{}), *products, *at);
+  auto listing = member.preview_listing(*products, *at);
   if (!listing.ok()) return error_envelope(listing.errors());
-  return ok_envelope(listing_json(program_, listing.value()));
+  return ok_envelope(listing_json(*program_, listing.value()));
 }
 
-std::string Engine::tier_progress(std::string_view request_json) const {
-  Request request = parse_request(request_json);
+std::string Engine::tier_progress(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
+  refuse_unknown_fields(request, {"at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  QueryFields f = read_state_and_time(program_, request);
-  refuse_unknown_fields(request, {"state", "at"});
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  auto brought = state_at(program_, *f.state, *f.at);
-  if (!brought.ok()) return error_envelope(brought.errors());
-  auto progress = loyalty::tier_progress(program_, brought.value(), *f.at);
+  auto progress = member.tier_progress(*at);
   if (!progress.ok()) return error_envelope(progress.errors());
-  return ok_envelope(progress_json(program_, progress.value()));
+  return ok_envelope(progress_json(*program_, progress.value()));
 }
 
-std::string Engine::points_summary(std::string_view request_json) const {
-  Request request = parse_request(request_json);
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  QueryFields f = read_state_and_time(program_, request);
+std::string Engine::points_summary(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
   auto horizon = request_field<std::int64_t>(request, "horizon_days", false, [](const Json& j) {
     return integer_field(j, "horizon_days", 0, kMaxDays);
   });
-  refuse_unknown_fields(request, {"state", "at", "horizon_days"});
+  refuse_unknown_fields(request, {"at", "horizon_days"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  return answer(loyalty::points_summary(program_, *f.state, *f.at, horizon.value_or(30)), &points_summary_json);
+  return answer(member.points_summary(*at, horizon.value_or(30)), &points_summary_json);
 }
 
-std::string Engine::redemption_preview(std::string_view request_json) const {
-  Request request = parse_request(request_json);
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  QueryFields f = read_state_and_time(program_, request);
+std::string Engine::redemption_preview(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
   auto total = request_field<std::int64_t>(request, "order_total", true, [](const Json& j) {
     return integer_field(j, "order_total", 0, kMaxSafeInteger);
   });
-  refuse_unknown_fields(request, {"state", "at", "order_total"});
+  refuse_unknown_fields(request, {"at", "order_total"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  return answer(loyalty::redemption_preview(program_, *f.state, *f.at, *total), &redemption_json);
+  return answer(member.redemption_preview(*at, *total), &redemption_json);
 }
 
-std::string Engine::lifecycle(std::string_view request_json) const {
-  Request request = parse_request(request_json);
+std::string Engine::lifecycle(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
+  refuse_unknown_fields(request, {"at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  QueryFields f = read_state_and_time(program_, request);
-  refuse_unknown_fields(request, {"state", "at"});
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  return ok_envelope(lifecycle_json(loyalty::lifecycle(program_, *f.state, *f.at)));
+  return ok_envelope(lifecycle_json(member.lifecycle(*at)));
 }
 
-std::string Engine::apply(std::string_view request_json) const {
-  Request request = parse_request(request_json);
+std::string Engine::state(MemberSession& member, Request& request) const {
+  refuse_unknown_fields(request, {});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  auto state = request_field<MemberState>(request, "state", true, [&](const Json& j) {
-    return member_state_from_json(program_, j, "state");
-  });
+  return ok_envelope(state_json(*program_, member.state()));
+}
+
+namespace {
+
+// An outcome's answer; the state only for stateless calls (a session keeps it).
+std::string outcome_answer(const Program& program, const Request& request, const MemberState& state,
+                           const std::vector<LedgerEntry>& ledger, const std::vector<Notice>& notices,
+                           const bool* duplicate, const std::string* results) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("balances");
+  write_balances(w, program, state);
+  if (duplicate) w.field("duplicate", *duplicate);
+  w.key("ledger");
+  write_ledger(w, ledger);
+  w.key("notices");
+  write_notices(w, program, notices);
+  if (results) w.key("results").raw(*results);
+  if (request.stateless) {
+    w.key("state");
+    write_state(w, program, state);
+  }
+  w.end_object();
+  return ok_envelope(w.take());
+}
+
+}  // namespace
+
+std::string Engine::apply(MemberSession& member, Request& request) const {
   auto event = request_field<Event>(request, "event", true, [&](const Json& j) {
-    return event_from_json(program_, j, "event");
+    return event_from_json(*program_, j, "event");
   });
-  refuse_unknown_fields(request, {"state", "event"});
+  refuse_unknown_fields(request, {"event"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  auto outcome = loyalty::apply(program_, *state, *event);
+  auto outcome = member.apply(*event);
   if (!outcome.ok()) return error_envelope(outcome.errors());
-  return ok_envelope(outcome_json(program_, outcome.value()));
+  const Outcome& o = outcome.value();
+  return outcome_answer(*program_, request, member.state(), o.ledger, o.notices, &o.duplicate, nullptr);
 }
 
-std::string Engine::apply_events(std::string_view request_json) const {
-  Request request = parse_request(request_json);
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  auto state = request_field<MemberState>(request, "state", true, [&](const Json& j) {
-    return member_state_from_json(program_, j, "state");
-  });
+std::string Engine::apply_events(MemberSession& member, Request& request) const {
   const auto events = request.json.find("events");
   if (events == request.json.end()) request.errors.push_back({"field.missing", "is required", "events"});
   else if (!events->is_array()) request.errors.push_back({"type.expected_array", "must be an array", "events"});
-  refuse_unknown_fields(request, {"state", "events"});
+  refuse_unknown_fields(request, {"events"});
   if (!request.errors.empty()) return error_envelope(request.errors);
 
-  Outcome total;
-  total.state = *state;
+  std::vector<LedgerEntry> ledger;
+  std::vector<Notice> notices;
   JsonWriter results;
   results.begin_array();
   for (std::size_t i = 0; i < events->size(); ++i) {
     const std::string path = "events[" + std::to_string(i) + "]";
-    auto event = event_from_json(program_, (*events)[i], path);
-    auto outcome = event.ok() ? loyalty::apply(program_, total.state, event.value()) : Result<Outcome>(event.errors());
+    auto event = event_from_json(*program_, (*events)[i], path);
+    auto outcome = event.ok() ? member.apply(event.value()) : Result<Outcome>(event.errors());
     results.begin_object();
     if (!outcome.ok()) results.key("errors").raw(errors_json(outcome.errors()));
     const Json* id = (*events)[i].is_object() ? &(*events)[i] : nullptr;
@@ -158,25 +181,12 @@ std::string Engine::apply_events(std::string_view request_json) const {
     }
     Outcome o = std::move(outcome).value();
     results.field("result", std::string_view(o.duplicate ? "duplicate" : "applied")).end_object();
-    total.state = std::move(o.state);
-    total.ledger.insert(total.ledger.end(), o.ledger.begin(), o.ledger.end());
-    total.notices.insert(total.notices.end(), o.notices.begin(), o.notices.end());
+    ledger.insert(ledger.end(), o.ledger.begin(), o.ledger.end());
+    notices.insert(notices.end(), o.notices.begin(), o.notices.end());
   }
   results.end_array();
-
-  JsonWriter w;
-  w.begin_object();
-  w.key("balances");
-  write_balances(w, program_, total.state);
-  w.key("ledger");
-  write_ledger(w, total.ledger);
-  w.key("notices");
-  write_notices(w, program_, total.notices);
-  w.key("results").raw(results.take());
-  w.key("state");
-  write_state(w, program_, total.state);
-  w.end_object();
-  return ok_envelope(w.take());
+  const std::string results_text = results.take();
+  return outcome_answer(*program_, request, member.state(), ledger, notices, nullptr, &results_text);
 }
 
 namespace {
@@ -203,6 +213,32 @@ const std::vector<std::pair<std::string_view, Operation>>& operation_table() {
   return table;
 }
 
+std::string unknown_op(const std::vector<std::string_view>& names) {
+  std::string known;
+  for (std::string_view name : names) known += (known.empty() ? "" : ", ") + std::string(name);
+  return error_envelope({{"request.unknown_op", "unknown operation; one of " + known, "op"}});
+}
+
+}  // namespace
+
+// The stateless member operations: each is its session form on the request's state.
+std::string Engine::preview_order(std::string_view r) const { return stateless(r, false, &Engine::preview_order); }
+std::string Engine::preview_listing(std::string_view r) const { return stateless(r, false, &Engine::preview_listing); }
+std::string Engine::tier_progress(std::string_view r) const { return stateless(r, true, &Engine::tier_progress); }
+std::string Engine::points_summary(std::string_view r) const { return stateless(r, true, &Engine::points_summary); }
+std::string Engine::redemption_preview(std::string_view r) const {
+  return stateless(r, true, &Engine::redemption_preview);
+}
+std::string Engine::lifecycle(std::string_view r) const { return stateless(r, true, &Engine::lifecycle); }
+std::string Engine::checkin_calendar(std::string_view r) const { return stateless(r, true, &Engine::checkin_calendar); }
+std::string Engine::task_overview(std::string_view r) const { return stateless(r, true, &Engine::task_overview); }
+std::string Engine::apply(std::string_view r) const { return stateless(r, true, &Engine::apply); }
+std::string Engine::apply_events(std::string_view r) const { return stateless(r, true, &Engine::apply_events); }
+
+namespace {
+
+using MemberOperation = std::string (Engine::*)(MemberSession&, Request&) const;
+
 }  // namespace
 
 const std::vector<std::string_view>& Engine::operations() {
@@ -218,9 +254,46 @@ std::string Engine::call(std::string_view op, std::string_view request_json) con
   for (const auto& [name, operation] : operation_table()) {
     if (name == op) return (this->*operation)(request_json);
   }
-  std::string known;
-  for (std::string_view name : operations()) known += (known.empty() ? "" : ", ") + std::string(name);
-  return error_envelope({{"request.unknown_op", "unknown operation; one of " + known, "op"}});
+  return unknown_op(operations());
+}
+
+// The member operations, by name, for sessions.
+struct MemberOperations {
+  static const std::vector<std::pair<std::string_view, MemberOperation>>& table() {
+    static const std::vector<std::pair<std::string_view, MemberOperation>> t = {
+        {"preview_order", &Engine::preview_order},
+        {"preview_listing", &Engine::preview_listing},
+        {"tier_progress", &Engine::tier_progress},
+        {"points_summary", &Engine::points_summary},
+        {"redemption_preview", &Engine::redemption_preview},
+        {"lifecycle", &Engine::lifecycle},
+        {"checkin_calendar", &Engine::checkin_calendar},
+        {"task_overview", &Engine::task_overview},
+        {"apply", &Engine::apply},
+        {"apply_events", &Engine::apply_events},
+        {"state", &Engine::state},
+    };
+    return t;
+  }
+};
+
+const std::vector<std::string_view>& Engine::member_operations() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> n;
+    for (const auto& [name, op] : MemberOperations::table()) n.push_back(name);
+    return n;
+  }();
+  return names;
+}
+
+std::string Engine::call(MemberSession& member, std::string_view op, std::string_view request_json) const {
+  for (const auto& [name, operation] : MemberOperations::table()) {
+    if (name != op) continue;
+    Request request = parse_request(request_json);
+    if (!request.errors.empty()) return error_envelope(request.errors);
+    return (this->*operation)(member, request);
+  }
+  return unknown_op(member_operations());
 }
 
 }  // namespace loyalty

@@ -26,6 +26,9 @@ inline Result<Program> load_program(std::string_view program_json) {
 struct Request {
   Json json;
   Errors errors;
+  // A stateless call: the state came with the request, and apply's answer
+  // carries the new one.
+  bool stateless = false;
 };
 
 inline Request parse_request(std::string_view text) {
@@ -64,19 +67,9 @@ inline void refuse_unknown_fields(Request& request, std::initializer_list<const 
   }
 }
 
-// Reads the fields a query needs, every error collected.
-struct QueryFields {
-  std::optional<MemberState> state;
-  std::optional<TimeMs> at;
-};
-
-inline QueryFields read_state_and_time(const Program& program, Request& request) {
-  QueryFields f;
-  f.state = request_field<MemberState>(request, "state", true, [&](const Json& j) {
-    return member_state_from_json(program, j, "state");
-  });
-  f.at = request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
-  return f;
+// Reads the time a query is about.
+inline std::optional<TimeMs> read_at(Request& request) {
+  return request_field<TimeMs>(request, "at", true, [](const Json& j) { return time_from_json(j, "at"); });
 }
 
 inline Result<std::int64_t> integer_field(const Json& j, const char* path, std::int64_t min, std::int64_t max) {

@@ -71,10 +71,6 @@ std::string calendar_json(const CheckinRules& rules, const TaskState& tasks, con
   return w.take();
 }
 
-Result<MemberState> brought_to(const Program& program, const QueryFields& f) {
-  return state_at(program, *f.state, *f.at);
-}
-
 std::int64_t today_count(const TaskState& t, std::int64_t today, std::int64_t TaskDay::*field) {
   return t.today.day == today ? t.today.*field : 0;
 }
@@ -191,31 +187,28 @@ std::string Engine::digest(std::string_view request_json) const {
   return ok_envelope(w.take());
 }
 
-std::string Engine::checkin_calendar(std::string_view request_json) const {
-  Request request = parse_request(request_json);
+std::string Engine::checkin_calendar(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
+  refuse_unknown_fields(request, {"at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  QueryFields f = read_state_and_time(program_, request);
-  refuse_unknown_fields(request, {"state", "at"});
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  if (!program_.tasks.checkin) {
+  if (!program_->tasks.checkin) {
     return error_envelope({{"checkin.not_offered", "this programme has no daily check-in", ""}});
   }
-  auto state = brought_to(program_, f);
+  auto state = member.at(*at);
   if (!state.ok()) return error_envelope(state.errors());
-  const std::int64_t today = local_day_number(*f.at, program_.utc_offset_minutes);
-  const CheckinRules& rules = *program_.tasks.checkin;
-  return ok_envelope(calendar_json(rules, state.value().tasks, loyalty::checkin_calendar(rules, state.value().tasks.checkin, today)));
+  const std::int64_t today = local_day_number(*at, program_->utc_offset_minutes);
+  const CheckinRules& rules = *program_->tasks.checkin;
+  const TaskState& tasks = state.value()->tasks;
+  return ok_envelope(calendar_json(rules, tasks, loyalty::checkin_calendar(rules, tasks.checkin, today)));
 }
 
-std::string Engine::task_overview(std::string_view request_json) const {
-  Request request = parse_request(request_json);
+std::string Engine::task_overview(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
+  refuse_unknown_fields(request, {"at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  QueryFields f = read_state_and_time(program_, request);
-  refuse_unknown_fields(request, {"state", "at"});
-  if (!request.errors.empty()) return error_envelope(request.errors);
-  auto state = brought_to(program_, f);
+  auto state = member.at(*at);
   if (!state.ok()) return error_envelope(state.errors());
-  return ok_envelope(overview_json(program_, state.value(), local_day_number(*f.at, program_.utc_offset_minutes)));
+  return ok_envelope(overview_json(*program_, *state.value(), local_day_number(*at, program_->utc_offset_minutes)));
 }
 
 std::string Engine::box_odds(std::string_view request_json) const {
@@ -224,7 +217,7 @@ std::string Engine::box_odds(std::string_view request_json) const {
   const Box* box = nullptr;
   auto it = request.json.find("box");
   if (it == request.json.end()) request.errors.push_back({"field.missing", "is required", "box"});
-  else if (!it->is_string() || !(box = program_.tasks.box(it->get<std::string>()))) {
+  else if (!it->is_string() || !(box = program_->tasks.box(it->get<std::string>()))) {
     request.errors.push_back({"box.unknown", "not a box of this programme", "box"});
   }
   refuse_unknown_fields(request, {"box"});
@@ -252,9 +245,9 @@ std::string Engine::verify_draw(std::string_view request_json) const {
     return integer_field(j, "nonce", 0, kMaxSafeInteger);
   });
   auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
-    return draw_input_from_json(program_, j, "draw");
+    return draw_input_from_json(*program_, j, "draw");
   });
-  const Box* box = draw ? program_.tasks.box(draw->box) : nullptr;
+  const Box* box = draw ? program_->tasks.box(draw->box) : nullptr;
   if (draw && !box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
   std::optional<std::string> commitment;
   if (auto it = request.json.find("commitment"); it != request.json.end()) {
@@ -282,9 +275,9 @@ std::string Engine::simulate_draws(std::string_view request_json) const {
   if (!request.errors.empty()) return error_envelope(request.errors);
   const std::string member = member_text(request, "member_id");
   auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
-    return draw_input_from_json(program_, j, "draw");
+    return draw_input_from_json(*program_, j, "draw");
   });
-  const Box* box = draw ? program_.tasks.box(draw->box) : nullptr;
+  const Box* box = draw ? program_->tasks.box(draw->box) : nullptr;
   if (draw && !box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
   auto from = request_field<std::int64_t>(request, "from_nonce", false, [](const Json& j) {
     return integer_field(j, "from_nonce", 0, kMaxSafeInteger - kMaxSimulatedDraws);

@@ -26,51 +26,78 @@ bool is_birthday(const Program& program, const MemberState& state, const LocalDa
   return state.birthday->month == today.month && state.birthday->day == today.day;
 }
 
-// The multipliers of one line, in the documented order.
-std::vector<Multiplier> multipliers_for(const Program& program, const CartLine& line, std::size_t tier,
-                                        std::int64_t day, bool birthday) {
-  std::vector<Multiplier> m;
-  m.push_back({EarnStepKind::category, line.category, program.categories[line.category].multiplier_bp});
+// Calls visit(kind, ref, bp) for each multiplier of a line, in the documented order.
+template <typename Visit>
+void for_each_multiplier(const Program& program, const CartLine& line, std::size_t tier, std::int64_t day,
+                         bool birthday, Visit visit) {
+  visit(EarnStepKind::category, line.category, program.categories[line.category].multiplier_bp);
   if (auto index = program.sku_by_id.find(line.sku); index != program.sku_by_id.end()) {
-    m.push_back({EarnStepKind::sku, index->second, program.skus[index->second].multiplier_bp});
+    visit(EarnStepKind::sku, index->second, program.skus[index->second].multiplier_bp);
   }
   for (std::size_t i = 0; i < program.campaigns.size(); ++i) {
     const Campaign& c = program.campaigns[i];
     const bool in_category = c.categories.empty() ||
                              std::find(c.categories.begin(), c.categories.end(), line.category) != c.categories.end();
-    if (day >= c.from_day && day <= c.to_day && in_category) m.push_back({EarnStepKind::campaign, i, c.multiplier_bp});
+    if (day >= c.from_day && day <= c.to_day && in_category) visit(EarnStepKind::campaign, i, c.multiplier_bp);
   }
-  if (birthday) m.push_back({EarnStepKind::birthday, 0, program.birthday->multiplier_bp});
-  m.push_back({EarnStepKind::tier, tier, program.tiers[tier].points_multiplier_bp});
-  return m;
+  if (birthday) visit(EarnStepKind::birthday, 0, program.birthday->multiplier_bp);
+  visit(EarnStepKind::tier, tier, program.tiers[tier].points_multiplier_bp);
 }
 
-// Applies a line's multipliers to its base points; nullopt on overflow.
-std::optional<std::int64_t> apply_multipliers(const Program& program, std::int64_t base,
-                                              const std::vector<Multiplier>& multipliers,
-                                              std::vector<EarnStep>& steps) {
+// Applies a line's multipliers to its base points, recording each step in
+// `steps` when given; nullopt on overflow.
+std::optional<std::int64_t> apply_multipliers(const Program& program, const PricingContext& context,
+                                              const CartLine& line, std::int64_t base,
+                                              std::vector<EarnStep>* steps) {
   const Rounding rounding = program.points.rounding;
   std::int64_t total = base;
-  for (const auto& m : multipliers) {
-    if (m.bp == kBasisPoints) continue;  // x1 changes nothing; keep the breakdown short
+  bool overflowed = false;
+  for_each_multiplier(program, line, context.tier, context.day, context.birthday,
+                      [&](EarnStepKind kind, std::size_t ref, std::int64_t bp) {
+    if (overflowed || bp == kBasisPoints) return;  // x1 changes nothing; keep the breakdown short
     std::optional<std::int64_t> added;
     if (program.combine == MultiplierCombine::multiply) {
-      auto next = mul_div(total, m.bp, kBasisPoints, rounding);
+      auto next = mul_div(total, bp, kBasisPoints, rounding);
       if (next) added = *next - total;
     } else {
-      added = mul_div(base, m.bp - kBasisPoints, kBasisPoints, rounding);
+      added = mul_div(base, bp - kBasisPoints, kBasisPoints, rounding);
     }
-    if (!added) return std::nullopt;
-    auto next = checked_add(total, *added);
-    if (!next) return std::nullopt;
+    auto next = added ? checked_add(total, *added) : std::nullopt;
+    if (!next) {
+      overflowed = true;
+      return;
+    }
     total = *next;
-    steps.push_back({m.kind, m.ref, m.bp, *added});
-  }
+    if (steps) steps->push_back({kind, ref, bp, *added});
+  });
+  if (overflowed) return std::nullopt;
   if (total < 0) {  // add mode with multipliers below x1 may undershoot
-    steps.push_back({EarnStepKind::clamp_zero, 0, kBasisPoints, -total});
+    if (steps) steps->push_back({EarnStepKind::clamp_zero, 0, kBasisPoints, -total});
     total = 0;
   }
   return total;
+}
+
+// Prices one line: false on overflow.
+bool price_line(const Program& program, const PricingContext& context, const CartLine& line, LinePreview& lp,
+                std::vector<EarnStep>* steps) {
+  const Tier& tier = program.tiers[context.tier];
+  auto subtotal = checked_mul(line.unit_price, line.quantity);
+  if (!subtotal) return false;
+  lp.subtotal = *subtotal;
+  lp.discount = *mul_div(lp.subtotal, tier.discount_bp, kBasisPoints, program.discount_rounding);
+  lp.paid = lp.subtotal - lp.discount;
+  auto base = mul_div(lp.paid, program.points.earn, program.points.per_minor, program.points.rounding);
+  if (!base) return false;
+  if (steps) steps->push_back({EarnStepKind::base, 0, kBasisPoints, *base});
+  auto points = apply_multipliers(program, context, line, *base, steps);
+  if (!points) return false;
+  lp.points = *points;
+  return true;
+}
+
+std::string line_path(std::string_view prefix, std::size_t i) {
+  return std::string(prefix) + "[" + std::to_string(i) + "]";
 }
 
 // Cuts the order's points to what the day and month caps leave.
@@ -91,36 +118,36 @@ void apply_caps(const Program& program, const MemberState& state, const LocalDat
 
 }  // namespace
 
+PricingContext pricing_context(const Program& program, const MemberState& state, TimeMs at) {
+  PricingContext c;
+  c.at = at;
+  c.date = local_date(at, program.utc_offset_minutes);
+  c.day = day_number_from_date(c.date);
+  c.totals = totals_at(program, state, at);
+  c.tier = effective_tier(program, state, at, c.totals);
+  c.birthday = is_birthday(program, state, c.date);
+  return c;
+}
+
 Result<OrderPreview> price_order(const Program& program, const MemberState& state, const Cart& cart,
                                  TimeMs at, bool with_progress) {
+  return price_order(program, state, pricing_context(program, state, at), cart,
+                     with_progress ? Detail::with_progress : Detail::lines);
+}
+
+Result<OrderPreview> price_order(const Program& program, const MemberState& state, const PricingContext& context,
+                                 const Cart& cart, Detail detail) {
+  const TimeMs at = context.at;
   OrderPreview preview;
   preview.at = at;
-  preview.local_date = local_date(at, program.utc_offset_minutes);
-  const std::int64_t day = day_number_from_date(preview.local_date);
-  preview.tier = effective_tier(program, state, at);
-  const Tier& tier = program.tiers[preview.tier];
-  const bool birthday = is_birthday(program, state, preview.local_date);
+  preview.local_date = context.date;
+  preview.tier = context.tier;
   preview.lines.reserve(cart.lines.size());
 
   for (std::size_t i = 0; i < cart.lines.size(); ++i) {
-    const CartLine& line = cart.lines[i];
-    const std::string path = "cart.lines[" + std::to_string(i) + "]";
     LinePreview lp;
-    lp.line = line;
-    auto subtotal = checked_mul(line.unit_price, line.quantity);
-    if (!subtotal) return overflow(path);
-    lp.subtotal = *subtotal;
-    lp.discount = *mul_div(lp.subtotal, tier.discount_bp, kBasisPoints, program.discount_rounding);
-    lp.paid = lp.subtotal - lp.discount;
-
-    auto base = mul_div(lp.paid, program.points.earn, program.points.per_minor, program.points.rounding);
-    if (!base) return overflow(path);
-    lp.steps.push_back({EarnStepKind::base, 0, kBasisPoints, *base});
-    auto points = apply_multipliers(program, *base, multipliers_for(program, line, preview.tier, day, birthday),
-                                    lp.steps);
-    if (!points) return overflow(path);
-    lp.points = *points;
-
+    lp.line = cart.lines[i];
+    if (!price_line(program, context, lp.line, lp, &lp.steps)) return overflow(line_path("cart.lines", i));
     auto subtotal_sum = checked_add(preview.subtotal, lp.subtotal);
     auto discount_sum = checked_add(preview.discount, lp.discount);
     auto paid_sum = checked_add(preview.paid, lp.paid);
@@ -144,35 +171,69 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
     preview.expires_at = expiry_for(program, at);
   }
 
-  if (!with_progress) return preview;
-  auto before = tier_progress(program, state, at);
-  if (!before.ok()) return before.errors();
-  preview.progress = before.value();
-  MemberState after = state;
-  const std::size_t held_before = held_tier(program, state, at);
+  if (detail != Detail::with_progress) return preview;
+  preview.progress = tier_progress(program, state, at, context.totals);
   if (!checked_add(state.growth, preview.growth) || !checked_add(state.lifetime_spend, preview.paid)) {
     return overflow("state");
   }
-  add_activity(program, after, day, preview.growth, preview.paid, 1);
-  upgrade_if_qualified(program, after, at, held_before);
-  auto progress_after = tier_progress(program, after, at);
-  if (!progress_after.ok()) return progress_after.errors();
-  preview.progress_after = progress_after.value();
+  preview.progress_after = progress_after_order(program, state, at, context.totals, preview.growth, preview.paid);
   return preview;
+}
+
+Result<std::int64_t> order_points(const Program& program, const MemberState& state, const PricingContext& context,
+                                  const CartLine* lines, std::size_t count) {
+  OrderPreview totals;
+  LinePreview lp;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!price_line(program, context, lines[i], lp, nullptr)) return overflow(line_path("cart.lines", i));
+    auto paid_sum = checked_add(totals.paid, lp.paid);
+    auto subtotal_sum = checked_add(totals.subtotal, lp.subtotal);
+    auto discount_sum = checked_add(totals.discount, lp.discount);
+    auto points_sum = checked_add(totals.line_points, lp.points);
+    if (!subtotal_sum || !discount_sum || !paid_sum || !points_sum) return overflow("cart");
+    totals.subtotal = *subtotal_sum;
+    totals.discount = *discount_sum;
+    totals.paid = *paid_sum;
+    totals.line_points = *points_sum;
+  }
+  apply_caps(program, state, context.date, totals);
+  std::int64_t growth = 0;
+  if (program.growth) {
+    auto g = mul_div(totals.paid, program.growth->earn, program.growth->per_minor, program.growth->rounding);
+    if (!g) return overflow("cart");
+    growth = *g;
+  }
+  // As the full preview, which adds the order to the member's totals.
+  if (!checked_add(state.growth, growth) || !checked_add(state.lifetime_spend, totals.paid)) return overflow("state");
+  return totals.points;
+}
+
+Result<ListingPreview> preview_listing(const Program& program, const PricingContext& context, const Cart& products) {
+  ListingPreview listing;
+  listing.tier = context.tier;
+  listing.points.reserve(products.lines.size());
+  std::int64_t paid = 0, subtotal = 0, discount = 0, points = 0;
+  LinePreview lp;
+  for (std::size_t i = 0; i < products.lines.size(); ++i) {
+    if (!price_line(program, context, products.lines[i], lp, nullptr)) return overflow(line_path("cart.lines", i));
+    // As one order: sums that overflow are refused as preview_order refuses them.
+    auto s = checked_add(subtotal, lp.subtotal), d = checked_add(discount, lp.discount),
+         p = checked_add(paid, lp.paid), q = checked_add(points, lp.points);
+    if (!s || !d || !p || !q) return overflow("cart");
+    subtotal = *s, discount = *d, paid = *p, points = *q;
+    listing.points.push_back(lp.points);
+  }
+  if (program.growth && !mul_div(paid, program.growth->earn, program.growth->per_minor, program.growth->rounding)) {
+    return overflow("cart");
+  }
+  return listing;
 }
 
 Result<ListingPreview> preview_listing(const Program& program, const MemberState& state, const Cart& products,
                                        TimeMs at) {
   auto brought = state_at(program, state, at);
   if (!brought.ok()) return brought.errors();
-  // One pricing pass over all lines: each line's points do not depend on the others.
-  auto priced = price_order(program, brought.value(), products, at, false);
-  if (!priced.ok()) return priced.errors();
-  ListingPreview listing;
-  listing.tier = priced.value().tier;
-  listing.points.reserve(products.lines.size());
-  for (const LinePreview& line : priced.value().lines) listing.points.push_back(line.points);
-  return listing;
+  return preview_listing(program, pricing_context(program, brought.value(), at), products);
 }
 
 Result<OrderPreview> preview_order(const Program& program, const MemberState& state, const Cart& cart, TimeMs at) {

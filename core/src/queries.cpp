@@ -20,7 +20,10 @@ Result<PointsSummary> points_summary(const Program& program, const MemberState& 
                                      std::int64_t horizon_days) {
   auto brought = state_at(program, state, at);
   if (!brought.ok()) return brought.errors();
-  const MemberState& s = brought.value();
+  return points_summary_of(program, brought.value(), at, horizon_days);
+}
+
+PointsSummary points_summary_of(const Program& program, const MemberState& s, TimeMs at, std::int64_t horizon_days) {
   const std::int32_t offset = program.utc_offset_minutes;
   const std::int64_t last_day = local_day_number(at, offset) + horizon_days;
   PointsSummary summary;
@@ -46,9 +49,13 @@ Result<RedemptionPreview> redemption_preview(const Program& program, const Membe
   }
   auto brought = state_at(program, state, at);
   if (!brought.ok()) return brought.errors();
+  return redemption_preview_of(program, brought.value(), order_total);
+}
+
+RedemptionPreview redemption_preview_of(const Program& program, const MemberState& brought, std::int64_t order_total) {
   const Redemption& r = *program.redemption;
   RedemptionPreview p;
-  p.available = brought.value().available_points();
+  p.available = brought.available_points();
   const std::int64_t cash_limit = *mul_div(order_total, r.max_share_bp, kBasisPoints, Rounding::floor);
   const auto by_share = mul_div(cash_limit, r.points_per_unit, r.unit_minor, Rounding::floor);
   std::int64_t points = std::min(p.available, by_share.value_or(kMaxSafeInteger));

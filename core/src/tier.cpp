@@ -122,16 +122,27 @@ std::size_t qualified_tier(const Program& program, const MetricTotals& totals) {
   return tier;
 }
 
-std::size_t held_tier(const Program& program, const MemberState& state, TimeMs at) {
-  const std::size_t qualified =
-      qualified_tier(program, window_totals(program, state, local_day_number(at, program.utc_offset_minutes)));
+MetricTotals totals_at(const Program& program, const MemberState& state, TimeMs at) {
+  return window_totals(program, state, local_day_number(at, program.utc_offset_minutes));
+}
+
+std::size_t held_tier(const Program& program, const MemberState& state, const MetricTotals& totals) {
+  const std::size_t qualified = qualified_tier(program, totals);
   return state.tier ? std::max(*state.tier, qualified) : qualified;
 }
 
-std::size_t effective_tier(const Program& program, const MemberState& state, TimeMs at) {
-  const std::size_t held = held_tier(program, state, at);
+std::size_t held_tier(const Program& program, const MemberState& state, TimeMs at) {
+  return held_tier(program, state, totals_at(program, state, at));
+}
+
+std::size_t effective_tier(const Program& program, const MemberState& state, TimeMs at, const MetricTotals& totals) {
+  const std::size_t held = held_tier(program, state, totals);
   if (state.paid && state.paid->expires_at > at) return std::max(held, state.paid->tier);
   return held;
+}
+
+std::size_t effective_tier(const Program& program, const MemberState& state, TimeMs at) {
+  return effective_tier(program, state, at, totals_at(program, state, at));
 }
 
 std::size_t downgrade_target(const Program& program, std::size_t held, const MetricTotals& totals) {
@@ -193,11 +204,35 @@ std::optional<std::size_t> upgrade_if_qualified(const Program& program, MemberSt
 }
 
 Result<TierProgress> tier_progress(const Program& program, const MemberState& state, TimeMs at) {
+  return tier_progress(program, state, at, totals_at(program, state, at));
+}
+
+TierProgress progress_after_order(const Program& program, const MemberState& state, TimeMs at,
+                                  const MetricTotals& totals, std::int64_t growth, std::int64_t paid) {
+  // Only the tier fields: the order's day is inside the window that ends on
+  // it, so the window's totals simply gain the order.
+  MemberState after;
+  after.joined_at = state.joined_at;
+  after.tier = state.tier;
+  after.tier_since = state.tier_since;
+  after.downgrade = state.downgrade;
+  after.paid = state.paid;
+  MetricTotals with_order = totals;
+  with_order[Metric::growth] += growth;
+  with_order[Metric::spend] += paid;
+  with_order[Metric::orders] += 1;
+  const std::size_t held_before = held_tier(program, state, totals);
+  const std::size_t qualified = qualified_tier(program, with_order);
+  if (qualified >= held_before && after.downgrade) after.downgrade.reset();
+  after.tier = std::max(held_before, qualified);
+  return tier_progress(program, after, at, with_order);
+}
+
+TierProgress tier_progress(const Program& program, const MemberState& state, TimeMs at, const MetricTotals& totals) {
   TierProgress p;
   const std::int64_t today = local_day_number(at, program.utc_offset_minutes);
-  const MetricTotals totals = window_totals(program, state, today);
-  p.held_tier = held_tier(program, state, at);
-  p.tier = effective_tier(program, state, at);
+  p.held_tier = held_tier(program, state, totals);
+  p.tier = effective_tier(program, state, at, totals);
   if (state.paid && state.paid->expires_at > at) p.paid = state.paid;
   p.downgrade = state.downgrade;
 

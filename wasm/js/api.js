@@ -99,6 +99,263 @@ function instantiateModule(instantiate) {
   });
 }
 
+// How many sessions a module holds at most; past it the least recently used
+// is written to its snapshot and closed, and re-read when used again.
+const MAX_OPEN_MEMBERS = 1024;
+// A product's SKU that is not in the programme only needs to be one the JSON
+// reader takes (non-empty, at most 128 UTF-8 bytes): checked cheaply here.
+const PLAIN_SKU = /^[^\ud800-\udfff]{1,42}$/;
+const MAX_TIME_MS = 253402300799999;
+const MAX_CART_LINES = 1000;
+const MAX_QUANTITY = 1000000;
+
+// Member sessions over one module: the wasm side holds parsed states by
+// handle; this side gives them out as plain objects with methods, frees
+// them when unreachable and keeps at most MAX_OPEN_MEMBERS open.
+function memberSessions(module, programRef) {
+  const encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
+  module._loyalty_member_operations();
+  const opIndex = {};
+  answerText().split(',').forEach((name, i) => { opIndex[name] = i; });
+  const open = new Map();  // handle -> the session, least recently used first
+  const finalizer = typeof FinalizationRegistry !== 'undefined'
+    ? new FinalizationRegistry((handle) => {
+      if (open.delete(handle)) module._loyalty_member_close(handle);
+    })
+    : null;
+  let generation = 0;  // of the programme; a new one re-opens every session
+  let lastUsed = 0;
+  let index = null;    // category and SKU ids -> their indexes in the programme
+
+  function answerText() {
+    return decodeUtf8(module.HEAPU8.subarray(module._loyalty_answer(), module._loyalty_answer() + module._loyalty_answer_size()));
+  }
+
+  function writeText(text) {
+    if (encoder) {
+      // At most 3 bytes per UTF-16 unit; encodeInto says how many it wrote.
+      const at = module._loyalty_text(text.length * 3);
+      return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
+    }
+    const bytes = utf8Bytes(text);
+    module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
+    return bytes.length;
+  }
+
+  function programIndex() {
+    if (!index) {
+      const program = programRef();
+      index = {
+        categories: new Map(program.earning.categories.map((c, i) => [c.id, i])),
+        skus: new Map((program.earning.skus || []).map((s, i) => [s.id, i])),
+        tiers: program.tiers.map((t) => t.id),
+      };
+    }
+    return index;
+  }
+
+  // Writes cart lines as four numbers each; -1 when a line is not plainly
+  // valid, so that the JSON path answers (and says what is wrong).
+  function writeLines(lines) {
+    if (!Array.isArray(lines) || lines.length > MAX_CART_LINES) return -1;
+    const { categories, skus } = programIndex();
+    const base = module._loyalty_buffer(lines.length * 4) >> 3;
+    const heap = module.HEAPF64;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (line === null || typeof line !== 'object' || Object.keys(line).length !== 4) return -1;
+      const category = categories.get(line.category);
+      let sku = skus.get(line.sku);
+      if (sku === undefined) {
+        if (typeof line.sku !== 'string' || !PLAIN_SKU.test(line.sku)) return -1;
+        sku = -1;
+      }
+      const price = line.unit_price;
+      const quantity = line.quantity;
+      if (category === undefined || !Number.isSafeInteger(price) || price < 0 ||
+          !Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) return -1;
+      const k = base + i * 4;
+      heap[k] = category;
+      heap[k + 1] = sku;
+      heap[k + 2] = price;
+      heap[k + 3] = quantity;
+    }
+    return lines.length;
+  }
+
+  const plainTime = (at) => Number.isSafeInteger(at) && at >= 0 && at <= MAX_TIME_MS;
+  const plainCart = (cart) => cart !== null && typeof cart === 'object' && Object.keys(cart).length === 1;
+
+  class Member {
+    #handle = 0;
+    #generation = -1;
+    #snapshot;       // JSON text of the state as last written here
+    #dirty = false;  // applied to since the snapshot was written
+    #token = {};     // what the finalizer watches for
+
+    constructor(state) {
+      this.#snapshot = toJsonText(state);
+      this.#reopen();
+    }
+
+    #reopen() {
+      const handle = module._loyalty_member_open(writeText(this.#snapshot));
+      if (handle === 0) unwrap(answerText());
+      this.#handle = handle;
+      this.#generation = generation;
+      open.set(handle, new WeakRefOrSelf(this));
+      if (finalizer) finalizer.register(this, handle, this.#token);
+      while (open.size > MAX_OPEN_MEMBERS) {
+        const [oldest, ref] = open.entries().next().value;
+        const member = ref.deref();
+        if (member) member.#evict();
+        else {
+          open.delete(oldest);
+          module._loyalty_member_close(oldest);
+        }
+      }
+    }
+
+    // Writes the held state to its snapshot and frees the wasm side.
+    #evict() {
+      if (!this.#handle) return;
+      if (this.#dirty) this.#snapshot = this.#call('state', '{}');
+      this.#dirty = false;
+      this.#release();
+    }
+
+    #release() {
+      open.delete(this.#handle);
+      module._loyalty_member_close(this.#handle);
+      if (finalizer) finalizer.unregister(this.#token);
+      this.#handle = 0;
+    }
+
+    // The open handle: re-opened after eviction or a new programme.
+    #use() {
+      if (this.#handle && this.#generation !== generation) this.#evict();
+      if (!this.#handle) this.#reopen();
+      else if (lastUsed !== this.#handle) {  // most recently used last
+        const ref = open.get(this.#handle);
+        open.delete(this.#handle);
+        open.set(this.#handle, ref);
+      }
+      lastUsed = this.#handle;
+      return this.#handle;
+    }
+
+    // A member operation on a request object (or text); the envelope text.
+    #call(op, request) {
+      const text = toJsonText(request);
+      try {
+        module._loyalty_member_call(this.#handle, opIndex[op], writeText(text));
+        return op === 'state' ? unwrapText(answerText()) : answerText();
+      } catch (e) {
+        if (e instanceof LoyaltyError) throw e;
+        throw new LoyaltyError([{ code: 'internal.error', message: `the core failed: ${e}`, path: '' }]);
+      }
+    }
+
+    #ask(op, request) {
+      this.#use();
+      return unwrap(this.#call(op, request));
+    }
+
+    /** The member's state: a snapshot written when asked. */
+    get state() {
+      this.#use();
+      return JSON.parse(this.#call('state', '{}'));
+    }
+
+    points(cart, at) {
+      const handle = this.#use();
+      if (plainCart(cart) && plainTime(at)) {
+        const count = writeLines(cart.lines);
+        if (count >= 0) {
+          const points = module._loyalty_member_points(handle, count, at);
+          if (points >= 0) return points;
+        }
+      }
+      return this.previewOrder(cart, at).points;
+    }
+
+    previewListing(products, at) {
+      const handle = this.#use();
+      if (plainTime(at)) {
+        const count = writeLines(products);
+        if (count >= 0) {
+          const tier = module._loyalty_member_listing(handle, count, at);
+          if (tier >= 0) {
+            const base = module._loyalty_buffer(0) >> 3;
+            return { points: Array.from(module.HEAPF64.subarray(base, base + count)), tier: programIndex().tiers[tier] };
+          }
+        }
+      }
+      return this.#ask('preview_listing', { products, at });
+    }
+
+    previewOrder(cart, at) { return this.#ask('preview_order', { cart, at }); }
+    tierProgress(at) { return this.#ask('tier_progress', { at }); }
+    pointsSummary(at, options) { return this.#ask('points_summary', { ...options, at }); }
+    redemptionPreview(orderTotal, at) { return this.#ask('redemption_preview', { order_total: orderTotal, at }); }
+    lifecycle(at) { return this.#ask('lifecycle', { at }); }
+    checkinCalendar(at) { return this.#ask('checkin_calendar', { at }); }
+    taskOverview(at) { return this.#ask('task_overview', { at }); }
+    apply(event) {
+      this.#dirty = true;
+      return this.#ask('apply', { event });
+    }
+
+    applyEvents(events) {
+      this.#dirty = true;
+      return this.#ask('apply_events', { events });
+    }
+
+    /** Frees the session now (optional: an unreachable one is freed anyway). */
+    close() {
+      this.#evict();
+    }
+  }
+
+  return {
+    open: (state) => new Member(state),
+    programChanged() {
+      generation += 1;
+      index = null;
+    },
+    get openCount() {
+      return module._loyalty_member_count();
+    },
+  };
+}
+
+// A weak reference where the host has them; else a strong one (the LRU
+// bound still holds: evicted sessions are written out and closed).
+function WeakRefOrSelf(target) {
+  if (typeof WeakRef !== 'undefined') return new WeakRef(target);
+  return { deref: () => target };
+}
+
+function utf8Bytes(text) {
+  const out = [];
+  for (let i = 0; i < text.length; i++) {
+    let c = text.codePointAt(i);
+    if (c > 0xffff) i++;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return new Uint8Array(out);
+}
+
+// The value of an envelope, as text (a state snapshot kept as it came).
+function unwrapText(envelopeText) {
+  const prefix = '{"ok":true,"value":';
+  if (envelopeText.startsWith(prefix)) return envelopeText.slice(prefix.length, -1);
+  return unwrap(envelopeText);
+}
+
 async function createLoyaltyCoreWith(instantiate, options) {
   if (!options || options.program === undefined) {
     throw new LoyaltyError([{ code: 'field.missing', message: 'options.program is required', path: 'program' }]);
@@ -108,6 +365,7 @@ async function createLoyaltyCoreWith(instantiate, options) {
   const load = (text) => callRaw((t) => raw._load(t), text);
   const checkProgram = (text) => callRaw((t) => raw._checkProgram(t), text);
   let program = unwrap(load(toJsonText(options.program)));
+  const members = memberSessions(module, () => program);
 
   const api = {
     /** The loaded programme, normalised: every default filled in. */
@@ -116,7 +374,20 @@ async function createLoyaltyCoreWith(instantiate, options) {
     },
     loadProgram(next) {
       program = unwrap(load(toJsonText(next)));
+      members.programChanged();
       return program;
+    },
+    /** A member session: the state read once, then asked without it. */
+    member(state) {
+      return members.open(state);
+    },
+    /** How many member sessions the module holds now (at most 1,024). */
+    get openMembers() {
+      return members.openCount;
+    },
+    /** The module's memory in bytes (it grows, never shrinks): for diagnostics. */
+    get memoryBytes() {
+      return module.HEAPU8.length;
     },
     checkProgram(candidate) {
       const envelope = JSON.parse(checkProgram(toJsonText(candidate)));

@@ -24,4 +24,19 @@ Result<Outcome> apply(const Program& program, const MemberState& state, const Ev
 // Error: "event.out_of_order" if `at` is before the state's clock.
 Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at);
 
+// The same, with the time the brought state next changes by itself: it is
+// what state_at() gives for any moment before `due` (absent: never), so a
+// holder of it need not bring the state forward again until then.
+struct BroughtState {
+  MemberState state;
+  std::optional<TimeMs> due;
+};
+Result<BroughtState> bring_to(const Program& program, const MemberState& state, TimeMs at);
+
+// When bringing `state` to `at` would first change it (absent: never).
+// Before that time state_at() changes nothing but forgets what no query
+// reads (orders past the refund window, activity before any window), so the
+// state itself answers every query: no copy is needed.
+std::optional<TimeMs> first_due(const Program& program, const MemberState& state, TimeMs at);
+
 }  // namespace loyalty

@@ -5,14 +5,18 @@
 //   {"ok":false,"errors":[{"code":"...","message":"...","path":"..."}]}
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "loyalty/error.hpp"
+#include "loyalty/member_session.hpp"
 #include "loyalty/program.hpp"
 
 namespace loyalty {
+
+struct Request;  // a parsed request (internal)
 
 class Engine {
  public:
@@ -70,11 +74,39 @@ class Engine {
   std::string call(std::string_view op, std::string_view request_json) const;
   static const std::vector<std::string_view>& operations();
 
-  const Program& program() const { return program_; }
+  // Member sessions over text: a state snapshot read once, then the member
+  // operations (member_operations()) with the same requests less "state",
+  // answering the same bytes. apply and apply_events keep the new state in
+  // the session and leave "state" out of their answers; "state" answers the
+  // held snapshot ({} request).
+  Result<MemberSession> open_member(std::string_view state_json) const;
+  std::string call(MemberSession& member, std::string_view op, std::string_view request_json) const;
+  static const std::vector<std::string_view>& member_operations();
+
+  const Program& program() const { return *program_; }
+  const std::shared_ptr<const Program>& shared_program() const { return program_; }
 
  private:
-  explicit Engine(Program program) : program_(std::move(program)) {}
-  Program program_;
+  explicit Engine(Program program) : program_(std::make_shared<const Program>(std::move(program))) {}
+
+  // The member operations on a parsed request whose "state" was read already.
+  std::string preview_order(MemberSession& member, Request& request) const;
+  std::string preview_listing(MemberSession& member, Request& request) const;
+  std::string tier_progress(MemberSession& member, Request& request) const;
+  std::string points_summary(MemberSession& member, Request& request) const;
+  std::string redemption_preview(MemberSession& member, Request& request) const;
+  std::string lifecycle(MemberSession& member, Request& request) const;
+  std::string checkin_calendar(MemberSession& member, Request& request) const;
+  std::string task_overview(MemberSession& member, Request& request) const;
+  std::string apply(MemberSession& member, Request& request) const;
+  std::string apply_events(MemberSession& member, Request& request) const;
+  std::string state(MemberSession& member, Request& request) const;
+  // Runs a member operation on the request's own "state" (required or not).
+  std::string stateless(std::string_view request_json, bool state_required,
+                        std::string (Engine::*operation)(MemberSession&, Request&) const) const;
+
+  friend struct MemberOperations;
+  std::shared_ptr<const Program> program_;
 };
 
 std::string error_envelope(const Errors& errors);

@@ -74,10 +74,33 @@ struct OrderPreview {
   TierProgress progress_after;  // had the order been placed
 };
 
+// What pricing needs to know of a member at a moment, read once for every
+// line: the local day, the window's totals, the tier whose benefits apply,
+// whether it is the member's birthday. For a state already brought to `at`.
+struct PricingContext {
+  TimeMs at = 0;
+  LocalDate date{1970, 1, 1};
+  std::int64_t day = 0;
+  MetricTotals totals;
+  std::size_t tier = 0;
+  bool birthday = false;
+};
+PricingContext pricing_context(const Program& program, const MemberState& state, TimeMs at);
+
 // Prices a cart for a state already brought to `at` (apply() does this for
 // orders, without the tier progress it does not need).
 Result<OrderPreview> price_order(const Program& program, const MemberState& state, const Cart& cart,
                                  TimeMs at, bool with_progress = true);
+
+enum class Detail { lines, with_progress };
+Result<OrderPreview> price_order(const Program& program, const MemberState& state, const PricingContext& context,
+                                 const Cart& cart, Detail detail);
+
+// Only what the order earns (OrderPreview::points, after caps), from the same
+// pricing, without building the breakdown: for badges and carts re-priced on
+// every tap. Errors as price_order's.
+Result<std::int64_t> order_points(const Program& program, const MemberState& state, const PricingContext& context,
+                                  const CartLine* lines, std::size_t count);
 
 // Badges for a product listing: what each line would earn on its own (before
 // caps), for one state brought to `at` once. Errors as preview_order's.
@@ -87,6 +110,7 @@ struct ListingPreview {
 };
 Result<ListingPreview> preview_listing(const Program& program, const MemberState& state,
                                        const Cart& products, TimeMs at);
+Result<ListingPreview> preview_listing(const Program& program, const PricingContext& context, const Cart& products);
 
 // The preview: the state brought to `at` (vesting, expiry, evaluations), then priced.
 // Errors: "event.out_of_order" if `at` is before the state's clock;

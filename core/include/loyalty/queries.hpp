@@ -29,6 +29,9 @@ struct PointsSummary {
 
 Result<PointsSummary> points_summary(const Program& program, const MemberState& state, TimeMs at,
                                      std::int64_t horizon_days);
+// The same for a state already brought to `at`.
+PointsSummary points_summary_of(const Program& program, const MemberState& brought, TimeMs at,
+                                std::int64_t horizon_days);
 
 // "Use up to 2,300 points (¥23.00) on this order."
 struct RedemptionPreview {
@@ -40,6 +43,8 @@ struct RedemptionPreview {
 // Errors: "redeem.not_offered" when the programme takes no points at checkout.
 Result<RedemptionPreview> redemption_preview(const Program& program, const MemberState& state, TimeMs at,
                                              std::int64_t order_total);
+// The same for a state already brought to the moment; the programme takes points.
+RedemptionPreview redemption_preview_of(const Program& program, const MemberState& brought, std::int64_t order_total);
 
 enum class LifecycleStage { new_member, active, silent, sleeping, lost };
 

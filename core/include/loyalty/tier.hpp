@@ -30,6 +30,9 @@ struct MetricTotals {
 // The metrics over the window that ends with local day `last_day`.
 MetricTotals window_totals(const Program& program, const MemberState& state, std::int64_t last_day);
 
+// The same for the local day of `at`.
+MetricTotals totals_at(const Program& program, const MemberState& state, TimeMs at);
+
 bool meets(const Program& program, const Requirement& requirement, const MetricTotals& totals);
 
 // The highest tier that metrics reach (paid-only tiers never).
@@ -37,9 +40,12 @@ std::size_t qualified_tier(const Program& program, const MetricTotals& totals);
 
 // The tier held through metrics: the stored one, or what metrics give now if higher.
 std::size_t held_tier(const Program& program, const MemberState& state, TimeMs at);
+// The same from totals_at(program, state, at), for callers that hold them.
+std::size_t held_tier(const Program& program, const MemberState& state, const MetricTotals& totals);
 
 // The tier whose benefits apply at `at`: the held one or a paid one, whichever is higher.
 std::size_t effective_tier(const Program& program, const MemberState& state, TimeMs at);
+std::size_t effective_tier(const Program& program, const MemberState& state, TimeMs at, const MetricTotals& totals);
 
 // Where a downgrade from `held` lands when `totals` fell short of its retain.
 std::size_t downgrade_target(const Program& program, std::size_t held, const MetricTotals& totals);
@@ -82,5 +88,13 @@ struct TierProgress {
 };
 
 Result<TierProgress> tier_progress(const Program& program, const MemberState& state, TimeMs at);
+// The same from totals_at(program, state, at).
+TierProgress tier_progress(const Program& program, const MemberState& state, TimeMs at, const MetricTotals& totals);
+
+// The progress had an order paying `paid` and earning `growth` been placed at
+// `at` (what apply() would make of it: an upgrade at once, a pending
+// downgrade cancelled), from the totals before it; the state is not copied.
+TierProgress progress_after_order(const Program& program, const MemberState& state, TimeMs at,
+                                  const MetricTotals& totals, std::int64_t growth, std::int64_t paid);
 
 }  // namespace loyalty

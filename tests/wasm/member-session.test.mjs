@@ -1,0 +1,117 @@
+// Member sessions in the JS API: the state read once, asked without it,
+// freed without .delete(), and the module's memory bounded however many a
+// page opens.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { createLoyaltyCore, LoyaltyError } from '@loyalty-core/wasm';
+
+import { yearOfHistory } from '../../bench/member_history.mjs';
+
+const bakery = readFileSync(new URL('../../programs/bakery.json', import.meta.url), 'utf8');
+const coffee = readFileSync(new URL('../../programs/coffee.json', import.meta.url), 'utf8');
+const at = 1795276800000;
+const cart = {
+  lines: [
+    { sku: 'baguette', category: 'bread', unit_price: 1250, quantity: 2 },
+    { sku: 'unlisted-sku', category: 'pastry', unit_price: 990, quantity: 1 },
+  ],
+};
+const core = await createLoyaltyCore({ program: bakery });
+const history = yearOfHistory(await createLoyaltyCore({ program: coffee }), {
+  from: Date.UTC(2025, 10, 1), categories: ['coffee', 'tea', 'food', 'beans'],
+});
+
+test('a session answers every query as the stateless call on the same state', async () => {
+  const coffeeCore = await createLoyaltyCore({ program: coffee });
+  const { state } = history;
+  const member = coffeeCore.member(state);
+  const coffeeCart = { lines: [{ sku: 'latte', category: 'coffee', unit_price: 3200, quantity: 2 }] };
+  // Times on both sides of vesting, expiry and evaluations, not in order.
+  for (const t of [history.at, history.at + 3600000, history.at + 40 * 86400000, history.at + 2 * 86400000, history.at + 400 * 86400000]) {
+    assert.deepEqual(member.previewOrder(coffeeCart, t), coffeeCore.previewOrder({ state, cart: coffeeCart, at: t }));
+    assert.equal(member.points(coffeeCart, t), coffeeCore.previewOrder({ state, cart: coffeeCart, at: t }).points);
+    assert.deepEqual(member.previewListing(coffeeCart.lines, t), coffeeCore.previewListing({ state, products: coffeeCart.lines, at: t }));
+    assert.deepEqual(member.tierProgress(t), coffeeCore.tierProgress({ state, at: t }));
+    assert.deepEqual(member.pointsSummary(t, { horizon_days: 60 }), coffeeCore.pointsSummary({ state, at: t, horizon_days: 60 }));
+    assert.deepEqual(member.lifecycle(t), coffeeCore.lifecycle({ state, at: t }));
+  }
+});
+
+test('apply keeps the new state in the session and answers without it', () => {
+  const member = core.member({ member_id: 'm-1', growth: 1990 });
+  const event = { id: 'o-1', type: 'order', at, order_id: 'o-1', lines: cart.lines };
+  const outcome = member.apply(event);
+  const stateless = core.apply({ state: { member_id: 'm-1', growth: 1990 }, event });
+  assert.equal('state' in outcome, false);
+  assert.deepEqual({ ...outcome, state: member.state }, stateless);
+  assert.equal(member.tierProgress(at).tier, 'gold');
+  assert.equal(member.apply(event).duplicate, true);
+});
+
+test('a refused event changes nothing in the session', () => {
+  const member = core.member({ member_id: 'm-1', growth: 10 });
+  const before = member.state;
+  assert.throws(() => member.apply({ id: 'r-1', type: 'redeem', at, points: 500, reward_id: 'cake' }),
+    (e) => e instanceof LoyaltyError && e.code === 'points.insufficient' && e.path === 'event.points');
+  assert.deepEqual(member.state, before);
+});
+
+test('a state that does not read is refused when the session opens, with its path', () => {
+  assert.throws(() => core.member({ growth: -5 }), (e) => e instanceof LoyaltyError && e.path === 'state.growth');
+  assert.throws(() => core.member('{"growth": 1,'), (e) => e instanceof LoyaltyError && e.code === 'json.syntax');
+});
+
+test('points() takes the typed path and falls back to the exact error of the JSON one', () => {
+  const member = core.member({ growth: 1850 });
+  assert.equal(member.points(cart, at), core.previewOrder({ state: { growth: 1850 }, cart, at }).points);
+  assert.throws(() => member.points({ lines: [{ sku: 'x', category: 'shoes', unit_price: 1, quantity: 1 }] }, at),
+    { code: 'cart.unknown_category', path: 'cart.lines[0].category' });
+  assert.throws(() => member.points({ lines: [{ sku: 'x', category: 'bread', unit_price: 1.5, quantity: 1 }] }, at),
+    { code: 'type.expected_integer', path: 'cart.lines[0].unit_price' });
+  assert.throws(() => member.points({ lines: [{ sku: 'x', category: 'bread', unit_price: 1, quantity: 1, note: '' }] }, at),
+    { code: 'field.unknown', path: 'cart.lines[0].note' });
+  assert.throws(() => core.member({ clock: at }).points(cart, at - 1), { code: 'event.out_of_order', path: 'at' });
+  assert.throws(() => member.points({ lines: [{ sku: 'x', category: 'bread', unit_price: 2 ** 53 - 1, quantity: 2 }] }, at),
+    { code: 'arith.overflow', path: 'cart.lines[0]' });
+});
+
+test('sessions past the bound are written out and re-read when used again, invisibly', () => {
+  const first = core.member({ member_id: 'first', growth: 0 });
+  first.apply({ id: 'o-1', type: 'order', at, order_id: 'o-1', lines: cart.lines });
+  const expected = first.state;
+  for (let i = 0; i < 2000; ++i) core.member({ member_id: `m-${i}` });
+  assert.ok(core.openMembers <= 1024, `${core.openMembers} sessions open`);
+  assert.deepEqual(first.state, expected);
+  assert.equal(first.apply({ id: 'o-1', type: 'order', at, order_id: 'o-1', lines: cart.lines }).duplicate, true);
+});
+
+test('a million sessions opened in a loop keep the module memory bounded', () => {
+  const tiny = { member_id: 'm', growth: 3 };
+  const memory = () => core.memoryBytes;
+  for (let i = 0; i < 5000; ++i) core.member(tiny).points(cart, at);
+  const settled = memory();
+  for (let i = 0; i < 1000000; ++i) core.member(tiny);
+  assert.ok(core.openMembers <= 1024);
+  assert.ok(memory() <= settled * 2, `wasm memory grew from ${settled} to ${memory()} bytes`);
+});
+
+test('close() frees the session at once and it still answers afterwards', () => {
+  const member = core.member({ member_id: 'closing', growth: 5 });
+  const open = core.openMembers;
+  member.close();
+  assert.equal(core.openMembers, open - 1);
+  assert.equal(member.state.growth, 5);
+});
+
+test('after loadProgram a session answers under the new programme', async () => {
+  const own = await createLoyaltyCore({ program: bakery });
+  const member = own.member({ growth: 0 });
+  const before = member.points(cart, at);
+  const doubled = JSON.parse(bakery);
+  doubled.earning.points.earn *= 2;
+  own.loadProgram(doubled);
+  assert.equal(member.points(cart, at), own.previewOrder({ state: { growth: 0 }, cart, at }).points);
+  assert.notEqual(member.points(cart, at), before);
+});
