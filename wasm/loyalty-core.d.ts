@@ -556,6 +556,17 @@ export interface LoyaltyCore {
   apply(request: { state: MemberState; event: Event } | string): Outcome;
   /** Events in order; a refused one is reported and skipped. */
   applyEvents(request: { state: MemberState; events: Event[] } | string): Replay;
+  /**
+   * A member session: the state (object or JSON text) read once and held in
+   * the module, then asked without it. Throws LoyaltyError (paths under
+   * "state") if the state does not read. Nothing to free: a session is
+   * released when unreachable, or at once by close().
+   */
+  member(state: MemberState | string): MemberSession;
+  /** How many sessions the module holds now; at most 1,024 (the least recently used is written out and re-read when used). */
+  readonly openMembers: number;
+  /** The module's memory in bytes (it grows, never shrinks): for diagnostics. */
+  readonly memoryBytes: number;
   /** The same calls on JSON text, answering envelope text (for hosts that forward text). */
   readonly text: {
     checkProgram(program: string): EnvelopeText;
@@ -574,6 +585,32 @@ export interface LoyaltyCore {
     apply(request: string): EnvelopeText;
     applyEvents(request: string): EnvelopeText;
   };
+}
+
+/**
+ * One member's state held in the core. Every answer is what the stateless
+ * call gives on the same state; `at` is UTC milliseconds (the core reads no
+ * clock). Answers cost the same for a member with years of history as for a
+ * new one.
+ */
+export interface MemberSession {
+  /** The held state, written when asked. */
+  readonly state: MemberState;
+  /** Only what the cart earns (OrderPreview.points): for badges and carts re-priced on every tap. */
+  points(cart: { lines: CartLine[] }, at: number): number;
+  previewOrder(cart: { lines: CartLine[] }, at: number): OrderPreview;
+  previewListing(products: CartLine[], at: number): ListingPreview;
+  tierProgress(at: number): TierProgress;
+  pointsSummary(at: number, options?: { horizon_days?: number }): PointsSummary;
+  redemptionPreview(orderTotal: number, at: number): RedemptionPreview;
+  lifecycle(at: number): Lifecycle;
+  checkinCalendar(at: number): CheckinCalendar;
+  taskOverview(at: number): TaskOverview;
+  /** Applies an event to the held state; the answer leaves the state out (read `state`). A refused event changes nothing. */
+  apply(event: Event): Omit<Outcome, 'state'>;
+  applyEvents(events: Event[]): Omit<Replay, 'state'>;
+  /** Releases the module's copy now; the session re-reads its state if used again. */
+  close(): void;
 }
 
 export interface CreateOptions {

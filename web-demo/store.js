@@ -42,9 +42,20 @@ export class Store extends EventTarget {
     return this.projection.state;
   }
 
+  // The member's session in the core: the state read once and held until it
+  // changes (another persona, the server's answer, an unsent event).
+  get member() {
+    const state = this.state;
+    if (this.session?.state !== state) {
+      this.session?.member.close();
+      this.session = { state, member: this.core.member(state) };
+    }
+    return this.session.member;
+  }
+
   // Asks the core about the member now, e.g. ask('checkinCalendar').
-  ask(method, extra = {}) {
-    return this.core[method]({ state: this.state, at: Date.now(), ...extra });
+  ask(method, options) {
+    return method === 'pointsSummary' ? this.member.pointsSummary(Date.now(), options) : this.member[method](Date.now());
   }
 
   // A member event (check-in, make-up, like, share, scan, draw), queued for the server.
@@ -62,15 +73,13 @@ export class Store extends EventTarget {
 
   // The core's preview of a cart; `at` is the moment of asking.
   preview(lines) {
-    return this.core.previewOrder({ state: this.state, cart: { lines }, at: Date.now() });
+    return this.member.previewOrder({ lines }, Date.now());
   }
 
   // Every product's badge points in one call, kept until something changes.
   listingPoints(sku) {
     if (!this.listing) {
-      const { points } = this.core.previewListing({
-        state: this.state, products: this.products.map((p) => this.lineOf(p, 1)), at: Date.now(),
-      });
+      const { points } = this.member.previewListing(this.products.map((p) => this.lineOf(p, 1)), Date.now());
       this.listing = new Map(this.products.map((p, i) => [p.sku, points[i]]));
     }
     return this.listing.get(sku);

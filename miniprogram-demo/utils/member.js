@@ -38,8 +38,19 @@ class Member {
     return this.projection.state;
   }
 
-  ask(method, extra) {
-    return this.core[method](Object.assign({ state: this.state, at: Date.now() }, extra));
+  // The member's session in the core: the state read once and held until it
+  // changes (the server's answer, an unsent event); every page asks it.
+  get session() {
+    const state = this.state;
+    if (!this.held || this.held.state !== state) {
+      if (this.held) this.held.session.close();
+      this.held = { state, session: this.core.member(state) };
+    }
+    return this.held.session;
+  }
+
+  ask(method, options) {
+    return method === 'pointsSummary' ? this.session.pointsSummary(Date.now(), options) : this.session[method](Date.now());
   }
 
   act(fields) {

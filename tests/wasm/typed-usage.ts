@@ -66,3 +66,17 @@ export async function memberCentre(state: MemberState, seedHex: string): Promise
   const tasks = core.taskOverview({ state: drawn.state, at });
   return `${next} ${fillable.length} ${odds.join()} ${check.prize} ${check.commitment_matches} ${tasks.limited.length} ${tasks.balances.red_packet}`;
 }
+
+// A member centre asks one held session many questions, then checks in.
+export async function heldSession(state: MemberState): Promise<string> {
+  const core = await createLoyaltyCore({ program });
+  const member = core.member(state);
+  const now = Date.now();
+  const badge: number = member.points({ lines: [{ sku: 'baguette', category: 'bread', unit_price: 1250, quantity: 1 }] }, now);
+  const progress = member.tierProgress(now);
+  const expiring = member.pointsSummary(now, { horizon_days: 30 }).expiring_total;
+  const outcome = member.apply({ id: 'c-1', type: 'checkin', at: now });
+  const after: MemberState = member.state;
+  member.close();
+  return `${badge} ${progress.next_tier ?? ''} ${expiring} ${outcome.ledger.length} ${after.version ?? 0} ${core.openMembers}`;
+}
