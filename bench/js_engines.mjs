@@ -17,6 +17,7 @@ import { createLoyaltyCore } from '@loyalty-core/wasm';
 import { evaluateExpression, initSync } from '@gorules/zen-engine-wasm';
 import { Engine } from 'json-rules-engine';
 
+import { yearOfHistory } from './member_history.mjs';
 import { measure, measureAsync } from './timing.mjs';
 
 const root = new URL('..', import.meta.url);
@@ -49,6 +50,9 @@ const core = await createLoyaltyCore({ program: rulesText });
 const states = { member: { member_id: 'm-1', growth: 0 }, gold: { member_id: 'm-1', tier: 'gold', growth: 2500 } };
 const oursObject = (cart) => core.previewOrder({ state: states[cart.tier], at: cart.at, cart: { lines: cart.lines } }).points;
 const oursText = (cart) => JSON.parse(core.text.previewOrder(cart.text)).value.points;
+// Member sessions: the state read once, then only the cart crosses.
+const sessions = { member: core.member(states.member), gold: core.member(states.gold) };
+const oursSession = (cart) => sessions[cart.tier].points({ lines: cart.lines }, cart.at);
 
 function handWritten(cart) {
   const day = localDay(cart.at);
@@ -137,7 +141,10 @@ const next = random(20261123);
 let agreed = 0;
 for (let n = 0; n < 1000; ++n) {
   const cart = makeCart(next, 1 + next(50));
-  const answers = { ours: oursObject(cart), text: oursText(cart), hand: handWritten(cart), zen: zen(cart), rules: await jsonRulesEngine(cart) };
+  const answers = {
+    ours: oursObject(cart), text: oursText(cart), session: oursSession(cart), hand: handWritten(cart), zen: zen(cart),
+    rules: await jsonRulesEngine(cart),
+  };
   if (new Set(Object.values(answers)).size !== 1) {
     console.error(`the engines disagree on cart ${n}: ${JSON.stringify(answers)}\n${cart.text}`);
     process.exit(1);
@@ -157,11 +164,42 @@ for (const lineCount of [3, 50]) {
   results.preview_ns[lineCount] = {
     ours_object: await measure(() => oursObject(cart)),
     ours_text: await measure(() => core.text.previewOrder(cart.text)),
+    ours_session_points: await measure(() => oursSession(cart)),
+    ours_session_preview: await measure(() => sessions.gold.previewOrder({ lines }, cart.at)),
     zen: await measure(() => zen(cart)),
     json_rules_engine: await measureAsync(() => jsonRulesEngine(cart)),
     hand_written: await measure(() => handWritten(cart)),
   };
 }
+
+// A member with a year of history on the coffee programme (365-day rolling
+// window, pending points, expiry): the same questions, stateless and through
+// a session, and what opening the session costs.
+const coffeeCore = await createLoyaltyCore({ program: readFileSync(new URL('programs/coffee.json', root), 'utf8') });
+const coffeeCategories = coffeeCore.program.earning.categories.map((c) => c.id);
+const history = yearOfHistory(coffeeCore, { from: Date.UTC(2025, 10, 1), categories: coffeeCategories });
+const historyText = JSON.stringify(history.state);
+const coffeeCart = { lines: [0, 1, 2].map((i) => ({ sku: `sku-${i}`, category: coffeeCategories[i], unit_price: 1000 + 37 * i, quantity: 1 + i })) };
+const held = coffeeCore.member(history.state);
+const fresh = coffeeCore.member({ member_id: 'm-new', joined_at: history.at });
+const products = Array.from({ length: 1000 }, (_, i) => ({ sku: `sku-${i}`, category: coffeeCategories[i % 4], unit_price: 1000 + 37 * i, quantity: 1 }));
+const hAt = history.at;
+results.history = {
+  state_bytes: historyText.length,
+  lots: history.state.lots.length,
+  orders: history.state.orders.length,
+  activity_days: history.state.activity.length,
+  ns: {
+    stateless_preview_order: await measure(() => coffeeCore.previewOrder({ state: history.state, cart: coffeeCart, at: hAt }), 9),
+    stateless_tier_progress: await measure(() => coffeeCore.tierProgress({ state: history.state, at: hAt }), 9),
+    session_points_new_member: await measure(() => fresh.points(coffeeCart, hAt)),
+    session_points: await measure(() => held.points(coffeeCart, hAt)),
+    session_preview_order: await measure(() => held.previewOrder(coffeeCart, hAt)),
+    session_tier_progress: await measure(() => held.tierProgress(hAt)),
+    session_open: await measure(() => coffeeCore.member(historyText).close(), 9),
+    session_listing_1000: await measure(() => held.previewListing(products, hAt), 9),
+  },
+};
 
 // Start-up: median of 9 fresh processes each.
 const script = fileURLToPath(import.meta.url);
