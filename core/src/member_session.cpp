@@ -5,11 +5,6 @@ namespace loyalty {
 MemberSession::MemberSession(std::shared_ptr<const Program> program, MemberState state)
     : program_(std::move(program)), state_(std::move(state)) {}
 
-void MemberSession::reset(MemberState state) {
-  state_ = std::move(state);
-  moment_.reset();
-}
-
 Result<const MemberSession::Moment*> MemberSession::moment(TimeMs at) const {
   if (moment_ && at >= moment_->from && (!moment_->until || at < *moment_->until)) return &*moment_;
   if (at < state_.clock) {

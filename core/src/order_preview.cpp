@@ -96,6 +96,26 @@ bool price_line(const Program& program, const PricingContext& context, const Car
   return true;
 }
 
+// Adds a priced line to the order's sums; false if one would overflow.
+bool add_line(OrderPreview& order, const LinePreview& lp) {
+  auto subtotal = checked_add(order.subtotal, lp.subtotal);
+  auto discount = checked_add(order.discount, lp.discount);
+  auto paid = checked_add(order.paid, lp.paid);
+  auto points = checked_add(order.line_points, lp.points);
+  if (!subtotal || !discount || !paid || !points) return false;
+  order.subtotal = *subtotal;
+  order.discount = *discount;
+  order.paid = *paid;
+  order.line_points = *points;
+  return true;
+}
+
+// The growth an order paying `paid` earns; nullopt on overflow.
+std::optional<std::int64_t> order_growth(const Program& program, std::int64_t paid) {
+  if (!program.growth) return 0;
+  return mul_div(paid, program.growth->earn, program.growth->per_minor, program.growth->rounding);
+}
+
 std::string line_path(std::string_view prefix, std::size_t i) {
   return std::string(prefix) + "[" + std::to_string(i) + "]";
 }
@@ -148,24 +168,14 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
     LinePreview lp;
     lp.line = cart.lines[i];
     if (!price_line(program, context, lp.line, lp, &lp.steps)) return overflow(line_path("cart.lines", i));
-    auto subtotal_sum = checked_add(preview.subtotal, lp.subtotal);
-    auto discount_sum = checked_add(preview.discount, lp.discount);
-    auto paid_sum = checked_add(preview.paid, lp.paid);
-    auto points_sum = checked_add(preview.line_points, lp.points);
-    if (!subtotal_sum || !discount_sum || !paid_sum || !points_sum) return overflow("cart");
-    preview.subtotal = *subtotal_sum;
-    preview.discount = *discount_sum;
-    preview.paid = *paid_sum;
-    preview.line_points = *points_sum;
+    if (!add_line(preview, lp)) return overflow("cart");
     preview.lines.push_back(std::move(lp));
   }
   apply_caps(program, state, preview.local_date, preview);
 
-  if (program.growth) {
-    auto growth = mul_div(preview.paid, program.growth->earn, program.growth->per_minor, program.growth->rounding);
-    if (!growth) return overflow("cart");
-    preview.growth = *growth;
-  }
+  const auto growth = order_growth(program, preview.paid);
+  if (!growth) return overflow("cart");
+  preview.growth = *growth;
   if (preview.points > 0) {
     if (program.pending_days > 0) preview.vests_at = at + program.pending_days * kMsPerDay;
     preview.expires_at = expiry_for(program, at);
@@ -186,25 +196,13 @@ Result<std::int64_t> order_points(const Program& program, const MemberState& sta
   LinePreview lp;
   for (std::size_t i = 0; i < count; ++i) {
     if (!price_line(program, context, lines[i], lp, nullptr)) return overflow(line_path("cart.lines", i));
-    auto paid_sum = checked_add(totals.paid, lp.paid);
-    auto subtotal_sum = checked_add(totals.subtotal, lp.subtotal);
-    auto discount_sum = checked_add(totals.discount, lp.discount);
-    auto points_sum = checked_add(totals.line_points, lp.points);
-    if (!subtotal_sum || !discount_sum || !paid_sum || !points_sum) return overflow("cart");
-    totals.subtotal = *subtotal_sum;
-    totals.discount = *discount_sum;
-    totals.paid = *paid_sum;
-    totals.line_points = *points_sum;
+    if (!add_line(totals, lp)) return overflow("cart");
   }
   apply_caps(program, state, context.date, totals);
-  std::int64_t growth = 0;
-  if (program.growth) {
-    auto g = mul_div(totals.paid, program.growth->earn, program.growth->per_minor, program.growth->rounding);
-    if (!g) return overflow("cart");
-    growth = *g;
-  }
+  const auto growth = order_growth(program, totals.paid);
+  if (!growth) return overflow("cart");
   // As the full preview, which adds the order to the member's totals.
-  if (!checked_add(state.growth, growth) || !checked_add(state.lifetime_spend, totals.paid)) return overflow("state");
+  if (!checked_add(state.growth, *growth) || !checked_add(state.lifetime_spend, totals.paid)) return overflow("state");
   return totals.points;
 }
 
@@ -212,20 +210,14 @@ Result<ListingPreview> preview_listing(const Program& program, const PricingCont
   ListingPreview listing;
   listing.tier = context.tier;
   listing.points.reserve(products.lines.size());
-  std::int64_t paid = 0, subtotal = 0, discount = 0, points = 0;
+  OrderPreview totals;  // as one order: sums that overflow are refused as preview_order refuses them
   LinePreview lp;
   for (std::size_t i = 0; i < products.lines.size(); ++i) {
     if (!price_line(program, context, products.lines[i], lp, nullptr)) return overflow(line_path("cart.lines", i));
-    // As one order: sums that overflow are refused as preview_order refuses them.
-    auto s = checked_add(subtotal, lp.subtotal), d = checked_add(discount, lp.discount),
-         p = checked_add(paid, lp.paid), q = checked_add(points, lp.points);
-    if (!s || !d || !p || !q) return overflow("cart");
-    subtotal = *s, discount = *d, paid = *p, points = *q;
+    if (!add_line(totals, lp)) return overflow("cart");
     listing.points.push_back(lp.points);
   }
-  if (program.growth && !mul_div(paid, program.growth->earn, program.growth->per_minor, program.growth->rounding)) {
-    return overflow("cart");
-  }
+  if (!order_growth(program, totals.paid)) return overflow("cart");
   return listing;
 }
 

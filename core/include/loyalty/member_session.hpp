@@ -19,7 +19,6 @@
 #include <optional>
 
 #include "loyalty/apply.hpp"
-#include "loyalty/checkin.hpp"
 #include "loyalty/order_preview.hpp"
 #include "loyalty/queries.hpp"
 #include "loyalty/tier.hpp"
@@ -50,9 +49,6 @@ class MemberSession {
   // returned outcome's `state` is left empty: state() is the new one. A
   // refused event changes nothing.
   Result<Outcome> apply(const Event& event);
-
-  // Replaces the held state (as a new session would).
-  void reset(MemberState state);
 
  private:
   // What the session knows of one stretch of time [from, until).
