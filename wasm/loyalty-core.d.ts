@@ -600,7 +600,8 @@ export interface MemberSession {
   points(cart: { lines: CartLine[] }, at: number): number;
   previewOrder(cart: { lines: CartLine[] }, at: number): OrderPreview;
   previewListing(products: CartLine[], at: number): ListingPreview;
-  tierProgress(at: number): TierProgress;
+  /** Frozen, and the same object while it holds (the rest of the local day, until something falls due). */
+  tierProgress(at: number): Readonly<TierProgress>;
   pointsSummary(at: number, options?: { horizon_days?: number }): PointsSummary;
   redemptionPreview(orderTotal: number, at: number): RedemptionPreview;
   lifecycle(at: number): Lifecycle;

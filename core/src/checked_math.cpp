@@ -50,17 +50,18 @@ std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) {
   return safe(r);
 }
 
-std::optional<std::int64_t> mul_div(std::int64_t a, std::int64_t b, std::int64_t divisor,
-                                    Rounding rounding) {
-  if (divisor <= 0) return std::nullopt;
-  // 128-bit product: exact for any two int64 values (clang and gcc, native
-  // and wasm32, implement __int128 in software where needed).
-  const Int128 n = static_cast<Int128>(a) * b;
-  Int128 q = n / divisor;  // truncated towards zero
-  const Int128 r = n % divisor;
+namespace {
+// n / divisor (divisor > 0), rounded as asked. Int is int64 when the product
+// fits (the usual case, and a native division in wasm) or 128-bit otherwise.
+template <typename Int>
+std::optional<std::int64_t> divide_rounded(Int n, std::int64_t divisor, Rounding rounding) {
+  Int q = n / divisor;  // truncated towards zero
+  const Int r = n % divisor;
   if (r != 0) {
     const int sign = n < 0 ? -1 : 1;
-    const Int128 twice_rem = (r < 0 ? -r : r) * 2;
+    // |r| < divisor <= 2^63-1, so twice |r| fits in the unsigned type.
+    const auto twice_rem = static_cast<std::uint64_t>(r < 0 ? -r : r) * 2;
+    const auto d = static_cast<std::uint64_t>(divisor);
     switch (rounding) {
       case Rounding::floor:
         if (sign < 0) q -= 1;
@@ -69,15 +70,26 @@ std::optional<std::int64_t> mul_div(std::int64_t a, std::int64_t b, std::int64_t
         if (sign > 0) q += 1;
         break;
       case Rounding::half_up:
-        if (twice_rem >= divisor) q += sign;
+        if (twice_rem >= d) q += sign;
         break;
       case Rounding::half_even:
-        if (twice_rem > divisor || (twice_rem == divisor && (q % 2) != 0)) q += sign;
+        if (twice_rem > d || (twice_rem == d && (q % 2) != 0)) q += sign;
         break;
     }
   }
   if (q > kMaxSafeInteger || q < -kMaxSafeInteger) return std::nullopt;
   return static_cast<std::int64_t>(q);
+}
+}  // namespace
+
+std::optional<std::int64_t> mul_div(std::int64_t a, std::int64_t b, std::int64_t divisor,
+                                    Rounding rounding) {
+  if (divisor <= 0) return std::nullopt;
+  std::int64_t product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return divide_rounded(product, divisor, rounding);
+  // 128-bit product: exact for any two int64 values (clang and gcc, native
+  // and wasm32, implement __int128 in software where needed).
+  return divide_rounded(static_cast<Int128>(a) * b, divisor, rounding);
 }
 
 }  // namespace loyalty

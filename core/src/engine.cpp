@@ -1,5 +1,7 @@
 #include "loyalty/engine.hpp"
 
+#include <algorithm>
+
 #include "engine_request.hpp"
 #include "json_reader.hpp"
 #include "writers.hpp"
@@ -57,7 +59,11 @@ std::string Engine::preview_order(MemberSession& member, Request& request) const
   auto at = read_at(request);
   refuse_unknown_fields(request, {"cart", "at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  auto preview = member.preview_order(*cart, *at);
+  return preview_order(member, *cart, *at);
+}
+
+std::string Engine::preview_order(MemberSession& member, const Cart& cart, TimeMs at) const {
+  auto preview = member.preview_order(cart, at);
   if (!preview.ok()) return error_envelope(preview.errors());
   return ok_envelope(preview_json(*program_, preview.value()));
 }
@@ -287,11 +293,21 @@ const std::vector<std::string_view>& Engine::member_operations() {
 }
 
 std::string Engine::call(MemberSession& member, std::string_view op, std::string_view request_json) const {
+  const auto& ops = member_operations();
+  if (std::find(ops.begin(), ops.end(), op) == ops.end()) return unknown_op(ops);  // before reading the request
+  Request request = parse_request(request_json);
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  return call(member, op, request);
+}
+
+std::string Engine::call(MemberSession& member, std::string_view op, TimeMs at) const {
+  Request request{Json::object({{"at", at}}), {}};
+  return call(member, op, request);
+}
+
+std::string Engine::call(MemberSession& member, std::string_view op, Request& request) const {
   for (const auto& [name, operation] : MemberOperations::table()) {
-    if (name != op) continue;
-    Request request = parse_request(request_json);
-    if (!request.errors.empty()) return error_envelope(request.errors);
-    return (this->*operation)(member, request);
+    if (name == op) return (this->*operation)(member, request);
   }
   return unknown_op(member_operations());
 }

@@ -81,6 +81,15 @@ Result<TierProgress> MemberSession::tier_progress(TimeMs at) const {
   return *m.progress;
 }
 
+Result<TimeMs> MemberSession::tier_progress_until(TimeMs at) const {
+  auto m = moment(at);
+  if (!m.ok()) return m.errors();
+  const std::int32_t offset = program_->utc_offset_minutes;
+  const TimeMs midnight = start_of_local_day(local_day_number(at, offset) + 1, offset);
+  const std::optional<TimeMs>& due = m.value()->until;
+  return due && *due < midnight ? *due : midnight;
+}
+
 Result<PointsSummary> MemberSession::points_summary(TimeMs at, std::int64_t horizon_days) const {
   auto state = this->at(at);
   if (!state.ok()) return state.errors();

@@ -22,7 +22,7 @@ void read_lines(const Program& program, ValueReader& reader, const Json& lines, 
       ObjectReader line_obj(reader, lines[i], index_path(path, i));
       CartLine line;
       if (const Json* sku = line_obj.field("sku", true)) {
-        auto s = reader.string(*sku, line_obj.path_of("sku"), 128);
+        auto s = reader.string(*sku, line_obj.path_of("sku"), kMaxSkuBytes);
         if (s && s->empty()) reader.error("value.empty", "must not be empty", line_obj.path_of("sku"));
         if (s) line.sku = *s;
       }

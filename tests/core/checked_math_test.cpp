@@ -39,6 +39,24 @@ TEST(MulDiv, ProductsBeyondInt64AreExactWhenTheQuotientIsSafe) {
             kMaxSafeInteger);
 }
 
+TEST(MulDiv, RoundsTheSameWhetherOrNotTheProductFitsInInt64) {
+  // 1.5 x 2^61 / 2^61 is computed in int64; 1.5 x 2^61 x 3 / (3 x 2^61) needs
+  // 128 bits for the product. Both are the tie 1.5 and must round alike.
+  const std::int64_t p61 = std::int64_t{1} << 61;
+  const std::int64_t n = p61 + p61 / 2;
+  for (std::int64_t sign : {1, -1}) {
+    for (Rounding r : {Rounding::floor, Rounding::ceil, Rounding::half_up, Rounding::half_even}) {
+      const auto in_int64 = mul_div(sign * n, 1, p61, r);
+      ASSERT_TRUE(in_int64.has_value());
+      EXPECT_EQ(in_int64, mul_div(sign * n, 3, 3 * p61, r)) << rounding_name(r) << " sign " << sign;
+    }
+  }
+  EXPECT_EQ(mul_div(n, 1, p61, Rounding::half_even), 2);
+  EXPECT_EQ(mul_div(-n, 1, p61, Rounding::half_up), -2);
+  EXPECT_EQ(mul_div(-n, 3, 3 * p61, Rounding::floor), -2);
+  EXPECT_EQ(mul_div(-n, 1, p61, Rounding::ceil), -1);
+}
+
 TEST(MulDiv, QuotientsBeyondTheSafeRangeAreOverflow) {
   EXPECT_FALSE(mul_div(kMaxSafeInteger, 2, 1, Rounding::floor).has_value());
   EXPECT_FALSE(mul_div(kMaxSafeInteger, kMaxSafeInteger, 3, Rounding::floor).has_value());

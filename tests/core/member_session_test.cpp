@@ -39,10 +39,24 @@ void expect_same_answers(const Engine& engine, MemberSession& member, const std:
   for (const auto& [op, rest] : queries) {
     ASSERT_EQ(engine.call(member, op, "{" + rest + "}"), engine.call(op, with_state(state, rest))) << op << " at " << at;
   }
+  // The typed forms a host with numbers in hand uses: the same bytes.
+  for (const char* op : {"tier_progress", "lifecycle", "checkin_calendar", "task_overview", "points_summary"}) {
+    ASSERT_EQ(engine.call(member, op, at), engine.call(member, op, "{" + t + "}")) << op << " at " << at;
+  }
   const CartLine line{"sku0", 0, 4321, 3};
   auto points = member.points(&line, 1, at);
   auto preview = engine.call("preview_order", with_state(state, cart + "," + t));
+  ASSERT_EQ(engine.preview_order(member, Cart{{line}}, at), preview) << "at " << at;
   if (points.ok()) EXPECT_NE(preview.find("\"points\":" + std::to_string(points.value()) + ",\"progress\""), std::string::npos);
+  // Tier progress holds until the time the session says, and no further is promised.
+  auto until = member.tier_progress_until(at);
+  if (!until.ok()) return;
+  ASSERT_GT(until.value(), at);
+  const std::string progress = engine.call("tier_progress", with_state(state, t));
+  for (TimeMs later : {at + 1, (at + until.value()) / 2, until.value() - 1}) {
+    ASSERT_EQ(engine.call("tier_progress", with_state(state, "\"at\":" + std::to_string(later))), progress)
+        << "at " << at << " until " << until.value() << " asked at " << later;
+  }
 }
 
 class MemberSessions : public ::testing::TestWithParam<const char*> {};

@@ -77,6 +77,44 @@ test('points() takes the typed path and falls back to the exact error of the JSO
     { code: 'arith.overflow', path: 'cart.lines[0]' });
 });
 
+test('previewOrder echoes any SKU exactly through the typed path, and errors as the JSON one', () => {
+  const member = core.member({ growth: 1850 });
+  const skus = ['baguette', '无糖全麦吐司', 'café-crème', 'line\nbreak "quoted" \\ tab\t', 'x'.repeat(42), '🥐 emoji'];
+  const lines = skus.map((sku, i) => ({ sku, category: i % 2 ? 'pastry' : 'bread', unit_price: 100 + i, quantity: 1 + i }));
+  assert.deepEqual(member.previewOrder({ lines }, at), core.previewOrder({ state: { growth: 1850 }, cart: { lines }, at }));
+  assert.deepEqual(member.previewOrder({ lines: [] }, at), core.previewOrder({ state: { growth: 1850 }, cart: { lines: [] }, at }));
+  assert.throws(() => member.previewOrder({ lines: [{ sku: '', category: 'bread', unit_price: 1, quantity: 1 }] }, at),
+    { code: 'value.empty', path: 'cart.lines[0].sku' });
+  assert.throws(() => member.previewOrder({ lines: [{ sku: 'x'.repeat(129), category: 'bread', unit_price: 1, quantity: 1 }] }, at),
+    { path: 'cart.lines[0].sku' });
+  assert.throws(() => member.previewOrder(cart, 'tomorrow'), { path: 'at' });
+});
+
+test('tierProgress is kept, frozen, for the rest of the local day and renewed when anything changes', () => {
+  const state = { member_id: 'm-9', growth: 1990, clock: at };
+  const member = core.member(state);
+  const first = member.tierProgress(at);
+  assert.equal(Object.isFrozen(first) && Object.isFrozen(first.needs), true);
+  assert.equal(member.tierProgress(at + 3600000), first, 'the same day: the same answer, kept');
+  assert.deepEqual(first, core.tierProgress({ state, at: at + 3600000 }));
+  const nextDay = member.tierProgress(at + 86400000);
+  assert.notEqual(nextDay, first);
+  assert.deepEqual(nextDay, core.tierProgress({ state, at: at + 86400000 }));
+  assert.throws(() => member.tierProgress(at - 1), { code: 'event.out_of_order' }, 'before the held clock: refused, not kept');
+  member.apply({ id: 'o-9', type: 'order', at: at + 86400000, order_id: 'o-9', lines: cart.lines });
+  const afterOrder = member.tierProgress(at + 86400000 + 1);
+  assert.notEqual(afterOrder.tier, first.tier);
+  assert.deepEqual(afterOrder, core.tierProgress({ state: member.state, at: at + 86400000 + 1 }));
+  core.loadProgram(bakery.replace('"growth": 2000', '"growth": 2100'));  // gold moves: the kept answer no longer holds
+  try {
+    const underNewRules = member.tierProgress(at + 86400000 + 2);
+    assert.notDeepEqual(underNewRules, afterOrder);
+    assert.deepEqual(underNewRules, core.tierProgress({ state: member.state, at: at + 86400000 + 2 }));
+  } finally {
+    core.loadProgram(bakery);
+  }
+});
+
 test('sessions past the bound are written out and re-read when used again, invisibly', () => {
   const first = core.member({ member_id: 'first', growth: 0 });
   first.apply({ id: 'o-1', type: 'order', at, order_id: 'o-1', lines: cart.lines });

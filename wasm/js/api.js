@@ -105,6 +105,7 @@ const MAX_OPEN_MEMBERS = 1024;
 // A product's SKU that is not in the programme only needs to be one the JSON
 // reader takes (non-empty, at most 128 UTF-8 bytes): checked cheaply here.
 const PLAIN_SKU = /^[^\ud800-\udfff]{1,42}$/;
+const SKU_BYTES = 128;  // 42 UTF-16 units of PLAIN_SKU, 3 UTF-8 bytes each at most
 const MAX_TIME_MS = 253402300799999;
 const MAX_CART_LINES = 1000;
 const MAX_QUANTITY = 1000000;
@@ -142,6 +143,14 @@ function memberSessions(module, programRef) {
     return bytes.length;
   }
 
+  // Writes text at `at` in wasm memory, room for it made already; its byte count.
+  function writeUtf8(text, at) {
+    if (encoder) return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
+    const bytes = utf8Bytes(text);
+    module.HEAPU8.set(bytes, at);
+    return bytes.length;
+  }
+
   function programIndex() {
     if (!index) {
       const program = programRef();
@@ -155,10 +164,14 @@ function memberSessions(module, programRef) {
   }
 
   // Writes cart lines as four numbers each; -1 when a line is not plainly
-  // valid, so that the JSON path answers (and says what is wrong).
-  function writeLines(lines) {
+  // valid, so that the JSON path answers (and says what is wrong). With
+  // skuTexts, an SKU that is not in the programme is written as text too
+  // (for answers that echo it): its UTF-8 bytes in the text buffer, its
+  // number -1 - their count (bindings.cpp, read_typed_lines).
+  function writeLines(lines, skuTexts) {
     if (!Array.isArray(lines) || lines.length > MAX_CART_LINES) return -1;
     const { categories, skus } = programIndex();
+    let textAt = skuTexts ? module._loyalty_text(lines.length * SKU_BYTES) : 0;
     const base = module._loyalty_buffer(lines.length * 4) >> 3;
     const heap = module.HEAPF64;
     for (let i = 0; i < lines.length; i++) {
@@ -169,6 +182,11 @@ function memberSessions(module, programRef) {
       if (sku === undefined) {
         if (typeof line.sku !== 'string' || !PLAIN_SKU.test(line.sku)) return -1;
         sku = -1;
+        if (skuTexts) {
+          const bytes = writeUtf8(line.sku, textAt);
+          textAt += bytes;
+          sku = -1 - bytes;
+        }
       }
       const price = line.unit_price;
       const quantity = line.quantity;
@@ -192,6 +210,7 @@ function memberSessions(module, programRef) {
     #snapshot;       // JSON text of the state as last written here
     #dirty = false;  // applied to since the snapshot was written
     #token = {};     // what the finalizer watches for
+    #progress = null;  // the last tier progress and the span [from, until) it holds for
 
     constructor(state) {
       this.#snapshot = toJsonText(state);
@@ -294,21 +313,53 @@ function memberSessions(module, programRef) {
       return this.#ask('preview_listing', { products, at });
     }
 
-    previewOrder(cart, at) { return this.#ask('preview_order', { cart, at }); }
-    tierProgress(at) { return this.#ask('tier_progress', { at }); }
-    pointsSummary(at, options) { return this.#ask('points_summary', { ...options, at }); }
+    previewOrder(cart, at) {
+      const handle = this.#use();
+      if (plainCart(cart) && plainTime(at)) {
+        const count = writeLines(cart.lines, true);
+        if (count >= 0 && module._loyalty_member_preview(handle, count, at)) return unwrap(answerText());
+      }
+      return this.#ask('preview_order', { cart, at });
+    }
+
+    // An operation whose request is only the time: no request text when it is a plain number.
+    #askAt(op, at) {
+      const handle = this.#use();
+      if (plainTime(at) && module._loyalty_member_query(handle, opIndex[op], at)) return unwrap(answerText());
+      return this.#ask(op, { at });
+    }
+
+    /** Frozen, and the same object for as long as it holds (the local day, until something falls due). */
+    tierProgress(at) {
+      const kept = this.#progress;
+      if (kept && plainTime(at) && at >= kept.from && at < kept.until && kept.generation === generation) return kept.value;
+      const value = this.#askAt('tier_progress', at);
+      const until = plainTime(at) ? module._loyalty_member_progress_until(this.#handle, at) : -1;
+      this.#progress = until > at ? { from: at, until, generation, value: deepFreeze(value) } : null;
+      return value;
+    }
+
+    pointsSummary(at, options) {
+      return options === undefined ? this.#askAt('points_summary', at) : this.#ask('points_summary', { ...options, at });
+    }
+
     redemptionPreview(orderTotal, at) { return this.#ask('redemption_preview', { order_total: orderTotal, at }); }
-    lifecycle(at) { return this.#ask('lifecycle', { at }); }
-    checkinCalendar(at) { return this.#ask('checkin_calendar', { at }); }
-    taskOverview(at) { return this.#ask('task_overview', { at }); }
+    lifecycle(at) { return this.#askAt('lifecycle', at); }
+    checkinCalendar(at) { return this.#askAt('checkin_calendar', at); }
+    taskOverview(at) { return this.#askAt('task_overview', at); }
     apply(event) {
-      this.#dirty = true;
+      this.#changed();
       return this.#ask('apply', { event });
     }
 
     applyEvents(events) {
-      this.#dirty = true;
+      this.#changed();
       return this.#ask('apply_events', { events });
+    }
+
+    #changed() {
+      this.#dirty = true;
+      this.#progress = null;
     }
 
     /** Frees the session now (optional: an unreachable one is freed anyway). */
@@ -327,6 +378,16 @@ function memberSessions(module, programRef) {
       return module._loyalty_member_count();
     },
   };
+}
+
+// Answers that are shared between calls are frozen, so that no caller can
+// change what the next one sees.
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  }
+  return value;
 }
 
 // A weak reference where the host has them; else a strong one (the LRU

@@ -88,28 +88,58 @@ Host::Member* find_member(std::int32_t handle) {
   return it == host().members.end() ? nullptr : &it->second;
 }
 
-// Reads `count` cart lines of four numbers each (category index, SKU index
-// or -1, unit price, quantity) from the number buffer. False if any number
-// is not what the JSON reader would take; the caller then answers through
-// the JSON path, which says exactly what is wrong.
-bool read_typed_lines(const loyalty::Program& program, std::size_t count) {
+// Whether `text` is well-formed UTF-8 (what the JSON reader would take).
+bool valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    std::uint32_t code = n == 1 ? c : c & (0x7fu >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      if ((b >> 6) != 0x2) return false;
+      code = (code << 6) | (b & 0x3fu);
+    }
+    const std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < least[n] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Reads `count` cart lines of four numbers each (category index, SKU,
+// unit price, quantity) from the number buffer. The SKU is its index in
+// the programme, or -1 for any other SKU (enough to price it), or, with
+// `sku_texts`, -1 - its length in UTF-8 bytes: the next that many bytes of
+// the text buffer (an answer that echoes it). False if anything is not what
+// the JSON reader would take; the caller then answers through the JSON
+// path, which says exactly what is wrong.
+bool read_typed_lines(const loyalty::Program& program, std::size_t count, bool sku_texts = false) {
   Host& h = host();
   if (count > loyalty::kMaxCartLines || h.numbers.size() < count * 4) return false;
   h.lines.resize(count);
+  std::string_view texts(h.text);
   for (std::size_t i = 0; i < count; ++i) {
     const double* n = &h.numbers[i * 4];
     const auto integral = [](double v, double lo, double hi) { return v >= lo && v <= hi && std::floor(v) == v; };
     if (!integral(n[0], 0, static_cast<double>(program.categories.size()) - 1) ||
-        !integral(n[1], -1, static_cast<double>(program.skus.size()) - 1) ||
+        !integral(n[1], sku_texts ? -1.0 - static_cast<double>(loyalty::kMaxSkuBytes) : -1, static_cast<double>(program.skus.size()) - 1) ||
         !integral(n[2], 0, static_cast<double>(loyalty::kMaxSafeInteger)) ||
         !integral(n[3], 1, static_cast<double>(loyalty::kMaxQuantity))) {
       return false;
     }
     CartLine& line = h.lines[i];
     line.category = static_cast<std::size_t>(n[0]);
-    // An SKU without a multiplier only needs not to match one.
-    if (n[1] >= 0) line.sku = program.skus[static_cast<std::size_t>(n[1])].id;
-    else line.sku.clear();
+    if (n[1] >= 0) {
+      line.sku = program.skus[static_cast<std::size_t>(n[1])].id;
+    } else if (n[1] == -1) {
+      line.sku.clear();  // an SKU without a multiplier only needs not to match one
+    } else {
+      const auto bytes = static_cast<std::size_t>(-1 - n[1]);
+      if (bytes > texts.size() || !valid_utf8(texts.substr(0, bytes))) return false;
+      line.sku.assign(texts.substr(0, bytes));
+      texts.remove_prefix(bytes);
+    }
     line.unit_price = static_cast<std::int64_t>(n[2]);
     line.quantity = static_cast<std::int64_t>(n[3]);
   }
@@ -178,6 +208,39 @@ EMSCRIPTEN_KEEPALIVE bool loyalty_member_call(std::int32_t handle, std::uint32_t
   if (!member || op >= ops.size()) return false;
   h.answer = member->engine->call(member->session, ops[op],
                                   std::string_view(h.text.data(), std::min<std::size_t>(bytes, h.text.size())));
+  return true;
+}
+
+// A member operation whose request is only {"at"}, with the time as a
+// number (Engine::call(member, op, at)); false as loyalty_member_call.
+EMSCRIPTEN_KEEPALIVE bool loyalty_member_query(std::int32_t handle, std::uint32_t op, double at) {
+  Host& h = host();
+  Host::Member* member = find_member(handle);
+  const auto& ops = Engine::member_operations();
+  if (!member || op >= ops.size() || !valid_time(at)) return false;
+  h.answer = member->engine->call(member->session, ops[op], static_cast<loyalty::TimeMs>(at));
+  return true;
+}
+
+// Until when tier_progress answers as it does at `at` (UTC ms); -1 on an error.
+EMSCRIPTEN_KEEPALIVE double loyalty_member_progress_until(std::int32_t handle, double at) {
+  Host::Member* member = find_member(handle);
+  if (!member || !valid_time(at)) return -1;
+  auto until = member->session.tier_progress_until(static_cast<loyalty::TimeMs>(at));
+  return until.ok() ? static_cast<double>(until.value()) : -1;
+}
+
+// preview_order on `count` typed lines, their SKUs' text in the text buffer
+// (read_typed_lines); the envelope is the answer. False when the input
+// needs the JSON path.
+EMSCRIPTEN_KEEPALIVE bool loyalty_member_preview(std::int32_t handle, std::uint32_t count, double at) {
+  Host& h = host();
+  Host::Member* member = find_member(handle);
+  if (!member || !valid_time(at) || !read_typed_lines(member->session.program(), count, true)) return false;
+  loyalty::Cart cart;
+  cart.lines.swap(h.lines);
+  h.answer = member->engine->preview_order(member->session, cart, static_cast<loyalty::TimeMs>(at));
+  cart.lines.swap(h.lines);
   return true;
 }
 

@@ -19,6 +19,7 @@ struct Cart {
 };
 
 inline constexpr std::size_t kMaxCartLines = 1000;
+inline constexpr std::size_t kMaxSkuBytes = 128;  // UTF-8
 inline constexpr std::int64_t kMaxQuantity = 1000000;
 
 }  // namespace loyalty

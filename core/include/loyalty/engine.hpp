@@ -83,6 +83,13 @@ class Engine {
   std::string call(MemberSession& member, std::string_view op, std::string_view request_json) const;
   static const std::vector<std::string_view>& member_operations();
 
+  // The same, for hosts that hold typed input and need no request text read:
+  // a member operation whose request is only {"at"} (tier_progress,
+  // points_summary, lifecycle, checkin_calendar, task_overview) with the
+  // time as a number, and preview_order on a cart already read.
+  std::string call(MemberSession& member, std::string_view op, TimeMs at) const;
+  std::string preview_order(MemberSession& member, const Cart& cart, TimeMs at) const;
+
   const Program& program() const { return *program_; }
   const std::shared_ptr<const Program>& shared_program() const { return program_; }
 
@@ -101,6 +108,7 @@ class Engine {
   std::string apply(MemberSession& member, Request& request) const;
   std::string apply_events(MemberSession& member, Request& request) const;
   std::string state(MemberSession& member, Request& request) const;
+  std::string call(MemberSession& member, std::string_view op, Request& request) const;
   // Runs a member operation on the request's own "state" (required or not).
   std::string stateless(std::string_view request_json, bool state_required,
                         std::string (Engine::*operation)(MemberSession&, Request&) const) const;

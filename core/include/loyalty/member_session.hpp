@@ -45,6 +45,11 @@ class MemberSession {
   Result<RedemptionPreview> redemption_preview(TimeMs at, std::int64_t order_total) const;
   LifecycleStatus lifecycle(TimeMs at) const;
 
+  // Until when, from `at`, tier_progress() answers as it does at `at`: the
+  // next time something falls due or the next local midnight, whichever is
+  // first. Lets a host keep the answer it was given.
+  Result<TimeMs> tier_progress_until(TimeMs at) const;
+
   // apply() on the held state, which becomes the outcome's state. The
   // returned outcome's `state` is left empty: state() is the new one. A
   // refused event changes nothing.
