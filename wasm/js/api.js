@@ -63,17 +63,50 @@ function decodeUtf8(bytes) {
   return out;
 }
 
-// Runs a raw call. The core answers every input with an envelope; anything
+// Text in and out of one module: requests written as UTF-8 in place,
+// answers read as a view of wasm memory (valid until the next call).
+function textBridge(module) {
+  const encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
+  return {
+    answerText() {
+      const at = module._loyalty_answer();
+      return decodeUtf8(module.HEAPU8.subarray(at, at + module._loyalty_answer_size()));
+    },
+    // Into the text buffer; its byte count.
+    writeText(text) {
+      if (encoder) {
+        // At most 3 bytes per UTF-16 unit; encodeInto says how many it wrote.
+        const at = module._loyalty_text(text.length * 3);
+        return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
+      }
+      const bytes = utf8Bytes(text);
+      module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
+      return bytes.length;
+    },
+    // At `at` in wasm memory, room for it made already; its byte count.
+    writeUtf8(text, at) {
+      if (encoder) return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
+      const bytes = utf8Bytes(text);
+      module.HEAPU8.set(bytes, at);
+      return bytes.length;
+    },
+  };
+}
+
+// Runs raw calls. The core answers every input with an envelope; anything
 // else escaping from the module is a defect, reported as one typed error.
-function callRaw(fn, arg) {
-  if (typeof arg !== 'string') {
-    throw new LoyaltyError([{ code: 'type.expected_string', message: 'the text API takes JSON text', path: '' }]);
-  }
+function guarded(fn) {
   try {
-    return decodeUtf8(fn(arg));
+    return fn();
   } catch (e) {
     if (e instanceof LoyaltyError) throw e;
     throw new LoyaltyError([{ code: 'internal.error', message: `the core failed: ${e}`, path: '' }]);
+  }
+}
+
+function requireText(arg) {
+  if (typeof arg !== 'string') {
+    throw new LoyaltyError([{ code: 'type.expected_string', message: 'the text API takes JSON text', path: '' }]);
   }
 }
 
@@ -113,8 +146,8 @@ const MAX_QUANTITY = 1000000;
 // Member sessions over one module: the wasm side holds parsed states by
 // handle; this side gives them out as plain objects with methods, frees
 // them when unreachable and keeps at most MAX_OPEN_MEMBERS open.
-function memberSessions(module, programRef) {
-  const encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
+function memberSessions(module, io, programRef) {
+  const { answerText, writeText, writeUtf8 } = io;
   module._loyalty_member_operations();
   const opIndex = {};
   answerText().split(',').forEach((name, i) => { opIndex[name] = i; });
@@ -127,29 +160,6 @@ function memberSessions(module, programRef) {
   let generation = 0;  // of the programme; a new one re-opens every session
   let lastUsed = 0;
   let index = null;    // category and SKU ids -> their indexes in the programme
-
-  function answerText() {
-    return decodeUtf8(module.HEAPU8.subarray(module._loyalty_answer(), module._loyalty_answer() + module._loyalty_answer_size()));
-  }
-
-  function writeText(text) {
-    if (encoder) {
-      // At most 3 bytes per UTF-16 unit; encodeInto says how many it wrote.
-      const at = module._loyalty_text(text.length * 3);
-      return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
-    }
-    const bytes = utf8Bytes(text);
-    module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
-    return bytes.length;
-  }
-
-  // Writes text at `at` in wasm memory, room for it made already; its byte count.
-  function writeUtf8(text, at) {
-    if (encoder) return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
-    const bytes = utf8Bytes(text);
-    module.HEAPU8.set(bytes, at);
-    return bytes.length;
-  }
 
   function programIndex() {
     if (!index) {
@@ -266,13 +276,10 @@ function memberSessions(module, programRef) {
     // A member operation on a request object (or text); the envelope text.
     #call(op, request) {
       const text = toJsonText(request);
-      try {
+      return guarded(() => {
         module._loyalty_member_call(this.#handle, opIndex[op], writeText(text));
         return op === 'state' ? unwrapText(answerText()) : answerText();
-      } catch (e) {
-        if (e instanceof LoyaltyError) throw e;
-        throw new LoyaltyError([{ code: 'internal.error', message: `the core failed: ${e}`, path: '' }]);
-      }
+      });
     }
 
     #ask(op, request) {
@@ -422,21 +429,43 @@ async function createLoyaltyCoreWith(instantiate, options) {
     throw new LoyaltyError([{ code: 'field.missing', message: 'options.program is required', path: 'program' }]);
   }
   const module = await instantiateModule(instantiate);
-  const raw = new module.Core();  // lives as long as the module; never exposed
-  const load = (text) => callRaw((t) => raw._load(t), text);
-  const checkProgram = (text) => callRaw((t) => raw._checkProgram(t), text);
-  let program = unwrap(load(toJsonText(options.program)));
-  const members = memberSessions(module, () => program);
+  const io = textBridge(module);
+  // Raw text in, envelope text out.
+  const textCall = (fn) => (text) => {
+    requireText(text);
+    return guarded(() => {
+      fn(io.writeText(text));
+      return io.answerText();
+    });
+  };
+  const checkProgram = textCall((bytes) => module._loyalty_check_program(bytes));
+  const load = (text) => {
+    if (!guarded(() => module._loyalty_load(io.writeText(text)))) unwrap(io.answerText());
+  };
+  // The normalised programme is written only when asked: a page may never need it.
+  let program = null;
+  const loaded = () => {
+    if (program === null) {
+      program = unwrap(guarded(() => {
+        module._loyalty_program();
+        return io.answerText();
+      }));
+    }
+    return program;
+  };
+  load(toJsonText(options.program));
+  const members = memberSessions(module, io, loaded);
 
   const api = {
     /** The loaded programme, normalised: every default filled in. */
     get program() {
-      return program;
+      return loaded();
     },
     loadProgram(next) {
-      program = unwrap(load(toJsonText(next)));
+      load(toJsonText(next));
+      program = null;
       members.programChanged();
-      return program;
+      return loaded();
     },
     /** A member session: the state read once, then asked without it. */
     member(state) {
@@ -457,8 +486,11 @@ async function createLoyaltyCoreWith(instantiate, options) {
   };
   /** The same calls on JSON text, answering the envelope text unparsed. */
   const text = { checkProgram };
+  module._loyalty_operations();
+  const opNames = io.answerText().split(',');
   for (const [method, op] of Object.entries(OPERATIONS)) {
-    text[method] = (requestText) => callRaw((t) => raw._call(op, t), requestText);
+    const index = opNames.indexOf(op);
+    text[method] = textCall((bytes) => module._loyalty_call(index, bytes));
     api[method] = (request) => unwrap(text[method](toJsonText(request)));
   }
   api.text = Object.freeze(text);

@@ -1,26 +1,25 @@
 // WebAssembly bindings: thin on purpose. The rules live in the core and the
 // friendly API in js/api.js.
 //
-// Two kinds of entry:
-//  - Embind's Core class (`_load`, `_call`, `_checkProgram`): the stateless
-//    text API, JSON text in, envelope text out.
-//  - Plain C exports (`_loyalty_*`) for member sessions. They are what a
-//    storefront calls on every tap, so they avoid Embind's generic invoker
-//    (slow without dynamic code) and strings: numbers cross as numbers,
-//    carts as a Float64Array in wasm memory (loyalty_buffer), text as UTF-8
-//    bytes written in place (loyalty_text).
-//
-// Answers cross as a view of the UTF-8 bytes in wasm memory, valid until the
-// next call; js/api.js decodes it at once with TextDecoder. (Embind's own
-// std::string return walks the bytes one by one in JS: several times slower.)
-#include <emscripten/bind.h>
+// Plain C exports only (`_loyalty_*`); no Embind: its generic invoker is
+// slow without dynamic code, and its runtime and type registration were
+// most of the glue and of the start-up before the first call.
+//  - Text crosses as UTF-8 bytes written in place (loyalty_text); numbers as
+//    numbers; carts as a Float64Array in wasm memory (loyalty_buffer).
+//  - Answers are UTF-8 bytes in wasm memory (loyalty_answer, _answer_size),
+//    valid until the next call; js/api.js decodes them at once.
+//  - The stateless text API: loyalty_load, loyalty_check_program,
+//    loyalty_call (an operation by its index in Engine::operations()).
+//  - Member sessions: loyalty_member_* (handles to parsed states).
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -53,35 +52,23 @@ Host& host() {
   return h;
 }
 
-emscripten::val answer_view(std::string text) {
-  Host& h = host();
-  h.answer = std::move(text);
-  return emscripten::val(emscripten::typed_memory_view(h.answer.size(), reinterpret_cast<const std::uint8_t*>(h.answer.data())));
-}
-
 std::string not_loaded() {
   return loyalty::error_envelope({{"program.not_loaded", "no programme is loaded", ""}});
 }
 
-// The stateless text API.
-class Core {
- public:
-  emscripten::val load(const std::string& program_json) {
-    auto engine = Engine::load(program_json);
-    if (!engine.ok()) return answer_view(loyalty::error_envelope(engine.errors()));
-    host().engine = std::make_shared<const Engine>(std::move(engine).value());
-    return answer_view(host().engine->program_summary());
-  }
+// The request text the JS side wrote: its first `bytes` bytes.
+std::string_view text_input(std::uint32_t bytes) {
+  const Host& h = host();
+  return std::string_view(h.text.data(), std::min<std::size_t>(bytes, h.text.size()));
+}
 
-  // Any engine operation by name (loyalty::Engine::operations()).
-  emscripten::val call(const std::string& op, const std::string& request) {
-    return answer_view(host().engine ? host().engine->call(op, request) : not_loaded());
-  }
-
-  emscripten::val check_program(const std::string& program_json) {
-    return answer_view(Engine::check_program(program_json));
-  }
-};
+// The operations' names, comma-separated, as the answer: their indexes are
+// what the calls take.
+void answer_names(const std::vector<std::string_view>& ops) {
+  std::string names;
+  for (std::string_view op : ops) names += (names.empty() ? "" : ",") + std::string(op);
+  host().answer = std::move(names);
+}
 
 Host::Member* find_member(std::int32_t handle) {
   auto it = host().members.find(handle);
@@ -169,6 +156,43 @@ EMSCRIPTEN_KEEPALIVE char* loyalty_text(std::uint32_t bytes) {
 EMSCRIPTEN_KEEPALIVE const char* loyalty_answer() { return host().answer.data(); }
 EMSCRIPTEN_KEEPALIVE std::uint32_t loyalty_answer_size() { return static_cast<std::uint32_t>(host().answer.size()); }
 
+// Loads the programme in the text buffer. True, or false with the error
+// envelope as the answer; the programme's summary is asked for apart
+// (loyalty_program), as a page may never need it.
+EMSCRIPTEN_KEEPALIVE bool loyalty_load(std::uint32_t bytes) {
+  Host& h = host();
+  auto engine = Engine::load(text_input(bytes));
+  if (!engine.ok()) {
+    h.answer = loyalty::error_envelope(engine.errors());
+    return false;
+  }
+  h.engine = std::make_shared<const Engine>(std::move(engine).value());
+  return true;
+}
+
+// The loaded programme, normalised, as an envelope.
+EMSCRIPTEN_KEEPALIVE void loyalty_program() {
+  Host& h = host();
+  h.answer = h.engine ? h.engine->program_summary() : not_loaded();
+}
+
+EMSCRIPTEN_KEEPALIVE void loyalty_check_program(std::uint32_t bytes) {
+  host().answer = Engine::check_program(text_input(bytes));
+}
+
+// The stateless operations' names (Engine::operations()), as the answer.
+EMSCRIPTEN_KEEPALIVE void loyalty_operations() { answer_names(Engine::operations()); }
+
+// A stateless operation by index on the request in the text buffer; the
+// envelope is the answer.
+EMSCRIPTEN_KEEPALIVE void loyalty_call(std::uint32_t op, std::uint32_t bytes) {
+  Host& h = host();
+  const auto& ops = Engine::operations();
+  if (!h.engine) h.answer = not_loaded();
+  else if (op >= ops.size()) h.answer = loyalty::error_envelope({{"request.unknown_op", "unknown operation", "op"}});
+  else h.answer = h.engine->call(ops[op], text_input(bytes));
+}
+
 // Opens a session on the state snapshot in the text buffer (its first
 // `bytes` bytes): a handle, or 0 with the error envelope as the answer.
 EMSCRIPTEN_KEEPALIVE std::int32_t loyalty_member_open(std::uint32_t bytes) {
@@ -177,7 +201,7 @@ EMSCRIPTEN_KEEPALIVE std::int32_t loyalty_member_open(std::uint32_t bytes) {
     h.answer = not_loaded();
     return 0;
   }
-  auto session = h.engine->open_member(std::string_view(h.text.data(), std::min<std::size_t>(bytes, h.text.size())));
+  auto session = h.engine->open_member(text_input(bytes));
   if (!session.ok()) {
     h.answer = loyalty::error_envelope(session.errors());
     return 0;
@@ -191,11 +215,7 @@ EMSCRIPTEN_KEEPALIVE void loyalty_member_close(std::int32_t handle) { host().mem
 
 // The member operations' names, comma-separated, as the answer: their
 // indexes are what loyalty_member_call takes.
-EMSCRIPTEN_KEEPALIVE void loyalty_member_operations() {
-  std::string names;
-  for (std::string_view op : Engine::member_operations()) names += (names.empty() ? "" : ",") + std::string(op);
-  host().answer = std::move(names);
-}
+EMSCRIPTEN_KEEPALIVE void loyalty_member_operations() { answer_names(Engine::member_operations()); }
 
 EMSCRIPTEN_KEEPALIVE std::uint32_t loyalty_member_count() { return static_cast<std::uint32_t>(host().members.size()); }
 
@@ -206,8 +226,7 @@ EMSCRIPTEN_KEEPALIVE bool loyalty_member_call(std::int32_t handle, std::uint32_t
   Host::Member* member = find_member(handle);
   const auto& ops = Engine::member_operations();
   if (!member || op >= ops.size()) return false;
-  h.answer = member->engine->call(member->session, ops[op],
-                                  std::string_view(h.text.data(), std::min<std::size_t>(bytes, h.text.size())));
+  h.answer = member->engine->call(member->session, ops[op], text_input(bytes));
   return true;
 }
 
@@ -269,11 +288,3 @@ EMSCRIPTEN_KEEPALIVE std::int32_t loyalty_member_listing(std::int32_t handle, st
 }
 
 }  // extern "C"
-
-EMSCRIPTEN_BINDINGS(loyalty_core) {
-  emscripten::class_<Core>("Core")
-      .constructor<>()
-      .function("_load", &Core::load)
-      .function("_call", &Core::call)
-      .function("_checkProgram", &Core::check_program);
-}
