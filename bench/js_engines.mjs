@@ -184,6 +184,7 @@ const held = coffeeCore.member(history.state);
 const fresh = coffeeCore.member({ member_id: 'm-new', joined_at: history.at });
 const products = Array.from({ length: 1000 }, (_, i) => ({ sku: `sku-${i}`, category: coffeeCategories[i % 4], unit_price: 1000 + 37 * i, quantity: 1 }));
 const hAt = history.at;
+let day = 0;
 results.history = {
   state_bytes: historyText.length,
   lots: history.state.lots.length,
@@ -196,6 +197,8 @@ results.history = {
     session_points: await measure(() => held.points(coffeeCart, hAt)),
     session_preview_order: await measure(() => held.previewOrder(coffeeCart, hAt)),
     session_tier_progress: await measure(() => held.tierProgress(hAt)),
+    // Alternating days: nothing kept from the call before, every answer written and read.
+    session_tier_progress_new_day: await measure(() => held.tierProgress(hAt + (day++ % 2) * 86400000)),
     session_open: await measure(() => coffeeCore.member(historyText).close(), 9),
     session_listing_1000: await measure(() => held.previewListing(products, hAt), 9),
   },
