@@ -37,11 +37,11 @@ class DomBuilder : public nlohmann::json_sax<Json> {
   bool end_object() override { return close(); }
   bool end_array() override { return close(); }
 
+  // The member is made here, once: its value is placed when it is read.
   bool key(string_t& k) override {
-    if (stack_.back()->contains(k)) {
-      return fail("json.duplicate_key", "duplicate key \"" + k + "\"");
-    }
-    key_ = std::move(k);
+    auto [member, made] = stack_.back()->get_ref<Json::object_t&>().emplace(std::move(k), nullptr);
+    if (!made) return fail("json.duplicate_key", "duplicate key \"" + member->first + "\"");
+    slot_ = &member->second;
     return true;
   }
 
@@ -74,9 +74,8 @@ class DomBuilder : public nlohmann::json_sax<Json> {
       parent.push_back(std::move(value));
       return &parent.back();
     }
-    Json& slot = parent[key_];
-    slot = std::move(value);
-    return &slot;
+    *slot_ = std::move(value);
+    return slot_;
   }
 
   bool add(Json&& value) {
@@ -100,7 +99,7 @@ class DomBuilder : public nlohmann::json_sax<Json> {
 
   Json& root_;
   std::vector<Json*> stack_;
-  std::string key_;
+  Json* slot_ = nullptr;  // the member whose key was read last
   Errors errors_;
 };
 

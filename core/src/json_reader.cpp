@@ -30,81 +30,86 @@ std::string index_path(const std::string& parent, std::size_t index) {
   return parent + "[" + std::to_string(index) + "]";
 }
 
+std::string Path::str() const {
+  if (!parent_) return std::string(key_);
+  return member_ ? member_path(*parent_, key_) : *parent_;
+}
+
 void ValueReader::error(std::string code, std::string message, std::string path) {
   errors_.push_back({std::move(code), std::move(message), std::move(path)});
 }
 
-std::optional<std::int64_t> ValueReader::integer(const Json& v, const std::string& path,
+std::optional<std::int64_t> ValueReader::integer(const Json& v, const Path& path,
                                                  std::int64_t min, std::int64_t max) {
   // Built only on error: this runs for every number of every request.
   auto range = [&] { return " between " + std::to_string(min) + " and " + std::to_string(max); };
   if (!v.is_number_integer()) {
-    error("type.expected_integer", "must be an integer" + range() + ", got " + type_name(v), path);
+    error("type.expected_integer", "must be an integer" + range() + ", got " + type_name(v), path.str());
     return std::nullopt;
   }
   const bool too_big_unsigned =
       v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
   if (too_big_unsigned || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
-    error("value.out_of_range", "must be" + range() + ", got " + v.dump(), path);
+    error("value.out_of_range", "must be" + range() + ", got " + v.dump(), path.str());
     return std::nullopt;
   }
   return v.get<std::int64_t>();
 }
 
-std::optional<std::string> ValueReader::string(const Json& v, const std::string& path,
+std::optional<std::string> ValueReader::string(const Json& v, const Path& path,
                                                std::size_t max_length) {
   if (!v.is_string()) {
-    error("type.expected_string", "must be a string, got " + type_name(v), path);
+    error("type.expected_string", "must be a string, got " + type_name(v), path.str());
     return std::nullopt;
   }
   const auto& s = v.get_ref<const std::string&>();
   if (s.size() > max_length) {
-    error("value.too_long", "must be at most " + std::to_string(max_length) + " bytes", path);
+    error("value.too_long", "must be at most " + std::to_string(max_length) + " bytes", path.str());
     return std::nullopt;
   }
   return s;
 }
 
-std::optional<std::string> ValueReader::identifier(const Json& v, const std::string& path) {
+std::optional<std::string> ValueReader::identifier(const Json& v, const Path& path) {
   auto s = string(v, path, 64);
   if (!s) return std::nullopt;
   if (s->empty() || !std::all_of(s->begin(), s->end(), is_identifier_char)) {
-    error("value.invalid_id", "must be 1 to 64 characters of A-Z a-z 0-9 _ - . :", path);
+    error("value.invalid_id", "must be 1 to 64 characters of A-Z a-z 0-9 _ - . :", path.str());
     return std::nullopt;
   }
   return s;
 }
 
-std::optional<Rounding> ValueReader::rounding(const Json& v, const std::string& path) {
+std::optional<Rounding> ValueReader::rounding(const Json& v, const Path& path) {
   auto s = string(v, path, 32);
   if (!s) return std::nullopt;
   auto r = rounding_from_name(*s);
-  if (!r) error("value.unknown_rounding", "must be floor, ceil, half_up or half_even", path);
+  if (!r) error("value.unknown_rounding", "must be floor, ceil, half_up or half_even", path.str());
   return r;
 }
 
-std::optional<LocalizedText> ValueReader::localized_text(const Json& v, const std::string& path) {
+std::optional<LocalizedText> ValueReader::localized_text(const Json& v, const Path& path) {
   if (!v.is_object()) {
     error("type.expected_object",
-          "must be an object of locale to text, e.g. {\"zh-CN\": \"金卡\", \"en\": \"Gold\"}", path);
+          "must be an object of locale to text, e.g. {\"zh-CN\": \"金卡\", \"en\": \"Gold\"}", path.str());
     return std::nullopt;
   }
   LocalizedText text;
   for (const auto& [locale, value] : v.items()) {
-    if (auto s = string(value, member_path(path, locale), 200)) text.emplace(locale, *s);
+    if (auto s = string(value, member_path(path.str(), locale), 200)) text.emplace(locale, *s);
   }
   return text;
 }
 
-bool ValueReader::is_array(const Json& v, const std::string& path, std::size_t max_items) {
+bool ValueReader::is_array(const Json& v, const Path& path, std::size_t max_items) {
   if (!v.is_array()) {
-    error("type.expected_array", "must be an array, got " + type_name(v), path);
+    error("type.expected_array", "must be an array, got " + type_name(v), path.str());
     return false;
   }
   if (v.size() > max_items) {
     error("value.too_many", "must hold at most " + std::to_string(max_items) + " items, has " +
                                 std::to_string(v.size()),
-          path);
+          path.str());
     return false;
   }
   return true;
@@ -112,6 +117,7 @@ bool ValueReader::is_array(const Json& v, const std::string& path, std::size_t m
 
 ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string path)
     : reader_(reader), object_(object), path_(std::move(path)), valid_(object.is_object()) {
+  read_.reserve(16);
   if (!valid_) {
     reader_.error("type.expected_object", "must be an object, got " + type_name(object), path_);
   }
@@ -119,8 +125,8 @@ ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string 
 
 const Json* ObjectReader::field(std::string_view key, bool required) {
   if (!valid_) return nullptr;
-  read_.emplace(key);
-  auto it = object_.find(std::string(key));
+  if (std::find(read_.begin(), read_.end(), key) == read_.end()) read_.push_back(key);
+  auto it = object_.find(key);
   if (it == object_.end()) {
     if (required) reader_.error("field.missing", "is required", path_of(key));
     return nullptr;
@@ -131,7 +137,7 @@ const Json* ObjectReader::field(std::string_view key, bool required) {
 std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
                                                   std::int64_t min, std::int64_t max) {
   const Json* v = field(key, required);
-  return v ? reader_.integer(*v, path_of(key), min, max) : std::nullopt;
+  return v ? reader_.integer(*v, at(key), min, max) : std::nullopt;
 }
 
 void ObjectReader::integer_into(std::string_view key, std::int64_t& into, std::int64_t min, std::int64_t max) {
@@ -140,17 +146,17 @@ void ObjectReader::integer_into(std::string_view key, std::int64_t& into, std::i
 
 std::optional<std::string> ObjectReader::identifier(std::string_view key, bool required) {
   const Json* v = field(key, required);
-  return v ? reader_.identifier(*v, path_of(key)) : std::nullopt;
+  return v ? reader_.identifier(*v, at(key)) : std::nullopt;
 }
 
 std::optional<Rounding> ObjectReader::rounding(std::string_view key, bool required) {
   const Json* v = field(key, required);
-  return v ? reader_.rounding(*v, path_of(key)) : std::nullopt;
+  return v ? reader_.rounding(*v, at(key)) : std::nullopt;
 }
 
 std::optional<LocalizedText> ObjectReader::localized_text(std::string_view key, bool required) {
   const Json* v = field(key, required);
-  return v ? reader_.localized_text(*v, path_of(key)) : std::nullopt;
+  return v ? reader_.localized_text(*v, at(key)) : std::nullopt;
 }
 
 std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
@@ -167,7 +173,7 @@ std::optional<std::size_t> ObjectReader::choice(std::string_view key, bool requi
                                                 std::initializer_list<std::string_view> words) {
   const Json* v = field(key, required);
   if (!v) return std::nullopt;
-  auto s = reader_.string(*v, path_of(key), 64);
+  auto s = reader_.string(*v, at(key), 64);
   if (!s) return std::nullopt;
   std::size_t i = 0;
   std::string listed;
@@ -183,7 +189,7 @@ std::optional<std::size_t> ObjectReader::choice(std::string_view key, bool requi
 std::optional<std::int64_t> ObjectReader::date(std::string_view key, bool required) {
   const Json* v = field(key, required);
   if (!v) return std::nullopt;
-  auto s = reader_.string(*v, path_of(key), 10);
+  auto s = reader_.string(*v, at(key), 10);
   if (!s) return std::nullopt;
   auto d = parse_iso_date(*s);
   if (!d) {
@@ -196,7 +202,7 @@ std::optional<std::int64_t> ObjectReader::date(std::string_view key, bool requir
 void ObjectReader::finish() {
   if (!valid_) return;
   for (const auto& [key, value] : object_.items()) {
-    if (read_.count(key) == 0) {
+    if (std::find(read_.begin(), read_.end(), key) == read_.end()) {
       reader_.error("field.unknown", "is not a known field", path_of(key));
     }
   }

@@ -4,9 +4,9 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "loyalty/json_codec.hpp"
 
@@ -15,6 +15,23 @@ namespace loyalty::json_reader {
 std::string member_path(const std::string& parent, std::string_view key);
 std::string index_path(const std::string& parent, std::size_t index);
 
+// Where a value is, written out only if an error needs it: every value read
+// has a path, and errors are rare. Either a whole path or a parent's path
+// and a member's key; whatever it points to must outlive it.
+class Path {
+ public:
+  Path(const std::string& whole) : parent_(&whole) {}  // NOLINT: implicit, as the paths it stands for
+  Path(const char* whole) : key_(whole) {}             // NOLINT
+  Path(const std::string& parent, std::string_view key) : parent_(&parent), key_(key), member_(true) {}
+
+  std::string str() const;
+
+ private:
+  const std::string* parent_ = nullptr;
+  std::string_view key_;
+  bool member_ = false;
+};
+
 // Reads one value at a known path; every failure is appended to `errors`.
 class ValueReader {
  public:
@@ -22,15 +39,13 @@ class ValueReader {
 
   void error(std::string code, std::string message, std::string path);
 
-  std::optional<std::int64_t> integer(const Json& v, const std::string& path, std::int64_t min,
-                                      std::int64_t max);
-  std::optional<std::string> string(const Json& v, const std::string& path,
-                                    std::size_t max_length);
+  std::optional<std::int64_t> integer(const Json& v, const Path& path, std::int64_t min, std::int64_t max);
+  std::optional<std::string> string(const Json& v, const Path& path, std::size_t max_length);
   // 1..64 characters of [A-Za-z0-9_.:-]: ids that are safe in paths and logs.
-  std::optional<std::string> identifier(const Json& v, const std::string& path);
-  std::optional<Rounding> rounding(const Json& v, const std::string& path);
-  std::optional<LocalizedText> localized_text(const Json& v, const std::string& path);
-  bool is_array(const Json& v, const std::string& path, std::size_t max_items);
+  std::optional<std::string> identifier(const Json& v, const Path& path);
+  std::optional<Rounding> rounding(const Json& v, const Path& path);
+  std::optional<LocalizedText> localized_text(const Json& v, const Path& path);
+  bool is_array(const Json& v, const Path& path, std::size_t max_items);
 
   Errors& errors() { return errors_; }
 
@@ -38,7 +53,8 @@ class ValueReader {
   Errors& errors_;
 };
 
-// Reads the fields of one object; finish() reports the fields nobody asked for.
+// Reads the fields of one object; finish() reports the fields nobody asked
+// for. Keys asked for must outlive the reader (literals, or the object's own).
 class ObjectReader {
  public:
   ObjectReader(ValueReader& reader, const Json& object, std::string path);
@@ -46,6 +62,7 @@ class ObjectReader {
   bool valid() const { return valid_; }
   const std::string& path() const { return path_; }
   std::string path_of(std::string_view key) const { return member_path(path_, key); }
+  Path at(std::string_view key) const { return Path(path_, key); }
 
   // The field's value, or nullptr if absent (reporting "field.missing" when required).
   const Json* field(std::string_view key, bool required);
@@ -71,7 +88,7 @@ class ObjectReader {
   const Json& object_;
   std::string path_;
   bool valid_;
-  std::set<std::string, std::less<>> read_;
+  std::vector<std::string_view> read_;  // a handful per object: a search beats a set's allocations
 };
 
 }  // namespace loyalty::json_reader
