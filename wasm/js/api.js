@@ -136,9 +136,11 @@ function instantiateModule(instantiate) {
 // is written to its snapshot and closed, and re-read when used again.
 const MAX_OPEN_MEMBERS = 1024;
 // A product's SKU that is not in the programme only needs to be one the JSON
-// reader takes (non-empty, at most 128 UTF-8 bytes): checked cheaply here.
-const PLAIN_SKU = /^[^\ud800-\udfff]{1,42}$/;
-const SKU_BYTES = 128;  // 42 UTF-16 units of PLAIN_SKU, 3 UTF-8 bytes each at most
+// reader takes (non-empty, at most 128 UTF-8 bytes): checked cheaply here,
+// as 1 to 42 UTF-16 units with no surrogate (at most 3 bytes each).
+const SURROGATE = /[\ud800-\udfff]/;
+const plainSku = (sku) => typeof sku === 'string' && sku.length >= 1 && sku.length <= 42 && !SURROGATE.test(sku);
+const SKU_BYTES = 128;  // what a plain SKU takes in UTF-8 at most
 const MAX_TIME_MS = 253402300799999;
 const MAX_CART_LINES = 1000;
 const MAX_QUANTITY = 1000000;
@@ -190,7 +192,7 @@ function memberSessions(module, io, programRef) {
       const category = categories.get(line.category);
       let sku = skus.get(line.sku);
       if (sku === undefined) {
-        if (typeof line.sku !== 'string' || !PLAIN_SKU.test(line.sku)) return -1;
+        if (!plainSku(line.sku)) return -1;
         sku = -1;
         if (skuTexts) {
           const bytes = writeUtf8(line.sku, textAt);
