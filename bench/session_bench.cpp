@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 #include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+#include "loyalty/state_snapshot.hpp"
 
 namespace {
 
@@ -93,6 +95,26 @@ void SessionOpen(benchmark::State& st) {
   st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * state.size()));
 }
 BENCHMARK(SessionOpen);
+
+// The binary snapshot against JSON, both ways, on the same state.
+void SessionOpenSnapshot(benchmark::State& st) {
+  const std::string bytes = loyalty::state_snapshot(coffee().program(), held().state());
+  for (auto _ : st) benchmark::DoNotOptimize(coffee().open_member_snapshot(bytes));
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * bytes.size()));
+}
+BENCHMARK(SessionOpenSnapshot);
+
+void StateWriteJson(benchmark::State& st) {
+  const loyalty::MemberSession member = held();
+  for (auto _ : st) benchmark::DoNotOptimize(loyalty::state_json(coffee().program(), member.state()));
+}
+BENCHMARK(StateWriteJson);
+
+void StateWriteSnapshot(benchmark::State& st) {
+  const loyalty::MemberSession member = held();
+  for (auto _ : st) benchmark::DoNotOptimize(loyalty::state_snapshot(coffee().program(), member.state()));
+}
+BENCHMARK(StateWriteSnapshot);
 
 void SessionPoints(benchmark::State& st) {
   const loyalty::MemberSession member = held();

@@ -15,7 +15,7 @@ scripts/setup.sh >/dev/null || exit 1
 mkdir -p test-output/fuzz
 failed=0
 printf '%-16s %12s %8s\n' target executions crashes
-for target in program operation sync; do
+for target in program operation sync snapshot; do
   found=build/fuzz/corpus/$target
   mkdir -p "$found"
   log=test-output/fuzz/$target.log

@@ -7,6 +7,7 @@
 #include "writers.hpp"
 #include "loyalty/apply.hpp"
 #include "loyalty/queries.hpp"
+#include "loyalty/state_snapshot.hpp"
 
 #include "loyalty/json_codec.hpp"
 #include "loyalty/order_preview.hpp"
@@ -36,6 +37,12 @@ Result<MemberSession> Engine::open_member(std::string_view state_json) const {
   auto json = parse_json(state_json);
   if (!json.ok()) return json.errors();
   auto state = member_state_from_json(*program_, json.value(), "state");
+  if (!state.ok()) return state.errors();
+  return MemberSession(program_, std::move(state).value());
+}
+
+Result<MemberSession> Engine::open_member_snapshot(std::string_view snapshot) const {
+  auto state = member_state_from_snapshot(*program_, snapshot);
   if (!state.ok()) return state.errors();
   return MemberSession(program_, std::move(state).value());
 }

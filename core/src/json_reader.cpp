@@ -21,6 +21,10 @@ bool is_identifier_char(char c) {
 }
 }  // namespace
 
+bool is_identifier(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), is_identifier_char);
+}
+
 std::string member_path(const std::string& parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
   return parent + "." + std::string(key);
@@ -73,7 +77,7 @@ std::optional<std::string> ValueReader::string(const Json& v, const Path& path,
 std::optional<std::string> ValueReader::identifier(const Json& v, const Path& path) {
   auto s = string(v, path, 64);
   if (!s) return std::nullopt;
-  if (s->empty() || !std::all_of(s->begin(), s->end(), is_identifier_char)) {
+  if (!is_identifier(*s)) {
     error("value.invalid_id", "must be 1 to 64 characters of A-Z a-z 0-9 _ - . :", path.str());
     return std::nullopt;
   }

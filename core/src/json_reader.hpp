@@ -12,6 +12,9 @@
 
 namespace loyalty::json_reader {
 
+// 1..64 characters of [A-Za-z0-9_.:-]: ids that are safe in paths and logs.
+bool is_identifier(std::string_view s);
+
 std::string member_path(const std::string& parent, std::string_view key);
 std::string index_path(const std::string& parent, std::size_t index);
 

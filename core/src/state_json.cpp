@@ -121,6 +121,8 @@ CapUsage read_cap(ValueReader& reader, const Json& v, const std::string& path, b
   return usage;
 }
 
+}  // namespace
+
 // A cycle as check-ins make it: it begins with its first day, its make-ups
 // are among its days, and no day is after the state's clock. Anything else
 // would offer a calendar that no check-in could follow.
@@ -134,8 +136,6 @@ void check_checkin_cycle(ValueReader& reader, const CheckinCycle& c, std::int64_
     reader.error("state.checkin_cycle", "every made-up day is one of the cycle's days", member_path(path, "made_up"));
   }
 }
-
-}  // namespace
 
 Result<MemberState> member_state_from_json(const Program& program, const Json& json, const std::string& path) {
   Errors errors;

@@ -19,4 +19,9 @@ Json reward_to_json(const Reward& reward);
 void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
 void write_task_state(JsonWriter& w, const TaskState& state);
 
+// A cycle as check-ins make it: it begins with its first day, its make-ups
+// are among its days, and no day is after the state's clock (state_json.cpp).
+void check_checkin_cycle(json_reader::ValueReader& reader, const CheckinCycle& cycle, std::int64_t clock_day,
+                         const std::string& path);
+
 }  // namespace loyalty

@@ -39,6 +39,9 @@ for vector in sorted((root / "tests" / "vectors").glob("*.json")):
             put("program", data)
         elif op in OPS:
             put("operation", bytes([OPS.index(op)]) + data)
+        # States for the snapshot fuzzer (1: JSON), which writes each as bytes and reads it back.
+        if isinstance(case.get("input"), dict) and isinstance(case["input"].get("state"), dict):
+            put("snapshot", b"\x01" + compact(case["input"]["state"]))
 
 # Sync bodies: the first byte picks the endpoint (0 sync, 1 join, 2 order, 3 refund, 4 membership).
 bodies = [

@@ -80,6 +80,8 @@ class Engine {
   // the session and leave "state" out of their answers; "state" answers the
   // held snapshot ({} request).
   Result<MemberSession> open_member(std::string_view state_json) const;
+  // The same from the state's binary snapshot (state_snapshot.hpp).
+  Result<MemberSession> open_member_snapshot(std::string_view snapshot) const;
   std::string call(MemberSession& member, std::string_view op, std::string_view request_json) const;
   static const std::vector<std::string_view>& member_operations();
 

@@ -1,0 +1,49 @@
+// A member's state as compact bytes, beside its JSON snapshot: what a host
+// keeps to open a session again without reading JSON (a session evicted
+// from a module, a store that holds many members). Bytes and JSON
+// round-trip exactly: member_state_from_snapshot(state_snapshot(s)) is a
+// state whose state_json() is state_json(s).
+//
+// Format, version 1 (little-endian by construction):
+//   header   "LCS" and the version byte (1)
+//   unsigned LEB128 varint (at most 10 bytes; no redundant trailing zeros)
+//   integer  a signed value, zigzag-encoded, as a varint
+//   text     a varint byte count, then that many bytes of UTF-8
+//   flag     one byte, 0 or 1
+//   optional a flag, then the value if 1
+//   list     a varint count, then that many items
+// The fields follow the JSON snapshot's keys in the same (sorted) order,
+// with the same optional parts; tiers and categories are written as their
+// ids, so a snapshot reads under any programme that still has them.
+//
+// Reading checks everything the JSON reader checks (ranges, lengths, ids,
+// ascending days, the check-in cycle's shape) and more that bytes can get
+// wrong: a bad header, a truncated or overlong input, a varint that does
+// not end, text that is not UTF-8. Each is an error with a stable code and
+// the path of the field, never a crash.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "loyalty/error.hpp"
+#include "loyalty/member_state.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty {
+
+inline constexpr unsigned char kSnapshotVersion = 1;
+
+std::string state_snapshot(const Program& program, const MemberState& state);
+
+// Errors: "snapshot.bad_header", "snapshot.truncated", "snapshot.bad_varint",
+// "snapshot.trailing_bytes", "value.out_of_range", "value.too_long",
+// "value.invalid_utf8", "value.invalid_id", "value.invalid_date",
+// "state.unknown_tier", "cart.unknown_category", "state.activity_order",
+// "state.checkin_cycle".
+Result<MemberState> member_state_from_snapshot(const Program& program, std::string_view bytes);
+
+// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates).
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace loyalty

@@ -1,0 +1,150 @@
+// The binary state snapshot: every state the core makes round-trips exactly
+// (its JSON snapshot is the same after), and bytes that are cut short or
+// damaged are an error with a code and a path, or a state the JSON reader
+// also takes; never a crash.
+#include <gtest/gtest.h>
+
+#include "event_sequence.hpp"
+#include "loyalty/state_snapshot.hpp"
+
+namespace loyalty {
+namespace {
+
+using namespace loyalty::testing;
+
+// A state with something in every part: a year of a random member's events.
+MemberState rich_state(const Program& program, std::uint64_t seed) {
+  Sequence s(program, seed);
+  for (int i = 0; i < 60; ++i) {
+    s.step(s.next_event());
+    if (::testing::Test::HasFatalFailure()) break;
+  }
+  return s.state();
+}
+
+class StateSnapshots : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(StateSnapshots, EveryStateTheCoreMakesRoundTripsExactly) {
+  const Program program = load(GetParam());
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    Sequence s(program, seed * 104729);
+    for (int i = 0; i < 40; ++i) {
+      s.step(s.next_event());
+      if (HasFatalFailure()) return;
+      const std::string bytes = state_snapshot(program, s.state());
+      auto back = member_state_from_snapshot(program, bytes);
+      ASSERT_TRUE(back.ok()) << back.errors()[0].code << " at " << back.errors()[0].path << " (seed " << seed << ")";
+      ASSERT_EQ(state_json(program, back.value()), state_json(program, s.state())) << "seed " << seed << " event " << i;
+      ASSERT_EQ(state_snapshot(program, back.value()), bytes);
+    }
+  }
+}
+
+TEST_P(StateSnapshots, ACutShortSnapshotIsAnErrorAtEveryLength) {
+  const Program program = load(GetParam());
+  const std::string bytes = state_snapshot(program, rich_state(program, 7));
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    auto read = member_state_from_snapshot(program, std::string_view(bytes).substr(0, n));
+    ASSERT_FALSE(read.ok()) << "a snapshot cut at " << n << " of " << bytes.size() << " bytes was taken";
+    const std::string& code = read.errors()[0].code;
+    EXPECT_TRUE(code == "snapshot.truncated" || code == "snapshot.bad_header" || code.rfind("value.", 0) == 0 ||
+                code.rfind("state.", 0) == 0)
+        << code << " at " << n;
+  }
+  auto longer = member_state_from_snapshot(program, bytes + '\0');
+  ASSERT_FALSE(longer.ok());
+  EXPECT_EQ(longer.errors()[0].code, "snapshot.trailing_bytes");
+}
+
+// Damage anywhere: either an error, or a state that the JSON reader takes
+// too (the binary reader never lets in what JSON would keep out).
+TEST_P(StateSnapshots, DamagedBytesAreAnErrorOrAStateJsonAlsoTakes) {
+  const Program program = load(GetParam());
+  const std::string bytes = state_snapshot(program, rich_state(program, 11));
+  SplitMix64 rng{42};
+  int refused = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    std::string damaged = bytes;
+    for (std::uint64_t k = 0, n = 1 + rng.below(3); k < n; ++k) {
+      damaged[rng.below(damaged.size())] = static_cast<char>(rng.below(256));
+    }
+    auto read = member_state_from_snapshot(program, damaged);
+    if (!read.ok()) {
+      ++refused;
+      EXPECT_FALSE(read.errors()[0].path.empty());
+      continue;
+    }
+    auto json = parse_json(state_json(program, read.value()));
+    ASSERT_TRUE(json.ok());
+    auto again = member_state_from_json(program, json.value(), "state");
+    ASSERT_TRUE(again.ok()) << "trial " << trial << ": bytes let in a state JSON refuses: " << again.errors()[0].code
+                            << " at " << again.errors()[0].path;
+  }
+  EXPECT_GT(refused, 1000);  // the damage is seen, not read as something else
+}
+
+INSTANTIATE_TEST_SUITE_P(ExamplePrograms, StateSnapshots, ::testing::Values("bakery.json", "coffee.json", "beauty.json"));
+
+TEST(StateSnapshot, ABadFieldIsReportedAtItsPath) {
+  const Program program = load("bakery.json");
+  MemberState s;
+  s.lots.push_back(Lot{"l-1", kStart, 0, std::nullopt, std::nullopt, ""});  // no lot holds 0 points
+  auto read = member_state_from_snapshot(program, state_snapshot(program, s));
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].code, "value.out_of_range");
+  EXPECT_EQ(read.errors()[0].path, "state.lots[0].points");
+
+  s = MemberState{};
+  s.member_id = std::string("\xff\xfe", 2);
+  read = member_state_from_snapshot(program, state_snapshot(program, s));
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].code, "value.invalid_utf8");
+  EXPECT_EQ(read.errors()[0].path, "state.member_id");
+}
+
+TEST(StateSnapshot, TiersAndCategoriesTravelByIdAndMustExistWhereRead) {
+  const Program bakery = load("bakery.json");
+  const Program coffee = load("coffee.json");
+  MemberState s;
+  s.tier = *bakery.tier_index("gold");
+  auto read = member_state_from_snapshot(coffee, state_snapshot(bakery, s));
+  if (coffee.tier_index("gold")) {
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(read.value().tier, coffee.tier_index("gold"));
+  } else {
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.errors()[0].code, "state.unknown_tier");
+    EXPECT_EQ(read.errors()[0].path, "state.tier");
+  }
+}
+
+TEST(StateSnapshot, OnlyItsOwnHeaderAndVersionAreRead) {
+  const Program program = load("bakery.json");
+  std::string bytes = state_snapshot(program, MemberState{});
+  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x01", 4));
+  EXPECT_EQ(member_state_from_snapshot(program, "{\"growth\":1}").errors()[0].code, "snapshot.bad_header");
+  bytes[3] = 2;
+  auto read = member_state_from_snapshot(program, bytes);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].code, "snapshot.bad_header");
+  EXPECT_NE(read.errors()[0].message.find("version 2"), std::string::npos);
+}
+
+TEST(StateSnapshot, AVarintThatDoesNotEndOrHasRedundantBytesIsRefused) {
+  const Program program = load("bakery.json");
+  const std::string header("LCS\x01", 4);
+  // activity count as 11 continuation bytes; then 0x80 0x00 (a redundant zero byte for 0).
+  EXPECT_EQ(member_state_from_snapshot(program, header + std::string(11, '\x80')).errors()[0].code, "snapshot.bad_varint");
+  EXPECT_EQ(member_state_from_snapshot(program, header + std::string("\x80\x00", 2)).errors()[0].code, "snapshot.bad_varint");
+}
+
+TEST(Utf8, WellFormedTextOnly) {
+  EXPECT_TRUE(is_valid_utf8("会员 café 🥐"));
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xe4\xbc"));          // cut short
+}
+
+}  // namespace
+}  // namespace loyalty

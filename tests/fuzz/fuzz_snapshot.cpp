@@ -1,0 +1,61 @@
+// The binary state snapshot on any bytes; the first byte picks the mode.
+//  - even: the rest, after the snapshot header, is read as a snapshot: an
+//    error with a code and a path, or a state that the JSON reader takes
+//    too and that writes back to the very same bytes;
+//  - odd: the rest is tried as a JSON state (the seed corpus holds the
+//    vectors' states): one that reads must round-trip through bytes exactly.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "fuzz_support.hpp"
+#include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+#include "loyalty/state_snapshot.hpp"
+
+namespace {
+std::optional<loyalty::Engine> engine;
+
+[[noreturn]] void finding(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "%s\n%s\n", what, detail.c_str());
+  std::abort();
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  engine.emplace(std::move(loyalty::Engine::load(loyalty::fuzz::bakery())).value());
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace loyalty;
+  const Program& program = engine->program();
+  if (size == 0) return 0;
+  const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (data[0] % 2 == 0) {
+    const std::string input = std::string("LCS") + static_cast<char>(kSnapshotVersion) + std::string(rest);
+    auto state = member_state_from_snapshot(program, input);
+    if (!state.ok()) {
+      if (state.errors()[0].code.empty() || state.errors()[0].path.empty()) finding("an error without a code or path", "");
+      return 0;
+    }
+    const std::string json = state_json(program, state.value());
+    auto parsed = parse_json(json);
+    if (!parsed.ok() || !member_state_from_json(program, parsed.value(), "state").ok()) {
+      finding("bytes let in a state the JSON reader refuses:", json);
+    }
+    if (state_snapshot(program, state.value()) != input) finding("a snapshot that does not write back to itself", json);
+    return 0;
+  }
+  auto parsed = parse_json(rest);
+  if (!parsed.ok()) return 0;
+  auto state = member_state_from_json(program, parsed.value(), "state");
+  if (!state.ok()) return 0;
+  auto back = member_state_from_snapshot(program, state_snapshot(program, state.value()));
+  if (!back.ok()) finding("a state JSON takes does not read back from its snapshot:", back.errors()[0].code + " at " + back.errors()[0].path);
+  if (state_json(program, back.value()) != state_json(program, state.value())) {
+    finding("a state changed through its snapshot:", state_json(program, state.value()));
+  }
+  return 0;
+}
