@@ -557,12 +557,13 @@ export interface LoyaltyCore {
   /** Events in order; a refused one is reported and skipped. */
   applyEvents(request: { state: MemberState; events: Event[] } | string): Replay;
   /**
-   * A member session: the state (object or JSON text) read once and held in
-   * the module, then asked without it. Throws LoyaltyError (paths under
+   * A member session: the state (object, JSON text, or the binary snapshot
+   * a session's snapshot() gave) read once and held in the module, then
+   * asked without it. Throws LoyaltyError (paths under
    * "state") if the state does not read. Nothing to free: a session is
    * released when unreachable, or at once by close().
    */
-  member(state: MemberState | string): MemberSession;
+  member(state: MemberState | string | Uint8Array | ArrayBuffer): MemberSession;
   /** How many sessions the module holds now; at most 1,024 (the least recently used is written out and re-read when used). */
   readonly openMembers: number;
   /** The module's memory in bytes (it grows, never shrinks): for diagnostics. */
@@ -610,6 +611,8 @@ export interface MemberSession {
   /** Applies an event to the held state; the answer leaves the state out (read `state`). A refused event changes nothing. */
   apply(event: Event): Omit<Outcome, 'state'>;
   applyEvents(events: Event[]): Omit<Replay, 'state'>;
+  /** The held state as a compact binary snapshot: what to store to open the member again quickly (core.member(bytes)). */
+  snapshot(): Uint8Array;
   /** Releases the module's copy now; the session re-reads its state if used again. */
   close(): void;
 }

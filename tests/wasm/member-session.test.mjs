@@ -115,6 +115,32 @@ test('tierProgress is kept, frozen, for the rest of the local day and renewed wh
   }
 });
 
+test('a session opens from its binary snapshot to the same state, and bad bytes are a LoyaltyError with a path', async () => {
+  const coffeeCore = await createLoyaltyCore({ program: coffee });
+  const member = coffeeCore.member(history.state);
+  const bytes = member.snapshot();
+  assert.ok(bytes instanceof Uint8Array && bytes.length < JSON.stringify(history.state).length / 3);
+  const again = coffeeCore.member(bytes);
+  assert.deepEqual(again.state, member.state);
+  assert.deepEqual(coffeeCore.member(bytes.buffer.slice(0)).state, member.state, 'an ArrayBuffer reads too');
+  const cart = { lines: [{ sku: 'latte', category: 'coffee', unit_price: 3200, quantity: 2 }] };
+  assert.deepEqual(again.previewOrder(cart, history.at), member.previewOrder(cart, history.at));
+  bytes.fill(0);  // the caller's bytes were copied, not kept
+  again.close();
+  assert.deepEqual(again.state, member.state, 're-read after close from its own copy');
+  assert.throws(() => coffeeCore.member(member.snapshot().subarray(0, 40)), (e) => e instanceof LoyaltyError && e.code === 'snapshot.truncated' && e.path.startsWith('state.'));
+  assert.throws(() => coffeeCore.member(new Uint8Array([1, 2, 3])), { code: 'snapshot.bad_header', path: 'state' });
+});
+
+test('a session written out while evicted keeps what was applied to it', () => {
+  const member = core.member({ member_id: 'm-evicted', growth: 10 });
+  member.apply({ id: 'o-e', type: 'order', at, order_id: 'o-e', lines: cart.lines });
+  const before = member.state;
+  member.close();  // written out as a binary snapshot
+  assert.deepEqual(member.state, before);
+  assert.equal(member.apply({ id: 'o-e', type: 'order', at, order_id: 'o-e', lines: cart.lines }).duplicate, true);
+});
+
 test('sessions past the bound are written out and re-read when used again, invisibly', () => {
   const first = core.member({ member_id: 'first', growth: 0 });
   first.apply({ id: 'o-1', type: 'order', at, order_id: 'o-1', lines: cart.lines });

@@ -83,6 +83,16 @@ function textBridge(module) {
       module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
       return bytes.length;
     },
+    // Into the text buffer as they are; their count.
+    writeBytes(bytes) {
+      module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
+      return bytes.length;
+    },
+    // The answer's bytes, copied out of wasm memory.
+    answerBytes() {
+      const at = module._loyalty_answer();
+      return module.HEAPU8.slice(at, at + module._loyalty_answer_size());
+    },
     // At `at` in wasm memory, room for it made already; its byte count.
     writeUtf8(text, at) {
       if (encoder) return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
@@ -149,7 +159,7 @@ const MAX_QUANTITY = 1000000;
 // handle; this side gives them out as plain objects with methods, frees
 // them when unreachable and keeps at most MAX_OPEN_MEMBERS open.
 function memberSessions(module, io, programRef) {
-  const { answerText, writeText, writeUtf8 } = io;
+  const { answerText, writeText, writeUtf8, writeBytes, answerBytes } = io;
   module._loyalty_member_operations();
   const opIndex = {};
   answerText().split(',').forEach((name, i) => { opIndex[name] = i; });
@@ -219,18 +229,21 @@ function memberSessions(module, io, programRef) {
   class Member {
     #handle = 0;
     #generation = -1;
-    #snapshot;       // JSON text of the state as last written here
+    #snapshot;       // the state as last written here: JSON text, or a binary snapshot (Uint8Array)
     #dirty = false;  // applied to since the snapshot was written
     #token = {};     // what the finalizer watches for
     #progress = null;  // the last tier progress and the span [from, until) it holds for
 
     constructor(state) {
-      this.#snapshot = toJsonText(state);
+      // Bytes are copied (the caller may reuse them); text is immutable.
+      this.#snapshot = state instanceof ArrayBuffer || ArrayBuffer.isView(state) ? bytesOf(state) : toJsonText(state);
       this.#reopen();
     }
 
     #reopen() {
-      const handle = module._loyalty_member_open(writeText(this.#snapshot));
+      const handle = typeof this.#snapshot === 'string'
+        ? module._loyalty_member_open(writeText(this.#snapshot))
+        : module._loyalty_member_open_snapshot(writeBytes(this.#snapshot));
       if (handle === 0) unwrap(answerText());
       this.#handle = handle;
       this.#generation = generation;
@@ -250,7 +263,7 @@ function memberSessions(module, io, programRef) {
     // Writes the held state to its snapshot and frees the wasm side.
     #evict() {
       if (!this.#handle) return;
-      if (this.#dirty) this.#snapshot = this.#call('state', '{}');
+      if (this.#dirty) this.#snapshot = this.#bytes();
       this.#dirty = false;
       this.#release();
     }
@@ -287,6 +300,17 @@ function memberSessions(module, io, programRef) {
     #ask(op, request) {
       this.#use();
       return unwrap(this.#call(op, request));
+    }
+
+    #bytes() {
+      module._loyalty_member_snapshot(this.#handle);
+      return answerBytes();
+    }
+
+    /** The state as compact bytes (a few times smaller than JSON, read back ~10x faster): core.member(bytes). */
+    snapshot() {
+      this.#use();
+      return this.#bytes();
     }
 
     /** The member's state: a snapshot written when asked. */
@@ -387,6 +411,12 @@ function memberSessions(module, io, programRef) {
       return module._loyalty_member_count();
     },
   };
+}
+
+// A binary snapshot given as an ArrayBuffer or any view of one, as bytes of its own.
+function bytesOf(value) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
 }
 
 // Answers that are shared between calls are frozen, so that no caller can

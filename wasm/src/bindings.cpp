@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "loyalty/engine.hpp"
+#include "loyalty/state_snapshot.hpp"
 
 namespace {
 
@@ -70,28 +71,27 @@ void answer_names(const std::vector<std::string_view>& ops) {
   host().answer = std::move(names);
 }
 
+// A session on the state in the text buffer, as JSON or as a binary
+// snapshot: its handle, or 0 with the error envelope as the answer.
+std::int32_t open_member(std::uint32_t bytes, bool snapshot) {
+  Host& h = host();
+  if (!h.engine) {
+    h.answer = not_loaded();
+    return 0;
+  }
+  auto session = snapshot ? h.engine->open_member_snapshot(text_input(bytes)) : h.engine->open_member(text_input(bytes));
+  if (!session.ok()) {
+    h.answer = loyalty::error_envelope(session.errors());
+    return 0;
+  }
+  const std::int32_t handle = h.next_handle++;
+  h.members.emplace(handle, Host::Member{h.engine, std::move(session).value()});
+  return handle;
+}
+
 Host::Member* find_member(std::int32_t handle) {
   auto it = host().members.find(handle);
   return it == host().members.end() ? nullptr : &it->second;
-}
-
-// Whether `text` is well-formed UTF-8 (what the JSON reader would take).
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return false;
-    std::uint32_t code = n == 1 ? c : c & (0x7fu >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(text[i + k]);
-      if ((b >> 6) != 0x2) return false;
-      code = (code << 6) | (b & 0x3fu);
-    }
-    const std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < least[n] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-    i += n;
-  }
-  return true;
 }
 
 // Reads `count` cart lines of four numbers each (category index, SKU,
@@ -123,7 +123,7 @@ bool read_typed_lines(const loyalty::Program& program, std::size_t count, bool s
       line.sku.clear();  // an SKU without a multiplier only needs not to match one
     } else {
       const auto bytes = static_cast<std::size_t>(-1 - n[1]);
-      if (bytes > texts.size() || !valid_utf8(texts.substr(0, bytes))) return false;
+      if (bytes > texts.size() || !loyalty::is_valid_utf8(texts.substr(0, bytes))) return false;
       line.sku.assign(texts.substr(0, bytes));
       texts.remove_prefix(bytes);
     }
@@ -195,20 +195,17 @@ EMSCRIPTEN_KEEPALIVE void loyalty_call(std::uint32_t op, std::uint32_t bytes) {
 
 // Opens a session on the state snapshot in the text buffer (its first
 // `bytes` bytes): a handle, or 0 with the error envelope as the answer.
-EMSCRIPTEN_KEEPALIVE std::int32_t loyalty_member_open(std::uint32_t bytes) {
-  Host& h = host();
-  if (!h.engine) {
-    h.answer = not_loaded();
-    return 0;
-  }
-  auto session = h.engine->open_member(text_input(bytes));
-  if (!session.ok()) {
-    h.answer = loyalty::error_envelope(session.errors());
-    return 0;
-  }
-  const std::int32_t handle = h.next_handle++;
-  h.members.emplace(handle, Host::Member{h.engine, std::move(session).value()});
-  return handle;
+EMSCRIPTEN_KEEPALIVE std::int32_t loyalty_member_open(std::uint32_t bytes) { return open_member(bytes, false); }
+
+// The same from the state's binary snapshot (state_snapshot.hpp) in the buffer.
+EMSCRIPTEN_KEEPALIVE std::int32_t loyalty_member_open_snapshot(std::uint32_t bytes) { return open_member(bytes, true); }
+
+// The held state's binary snapshot as the answer; false for an unknown handle.
+EMSCRIPTEN_KEEPALIVE bool loyalty_member_snapshot(std::int32_t handle) {
+  Host::Member* member = find_member(handle);
+  if (!member) return false;
+  host().answer = loyalty::state_snapshot(member->session.program(), member->session.state());
+  return true;
 }
 
 EMSCRIPTEN_KEEPALIVE void loyalty_member_close(std::int32_t handle) { host().members.erase(handle); }
