@@ -77,6 +77,8 @@ export async function heldSession(state: MemberState): Promise<string> {
   const expiring = member.pointsSummary(now, { horizon_days: 30 }).expiring_total;
   const outcome = member.apply({ id: 'c-1', type: 'checkin', at: now });
   const after: MemberState = member.state;
+  const stored: Uint8Array = member.snapshot();
+  const reopened = core.member(stored);
   member.close();
-  return `${badge} ${progress.next_tier ?? ''} ${expiring} ${outcome.ledger.length} ${after.version ?? 0} ${core.openMembers}`;
+  return `${badge} ${progress.next_tier ?? ''} ${expiring} ${outcome.ledger.length} ${after.version ?? 0} ${core.openMembers} ${reopened.tierProgress(now).tier}`;
 }
