@@ -185,8 +185,10 @@ const fresh = coffeeCore.member({ member_id: 'm-new', joined_at: history.at });
 const products = Array.from({ length: 1000 }, (_, i) => ({ sku: `sku-${i}`, category: coffeeCategories[i % 4], unit_price: 1000 + 37 * i, quantity: 1 }));
 const hAt = history.at;
 let day = 0;
+const historyBytes = held.snapshot();
 results.history = {
   state_bytes: historyText.length,
+  snapshot_bytes: historyBytes.length,
   lots: history.state.lots.length,
   orders: history.state.orders.length,
   activity_days: history.state.activity.length,
@@ -200,6 +202,8 @@ results.history = {
     // Alternating days: nothing kept from the call before, every answer written and read.
     session_tier_progress_new_day: await measure(() => held.tierProgress(hAt + (day++ % 2) * 86400000)),
     session_open: await measure(() => coffeeCore.member(historyText).close(), 9),
+    session_open_snapshot: await measure(() => coffeeCore.member(historyBytes).close(), 9),
+    session_snapshot: await measure(() => held.snapshot(), 9),
     session_listing_1000: await measure(() => held.previewListing(products, hAt), 9),
   },
 };

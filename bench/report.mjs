@@ -117,6 +117,8 @@ console.log(`| previewOrder, full detail | ${us(h.ns.stateless_preview_order)} |
 console.log(`| tierProgress (asked again the same day: the kept answer) | ${us(h.ns.stateless_tier_progress)} | ${us(h.ns.session_tier_progress)} | ${ratio(h.ns.stateless_tier_progress, h.ns.session_tier_progress)} |`);
 console.log(`| tierProgress (another day each call: written and read anew) | ${us(h.ns.stateless_tier_progress)} | ${us(h.ns.session_tier_progress_new_day)} | ${ratio(h.ns.stateless_tier_progress, h.ns.session_tier_progress_new_day)} |`);
 console.log(`| core.member(state) (open, then close) | | ${us(h.ns.session_open)} | |`);
+console.log(`| core.member(bytes), the binary snapshot of ${h.snapshot_bytes} bytes (open, then close) | | ${us(h.ns.session_open_snapshot)} | |`);
+console.log(`| member.snapshot() | | ${us(h.ns.session_snapshot)} | |`);
 console.log(`| previewListing, 1,000 products | | ${us(h.ns.session_listing_1000)} | |`);
 console.log();
 console.log(`Start-up in Node, a fresh process each (median of 9): ours (instantiate, load the rules) ${ms(engines.startup_ms.ours)} ms, `

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "json_reader.hpp"
@@ -123,6 +124,19 @@ void write_tasks(Writer& w, const TaskState& t) {
     w.integer(t.today.task_points);
   }
 }
+
+// A callable passed down without a template: the list and optional
+// readers are then one function each, not one per field (the module's size).
+class Step {
+ public:
+  template <typename F>
+  Step(F&& f) : target_(&f), call_([](void* t) { (*static_cast<std::remove_reference_t<F>*>(t))(); }) {}  // NOLINT
+  void operator()() const { call_(target_); }
+
+ private:
+  void* target_;
+  void (*call_)(void*);
+};
 
 // Reads the bytes in order; the first problem stops it, with the path of
 // the field it was reading.
@@ -259,8 +273,7 @@ class Reader {
   }
 
   // An optional field: read by `read` when present.
-  template <typename Read>
-  void optional(const char* key, Read read) {
+  void optional(const char* key, Step read) {
     Scope s(*this, key);
     if (auto present = flag(); present && *present) read();
   }
@@ -268,8 +281,7 @@ class Reader {
   // A list of at most `max` items, each read by `read(index)`. Every item
   // takes at least one byte, so a count beyond what is left is refused
   // before anything is allocated.
-  template <typename Read>
-  void list(const char* key, std::size_t max, Read read) {
+  void list(const char* key, std::size_t max, Step read) {
     Scope s(*this, key);
     auto n = varint();
     if (!n) return;
