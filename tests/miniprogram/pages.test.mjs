@@ -116,6 +116,10 @@ test('offline events queue, are sent when the server is back, and a lost answer 
   const history = await renderPage(host, 'pages/history/index');
   assert.deepEqual(history.data.entries.filter((e) => e.delta === '待同步').map((e) => e.kind).sort(), ['like', 'share']);
 
+  // A flush that found the server unreachable may still be settling (the
+  // pages refresh as they render); let it end, so the next one is the first
+  // back online and the one whose answer is lost.
+  while (member.sync.flushing) await member.sync.flushing;
   // Back online, but the first answer is lost on the way: the retry carries the same ids.
   host.offline = false;
   host.loseAnswers = 1;
