@@ -1,7 +1,5 @@
 #include "loyalty/engine.hpp"
 
-#include <algorithm>
-
 #include "engine_request.hpp"
 #include "json_reader.hpp"
 #include "writers.hpp"
@@ -202,29 +200,57 @@ std::string Engine::apply_events(MemberSession& member, Request& request) const 
   return outcome_answer(*program_, request, member.state(), ledger, notices, nullptr, &results_text);
 }
 
-namespace {
-
-using Operation = std::string (Engine::*)(std::string_view) const;
-
-const std::vector<std::pair<std::string_view, Operation>>& operation_table() {
-  static const std::vector<std::pair<std::string_view, Operation>> table = {
-      {"preview_order", &Engine::preview_order},
-      {"preview_listing", &Engine::preview_listing},
-      {"tier_progress", &Engine::tier_progress},
-      {"points_summary", &Engine::points_summary},
-      {"redemption_preview", &Engine::redemption_preview},
-      {"lifecycle", &Engine::lifecycle},
-      {"checkin_calendar", &Engine::checkin_calendar},
-      {"task_overview", &Engine::task_overview},
-      {"box_odds", &Engine::box_odds},
-      {"verify_draw", &Engine::verify_draw},
-      {"simulate_draws", &Engine::simulate_draws},
-      {"digest", &Engine::digest},
-      {"apply", &Engine::apply},
-      {"apply_events", &Engine::apply_events},
+// Every operation by name, in the order hosts index them: its stateless
+// form, its session form, or both (the session forms are the member
+// operations).
+struct OperationTable {
+  using Stateless = std::string (Engine::*)(std::string_view) const;
+  using Member = std::string (Engine::*)(MemberSession&, Request&) const;
+  struct Entry {
+    std::string_view name;
+    Stateless stateless;
+    Member member;
   };
-  return table;
-}
+
+  static const std::vector<Entry>& entries() {
+    static const std::vector<Entry> table = {
+        {"preview_order", &Engine::preview_order, &Engine::preview_order},
+        {"preview_listing", &Engine::preview_listing, &Engine::preview_listing},
+        {"tier_progress", &Engine::tier_progress, &Engine::tier_progress},
+        {"points_summary", &Engine::points_summary, &Engine::points_summary},
+        {"redemption_preview", &Engine::redemption_preview, &Engine::redemption_preview},
+        {"lifecycle", &Engine::lifecycle, &Engine::lifecycle},
+        {"checkin_calendar", &Engine::checkin_calendar, &Engine::checkin_calendar},
+        {"task_overview", &Engine::task_overview, &Engine::task_overview},
+        {"box_odds", &Engine::box_odds, nullptr},
+        {"verify_draw", &Engine::verify_draw, nullptr},
+        {"simulate_draws", &Engine::simulate_draws, nullptr},
+        {"digest", &Engine::digest, nullptr},
+        {"apply", &Engine::apply, &Engine::apply},
+        {"apply_events", &Engine::apply_events, &Engine::apply_events},
+        {"state", nullptr, &Engine::state},
+    };
+    return table;
+  }
+
+  // The names of the operations with a stateless (or a session) form.
+  static std::vector<std::string_view> names(bool member) {
+    std::vector<std::string_view> n;
+    for (const Entry& e : entries()) {
+      if (member ? e.member != nullptr : e.stateless != nullptr) n.push_back(e.name);
+    }
+    return n;
+  }
+
+  static const Entry* find(std::string_view op) {
+    for (const Entry& e : entries()) {
+      if (e.name == op) return &e;
+    }
+    return nullptr;
+  }
+};
+
+namespace {
 
 std::string unknown_op(const std::vector<std::string_view>& names) {
   std::string known;
@@ -248,75 +274,35 @@ std::string Engine::task_overview(std::string_view r) const { return stateless(r
 std::string Engine::apply(std::string_view r) const { return stateless(r, true, &Engine::apply); }
 std::string Engine::apply_events(std::string_view r) const { return stateless(r, true, &Engine::apply_events); }
 
-namespace {
-
-using MemberOperation = std::string (Engine::*)(MemberSession&, Request&) const;
-
-}  // namespace
-
 const std::vector<std::string_view>& Engine::operations() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> n;
-    for (const auto& [name, op] : operation_table()) n.push_back(name);
-    return n;
-  }();
+  static const std::vector<std::string_view> names = OperationTable::names(false);
   return names;
 }
 
 std::string Engine::call(std::string_view op, std::string_view request_json) const {
-  for (const auto& [name, operation] : operation_table()) {
-    if (name == op) return (this->*operation)(request_json);
-  }
-  return unknown_op(operations());
+  const OperationTable::Entry* e = OperationTable::find(op);
+  if (!e || !e->stateless) return unknown_op(operations());
+  return (this->*e->stateless)(request_json);
 }
 
-// The member operations, by name, for sessions.
-struct MemberOperations {
-  static const std::vector<std::pair<std::string_view, MemberOperation>>& table() {
-    static const std::vector<std::pair<std::string_view, MemberOperation>> t = {
-        {"preview_order", &Engine::preview_order},
-        {"preview_listing", &Engine::preview_listing},
-        {"tier_progress", &Engine::tier_progress},
-        {"points_summary", &Engine::points_summary},
-        {"redemption_preview", &Engine::redemption_preview},
-        {"lifecycle", &Engine::lifecycle},
-        {"checkin_calendar", &Engine::checkin_calendar},
-        {"task_overview", &Engine::task_overview},
-        {"apply", &Engine::apply},
-        {"apply_events", &Engine::apply_events},
-        {"state", &Engine::state},
-    };
-    return t;
-  }
-};
-
 const std::vector<std::string_view>& Engine::member_operations() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> n;
-    for (const auto& [name, op] : MemberOperations::table()) n.push_back(name);
-    return n;
-  }();
+  static const std::vector<std::string_view> names = OperationTable::names(true);
   return names;
 }
 
 std::string Engine::call(MemberSession& member, std::string_view op, std::string_view request_json) const {
-  const auto& ops = member_operations();
-  if (std::find(ops.begin(), ops.end(), op) == ops.end()) return unknown_op(ops);  // before reading the request
+  const OperationTable::Entry* e = OperationTable::find(op);
+  if (!e || !e->member) return unknown_op(member_operations());  // before reading the request
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
-  return call(member, op, request);
+  return (this->*e->member)(member, request);
 }
 
 std::string Engine::call(MemberSession& member, std::string_view op, TimeMs at) const {
+  const OperationTable::Entry* e = OperationTable::find(op);
+  if (!e || !e->member) return unknown_op(member_operations());
   Request request{Json::object({{"at", at}}), {}};
-  return call(member, op, request);
-}
-
-std::string Engine::call(MemberSession& member, std::string_view op, Request& request) const {
-  for (const auto& [name, operation] : MemberOperations::table()) {
-    if (name == op) return (this->*operation)(member, request);
-  }
-  return unknown_op(member_operations());
+  return (this->*e->member)(member, request);
 }
 
 }  // namespace loyalty

@@ -67,22 +67,20 @@ function decodeUtf8(bytes) {
 // answers read as a view of wasm memory (valid until the next call).
 function textBridge(module) {
   const encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
+  // At `at` in wasm memory, room for it made already; its byte count.
+  const writeUtf8 = (text, at) => {
+    if (encoder) return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
+    const bytes = utf8Bytes(text);
+    module.HEAPU8.set(bytes, at);
+    return bytes.length;
+  };
   return {
     answerText() {
       const at = module._loyalty_answer();
       return decodeUtf8(module.HEAPU8.subarray(at, at + module._loyalty_answer_size()));
     },
-    // Into the text buffer; its byte count.
-    writeText(text) {
-      if (encoder) {
-        // At most 3 bytes per UTF-16 unit; encodeInto says how many it wrote.
-        const at = module._loyalty_text(text.length * 3);
-        return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
-      }
-      const bytes = utf8Bytes(text);
-      module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
-      return bytes.length;
-    },
+    // Into the text buffer (at most 3 UTF-8 bytes per UTF-16 unit); its byte count.
+    writeText: (text) => writeUtf8(text, module._loyalty_text(text.length * 3)),
     // Into the text buffer as they are; their count.
     writeBytes(bytes) {
       module.HEAPU8.set(bytes, module._loyalty_text(bytes.length));
@@ -93,13 +91,7 @@ function textBridge(module) {
       const at = module._loyalty_answer();
       return module.HEAPU8.slice(at, at + module._loyalty_answer_size());
     },
-    // At `at` in wasm memory, room for it made already; its byte count.
-    writeUtf8(text, at) {
-      if (encoder) return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length * 3)).written;
-      const bytes = utf8Bytes(text);
-      module.HEAPU8.set(bytes, at);
-      return bytes.length;
-    },
+    writeUtf8,
   };
 }
 

@@ -110,12 +110,11 @@ class Engine {
   std::string apply(MemberSession& member, Request& request) const;
   std::string apply_events(MemberSession& member, Request& request) const;
   std::string state(MemberSession& member, Request& request) const;
-  std::string call(MemberSession& member, std::string_view op, Request& request) const;
   // Runs a member operation on the request's own "state" (required or not).
   std::string stateless(std::string_view request_json, bool state_required,
                         std::string (Engine::*operation)(MemberSession&, Request&) const) const;
 
-  friend struct MemberOperations;
+  friend struct OperationTable;
   std::shared_ptr<const Program> program_;
 };
 
