@@ -8,6 +8,7 @@
 #include "loyalty/order_preview.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/tier.hpp"
+#include "state_undo.hpp"
 #include "task_events.hpp"
 
 namespace loyalty {
@@ -46,14 +47,25 @@ std::optional<TimeMs> next_due(const Program& program, const MemberState& state,
   return next;
 }
 
+// The first order held for refunds that was placed at or after `from`
+// (orders are held in the order they came, so in time order).
+std::vector<OrderRecord>::iterator first_order_from(std::vector<OrderRecord>& orders, TimeMs from) {
+  return std::lower_bound(orders.begin(), orders.end(), from, [](const OrderRecord& o, TimeMs t) { return o.at < t; });
+}
+
 // Brings a state forward to `until`, processing what falls due in time order.
 class Timeline {
  public:
-  Timeline(const Program& program, MemberState& state, PointsBook& book, std::vector<Notice>& notices)
-      : program_(program), state_(state), book_(book), notices_(notices) {}
+  // `undo`, if given, is told of every change before it is made.
+  Timeline(const Program& program, MemberState& state, PointsBook& book, std::vector<Notice>& notices,
+           StateUndo* undo = nullptr)
+      : program_(program), state_(state), book_(book), notices_(notices), undo_(undo) {}
 
-  // Processes everything due up to `until`; then due() is the next time
-  // something would fall due (after `until`), if anything ever does.
+  // Processes everything due up to `until` and forgets the days of activity
+  // no window can need; then due() is the next time something would fall
+  // due (after `until`), if anything ever does. Orders past the refund
+  // window are left to forget_orders(), so that an event can be undone
+  // without keeping them aside.
   void run(TimeMs until) {
     const std::int32_t offset = program_.utc_offset_minutes;
     evaluated_day_ = first_evaluated_day(program_, state_, until);
@@ -75,10 +87,16 @@ class Timeline {
       }
       state_.clock = std::max(state_.clock, t);
     }
-    prune(until);
+    forget_activity(until);
   }
 
   std::optional<TimeMs> due() const { return due_; }
+
+  // Forgets the orders whose refund window has closed by `until`.
+  void forget_orders(TimeMs until) {
+    const auto kept = first_order_from(state_.orders, until - program_.refund_window_days * kMsPerDay);
+    state_.orders.erase(state_.orders.begin(), kept);
+  }
 
  private:
   void vest_and_expire(TimeMs t) {
@@ -96,6 +114,9 @@ class Timeline {
 
   void expire_coupons(TimeMs t) {
     std::vector<HeldCoupon>& coupons = state_.tasks.coupons;
+    const auto due = [&](const HeldCoupon& c) { return c.expires_at <= t; };
+    if (std::none_of(coupons.begin(), coupons.end(), due)) return;
+    if (undo_) undo_->tasks_changing();
     for (const HeldCoupon& c : coupons) {
       if (c.expires_at > t) continue;
       LedgerEntry e{"", c.expires_at, LedgerKind::coupon_expired, 0, 0, 0, "", "", ""};
@@ -103,8 +124,7 @@ class Timeline {
       e.subject = c.event_id;  // the event that granted it
       book_.append(std::move(e));
     }
-    coupons.erase(std::remove_if(coupons.begin(), coupons.end(), [&](const HeldCoupon& c) { return c.expires_at <= t; }),
-                  coupons.end());
+    coupons.erase(std::remove_if(coupons.begin(), coupons.end(), due), coupons.end());
   }
 
   void end_paid_membership(TimeMs t) {
@@ -151,38 +171,38 @@ class Timeline {
     notices_.push_back({NoticeKind::tier_downgraded, t, from, to, std::nullopt, std::nullopt});
   }
 
-  // Forgets what no rule can need any more.
-  void prune(TimeMs until) {
-    const TimeMs keep_orders_from = until - program_.refund_window_days * kMsPerDay;
-    state_.orders.erase(std::remove_if(state_.orders.begin(), state_.orders.end(),
-                                       [&](const OrderRecord& o) { return o.at < keep_orders_from; }),
-                        state_.orders.end());
+  void forget_activity(TimeMs until) {
     const Qualification& q = program_.qualification;
     // A window ends at most a day back (evaluation) and spans at most a year and a day.
     const std::int64_t span = q.window == WindowKind::rolling_days ? q.window_days + 1 : 367 + 1;
     const std::int64_t keep_from = local_day_number(until, program_.utc_offset_minutes) - span;
-    state_.activity.erase(std::remove_if(state_.activity.begin(), state_.activity.end(),
-                                         [&](const ActivityDay& a) { return a.day < keep_from; }),
-                          state_.activity.end());
+    std::vector<ActivityDay>& days = state_.activity;  // ascending: what goes is a prefix
+    const auto kept = std::lower_bound(days.begin(), days.end(), keep_from,
+                                       [](const ActivityDay& a, std::int64_t d) { return a.day < d; });
+    if (kept == days.begin()) return;
+    if (undo_) undo_->activity_pruned(std::vector<ActivityDay>(days.begin(), kept));
+    days.erase(days.begin(), kept);
   }
 
   const Program& program_;
   MemberState& state_;
   PointsBook& book_;
   std::vector<Notice>& notices_;
+  StateUndo* undo_;
   std::int64_t evaluated_day_ = 0;
   std::optional<TimeMs> due_;
 };
 
-// Everything one event does, on a state the caller may throw away on error.
+// Everything one event does, in place; on an error `undo` puts back what it changed.
 class Transition {
  public:
-  Transition(const Program& program, const Event& event, Outcome& out)
-      : program_(program), event_(event), out_(out), state_(out.state),
-        book_(program, out.state, out.ledger, event.id) {}
+  Transition(const Program& program, const Event& event, MemberState& state, Applied& out, StateUndo& undo)
+      : program_(program), event_(event), out_(out), state_(state), undo_(undo),
+        book_(program, state, out.ledger, event.id, &undo) {}
 
   std::optional<Errors> run() {
-    Timeline(program_, state_, book_, out_.notices).run(event_.at);
+    Timeline timeline(program_, state_, book_, out_.notices, &undo_);
+    timeline.run(event_.at);
     const std::size_t held_before = held_tier(program_, state_, event_.at);
     std::optional<Error> error;
     switch (event_.kind) {
@@ -192,9 +212,11 @@ class Transition {
       case EventKind::birthday: error = birthday(); break;
       case EventKind::paid_membership: paid_membership(); break;
       case EventKind::time_passes: break;
-      default: error = TaskEvents(program_, event_, out_, book_).run(); break;
+      default: error = TaskEvents(program_, event_, state_, out_, book_, &undo_).run(); break;
     }
-    if (!error && event_.kind == EventKind::order) error = TaskEvents(program_, event_, out_, book_).after_order();
+    if (!error && event_.kind == EventKind::order) {
+      error = TaskEvents(program_, event_, state_, out_, book_, &undo_).after_order();
+    }
     if (error) return Errors{*error};
     const bool had_downgrade = state_.downgrade.has_value();
     if (auto from = upgrade_if_qualified(program_, state_, event_.at, held_before)) {
@@ -207,11 +229,25 @@ class Transition {
     state_.version += 1;
     state_.recent_events.push_back(event_.id);
     if (state_.recent_events.size() > kRecentEvents) state_.recent_events.erase(state_.recent_events.begin());
+    timeline.forget_orders(event_.at);
     return std::nullopt;
   }
 
  private:
   std::int64_t today() const { return local_day_number(event_.at, program_.utc_offset_minutes); }
+
+  // The order held for refunds with this id, if its refund window is open
+  // (orders past it are forgotten once the event is accepted).
+  OrderRecord* held_order(const std::string& order_id) {
+    auto open = first_order_from(state_.orders, event_.at - program_.refund_window_days * kMsPerDay);
+    auto it = std::find_if(open, state_.orders.end(), [&](const OrderRecord& o) { return o.order_id == order_id; });
+    return it == state_.orders.end() ? nullptr : &*it;
+  }
+
+  void add_activity_of(std::int64_t day, std::int64_t growth, std::int64_t spend, std::int64_t orders) {
+    undo_.activity_changing(day);
+    add_activity(program_, state_, day, growth, spend, orders);
+  }
 
   std::optional<Error> spend_at_checkout(const OrderPreview& priced, std::vector<RedeemedPart>& parts) {
     const std::int64_t points = event_.redeem_points;
@@ -241,10 +277,8 @@ class Transition {
   }
 
   std::optional<Error> order() {
-    for (const OrderRecord& o : state_.orders) {
-      if (o.order_id == event_.order_id) {
-        return refused("order.duplicate", "order \"" + event_.order_id + "\" is already recorded", "event.order_id");
-      }
+    if (held_order(event_.order_id)) {
+      return refused("order.duplicate", "order \"" + event_.order_id + "\" is already recorded", "event.order_id");
     }
     auto priced = price_order(program_, state_, event_.cart, event_.at, false);
     if (!priced.ok()) return priced.errors().front();
@@ -263,7 +297,7 @@ class Transition {
       out_.notices.push_back({NoticeKind::points_capped, event_.at, std::nullopt, std::nullopt, std::nullopt, cut.cut});
     }
     record_caps(p);
-    add_activity(program_, state_, today(), p.growth, p.paid, 1);
+    add_activity_of(today(), p.growth, p.paid, 1);
     state_.last_activity_at = event_.at;
 
     record.order_id = event_.order_id;
@@ -275,6 +309,7 @@ class Transition {
       record.lines.push_back({lp.line.sku, lp.line.category, lp.line.quantity, lp.paid, lp.points, 0});
     }
     state_.orders.push_back(std::move(record));
+    undo_.order_added();
     return std::nullopt;
   }
 
@@ -290,13 +325,13 @@ class Transition {
   }
 
   std::optional<Error> refund() {
-    auto it = std::find_if(state_.orders.begin(), state_.orders.end(),
-                           [&](const OrderRecord& o) { return o.order_id == event_.order_id; });
-    if (it == state_.orders.end()) {
+    OrderRecord* held = held_order(event_.order_id);
+    if (!held) {
       return refused("refund.unknown_order", "no order \"" + event_.order_id + "\" within the refund window",
                      "event.order_id");
     }
-    OrderRecord& o = *it;
+    // Checked in full above: from here a refund changes the order and cannot fail.
+    OrderRecord& o = *held;
     std::vector<std::int64_t> quantities(o.lines.size(), 0);
     if (event_.refund_lines.empty()) {
       for (std::size_t i = 0; i < o.lines.size(); ++i) quantities[i] = o.lines[i].quantity - o.lines[i].refunded_quantity;
@@ -343,8 +378,7 @@ class Transition {
 
     if (claw > 0) book_.claw_back(claw, event_.at, o.order_id);
     return_checkout_points(o, give_back);
-    add_activity(program_, state_, local_day_number(o.at, program_.utc_offset_minutes), -growth_back, -paid_back,
-                 full ? -1 : 0);
+    add_activity_of(local_day_number(o.at, program_.utc_offset_minutes), -growth_back, -paid_back, full ? -1 : 0);
     return std::nullopt;
   }
 
@@ -413,8 +447,9 @@ class Transition {
 
   const Program& program_;
   const Event& event_;
-  Outcome& out_;
+  Applied& out_;
   MemberState& state_;
+  StateUndo& undo_;
   PointsBook book_;
 };
 
@@ -432,6 +467,7 @@ Result<BroughtState> bring_to(const Program& program, const MemberState& state, 
   PointsBook book(program, out.state, ledger, no_event);
   Timeline timeline(program, out.state, book, notices);
   timeline.run(at);
+  timeline.forget_orders(at);
   out.due = timeline.due();
   return out;
 }
@@ -447,10 +483,9 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
   return next_due(program, state, first_evaluated_day(program, state, at), evaluation);
 }
 
-Result<Outcome> apply(const Program& program, const MemberState& state, const Event& event) {
-  Outcome out;
+Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
+  Applied out;
   if (std::find(state.recent_events.begin(), state.recent_events.end(), event.id) != state.recent_events.end()) {
-    out.state = state;
     out.duplicate = true;
     return out;
   }
@@ -461,12 +496,17 @@ Result<Outcome> apply(const Program& program, const MemberState& state, const Ev
   if (event.kind == EventKind::paid_membership && !program.paid_membership) {
     return refused("paid_membership.not_offered", "this programme has no paid membership", "event.type");
   }
-  out.state = state;
-  Transition transition(program, event, out);
-  if (auto errors = transition.run()) return *errors;
 #ifdef LOYALTY_CHECK_INVARIANTS
-  if (check_invariants(program, state).empty()) {
-    const Errors broken = check_invariants(program, out.state);
+  const bool held_invariants = check_invariants(program, state).empty();
+#endif
+  StateUndo undo(state);
+  if (auto errors = Transition(program, event, state, out, undo).run()) {
+    undo.undo();
+    return *errors;
+  }
+#ifdef LOYALTY_CHECK_INVARIANTS
+  if (held_invariants) {
+    const Errors broken = check_invariants(program, state);
     if (!broken.empty()) {
       std::fprintf(stderr, "event %s broke %s at %s: %s\n", event.id.c_str(), broken[0].code.c_str(),
                    broken[0].path.c_str(), broken[0].message.c_str());
@@ -474,6 +514,18 @@ Result<Outcome> apply(const Program& program, const MemberState& state, const Ev
     }
   }
 #endif
+  return out;
+}
+
+Result<Outcome> apply(const Program& program, const MemberState& state, const Event& event) {
+  Outcome out;
+  out.state = state;
+  auto applied = apply_in_place(program, out.state, event);
+  if (!applied.ok()) return applied.errors();
+  Applied a = std::move(applied).value();
+  out.ledger = std::move(a.ledger);
+  out.notices = std::move(a.notices);
+  out.duplicate = a.duplicate;
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "state_undo.hpp"
+
 namespace loyalty {
 
 std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at) {
@@ -54,6 +56,7 @@ std::vector<std::size_t> PointsBook::spending_order(bool pending) const {
 
 void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind kind,
                       const std::string& order_id, const std::string& reward_id) {
+  if (undo_) undo_->lot_changing(i);
   Lot& lot = state_.lots.edit()[i];
   lot.points -= points;
   LedgerEntry entry{event_id_, at, kind, 0, 0, 0, lot.id, order_id, reward_id};
@@ -65,6 +68,13 @@ void PointsBook::remove_empty_lots() {
   const auto empty = [](const Lot& lot) { return lot.points <= 0; };
   if (std::none_of(state_.lots.begin(), state_.lots.end(), empty)) return;
   std::vector<Lot>& lots = state_.lots.edit();
+  if (undo_) {
+    // Noted one by one, each at its index once those before it have gone.
+    std::size_t removed = 0;
+    for (std::size_t i = 0; i < lots.size(); ++i) {
+      if (empty(lots[i])) undo_->lot_removed(i - removed++, std::move(lots[i]));
+    }
+  }
   lots.erase(std::remove_if(lots.begin(), lots.end(), empty), lots.end());
 }
 
@@ -87,10 +97,12 @@ void PointsBook::add(Lot lot, LedgerKind kind, TimeMs at) {
   ledger_.push_back(std::move(entry));
   const bool available = !lot.vests_at;
   state_.lots.push_back(std::move(lot));
+  if (undo_) undo_->lot_added();
   if (available) settle_debt(at);
 }
 
 void PointsBook::vest(std::size_t i, TimeMs at) {
+  if (undo_) undo_->lot_changing(i);
   Lot& lot = state_.lots.edit()[i];
   ledger_.push_back({event_id_, at, LedgerKind::vest, lot.points, -lot.points, 0, lot.id, lot.order_id, ""});
   lot.vests_at.reset();

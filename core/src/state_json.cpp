@@ -175,7 +175,13 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
   each(reader, obj.field("lots", false), obj.path_of("lots"), 100000,
        [&](const Json& e, const std::string& p) { s.lots.push_back(read_lot(reader, e, p)); });
   each(reader, obj.field("orders", false), obj.path_of("orders"), 100000,
-       [&](const Json& e, const std::string& p) { s.orders.push_back(read_order(reader, program, e, p)); });
+       [&](const Json& e, const std::string& p) {
+         s.orders.push_back(read_order(reader, program, e, p));
+         // Held in the order they came: apply() finds the refund window's first order by time.
+         if (s.orders.size() > 1 && s.orders.back().at < s.orders[s.orders.size() - 2].at) {
+           reader.error("state.orders_order", "orders are held in the order they were placed", p + ".at");
+         }
+       });
   each(reader, obj.field("activity", false), obj.path_of("activity"), 1000, [&](const Json& e, const std::string& p) {
     ObjectReader a(reader, e, p);
     ActivityDay day;

@@ -626,6 +626,10 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
   r.list("orders", 100000, [&] {
     OrderRecord o;
     read_order(r, program, o);
+    if (r.ok() && !s.orders.empty() && o.at < s.orders.back().at) {
+      Reader::Scope at(r, "at");
+      r.fail("state.orders_order", "orders are held in the order they were placed");
+    }
     s.orders.push_back(std::move(o));
   });
   r.optional("paid", [&] {

@@ -41,6 +41,14 @@ bool is_task_event(EventKind kind) {
 
 std::int64_t TaskEvents::today() const { return local_day_number(event_.at, program_.utc_offset_minutes); }
 
+void TaskEvents::tasks_changing() {
+  if (undo_) undo_->tasks_changing();
+}
+
+void TaskEvents::activity_changing() {
+  if (undo_) undo_->activity_changing(today());
+}
+
 TaskDay& TaskEvents::day() {
   TaskDay& d = state_.tasks.today;
   if (d.day != today()) d = TaskDay{today(), 0, 0, 0, 0};
@@ -91,7 +99,10 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
   e.makeup_cards = r.makeup_cards;
   e.subject = subject;
   e.prize = prize;
-  if (r.growth > 0) add_activity(program_, state_, today(), r.growth, 0, 0);
+  if (r.growth > 0) {
+    activity_changing();
+    add_activity(program_, state_, today(), r.growth, 0, 0);
+  }
   t.red_packet += r.red_packet;
   t.box_chances += r.box_chances;
   t.makeup_cards += r.makeup_cards;
@@ -106,6 +117,8 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
 // Every counted action advances the limited-time tasks running today.
 std::optional<Error> TaskEvents::count(TaskAction action, const std::string& item) {
   std::vector<TaskProgress>& progress = state_.tasks.progress;
+  if (progress.empty() && rules_.limited.empty()) return std::nullopt;
+  tasks_changing();
   const std::int64_t d = today();
   // Forget progress of periods that are over and of tasks the programme no longer has.
   progress.erase(std::remove_if(progress.begin(), progress.end(), [&](const TaskProgress& p) {
@@ -134,6 +147,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
 }
 
 std::optional<Error> TaskEvents::run() {
+  tasks_changing();
   state_.last_activity_at = event_.at;
   switch (event_.kind) {
     case EventKind::checkin: return checkin();
@@ -299,6 +313,7 @@ std::optional<Error> TaskEvents::after_order() {
   TaskState& t = state_.tasks;
   if (rules_.referral && rules_.referral->reward_on == ReferralTrigger::first_order && t.invited_by &&
       !t.invitee_rewarded) {
+    tasks_changing();
     t.invitee_rewarded = true;
     notice(NoticeKind::referral_qualified, *t.invited_by);
     if (auto e = grant(rules_.referral->invitee_reward, LedgerKind::referral, *t.invited_by, "", true, "#referral")) {

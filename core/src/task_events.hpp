@@ -11,6 +11,7 @@
 #include "loyalty/outcome.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/program.hpp"
+#include "state_undo.hpp"
 
 namespace loyalty {
 
@@ -18,10 +19,12 @@ bool is_task_event(EventKind kind);
 
 class TaskEvents {
  public:
-  TaskEvents(const Program& program, const Event& event, Outcome& out, PointsBook& book)
-      : program_(program), rules_(program.tasks), event_(event), out_(out), state_(out.state), book_(book) {}
+  // `undo`, if given, is told of every change before it is made.
+  TaskEvents(const Program& program, const Event& event, MemberState& state, Applied& out, PointsBook& book,
+             StateUndo* undo = nullptr)
+      : program_(program), rules_(program.tasks), event_(event), out_(out), state_(state), book_(book), undo_(undo) {}
 
-  // The event's own effect; an error leaves the outcome to be thrown away.
+  // The event's own effect; on an error the caller undoes what it changed.
   std::optional<Error> run();
   // After an order: counts it toward tasks and pays an invitee's first-order referral reward.
   std::optional<Error> after_order();
@@ -49,9 +52,13 @@ class TaskEvents {
   const Program& program_;
   const TaskRules& rules_;
   const Event& event_;
-  Outcome& out_;
+  void tasks_changing();
+  void activity_changing();
+
+  Applied& out_;
   MemberState& state_;
   PointsBook& book_;
+  StateUndo* undo_;
 };
 
 }  // namespace loyalty

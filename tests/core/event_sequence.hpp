@@ -201,6 +201,8 @@ class Sequence {
   }
   const std::string& ledger_text() const { return ledger_text_; }
   const MemberState& state() const { return state_; }
+  // Makes the next events follow `state` (kept by the caller) rather than this sequence's own.
+  void follow(const MemberState& state) { state_ = state; }
   TimeMs now() const { return now_; }
 
  private:

@@ -20,6 +20,11 @@ namespace loyalty {
 
 Result<Outcome> apply(const Program& program, const MemberState& state, const Event& event);
 
+// The same on `state` itself: what the event did beside changing it comes
+// back, and nothing of the state is copied. A refused event leaves `state`
+// exactly as it was (what it changed before it was refused is undone).
+Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event);
+
 // The state as it will be at `at` if nothing but time passes.
 // Error: "event.out_of_order" if `at` is before the state's clock.
 Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at);

@@ -101,6 +101,13 @@ struct Notice {
   std::string prize;
 };
 
+// What an event did beside changing the state: apply_in_place() answers it.
+struct Applied {
+  std::vector<LedgerEntry> ledger;
+  std::vector<Notice> notices;
+  bool duplicate = false;  // the event id was applied before; nothing changed
+};
+
 struct Outcome {
   MemberState state;
   std::vector<LedgerEntry> ledger;

@@ -23,11 +23,14 @@ namespace loyalty {
 // When points earned at `earned_at` expire under the programme; nullopt: never.
 std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at);
 
+class StateUndo;
+
 class PointsBook {
  public:
+  // `undo`, if given, is told of every change to the lots before it is made.
   PointsBook(const Program& program, MemberState& state, std::vector<LedgerEntry>& ledger,
-             const std::string& event_id)
-      : program_(program), state_(state), ledger_(ledger), event_id_(event_id) {}
+             const std::string& event_id, StateUndo* undo = nullptr)
+      : program_(program), state_(state), ledger_(ledger), event_id_(event_id), undo_(undo) {}
 
   // Adds a lot (pending if it has vests_at) and records `kind`; available
   // points pay any debt first.
@@ -52,6 +55,7 @@ class PointsBook {
   MemberState& state_;
   std::vector<LedgerEntry>& ledger_;
   const std::string& event_id_;
+  StateUndo* undo_;
 };
 
 }  // namespace loyalty

@@ -1,0 +1,83 @@
+#include "state_undo.hpp"
+
+#include <algorithm>
+
+namespace loyalty {
+
+namespace {
+
+std::vector<ActivityDay>::iterator find_day(std::vector<ActivityDay>& days, std::int64_t day) {
+  return std::lower_bound(days.begin(), days.end(), day, [](const ActivityDay& a, std::int64_t d) { return a.day < d; });
+}
+
+}  // namespace
+
+StateUndo::StateUndo(MemberState& s)
+    : state_(s),
+      scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
+               s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at} {}
+
+void StateUndo::lot_changing(std::size_t index) { lots_.push_back({LotChange::changed, index, state_.lots[index]}); }
+
+void StateUndo::lot_added() { lots_.push_back({LotChange::added, state_.lots.size() - 1, Lot{}}); }
+
+void StateUndo::lot_removed(std::size_t index, Lot&& lot) { lots_.push_back({LotChange::removed, index, std::move(lot)}); }
+
+void StateUndo::order_added() { ++orders_added_; }
+
+void StateUndo::activity_changing(std::int64_t day) {
+  auto it = find_day(state_.activity, day);
+  std::optional<ActivityDay> before;
+  if (it != state_.activity.end() && it->day == day) before = *it;
+  activity_.push_back({day, before});
+}
+
+void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
+
+void StateUndo::tasks_changing() {
+  if (!tasks_) tasks_ = state_.tasks;
+}
+
+void StateUndo::undo() {
+  MemberState& s = state_;
+  const Scalars& v = scalars_;
+  s.clock = v.clock;
+  s.version = v.version;
+  s.growth = v.growth;
+  s.lifetime_spend = v.lifetime_spend;
+  s.lifetime_orders = v.lifetime_orders;
+  s.tier = v.tier;
+  s.tier_since = v.tier_since;
+  s.downgrade = v.downgrade;
+  s.paid = v.paid;
+  s.debt = v.debt;
+  s.cap_day = v.cap_day;
+  s.cap_month = v.cap_month;
+  s.birthday_gift_year = v.birthday_gift_year;
+  s.last_activity_at = v.last_activity_at;
+
+  if (!lots_.empty()) {
+    std::vector<Lot>& lots = s.lots.edit();
+    for (auto note = lots_.rbegin(); note != lots_.rend(); ++note) {
+      const auto at = lots.begin() + static_cast<std::ptrdiff_t>(note->index);
+      switch (note->change) {
+        case LotChange::changed: *at = std::move(note->lot); break;
+        case LotChange::added: lots.erase(at); break;
+        case LotChange::removed: lots.insert(at, std::move(note->lot)); break;
+      }
+    }
+  }
+  for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) {
+    auto it = find_day(s.activity, note->day);
+    if (note->before) {
+      *it = *note->before;
+    } else {
+      s.activity.erase(it);
+    }
+  }
+  s.activity.insert(s.activity.begin(), activity_pruned_.begin(), activity_pruned_.end());
+  s.orders.resize(s.orders.size() - orders_added_);
+  if (tasks_) s.tasks = std::move(*tasks_);
+}
+
+}  // namespace loyalty

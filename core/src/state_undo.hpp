@@ -1,0 +1,66 @@
+// What an event changed in a state it is applied to in place, to put the
+// state back exactly if the event is refused part-way (apply.hpp). Each
+// change is noted by the one function that makes it, before it makes it, so
+// an event that is accepted (the common case) pays only for small notes, not
+// for a copy of lots, orders or activity. Internal to the core.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "loyalty/member_state.hpp"
+
+namespace loyalty {
+
+class StateUndo {
+ public:
+  // Remembers the state's scalar fields (clock, balances, tier, caps...).
+  explicit StateUndo(MemberState& state);
+
+  void lot_changing(std::size_t index);            // before lots[index] changes
+  void lot_added();                                // after a lot is appended
+  void lot_removed(std::size_t index, Lot&& lot);  // `lot` was at `index` when it left
+  void order_added();                              // after an order is appended
+  void activity_changing(std::int64_t day);        // before the day's metrics change
+  void activity_pruned(std::vector<ActivityDay> days);  // the days that left the front
+  void tasks_changing();                           // before the task state changes (kept once)
+
+  // Puts every noted change back, newest first.
+  void undo();
+
+ private:
+  struct Scalars {
+    TimeMs clock;
+    std::int64_t version, growth, lifetime_spend, lifetime_orders;
+    std::optional<std::size_t> tier;
+    TimeMs tier_since;
+    std::optional<PendingDowngrade> downgrade;
+    std::optional<PaidTerm> paid;
+    std::int64_t debt;
+    CapUsage cap_day, cap_month;
+    std::int32_t birthday_gift_year;
+    std::optional<TimeMs> last_activity_at;
+  };
+  enum class LotChange { changed, added, removed };
+  struct LotNote {
+    LotChange change;
+    std::size_t index;
+    Lot lot;  // as it was (changed, removed)
+  };
+  struct ActivityNote {
+    std::int64_t day;
+    std::optional<ActivityDay> before;  // absent: the day was not held
+  };
+
+  MemberState& state_;
+  Scalars scalars_;
+  std::vector<LotNote> lots_;
+  std::vector<ActivityNote> activity_;
+  std::vector<ActivityDay> activity_pruned_;
+  std::size_t orders_added_ = 0;
+  std::optional<TaskState> tasks_;
+};
+
+}  // namespace loyalty
