@@ -102,6 +102,20 @@ TEST(StateSnapshot, ABadFieldIsReportedAtItsPath) {
   EXPECT_EQ(read.errors()[0].path, "state.member_id");
 }
 
+TEST(StateSnapshot, OrdersOutOfTheOrderTheyWerePlacedAreRefusedAsInJson) {
+  const Program program = load("bakery.json");
+  MemberState s;
+  s.orders.resize(2);
+  s.orders[0].order_id = "later";
+  s.orders[0].at = kStart + kHour;
+  s.orders[1].order_id = "earlier";
+  s.orders[1].at = kStart;
+  auto read = member_state_from_snapshot(program, state_snapshot(program, s));
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].code, "state.orders_order");
+  EXPECT_EQ(read.errors()[0].path, "state.orders[1].at");
+}
+
 TEST(StateSnapshot, TiersAndCategoriesTravelByIdAndMustExistWhereRead) {
   const Program bakery = load("bakery.json");
   const Program coffee = load("coffee.json");
