@@ -162,7 +162,7 @@ std::string Engine::apply(MemberSession& member, Request& request) const {
   if (!request.errors.empty()) return error_envelope(request.errors);
   auto outcome = member.apply(*event);
   if (!outcome.ok()) return error_envelope(outcome.errors());
-  const Outcome& o = outcome.value();
+  const Applied& o = outcome.value();
   return outcome_answer(*program_, request, member.state(), o.ledger, o.notices, &o.duplicate, nullptr);
 }
 
@@ -180,7 +180,7 @@ std::string Engine::apply_events(MemberSession& member, Request& request) const 
   for (std::size_t i = 0; i < events->size(); ++i) {
     const std::string path = "events[" + std::to_string(i) + "]";
     auto event = event_from_json(*program_, (*events)[i], path);
-    auto outcome = event.ok() ? member.apply(event.value()) : Result<Outcome>(event.errors());
+    auto outcome = event.ok() ? member.apply(event.value()) : Result<Applied>(event.errors());
     results.begin_object();
     if (!outcome.ok()) results.key("errors").raw(errors_json(outcome.errors()));
     const Json* id = (*events)[i].is_object() ? &(*events)[i] : nullptr;
@@ -190,7 +190,7 @@ std::string Engine::apply_events(MemberSession& member, Request& request) const 
       results.field("result", std::string_view("rejected")).end_object();
       continue;
     }
-    Outcome o = std::move(outcome).value();
+    Applied o = std::move(outcome).value();
     results.field("result", std::string_view(o.duplicate ? "duplicate" : "applied")).end_object();
     ledger.insert(ledger.end(), o.ledger.begin(), o.ledger.end());
     notices.insert(notices.end(), o.notices.begin(), o.notices.end());

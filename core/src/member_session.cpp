@@ -105,14 +105,10 @@ Result<RedemptionPreview> MemberSession::redemption_preview(TimeMs at, std::int6
 
 LifecycleStatus MemberSession::lifecycle(TimeMs at) const { return loyalty::lifecycle(*program_, state_, at); }
 
-Result<Outcome> MemberSession::apply(const Event& event) {
-  auto outcome = loyalty::apply(*program_, state_, event);
-  if (!outcome.ok()) return outcome;
-  Outcome out = std::move(outcome).value();
-  state_ = std::move(out.state);
-  out.state = MemberState{};
+Result<Applied> MemberSession::apply(const Event& event) {
+  // First, so that the held lots are shared with no brought copy and change without one.
   moment_.reset();
-  return out;
+  return apply_in_place(*program_, state_, event);
 }
 
 }  // namespace loyalty

@@ -201,11 +201,11 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
         ServerFacts facts;
         auto completed = add_server_facts(tx, member_id, stamped, facts, now);
         auto parsed = completed.ok() ? event_from_json(program, stamped, "event") : Result<Event>(completed.errors());
-        auto outcome = parsed.ok() ? apply(program, state, parsed.value()) : Result<Outcome>(parsed.errors());
+        auto outcome = parsed.ok() ? apply_in_place(program, state, parsed.value()) : Result<Applied>(parsed.errors());
         if (!outcome.ok()) {
           first = rejected(event_id, outcome.errors());
         } else {
-          Outcome o = std::move(outcome).value();
+          Applied o = std::move(outcome).value();
           const std::size_t first_row = rows.size();
           for (const LedgerEntry& e : o.ledger) {
             const std::string one = ledger_json({e});
@@ -223,7 +223,6 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
                   (facts.box ? ",\"draw\":" + facts.draw.dump() : std::string()) +
                   ",\"id\":" + quoted(event_id) + ",\"ledger\":" + json_array(rows, first_row) +
                   ",\"notices\":" + notices_json(program, o.notices) + ",\"result\":\"applied\"}";
-          state = std::move(o.state);
         }
       }
       tx.put_answer(answer_key(event_id), {body_sha256, first}, now);
@@ -304,7 +303,7 @@ Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::str
   return true;
 }
 
-void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Outcome& outcome,
+void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                                       const std::string& event_id, std::int64_t now) {
   if (!facts.scan_code.empty() && !facts.code_claimed) tx.claim_scan_code(facts.scan_code, event_id, now);
   if (!facts.box) return;

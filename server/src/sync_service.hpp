@@ -76,7 +76,7 @@ class SyncService {
   };
   Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, Json& event, ServerFacts& facts,
                                 std::int64_t now);
-  void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Outcome& outcome,
+  void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
                          std::int64_t now);

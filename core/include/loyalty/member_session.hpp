@@ -50,10 +50,9 @@ class MemberSession {
   // first. Lets a host keep the answer it was given.
   Result<TimeMs> tier_progress_until(TimeMs at) const;
 
-  // apply() on the held state, which becomes the outcome's state. The
-  // returned outcome's `state` is left empty: state() is the new one. A
-  // refused event changes nothing.
-  Result<Outcome> apply(const Event& event);
+  // apply_in_place() on the held state: state() is the new one. A refused
+  // event changes nothing.
+  Result<Applied> apply(const Event& event);
 
  private:
   // What the session knows of one stretch of time [from, until).
