@@ -100,6 +100,8 @@ class Timeline {
 
  private:
   void vest_and_expire(TimeMs t) {
+    const std::optional<TimeMs> due = state_.lots.next_due();  // remembered for the lots as they are
+    if (!due || *due > t) return;
     for (std::size_t i = 0; i < state_.lots.size(); ++i) {
       if (state_.lots[i].vests_at && *state_.lots[i].vests_at <= t) book_.vest(i, *state_.lots[i].vests_at);
     }

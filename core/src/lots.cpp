@@ -2,9 +2,9 @@
 
 namespace loyalty {
 
-const std::vector<Lot>& Lots::all() const {
-  static const std::vector<Lot> none;
-  return shared_ ? shared_->lots : none;
+const std::vector<Lot>& Lots::none() {
+  static const std::vector<Lot> empty;
+  return empty;
 }
 
 std::vector<Lot>& Lots::edit() {

@@ -38,20 +38,47 @@ std::int64_t MemberState::pending_points() const {
   return sum;
 }
 
-std::vector<std::size_t> PointsBook::spending_order(bool pending) const {
-  std::vector<std::size_t> order;
+namespace {
+
+// Whether lot `a` is spent before lot `b` (the last tie, the place held, only
+// for lots a state read from outside may share ids in).
+bool spent_before(const Lots& lots, std::size_t a, std::size_t b) {
+  const Lot& x = lots[a];
+  const Lot& y = lots[b];
+  if (x.expires_at.has_value() != y.expires_at.has_value()) return x.expires_at.has_value();
+  if (x.expires_at != y.expires_at) return *x.expires_at < *y.expires_at;
+  if (x.earned_at != y.earned_at) return x.earned_at < y.earned_at;
+  if (x.id != y.id) return x.id < y.id;
+  return a < b;
+}
+
+}  // namespace
+
+std::vector<std::size_t> PointsBook::spendable(bool pending) const {
+  std::vector<std::size_t> lots;
   for (std::size_t i = 0; i < state_.lots.size(); ++i) {
-    if (state_.lots[i].vests_at.has_value() == pending && state_.lots[i].points > 0) order.push_back(i);
+    if (state_.lots[i].vests_at.has_value() == pending && state_.lots[i].points > 0) lots.push_back(i);
   }
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const Lot& x = state_.lots[a];
-    const Lot& y = state_.lots[b];
-    if (x.expires_at.has_value() != y.expires_at.has_value()) return x.expires_at.has_value();
-    if (x.expires_at != y.expires_at) return *x.expires_at < *y.expires_at;
-    if (x.earned_at != y.earned_at) return x.earned_at < y.earned_at;
-    return x.id < y.id;
-  });
+  return lots;
+}
+
+std::vector<std::size_t> PointsBook::spending_order(bool pending) const {
+  std::vector<std::size_t> order = spendable(pending);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return spent_before(state_.lots, a, b); });
   return order;
+}
+
+template <typename Take>
+void PointsBook::in_spending_order(Take&& take_from) {
+  // A heap rather than a sort: a spend usually takes a lot or two of many.
+  std::vector<std::size_t> heap = spendable(false);
+  const auto later = [&](std::size_t a, std::size_t b) { return spent_before(state_.lots, b, a); };
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    if (!take_from(heap.back())) break;
+    heap.pop_back();
+  }
 }
 
 void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind kind,
@@ -59,14 +86,16 @@ void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind 
   if (undo_) undo_->lot_changing(i);
   Lot& lot = state_.lots.edit()[i];
   lot.points -= points;
+  emptied_ = emptied_ || lot.points <= 0;
   LedgerEntry entry{event_id_, at, kind, 0, 0, 0, lot.id, order_id, reward_id};
   (lot.vests_at ? entry.pending : entry.available) = -points;
   ledger_.push_back(std::move(entry));
 }
 
 void PointsBook::remove_empty_lots() {
+  if (!emptied_) return;  // no lot was taken to nothing since the last look
+  emptied_ = false;
   const auto empty = [](const Lot& lot) { return lot.points <= 0; };
-  if (std::none_of(state_.lots.begin(), state_.lots.end(), empty)) return;
   std::vector<Lot>& lots = state_.lots.edit();
   if (undo_) {
     // Noted one by one, each at its index once those before it have gone.
@@ -80,13 +109,14 @@ void PointsBook::remove_empty_lots() {
 
 void PointsBook::settle_debt(TimeMs at) {
   if (state_.debt == 0) return;  // the common case: no sorting of lots for nothing
-  for (std::size_t i : spending_order(false)) {
-    if (state_.debt == 0) break;
+  in_spending_order([&](std::size_t i) {
+    if (state_.debt == 0) return false;
     const std::int64_t pay = std::min(state_.debt, state_.lots[i].points);
     take(i, pay, at, LedgerKind::debt_settled, "", "");
     ledger_.back().debt = -pay;
     state_.debt -= pay;
-  }
+    return true;
+  });
   remove_empty_lots();
 }
 
@@ -117,14 +147,15 @@ void PointsBook::expire(std::size_t i, TimeMs at) {
 std::vector<RedeemedPart> PointsBook::spend(std::int64_t points, TimeMs at, LedgerKind kind,
                                             const std::string& order_id, const std::string& reward_id) {
   std::vector<RedeemedPart> parts;
-  for (std::size_t i : spending_order(false)) {
-    if (points == 0) break;
+  in_spending_order([&](std::size_t i) {
+    if (points == 0) return false;
     const Lot& lot = state_.lots[i];
     const std::int64_t part = std::min(points, lot.points);
     parts.push_back({lot.id, part, lot.earned_at, lot.expires_at});
     take(i, part, at, kind, order_id, reward_id);
     points -= part;
-  }
+    return true;
+  });
   remove_empty_lots();
   return parts;
 }

@@ -56,7 +56,9 @@ class Lots {
     // kUnknown until computed; atomic, as states sharing lots may be read from several threads.
     mutable std::atomic<TimeMs> next_due{kUnknown};
   };
-  const std::vector<Lot>& all() const;
+  // Inline: every scan of the lots reads through it.
+  const std::vector<Lot>& all() const { return shared_ ? shared_->lots : none(); }
+  static const std::vector<Lot>& none();
   std::shared_ptr<Shared> shared_;
 };
 

@@ -45,7 +45,11 @@ class PointsBook {
   void append(LedgerEntry entry);
 
  private:
+  std::vector<std::size_t> spendable(bool pending) const;
   std::vector<std::size_t> spending_order(bool pending) const;
+  // Calls take_from(lot index) for available lots in spending order while it answers true.
+  template <typename Take>
+  void in_spending_order(Take&& take_from);
   void take(std::size_t lot_index, std::int64_t points, TimeMs at, LedgerKind kind,
             const std::string& order_id, const std::string& reward_id);
   void settle_debt(TimeMs at);
@@ -56,6 +60,7 @@ class PointsBook {
   std::vector<LedgerEntry>& ledger_;
   const std::string& event_id_;
   StateUndo* undo_;
+  bool emptied_ = false;  // a lot was taken to nothing: remove_empty_lots() has work
 };
 
 }  // namespace loyalty
