@@ -84,8 +84,7 @@ void PointsBook::in_spending_order(Take&& take_from) {
 void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind kind,
                       const std::string& order_id, const std::string& reward_id) {
   if (undo_) undo_->lot_changing(i);
-  Lot& lot = state_.lots.edit()[i];
-  lot.points -= points;
+  const Lot& lot = state_.lots.take(i, points);
   emptied_ = emptied_ || lot.points <= 0;
   LedgerEntry entry{event_id_, at, kind, 0, 0, 0, lot.id, order_id, reward_id};
   (lot.vests_at ? entry.pending : entry.available) = -points;
@@ -95,16 +94,9 @@ void PointsBook::take(std::size_t i, std::int64_t points, TimeMs at, LedgerKind 
 void PointsBook::remove_empty_lots() {
   if (!emptied_) return;  // no lot was taken to nothing since the last look
   emptied_ = false;
-  const auto empty = [](const Lot& lot) { return lot.points <= 0; };
-  std::vector<Lot>& lots = state_.lots.edit();
-  if (undo_) {
-    // Noted one by one, each at its index once those before it have gone.
-    std::size_t removed = 0;
-    for (std::size_t i = 0; i < lots.size(); ++i) {
-      if (empty(lots[i])) undo_->lot_removed(i - removed++, std::move(lots[i]));
-    }
-  }
-  lots.erase(std::remove_if(lots.begin(), lots.end(), empty), lots.end());
+  state_.lots.remove_empty([&](std::size_t index, Lot&& lot) {
+    if (undo_) undo_->lot_removed(index, std::move(lot));
+  });
 }
 
 void PointsBook::settle_debt(TimeMs at) {
@@ -133,9 +125,9 @@ void PointsBook::add(Lot lot, LedgerKind kind, TimeMs at) {
 
 void PointsBook::vest(std::size_t i, TimeMs at) {
   if (undo_) undo_->lot_changing(i);
-  Lot& lot = state_.lots.edit()[i];
+  const Lot& lot = state_.lots[i];
   ledger_.push_back({event_id_, at, LedgerKind::vest, lot.points, -lot.points, 0, lot.id, lot.order_id, ""});
-  lot.vests_at.reset();
+  state_.lots.vest(i);
   settle_debt(at);
 }
 

@@ -42,7 +42,15 @@ class Lots {
   // The lots to change, owned by this state alone. Make the changes before
   // the next next_due(): it is remembered until edit() is called again.
   std::vector<Lot>& edit();
-  void push_back(Lot lot) { edit().push_back(std::move(lot)); }
+
+  // Changes that keep next_due() known where they can, for apply():
+  void push_back(Lot lot);                         // appended
+  Lot& take(std::size_t i, std::int64_t points);   // points leave lots[i], nothing else changes
+  void vest(std::size_t i);                        // lots[i] is pending no more
+  // Removes the lots left with no points; calls removed(index, lot) for
+  // each, with its index once those before it have gone.
+  template <typename Removed>
+  void remove_empty(Removed&& removed);
 
   // The earliest vests_at or expires_at among the lots, if any: what time
   // must bring next. Computed once for each version of the lots.
@@ -59,8 +67,26 @@ class Lots {
   // Inline: every scan of the lots reads through it.
   const std::vector<Lot>& all() const { return shared_ ? shared_->lots : none(); }
   static const std::vector<Lot>& none();
+  std::vector<Lot>& own();                 // edit() that keeps next_due
+  void forget_due_if(const Lot& lot);      // after `lot` lost a time that may have been the next due
   std::shared_ptr<Shared> shared_;
 };
+
+template <typename Removed>
+void Lots::remove_empty(Removed&& removed) {
+  std::vector<Lot>& lots = own();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < lots.size(); ++i) {
+    if (lots[i].points > 0) {
+      if (kept != i) lots[kept] = std::move(lots[i]);
+      ++kept;
+      continue;
+    }
+    forget_due_if(lots[i]);
+    removed(kept, std::move(lots[i]));
+  }
+  lots.resize(kept);
+}
 
 struct OrderLineRecord {
   std::string sku;
