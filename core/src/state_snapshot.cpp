@@ -59,10 +59,10 @@ class Writer {
     flag(v.has_value());
     if (v) write(*v);
   }
-  template <typename T, typename Write>
-  void list(const std::vector<T>& items, Write write) {
+  template <typename Items, typename Write>
+  void list(const Items& items, Write write) {
     varint(items.size());
-    for (const T& item : items) write(item);
+    for (const auto& item : items) write(item);
   }
   std::string take() {
     out_.resize(static_cast<std::size_t>(at_ - out_.data()));

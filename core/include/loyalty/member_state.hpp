@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -168,7 +169,9 @@ struct MemberState {
   std::optional<PaidTerm> paid;
   Lots lots;
   std::int64_t debt = 0;
-  std::vector<OrderRecord> orders;
+  // In the order they came (so in time order); a deque, as the oldest leave
+  // from the front once their refund window closes.
+  std::deque<OrderRecord> orders;
   std::vector<ActivityDay> activity;  // ascending days
   CapUsage cap_day;
   CapUsage cap_month;
