@@ -106,17 +106,44 @@ class Timeline {
 
  private:
   void vest_and_expire(TimeMs t) {
-    const std::optional<TimeMs> due = state_.lots.next_due();  // remembered for the lots as they are
+    const std::optional<TimeMs> due = state_.lots.next_due();
     if (!due || *due > t) return;
-    for (std::size_t i = 0; i < state_.lots.size(); ++i) {
-      if (state_.lots[i].vests_at && *state_.lots[i].vests_at <= t) book_.vest(i, *state_.lots[i].vests_at);
+    // Lots vest in the order they are held; with no debt, vesting removes no lot.
+    for (Lots::Slot slot : state_.lots.vesting_by(t)) {
+      if (state_.debt > 0) {
+        vest_by_position(slot, t);
+        break;
+      }
+      book_.vest(slot, *state_.lots[slot].vests_at);
     }
-    // Expiring removes lots: find one, expire it, look again.
-    for (;;) {
-      auto it = std::find_if(state_.lots.begin(), state_.lots.end(),
-                             [&](const Lot& lot) { return lot.expires_at && *lot.expires_at <= t; });
-      if (it == state_.lots.end()) break;
-      book_.expire(static_cast<std::size_t>(it - state_.lots.begin()), *it->expires_at);
+    // Expiring a lot takes only its own points.
+    for (Lots::Slot slot : state_.lots.expiring_by(t)) book_.expire(slot, *state_.lots[slot].expires_at);
+  }
+
+  // Vesting that pays debt may remove lots held before the next one to vest.
+  // The lots have always vested as a list walked by position, where such a
+  // removal moves the lots after it one place back, and the walk passes over
+  // as many (they vest on the next pass, at the same time): kept exactly, at
+  // a cost in the lots held, only while there is debt to pay.
+  void vest_by_position(Lots::Slot from, TimeMs t) {
+    const auto position_of = [&](Lots::Slot slot) {
+      std::size_t held_before = 0;
+      for (auto it = state_.lots.begin(); it != state_.lots.end() && it.slot() < slot; ++it) ++held_before;
+      return held_before;
+    };
+    const auto slot_at = [&](std::size_t position) {
+      auto it = state_.lots.begin();
+      for (; it != state_.lots.end() && position > 0; ++it) --position;
+      return it;
+    };
+    for (auto it = slot_at(position_of(from)); it != state_.lots.end();) {
+      if (!it->vests_at || *it->vests_at > t) {
+        ++it;
+        continue;
+      }
+      const std::size_t position = position_of(it.slot());
+      book_.vest(it.slot(), *it->vests_at);
+      it = slot_at(position + 1);
     }
   }
 
@@ -403,11 +430,10 @@ class Transition {
       if (give == 0) continue;
       points -= give;
       Lot lot{event_.id + "#" + std::to_string(++n), part.earned_at, give, part.expires_at, std::nullopt, o.order_id};
-      book_.add(std::move(lot), LedgerKind::returned, event_.at);
-      auto back = std::find_if(state_.lots.begin(), state_.lots.end(),
-                               [&](const Lot& l) { return l.id == event_.id + "#" + std::to_string(n); });
-      if (back != state_.lots.end() && back->expires_at && *back->expires_at <= event_.at) {
-        book_.expire(static_cast<std::size_t>(back - state_.lots.begin()), event_.at);
+      const Lots::Slot back = book_.add(std::move(lot), LedgerKind::returned, event_.at);
+      // Unless it paid debt in full and is gone already.
+      if (state_.lots.held(back) && state_.lots[back].expires_at && *state_.lots[back].expires_at <= event_.at) {
+        book_.expire(back, event_.at);
       }
     }
   }
@@ -509,10 +535,10 @@ Result<Applied> apply_in_place(const Program& program, MemberState& state, const
   const bool held_invariants = check_invariants(program, state).empty();
 #endif
   StateUndo undo(state);
-  if (auto errors = Transition(program, event, state, out, undo).run()) {
-    undo.undo();
-    return *errors;
-  }
+  auto errors = Transition(program, event, state, out, undo).run();
+  if (errors) undo.undo();
+  state.lots.compact_if_sparse();  // slots may change now: the notes of this event are done with
+  if (errors) return *errors;
 #ifdef LOYALTY_CHECK_INVARIANTS
   if (held_invariants) {
     const Errors broken = check_invariants(program, state);

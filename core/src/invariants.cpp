@@ -19,11 +19,12 @@ Errors check_invariants(const Program& program, const MemberState& s) {
   const auto broken = [&](const char* code, std::string message, std::string path) {
     errors.push_back({std::string("invariant.") + code, std::move(message), std::move(path)});
   };
-  for (std::size_t i = 0; i < s.lots.size(); ++i) {
-    const Lot& lot = s.lots[i];
+  std::size_t i = 0;  // the lot's place in the snapshot
+  for (const Lot& lot : s.lots) {
     if (lot.points <= 0) broken("empty_lot", "a lot holds no points", at("lots", i, "points"));
     if (lot.vests_at && *lot.vests_at <= s.clock) broken("not_vested", "a lot due to vest is still pending", at("lots", i, "vests_at"));
     if (lot.expires_at && *lot.expires_at <= s.clock) broken("not_expired", "a lot due to expire is still held", at("lots", i, "expires_at"));
+    ++i;
   }
   if (s.debt < 0) broken("negative_balance", "debt is negative", "debt");
   if (s.debt > 0 && s.available_points() > 0) broken("debt_beside_points", "debt stands beside spendable points", "debt");

@@ -1,75 +1,207 @@
-#include "loyalty/member_state.hpp"
+#include "loyalty/lots.hpp"
+
+#include <algorithm>
 
 namespace loyalty {
 
-const std::vector<Lot>& Lots::none() {
-  static const std::vector<Lot> empty;
-  return empty;
+bool Lots::SpendKey::operator<(const SpendKey& o) const {
+  if (never != o.never) return o.never;
+  if (expires_at != o.expires_at) return expires_at < o.expires_at;
+  if (earned_at != o.earned_at) return earned_at < o.earned_at;
+  if (id != o.id) return id < o.id;
+  return slot < o.slot;  // only lots a state read from outside may share ids
 }
 
-std::vector<Lot>& Lots::own() {
-  if (!shared_) {
-    shared_ = std::make_shared<Shared>();
-    shared_->next_due.store(kNothingDue, std::memory_order_relaxed);
-  } else if (shared_.use_count() > 1) {
-    auto own = std::make_shared<Shared>();
-    own->lots = shared_->lots;
-    own->next_due.store(shared_->next_due.load(std::memory_order_acquire), std::memory_order_relaxed);
-    shared_ = std::move(own);
-  }
-  return shared_->lots;
+Lots::SpendKey Lots::spend_key(const Lot& lot, Slot slot) {
+  return {!lot.expires_at, lot.expires_at.value_or(0), lot.earned_at, lot.id, slot};
 }
 
-std::vector<Lot>& Lots::edit() {
-  std::vector<Lot>& lots = own();
-  shared_->next_due.store(kUnknown, std::memory_order_relaxed);
-  return lots;
+std::int64_t Lots::available() const {
+  if (!shared_) return 0;
+  if (shared_->indexed) return shared_->available;
+  std::int64_t sum = 0;
+  for (const Lot& lot : *this)
+    if (!lot.vests_at) sum += lot.points;
+  return sum;
 }
 
-void Lots::forget_due_if(const Lot& lot) {
-  const TimeMs due = shared_->next_due.load(std::memory_order_relaxed);
-  if ((lot.vests_at && *lot.vests_at <= due) || (lot.expires_at && *lot.expires_at <= due)) {
-    shared_->next_due.store(kUnknown, std::memory_order_relaxed);
-  }
-}
-
-void Lots::push_back(Lot lot) {
-  std::vector<Lot>& lots = own();
-  const TimeMs due = shared_->next_due.load(std::memory_order_relaxed);
-  if (due != kUnknown) {
-    TimeMs with = due;
-    if (lot.vests_at) with = std::min(with, *lot.vests_at);
-    if (lot.expires_at) with = std::min(with, *lot.expires_at);
-    shared_->next_due.store(with, std::memory_order_relaxed);
-  }
-  lots.push_back(std::move(lot));
-}
-
-Lot& Lots::take(std::size_t i, std::int64_t points) {
-  Lot& lot = own()[i];
-  lot.points -= points;
-  return lot;
-}
-
-void Lots::vest(std::size_t i) {
-  Lot& lot = own()[i];
-  forget_due_if(lot);
-  lot.vests_at.reset();
+std::int64_t Lots::pending() const {
+  if (!shared_) return 0;
+  if (shared_->indexed) return shared_->pending;
+  std::int64_t sum = 0;
+  for (const Lot& lot : *this)
+    if (lot.vests_at) sum += lot.points;
+  return sum;
 }
 
 std::optional<TimeMs> Lots::next_due() const {
   if (!shared_) return std::nullopt;
-  TimeMs due = shared_->next_due.load(std::memory_order_acquire);
-  if (due == kUnknown) {
-    due = kNothingDue;
-    for (const Lot& lot : shared_->lots) {
-      if (lot.vests_at) due = std::min(due, *lot.vests_at);
-      if (lot.expires_at) due = std::min(due, *lot.expires_at);
-    }
-    shared_->next_due.store(due, std::memory_order_release);
+  std::optional<TimeMs> due;
+  const auto consider = [&](std::optional<TimeMs> t) {
+    if (t && (!due || *t < *due)) due = t;
+  };
+  if (shared_->indexed) {
+    if (!shared_->vesting.empty()) consider(shared_->vesting.begin()->first);
+    if (!shared_->expiring.empty()) consider(shared_->expiring.begin()->first);
+    return due;
   }
-  if (due == kNothingDue) return std::nullopt;
+  for (const Lot& lot : *this) {
+    consider(lot.vests_at);
+    consider(lot.expires_at);
+  }
   return due;
+}
+
+namespace {
+
+std::vector<Lots::Slot> slots_by(const std::set<std::pair<TimeMs, Lots::Slot>>& times, TimeMs t) {
+  std::vector<Lots::Slot> slots;
+  for (auto it = times.begin(); it != times.end() && it->first <= t; ++it) slots.push_back(it->second);
+  std::sort(slots.begin(), slots.end());
+  return slots;
+}
+
+}  // namespace
+
+std::vector<Lots::Slot> Lots::vesting_by(TimeMs t) { return slots_by(own().vesting, t); }
+
+std::vector<Lots::Slot> Lots::expiring_by(TimeMs t) { return slots_by(own().expiring, t); }
+
+std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
+  Shared& s = own();
+  std::vector<Slot> slots;
+  for (auto [it, end] = s.by_order.equal_range(order_id); it != end; ++it) slots.push_back(it->second);
+  std::sort(slots.begin(), slots.end());
+  return slots;
+}
+
+Lots::Shared& Lots::own() {
+  if (!shared_) {
+    shared_ = std::make_shared<Shared>();
+  } else if (shared_.use_count() > 1) {
+    shared_ = std::make_shared<Shared>(*shared_);
+  }
+  if (!shared_->indexed) rebuild(*shared_);
+  return *shared_;
+}
+
+void Lots::index(Shared& s, Slot slot) {
+  const Lot& lot = s.lots[slot];
+  (lot.vests_at ? s.pending : s.available) += lot.points;
+  if (lot.vests_at) s.vesting.emplace(*lot.vests_at, slot);
+  if (lot.expires_at) s.expiring.emplace(*lot.expires_at, slot);
+  (lot.vests_at ? s.spend_pending : s.spend_available).insert(spend_key(lot, slot));
+  if (!lot.order_id.empty()) s.by_order.emplace(lot.order_id, slot);
+}
+
+void Lots::unindex(Shared& s, Slot slot) {
+  const Lot& lot = s.lots[slot];
+  (lot.vests_at ? s.pending : s.available) -= lot.points;
+  if (lot.vests_at) s.vesting.erase({*lot.vests_at, slot});
+  if (lot.expires_at) s.expiring.erase({*lot.expires_at, slot});
+  (lot.vests_at ? s.spend_pending : s.spend_available).erase(spend_key(lot, slot));
+  if (!lot.order_id.empty()) {
+    for (auto [it, end] = s.by_order.equal_range(lot.order_id); it != end; ++it) {
+      if (it->second == slot) {
+        s.by_order.erase(it);
+        break;
+      }
+    }
+  }
+}
+
+void Lots::rebuild(Shared& s) {
+  if (!s.indexed) {  // after edit(): any lot may have changed, none is marked removed
+    s.removed.assign(s.lots.size(), false);
+    s.removed_count = 0;
+  }
+  std::vector<Lot> held;
+  held.reserve(s.lots.size() - s.removed_count);
+  for (Slot slot = 0; slot < s.lots.size(); ++slot) {
+    if (!s.removed[slot]) held.push_back(std::move(s.lots[slot]));
+  }
+  s.lots = std::move(held);
+  s.removed.assign(s.lots.size(), false);
+  s.removed_count = 0;
+  s.available = s.pending = 0;
+  s.vesting.clear();
+  s.expiring.clear();
+  s.spend_available.clear();
+  s.spend_pending.clear();
+  s.by_order.clear();
+  s.emptied.clear();
+  for (Slot slot = 0; slot < s.lots.size(); ++slot) {
+    index(s, slot);
+    if (s.lots[slot].points <= 0) s.emptied.push_back(slot);
+  }
+  s.indexed = true;
+}
+
+Lots::Slot Lots::push_back(Lot lot) {
+  Shared& s = own();
+  s.lots.push_back(std::move(lot));
+  s.removed.push_back(false);
+  const Slot slot = s.lots.size() - 1;
+  index(s, slot);
+  return slot;
+}
+
+const Lot& Lots::take(Slot slot, std::int64_t points) {
+  Shared& s = own();
+  Lot& lot = s.lots[slot];
+  lot.points -= points;
+  (lot.vests_at ? s.pending : s.available) -= points;
+  if (lot.points <= 0) s.emptied.push_back(slot);
+  return lot;
+}
+
+void Lots::vest(Slot slot) {
+  Shared& s = own();
+  unindex(s, slot);
+  s.lots[slot].vests_at.reset();
+  index(s, slot);
+}
+
+void Lots::put_back(Slot slot, Lot lot) {
+  Shared& s = own();
+  if (s.removed[slot]) {
+    s.removed[slot] = false;
+    --s.removed_count;
+  } else {
+    unindex(s, slot);
+  }
+  s.lots[slot] = std::move(lot);
+  index(s, slot);
+}
+
+void Lots::pop_back() {
+  Shared& s = own();
+  if (!s.removed.back()) {
+    unindex(s, s.lots.size() - 1);
+  } else {
+    --s.removed_count;
+  }
+  s.lots.pop_back();
+  s.removed.pop_back();
+}
+
+void Lots::compact_if_sparse() {
+  if (!shared_ || shared_->removed_count < 16 || shared_->removed_count * 2 < shared_->lots.size()) return;
+  rebuild(own());
+}
+
+void Lots::assign(std::vector<Lot> lots) {
+  shared_ = std::make_shared<Shared>();
+  shared_->lots = std::move(lots);
+  shared_->indexed = false;
+  rebuild(*shared_);
+}
+
+std::vector<Lot>& Lots::edit() {
+  Shared& s = own();
+  rebuild(s);
+  s.indexed = false;
+  return s.lots;
 }
 
 }  // namespace loyalty

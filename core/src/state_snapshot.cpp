@@ -621,7 +621,7 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
     r.optional("vests_at", [&] { r.time("", lot.vests_at.emplace()); });
     lots.push_back(std::move(lot));
   });
-  s.lots.edit() = std::move(lots);
+  s.lots.assign(std::move(lots));
   r.text("member_id", s.member_id);
   r.list("orders", 100000, [&] {
     OrderRecord o;

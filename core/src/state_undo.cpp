@@ -17,11 +17,11 @@ StateUndo::StateUndo(MemberState& s)
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
                s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at} {}
 
-void StateUndo::lot_changing(std::size_t index) { lots_.push_back({LotChange::changed, index, state_.lots[index]}); }
+void StateUndo::lot_changing(Lots::Slot slot) { lots_.push_back({LotChange::changed, slot, state_.lots[slot]}); }
 
-void StateUndo::lot_added() { lots_.push_back({LotChange::added, state_.lots.size() - 1, Lot{}}); }
+void StateUndo::lot_added(Lots::Slot slot) { lots_.push_back({LotChange::added, slot, Lot{}}); }
 
-void StateUndo::lot_removed(std::size_t index, Lot&& lot) { lots_.push_back({LotChange::removed, index, std::move(lot)}); }
+void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) { lots_.push_back({LotChange::removed, slot, std::move(lot)}); }
 
 void StateUndo::order_added() { ++orders_added_; }
 
@@ -56,15 +56,11 @@ void StateUndo::undo() {
   s.birthday_gift_year = v.birthday_gift_year;
   s.last_activity_at = v.last_activity_at;
 
-  if (!lots_.empty()) {
-    std::vector<Lot>& lots = s.lots.edit();
-    for (auto note = lots_.rbegin(); note != lots_.rend(); ++note) {
-      const auto at = lots.begin() + static_cast<std::ptrdiff_t>(note->index);
-      switch (note->change) {
-        case LotChange::changed: *at = std::move(note->lot); break;
-        case LotChange::added: lots.erase(at); break;
-        case LotChange::removed: lots.insert(at, std::move(note->lot)); break;
-      }
+  for (auto note = lots_.rbegin(); note != lots_.rend(); ++note) {
+    if (note->change == LotChange::added) {
+      s.lots.pop_back();
+    } else {
+      s.lots.put_back(note->slot, std::move(note->lot));
     }
   }
   for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) {

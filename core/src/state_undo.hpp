@@ -19,9 +19,9 @@ class StateUndo {
   // Remembers the state's scalar fields (clock, balances, tier, caps...).
   explicit StateUndo(MemberState& state);
 
-  void lot_changing(std::size_t index);            // before lots[index] changes
-  void lot_added();                                // after a lot is appended
-  void lot_removed(std::size_t index, Lot&& lot);  // `lot` was at `index` when it left
+  void lot_changing(Lots::Slot slot);            // before the lot in `slot` changes
+  void lot_added(Lots::Slot slot);               // after a lot is appended
+  void lot_removed(Lots::Slot slot, Lot&& lot);  // `lot` left `slot`
   void order_added();                              // after an order is appended
   void activity_changing(std::int64_t day);        // before the day's metrics change
   void activity_pruned(std::vector<ActivityDay> days);  // the days that left the front
@@ -46,7 +46,7 @@ class StateUndo {
   enum class LotChange { changed, added, removed };
   struct LotNote {
     LotChange change;
-    std::size_t index;
+    Lots::Slot slot;
     Lot lot;  // as it was (changed, removed)
   };
   struct ActivityNote {

@@ -32,26 +32,26 @@ class PointsBook {
              const std::string& event_id, StateUndo* undo = nullptr)
       : program_(program), state_(state), ledger_(ledger), event_id_(event_id), undo_(undo) {}
 
+  using Slot = Lots::Slot;
+
   // Adds a lot (pending if it has vests_at) and records `kind`; available
-  // points pay any debt first.
-  void add(Lot lot, LedgerKind kind, TimeMs at);
-  void vest(std::size_t lot_index, TimeMs at);
-  void expire(std::size_t lot_index, TimeMs at);
+  // points pay any debt first. Answers the lot's slot (it may be gone again
+  // if it paid debt in full).
+  Slot add(Lot lot, LedgerKind kind, TimeMs at);
+  void vest(Slot lot, TimeMs at);
+  void expire(Slot lot, TimeMs at);
   // Spends available points; the caller has checked there are enough.
   std::vector<RedeemedPart> spend(std::int64_t points, TimeMs at, LedgerKind kind,
                                   const std::string& order_id, const std::string& reward_id);
   void claw_back(std::int64_t points, TimeMs at, const std::string& order_id);
   // A row that moves no points (a coupon expiring), stamped with the event's id.
   void append(LedgerEntry entry);
+  // The slots of the lots removed since the last call (taken to nothing).
+  std::vector<Slot> take_removed();
 
  private:
-  std::vector<std::size_t> spendable(bool pending) const;
-  std::vector<std::size_t> spending_order(bool pending) const;
-  // Calls take_from(lot index) for available lots in spending order while it answers true.
-  template <typename Take>
-  void in_spending_order(Take&& take_from);
-  void take(std::size_t lot_index, std::int64_t points, TimeMs at, LedgerKind kind,
-            const std::string& order_id, const std::string& reward_id);
+  void take(Slot lot, std::int64_t points, TimeMs at, LedgerKind kind, const std::string& order_id,
+            const std::string& reward_id);
   void settle_debt(TimeMs at);
   void remove_empty_lots();
 
@@ -60,7 +60,7 @@ class PointsBook {
   std::vector<LedgerEntry>& ledger_;
   const std::string& event_id_;
   StateUndo* undo_;
-  bool emptied_ = false;  // a lot was taken to nothing: remove_empty_lots() has work
+  std::vector<Slot> removed_;
 };
 
 }  // namespace loyalty

@@ -640,7 +640,7 @@ class Timeline {
       auto it = std::find_if(state_.lots.begin(), state_.lots.end(),
                              [&](const Lot& lot) { return lot.expires_at && *lot.expires_at <= t; });
       if (it == state_.lots.end()) break;
-      book_.expire(static_cast<std::size_t>(it - state_.lots.begin()), *it->expires_at);
+      book_.expire(it.slot(), *it->expires_at);  // slot = position: no lot is ever left removed here
     }
   }
 
@@ -915,7 +915,7 @@ class Transition {
       auto back = std::find_if(state_.lots.begin(), state_.lots.end(),
                                [&](const Lot& l) { return l.id == event_.id + "#" + std::to_string(n); });
       if (back != state_.lots.end() && back->expires_at && *back->expires_at <= event_.at) {
-        book_.expire(static_cast<std::size_t>(back - state_.lots.begin()), event_.at);
+        book_.expire(back.slot(), event_.at);
       }
     }
   }

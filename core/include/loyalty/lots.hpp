@@ -1,0 +1,171 @@
+// A member's points as lots, with the indexes apply() needs so that
+// earning, spending, vesting and expiring cost O(log n) in the lots held:
+// lots in the order they are spent (available and pending apart), lots by
+// the time they vest and expire, lots by the order that earned them, and
+// the available and pending totals.
+//
+// Lots are held in the order they were added (the order of the snapshot).
+// Each has a slot, its place in that order counting the lots removed since
+// the lots were last compacted; a slot stays the same while its lot is held
+// and until compact(), so that apply() can note and undo changes by slot.
+//
+// The lots are shared by the copies of a state until one of them changes
+// them (a member may hold years of lots that an event does not touch).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "loyalty/local_time.hpp"
+
+namespace loyalty {
+
+// Points earned together, spent first-expiring-first.
+struct Lot {
+  std::string id;  // the earning event's id, "#n" suffixed when one event makes several
+  TimeMs earned_at = 0;
+  std::int64_t points = 0;  // what is left, > 0
+  std::optional<TimeMs> expires_at;
+  std::optional<TimeMs> vests_at;  // present while pending: not spendable until then
+  std::string order_id;            // the order that earned it, if any
+};
+
+class Lots {
+ public:
+  using Slot = std::size_t;
+
+  // The lots held, in the order they were added.
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Lot;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Lot*;
+    using reference = const Lot&;
+    const_iterator(const Lots* lots, Slot slot) : lots_(lots), slot_(lots->skip_removed(slot)) {}
+    const Lot& operator*() const { return (*lots_)[slot_]; }
+    const Lot* operator->() const { return &(*lots_)[slot_]; }
+    const_iterator& operator++() {
+      slot_ = lots_->skip_removed(slot_ + 1);
+      return *this;
+    }
+    bool operator==(const const_iterator& o) const { return slot_ == o.slot_; }
+    bool operator!=(const const_iterator& o) const { return slot_ != o.slot_; }
+    Slot slot() const { return slot_; }
+
+   private:
+    const Lots* lots_;
+    Slot slot_;
+  };
+
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, slots()}; }
+  std::size_t size() const { return shared_ ? shared_->lots.size() - shared_->removed_count : 0; }
+  bool empty() const { return size() == 0; }
+  // The lot in `slot` (with no lot removed since compact(), slot i is the i-th lot).
+  const Lot& operator[](Slot slot) const { return shared_->lots[slot]; }
+
+  std::int64_t available() const;  // points spendable now
+  std::int64_t pending() const;    // points not vested yet
+  // The earliest vests_at or expires_at among the lots, if any: what time must bring next.
+  std::optional<TimeMs> next_due() const;
+
+  // For apply(): the lots due to vest, or to expire, at or before `t`, in slot order.
+  std::vector<Slot> vesting_by(TimeMs t);
+  std::vector<Slot> expiring_by(TimeMs t);
+  // Calls visit(slot) for the lots in spending order (soonest expiry, then
+  // earliest earned, then id; never-expiring last), available or pending
+  // ones, while it answers true. The lots' points may change meanwhile.
+  template <typename Visit>
+  void in_spending_order(bool pending, Visit&& visit);
+  // Whether the lot in slot `a` is spent before the one in `b`.
+  bool spent_before(Slot a, Slot b) const { return spend_key((*this)[a], a) < spend_key((*this)[b], b); }
+  // The lots the order earned (or got back on a refund), in slot order.
+  std::vector<Slot> of_order(const std::string& order_id);
+  // The held slot after `slot`, or slots() if none.
+  Slot next_held(Slot slot) const { return skip_removed(slot + 1); }
+  bool held(Slot slot) const { return shared_ && slot < slots() && !shared_->removed[slot]; }
+
+  // Changes, each keeping the indexes:
+  Slot push_back(Lot lot);
+  const Lot& take(Slot slot, std::int64_t points);  // points leave the lot, nothing else changes
+  void vest(Slot slot);                             // the lot is pending no more
+  // Removes the lots that take() left with no points; calls removed(slot, lot) for each.
+  template <typename Removed>
+  void remove_empty(Removed&& removed);
+  // To undo: the lot in `slot` (held or removed) becomes `lot`, held; the last lot goes.
+  void put_back(Slot slot, Lot lot);
+  void pop_back();
+  // Renumbers the slots without the removed lots once they are many (amortised O(1) a removal).
+  void compact_if_sparse();
+
+  // Any change at all: the lots as a plain vector (compacted). The indexes
+  // are rebuilt at the next change through the functions above.
+  std::vector<Lot>& edit();
+  void assign(std::vector<Lot> lots);
+
+ private:
+  struct SpendKey {
+    bool never;  // never expires: spent last
+    TimeMs expires_at, earned_at;
+    std::string id;
+    Slot slot;
+    bool operator<(const SpendKey& o) const;
+  };
+  struct Shared {
+    std::vector<Lot> lots;
+    std::vector<bool> removed;  // by slot
+    std::size_t removed_count = 0;
+    bool indexed = true;  // false after edit(), until the indexes are rebuilt
+    std::int64_t available = 0, pending = 0;
+    std::set<std::pair<TimeMs, Slot>> vesting, expiring;
+    std::set<SpendKey> spend_available, spend_pending;
+    std::multimap<std::string, Slot, std::less<>> by_order;
+    std::vector<Slot> emptied;  // taken to no points, to remove
+  };
+
+  Slot slots() const { return shared_ ? shared_->lots.size() : 0; }
+  Slot skip_removed(Slot slot) const {
+    while (slot < slots() && shared_->removed[slot]) ++slot;
+    return slot;
+  }
+  static SpendKey spend_key(const Lot& lot, Slot slot);
+  Shared& own();  // owned by this state alone, indexes built
+  void index(Shared& s, Slot slot);
+  void unindex(Shared& s, Slot slot);
+  void rebuild(Shared& s);
+
+  std::shared_ptr<Shared> shared_;
+};
+
+template <typename Visit>
+void Lots::in_spending_order(bool pending, Visit&& visit) {
+  Shared& s = own();
+  const std::set<SpendKey>& order = pending ? s.spend_pending : s.spend_available;
+  for (const SpendKey& key : order) {
+    if (s.lots[key.slot].points <= 0) continue;  // taken to nothing, not yet removed
+    if (!visit(key.slot)) break;
+  }
+}
+
+template <typename Removed>
+void Lots::remove_empty(Removed&& removed) {
+  Shared& s = own();
+  std::vector<Slot> emptied;
+  emptied.swap(s.emptied);
+  for (Slot slot : emptied) {
+    if (slot >= s.lots.size() || s.removed[slot] || s.lots[slot].points > 0) continue;
+    unindex(s, slot);
+    s.removed[slot] = true;
+    ++s.removed_count;
+    removed(slot, std::move(s.lots[slot]));
+  }
+}
+
+}  // namespace loyalty
