@@ -53,12 +53,6 @@ std::optional<TimeMs> next_due(const Program& program, const MemberState& state,
   return next;
 }
 
-// The first order held for refunds that was placed at or after `from`
-// (orders are held in the order they came, so in time order).
-std::deque<OrderRecord>::iterator first_order_from(std::deque<OrderRecord>& orders, TimeMs from) {
-  return std::lower_bound(orders.begin(), orders.end(), from, [](const OrderRecord& o, TimeMs t) { return o.at < t; });
-}
-
 // Brings a state forward to `until`, processing what falls due in time order.
 class Timeline {
  public:
@@ -100,8 +94,7 @@ class Timeline {
 
   // Forgets the orders whose refund window has closed by `until`.
   void forget_orders(TimeMs until) {
-    const auto kept = first_order_from(state_.orders, until - program_.refund_window_days * kMsPerDay);
-    state_.orders.erase(state_.orders.begin(), kept);
+    state_.orders.forget_before(until - program_.refund_window_days * kMsPerDay);
   }
 
  private:
@@ -274,9 +267,7 @@ class Transition {
   // The order held for refunds with this id, if its refund window is open
   // (orders past it are forgotten once the event is accepted).
   OrderRecord* held_order(const std::string& order_id) {
-    auto open = first_order_from(state_.orders, event_.at - program_.refund_window_days * kMsPerDay);
-    auto it = std::find_if(open, state_.orders.end(), [&](const OrderRecord& o) { return same_id(o.order_id, order_id); });
-    return it == state_.orders.end() ? nullptr : &*it;
+    return state_.orders.find(order_id, event_.at - program_.refund_window_days * kMsPerDay);
   }
 
   void add_activity_of(std::int64_t day, std::int64_t growth, std::int64_t spend, std::int64_t orders) {

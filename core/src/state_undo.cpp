@@ -72,7 +72,7 @@ void StateUndo::undo() {
     }
   }
   s.activity.insert(s.activity.begin(), activity_pruned_.begin(), activity_pruned_.end());
-  s.orders.resize(s.orders.size() - orders_added_);
+  for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
   if (tasks_) s.tasks = std::move(*tasks_);
 }
 

@@ -105,11 +105,12 @@ TEST(StateSnapshot, ABadFieldIsReportedAtItsPath) {
 TEST(StateSnapshot, OrdersOutOfTheOrderTheyWerePlacedAreRefusedAsInJson) {
   const Program program = load("bakery.json");
   MemberState s;
-  s.orders.resize(2);
-  s.orders[0].order_id = "later";
-  s.orders[0].at = kStart + kHour;
-  s.orders[1].order_id = "earlier";
-  s.orders[1].at = kStart;
+  std::deque<OrderRecord>& orders = s.orders.edit();
+  orders.resize(2);
+  orders[0].order_id = "later";
+  orders[0].at = kStart + kHour;
+  orders[1].order_id = "earlier";
+  orders[1].at = kStart;
   auto read = member_state_from_snapshot(program, state_snapshot(program, s));
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.errors()[0].code, "state.orders_order");

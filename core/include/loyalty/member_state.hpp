@@ -3,50 +3,16 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "loyalty/local_time.hpp"
+#include "loyalty/held_orders.hpp"
 #include "loyalty/lots.hpp"
 #include "loyalty/task_state.hpp"
 
 namespace loyalty {
-
-struct OrderLineRecord {
-  std::string sku;
-  std::size_t category = 0;
-  std::int64_t quantity = 0;
-  std::int64_t paid = 0;
-  std::int64_t points = 0;  // before any cap
-  std::int64_t refunded_quantity = 0;
-};
-
-// Points spent at checkout on an order, kept to return them on a refund.
-struct RedeemedPart {
-  std::string lot;
-  std::int64_t points = 0;
-  TimeMs earned_at = 0;
-  std::optional<TimeMs> expires_at;
-};
-
-// An order, kept for the refund window so that refunds can be exact.
-struct OrderRecord {
-  std::string order_id;
-  TimeMs at = 0;
-  std::vector<OrderLineRecord> lines;
-  std::int64_t paid = 0;
-  std::int64_t points = 0;  // awarded (after caps)
-  std::int64_t growth = 0;
-  std::int64_t paid_refunded = 0;
-  std::int64_t points_clawed = 0;
-  std::int64_t growth_clawed = 0;
-  std::vector<RedeemedPart> redeemed;
-  std::int64_t redeemed_points = 0;
-  std::int64_t redeemed_returned = 0;
-  std::vector<std::string> refund_ids;
-};
 
 // What one local day added to the qualification metrics.
 struct ActivityDay {
@@ -94,9 +60,7 @@ struct MemberState {
   std::optional<PaidTerm> paid;
   Lots lots;
   std::int64_t debt = 0;
-  // In the order they came (so in time order); a deque, as the oldest leave
-  // from the front once their refund window closes.
-  std::deque<OrderRecord> orders;
+  HeldOrders orders;
   std::vector<ActivityDay> activity;  // ascending days
   CapUsage cap_day;
   CapUsage cap_month;

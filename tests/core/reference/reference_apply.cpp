@@ -704,9 +704,9 @@ class Timeline {
   // Forgets what no rule can need any more.
   void prune(TimeMs until) {
     const TimeMs keep_orders_from = until - program_.refund_window_days * kMsPerDay;
-    state_.orders.erase(std::remove_if(state_.orders.begin(), state_.orders.end(),
-                                       [&](const OrderRecord& o) { return o.at < keep_orders_from; }),
-                        state_.orders.end());
+    std::deque<OrderRecord>& orders = state_.orders.edit();
+    orders.erase(std::remove_if(orders.begin(), orders.end(), [&](const OrderRecord& o) { return o.at < keep_orders_from; }),
+                 orders.end());
     const Qualification& q = program_.qualification;
     // A window ends at most a day back (evaluation) and spans at most a year and a day.
     const std::int64_t span = q.window == WindowKind::rolling_days ? q.window_days + 1 : 367 + 1;
@@ -840,9 +840,10 @@ class Transition {
   }
 
   std::optional<Error> refund() {
-    auto it = std::find_if(state_.orders.begin(), state_.orders.end(),
+    std::deque<OrderRecord>& orders = state_.orders.edit();
+    auto it = std::find_if(orders.begin(), orders.end(),
                            [&](const OrderRecord& o) { return o.order_id == event_.order_id; });
-    if (it == state_.orders.end()) {
+    if (it == orders.end()) {
       return refused("refund.unknown_order", "no order \"" + event_.order_id + "\" within the refund window",
                      "event.order_id");
     }

@@ -1,0 +1,90 @@
+// The orders a member's state holds for the refund window, so that refunds
+// can be exact: in the order they came (so in time order), the oldest
+// leaving from the front as their window closes, each found by its id in
+// O(log n).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/local_time.hpp"
+
+namespace loyalty {
+
+struct OrderLineRecord {
+  std::string sku;
+  std::size_t category = 0;
+  std::int64_t quantity = 0;
+  std::int64_t paid = 0;
+  std::int64_t points = 0;  // before any cap
+  std::int64_t refunded_quantity = 0;
+};
+
+// Points spent at checkout on an order, kept to return them on a refund.
+struct RedeemedPart {
+  std::string lot;
+  std::int64_t points = 0;
+  TimeMs earned_at = 0;
+  std::optional<TimeMs> expires_at;
+};
+
+// An order, kept for the refund window so that refunds can be exact.
+struct OrderRecord {
+  std::string order_id;
+  TimeMs at = 0;
+  std::vector<OrderLineRecord> lines;
+  std::int64_t paid = 0;
+  std::int64_t points = 0;  // awarded (after caps)
+  std::int64_t growth = 0;
+  std::int64_t paid_refunded = 0;
+  std::int64_t points_clawed = 0;
+  std::int64_t growth_clawed = 0;
+  std::vector<RedeemedPart> redeemed;
+  std::int64_t redeemed_points = 0;
+  std::int64_t redeemed_returned = 0;
+  std::vector<std::string> refund_ids;
+};
+
+class HeldOrders {
+ public:
+  using const_iterator = std::deque<OrderRecord>::const_iterator;
+
+  HeldOrders() = default;
+  // A copy builds its index when it is first asked for an order.
+  HeldOrders(const HeldOrders& o) : orders_(o.orders_) {}
+  HeldOrders& operator=(const HeldOrders& o);
+  HeldOrders(HeldOrders&&) = default;
+  HeldOrders& operator=(HeldOrders&&) = default;
+
+  const_iterator begin() const { return orders_.begin(); }
+  const_iterator end() const { return orders_.end(); }
+  std::size_t size() const { return orders_.size(); }
+  bool empty() const { return orders_.empty(); }
+  const OrderRecord& operator[](std::size_t i) const { return orders_[i]; }
+  const OrderRecord& back() const { return orders_.back(); }
+
+  // The first order held with this id placed at or after `from`; a change
+  // through the pointer must leave its id and time as they are.
+  OrderRecord* find(const std::string& order_id, TimeMs from);
+
+  void push_back(OrderRecord order);  // placed no earlier than the last
+  void pop_back();
+  void forget_before(TimeMs from);  // the orders placed before `from` leave
+  // Any change at all; the index is rebuilt when next asked.
+  std::deque<OrderRecord>& edit();
+
+ private:
+  void build_index();
+
+  std::deque<OrderRecord> orders_;
+  // Order id -> its sequence number (orders_[seq - first_]); equal ids in the order they came.
+  std::multimap<std::string, std::uint64_t, std::less<>> by_id_;
+  std::uint64_t first_ = 0;  // the sequence number of orders_.front()
+  bool indexed_ = false;
+};
+
+}  // namespace loyalty
