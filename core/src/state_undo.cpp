@@ -35,8 +35,15 @@ void StateUndo::activity_changing(std::int64_t day) {
 void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
 
 void StateUndo::tasks_changing() {
-  if (!tasks_) tasks_ = state_.tasks;
+  if (tasks_) return;
+  TaskState& t = state_.tasks;
+  std::vector<std::string> liked = std::move(t.liked), scanned = std::move(t.scanned);
+  tasks_ = t;
+  t.liked = std::move(liked);
+  t.scanned = std::move(scanned);
 }
+
+void StateUndo::task_text_added(TextList list, const std::string& text) { task_texts_.emplace_back(list, text); }
 
 void StateUndo::undo() {
   MemberState& s = state_;
@@ -73,7 +80,16 @@ void StateUndo::undo() {
   }
   s.activity.insert(s.activity.begin(), activity_pruned_.begin(), activity_pruned_.end());
   for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
-  if (tasks_) s.tasks = std::move(*tasks_);
+  if (tasks_) {
+    std::vector<std::string> liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);
+    s.tasks = std::move(*tasks_);
+    s.tasks.liked = std::move(liked);
+    s.tasks.scanned = std::move(scanned);
+  }
+  for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
+    std::vector<std::string>& list = s.tasks.*(note->first);
+    list.erase(std::lower_bound(list.begin(), list.end(), note->second));
+  }
 }
 
 }  // namespace loyalty

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "loyalty/member_state.hpp"
@@ -25,7 +27,11 @@ class StateUndo {
   void order_added();                              // after an order is appended
   void activity_changing(std::int64_t day);        // before the day's metrics change
   void activity_pruned(std::vector<ActivityDay> days);  // the days that left the front
-  void tasks_changing();                           // before the task state changes (kept once)
+  // Before the task state changes (kept once, but for the articles liked
+  // and codes scanned, which only grow: what enters them is noted instead).
+  void tasks_changing();
+  using TextList = std::vector<std::string> TaskState::*;
+  void task_text_added(TextList list, const std::string& text);  // after it entered the sorted list
 
   // Puts every noted change back, newest first.
   void undo();
@@ -61,6 +67,7 @@ class StateUndo {
   std::vector<ActivityDay> activity_pruned_;
   std::size_t orders_added_ = 0;
   std::optional<TaskState> tasks_;
+  std::vector<std::pair<TextList, std::string>> task_texts_;
 };
 
 }  // namespace loyalty

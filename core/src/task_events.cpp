@@ -237,6 +237,7 @@ std::optional<Error> TaskEvents::like() {
     return refused("like.daily_cap", "today's rewarded likes are used: " + std::to_string(rules_.likes->daily_cap));
   }
   insert_sorted(state_.tasks.liked, event_.article);
+  if (undo_) undo_->task_text_added(&TaskState::liked, event_.article);
   day().likes += 1;
   if (auto e = grant(rules_.likes->reward, LedgerKind::like, event_.article, "", true)) return e;
   return count(TaskAction::like, event_.article);
@@ -261,6 +262,7 @@ std::optional<Error> TaskEvents::scan() {
     }
   }
   insert_sorted(state_.tasks.scanned, event_.code);
+  if (undo_) undo_->task_text_added(&TaskState::scanned, event_.code);
   day().scans += 1;
   if (auto e = grant(*reward, LedgerKind::scan, event_.code, "", true)) return e;
   return count(TaskAction::scan, event_.code);
