@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +67,7 @@ struct MemberState {
   CapUsage cap_month;
   std::int32_t birthday_gift_year = 0;
   std::optional<TimeMs> last_activity_at;
-  std::vector<std::string> recent_events;  // newest last
+  std::deque<std::string> recent_events;  // newest last; the oldest leaves from the front
   TaskState tasks;
 
   std::int64_t available_points() const;  // spendable now
