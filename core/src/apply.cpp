@@ -204,12 +204,9 @@ class Timeline {
     // A window ends at most a day back (evaluation) and spans at most a year and a day.
     const std::int64_t span = q.window == WindowKind::rolling_days ? q.window_days + 1 : 367 + 1;
     const std::int64_t keep_from = local_day_number(until, program_.utc_offset_minutes) - span;
-    std::vector<ActivityDay>& days = state_.activity;  // ascending: what goes is a prefix
-    const auto kept = std::lower_bound(days.begin(), days.end(), keep_from,
-                                       [](const ActivityDay& a, std::int64_t d) { return a.day < d; });
-    if (kept == days.begin()) return;
-    if (undo_) undo_->activity_pruned(std::vector<ActivityDay>(days.begin(), kept));
-    days.erase(days.begin(), kept);
+    if (state_.activity.empty() || state_.activity[0].day >= keep_from) return;
+    std::vector<ActivityDay> gone = state_.activity.forget_before(keep_from);
+    if (undo_) undo_->activity_pruned(std::move(gone));
   }
 
   const Program& program_;

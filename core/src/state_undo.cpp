@@ -4,14 +4,6 @@
 
 namespace loyalty {
 
-namespace {
-
-std::vector<ActivityDay>::iterator find_day(std::vector<ActivityDay>& days, std::int64_t day) {
-  return std::lower_bound(days.begin(), days.end(), day, [](const ActivityDay& a, std::int64_t d) { return a.day < d; });
-}
-
-}  // namespace
-
 StateUndo::StateUndo(MemberState& s)
     : state_(s),
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
@@ -25,12 +17,7 @@ void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) { lots_.push_back({LotCh
 
 void StateUndo::order_added() { ++orders_added_; }
 
-void StateUndo::activity_changing(std::int64_t day) {
-  auto it = find_day(state_.activity, day);
-  std::optional<ActivityDay> before;
-  if (it != state_.activity.end() && it->day == day) before = *it;
-  activity_.push_back({day, before});
-}
+void StateUndo::activity_changing(std::int64_t day) { activity_.push_back({day, state_.activity.day(day)}); }
 
 void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
 
@@ -70,15 +57,8 @@ void StateUndo::undo() {
       s.lots.put_back(note->slot, std::move(note->lot));
     }
   }
-  for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) {
-    auto it = find_day(s.activity, note->day);
-    if (note->before) {
-      *it = *note->before;
-    } else {
-      s.activity.erase(it);
-    }
-  }
-  s.activity.insert(s.activity.begin(), activity_pruned_.begin(), activity_pruned_.end());
+  for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) s.activity.restore(note->day, note->before);
+  s.activity.put_front(activity_pruned_);
   for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
   if (tasks_) {
     std::vector<std::string> liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);

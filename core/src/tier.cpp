@@ -91,13 +91,10 @@ MetricTotals window_totals(const Program& program, const MemberState& state, std
     totals[Metric::orders] = state.lifetime_orders;
     return totals;
   }
-  const std::int64_t first = window_first_day(program, state, last_day);
-  for (const ActivityDay& a : state.activity) {
-    if (a.day < first || a.day > last_day) continue;
-    totals[Metric::growth] += a.growth;
-    totals[Metric::spend] += a.spend;
-    totals[Metric::orders] += a.orders;
-  }
+  const ActivityDay sums = state.activity.between(window_first_day(program, state, last_day), last_day);
+  totals[Metric::growth] = sums.growth;
+  totals[Metric::spend] = sums.spend;
+  totals[Metric::orders] = sums.orders;
   return totals;
 }
 
@@ -184,12 +181,7 @@ void add_activity(const Program& program, MemberState& state, std::int64_t day, 
   state.lifetime_spend = std::max<std::int64_t>(0, state.lifetime_spend + spend);
   state.lifetime_orders = std::max<std::int64_t>(0, state.lifetime_orders + orders);
   if (program.qualification.window == WindowKind::lifetime) return;  // totals suffice
-  auto it = std::lower_bound(state.activity.begin(), state.activity.end(), day,
-                             [](const ActivityDay& a, std::int64_t d) { return a.day < d; });
-  if (it == state.activity.end() || it->day != day) it = state.activity.insert(it, ActivityDay{day, 0, 0, 0});
-  it->growth += growth;
-  it->spend += spend;
-  it->orders += orders;
+  state.activity.add(day, growth, spend, orders);
 }
 
 std::optional<std::size_t> upgrade_if_qualified(const Program& program, MemberState& state, TimeMs at,

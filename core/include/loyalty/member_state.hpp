@@ -9,19 +9,12 @@
 #include <vector>
 
 #include "loyalty/local_time.hpp"
+#include "loyalty/activity.hpp"
 #include "loyalty/held_orders.hpp"
 #include "loyalty/lots.hpp"
 #include "loyalty/task_state.hpp"
 
 namespace loyalty {
-
-// What one local day added to the qualification metrics.
-struct ActivityDay {
-  std::int64_t day = 0;  // local day number
-  std::int64_t growth = 0;
-  std::int64_t spend = 0;
-  std::int64_t orders = 0;
-};
 
 struct PendingDowngrade {
   std::size_t to = 0;
@@ -62,7 +55,7 @@ struct MemberState {
   Lots lots;
   std::int64_t debt = 0;
   HeldOrders orders;
-  std::vector<ActivityDay> activity;  // ascending days
+  Activity activity;
   CapUsage cap_day;
   CapUsage cap_month;
   std::int32_t birthday_gift_year = 0;

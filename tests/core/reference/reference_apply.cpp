@@ -711,9 +711,7 @@ class Timeline {
     // A window ends at most a day back (evaluation) and spans at most a year and a day.
     const std::int64_t span = q.window == WindowKind::rolling_days ? q.window_days + 1 : 367 + 1;
     const std::int64_t keep_from = local_day_number(until, program_.utc_offset_minutes) - span;
-    state_.activity.erase(std::remove_if(state_.activity.begin(), state_.activity.end(),
-                                         [&](const ActivityDay& a) { return a.day < keep_from; }),
-                          state_.activity.end());
+    state_.activity.forget_before(keep_from);  // the days are ascending: the same as removing each before
   }
 
   const Program& program_;

@@ -1,0 +1,52 @@
+// What each local day added to a member's qualification metrics, with
+// running totals, so that a window's totals cost O(log n) in the days held
+// (a tier evaluation does not re-add the window).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace loyalty {
+
+// What one local day added to the qualification metrics.
+struct ActivityDay {
+  std::int64_t day = 0;  // local day number
+  std::int64_t growth = 0;
+  std::int64_t spend = 0;
+  std::int64_t orders = 0;
+};
+
+class Activity {
+ public:
+  using const_iterator = std::vector<ActivityDay>::const_iterator;
+
+  const_iterator begin() const { return days_.begin(); }
+  const_iterator end() const { return days_.end(); }
+  std::size_t size() const { return days_.size(); }
+  bool empty() const { return days_.empty(); }
+  const ActivityDay& back() const { return days_.back(); }
+  const ActivityDay& operator[](std::size_t i) const { return days_[i]; }
+  std::optional<ActivityDay> day(std::int64_t day) const;
+
+  // The sums of the days from `first` to `last`, both included.
+  ActivityDay between(std::int64_t first, std::int64_t last) const;
+
+  void push_back(const ActivityDay& day);  // after the last day held
+  // Adds to a day's metrics, holding the day first if it is not held.
+  void add(std::int64_t day, std::int64_t growth, std::int64_t spend, std::int64_t orders);
+  // To undo add(): the day as it was, or not held at all.
+  void restore(std::int64_t day, const std::optional<ActivityDay>& before);
+  // The days before `day` leave; they are answered, to be put back by put_front().
+  std::vector<ActivityDay> forget_before(std::int64_t day);
+  void put_front(const std::vector<ActivityDay>& days);
+
+ private:
+  std::vector<ActivityDay>::iterator find(std::int64_t day);
+  void recount(std::size_t from);  // the running totals from days_[from] on
+
+  std::vector<ActivityDay> days_;  // ascending
+  std::vector<ActivityDay> running_;  // running_[i]: the sums of days_[0..i] (its `day` unused)
+};
+
+}  // namespace loyalty
