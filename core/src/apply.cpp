@@ -507,6 +507,7 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
 
 Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
   Applied out;
+  out.ledger.reserve(4);  // most events write a row or a few
   if (std::any_of(state.recent_events.begin(), state.recent_events.end(),
                   [&](const std::string& id) { return same_id(id, event.id); })) {
     out.duplicate = true;

@@ -9,11 +9,16 @@ StateUndo::StateUndo(MemberState& s)
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
                s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at} {}
 
-void StateUndo::lot_changing(Lots::Slot slot) { lots_.push_back({LotChange::changed, slot, state_.lots[slot]}); }
+void StateUndo::lot_changing(Lots::Slot slot) {
+  const Lot& lot = state_.lots[slot];
+  lots_.push_back({LotChange::changed, slot, lot.points, lot.vests_at, Lot{}});
+}
 
-void StateUndo::lot_added(Lots::Slot slot) { lots_.push_back({LotChange::added, slot, Lot{}}); }
+void StateUndo::lot_added(Lots::Slot slot) { lots_.push_back({LotChange::added, slot, 0, std::nullopt, Lot{}}); }
 
-void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) { lots_.push_back({LotChange::removed, slot, std::move(lot)}); }
+void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) {
+  lots_.push_back({LotChange::removed, slot, 0, std::nullopt, std::move(lot)});
+}
 
 void StateUndo::order_added() { ++orders_added_; }
 
@@ -54,6 +59,11 @@ void StateUndo::undo() {
     if (note->change == LotChange::added) {
       s.lots.pop_back();
     } else {
+      if (note->change == LotChange::changed) {
+        note->lot = s.lots[note->slot];
+        note->lot.points = note->points;
+        note->lot.vests_at = note->vests_at;
+      }
       s.lots.put_back(note->slot, std::move(note->lot));
     }
   }

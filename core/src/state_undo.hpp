@@ -21,7 +21,7 @@ class StateUndo {
   // Remembers the state's scalar fields (clock, balances, tier, caps...).
   explicit StateUndo(MemberState& state);
 
-  void lot_changing(Lots::Slot slot);            // before the lot in `slot` changes
+  void lot_changing(Lots::Slot slot);            // before the lot's points or vesting change
   void lot_added(Lots::Slot slot);               // after a lot is appended
   void lot_removed(Lots::Slot slot, Lot&& lot);  // `lot` left `slot`
   void order_added();                              // after an order is appended
@@ -53,7 +53,9 @@ class StateUndo {
   struct LotNote {
     LotChange change;
     Lots::Slot slot;
-    Lot lot;  // as it was (changed, removed)
+    std::int64_t points;               // changed: as they were
+    std::optional<TimeMs> vests_at;    // changed: as it was
+    Lot lot;                           // removed: as it left
   };
   struct ActivityNote {
     std::int64_t day;
