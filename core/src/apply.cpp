@@ -223,7 +223,7 @@ class Transition {
  public:
   Transition(const Program& program, const Event& event, MemberState& state, Applied& out, StateUndo& undo)
       : program_(program), event_(event), out_(out), state_(state), undo_(undo),
-        book_(program, state, out.ledger, event.id, &undo) {}
+        book_(state, out.ledger, event.id, &undo) {}
 
   std::optional<Errors> run() {
     Timeline timeline(program_, state_, book_, out_.notices, &undo_);
@@ -486,7 +486,7 @@ Result<BroughtState> bring_to(const Program& program, const MemberState& state, 
   std::vector<LedgerEntry> ledger;
   std::vector<Notice> notices;
   const std::string no_event;
-  PointsBook book(program, out.state, ledger, no_event);
+  PointsBook book(out.state, ledger, no_event);
   Timeline timeline(program, out.state, book, notices);
   timeline.run(at);
   timeline.forget_orders(at);

@@ -16,7 +16,7 @@ HeldOrders& HeldOrders::operator=(const HeldOrders& o) {
 void HeldOrders::build_index() {
   by_id_.clear();
   first_ = 0;
-  for (std::uint64_t seq = 0; seq < orders_.size(); ++seq) by_id_.emplace_hint(by_id_.end(), orders_[seq].order_id, seq);
+  for (std::size_t seq = 0; seq < orders_.size(); ++seq) by_id_.emplace_hint(by_id_.end(), orders_[seq].order_id, seq);
   indexed_ = true;
 }
 
@@ -36,7 +36,7 @@ void HeldOrders::push_back(OrderRecord order) {
 
 namespace {
 
-void forget(std::multimap<std::string, std::uint64_t, std::less<>>& by_id, const std::string& id, std::uint64_t seq) {
+void forget(std::multimap<std::string, std::size_t, std::less<>>& by_id, const std::string& id, std::size_t seq) {
   for (auto [it, end] = by_id.equal_range(id); it != end; ++it) {
     if (it->second == seq) {
       by_id.erase(it);

@@ -70,7 +70,9 @@ std::vector<Lots::Slot> Lots::expiring_by(TimeMs t) { return slots_by(own().expi
 std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
   Shared& s = own();
   std::vector<Slot> slots;
-  for (auto [it, end] = s.by_order.equal_range(order_id); it != end; ++it) slots.push_back(it->second);
+  for (auto [it, end] = s.by_order.equal_range(std::hash<std::string>{}(order_id)); it != end; ++it) {
+    if (s.lots[it->second].order_id == order_id) slots.push_back(it->second);
+  }
   std::sort(slots.begin(), slots.end());
   return slots;
 }
@@ -91,7 +93,7 @@ void Lots::index(Shared& s, Slot slot) {
   if (lot.vests_at) s.vesting.emplace(*lot.vests_at, slot);
   if (lot.expires_at) s.expiring.emplace(*lot.expires_at, slot);
   (lot.vests_at ? s.spend_pending : s.spend_available).insert(spend_key(lot, slot));
-  if (!lot.order_id.empty()) s.by_order.emplace(lot.order_id, slot);
+  if (!lot.order_id.empty()) s.by_order.emplace(std::hash<std::string>{}(lot.order_id), slot);
 }
 
 void Lots::unindex(Shared& s, Slot slot) {
@@ -101,7 +103,7 @@ void Lots::unindex(Shared& s, Slot slot) {
   if (lot.expires_at) s.expiring.erase({*lot.expires_at, slot});
   (lot.vests_at ? s.spend_pending : s.spend_available).erase(spend_key(lot, slot));
   if (!lot.order_id.empty()) {
-    for (auto [it, end] = s.by_order.equal_range(lot.order_id); it != end; ++it) {
+    for (auto [it, end] = s.by_order.equal_range(std::hash<std::string>{}(lot.order_id)); it != end; ++it) {
       if (it->second == slot) {
         s.by_order.erase(it);
         break;

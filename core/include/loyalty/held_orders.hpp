@@ -82,8 +82,8 @@ class HeldOrders {
 
   std::deque<OrderRecord> orders_;
   // Order id -> its sequence number (orders_[seq - first_]); equal ids in the order they came.
-  std::multimap<std::string, std::uint64_t, std::less<>> by_id_;
-  std::uint64_t first_ = 0;  // the sequence number of orders_.front()
+  std::multimap<std::string, std::size_t, std::less<>> by_id_;
+  std::size_t first_ = 0;  // the sequence number of orders_.front()
   bool indexed_ = false;
 };
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -126,7 +127,7 @@ class Lots {
     std::int64_t available = 0, pending = 0;
     std::set<std::pair<TimeMs, Slot>> vesting, expiring;
     std::set<SpendKey> spend_available, spend_pending;
-    std::multimap<std::string, Slot, std::less<>> by_order;
+    std::multimap<std::size_t, Slot> by_order;  // the hash of the order id (no copy of it); equal ids checked
     std::vector<Slot> emptied;  // taken to no points, to remove
   };
 

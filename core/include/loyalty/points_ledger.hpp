@@ -28,9 +28,9 @@ class StateUndo;
 class PointsBook {
  public:
   // `undo`, if given, is told of every change to the lots before it is made.
-  PointsBook(const Program& program, MemberState& state, std::vector<LedgerEntry>& ledger,
-             const std::string& event_id, StateUndo* undo = nullptr)
-      : program_(program), state_(state), ledger_(ledger), event_id_(event_id), undo_(undo) {}
+  PointsBook(MemberState& state, std::vector<LedgerEntry>& ledger, const std::string& event_id,
+             StateUndo* undo = nullptr)
+      : state_(state), ledger_(ledger), event_id_(event_id), undo_(undo) {}
 
   using Slot = Lots::Slot;
 
@@ -55,7 +55,6 @@ class PointsBook {
   void settle_debt(TimeMs at);
   void remove_empty_lots();
 
-  const Program& program_;
   MemberState& state_;
   std::vector<LedgerEntry>& ledger_;
   const std::string& event_id_;
