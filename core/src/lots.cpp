@@ -54,7 +54,7 @@ std::optional<TimeMs> Lots::next_due() const {
 
 namespace {
 
-std::vector<Lots::Slot> slots_by(const std::set<std::pair<TimeMs, Lots::Slot>>& times, TimeMs t) {
+std::vector<Lots::Slot> slots_by(const std::set<std::pair<std::int64_t, Lots::Slot>>& times, TimeMs t) {
   std::vector<Lots::Slot> slots;
   for (auto it = times.begin(); it != times.end() && it->first <= t; ++it) slots.push_back(it->second);
   std::sort(slots.begin(), slots.end());
@@ -70,7 +70,8 @@ std::vector<Lots::Slot> Lots::expiring_by(TimeMs t) { return slots_by(own().expi
 std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
   Shared& s = own();
   std::vector<Slot> slots;
-  for (auto [it, end] = s.by_order.equal_range(std::hash<std::string>{}(order_id)); it != end; ++it) {
+  const std::int64_t hash = id_hash(order_id);
+  for (auto it = s.by_order.lower_bound({hash, 0}); it != s.by_order.end() && it->first == hash; ++it) {
     if (s.lots[it->second].order_id == order_id) slots.push_back(it->second);
   }
   std::sort(slots.begin(), slots.end());
@@ -93,7 +94,7 @@ void Lots::index(Shared& s, Slot slot) {
   if (lot.vests_at) s.vesting.emplace(*lot.vests_at, slot);
   if (lot.expires_at) s.expiring.emplace(*lot.expires_at, slot);
   (lot.vests_at ? s.spend_pending : s.spend_available).insert(spend_key(lot, slot));
-  if (!lot.order_id.empty()) s.by_order.emplace(std::hash<std::string>{}(lot.order_id), slot);
+  if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
 }
 
 void Lots::unindex(Shared& s, Slot slot) {
@@ -102,14 +103,7 @@ void Lots::unindex(Shared& s, Slot slot) {
   if (lot.vests_at) s.vesting.erase({*lot.vests_at, slot});
   if (lot.expires_at) s.expiring.erase({*lot.expires_at, slot});
   (lot.vests_at ? s.spend_pending : s.spend_available).erase(spend_key(lot, slot));
-  if (!lot.order_id.empty()) {
-    for (auto [it, end] = s.by_order.equal_range(std::hash<std::string>{}(lot.order_id)); it != end; ++it) {
-      if (it->second == slot) {
-        s.by_order.erase(it);
-        break;
-      }
-    }
-  }
+  if (!lot.order_id.empty()) s.by_order.erase({id_hash(lot.order_id), slot});
 }
 
 void Lots::rebuild(Shared& s) {

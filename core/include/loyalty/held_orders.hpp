@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <set>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "loyalty/local_time.hpp"
+#include "loyalty/lots.hpp"
 
 namespace loyalty {
 
@@ -81,8 +83,9 @@ class HeldOrders {
   void build_index();
 
   std::deque<OrderRecord> orders_;
-  // Order id -> its sequence number (orders_[seq - first_]); equal ids in the order they came.
-  std::multimap<std::string, std::size_t, std::less<>> by_id_;
+  // (the order id's hash, its sequence number: orders_[seq - first_]), so
+  // equal ids in the order they came.
+  std::set<std::pair<std::int64_t, std::size_t>> by_id_;
   std::size_t first_ = 0;  // the sequence number of orders_.front()
   bool indexed_ = false;
 };

@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -36,6 +35,9 @@ struct Lot {
   std::optional<TimeMs> vests_at;  // present while pending: not spendable until then
   std::string order_id;            // the order that earned it, if any
 };
+
+// An id's place in an index: its hash (ids equal in hash are told apart by the caller).
+inline std::int64_t id_hash(const std::string& id) { return static_cast<std::int64_t>(std::hash<std::string>{}(id)); }
 
 class Lots {
  public:
@@ -125,9 +127,10 @@ class Lots {
     std::size_t removed_count = 0;
     bool indexed = true;  // false after edit(), until the indexes are rebuilt
     std::int64_t available = 0, pending = 0;
-    std::set<std::pair<TimeMs, Slot>> vesting, expiring;
+    // One kind of index for times and ids alike: one set type in the module.
+    std::set<std::pair<std::int64_t, Slot>> vesting, expiring;
     std::set<SpendKey> spend_available, spend_pending;
-    std::multimap<std::size_t, Slot> by_order;  // the hash of the order id (no copy of it); equal ids checked
+    std::set<std::pair<std::int64_t, Slot>> by_order;  // the order id's hash (no copy of it); equal ids checked
     std::vector<Slot> emptied;  // taken to no points, to remove
   };
 
