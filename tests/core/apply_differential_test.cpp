@@ -5,6 +5,7 @@
 // the same acceptance or the same errors, the same ledger rows and notices,
 // and the same state bytes; a refused event must leave the state as it was.
 #include "event_sequence.hpp"
+#include "loyalty/checked_math.hpp"
 #include "loyalty/state_snapshot.hpp"
 #include "reference/reference_apply.hpp"
 
@@ -118,6 +119,33 @@ TEST(ApplyDifferential, LotsVestingTogetherWhileDebtIsPaidKeepTheirLedgerOrder) 
   EXPECT_EQ(rows_json(program, got.value().ledger, {}, false), rows_json(program, o.ledger, {}, false));
   EXPECT_EQ(state_snapshot(program, held), state_snapshot(program, o.state));
   EXPECT_EQ(o.ledger.size(), 5u) << "vest a, the debt settled from a, and b, c, d vested";
+}
+
+// A like is refused only after the article entered the list (its reward
+// would overflow the balance): the list, the day's counters and the rest are
+// as they were.
+TEST(ApplyDifferential, ALikeRefusedPartWayLeavesTheStateAsItWas) {
+  const Program program = load("bakery.json");
+  MemberState state;
+  state.member_id = "m-1";
+  state.joined_at = kStart;
+  state.clock = kStart;
+  state.lots.push_back({"rich", kStart, kMaxSafeInteger - 1, std::nullopt, std::nullopt, ""});
+  state.tasks.liked = {"a1", "a3"};
+  Event e;
+  e.id = "like";
+  e.kind = EventKind::like;
+  e.article = "a2";
+  e.at = kStart + kHour;
+  auto want = reference::apply(program, state, e);
+  MemberState held = state;
+  auto got = apply_in_place(program, held, e);
+  ASSERT_FALSE(want.ok());
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.errors()[0].code, "arith.overflow");
+  EXPECT_EQ(errors_text(got.errors()), errors_text(want.errors()));
+  EXPECT_EQ(held.tasks.liked, (std::vector<std::string>{"a1", "a3"}));
+  EXPECT_EQ(state_snapshot(program, held), state_snapshot(program, state));
 }
 
 }  // namespace

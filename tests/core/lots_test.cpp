@@ -1,6 +1,7 @@
 // A state's lots are shared by its copies until one changes them: a change
 // to a copy never shows in the original, and the earliest due time follows
-// every change.
+// every change; the indexes (spending order, due times, slots) follow every
+// change and can be undone.
 #include <gtest/gtest.h>
 
 #include "loyalty/member_state.hpp"
@@ -37,6 +38,88 @@ TEST(Lots, NextDueIsTheEarliestVestingOrExpiryAndFollowsEachChange) {
   EXPECT_EQ(lots.next_due(), 900);
   lots.edit().pop_back();
   EXPECT_EQ(lots.next_due(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace loyalty
+
+namespace loyalty {
+namespace {
+
+Lot earned(const std::string& id, TimeMs earned_at, std::int64_t points, std::optional<TimeMs> expires_at,
+           std::optional<TimeMs> vests_at = std::nullopt, const std::string& order_id = "") {
+  return Lot{id, earned_at, points, expires_at, vests_at, order_id};
+}
+
+std::vector<std::string> ids_in_spending_order(Lots& lots, bool pending) {
+  std::vector<std::string> ids;
+  lots.in_spending_order(pending, [&](Lots::Slot slot) {
+    ids.push_back(lots[slot].id);
+    return true;
+  });
+  return ids;
+}
+
+TEST(LotIndexes, SpendingOrderIsSoonestExpiryThenEarliestEarnedThenIdWithNeverExpiringLast) {
+  Lots lots;
+  lots.push_back(earned("never", 1, 5, std::nullopt));
+  lots.push_back(earned("b", 2, 5, 100));
+  lots.push_back(earned("a", 2, 5, 100));
+  lots.push_back(earned("early", 1, 5, 100));
+  lots.push_back(earned("soon", 9, 5, 50));
+  lots.push_back(earned("pending", 1, 5, 40, 30));
+  EXPECT_EQ(ids_in_spending_order(lots, false), (std::vector<std::string>{"soon", "early", "a", "b", "never"}));
+  EXPECT_EQ(ids_in_spending_order(lots, true), (std::vector<std::string>{"pending"}));
+  EXPECT_EQ(lots.available(), 25);
+  EXPECT_EQ(lots.pending(), 5);
+}
+
+TEST(LotIndexes, SlotsStayWhileLotsAreRemovedAndTheSnapshotOrderIsKept) {
+  Lots lots;
+  for (int i = 0; i < 40; ++i) lots.push_back(earned("l" + std::to_string(i), i, 10, 1000 + i));
+  const Lots::Slot last = 39;
+  for (Lots::Slot slot = 0; slot < 30; ++slot) lots.take(slot, 10);
+  std::vector<Lots::Slot> removed;
+  lots.remove_empty([&](Lots::Slot slot, Lot&&) { removed.push_back(slot); });
+  EXPECT_EQ(removed.size(), 30u);
+  EXPECT_EQ(lots.size(), 10u);
+  EXPECT_TRUE(lots.held(last));
+  EXPECT_FALSE(lots.held(0));
+  EXPECT_EQ(lots[last].id, "l39") << "a slot names its lot until the lots are compacted";
+  EXPECT_EQ(lots.begin()->id, "l30");
+  EXPECT_EQ(lots.next_due(), 1030);
+  EXPECT_EQ(lots.expiring_by(1031), (std::vector<Lots::Slot>{30, 31}));
+  lots.compact_if_sparse();
+  EXPECT_EQ(lots[0].id, "l30") << "compacted, the slots are the places again";
+  EXPECT_EQ(lots.expiring_by(1031), (std::vector<Lots::Slot>{0, 1}));
+  EXPECT_EQ(lots.available(), 100);
+}
+
+TEST(LotIndexes, PutBackAndPopBackUndoTakingVestingRemovingAndAdding) {
+  Lots lots;
+  lots.push_back(earned("a", 1, 10, 500, 200, "o1"));
+  lots.push_back(earned("b", 2, 10, 600, std::nullopt, "o1"));
+  const Lot a_before = lots[0];
+  const Lot b_before = lots[1];
+  lots.vest(0);
+  lots.take(1, 10);
+  std::vector<std::pair<Lots::Slot, Lot>> removed;
+  lots.remove_empty([&](Lots::Slot slot, Lot&& lot) { removed.emplace_back(slot, std::move(lot)); });
+  const Lots::Slot c = lots.push_back(earned("c", 3, 5, 50, std::nullopt, "o2"));
+  EXPECT_EQ(lots.next_due(), 50);
+  EXPECT_EQ(lots.of_order("o1"), (std::vector<Lots::Slot>{0}));
+
+  lots.pop_back();  // c
+  EXPECT_FALSE(lots.held(c));
+  lots.put_back(removed[0].first, removed[0].second);  // b, at no points
+  lots.put_back(1, b_before);
+  lots.put_back(0, a_before);
+  EXPECT_EQ(lots.size(), 2u);
+  EXPECT_EQ(lots.available(), 10);
+  EXPECT_EQ(lots.pending(), 10);
+  EXPECT_EQ(lots.next_due(), 200);
+  EXPECT_EQ(lots.of_order("o1"), (std::vector<Lots::Slot>{0, 1}));
+  EXPECT_EQ(ids_in_spending_order(lots, false), (std::vector<std::string>{"b"}));
 }
 
 }  // namespace
