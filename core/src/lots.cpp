@@ -78,13 +78,13 @@ std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
   return slots;
 }
 
-Lots::Shared& Lots::own() {
+Lots::Shared& Lots::own(bool with_indexes) {
   if (!shared_) {
     shared_ = std::make_shared<Shared>();
   } else if (shared_.use_count() > 1) {
     shared_ = std::make_shared<Shared>(*shared_);
   }
-  if (!shared_->indexed) rebuild(*shared_);
+  if (with_indexes && !shared_->indexed) rebuild(*shared_);
   return *shared_;
 }
 
@@ -134,11 +134,11 @@ void Lots::rebuild(Shared& s) {
 }
 
 Lots::Slot Lots::push_back(Lot lot) {
-  Shared& s = own();
+  Shared& s = own(false);  // after edit(), lots are added unindexed (the reference apply adds many)
   s.lots.push_back(std::move(lot));
-  s.removed.push_back(false);
+  s.removed.resize(s.lots.size(), false);
   const Slot slot = s.lots.size() - 1;
-  index(s, slot);
+  if (s.indexed) index(s, slot);
   return slot;
 }
 
@@ -194,8 +194,8 @@ void Lots::assign(std::vector<Lot> lots) {
 }
 
 std::vector<Lot>& Lots::edit() {
-  Shared& s = own();
-  rebuild(s);
+  Shared& s = own(false);
+  if (s.removed_count > 0) rebuild(s);  // compacted: the vector holds the lots and nothing else
   s.indexed = false;
   return s.lots;
 }

@@ -93,7 +93,9 @@ class Lots {
   std::vector<Slot> of_order(const std::string& order_id);
   // The held slot after `slot`, or slots() if none.
   Slot next_held(Slot slot) const { return skip_removed(slot + 1); }
-  bool held(Slot slot) const { return shared_ && slot < slots() && !shared_->removed[slot]; }
+  bool held(Slot slot) const {
+    return shared_ && slot < slots() && !(slot < shared_->removed.size() && shared_->removed[slot]);
+  }
 
   // Changes, each keeping the indexes:
   Slot push_back(Lot lot);
@@ -136,11 +138,12 @@ class Lots {
 
   Slot slots() const { return shared_ ? shared_->lots.size() : 0; }
   Slot skip_removed(Slot slot) const {
-    while (slot < slots() && shared_->removed[slot]) ++slot;
+    // After edit() the lots may have grown past `removed`: none of those is removed.
+    while (slot < slots() && slot < shared_->removed.size() && shared_->removed[slot]) ++slot;
     return slot;
   }
   static SpendKey spend_key(const Lot& lot, Slot slot);
-  Shared& own();  // owned by this state alone, indexes built
+  Shared& own(bool with_indexes = true);  // owned by this state alone, indexes built if asked
   void index(Shared& s, Slot slot);
   void unindex(Shared& s, Slot slot);
   void rebuild(Shared& s);
