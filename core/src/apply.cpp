@@ -523,6 +523,7 @@ Result<Applied> apply_in_place(const Program& program, MemberState& state, const
 #ifdef LOYALTY_CHECK_INVARIANTS
   const bool held_invariants = check_invariants(program, state).empty();
 #endif
+  state.lots.prepare();
   StateUndo undo(state);
   auto errors = Transition(program, event, state, out, undo).run();
   if (errors) undo.undo();

@@ -134,7 +134,7 @@ void Lots::rebuild(Shared& s) {
 }
 
 Lots::Slot Lots::push_back(Lot lot) {
-  Shared& s = own(false);  // after edit(), lots are added unindexed (the reference apply adds many)
+  Shared& s = own(false);  // unindexed lots stay so: a state being read in pays for no index
   s.lots.push_back(std::move(lot));
   s.removed.resize(s.lots.size(), false);
   const Slot slot = s.lots.size() - 1;
@@ -189,8 +189,7 @@ void Lots::compact_if_sparse() {
 void Lots::assign(std::vector<Lot> lots) {
   shared_ = std::make_shared<Shared>();
   shared_->lots = std::move(lots);
-  shared_->indexed = false;
-  rebuild(*shared_);
+  shared_->removed.assign(shared_->lots.size(), false);
 }
 
 std::vector<Lot>& Lots::edit() {

@@ -97,6 +97,12 @@ class Lots {
     return shared_ && slot < slots() && !(slot < shared_->removed.size() && shared_->removed[slot]);
   }
 
+  // Builds the indexes of lots this state alone holds, for apply() to keep
+  // from then on (lots shared with a copy are indexed once copied to change).
+  void prepare() {
+    if (shared_ && !shared_->indexed && shared_.use_count() == 1) rebuild(*shared_);
+  }
+
   // Changes, each keeping the indexes:
   Slot push_back(Lot lot);
   const Lot& take(Slot slot, std::int64_t points);  // points leave the lot, nothing else changes
@@ -111,7 +117,7 @@ class Lots {
   void compact_if_sparse();
 
   // Any change at all: the lots as a plain vector (compacted). The indexes
-  // are rebuilt at the next change through the functions above.
+  // are rebuilt when next needed.
   std::vector<Lot>& edit();
   void assign(std::vector<Lot> lots);
 
@@ -127,7 +133,9 @@ class Lots {
     std::vector<Lot> lots;
     std::vector<bool> removed;  // by slot
     std::size_t removed_count = 0;
-    bool indexed = true;  // false after edit(), until the indexes are rebuilt
+    // The indexes are built when apply() first needs them (opening a state
+    // to answer queries does not pay for them), then kept; edit() drops them.
+    bool indexed = false;
     std::int64_t available = 0, pending = 0;
     // One kind of index for times and ids alike: one set type in the module.
     std::set<std::pair<std::int64_t, Slot>> vesting, expiring;
