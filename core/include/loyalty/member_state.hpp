@@ -1,5 +1,6 @@
 // Everything the core knows about one member. A state is a value: apply()
-// returns a new one, and its JSON snapshot round-trips exactly.
+// returns a new one (apply_in_place() changes one that is held), and its
+// JSON snapshot round-trips exactly.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "loyalty/local_time.hpp"
 #include "loyalty/activity.hpp"
 #include "loyalty/held_orders.hpp"
+#include "loyalty/local_time.hpp"
 #include "loyalty/lots.hpp"
 #include "loyalty/task_state.hpp"
 
