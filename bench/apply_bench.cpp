@@ -11,13 +11,15 @@
 
 namespace {
 
+loyalty::Program load_program(const std::string& name) {
+  std::ifstream file(std::string(LOYALTY_SOURCE_DIR) + "/programs/" + name);
+  std::stringstream text;
+  text << file.rdbuf();
+  return loyalty::Engine::load(text.str()).value().program();
+}
+
 const loyalty::Program& program() {
-  static const loyalty::Program p = [] {
-    std::ifstream file(std::string(LOYALTY_SOURCE_DIR) + "/programs/coffee.json");
-    std::stringstream text;
-    text << file.rdbuf();
-    return loyalty::Engine::load(text.str()).value().program();
-  }();
+  static const loyalty::Program p = load_program("coffee.json");
   return p;
 }
 
@@ -95,12 +97,7 @@ std::vector<loyalty::Event> small_stream(loyalty::EventKind kind, int n) {
 }
 
 const loyalty::Program& bakery() {
-  static const loyalty::Program p = [] {
-    std::ifstream file(std::string(LOYALTY_SOURCE_DIR) + "/programs/bakery.json");
-    std::stringstream text;
-    text << file.rdbuf();
-    return loyalty::Engine::load(text.str()).value().program();
-  }();
+  static const loyalty::Program p = load_program("bakery.json");
   return p;
 }
 

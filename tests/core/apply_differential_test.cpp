@@ -103,14 +103,20 @@ namespace {
 
 using namespace loyalty::testing;
 
-// Debt paid in full by the first lot to vest removes it, and the lots that
-// vest at the same moment keep the order they have always had in the ledger.
-TEST(ApplyDifferential, LotsVestingTogetherWhileDebtIsPaidKeepTheirLedgerOrder) {
-  const Program program = program_named("coffee.json+pending");
+// A member who joined at kStart, its clock there.
+MemberState member_at_start() {
   MemberState state;
   state.member_id = "m-1";
   state.joined_at = kStart;
   state.clock = kStart;
+  return state;
+}
+
+// Debt paid in full by the first lot to vest removes it, and the lots that
+// vest at the same moment keep the order they have always had in the ledger.
+TEST(ApplyDifferential, LotsVestingTogetherWhileDebtIsPaidKeepTheirLedgerOrder) {
+  const Program program = program_named("coffee.json+pending");
+  MemberState state = member_at_start();
   state.debt = 5;
   const TimeMs vests = kStart + 3 * 24 * kHour;
   for (const auto& [id, points] : {std::pair{"a", 5}, {"b", 10}, {"c", 10}, {"d", 7}}) {
@@ -136,10 +142,7 @@ TEST(ApplyDifferential, LotsVestingTogetherWhileDebtIsPaidKeepTheirLedgerOrder) 
 // as they were.
 TEST(ApplyDifferential, ALikeRefusedPartWayLeavesTheStateAsItWas) {
   const Program program = load("bakery.json");
-  MemberState state;
-  state.member_id = "m-1";
-  state.joined_at = kStart;
-  state.clock = kStart;
+  MemberState state = member_at_start();
   state.lots.push_back({"rich", kStart, kMaxSafeInteger - 1, std::nullopt, std::nullopt, ""});
   state.tasks.liked = {"a1", "a3"};
   Event e;
