@@ -1,10 +1,15 @@
-// The embedded store: one SQLite file in WAL mode. Transactions are
-// serialised by one connection behind a mutex (SQLite has one writer at a
-// time anyway); synchronous=FULL makes every commit durable before the
+// The embedded store: one SQLite file in WAL mode. Transactions run on one
+// connection (SQLite has one writer at a time anyway), grouped so that one
+// fsync commits many; synchronous=FULL makes every commit durable before the
 // server answers, so an acknowledged event survives a crash.
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
 
 #include "loyalty/draw.hpp"
 #include "loyalty/sha256.hpp"
@@ -89,12 +94,40 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 )sql";
 
+// One connection and the statements prepared on it, kept prepared: parsing
+// the SQL again for every event costs more than running it.
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    for (auto& [sql, stmt] : prepared_) sqlite3_finalize(stmt);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() const { return db_; }
+  sqlite3_stmt* prepared(const char* sql) {
+    sqlite3_stmt*& stmt = prepared_[sql];
+    if (!stmt && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      prepared_.erase(sql);
+      throw StoreError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    }
+    return stmt;
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> prepared_;
+};
+
+// A prepared statement borrowed for one use: reset and unbound when done.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail();
+  Statement(Connection& connection, const char* sql) : db_(connection.db()), stmt_(connection.prepared(sql)) {}
+  ~Statement() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -126,7 +159,7 @@ class Statement {
   }
   [[noreturn]] void fail() { throw StoreError(std::string("sqlite: ") + sqlite3_errmsg(db_)); }
   sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3_stmt* stmt_;
 };
 
 void exec(sqlite3* db, const char* sql) {
@@ -138,7 +171,7 @@ void exec(sqlite3* db, const char* sql) {
   }
 }
 
-MemberRow read_member_row(sqlite3* db, const std::string& member_id, bool& found) {
+MemberRow read_member_row(Connection& db, const std::string& member_id, bool& found) {
   Statement s(db, "SELECT state, version, inviter FROM members WHERE member_id = ?");
   s.bind(1, member_id);
   found = s.step();
@@ -146,7 +179,7 @@ MemberRow read_member_row(sqlite3* db, const std::string& member_id, bool& found
   return {member_id, s.text(0), s.integer(1), s.text(2)};
 }
 
-BoxSeed read_or_make_seed(sqlite3* db, const std::string& box, const std::string& window,
+BoxSeed read_or_make_seed(Connection& db, const std::string& box, const std::string& window,
                           const std::string& fresh_seed_hex, std::int64_t now) {
   Statement insert(db, "INSERT INTO box_seeds (box, draw_window, seed, commitment, created_at) VALUES (?, ?, ?, ?, ?) "
                        "ON CONFLICT (box, draw_window) DO NOTHING");
@@ -160,13 +193,19 @@ BoxSeed read_or_make_seed(sqlite3* db, const std::string& box, const std::string
 
 class SqliteTransaction : public MemberTransaction {
  public:
-  SqliteTransaction(sqlite3* db, std::string member_id) : db_(db), member_id_(std::move(member_id)) {}
+  SqliteTransaction(Connection& db, const std::string& member_id) : db_(db), member_id_(member_id) {}
 
   std::optional<MemberRow> member() override {
     bool found = false;
     MemberRow row = read_member_row(db_, member_id_, found);
     if (!found) return std::nullopt;
     return row;
+  }
+  std::optional<std::int64_t> member_version() override {
+    Statement s(db_, "SELECT version FROM members WHERE member_id = ?");
+    s.bind(1, member_id_);
+    if (!s.step()) return std::nullopt;
+    return s.integer(0);
   }
   std::optional<StoredAnswer> answer(const std::string& event_id) override {
     Statement s(db_, "SELECT body_sha256, answer FROM answers WHERE member_id = ? AND event_id = ?");
@@ -236,8 +275,8 @@ class SqliteTransaction : public MemberTransaction {
   }
 
  private:
-  sqlite3* db_;
-  std::string member_id_;
+  Connection& db_;
+  const std::string& member_id_;
 };
 
 class SqliteStore : public Store {
@@ -249,35 +288,59 @@ class SqliteStore : public Store {
       sqlite3_close(db_);
       throw StoreError("cannot open " + path + ": " + message);
     }
+    connection_.emplace(db_);
     try {
       sqlite3_busy_timeout(db_, 5000);  // another process (audit) may hold the file briefly
       exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       migrate();
     } catch (...) {
+      connection_.reset();
       sqlite3_close(db_);
       throw;
     }
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    connection_.reset();
+    sqlite3_close(db_);
+  }
 
+  // Group commit: the transactions that arrive while a group is running
+  // wait in a queue; when it is done, the first of them leads the next
+  // group: every queued transaction, each in its own savepoint of one SQLite
+  // transaction, committed with one fsync. A transaction that throws is
+  // rolled back to its savepoint and affects no other; none returns before
+  // the commit that holds it is durable. Each waiter is woken alone.
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    exec(db_, "BEGIN IMMEDIATE");
-    try {
-      SqliteTransaction tx(db_, member_id);
-      work(tx);
-      exec(db_, "COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
+    Queued mine(member_id, work);
+    std::unique_lock<std::mutex> queue_lock(queue_mutex_);
+    queue_.push_back(&mine);
+    if (!leading_) leading_ = mine.lead = true;
+    mine.wake.wait(queue_lock, [&] { return mine.done || mine.lead; });
+    if (!mine.done) {
+      std::vector<Queued*> group;
+      group.swap(queue_);
+      queue_lock.unlock();
+      run_group(group);
+      queue_lock.lock();
+      for (Queued* q : group) {
+        q->done = true;
+        if (q != &mine) q->wake.notify_one();
+      }
+      if (queue_.empty()) {
+        leading_ = false;
+      } else {
+        queue_.front()->lead = true;
+        queue_.front()->wake.notify_one();
+      }
     }
+    if (mine.error) std::rethrow_exception(mine.error);
   }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
     bool found = false;
-    MemberRow row = read_member_row(db_, member_id, found);
+    MemberRow row = read_member_row(*connection_, member_id, found);
     if (!found) return std::nullopt;
     return row;
   }
@@ -285,7 +348,7 @@ class SqliteStore : public Store {
   std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
                                 std::int64_t limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(db_, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+    Statement s(*connection_, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
                      "WHERE member_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     s.bind(1, member_id).bind(2, after_seq).bind(3, limit);
     std::vector<LedgerRow> rows;
@@ -300,7 +363,7 @@ class SqliteStore : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     exec(db_, "BEGIN");  // one consistent snapshot of members and ledger
     try {
-      Statement s(db_, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
+      Statement s(*connection_, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
                        "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
                        "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
                        "GROUP BY m.member_id ORDER BY m.member_id");
@@ -317,12 +380,12 @@ class SqliteStore : public Store {
   BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                    std::int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    return read_or_make_seed(db_, box, window, fresh_seed_hex, now);
+    return read_or_make_seed(*connection_, box, window, fresh_seed_hex, now);
   }
 
   std::vector<OutboxItem> outbox(std::int64_t limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(db_, "SELECT seq, member_id, event FROM outbox ORDER BY seq LIMIT ?");
+    Statement s(*connection_, "SELECT seq, member_id, event FROM outbox ORDER BY seq LIMIT ?");
     s.bind(1, limit);
     std::vector<OutboxItem> items;
     while (s.step()) items.push_back({s.integer(0), s.text(1), s.text(2)});
@@ -330,7 +393,7 @@ class SqliteStore : public Store {
   }
   void outbox_done(std::int64_t seq) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(db_, "DELETE FROM outbox WHERE seq = ?");
+    Statement s(*connection_, "DELETE FROM outbox WHERE seq = ?");
     s.bind(1, seq).step();
   }
 
@@ -338,7 +401,7 @@ class SqliteStore : public Store {
 
  private:
   void migrate() {
-    Statement version(db_, "PRAGMA user_version");
+    Statement version(*connection_, "PRAGMA user_version");
     version.step();
     const std::int64_t have = version.integer(0);
     if (have > kSchemaVersion) {
@@ -357,9 +420,65 @@ class SqliteStore : public Store {
     }
   }
 
+  struct Queued {
+    Queued(const std::string& id, const std::function<void(MemberTransaction&)>& w) : member_id(id), work(w) {}
+    const std::string& member_id;
+    const std::function<void(MemberTransaction&)>& work;
+    std::exception_ptr error;
+    bool done = false;  // its group has committed or failed
+    bool lead = false;  // it runs the next group
+    std::condition_variable wake;
+  };
+
+  // Never throws: what fails is told to the transactions it concerns.
+  void run_group(const std::vector<Queued*>& group) noexcept {
+    std::lock_guard<std::mutex> lock(mutex_);
+    try {
+      run("BEGIN IMMEDIATE");
+    } catch (...) {
+      for (Queued* q : group) q->error = std::current_exception();
+      return;
+    }
+    for (Queued* q : group) {
+      try {
+        run("SAVEPOINT member");
+        SqliteTransaction tx(*connection_, q->member_id);
+        q->work(tx);
+        run("RELEASE member");
+      } catch (...) {
+        q->error = std::current_exception();
+        // A full disk or an I/O error can end the whole transaction; then
+        // nothing of the group so far is kept, and each of them is told.
+        if (sqlite3_get_autocommit(db_)) return fail_group(group, q->error);
+        sqlite3_exec(db_, "ROLLBACK TO member", nullptr, nullptr, nullptr);
+        sqlite3_exec(db_, "RELEASE member", nullptr, nullptr, nullptr);
+      }
+    }
+    try {
+      run("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      fail_group(group, std::current_exception());
+    }
+  }
+
+  // A statement of the group's own (BEGIN, SAVEPOINT, ...), kept prepared.
+  void run(const char* sql) { Statement(*connection_, sql).step(); }
+
+  static void fail_group(const std::vector<Queued*>& group, const std::exception_ptr& error) {
+    for (Queued* q : group) {
+      if (!q->error) q->error = error;
+    }
+  }
+
   std::string path_;
   sqlite3* db_ = nullptr;
-  std::mutex mutex_;
+  std::optional<Connection> connection_;  // finalised before db_ closes
+  std::mutex mutex_;  // the connection: one user at a time
+
+  std::mutex queue_mutex_;
+  std::vector<Queued*> queue_;  // waiting for the next group
+  bool leading_ = false;        // a group is running or its leader is told
 };
 
 }  // namespace
