@@ -171,6 +171,11 @@ class PostgresTransaction : public MemberTransaction {
   PostgresTransaction(PGconn* conn, std::string member_id) : conn_(conn), member_id_(std::move(member_id)) {}
 
   std::optional<MemberRow> member() override { return read_member_row(conn_, member_id_); }
+  std::optional<std::int64_t> member_version() override {
+    Result r = run(conn_, "SELECT version FROM members WHERE member_id = $1", {member_id_});
+    if (r.rows() == 0) return std::nullopt;
+    return r.integer(0, 0);
+  }
   std::optional<StoredAnswer> answer(const std::string& event_id) override {
     Result r = run(conn_, "SELECT body_sha256, answer FROM answers WHERE member_id = $1 AND event_id = $2",
                    {member_id_, event_id});

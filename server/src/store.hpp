@@ -80,6 +80,8 @@ class MemberTransaction {
  public:
   virtual ~MemberTransaction() = default;
   virtual std::optional<MemberRow> member() = 0;
+  // The member's stored version, without reading its state (for a held copy).
+  virtual std::optional<std::int64_t> member_version() = 0;
   virtual std::optional<StoredAnswer> answer(const std::string& event_id) = 0;
   virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
   virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;

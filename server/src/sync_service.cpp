@@ -150,16 +150,20 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
   bool sent_later = false;  // an inviter's referral reward fell due
+  std::optional<MemberState> committed;  // the member's state, once its transaction is done
+  std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
+  std::string results;
+  std::string state_text;
   store_.with_member(member_id, [&](MemberTransaction& tx) {
-    auto row = tx.member();
-    if (!row) {
+    const auto stored_version = tx.member_version();
+    if (!stored_version) {
       answer = error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
       return;
     }
-    MemberState state = stored_state(program, *row);
+    auto held = members_.take(member_id, *stored_version);
+    MemberState state = held ? std::move(*held) : stored_state(program, *tx.member());
     const std::int64_t version_before = state.version;
-    std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
-    std::string results = "[";
+    results = "[";
     for (const Json& event : events) {
       if (results.size() > 1) results += ",";
       const Json* id = event.is_object() ? find(event, "id") : nullptr;
@@ -231,13 +235,22 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     results += "]";
 
     tx.append_ledger(rows);
-    const std::string state_text = state_json(program, state);
-    if (state.version != version_before) tx.save_member({member_id, state_text, state.version, row->inviter}, now);
-    answer.body = "{\"balances\":" + balances_at(program, state, now) + ",\"ledger\":" + json_array(rows, 0) +
-                  ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
-                  ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
-                  ",\"version\":" + std::to_string(state.version) + "}";
+    if (state.version != version_before) {
+      state_text = state_json(program, state);
+      // The member exists: an update keeps the inviter it joined with.
+      tx.save_member({member_id, state_text, state.version, ""}, now);
+    }
+    committed = std::move(state);
   });
+  if (!committed) return answer;
+  // Committed: the answer is made outside the store's transaction, and the
+  // state is held for the member's next request.
+  if (state_text.empty()) state_text = state_json(program, *committed);
+  answer.body = "{\"balances\":" + balances_at(program, *committed, now) + ",\"ledger\":" + json_array(rows, 0) +
+                ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
+                ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
+                ",\"version\":" + std::to_string(committed->version) + "}";
+  members_.put(member_id, std::move(*committed));
   // The inviter's side runs in the inviter's own transaction, from the outbox.
   if (sent_later) deliver_outbox(now);
   return answer;

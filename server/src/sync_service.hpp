@@ -21,6 +21,7 @@
 
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
+#include "member_cache.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
@@ -37,7 +38,11 @@ class SyncService {
  public:
   static constexpr std::size_t kMaxBatch = 100;
 
-  SyncService(const Engine& engine, Store& store) : engine_(engine), store_(store) {}
+  // Members whose parsed state is held between their requests.
+  static constexpr std::size_t kHeldMembers = 10000;
+
+  SyncService(const Engine& engine, Store& store, std::size_t held_members = kHeldMembers)
+      : engine_(engine), store_(store), members_(held_members) {}
 
   // POST /v1/sync: {"events": [...], "member_id"?} for the member the token names.
   HttpAnswer member_sync(const std::string& member_id, std::string_view body, std::int64_t now);
@@ -83,6 +88,7 @@ class SyncService {
 
   const Engine& engine_;
   Store& store_;
+  MemberCache members_;
 };
 
 }  // namespace loyalty::server
