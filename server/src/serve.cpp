@@ -25,6 +25,9 @@ namespace {
 
 using server::now_ms;
 
+constexpr std::size_t kWorkers = 256;
+constexpr std::size_t kRequestsPerConnection = 100;
+
 // One JSON object per line on stderr: what an on-call engineer greps.
 void log_event(Json fields) {
   fields["ts"] = now_ms();
@@ -182,8 +185,12 @@ int run(const Options& options) {
   set_mime_types(server);
   server.set_payload_max_length(1 << 20);
   server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
-  // Enough workers that many keep-alive clients do not queue behind each other.
-  server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // A worker serves one connection at a time: enough of them that many
+  // keep-alive clients do not queue behind each other, and each connection
+  // kept for many requests (a new one costs a handshake), though not for ever,
+  // so that queued connections get their turn.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+  server.set_keep_alive_max_count(kRequestsPerConnection);
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(Json{{"ok", true}, {"store", store->describe()}, {"connections_cut", server.connections_cut()}}.dump(),
