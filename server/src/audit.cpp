@@ -1,7 +1,7 @@
 #include "audit.hpp"
 
 #include "loyalty/invariants.hpp"
-#include "loyalty/json_codec.hpp"
+#include "stored_state.hpp"
 
 namespace loyalty::server {
 
@@ -10,8 +10,7 @@ int audit(const Program& program, Store& store, std::ostream& out, std::ostream&
   store.for_each_member([&](const MemberRow& member, const LedgerSums& sums) {
     ++members;
     rows += sums.rows;
-    auto json = parse_json(member.state_json);
-    auto state = json.ok() ? member_state_from_json(program, json.value(), "state") : Result<MemberState>(json.errors());
+    auto state = read_stored_state(program, member.state);
     if (!state.ok()) {
       ++mismatches;
       err << member.member_id << ": the stored state does not load [" << state.errors()[0].code << "]\n";

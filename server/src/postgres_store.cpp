@@ -18,7 +18,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS members (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
+-- Version 4: the state as the core's binary snapshot; rows from before keep
+-- their JSON in state (read still) until the member next changes.
+ALTER TABLE members ADD COLUMN IF NOT EXISTS snapshot BYTEA;
 CREATE TABLE IF NOT EXISTS ledger (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   member_id TEXT NOT NULL,
@@ -110,23 +113,53 @@ class Result {
   PGresult* r_;
 };
 
-// Parameters are sent as text; libpq quotes nothing itself, the server binds.
+// Parameters are sent as text, bytes (a BYTEA) as they are; libpq quotes
+// nothing itself, the server binds.
 class Param {
  public:
   Param(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit on purpose
   Param(const char* text) : text_(text) {}              // NOLINT
   Param(std::int64_t value) : text_(std::to_string(value)) {}  // NOLINT
-  const char* c_str() const { return text_.c_str(); }
+  static Param bytes(std::string bytes) {
+    Param p(std::move(bytes));
+    p.binary_ = true;
+    return p;
+  }
+  const char* data() const { return text_.c_str(); }
+  int size() const { return static_cast<int>(text_.size()); }
+  bool binary() const { return binary_; }
 
  private:
   std::string text_;
+  bool binary_ = false;
 };
+
+// A BYTEA column as PostgreSQL writes it in text ("\x" and hex), as bytes.
+std::string unescaped_bytes(const std::string& text) {
+  std::size_t length = 0;
+  unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text.c_str()), &length);
+  if (!bytes) throw StoreError("postgres: a snapshot does not decode");
+  std::string out(reinterpret_cast<const char*>(bytes), length);
+  PQfreemem(bytes);
+  return out;
+}
+
+// The member's stored state: its snapshot, or the JSON of a row from before snapshots.
+std::string stored_state_of(const std::string& json, const std::string& snapshot, bool has_snapshot) {
+  return has_snapshot ? unescaped_bytes(snapshot) : json;
+}
 
 Result run(PGconn* conn, const char* sql, const std::vector<Param>& params = {}) {
   std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const Param& p : params) values.push_back(p.c_str());
-  PGresult* r = PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  for (const Param& p : params) {
+    values.push_back(p.data());
+    lengths.push_back(p.size());
+    formats.push_back(p.binary() ? 1 : 0);
+  }
+  PGresult* r = PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), lengths.data(),
+                             formats.data(), 0);
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     std::string message = PQresultErrorMessage(r);
@@ -152,9 +185,11 @@ void lock(PGconn* conn, const std::string& key) {
 }
 
 std::optional<MemberRow> read_member_row(PGconn* conn, const std::string& member_id) {
-  Result r = run(conn, "SELECT state, version, inviter FROM members WHERE member_id = $1", {member_id});
+  Result r = run(conn, "SELECT state, snapshot, version, inviter, snapshot IS NOT NULL FROM members WHERE member_id = $1",
+                 {member_id});
   if (r.rows() == 0) return std::nullopt;
-  return MemberRow{member_id, r.text(0, 0), r.integer(0, 1), r.text(0, 2)};
+  return MemberRow{member_id, stored_state_of(r.text(0, 0), r.text(0, 1), r.text(0, 4) == "t"), r.integer(0, 2),
+                   r.text(0, 3)};
 }
 
 BoxSeed read_or_make_seed(PGconn* conn, const std::string& box, const std::string& window,
@@ -194,10 +229,10 @@ class PostgresTransaction : public MemberTransaction {
     }
   }
   void save_member(const MemberRow& row, std::int64_t now) override {
-    run(conn_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at) "
-               "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET "
-               "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
-        {member_id_, row.state_json, row.version, row.inviter, now});
+    run(conn_, "INSERT INTO members (member_id, state, snapshot, version, inviter, created_at, updated_at) "
+               "VALUES ($1, '', $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET state = '', "
+               "snapshot = excluded.snapshot, version = excluded.version, updated_at = excluded.updated_at",
+        {member_id_, Param::bytes(row.state), row.version, row.inviter, now});
   }
 
   std::optional<std::string> scan_code_owner(const std::string& code) override {
@@ -299,12 +334,14 @@ class PostgresStore : public Store {
       run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       try {
         Result r = run(conn, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
-                             "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
+                             "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0), "
+                             "m.snapshot, m.snapshot IS NOT NULL "
                              "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
                              "GROUP BY m.member_id ORDER BY m.member_id");
         run(conn, "COMMIT");
         for (int i = 0; i < r.rows(); ++i) {
-          visit({r.text(i, 0), r.text(i, 1), r.integer(i, 2), r.text(i, 3)},
+          visit({r.text(i, 0), stored_state_of(r.text(i, 1), r.text(i, 8), r.text(i, 9) == "t"), r.integer(i, 2),
+                 r.text(i, 3)},
                 {r.integer(i, 4), r.integer(i, 5), r.integer(i, 6), r.integer(i, 7)});
         }
       } catch (...) {

@@ -1,9 +1,17 @@
 // The embedded store: one SQLite file in WAL mode. Transactions run on one
 // connection (SQLite has one writer at a time anyway), grouped so that one
-// fsync commits many; synchronous=FULL makes every commit durable before the
+// fsync commits many; every commit is durable (the WAL synced) before the
 // server answers, so an acknowledged event survives a crash.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include <atomic>
+#include <type_traits>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -19,13 +27,15 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
 // scan codes, box seeds, prizes given and daily budgets. Version 3 adds the
-// outbox of events for other members. Every statement is
-// IF NOT EXISTS, so running the schema migrates any older file.
+// outbox of events for other members. Version 4 keeps members.state as the
+// binary snapshot, a BLOB (older rows' JSON text is still read), so that an
+// older binary refuses the file. Every statement is IF NOT EXISTS, so
+// running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
   member_id TEXT PRIMARY KEY,
@@ -135,6 +145,10 @@ class Statement {
     check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
     return *this;
   }
+  Statement& bind_bytes(int i, const std::string& bytes) {
+    check(sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
   Statement& bind(int i, std::int64_t value) {
     check(sqlite3_bind_int64(stmt_, i, value));
     return *this;
@@ -148,6 +162,10 @@ class Statement {
   }
   std::string text(int column) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  }
+  std::string bytes(int column) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
@@ -176,7 +194,7 @@ MemberRow read_member_row(Connection& db, const std::string& member_id, bool& fo
   s.bind(1, member_id);
   found = s.step();
   if (!found) return {};
-  return {member_id, s.text(0), s.integer(1), s.text(2)};
+  return {member_id, s.bytes(0), s.integer(1), s.text(2)};
 }
 
 BoxSeed read_or_make_seed(Connection& db, const std::string& box, const std::string& window,
@@ -230,7 +248,7 @@ class SqliteTransaction : public MemberTransaction {
     Statement s(db_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at) "
                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
                      "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at");
-    s.bind(1, member_id_).bind(2, row.state_json).bind(3, row.version).bind(4, row.inviter).bind(5, now)
+    s.bind(1, member_id_).bind_bytes(2, row.state).bind(3, row.version).bind(4, row.inviter).bind(5, now)
         .bind(6, now).step();
   }
 
@@ -291,7 +309,7 @@ class SqliteStore : public Store {
     connection_.emplace(db_);
     try {
       sqlite3_busy_timeout(db_, 5000);  // another process (audit) may hold the file briefly
-      exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+      exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
       migrate();
     } catch (...) {
       connection_.reset();
@@ -300,16 +318,18 @@ class SqliteStore : public Store {
     }
   }
   ~SqliteStore() override {
+    if (wal_fd_ >= 0) close(wal_fd_);
     connection_.reset();
     sqlite3_close(db_);
   }
 
   // Group commit: the transactions that arrive while a group is running
-  // wait in a queue; when it is done, the first of them leads the next
-  // group: every queued transaction, each in its own savepoint of one SQLite
-  // transaction, committed with one fsync. A transaction that throws is
-  // rolled back to its savepoint and affects no other; none returns before
-  // the commit that holds it is durable. Each waiter is woken alone.
+  // wait in a queue; the first of them leads the next group: every queued
+  // transaction, each in its own savepoint of one SQLite transaction. A
+  // transaction that throws is rolled back to its savepoint and affects no
+  // other. Once a group has committed, the next group runs while this one's
+  // commit is made durable (fdatasync of the WAL, which holds every commit
+  // before it too); none returns before that. Each waiter is woken alone.
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
     Queued mine(member_id, work);
@@ -321,17 +341,20 @@ class SqliteStore : public Store {
       std::vector<Queued*> group;
       group.swap(queue_);
       queue_lock.unlock();
-      run_group(group);
+      const std::uint64_t commit = run_group(group);
       queue_lock.lock();
-      for (Queued* q : group) {
-        q->done = true;
-        if (q != &mine) q->wake.notify_one();
-      }
       if (queue_.empty()) {
         leading_ = false;
       } else {
         queue_.front()->lead = true;
         queue_.front()->wake.notify_one();
+      }
+      queue_lock.unlock();
+      if (commit) make_durable(group, commit);
+      queue_lock.lock();
+      for (Queued* q : group) {
+        q->done = true;
+        if (q != &mine) q->wake.notify_one();
       }
     }
     if (mine.error) std::rethrow_exception(mine.error);
@@ -368,7 +391,7 @@ class SqliteStore : public Store {
                        "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
                        "GROUP BY m.member_id ORDER BY m.member_id");
       while (s.step()) {
-        visit({s.text(0), s.text(1), s.integer(2), s.text(3)}, {s.integer(4), s.integer(5), s.integer(6), s.integer(7)});
+        visit({s.text(0), s.bytes(1), s.integer(2), s.text(3)}, {s.integer(4), s.integer(5), s.integer(6), s.integer(7)});
       }
       exec(db_, "COMMIT");
     } catch (...) {
@@ -379,8 +402,8 @@ class SqliteStore : public Store {
 
   BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                    std::int64_t now) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return read_or_make_seed(*connection_, box, window, fresh_seed_hex, now);
+    // A published commitment's seed is never lost.
+    return durably([&] { return read_or_make_seed(*connection_, box, window, fresh_seed_hex, now); });
   }
 
   std::vector<OutboxItem> outbox(std::int64_t limit) override {
@@ -392,9 +415,7 @@ class SqliteStore : public Store {
     return items;
   }
   void outbox_done(std::int64_t seq) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(*connection_, "DELETE FROM outbox WHERE seq = ?");
-    s.bind(1, seq).step();
+    durably([&] { return Statement(*connection_, "DELETE FROM outbox WHERE seq = ?").bind(1, seq).step(); });
   }
 
   std::string describe() const override { return "sqlite:" + path_ + " (WAL)"; }
@@ -431,13 +452,14 @@ class SqliteStore : public Store {
   };
 
   // Never throws: what fails is told to the transactions it concerns.
-  void run_group(const std::vector<Queued*>& group) noexcept {
+  // The commit's number, 0 when the group did not commit.
+  std::uint64_t run_group(const std::vector<Queued*>& group) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     try {
       run("BEGIN IMMEDIATE");
     } catch (...) {
-      for (Queued* q : group) q->error = std::current_exception();
-      return;
+      fail_group(group, std::current_exception());
+      return 0;
     }
     for (Queued* q : group) {
       try {
@@ -449,17 +471,75 @@ class SqliteStore : public Store {
         q->error = std::current_exception();
         // A full disk or an I/O error can end the whole transaction; then
         // nothing of the group so far is kept, and each of them is told.
-        if (sqlite3_get_autocommit(db_)) return fail_group(group, q->error);
+        if (sqlite3_get_autocommit(db_)) {
+          fail_group(group, q->error);
+          return 0;
+        }
         sqlite3_exec(db_, "ROLLBACK TO member", nullptr, nullptr, nullptr);
         sqlite3_exec(db_, "RELEASE member", nullptr, nullptr, nullptr);
       }
     }
     try {
       run("COMMIT");
+      return ++commits_;
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       fail_group(group, std::current_exception());
+      return 0;
     }
+  }
+
+  // Waits until a sync that began after commit number `commit` is done.
+  // Syncs are one at a time, and each covers every commit before it began:
+  // the groups that commit during one sync share the next.
+  void make_durable(const std::vector<Queued*>& group, std::uint64_t commit) noexcept {
+    try {
+      std::lock_guard<std::mutex> lock(wal_mutex_);
+      if (synced_ >= commit) return;
+      const std::uint64_t covered = commits_;
+      sync_wal();
+      synced_ = covered;
+    } catch (...) {
+      fail_group(group, std::current_exception());
+    }
+  }
+
+  // The WAL on disk up to the last commit. synchronous=NORMAL leaves this to
+  // us (SQLite itself syncs the WAL before each checkpoint and its header
+  // when it is reused), so that a group's sync overlaps the next group's work.
+  // Called holding wal_mutex_.
+  void sync_wal() {
+    const std::string wal = path_ + "-wal";
+    struct stat on_disk {};
+    struct stat held {};
+    if (wal_fd_ >= 0 && (stat(wal.c_str(), &on_disk) != 0 || fstat(wal_fd_, &held) != 0 ||
+                         on_disk.st_ino != held.st_ino || on_disk.st_dev != held.st_dev)) {
+      close(wal_fd_);  // the WAL was made anew (all connections closed once)
+      wal_fd_ = -1;
+    }
+    if (wal_fd_ < 0) wal_fd_ = open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0 || fdatasync(wal_fd_) != 0) {
+      throw StoreError("sqlite: cannot sync " + wal + ": " + std::strerror(errno));
+    }
+  }
+
+  // A write outside any group (a box seed, an outbox item done), made durable.
+  template <typename Write>
+  std::invoke_result_t<Write> durably(Write write) {
+    std::uint64_t commit = 0;
+    auto result = [&] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto r = write();
+      commit = ++commits_;
+      return r;
+    }();
+    std::lock_guard<std::mutex> lock(wal_mutex_);
+    if (synced_ < commit) {
+      const std::uint64_t covered = commits_;
+      sync_wal();
+      synced_ = covered;
+    }
+    return result;
   }
 
   // A statement of the group's own (BEGIN, SAVEPOINT, ...), kept prepared.
@@ -475,6 +555,11 @@ class SqliteStore : public Store {
   sqlite3* db_ = nullptr;
   std::optional<Connection> connection_;  // finalised before db_ closes
   std::mutex mutex_;  // the connection: one user at a time
+
+  std::atomic<std::uint64_t> commits_{0};  // commits so far (written holding mutex_)
+  std::mutex wal_mutex_;  // one sync at a time
+  std::uint64_t synced_ = 0;  // commits known durable
+  int wal_fd_ = -1;
 
   std::mutex queue_mutex_;
   std::vector<Queued*> queue_;  // waiting for the next group

@@ -22,7 +22,7 @@ class StoreError : public std::runtime_error {
 
 struct MemberRow {
   std::string member_id;
-  std::string state_json;  // the core's snapshot
+  std::string state;  // stored_form() of the member's state (stored_state.hpp)
   std::int64_t version = 0;
   std::string inviter;     // who invited the member at join, "" if nobody
 };

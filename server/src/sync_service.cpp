@@ -6,6 +6,7 @@
 #include "loyalty/apply.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
+#include "stored_state.hpp"
 
 namespace loyalty::server {
 
@@ -75,8 +76,7 @@ const Json* find(const Json& object, const char* key) {
 }
 
 MemberState stored_state(const Program& program, const MemberRow& row) {
-  auto json = parse_json(row.state_json);
-  auto state = json.ok() ? member_state_from_json(program, json.value(), "state") : Result<MemberState>(json.errors());
+  auto state = read_stored_state(program, row.state);
   if (!state.ok()) {
     throw StoreError("the stored state of " + row.member_id + " does not load: " + state.errors()[0].code);
   }
@@ -153,7 +153,6 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::optional<MemberState> committed;  // the member's state, once its transaction is done
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
-  std::string state_text;
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     const auto stored_version = tx.member_version();
     if (!stored_version) {
@@ -236,16 +235,15 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
 
     tx.append_ledger(rows);
     if (state.version != version_before) {
-      state_text = state_json(program, state);
       // The member exists: an update keeps the inviter it joined with.
-      tx.save_member({member_id, state_text, state.version, ""}, now);
+      tx.save_member({member_id, stored_form(program, state), state.version, ""}, now);
     }
     committed = std::move(state);
   });
   if (!committed) return answer;
   // Committed: the answer is made outside the store's transaction, and the
   // state is held for the member's next request.
-  if (state_text.empty()) state_text = state_json(program, *committed);
+  const std::string state_text = state_json(program, *committed);
   answer.body = "{\"balances\":" + balances_at(program, *committed, now) + ",\"ledger\":" + json_array(rows, 0) +
                 ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
                 ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
@@ -389,7 +387,7 @@ HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
     }
     const std::string state_text = state_json(engine_.program(), parsed.value());
     answer = {201, "{\"member_id\":" + quoted(member_id) + ",\"state\":" + state_text + ",\"version\":0}"};
-    tx.save_member({member_id, state_text, 0, inviter_id}, now);
+    tx.save_member({member_id, stored_form(engine_.program(), parsed.value()), 0, inviter_id}, now);
     tx.put_answer(kJoinKey, {body_sha256, answer.body}, now);
     // Both sides of a referral, each applied in its own member's transaction
     // from the outbox, written with the join: a crash delays them, never loses them.
@@ -408,7 +406,7 @@ void SyncService::ensure_member(const std::string& member_id, std::int64_t now) 
     MemberState state;
     state.member_id = member_id;
     state.joined_at = now;
-    tx.save_member({member_id, state_json(engine_.program(), state), 0, ""}, now);
+    tx.save_member({member_id, stored_form(engine_.program(), state), 0, ""}, now);
   });
 }
 
@@ -418,7 +416,7 @@ HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t n
   const MemberState state = stored_state(engine_.program(), *row);
   return {200, "{\"balances\":" + balances_at(engine_.program(), state, now) +
                    ",\"member_id\":" + quoted(member_id) + ",\"server_time\":" + std::to_string(now) +
-                   ",\"state\":" + row->state_json + ",\"version\":" + std::to_string(row->version) + "}"};
+                   ",\"state\":" + state_json(engine_.program(), state) + ",\"version\":" + std::to_string(row->version) + "}"};
 }
 
 HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit) {
