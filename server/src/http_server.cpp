@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <utility>
+#include <string>
 
 namespace loyalty::server {
 
@@ -63,11 +66,16 @@ class DeadlineStream : public httplib::Stream {
 
   ssize_t read(char* ptr, size_t size) override {
     if (begin_ == end_) {
-      if (!is_readable()) return -1;
-      ssize_t n;
-      do {
-        n = recv(fd_, buffer_, sizeof buffer_, 0);
-      } while (n < 0 && errno == EINTR);
+      // What has arrived is taken at once; only an empty socket is waited for.
+      if (Clock::now() >= deadline_) {
+        missed_ = true;
+        return -1;
+      }
+      ssize_t n = receive(MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!is_readable()) return -1;
+        n = receive(0);
+      }
       if (n <= 0) return n;
       begin_ = 0;
       end_ = static_cast<size_t>(n);
@@ -78,24 +86,50 @@ class DeadlineStream : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // Writes are gathered and sent by flush() once the response is made:
+  // cpp-httplib writes the headers and the body apart, and two sends are
+  // two packets and twice the system calls.
   ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    ssize_t n;
-    do {
-      n = send(fd_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    out_.append(ptr, size);
+    if (out_.size() >= kFlushAt && !flush()) return -1;
+    return static_cast<ssize_t>(size);
+  }
+  bool flush() {
+    size_t sent = 0;
+    while (sent < out_.size()) {
+      ssize_t n;
+      do {
+        n = send(fd_, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      } while (n < 0 && errno == EINTR);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && is_writable()) continue;  // the peer reads slowly
+      if (n <= 0) break;
+      sent += static_cast<size_t>(n);
+    }
+    const bool all = sent == out_.size();
+    out_.clear();
+    return all;
   }
 
+  // Asked for every request; the same for the whole connection.
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, ip, port);
+    if (!peer_) {
+      peer_.emplace();
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, peer_->first, peer_->second);
+    }
+    ip = peer_->first;
+    port = peer_->second;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, ip, port);
+    if (!local_) {
+      local_.emplace();
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, local_->first, local_->second);
+    }
+    ip = local_->first;
+    port = local_->second;
   }
   socket_t socket() const override { return fd_; }
 
@@ -110,6 +144,18 @@ class DeadlineStream : public httplib::Stream {
   char buffer_[4096];
   size_t begin_ = 0;
   size_t end_ = 0;
+  static constexpr size_t kFlushAt = 64 * 1024;
+  std::string out_;
+  mutable std::optional<std::pair<std::string, int>> peer_;
+  mutable std::optional<std::pair<std::string, int>> local_;
+
+  ssize_t receive(int flags) {
+    ssize_t n;
+    do {
+      n = recv(fd_, buffer_, sizeof buffer_, flags);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
 };
 
 milliseconds duration(time_t sec, time_t usec) { return milliseconds(sec * 1000 + usec / 1000); }
@@ -131,6 +177,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     stream.start_request(std::chrono::steady_clock::now() + deadline_);
     bool closed = false;
     kept = process_request(stream, left == 1, closed, nullptr);
+    if (!stream.flush()) kept = false;
     if (stream.missed_deadline()) {
       ++cut_;
       if (on_cut_) {
