@@ -6,7 +6,7 @@
 // `--history` more orders.
 //
 //   bench_sync_load --url http://127.0.0.1:8080/ --clients 64 [--batch 1]
-//                   [--history 0] [--seconds 5] [--server-pid PID] [--tag run]
+//                   [--history 0] [--warmup 2] [--seconds 5] [--server-pid PID] [--tag run]
 //
 // Prints one JSON line: events and requests a second, latency percentiles,
 // errors, and the CPU (in cores) the server and this client used while
@@ -40,6 +40,7 @@ struct Options {
   int batch = 1;
   int history = 0;
   double seconds = 5;
+  double warmup = 2;  // seconds of load before measuring: caches filled, the WAL at its working size
   long server_pid = 0;
   std::string tag = "load";
 };
@@ -114,8 +115,8 @@ struct ClientResult {
   std::string first_error;
 };
 
-void run_client(const Options& options, const std::string& member, const std::string& token, Clock::time_point end,
-                ClientResult& out) {
+void run_client(const Options& options, const std::string& member, const std::string& token,
+                Clock::time_point measure_from, Clock::time_point end, ClientResult& out) {
   std::string host;
   int port = 0;
   split_url(options.url, host, port);
@@ -137,6 +138,7 @@ void run_client(const Options& options, const std::string& member, const std::st
     auto res = http.Post("/v1/sync", auth, body, "application/json");
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (res && res->status == 200 && count(res->body, applied) == static_cast<std::size_t>(options.batch)) {
+      if (t0 < measure_from) continue;
       out.latencies_ms.push_back(ms);
       out.events += options.batch;
     } else {
@@ -155,6 +157,7 @@ bool parse(int argc, char** argv, Options& options) {
     else if (flag == "--batch") options.batch = std::stoi(value);
     else if (flag == "--history") options.history = std::stoi(value);
     else if (flag == "--seconds") options.seconds = std::stod(value);
+    else if (flag == "--warmup") options.warmup = std::stod(value);
     else if (flag == "--server-pid") options.server_pid = std::stol(value);
     else if (flag == "--tag") options.tag = value;
     else return false;
@@ -167,7 +170,7 @@ bool parse(int argc, char** argv, Options& options) {
 int main(int argc, char** argv) {
   Options options;
   if (argc % 2 == 0 || !parse(argc, argv, options)) {
-    std::cerr << "usage: bench_sync_load --url URL --clients N [--batch N] [--history N] [--seconds S] "
+    std::cerr << "usage: bench_sync_load --url URL --clients N [--batch N] [--history N] [--warmup S] [--seconds S] "
                  "[--server-pid PID] [--tag TAG]\n";
     return 2;
   }
@@ -204,19 +207,23 @@ int main(int argc, char** argv) {
   if (!prepared) return 1;
 
   const std::string server_pid = std::to_string(options.server_pid);
-  const double server_cpu_before = options.server_pid ? cpu_seconds(server_pid) : 0;
-  const double client_cpu_before = cpu_seconds("self");
-  const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
+  const auto seconds = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+  const auto measure_from = Clock::now() + seconds(options.warmup);
+  const auto end = measure_from + seconds(options.seconds);
   std::vector<ClientResult> results(options.clients);
   std::vector<std::thread> clients;
   for (int c = 0; c < options.clients; ++c) {
-    clients.emplace_back(run_client, std::cref(options), members[c], member_tokens[c], end, std::ref(results[c]));
+    clients.emplace_back(run_client, std::cref(options), members[c], member_tokens[c], measure_from, end,
+                         std::ref(results[c]));
   }
+  std::this_thread::sleep_until(measure_from);
+  const double server_cpu_before = options.server_pid ? cpu_seconds(server_pid) : 0;
+  const double client_cpu_before = cpu_seconds("self");
+  std::this_thread::sleep_until(end);
+  const double server_cpu = options.server_pid ? (cpu_seconds(server_pid) - server_cpu_before) / options.seconds : 0;
+  const double client_cpu = (cpu_seconds("self") - client_cpu_before) / options.seconds;
   for (auto& t : clients) t.join();
-  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-  const double server_cpu = options.server_pid ? (cpu_seconds(server_pid) - server_cpu_before) / wall : 0;
-  const double client_cpu = (cpu_seconds("self") - client_cpu_before) / wall;
+  const double wall = options.seconds;
 
   std::vector<double> latencies;
   long long events = 0;
