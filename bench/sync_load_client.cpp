@@ -6,7 +6,8 @@
 // `--history` more orders.
 //
 //   bench_sync_load --url http://127.0.0.1:8080/ --clients 64 [--batch 1]
-//                   [--history 0] [--warmup 2] [--seconds 5] [--server-pid PID] [--tag run]
+//                   [--history 0] [--state json|snapshot|none] [--warmup 2] [--seconds 5]
+//                   [--server-pid PID] [--tag run]
 //
 // Prints one JSON line: events and requests a second, latency percentiles,
 // errors, and the CPU (in cores) the server and this client used while
@@ -43,6 +44,7 @@ struct Options {
   double warmup = 2;  // seconds of load before measuring: caches filled, the WAL at its working size
   long server_pid = 0;
   std::string tag = "load";
+  std::string state = "json";  // the state in each answer: json, snapshot or none
 };
 
 std::string env_or(const char* name, const char* fallback) {
@@ -133,7 +135,7 @@ void run_client(const Options& options, const std::string& member, const std::st
       body += "{\"id\":\"" + options.tag + "-" + std::to_string(n) + "-" + std::to_string(e) +
               "\",\"type\":\"redeem\",\"points\":1,\"reward_id\":\"load\"}";
     }
-    body += "]}";
+    body += "],\"state\":\"" + options.state + "\"}";
     const auto t0 = Clock::now();
     auto res = http.Post("/v1/sync", auth, body, "application/json");
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -160,6 +162,7 @@ bool parse(int argc, char** argv, Options& options) {
     else if (flag == "--warmup") options.warmup = std::stod(value);
     else if (flag == "--server-pid") options.server_pid = std::stol(value);
     else if (flag == "--tag") options.tag = value;
+    else if (flag == "--state") options.state = value;
     else return false;
   }
   return !options.url.empty() && options.clients > 0 && options.batch > 0 && options.history >= 0;
@@ -170,7 +173,7 @@ bool parse(int argc, char** argv, Options& options) {
 int main(int argc, char** argv) {
   Options options;
   if (argc % 2 == 0 || !parse(argc, argv, options)) {
-    std::cerr << "usage: bench_sync_load --url URL --clients N [--batch N] [--history N] [--warmup S] [--seconds S] "
+    std::cerr << "usage: bench_sync_load --url URL --clients N [--batch N] [--history N] [--state FORM] [--warmup S] [--seconds S] "
                  "[--server-pid PID] [--tag TAG]\n";
     return 2;
   }
@@ -241,9 +244,9 @@ int main(int argc, char** argv) {
   };
   char line[512];
   std::snprintf(line, sizeof line,
-                "{\"clients\":%d,\"batch\":%d,\"history\":%d,\"events_per_s\":%.0f,\"requests_per_s\":%.0f,"
+                "{\"clients\":%d,\"batch\":%d,\"history\":%d,\"state\":\"%s\",\"events_per_s\":%.0f,\"requests_per_s\":%.0f,"
                 "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"errors\":%lld,\"server_cpu_cores\":%.2f,\"client_cpu_cores\":%.2f}",
-                options.clients, options.batch, options.history, events / wall, latencies.size() / wall, at(0.5),
+                options.clients, options.batch, options.history, options.state.c_str(), events / wall, latencies.size() / wall, at(0.5),
                 at(0.99), errors, server_cpu, client_cpu);
   std::cout << line << std::endl;
   if (errors) std::cerr << "first error: " << first_error << "\n";

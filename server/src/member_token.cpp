@@ -2,45 +2,12 @@
 
 #include <vector>
 
+#include "base64url.hpp"
 #include "loyalty/sha256.hpp"
 
 namespace loyalty::server {
 
 namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64url(const std::string& bytes) {
-  std::string out;
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (unsigned char c : bytes) {
-    bits = (bits << 8) | c;
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out.push_back(kAlphabet[(bits >> count) & 63]);
-    }
-  }
-  if (count > 0) out.push_back(kAlphabet[(bits << (6 - count)) & 63]);
-  return out;
-}
-
-bool from_base64url(const std::string& text, std::string& out) {
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    const char* at = std::char_traits<char>::find(kAlphabet, 64, c);
-    if (!at) return false;
-    bits = (bits << 6) | static_cast<std::uint32_t>(at - kAlphabet);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xff));
-    }
-  }
-  return true;
-}
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> parts(1);

@@ -5,6 +5,7 @@
 
 #include "loyalty/apply.hpp"
 #include "loyalty/json_codec.hpp"
+#include "base64url.hpp"
 #include "loyalty/sha256.hpp"
 #include "stored_state.hpp"
 
@@ -32,6 +33,14 @@ std::string fresh_seed_hex() {
 }
 
 std::string quoted(const std::string& text) { return Json(text).dump(); }
+
+bool answer_state_named(const std::string& name, SyncService::AnswerState& form) {
+  if (name == "json") form = SyncService::AnswerState::json;
+  else if (name == "snapshot") form = SyncService::AnswerState::snapshot;
+  else if (name == "none") form = SyncService::AnswerState::none;
+  else return false;
+  return true;
+}
 
 // Answers are stored per member under a key: member events under "event:"
 // and their id, the join under "join", so that no event id can take its place.
@@ -95,7 +104,9 @@ std::string json_array(const std::vector<LedgerRow>& rows, std::size_t from) {
 }
 
 std::string balances_at(const Program& program, const MemberState& state, std::int64_t now) {
-  auto brought = state_at(program, state, std::max(now, state.clock));
+  // A state whose last event is now is already at now: no copy to bring it there.
+  if (state.clock >= now) return balances_json(program, state);
+  auto brought = state_at(program, state, now);
   return balances_json(program, brought.ok() ? brought.value() : state);
 }
 
@@ -116,7 +127,13 @@ bool SyncService::valid_member_id(const std::string& id) {
 HttpAnswer SyncService::member_sync(const std::string& member_id, std::string_view body, std::int64_t now) {
   Json request;
   if (auto refused = parse_object(body, request)) return *refused;
-  Errors errors = unknown_fields(request, {"events", "member_id"});
+  Errors errors = unknown_fields(request, {"events", "member_id", "state"});
+  AnswerState form = AnswerState::json;
+  if (const Json* wanted = find(request, "state")) {
+    if (!wanted->is_string() || !answer_state_named(wanted->get<std::string>(), form)) {
+      errors.push_back({"value.unknown_choice", "must be \"json\", \"snapshot\" or \"none\"", "state"});
+    }
+  }
   if (const Json* claimed = find(request, "member_id")) {
     if (!claimed->is_string() || claimed->get<std::string>() != member_id) {
       return error_answer(403, "auth.other_member", "a member token acts for its own member only", "member_id");
@@ -130,7 +147,7 @@ HttpAnswer SyncService::member_sync(const std::string& member_id, std::string_vi
     return error_answer(413, "sync.batch_too_large", "send at most " + std::to_string(kMaxBatch) + " events at once",
                         "events");
   }
-  return apply_batch(member_id, *events, kMemberEvents, now);
+  return apply_batch(member_id, *events, kMemberEvents, form, now);
 }
 
 HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view body, std::int64_t now) {
@@ -141,11 +158,11 @@ HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view
   const std::string member_id = request["member_id"].get<std::string>();
   request.erase("member_id");
   request["type"] = type;
-  return apply_batch(member_id, Json::array({request}), {type}, now);
+  return apply_batch(member_id, Json::array({request}), {type}, AnswerState::json, now);
 }
 
 HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
-                                    const std::set<std::string>& allowed, std::int64_t now) {
+                                    const std::set<std::string>& allowed, AnswerState form, std::int64_t now) {
   const Program& program = engine_.program();
   const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
@@ -153,6 +170,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::optional<MemberState> committed;  // the member's state, once its transaction is done
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
+  std::string snapshot;  // the stored form, when the batch changed the member
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     const auto stored_version = tx.member_version();
     if (!stored_version) {
@@ -236,17 +254,23 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     tx.append_ledger(rows);
     if (state.version != version_before) {
       // The member exists: an update keeps the inviter it joined with.
-      tx.save_member({member_id, stored_form(program, state), state.version, ""}, now);
+      snapshot = stored_form(program, state);
+      tx.save_member({member_id, snapshot, state.version, ""}, now);
     }
     committed = std::move(state);
   });
   if (!committed) return answer;
   // Committed: the answer is made outside the store's transaction, and the
   // state is held for the member's next request.
-  const std::string state_text = state_json(program, *committed);
+  std::string state_field;
+  if (form == AnswerState::json) {
+    state_field = ",\"state\":" + state_json(program, *committed);
+  } else if (form == AnswerState::snapshot) {
+    state_field = ",\"snapshot\":\"" + base64url(snapshot.empty() ? stored_form(program, *committed) : snapshot) + "\"";
+  }
   answer.body = "{\"balances\":" + balances_at(program, *committed, now) + ",\"ledger\":" + json_array(rows, 0) +
                 ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
-                ",\"server_time\":" + std::to_string(now) + ",\"state\":" + state_text +
+                ",\"server_time\":" + std::to_string(now) + state_field +
                 ",\"version\":" + std::to_string(committed->version) + "}";
   members_.put(member_id, std::move(*committed));
   // The inviter's side runs in the inviter's own transaction, from the outbox.
@@ -265,7 +289,8 @@ void SyncService::deliver_outbox(std::int64_t now) {
     for (const OutboxItem& item : items) {
       // A member that never joined gets nothing; the item is done either way.
       if (store_.read_member(item.member_id)) {
-        apply_batch(item.member_id, Json::array({Json::parse(item.event_json)}), {"referral", "referred"}, now);
+        apply_batch(item.member_id, Json::array({Json::parse(item.event_json)}), {"referral", "referred"},
+                    AnswerState::none, now);
       }
       store_.outbox_done(item.seq);
     }

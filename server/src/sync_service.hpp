@@ -44,7 +44,14 @@ class SyncService {
   SyncService(const Engine& engine, Store& store, std::size_t held_members = kHeldMembers)
       : engine_(engine), store_(store), members_(held_members) {}
 
-  // POST /v1/sync: {"events": [...], "member_id"?} for the member the token names.
+  // The member's state in a batch's answer: "state" as JSON (the default),
+  // "snapshot" as the core's binary snapshot in base64url (what a client
+  // opens a session on: core.member(bytes); several times smaller and
+  // cheaper to make for a member with history), or left out.
+  enum class AnswerState { json, snapshot, none };
+
+  // POST /v1/sync: {"events": [...], "member_id"?, "state"?: "json" | "snapshot" | "none"}
+  // for the member the token names.
   HttpAnswer member_sync(const std::string& member_id, std::string_view body, std::int64_t now);
   // POST /v1/orders and /v1/refunds: one event of `type` for body.member_id.
   HttpAnswer merchant_event(const std::string& type, std::string_view body, std::int64_t now);
@@ -84,7 +91,7 @@ class SyncService {
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
-                         std::int64_t now);
+                         AnswerState form, std::int64_t now);
 
   const Engine& engine_;
   Store& store_;
