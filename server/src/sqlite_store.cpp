@@ -309,7 +309,14 @@ class SqliteStore : public Store {
     connection_.emplace(db_);
     try {
       sqlite3_busy_timeout(db_, 5000);  // another process (audit) may hold the file briefly
-      exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+      {
+        Statement journal(*connection_, "PRAGMA journal_mode = WAL");
+        wal_ = journal.step() && journal.text(0) == "wal";
+      }
+      // With a WAL, commits are synced by make_durable(); without one (a
+      // database in memory), SQLite syncs each commit itself.
+      exec(db_, wal_ ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                     : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       migrate();
     } catch (...) {
       connection_.reset();
@@ -422,9 +429,11 @@ class SqliteStore : public Store {
 
  private:
   void migrate() {
-    Statement version(*connection_, "PRAGMA user_version");
-    version.step();
-    const std::int64_t have = version.integer(0);
+    std::int64_t have = 0;
+    {
+      Statement version(*connection_, "PRAGMA user_version");
+      if (version.step()) have = version.integer(0);
+    }
     if (have > kSchemaVersion) {
       throw StoreError(path_ + " has schema version " + std::to_string(have) + ", newer than this binary's " +
                        std::to_string(kSchemaVersion));
@@ -509,6 +518,7 @@ class SqliteStore : public Store {
   // when it is reused), so that a group's sync overlaps the next group's work.
   // Called holding wal_mutex_.
   void sync_wal() {
+    if (!wal_) return;
     const std::string wal = path_ + "-wal";
     struct stat on_disk {};
     struct stat held {};
@@ -556,6 +566,7 @@ class SqliteStore : public Store {
   std::optional<Connection> connection_;  // finalised before db_ closes
   std::mutex mutex_;  // the connection: one user at a time
 
+  bool wal_ = false;  // in WAL mode (not a database in memory)
   std::atomic<std::uint64_t> commits_{0};  // commits so far (written holding mutex_)
   std::mutex wal_mutex_;  // one sync at a time
   std::uint64_t synced_ = 0;  // commits known durable

@@ -73,3 +73,17 @@ test('after all of it the audit of the shared database is clean', { skip }, () =
   const audit = spawnSync(bin, ['audit', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
   assert.equal(audit.status, 0, audit.stdout + audit.stderr);
 });
+
+test('two servers taking turns on one member never apply to a state the other has changed', { skip }, async () => {
+  const { member_id, token } = await member(10);
+  const start = (await calls[0]('GET', '/v1/me', { auth: token })).json;
+  // Each server holds the member's state after its turn; the other's turn makes that copy stale.
+  for (let turn = 1; turn <= 8; ++turn) {
+    const answer = await sync(turn % 2, token, [{ id: `turn-${turn}`, type: 'redeem', points: 1, reward_id: 'sticker' }]);
+    assert.equal(answer.json.results[0].result, 'applied', answer.text);
+    assert.equal(answer.json.version, start.version + turn);
+    assert.equal(answer.json.balances.available, start.balances.available - turn);
+  }
+  const ledger = (await calls[1]('GET', `/v1/members/${member_id}/ledger`, { auth: merchantKey })).json.ledger;
+  assert.equal(ledger.reduce((sum, row) => sum + row.available, 0), start.balances.available - 8);
+});

@@ -146,6 +146,31 @@ test('bad bodies get 400 with a stable code and the JSON path', async () => {
   assert.equal(badPage.json.errors[0].code, 'request.bad_page');
 });
 
+test('a batch answers the state as JSON, as its binary snapshot, or not at all, as the client asks', async () => {
+  const { token } = await newMember(1);
+  const json = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('s-1', 10)] } });
+  assert.equal(json.json.state.member_id, json.json.member_id);
+  assert.equal(json.json.snapshot, undefined);
+
+  const snapshot = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('s-2', 10)], state: 'snapshot' } });
+  assert.equal(snapshot.status, 200, snapshot.text);
+  assert.equal(snapshot.json.state, undefined);
+  const bytes = Buffer.from(snapshot.json.snapshot, 'base64url');
+  assert.deepEqual([...bytes.subarray(0, 4)], [...Buffer.from('LCS'), 1], 'the core\'s snapshot header');
+  assert.equal(snapshot.json.balances.available, json.json.balances.available - 10);
+  assert.ok(bytes.length < JSON.stringify((await call('GET', '/v1/me', { auth: token })).json.state).length);
+
+  const none = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('s-3', 10)], state: 'none' } });
+  assert.equal(none.json.state, undefined);
+  assert.equal(none.json.snapshot, undefined);
+  assert.equal(none.json.version, snapshot.json.version + 1);
+  assert.equal(none.json.balances.available, snapshot.json.balances.available - 10);
+
+  const bad = await call('POST', '/v1/sync', { auth: token, body: { events: [], state: 'xml' } });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(bad.json.errors.map((e) => [e.code, e.path]), [['value.unknown_choice', 'state']]);
+});
+
 test('bodies over 1 MiB get 413, and so do batches over 100 events', async () => {
   const { token } = await newMember();
   const huge = await call('POST', '/v1/sync', { auth: token, body: `{"events":[],"pad":"${'x'.repeat(1100000)}"}` });
