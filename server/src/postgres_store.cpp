@@ -8,6 +8,11 @@
 #include <libpq-fe.h>
 
 #include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <mutex>
 
 #include "loyalty/draw.hpp"
@@ -149,6 +154,52 @@ std::string stored_state_of(const std::string& json, const std::string& snapshot
   return has_snapshot ? unescaped_bytes(snapshot) : json;
 }
 
+// The statements prepared on each connection: PostgreSQL parsing and
+// planning a statement again for every event costs more than running it.
+class PreparedStatements {
+ public:
+  // The statement's name on `conn`, prepared there first if need be.
+  std::string name(PGconn* conn, const char* sql, int params) {
+    char name[24];
+    std::snprintf(name, sizeof name, "q%016zx", std::hash<std::string_view>()(sql));
+    {
+      std::lock_guard<std::mutex> hold(mutex_);
+      if (prepared_[conn].count(name)) return name;
+    }
+    PGresult* r = PQprepare(conn, name, sql, params, nullptr);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    std::string message = ok ? "" : PQresultErrorMessage(r);
+    PQclear(r);
+    if (!ok) {
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      throw StoreError("postgres: " + message);
+    }
+    std::lock_guard<std::mutex> hold(mutex_);
+    prepared_[conn].insert(name);
+    return name;
+  }
+  // The connection is closed or reset: its statements are gone.
+  void forget(PGconn* conn) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    prepared_.erase(conn);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<PGconn*, std::unordered_set<std::string>> prepared_;
+};
+
+PreparedStatements& prepared_statements() {
+  static PreparedStatements statements;
+  return statements;
+}
+
+void finish(PGconn* conn) {
+  prepared_statements().forget(conn);
+  PQfinish(conn);
+}
+
+// Statements with parameters run prepared; the others (BEGIN, COMMIT) as they are.
 Result run(PGconn* conn, const char* sql, const std::vector<Param>& params = {}) {
   std::vector<const char*> values;
   std::vector<int> lengths;
@@ -158,8 +209,10 @@ Result run(PGconn* conn, const char* sql, const std::vector<Param>& params = {})
     lengths.push_back(p.size());
     formats.push_back(p.binary() ? 1 : 0);
   }
-  PGresult* r = PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), lengths.data(),
-                             formats.data(), 0);
+  const int n = static_cast<int>(values.size());
+  PGresult* r = n == 0 ? PQexecParams(conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0)
+                       : PQexecPrepared(conn, prepared_statements().name(conn, sql, n).c_str(), n, values.data(),
+                                        lengths.data(), formats.data(), 0);
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     std::string message = PQresultErrorMessage(r);
@@ -286,14 +339,14 @@ class PostgresStore : public Store {
     try {
       migrate(first);
     } catch (...) {
-      PQfinish(first);
+      finish(first);
       throw;
     }
     idle_.push_back(first);
     opened_ = 1;
   }
   ~PostgresStore() override {
-    for (PGconn* c : idle_) PQfinish(c);
+    for (PGconn* c : idle_) finish(c);
   }
 
   void with_member(const std::string& member_id,
@@ -385,7 +438,7 @@ class PostgresStore : public Store {
     PGconn* conn = PQconnectdb(url_.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn);
-      PQfinish(conn);
+      finish(conn);
       while (!message.empty() && message.back() == '\n') message.pop_back();
       throw StoreError("cannot connect to " + describe() + ": " + message);
     }
@@ -409,7 +462,10 @@ class PostgresStore : public Store {
     }
     try {
       if (!conn) conn = connect();
-      if (PQstatus(conn) != CONNECTION_OK) PQreset(conn);
+      if (PQstatus(conn) != CONNECTION_OK) {
+        prepared_statements().forget(conn);
+        PQreset(conn);
+      }
       use(conn);
     } catch (...) {
       give_back(conn);
@@ -423,7 +479,7 @@ class PostgresStore : public Store {
     if (conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
       idle_.push_back(conn);
     } else {
-      if (conn) PQfinish(conn);
+      if (conn) finish(conn);
       --opened_;
     }
     free_.notify_one();
