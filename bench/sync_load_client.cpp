@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
                           std::chrono::system_clock::now().time_since_epoch()).count();
   for (int c = 0; c < options.clients; ++c) {
     members.push_back(options.tag + "-" + std::to_string(c));
-    member_tokens.push_back(tokens.issue(members.back(), now_ms + 3600 * 1000));
+    member_tokens.push_back(tokens.issue(members.back(), 0, now_ms + 3600 * 1000));  // new members: epoch 0
   }
 
   // Members are prepared on a few threads: joining 256 members with history one by one is slow.

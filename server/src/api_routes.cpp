@@ -31,6 +31,20 @@ const HttpAnswer kBadPage = error_answer(400, "request.bad_page", "after >= 0 an
 
 }  // namespace
 
+namespace {
+
+std::unique_ptr<RateLimiter> rate_limiter(Store& store, std::int64_t per_minute) {
+  if (store.shares_rate_limits()) return std::make_unique<SharedRateLimiter>(store, per_minute);
+  return std::make_unique<LocalRateLimiter>(per_minute);
+}
+
+}  // namespace
+
+ApiRoutes::ApiRoutes(SyncService& sync, Store& store, const MemberTokens& tokens, ApiSettings settings)
+    : sync_(sync), store_(store), tokens_(tokens), settings_(std::move(settings)),
+      member_limit_(rate_limiter(store, settings_.member_rate_per_minute)),
+      ip_limit_(rate_limiter(store, settings_.ip_rate_per_minute)) {}
+
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -40,7 +54,7 @@ std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, R
                                                   httplib::Response& res) {
   const std::int64_t now = now_ms();
   if (role == Role::member) {
-    if (std::int64_t wait = ip_limit_.take("ip:" + req.remote_addr, now)) {
+    if (std::int64_t wait = ip_limit_->take("ip:" + req.remote_addr, now)) {
       res.set_header("Retry-After", std::to_string(wait));
       return error_answer(429, "rate.limited", "too many requests from this address; retry after " +
                                                    std::to_string(wait) + " s");
@@ -60,7 +74,12 @@ std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, R
                           check.error_code == "auth.expired" ? "the token has expired; log in again" : "the token is not valid");
     }
     if (role != Role::member) return error_answer(403, "auth.forbidden", "a member token cannot call merchant endpoints");
-    if (std::int64_t wait = member_limit_.take("member:" + check.member_id, now)) {
+    // Checked on every request, so that a revocation holds on every server at once.
+    const auto epoch = store_.token_epoch(check.member_id);
+    if (epoch && *epoch != check.epoch) {
+      return error_answer(401, "auth.revoked", "the member's tokens were revoked; log in again");
+    }
+    if (std::int64_t wait = member_limit_->take("member:" + check.member_id, now)) {
       res.set_header("Retry-After", std::to_string(wait));
       return error_answer(429, "rate.limited", "too many requests for this member; retry after " +
                                                    std::to_string(wait) + " s");
@@ -125,6 +144,16 @@ void ApiRoutes::install(httplib::Server& server) {
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
     send(res, sync_.member_view(req.matches[1], now_ms()));
   });
+  // Every token the member holds stops working, on every server (a lost
+  // phone, an account taken over); the member logs in again.
+  server.Post(R"(/v1/members/([^/]+)/tokens/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    const std::string member = req.matches[1];
+    const auto epoch = store_.revoke_tokens(member);
+    if (!epoch) return send(res, error_answer(404, "member.unknown", "no member " + member + " has joined", "member_id"));
+    send(res, {200, Json{{"member_id", member}, {"token_epoch", *epoch}}.dump()});
+  });
   server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
@@ -146,8 +175,8 @@ void ApiRoutes::install(httplib::Server& server) {
       const std::int64_t now = now_ms();
       sync_.ensure_member(member, now);
       const std::int64_t expires = now + settings_.token_ttl_seconds * 1000;
-      send(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", tokens_.issue(member, expires)}}
-                          .dump()});
+      const std::string token = tokens_.issue(member, store_.token_epoch(member).value_or(0), expires);
+      send(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", token}}.dump()});
     });
     // The storefront's own backend would post the order; in the demo the
     // server stands in for it: the member's order, its id the order id.

@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "member_token.hpp"
@@ -24,9 +25,8 @@ struct ApiSettings {
 
 class ApiRoutes {
  public:
-  ApiRoutes(SyncService& sync, const MemberTokens& tokens, ApiSettings settings)
-      : sync_(sync), tokens_(tokens), settings_(std::move(settings)),
-        member_limit_(settings_.member_rate_per_minute), ip_limit_(settings_.ip_rate_per_minute) {}
+  // Rate limits are the store's when it shares them with other servers.
+  ApiRoutes(SyncService& sync, Store& store, const MemberTokens& tokens, ApiSettings settings);
   void install(httplib::Server& server);
 
  private:
@@ -37,10 +37,11 @@ class ApiRoutes {
                                          httplib::Response& res);
 
   SyncService& sync_;
+  Store& store_;
   const MemberTokens& tokens_;
   ApiSettings settings_;
-  RateLimiter member_limit_;
-  RateLimiter ip_limit_;
+  std::unique_ptr<RateLimiter> member_limit_;
+  std::unique_ptr<RateLimiter> ip_limit_;
 };
 
 std::int64_t now_ms();

@@ -20,23 +20,35 @@ std::vector<std::string> split(const std::string& text, char sep) {
 
 }  // namespace
 
-std::string MemberTokens::issue(const std::string& member_id, std::int64_t expires_at_ms) const {
-  const std::string payload = "m1." + base64url(member_id) + "." + std::to_string(expires_at_ms);
+std::string MemberTokens::issue(const std::string& member_id, std::int64_t epoch, std::int64_t expires_at_ms) const {
+  const std::string payload =
+      "m2." + base64url(member_id) + "." + std::to_string(epoch) + "." + std::to_string(expires_at_ms);
   return payload + "." + to_hex(hmac_sha256(secret_, payload));
 }
 
+namespace {
+
+bool is_count(const std::string& text) {
+  return !text.empty() && text.size() <= 16 && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
 TokenCheck MemberTokens::verify(const std::string& token, std::int64_t now_ms) const {
   const auto parts = split(token, '.');
-  if (parts.size() != 4 || parts[0] != "m1" || parts[2].empty() || parts[2].size() > 16 ||
-      parts[2].find_first_not_of("0123456789") != std::string::npos) {
-    return {"auth.invalid", ""};
-  }
-  const std::string payload = parts[0] + "." + parts[1] + "." + parts[2];
-  if (!equal_in_constant_time(parts[3], to_hex(hmac_sha256(secret_, payload)))) return {"auth.invalid", ""};
+  // m1.<id>.<expiry>.<mac>, from before epochs (epoch 0), or m2.<id>.<epoch>.<expiry>.<mac>.
+  const bool v1 = parts.size() == 4 && parts[0] == "m1";
+  const bool v2 = parts.size() == 5 && parts[0] == "m2";
+  if (!v1 && !v2) return {"auth.invalid", "", 0};
+  const std::string& expiry = parts[parts.size() - 2];
+  const std::string epoch = v2 ? parts[2] : "0";
+  if (!is_count(expiry) || !is_count(epoch)) return {"auth.invalid", "", 0};
+  const std::string payload = token.substr(0, token.rfind('.'));
+  if (!equal_in_constant_time(parts.back(), to_hex(hmac_sha256(secret_, payload)))) return {"auth.invalid", "", 0};
   std::string member_id;
-  if (!from_base64url(parts[1], member_id) || member_id.empty()) return {"auth.invalid", ""};
-  if (std::stoll(parts[2]) <= now_ms) return {"auth.expired", ""};
-  return {"", member_id};
+  if (!from_base64url(parts[1], member_id) || member_id.empty()) return {"auth.invalid", "", 0};
+  if (std::stoll(expiry) <= now_ms) return {"auth.expired", "", 0};
+  return {"", member_id, std::stoll(epoch)};
 }
 
 }  // namespace loyalty::server

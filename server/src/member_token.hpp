@@ -1,5 +1,9 @@
-// Short-lived member tokens: "m1.<member id, base64url>.<expiry ms>.<HMAC-SHA-256 hex>".
-// Stateless: any server holding the secret verifies them; nothing is stored.
+// Short-lived member tokens:
+//   "m2.<member id, base64url>.<epoch>.<expiry ms>.<HMAC-SHA-256 hex>"
+// (tokens from before epochs, "m1.<id>.<expiry>.<mac>", are epoch 0).
+// Any server holding the secret verifies them; the epoch is the member's
+// token epoch when it was issued, and a token whose epoch is no longer the
+// member's (the merchant revoked the member's tokens) is refused.
 #pragma once
 
 #include <cstdint>
@@ -10,14 +14,17 @@ namespace loyalty::server {
 struct TokenCheck {
   std::string error_code;  // "" when valid; else "auth.invalid" or "auth.expired"
   std::string member_id;
+  std::int64_t epoch = 0;
 };
 
 class MemberTokens {
  public:
   explicit MemberTokens(std::string secret) : secret_(std::move(secret)) {}
-  std::string issue(const std::string& member_id, std::int64_t expires_at_ms) const;
+  std::string issue(const std::string& member_id, std::int64_t epoch, std::int64_t expires_at_ms) const;
   TokenCheck verify(const std::string& token, std::int64_t now_ms) const;
-  static bool looks_like_token(const std::string& text) { return text.rfind("m1.", 0) == 0; }
+  static bool looks_like_token(const std::string& text) {
+    return text.rfind("m1.", 0) == 0 || text.rfind("m2.", 0) == 0;
+  }
 
  private:
   std::string secret_;

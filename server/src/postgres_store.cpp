@@ -7,6 +7,9 @@
 // are synchronous (the server's default), so an acknowledged event is on disk.
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
@@ -38,9 +41,18 @@ CREATE TABLE IF NOT EXISTS members (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
--- Version 4: the state as the core's binary snapshot; rows from before keep
--- their JSON in state (read still) until the member next changes.
+-- Version 4: the state as the core's binary snapshot (rows from before keep
+-- their JSON in state, read still, until the member next changes); token
+-- epochs, and rate limits shared by every server.
 ALTER TABLE members ADD COLUMN IF NOT EXISTS snapshot BYTEA;
+ALTER TABLE members ADD COLUMN IF NOT EXISTS token_epoch BIGINT NOT NULL DEFAULT 0;
+-- Token buckets every server shares: `tokens` left at `updated_ms`.
+CREATE TABLE IF NOT EXISTS rate_buckets (
+  key TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  taken BOOLEAN NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ledger (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   member_id TEXT NOT NULL,
@@ -423,6 +435,57 @@ class PostgresStore : public Store {
     with_connection([&](PGconn* conn) { run(conn, "DELETE FROM outbox WHERE seq = $1", {seq}); });
   }
 
+  std::optional<std::int64_t> token_epoch(const std::string& member_id) override {
+    std::optional<std::int64_t> epoch;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT token_epoch FROM members WHERE member_id = $1", {member_id});
+      if (r.rows() > 0) epoch = r.integer(0, 0);
+    });
+    return epoch;
+  }
+
+  std::optional<std::int64_t> revoke_tokens(const std::string& member_id) override {
+    std::optional<std::int64_t> epoch;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "UPDATE members SET token_epoch = token_epoch + 1 WHERE member_id = $1 RETURNING token_epoch",
+                     {member_id});
+      if (r.rows() > 0) epoch = r.integer(0, 0);
+    });
+    return epoch;
+  }
+
+  bool shares_rate_limits() const override { return true; }
+
+  // One statement: the bucket refilled since it was last used (at most
+  // full), a token taken if one is there. Two servers taking from one key
+  // at once are serialised by the row's lock.
+  std::int64_t take_rate(const std::string& key, std::int64_t per_minute, std::int64_t now_ms) override {
+    if (per_minute <= 0) return 0;
+    const double per_ms = static_cast<double>(per_minute) / 60000.0;
+    char per_ms_text[32];
+    std::snprintf(per_ms_text, sizeof per_ms_text, "%.17g", per_ms);
+    double tokens = 0;
+    bool taken = false;
+    with_connection([&](PGconn* conn) {
+      // A bucket unused for a minute is full again: forgetting it changes nothing.
+      if (++rate_takes_ % 1000 == 0) run(conn, "DELETE FROM rate_buckets WHERE updated_ms < $1", {now_ms - 60000});
+      Result r = run(conn,
+                     "INSERT INTO rate_buckets AS b (key, tokens, updated_ms, taken) VALUES ($1, $2::float8 - 1, $3, true) "
+                     "ON CONFLICT (key) DO UPDATE SET "
+                     "taken = LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) >= 1, "
+                     "tokens = LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) - "
+                     "CASE WHEN LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) >= 1 "
+                     "THEN 1 ELSE 0 END, "
+                     "updated_ms = GREATEST(b.updated_ms, $3) "
+                     "RETURNING taken, tokens",
+                     {key, per_minute, now_ms, per_ms_text});
+      taken = r.text(0, 0) == "t";
+      tokens = std::stod(r.text(0, 1));
+    });
+    if (taken) return 0;
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / per_ms / 1000.0)));
+  }
+
   std::string describe() const override {
     // The URL without its password, for logs.
     const auto at = url_.find('@');
@@ -522,6 +585,7 @@ class PostgresStore : public Store {
   std::mutex mutex_;
   std::condition_variable free_;
   std::vector<PGconn*> idle_;
+  std::atomic<std::uint64_t> rate_takes_{0};
   std::size_t opened_ = 0;
 };
 

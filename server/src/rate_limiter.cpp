@@ -5,7 +5,7 @@
 
 namespace loyalty::server {
 
-std::int64_t RateLimiter::take(const std::string& key, std::int64_t now_ms) {
+std::int64_t LocalRateLimiter::take(const std::string& key, std::int64_t now_ms) {
   if (per_minute_ <= 0) return 0;  // unlimited
   const double capacity = static_cast<double>(per_minute_);
   const double per_ms = capacity / 60000.0;

@@ -179,7 +179,7 @@ int run(const Options& options) {
     log_event({{"event", "store_error"}, {"path", "outbox"}, {"error", e.what()}});
   }
   server::MemberTokens tokens(token_secret);
-  server::ApiRoutes api(sync, tokens, settings);
+  server::ApiRoutes api(sync, *store, tokens, settings);
 
   server::HttpServer server(std::chrono::milliseconds(options.request_timeout_ms), [](const std::string& peer) {
     log_event({{"event", "request_timeout"}, {"peer", peer}});

@@ -34,7 +34,8 @@ constexpr int kSchemaVersion = 4;
 // scan codes, box seeds, prizes given and daily budgets. Version 3 adds the
 // outbox of events for other members. Version 4 keeps members.state as the
 // binary snapshot, a BLOB (older rows' JSON text is still read), so that an
-// older binary refuses the file. Every statement is IF NOT EXISTS, so
+// older binary refuses the file, and adds members.token_epoch (added by
+// kAddTokenEpoch to older files). Every statement is IF NOT EXISTS, so
 // running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
@@ -43,7 +44,8 @@ CREATE TABLE IF NOT EXISTS members (
   version INTEGER NOT NULL,
   inviter TEXT NOT NULL DEFAULT '',
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  token_epoch INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS ledger (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -106,6 +108,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 // One connection and the statements prepared on it, kept prepared: parsing
 // the SQL again for every event costs more than running it.
+constexpr const char* kAddTokenEpoch = "ALTER TABLE members ADD COLUMN token_epoch INTEGER NOT NULL DEFAULT 0";
+
 class Connection {
  public:
   explicit Connection(sqlite3* db) : db_(db) {}
@@ -318,7 +322,18 @@ class SqliteStore : public Store {
       exec(db_, wal_ ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
                      : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
       migrate();
+      // Reads on a connection of their own, beside the writer's groups (a
+      // WAL lets readers and a writer run together); in memory, one connection.
+      if (wal_) {
+        if (sqlite3_open_v2(path.c_str(), &read_db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+          throw StoreError("cannot open " + path + " to read: " + sqlite3_errmsg(read_db_));
+        }
+        sqlite3_busy_timeout(read_db_, 5000);
+        reader_.emplace(read_db_);
+      }
     } catch (...) {
+      reader_.reset();
+      sqlite3_close(read_db_);
       connection_.reset();
       sqlite3_close(db_);
       throw;
@@ -326,6 +341,8 @@ class SqliteStore : public Store {
   }
   ~SqliteStore() override {
     if (wal_fd_ >= 0) close(wal_fd_);
+    reader_.reset();
+    sqlite3_close(read_db_);
     connection_.reset();
     sqlite3_close(db_);
   }
@@ -368,17 +385,39 @@ class SqliteStore : public Store {
   }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    bool found = false;
-    MemberRow row = read_member_row(*connection_, member_id, found);
-    if (!found) return std::nullopt;
-    return row;
+    return reading([&](Connection& c) -> std::optional<MemberRow> {
+      bool found = false;
+      MemberRow row = read_member_row(c, member_id, found);
+      if (!found) return std::nullopt;
+      return row;
+    });
+  }
+
+  std::optional<std::int64_t> token_epoch(const std::string& member_id) override {
+    return reading([&](Connection& c) -> std::optional<std::int64_t> {
+      Statement s(c, "SELECT token_epoch FROM members WHERE member_id = ?");
+      s.bind(1, member_id);
+      if (!s.step()) return std::nullopt;
+      return s.integer(0);
+    });
+  }
+
+  std::optional<std::int64_t> revoke_tokens(const std::string& member_id) override {
+    std::optional<std::int64_t> epoch;
+    with_member(member_id, [&](MemberTransaction&) {
+      Statement bump(*connection_, "UPDATE members SET token_epoch = token_epoch + 1 WHERE member_id = ?");
+      bump.bind(1, member_id).step();
+      Statement s(*connection_, "SELECT token_epoch FROM members WHERE member_id = ?");
+      s.bind(1, member_id);
+      if (s.step()) epoch = s.integer(0);
+    });
+    return epoch;
   }
 
   std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
                                 std::int64_t limit) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Statement s(*connection_, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+    return reading([&](Connection& c) {
+    Statement s(c, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
                      "WHERE member_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     s.bind(1, member_id).bind(2, after_seq).bind(3, limit);
     std::vector<LedgerRow> rows;
@@ -387,6 +426,7 @@ class SqliteStore : public Store {
                       s.text(7)});
     }
     return rows;
+    });
   }
 
   void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
@@ -442,6 +482,7 @@ class SqliteStore : public Store {
     exec(db_, "BEGIN IMMEDIATE");
     try {
       exec(db_, kSchema);
+      if (have >= 1 && have < 4) exec(db_, kAddTokenEpoch);
       exec(db_, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
       exec(db_, "COMMIT");
     } catch (...) {
@@ -552,6 +593,13 @@ class SqliteStore : public Store {
     return result;
   }
 
+  // `read` on the reading connection (or the only one, in memory).
+  template <typename Read>
+  std::invoke_result_t<Read, Connection&> reading(Read read) {
+    std::lock_guard<std::mutex> lock(reader_ ? reader_mutex_ : mutex_);
+    return read(reader_ ? *reader_ : *connection_);
+  }
+
   // A statement of the group's own (BEGIN, SAVEPOINT, ...), kept prepared.
   void run(const char* sql) { Statement(*connection_, sql).step(); }
 
@@ -564,6 +612,9 @@ class SqliteStore : public Store {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::optional<Connection> connection_;  // finalised before db_ closes
+  sqlite3* read_db_ = nullptr;
+  std::optional<Connection> reader_;
+  std::mutex reader_mutex_;
   std::mutex mutex_;  // the connection: one user at a time
 
   bool wal_ = false;  // in WAL mode (not a database in memory)

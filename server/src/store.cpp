@@ -10,4 +10,8 @@ std::unique_ptr<Store> open_store(const std::string& url) {
   throw StoreError("unsupported database URL '" + url + "': use sqlite:PATH or postgres://USER@HOST:PORT/DB");
 }
 
+std::int64_t Store::take_rate(const std::string&, std::int64_t, std::int64_t) {
+  throw StoreError(describe() + " keeps no rate limits: each server limits its own requests");
+}
+
 }  // namespace loyalty::server

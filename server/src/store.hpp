@@ -119,6 +119,18 @@ class Store {
   // Events waiting for their member, oldest first; done() once applied.
   virtual std::vector<OutboxItem> outbox(std::int64_t limit) = 0;
   virtual void outbox_done(std::int64_t seq) = 0;
+  // The member's token epoch (0 until its tokens are first revoked), or
+  // nullopt for no such member. A member token is good only at its epoch.
+  virtual std::optional<std::int64_t> token_epoch(const std::string& member_id) = 0;
+  // Revokes every token issued to the member so far (its epoch goes up by
+  // one, on every server at once); the new epoch, or nullopt for no such member.
+  virtual std::optional<std::int64_t> revoke_tokens(const std::string& member_id) = 0;
+  // Whether rate limits are kept here, shared by every server on the store
+  // (PostgreSQL), rather than by each server process (SQLite: one server).
+  virtual bool shares_rate_limits() const { return false; }
+  // One request from `key`'s bucket of `per_minute` a minute: 0 when allowed
+  // (and counted), else the seconds to wait. Only if shares_rate_limits().
+  virtual std::int64_t take_rate(const std::string& key, std::int64_t per_minute, std::int64_t now_ms);
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
 };
 

@@ -6,7 +6,7 @@ namespace loyalty::server {
 namespace {
 
 TEST(RateLimiter, AllowsABurstThenSaysHowLongToWait) {
-  RateLimiter limiter(3);  // 3 a minute: one every 20 s
+  LocalRateLimiter limiter(3);  // 3 a minute: one every 20 s
   EXPECT_EQ(limiter.take("member:a", 0), 0);
   EXPECT_EQ(limiter.take("member:a", 0), 0);
   EXPECT_EQ(limiter.take("member:a", 0), 0);
@@ -17,7 +17,7 @@ TEST(RateLimiter, AllowsABurstThenSaysHowLongToWait) {
 }
 
 TEST(RateLimiter, ZeroMeansUnlimited) {
-  RateLimiter limiter(0);
+  LocalRateLimiter limiter(0);
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(limiter.take("ip:x", 0), 0);
 }
 

@@ -87,3 +87,27 @@ test('two servers taking turns on one member never apply to a state the other ha
   const ledger = (await calls[1]('GET', `/v1/members/${member_id}/ledger`, { auth: merchantKey })).json.ledger;
   assert.equal(ledger.reduce((sum, row) => sum + row.available, 0), start.balances.available - 8);
 });
+
+test("revoking a member's tokens through one server refuses them on the other at once", { skip }, async () => {
+  const { member_id, token } = await member();
+  assert.equal((await calls[1]('GET', '/v1/me', { auth: token })).status, 200);
+  assert.equal((await calls[0]('POST', `/v1/members/${member_id}/tokens/revoke`, { auth: merchantKey })).status, 200);
+  const refused = await calls[1]('GET', '/v1/me', { auth: token });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.json.errors[0].code, 'auth.revoked');
+});
+
+test("a member's rate limit holds across servers, not per server", { skip }, async () => {
+  const args = ['--program', program, '--db', db, '--demo', '--member-rate', '6', '--ip-rate', '0'];
+  const limited = await Promise.all([startServer(args), startServer(args)]);
+  try {
+    const limitedCalls = limited.map((s) => client(s.url));
+    const { token } = (await limitedCalls[0]('POST', '/v1/demo/login', { body: { member_id: `rated-${process.pid}` } })).json;
+    const statuses = [];
+    for (let i = 0; i < 12; ++i) statuses.push((await limitedCalls[i % 2]('GET', '/v1/me', { auth: token })).status);
+    // A burst of 6 in all: per server, each would have allowed 6.
+    assert.deepEqual(statuses, [...Array(6).fill(200), ...Array(6).fill(429)]);
+  } finally {
+    await Promise.all(limited.map((s) => s.stop()));
+  }
+});

@@ -263,6 +263,21 @@ test("tokens signed with Node's own HMAC-SHA-256 are accepted: the core's digest
   assert.equal(old.json.errors[0].code, 'auth.expired');
 });
 
+test("revoking a member's tokens refuses them on the next request; a new login works", async () => {
+  const { member_id, token } = await newMember();
+  assert.equal((await call('GET', '/v1/me', { auth: token })).status, 200);
+  const revoked = await call('POST', `/v1/members/${member_id}/tokens/revoke`, { auth: merchantKey, body: {} });
+  assert.equal(revoked.status, 200, revoked.text);
+  assert.equal(revoked.json.token_epoch, 1);
+  const refused = await call('POST', '/v1/sync', { auth: token, body: { events: [{ id: 'c', type: 'checkin' }] } });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.json.errors[0].code, 'auth.revoked');
+  const again = (await call('POST', '/v1/demo/login', { body: { member_id } })).json.token;
+  assert.equal((await call('GET', '/v1/me', { auth: again })).status, 200);
+  assert.equal((await call('POST', '/v1/members/nobody-here/tokens/revoke', { auth: merchantKey })).status, 404);
+  assert.equal((await call('POST', `/v1/members/${member_id}/tokens/revoke`, { auth: again })).status, 403);
+});
+
 test('a member over its rate gets 429 with Retry-After', async () => {
   const limited = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '3']);
   try {
