@@ -1,48 +1,115 @@
-// Load on POST /v1/sync: C concurrent clients, each a member sending
-// one-event batches (a 1-point redeem) back to back for a few seconds.
-// Prints JSON: { "<c>": { events_per_s, p50_ms, p99_ms } } for c in 1, 16, 64.
-//   node bench/sync_load.mjs [--bin build/native-release/server/loyalty] [--seconds 4]
-import { resolve } from 'node:path';
+// Load on POST /v1/sync, measured by the C++ load generator
+// (build/native-release/bench/bench_sync_load: a thread and a keep-alive
+// connection per client, tokens made locally, so that the client costs the
+// machine little and its CPU is reported apart from the server's).
+//
+//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres]
+//
+// SQLite: 1, 16, 64 and 256 clients of fresh members sending one-event
+// batches; 64 clients with ten-event batches; 64 members with history
+// (120 orders) beside fresh ones, with the state answered as JSON and as a
+// snapshot. PostgreSQL (a throwaway cluster from scripts/postgres-for-tests.sh):
+// 64 clients over 1, 2 and 4 server processes on one database.
+// Prints one JSON line per measurement.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
-import { client, freshDb, memberToken, merchantKey, root, startServer } from '../tests/server/loyalty-server.mjs';
+import { freshDb, merchantKey, root, tokenSecret } from '../tests/server/loyalty-server.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-// The release build unless told otherwise; the tests' default is the sanitised debug build.
-const binary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
-const seconds = Number(option('--seconds', '4'));
+const seconds = option('--seconds', '5');
+const only = option('--only', '');
+const serverBinary = resolve(root, 'build/native-release/server/loyalty');
+const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');
+let tags = 0;
 
-const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary });
-const call = client(server.url);
-const results = {};
-try {
-  for (const clients of [1, 16, 64]) {
-    const tokens = [];
-    for (let c = 0; c < clients; ++c) {
-      const member_id = `load-${clients}-${c}`;
-      await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } });
-      await call('POST', '/v1/orders', {
-        auth: merchantKey,
-        body: { member_id, id: 'seed', order_id: 'seed', lines: [{ sku: 'cake', category: 'cake', unit_price: 10000000, quantity: 1 }] },
-      });
-      tokens.push(memberToken(member_id));
-    }
-    const latencies = [];
-    const end = performance.now() + seconds * 1000;
-    await Promise.all(tokens.map(async (token, c) => {
-      for (let n = 0; performance.now() < end; ++n) {
-        const t0 = performance.now();
-        const res = await call('POST', '/v1/sync', { auth: token, body: { events: [{ id: `e-${c}-${n}`, type: 'redeem', points: 1, reward_id: 'load' }] } });
-        if (res.status !== 200 || res.json.results[0].result !== 'applied') throw new Error(res.text);
-        latencies.push(performance.now() - t0);
-      }
-    }));
-    latencies.sort((a, b) => a - b);
-    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-    results[clients] = { events_per_s: Math.round(latencies.length / seconds), p50_ms: +at(0.5).toFixed(2), p99_ms: +at(0.99).toFixed(2) };
-  }
-} finally {
-  await server.stop();
+// Run without blocking: the servers' logs are read by this process meanwhile.
+function run(file, args, env) {
+  return new Promise((done) => {
+    const child = spawn(file, args, { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }
-console.log(JSON.stringify(results));
 
+async function measure(servers, { clients, batch = 1, history = 0, state = 'json', store }) {
+  const args = ['--url', servers.map((s) => s.url).join(','), '--server-pid', servers.map((s) => s.pid).join(','),
+    '--clients', String(clients), '--batch', String(batch), '--history', String(history), '--state', state,
+    '--seconds', seconds, '--tag', `load-${process.pid}-${++tags}`];
+  const load = await run(loadBinary, args, { LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret });
+  if (load.status !== 0) throw new Error(`bench_sync_load ${args.join(' ')}:\n${load.stdout}${load.stderr}`);
+  const result = { store, servers: servers.length, ...JSON.parse(load.stdout) };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+// A server logging to a file: reading its log through a pipe here would put
+// this process's CPU into the measurement.
+async function startLoggingToFile(args, log) {
+  const child = spawn(serverBinary, ['serve', '--listen', '127.0.0.1:0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', openSync(log, 'w')],
+    env: { ...process.env, LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret },
+  });
+  for (let waited = 0; waited < 15000; waited += 50) {
+    const match = readFileSync(log, 'utf8').match(/"event":"listening".*?"url":"([^"]+)"/);
+    if (match) {
+      const exited = new Promise((done) => child.once('exit', done));
+      return { url: match[1], pid: child.pid, stop: () => { child.kill('SIGTERM'); return exited; } };
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`loyalty serve did not start:\n${readFileSync(log, 'utf8')}`);
+}
+
+async function withServers(count, db, work) {
+  const args = ['--program', 'programs/bakery.json', '--db', db, '--member-rate', '0', '--ip-rate', '0'];
+  const logs = mkdtempSync(join(tmpdir(), 'loyalty-load-'));
+  const servers = [];
+  try {
+    for (let i = 0; i < count; ++i) servers.push(await startLoggingToFile(args, join(logs, `server-${i}.log`)));
+    await work(servers);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(logs, { recursive: true, force: true });
+  }
+}
+
+if (only !== 'postgres') {
+  await withServers(1, freshDb(), async (servers) => {
+    for (const clients of [1, 16, 64, 256]) await measure(servers, { store: 'sqlite', clients });
+    await measure(servers, { store: 'sqlite', clients: 64, batch: 10 });
+    for (const state of ['json', 'snapshot']) {
+      await measure(servers, { store: 'sqlite', clients: 64, state });
+      await measure(servers, { store: 'sqlite', clients: 64, history: 120, state });
+    }
+  });
+}
+
+if (only !== 'sqlite') {
+  const started = spawnSync('scripts/postgres-for-tests.sh', ['start'], { cwd: root, encoding: 'utf8' });
+  if (started.status !== 0) {
+    console.error(`no PostgreSQL for the shared-store rows:\n${started.stderr}`);
+  } else {
+    const cluster = started.stdout.trim();
+    try {
+      for (const count of [1, 2, 4]) {
+        const name = `load_${process.pid}_${count}`;
+        const made = spawnSync('psql', [cluster, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+        if (made.status !== 0) throw new Error(made.stderr);
+        const db = cluster.replace(/\/[^/]*$/, `/${name}`);
+        await withServers(count, db, (servers) => measure(servers, { store: 'postgres', clients: 64 }));
+      }
+    } finally {
+      spawnSync('scripts/postgres-for-tests.sh', ['stop'], { cwd: root });
+    }
+  }
+}

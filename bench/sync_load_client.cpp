@@ -5,9 +5,10 @@
 // get points from one large order and, to stand for a member with history,
 // `--history` more orders.
 //
-//   bench_sync_load --url http://127.0.0.1:8080/ --clients 64 [--batch 1]
+//   bench_sync_load --url http://127.0.0.1:8080/[,URL...] --clients 64 [--batch 1]
 //                   [--history 0] [--state json|snapshot|none] [--warmup 2] [--seconds 5]
-//                   [--server-pid PID] [--tag run]
+//                   [--server-pid PID[,PID...]] [--tag run]
+// With several URLs (servers on one store), client c talks to the c-th modulo.
 //
 // Prints one JSON line: events and requests a second, latency percentiles,
 // errors, and the CPU (in cores) the server and this client used while
@@ -36,13 +37,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  std::string url;
+  std::vector<std::string> urls;  // client c talks to urls[c % n]: several servers on one store
   int clients = 1;
   int batch = 1;
   int history = 0;
   double seconds = 5;
   double warmup = 2;  // seconds of load before measuring: caches filled, the WAL at its working size
-  long server_pid = 0;
+  std::vector<std::string> server_pids;  // their CPU is summed
   std::string tag = "load";
   std::string state = "json";  // the state in each answer: json, snapshot or none
 };
@@ -117,11 +118,26 @@ struct ClientResult {
   std::string first_error;
 };
 
-void run_client(const Options& options, const std::string& member, const std::string& token,
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+double cpu_seconds_of(const std::vector<std::string>& pids) {
+  double total = 0;
+  for (const std::string& pid : pids) total += cpu_seconds(pid);
+  return total;
+}
+
+void run_client(const Options& options, const std::string& url, const std::string& member, const std::string& token,
                 Clock::time_point measure_from, Clock::time_point end, ClientResult& out) {
   std::string host;
   int port = 0;
-  split_url(options.url, host, port);
+  split_url(url, host, port);
   httplib::Client http(host, port);
   http.set_keep_alive(true);
   http.set_tcp_nodelay(true);  // headers and body go in two writes: Nagle would hold the body for an ACK
@@ -154,18 +170,18 @@ bool parse(int argc, char** argv, Options& options) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
-    if (flag == "--url") options.url = value;
+    if (flag == "--url") options.urls = split_list(value);
     else if (flag == "--clients") options.clients = std::stoi(value);
     else if (flag == "--batch") options.batch = std::stoi(value);
     else if (flag == "--history") options.history = std::stoi(value);
     else if (flag == "--seconds") options.seconds = std::stod(value);
     else if (flag == "--warmup") options.warmup = std::stod(value);
-    else if (flag == "--server-pid") options.server_pid = std::stol(value);
+    else if (flag == "--server-pid") options.server_pids = split_list(value);
     else if (flag == "--tag") options.tag = value;
     else if (flag == "--state") options.state = value;
     else return false;
   }
-  return !options.url.empty() && options.clients > 0 && options.batch > 0 && options.history >= 0;
+  return !options.urls.empty() && options.clients > 0 && options.batch > 0 && options.history >= 0;
 }
 
 }  // namespace
@@ -173,8 +189,8 @@ bool parse(int argc, char** argv, Options& options) {
 int main(int argc, char** argv) {
   Options options;
   if (argc % 2 == 0 || !parse(argc, argv, options)) {
-    std::cerr << "usage: bench_sync_load --url URL --clients N [--batch N] [--history N] [--state FORM] [--warmup S] [--seconds S] "
-                 "[--server-pid PID] [--tag TAG]\n";
+    std::cerr << "usage: bench_sync_load --url URL[,URL...] --clients N [--batch N] [--history N] [--state FORM] [--warmup S] [--seconds S] "
+                 "[--server-pid PID[,PID...]] [--tag TAG]\n";
     return 2;
   }
   const std::string merchant_key = env_or("LOYALTY_MERCHANT_KEY", "test-merchant-key");
@@ -197,7 +213,7 @@ int main(int argc, char** argv) {
     preparers.emplace_back([&] {
       std::string host;
       int port = 0;
-      split_url(options.url, host, port);
+      split_url(options.urls[0], host, port);
       httplib::Client http(host, port);
       http.set_keep_alive(true);
       http.set_tcp_nodelay(true);
@@ -209,21 +225,20 @@ int main(int argc, char** argv) {
   for (auto& t : preparers) t.join();
   if (!prepared) return 1;
 
-  const std::string server_pid = std::to_string(options.server_pid);
   const auto seconds = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
   const auto measure_from = Clock::now() + seconds(options.warmup);
   const auto end = measure_from + seconds(options.seconds);
   std::vector<ClientResult> results(options.clients);
   std::vector<std::thread> clients;
   for (int c = 0; c < options.clients; ++c) {
-    clients.emplace_back(run_client, std::cref(options), members[c], member_tokens[c], measure_from, end,
-                         std::ref(results[c]));
+    clients.emplace_back(run_client, std::cref(options), options.urls[c % options.urls.size()], members[c],
+                         member_tokens[c], measure_from, end, std::ref(results[c]));
   }
   std::this_thread::sleep_until(measure_from);
-  const double server_cpu_before = options.server_pid ? cpu_seconds(server_pid) : 0;
+  const double server_cpu_before = cpu_seconds_of(options.server_pids);
   const double client_cpu_before = cpu_seconds("self");
   std::this_thread::sleep_until(end);
-  const double server_cpu = options.server_pid ? (cpu_seconds(server_pid) - server_cpu_before) / options.seconds : 0;
+  const double server_cpu = (cpu_seconds_of(options.server_pids) - server_cpu_before) / options.seconds;
   const double client_cpu = (cpu_seconds("self") - client_cpu_before) / options.seconds;
   for (auto& t : clients) t.join();
   const double wall = options.seconds;
