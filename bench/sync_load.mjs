@@ -3,7 +3,7 @@
 // connection per client, tokens made locally, so that the client costs the
 // machine little and its CPU is reported apart from the server's).
 //
-//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres]
+//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres] [--bin build/native-release/server/loyalty]
 //
 // SQLite: 1, 16, 64 and 256 clients of fresh members sending one-event
 // batches; 64 clients with ten-event batches; 64 members with history
@@ -22,7 +22,8 @@ const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const seconds = option('--seconds', '5');
 const only = option('--only', '');
-const serverBinary = resolve(root, 'build/native-release/server/loyalty');
+// Another build of the server (an older commit, side by side) with --bin.
+const serverBinary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
 const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');
 let tags = 0;
 

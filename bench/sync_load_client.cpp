@@ -151,7 +151,8 @@ void run_client(const Options& options, const std::string& url, const std::strin
       body += "{\"id\":\"" + options.tag + "-" + std::to_string(n) + "-" + std::to_string(e) +
               "\",\"type\":\"redeem\",\"points\":1,\"reward_id\":\"load\"}";
     }
-    body += "],\"state\":\"" + options.state + "\"}";
+    // "json" is the default, left out so that servers from before the option take the body too.
+    body += options.state == "json" ? "]}" : "],\"state\":\"" + options.state + "\"}";
     const auto t0 = Clock::now();
     auto res = http.Post("/v1/sync", auth, body, "application/json");
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();

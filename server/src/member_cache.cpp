@@ -2,38 +2,51 @@
 
 namespace loyalty::server {
 
-std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t version) {
+std::optional<MemberCache::Taken> MemberCache::take(const std::string& member_id, std::int64_t version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
   if (it == held_.end()) return std::nullopt;
-  std::optional<MemberState> state;
-  if (it->second.state.version == version) state = std::move(it->second.state);
+  std::optional<Taken> state;
+  if (it->second.state.version == version) state = Taken{std::move(it->second.state), it->second.bytes};
+  bytes_ -= it->second.bytes;
   recency_.erase(it->second.recency);
   held_.erase(it);  // taken, or stale: either way no longer held
   return state;
 }
 
-void MemberCache::put(const std::string& member_id, MemberState state) {
-  if (capacity_ == 0) return;
+void MemberCache::evict_least_recent() {
+  auto it = held_.find(recency_.back());
+  bytes_ -= it->second.bytes;
+  held_.erase(it);
+  recency_.pop_back();
+}
+
+void MemberCache::put(const std::string& member_id, MemberState state, std::size_t bytes) {
+  if (capacity_ == 0 || bytes > budget_bytes_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
   if (it != held_.end()) {
     if (it->second.state.version >= state.version) return;
+    bytes_ = bytes_ - it->second.bytes + bytes;
     it->second.state = std::move(state);
+    it->second.bytes = bytes;
     recency_.splice(recency_.begin(), recency_, it->second.recency);
-    return;
+  } else {
+    recency_.push_front(member_id);
+    held_.emplace(member_id, Held{std::move(state), bytes, recency_.begin()});
+    bytes_ += bytes;
   }
-  recency_.push_front(member_id);
-  held_.emplace(member_id, Held{std::move(state), recency_.begin()});
-  if (held_.size() > capacity_) {
-    held_.erase(recency_.back());
-    recency_.pop_back();
-  }
+  while (held_.size() > capacity_ || bytes_ > budget_bytes_) evict_least_recent();
 }
 
 std::size_t MemberCache::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return held_.size();
+}
+
+std::size_t MemberCache::bytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return bytes_;
 }
 
 }  // namespace loyalty::server

@@ -2,8 +2,9 @@
 // the version it has in the store, so that a member's next request applies
 // to the state in memory instead of reading it again. The version is checked
 // against the store inside the member's transaction, so a state another
-// server has changed since is never used. Bounded: the member seen longest
-// ago leaves first.
+// server has changed since is never used. Bounded in members and in memory
+// (each state weighed by its caller, as an estimate of its bytes): the
+// member seen longest ago leaves first.
 #pragma once
 
 #include <cstddef>
@@ -20,23 +21,38 @@ namespace loyalty::server {
 
 class MemberCache {
  public:
-  explicit MemberCache(std::size_t capacity) : capacity_(capacity) {}
+  MemberCache(std::size_t capacity, std::size_t budget_bytes) : capacity_(capacity), budget_bytes_(budget_bytes) {}
 
+  struct Taken {
+    MemberState state;
+    std::size_t bytes;
+  };
   // The member's state if it is held at `version`, taken out: the caller
   // applies to it and puts it back once its transaction has committed.
-  std::optional<MemberState> take(const std::string& member_id, std::int64_t version);
+  std::optional<Taken> take(const std::string& member_id, std::int64_t version);
+
+  // What a state costs held, from the size of its stored form: measured at
+  // about 2.4 KB for a new member and 5.2 times the snapshot for one with
+  // 120 orders (bakery).
+  static std::size_t bytes_held(std::size_t stored_bytes) { return 2560 + 6 * stored_bytes; }
   // Holds `state` as the member's committed state (state.version), unless
-  // a newer one is held.
-  void put(const std::string& member_id, MemberState state);
+  // a newer one is held; `bytes` is what it is taken to cost.
+  void put(const std::string& member_id, MemberState state, std::size_t bytes);
 
   std::size_t size() const;
+  std::size_t bytes() const;
 
  private:
   struct Held {
     MemberState state;
+    std::size_t bytes = 0;
     std::list<std::string>::iterator recency;
   };
+  void evict_least_recent();
+
   const std::size_t capacity_;
+  const std::size_t budget_bytes_;
+  std::size_t bytes_ = 0;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Held> held_;
   std::list<std::string> recency_;  // seen last at the front

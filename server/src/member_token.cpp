@@ -21,8 +21,11 @@ std::vector<std::string> split(const std::string& text, char sep) {
 }  // namespace
 
 std::string MemberTokens::issue(const std::string& member_id, std::int64_t epoch, std::int64_t expires_at_ms) const {
+  // At epoch 0 the older form, which servers from before epochs accept too
+  // (a rolling upgrade); a revoked member's new tokens need the epoch.
   const std::string payload =
-      "m2." + base64url(member_id) + "." + std::to_string(epoch) + "." + std::to_string(expires_at_ms);
+      epoch == 0 ? "m1." + base64url(member_id) + "." + std::to_string(expires_at_ms)
+                 : "m2." + base64url(member_id) + "." + std::to_string(epoch) + "." + std::to_string(expires_at_ms);
   return payload + "." + to_hex(hmac_sha256(secret_, payload));
 }
 

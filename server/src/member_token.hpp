@@ -1,6 +1,6 @@
 // Short-lived member tokens:
-//   "m2.<member id, base64url>.<epoch>.<expiry ms>.<HMAC-SHA-256 hex>"
-// (tokens from before epochs, "m1.<id>.<expiry>.<mac>", are epoch 0).
+//   "m2.<member id, base64url>.<epoch>.<expiry ms>.<HMAC-SHA-256 hex>",
+// or at epoch 0 "m1.<id>.<expiry>.<mac>" (the form from before epochs).
 // Any server holding the secret verifies them; the epoch is the member's
 // token epoch when it was issued, and a token whose epoch is no longer the
 // member's (the merchant revoked the member's tokens) is refused.

@@ -122,6 +122,8 @@ std::string parse_options(const std::vector<std::string>& args, Options& options
       std::int64_t seconds = 0;
       if (!parse_count(value, seconds) || seconds < 1) return "--request-timeout takes seconds, at least 1";
       options.request_timeout_ms = seconds * 1000;
+    } else if (flag == "--member-cache-mb") {
+      if (!parse_count(value, options.member_cache_mb)) return "--member-cache-mb takes megabytes (0: hold none)";
     } else if (flag == "--ip-rate") {
       if (!parse_count(value, options.ip_rate_per_minute)) return "--ip-rate takes requests a minute (0: unlimited)";
     } else {
@@ -172,7 +174,7 @@ int run(const Options& options) {
     std::cerr << "loyalty serve: " << e.what() << "\n";
     return 1;
   }
-  server::SyncService sync(engine.value(), *store);
+  server::SyncService sync(engine.value(), *store, static_cast<std::size_t>(options.member_cache_mb));
   try {
     sync.deliver_outbox(now_ms());  // what a crash left between two members' transactions
   } catch (const server::StoreError& e) {

@@ -28,6 +28,8 @@ struct Options {
   std::int64_t ip_rate_per_minute = 600;
   // A connection's next request must arrive whole within this, or it is cut.
   std::int64_t request_timeout_ms = 15000;
+  // Memory for members' parsed states held between their requests.
+  std::int64_t member_cache_mb = 32;
 };
 
 // Parses `serve` arguments; returns an error message, or "" when valid.

@@ -38,11 +38,13 @@ class SyncService {
  public:
   static constexpr std::size_t kMaxBatch = 100;
 
-  // Members whose parsed state is held between their requests.
-  static constexpr std::size_t kHeldMembers = 10000;
+  // Members whose parsed state is held between their requests: at most
+  // this many, and this much memory (MemberCache::bytes_held).
+  static constexpr std::size_t kHeldMembers = 100000;
+  static constexpr std::size_t kHeldMegabytes = 32;
 
-  SyncService(const Engine& engine, Store& store, std::size_t held_members = kHeldMembers)
-      : engine_(engine), store_(store), members_(held_members) {}
+  SyncService(const Engine& engine, Store& store, std::size_t held_megabytes = kHeldMegabytes)
+      : engine_(engine), store_(store), members_(kHeldMembers, held_megabytes << 20) {}
 
   // The member's state in a batch's answer: "state" as JSON (the default),
   // "snapshot" as the core's binary snapshot in base64url (what a client

@@ -36,6 +36,7 @@ TEST(MemberToken, RefusesAnyChangeAndAnotherSecret) {
 TEST(MemberToken, CarriesTheEpochItWasIssuedAtAndTokensFromBeforeEpochsAreEpochZero) {
   MemberTokens tokens("secret");
   EXPECT_EQ(tokens.verify(tokens.issue("m-1", 7, 2000), 0).epoch, 7);
+  EXPECT_EQ(tokens.issue("m-1", 0, 2000).rfind("m1.", 0), 0u) << "epoch 0 in the form older servers accept";
   // An "m1" token as servers issued them before epochs: HMAC of "m1.<id>.<expiry>".
   const std::string payload = "m1.bS0x.2000";
   const TokenCheck old = tokens.verify(payload + "." + to_hex(hmac_sha256("secret", payload)), 0);
