@@ -417,15 +417,15 @@ class SqliteStore : public Store {
   std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
                                 std::int64_t limit) override {
     return reading([&](Connection& c) {
-    Statement s(c, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+      Statement s(c, "SELECT seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
                      "WHERE member_id = ? AND seq > ? ORDER BY seq LIMIT ?");
-    s.bind(1, member_id).bind(2, after_seq).bind(3, limit);
-    std::vector<LedgerRow> rows;
-    while (s.step()) {
-      rows.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), s.integer(4), s.integer(5), s.integer(6),
-                      s.text(7)});
-    }
-    return rows;
+      s.bind(1, member_id).bind(2, after_seq).bind(3, limit);
+      std::vector<LedgerRow> rows;
+      while (s.step()) {
+        rows.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), s.integer(4), s.integer(5), s.integer(6),
+                        s.text(7)});
+      }
+      return rows;
     });
   }
 

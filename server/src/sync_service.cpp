@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <random>
 
+#include "base64url.hpp"
 #include "loyalty/apply.hpp"
 #include "loyalty/json_codec.hpp"
-#include "base64url.hpp"
 #include "loyalty/sha256.hpp"
 #include "stored_state.hpp"
 
