@@ -3,7 +3,8 @@
 // connection per client, tokens made locally, so that the client costs the
 // machine little and its CPU is reported apart from the server's).
 //
-//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres] [--bin build/native-release/server/loyalty]
+//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres] [--states json,snapshot]
+//                            [--bin build/native-release/server/loyalty]
 //
 // SQLite: 1, 16, 64 and 256 clients of fresh members sending one-event
 // batches; 64 clients with ten-event batches; 64 members with history
@@ -22,6 +23,8 @@ const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const seconds = option('--seconds', '5');
 const only = option('--only', '');
+// Answer forms to measure; an older server knows only json.
+const states = option('--states', 'json,snapshot').split(',');
 // Another build of the server (an older commit, side by side) with --bin.
 const serverBinary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
 const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');
@@ -88,7 +91,7 @@ if (only !== 'postgres') {
   await withServers(1, freshDb(), async (servers) => {
     for (const clients of [1, 16, 64, 256]) await measure(servers, { store: 'sqlite', clients });
     await measure(servers, { store: 'sqlite', clients: 64, batch: 10 });
-    for (const state of ['json', 'snapshot']) {
+    for (const state of states) {
       await measure(servers, { store: 'sqlite', clients: 64, state });
       await measure(servers, { store: 'sqlite', clients: 64, history: 120, state });
     }
