@@ -2,7 +2,8 @@
 // (30 minutes by default), sampling its memory, open files and threads, and
 // the latency of each interval. Memory and descriptors must stay flat; the
 // table shows whether they do. Not part of scripts/bench.sh (too long).
-//   node bench/soak.mjs [--minutes 30] [--rate 200] [--members 5000] [--bin build/native-release/server/loyalty]
+//   node bench/soak.mjs [--minutes 30] [--rate 200] [--members 5000] [--member-cache-mb 32]
+//                       [--bin build/native-release/server/loyalty]
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -19,7 +20,10 @@ const rate = Number(option('--rate', '200'));  // requests a second
 const memberCount = Number(option('--members', '5000'));
 const sampleEvery = Math.min(60, minutes * 6) * 1000 / 6;  // 10 s for a 30-minute run
 
-const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0'], { binary, keepLog: false });
+// The memory for held member states (0: none), to tell their growth from the rest.
+const cache = option('--member-cache-mb', '32');
+const server = await startServer(['--program', 'programs/bakery.json', '--db', freshDb(), '--member-rate', '0', '--ip-rate', '0',
+  '--member-cache-mb', cache], { binary, keepLog: false });
 const call = client(server.url);
 
 function processFacts(pid) {

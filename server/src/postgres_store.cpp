@@ -244,10 +244,70 @@ void run_script(PGconn* conn, const char* sql) {
   if (!ok) throw StoreError("postgres: " + message);
 }
 
-// Waits for every other transaction holding the same key, until commit.
-void lock(PGconn* conn, const std::string& key) {
-  run(conn, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {key});
+// A statement waiting to be sent with others.
+struct Pending {
+  const char* sql;
+  std::vector<Param> params;
+};
+
+std::string trimmed(std::string message) {
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return message;
 }
+
+// Sends `pending` in one round trip (libpq's pipeline mode) and answers the
+// last one's result. After a failure the rest are not run; the first
+// failure is thrown.
+Result run_together(PGconn* conn, std::vector<Pending>& pending) {
+  std::vector<std::string> names;
+  for (const Pending& p : pending) {
+    names.push_back(p.params.empty() ? "" : prepared_statements().name(conn, p.sql, static_cast<int>(p.params.size())));
+  }
+  if (PQenterPipelineMode(conn) != 1) throw StoreError("postgres: " + trimmed(PQerrorMessage(conn)));
+  bool sent = true;
+  for (std::size_t i = 0; i < pending.size() && sent; ++i) {
+    const Pending& p = pending[i];
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    for (const Param& param : p.params) {
+      values.push_back(param.data());
+      lengths.push_back(param.size());
+      formats.push_back(param.binary() ? 1 : 0);
+    }
+    const int n = static_cast<int>(values.size());
+    sent = n == 0 ? PQsendQueryParams(conn, p.sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1
+                  : PQsendQueryPrepared(conn, names[i].c_str(), n, values.data(), lengths.data(), formats.data(), 0) == 1;
+  }
+  sent = sent && PQpipelineSync(conn) == 1;
+  std::string error = sent ? "" : PQerrorMessage(conn);
+  PGresult* last = nullptr;
+  if (sent) {
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      PGresult* r = PQgetResult(conn);
+      if (!r) {
+        if (error.empty()) error = PQerrorMessage(conn);
+        break;
+      }
+      const ExecStatusType status = PQresultStatus(r);
+      if (error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) error = PQresultErrorMessage(r);
+      if (i + 1 == pending.size() && error.empty()) last = r;
+      else PQclear(r);
+      while (PGresult* rest = PQgetResult(conn)) PQclear(rest);  // up to the null that ends the statement's results
+    }
+    if (PGresult* sync = PQgetResult(conn)) PQclear(sync);  // the sync point
+  }
+  PQexitPipelineMode(conn);
+  pending.clear();
+  if (!error.empty()) {
+    PQclear(last);
+    throw StoreError("postgres: " + trimmed(error));
+  }
+  return Result(last);
+}
+
+// Waits for every other transaction holding the same key, until commit.
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
 std::optional<MemberRow> read_member_row(PGconn* conn, const std::string& member_id) {
   Result r = run(conn, "SELECT state, snapshot, version, inviter, snapshot IS NOT NULL FROM members WHERE member_id = $1",
@@ -266,82 +326,101 @@ BoxSeed read_or_make_seed(PGconn* conn, const std::string& box, const std::strin
   return {r.text(0, 0), r.text(0, 1)};
 }
 
+// A member's transaction whose writes wait and go with the next read, or
+// with COMMIT: a one-event batch is three round trips (BEGIN, the member's
+// lock and its version; the answer lookup; the writes and COMMIT), not
+// eight. A read sends what waits first, so it sees every earlier write.
 class PostgresTransaction : public MemberTransaction {
  public:
-  PostgresTransaction(PGconn* conn, std::string member_id) : conn_(conn), member_id_(std::move(member_id)) {}
+  PostgresTransaction(PGconn* conn, std::string member_id, std::vector<Pending>& pending)
+      : conn_(conn), member_id_(std::move(member_id)), pending_(pending) {}
 
-  std::optional<MemberRow> member() override { return read_member_row(conn_, member_id_); }
+  std::optional<MemberRow> member() override {
+    flush();
+    return read_member_row(conn_, member_id_);
+  }
   std::optional<std::int64_t> member_version() override {
-    Result r = run(conn_, "SELECT version FROM members WHERE member_id = $1", {member_id_});
+    Result r = read("SELECT version FROM members WHERE member_id = $1", {member_id_});
     if (r.rows() == 0) return std::nullopt;
     return r.integer(0, 0);
   }
   std::optional<StoredAnswer> answer(const std::string& event_id) override {
-    Result r = run(conn_, "SELECT body_sha256, answer FROM answers WHERE member_id = $1 AND event_id = $2",
-                   {member_id_, event_id});
+    Result r = read("SELECT body_sha256, answer FROM answers WHERE member_id = $1 AND event_id = $2",
+                    {member_id_, event_id});
     if (r.rows() == 0) return std::nullopt;
     return StoredAnswer{r.text(0, 0), r.text(0, 1)};
   }
   void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) override {
-    run(conn_, "INSERT INTO answers (member_id, event_id, body_sha256, answer, received_at) VALUES ($1, $2, $3, $4, $5)",
-        {member_id_, event_id, answer.body_sha256, answer.answer, now});
+    write("INSERT INTO answers (member_id, event_id, body_sha256, answer, received_at) VALUES ($1, $2, $3, $4, $5)",
+          {member_id_, event_id, answer.body_sha256, answer.answer, now});
   }
   void append_ledger(const std::vector<LedgerRow>& rows) override {
     for (const LedgerRow& row : rows) {
-      run(conn_, "INSERT INTO ledger (member_id, event_id, at, kind, available, pending, debt, entry) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-          {member_id_, row.event_id, row.at, row.kind, row.available, row.pending, row.debt, row.entry_json});
+      write("INSERT INTO ledger (member_id, event_id, at, kind, available, pending, debt, entry) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            {member_id_, row.event_id, row.at, row.kind, row.available, row.pending, row.debt, row.entry_json});
     }
   }
   void save_member(const MemberRow& row, std::int64_t now) override {
-    run(conn_, "INSERT INTO members (member_id, state, snapshot, version, inviter, created_at, updated_at) "
-               "VALUES ($1, '', $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET state = '', "
-               "snapshot = excluded.snapshot, version = excluded.version, updated_at = excluded.updated_at",
-        {member_id_, Param::bytes(row.state), row.version, row.inviter, now});
+    write("INSERT INTO members (member_id, state, snapshot, version, inviter, created_at, updated_at) "
+          "VALUES ($1, '', $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET state = '', "
+          "snapshot = excluded.snapshot, version = excluded.version, updated_at = excluded.updated_at",
+          {member_id_, Param::bytes(row.state), row.version, row.inviter, now});
   }
 
   std::optional<std::string> scan_code_owner(const std::string& code) override {
-    lock(conn_, "scan:" + code);  // held to the claim, so two members cannot both be first
-    Result r = run(conn_, "SELECT member_id FROM scan_codes WHERE code = $1", {code});
+    write(kLock, {"scan:" + code});  // held to the claim, so two members cannot both be first
+    Result r = read("SELECT member_id FROM scan_codes WHERE code = $1", {code});
     if (r.rows() == 0) return std::nullopt;
     return r.text(0, 0);
   }
   void claim_scan_code(const std::string& code, const std::string& event_id, std::int64_t now) override {
-    run(conn_, "INSERT INTO scan_codes (code, member_id, event_id, at) VALUES ($1, $2, $3, $4)",
-        {code, member_id_, event_id, now});
+    write("INSERT INTO scan_codes (code, member_id, event_id, at) VALUES ($1, $2, $3, $4)",
+          {code, member_id_, event_id, now});
   }
   BoxSeed draw_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                     std::int64_t now) override {
+    flush();
     return read_or_make_seed(conn_, box, window, fresh_seed_hex, now);
   }
   std::int64_t prizes_given(const std::string& box, const std::string& prize) override {
-    lock(conn_, "box:" + box);  // stock and budget are read and spent by one draw at a time
-    Result r = run(conn_, "SELECT given FROM prizes_given WHERE box = $1 AND prize = $2", {box, prize});
+    write(kLock, {"box:" + box});  // stock and budget are read and spent by one draw at a time
+    Result r = read("SELECT given FROM prizes_given WHERE box = $1 AND prize = $2", {box, prize});
     return r.rows() == 0 ? 0 : r.integer(0, 0);
   }
   BudgetUsed budget_used(const std::string& box, const std::string& day) override {
-    lock(conn_, "box:" + box);
-    Result r = run(conn_, "SELECT points, red_packet FROM box_budget WHERE box = $1 AND day = $2", {box, day});
+    write(kLock, {"box:" + box});
+    Result r = read("SELECT points, red_packet FROM box_budget WHERE box = $1 AND day = $2", {box, day});
     if (r.rows() == 0) return {};
     return {r.integer(0, 0), r.integer(0, 1)};
   }
   void give_prize(const std::string& box, const std::string& prize, const std::string& day,
                   const BudgetUsed& cost) override {
-    run(conn_, "INSERT INTO prizes_given (box, prize, given) VALUES ($1, $2, 1) "
-               "ON CONFLICT (box, prize) DO UPDATE SET given = prizes_given.given + 1",
-        {box, prize});
-    run(conn_, "INSERT INTO box_budget (box, day, points, red_packet) VALUES ($1, $2, $3, $4) "
-               "ON CONFLICT (box, day) DO UPDATE SET points = box_budget.points + excluded.points, "
-               "red_packet = box_budget.red_packet + excluded.red_packet",
-        {box, day, cost.points, cost.red_packet});
+    write("INSERT INTO prizes_given (box, prize, given) VALUES ($1, $2, 1) "
+          "ON CONFLICT (box, prize) DO UPDATE SET given = prizes_given.given + 1",
+          {box, prize});
+    write("INSERT INTO box_budget (box, day, points, red_packet) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (box, day) DO UPDATE SET points = box_budget.points + excluded.points, "
+          "red_packet = box_budget.red_packet + excluded.red_packet",
+          {box, day, cost.points, cost.red_packet});
   }
   void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
-    run(conn_, "INSERT INTO outbox (member_id, event, created_at) VALUES ($1, $2, $3)", {member_id, event_json, now});
+    write("INSERT INTO outbox (member_id, event, created_at) VALUES ($1, $2, $3)", {member_id, event_json, now});
   }
 
  private:
+  void write(const char* sql, std::vector<Param> params) { pending_.push_back({sql, std::move(params)}); }
+  Result read(const char* sql, std::vector<Param> params) {
+    write(sql, std::move(params));
+    return run_together(conn_, pending_);
+  }
+  void flush() {
+    if (!pending_.empty()) run_together(conn_, pending_);
+  }
+
   PGconn* conn_;
   std::string member_id_;
+  std::vector<Pending>& pending_;
 };
 
 class PostgresStore : public Store {
@@ -364,11 +443,17 @@ class PostgresStore : public Store {
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
     with_connection([&](PGconn* conn) {
-      transaction(conn, [&] {
-        lock(conn, "member:" + member_id);
-        PostgresTransaction tx(conn, member_id);
+      // BEGIN and the member's lock go with the transaction's first read.
+      std::vector<Pending> pending = {{"BEGIN", {}}, {kLock, {"member:" + member_id}}};
+      try {
+        PostgresTransaction tx(conn, member_id, pending);
         work(tx);
-      });
+        pending.push_back({"COMMIT", {}});
+        run_together(conn, pending);
+      } catch (...) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        throw;
+      }
     });
   }
 
