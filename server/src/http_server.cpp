@@ -162,6 +162,36 @@ milliseconds duration(time_t sec, time_t usec) { return milliseconds(sec * 1000 
 
 }  // namespace
 
+HttpServer::HttpServer(std::size_t workers, std::chrono::milliseconds deadline,
+                       std::function<void(const std::string& peer)> on_cut)
+    : deadline_(deadline), on_cut_(std::move(on_cut)) {
+  new_task_queue = [this, workers] {
+    auto* pool = new WorkerPool(workers);
+    pool_ = pool;
+    return pool;
+  };
+}
+
+void HttpServer::WorkerPool::enqueue(std::function<void()> fn) {
+  ++waiting_;
+  pool_.enqueue([this, fn = std::move(fn)] {
+    --waiting_;
+    fn();
+  });
+}
+
+bool HttpServer::wait_for_next_request(socket_t sock) const {
+  constexpr milliseconds kSlice(100);
+  const auto until = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  for (;;) {
+    const auto left = std::chrono::ceil<milliseconds>(until - Clock::now());
+    if (left.count() <= 0) return false;
+    if (wait_for(sock, POLLIN, std::min(left, kSlice))) return true;
+    const WorkerPool* pool = pool_;
+    if (pool && pool->waiting() > 0) return false;
+  }
+}
+
 void HttpServer::deepen_accept_queue() {
   // listen() again on a listening socket only changes its backlog.
   if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
@@ -173,7 +203,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
   bool kept = false;
   for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
     // Between requests: wait for the next one's first byte, up to the keep-alive time-out.
-    if (!stream.buffered() && !wait_for(sock, POLLIN, milliseconds(keep_alive_timeout_sec_ * 1000))) break;
+    if (!stream.buffered() && !wait_for_next_request(sock)) break;
     stream.start_request(std::chrono::steady_clock::now() + deadline_);
     bool closed = false;
     kept = process_request(stream, left == 1, closed, nullptr);

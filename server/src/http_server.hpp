@@ -9,6 +9,11 @@
 //   ones end after cpp-httplib's keep-alive and read time-outs.
 // - A deep accept queue. Its backlog of 5 drops the SYNs of a burst of new
 //   connections, and each dropped one waits a second for the retransmission.
+// - Idle keep-alive connections that give their worker up when connections
+//   wait for one. A worker serves one connection at a time, and would wait
+//   out the keep-alive time-out on an idle one: after a burst, with many
+//   idle connections, every worker waits and the server serves almost
+//   nothing, and never recovers while clients keep opening connections.
 #pragma once
 
 #include <httplib.h>
@@ -24,8 +29,8 @@ namespace loyalty::server {
 class HttpServer : public httplib::Server {
  public:
   // `on_cut` is told the peer ("ip:port") of each connection cut (for the log).
-  HttpServer(std::chrono::milliseconds deadline, std::function<void(const std::string& peer)> on_cut)
-      : deadline_(deadline), on_cut_(std::move(on_cut)) {}
+  HttpServer(std::size_t workers, std::chrono::milliseconds deadline,
+             std::function<void(const std::string& peer)> on_cut);
 
   std::uint64_t connections_cut() const { return cut_; }
 
@@ -33,8 +38,26 @@ class HttpServer : public httplib::Server {
   void deepen_accept_queue();
 
  private:
+  // httplib's thread pool, counting the connections waiting for a worker.
+  class WorkerPool : public httplib::TaskQueue {
+   public:
+    explicit WorkerPool(std::size_t workers) : pool_(workers) {}
+    void enqueue(std::function<void()> fn) override;
+    void shutdown() override { pool_.shutdown(); }
+    std::size_t waiting() const { return waiting_; }
+
+   private:
+    std::atomic<std::size_t> waiting_{0};
+    httplib::ThreadPool pool_;
+  };
+
   // cpp-httplib's keep-alive loop, with our stream in place of its own.
   bool process_and_close_socket(socket_t sock) override;
+  // The next request's first byte on a kept-alive connection, within the
+  // keep-alive time-out; false at once when other connections wait for a worker.
+  bool wait_for_next_request(socket_t sock) const;
+
+  std::atomic<WorkerPool*> pool_{nullptr};  // made by listen(), which owns it
 
   const std::chrono::milliseconds deadline_;
   const std::function<void(const std::string&)> on_cut_;

@@ -183,17 +183,16 @@ int run(const Options& options) {
   server::MemberTokens tokens(token_secret);
   server::ApiRoutes api(sync, *store, tokens, settings);
 
-  server::HttpServer server(std::chrono::milliseconds(options.request_timeout_ms), [](const std::string& peer) {
+  // A worker serves one connection at a time: enough of them that many
+  // keep-alive clients do not queue behind each other, and each connection
+  // kept for many requests (a new one costs a handshake), though not for
+  // ever, so that queued connections get their turn.
+  server::HttpServer server(kWorkers, std::chrono::milliseconds(options.request_timeout_ms), [](const std::string& peer) {
     log_event({{"event", "request_timeout"}, {"peer", peer}});
   });
   set_mime_types(server);
   server.set_payload_max_length(1 << 20);
   server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
-  // A worker serves one connection at a time: enough of them that many
-  // keep-alive clients do not queue behind each other, and each connection
-  // kept for many requests (a new one costs a handshake), though not for ever,
-  // so that queued connections get their turn.
-  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
   server.set_keep_alive_max_count(kRequestsPerConnection);
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {

@@ -77,3 +77,33 @@ test('clients dripping their requests byte by byte are cut, and others are still
     assert.equal(await server.stop(), 0);
   }
 });
+
+test('idle keep-alive connections give their workers up when other connections wait', { skip: storeKind === 'postgres' && 'store-independent; run on SQLite' }, async () => {
+  const server = await startServer(args);
+  const port = Number(new URL(server.url).port);
+  // More idle keep-alive connections than the 256 workers: each asks once, then stays open and silent.
+  const idle = await Promise.all(Array.from({ length: 300 }, () => new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.once('connect', () => {
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      resolve(socket);
+    });
+  })));
+  // A second for the workers to answer, each then waiting on its idle connection.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  try {
+    // Without giving idle connections up, this waits behind the 44 still queued
+    // until workers' idle connections time out (5 s of keep-alive).
+    const started = performance.now();
+    const res = await fetch(`${server.url}healthz`, { signal: AbortSignal.timeout(20000) });
+    assert.equal(res.status, 200);
+    await res.text();
+    const waited = performance.now() - started;
+    console.log(`# a new connection among 300 idle ones was served in ${waited.toFixed(0)} ms`);
+    assert.ok(waited < 2500, `served well before the keep-alive time-out, in ${waited.toFixed(0)} ms`);
+  } finally {
+    for (const s of idle) s.destroy();
+    assert.equal(await server.stop(), 0);
+  }
+});
