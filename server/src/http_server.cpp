@@ -46,6 +46,8 @@ void address(const sockaddr_storage& addr, std::string& ip, int& port) {
 // A socket stream like cpp-httplib's own (buffered reads, per-call time-outs)
 // whose reads also stop at the current request's deadline.
 class DeadlineStream : public httplib::Stream {
+  using Address = std::optional<std::pair<std::string, int>>;  // ip and port, once looked up
+
  public:
   DeadlineStream(int fd, milliseconds read_timeout, milliseconds write_timeout)
       : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
@@ -111,26 +113,8 @@ class DeadlineStream : public httplib::Stream {
   }
 
   // Asked for every request; the same for the whole connection.
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (!peer_) {
-      peer_.emplace();
-      sockaddr_storage addr{};
-      socklen_t len = sizeof addr;
-      if (getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, peer_->first, peer_->second);
-    }
-    ip = peer_->first;
-    port = peer_->second;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (!local_) {
-      local_.emplace();
-      sockaddr_storage addr{};
-      socklen_t len = sizeof addr;
-      if (getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, local_->first, local_->second);
-    }
-    ip = local_->first;
-    port = local_->second;
-  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { known(peer_, getpeername, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { known(local_, getsockname, ip, port); }
   socket_t socket() const override { return fd_; }
 
   bool buffered() const { return begin_ != end_; }
@@ -146,8 +130,20 @@ class DeadlineStream : public httplib::Stream {
   size_t end_ = 0;
   static constexpr size_t kFlushAt = 64 * 1024;
   std::string out_;
-  mutable std::optional<std::pair<std::string, int>> peer_;
-  mutable std::optional<std::pair<std::string, int>> local_;
+  mutable Address peer_;
+  mutable Address local_;
+
+  // The address `lookup` (getpeername or getsockname) gives, looked up once.
+  void known(Address& address_of, int (*lookup)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
+    if (!address_of) {
+      address_of.emplace();
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (lookup(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) address(addr, address_of->first, address_of->second);
+    }
+    ip = address_of->first;
+    port = address_of->second;
+  }
 
   ssize_t receive(int flags) {
     ssize_t n;

@@ -166,6 +166,27 @@ std::string stored_state_of(const std::string& json, const std::string& snapshot
   return has_snapshot ? unescaped_bytes(snapshot) : json;
 }
 
+// libpq's messages end in a newline.
+std::string trimmed(std::string message) {
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return message;
+}
+
+// Parameters as libpq takes them.
+struct Bound {
+  explicit Bound(const std::vector<Param>& params) {
+    for (const Param& p : params) {
+      values.push_back(p.data());
+      lengths.push_back(p.size());
+      formats.push_back(p.binary() ? 1 : 0);
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
 // The statements prepared on each connection: PostgreSQL parsing and
 // planning a statement again for every event costs more than running it.
 class PreparedStatements {
@@ -182,10 +203,7 @@ class PreparedStatements {
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     std::string message = ok ? "" : PQresultErrorMessage(r);
     PQclear(r);
-    if (!ok) {
-      while (!message.empty() && message.back() == '\n') message.pop_back();
-      throw StoreError("postgres: " + message);
-    }
+    if (!ok) throw StoreError("postgres: " + trimmed(message));
     std::lock_guard<std::mutex> hold(mutex_);
     prepared_[conn].insert(name);
     return name;
@@ -213,24 +231,16 @@ void finish(PGconn* conn) {
 
 // Statements with parameters run prepared; the others (BEGIN, COMMIT) as they are.
 Result run(PGconn* conn, const char* sql, const std::vector<Param>& params = {}) {
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  std::vector<int> formats;
-  for (const Param& p : params) {
-    values.push_back(p.data());
-    lengths.push_back(p.size());
-    formats.push_back(p.binary() ? 1 : 0);
-  }
-  const int n = static_cast<int>(values.size());
+  const Bound bound(params);
+  const int n = bound.count();
   PGresult* r = n == 0 ? PQexecParams(conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0)
-                       : PQexecPrepared(conn, prepared_statements().name(conn, sql, n).c_str(), n, values.data(),
-                                        lengths.data(), formats.data(), 0);
+                       : PQexecPrepared(conn, prepared_statements().name(conn, sql, n).c_str(), n, bound.values.data(),
+                                        bound.lengths.data(), bound.formats.data(), 0);
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     std::string message = PQresultErrorMessage(r);
     PQclear(r);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    throw StoreError("postgres: " + message);
+    throw StoreError("postgres: " + trimmed(message));
   }
   return Result(r);
 }
@@ -250,11 +260,6 @@ struct Pending {
   std::vector<Param> params;
 };
 
-std::string trimmed(std::string message) {
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  return message;
-}
-
 // Sends `pending` in one round trip (libpq's pipeline mode) and answers the
 // last one's result. After a failure the rest are not run; the first
 // failure is thrown.
@@ -266,18 +271,11 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
   if (PQenterPipelineMode(conn) != 1) throw StoreError("postgres: " + trimmed(PQerrorMessage(conn)));
   bool sent = true;
   for (std::size_t i = 0; i < pending.size() && sent; ++i) {
-    const Pending& p = pending[i];
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    std::vector<int> formats;
-    for (const Param& param : p.params) {
-      values.push_back(param.data());
-      lengths.push_back(param.size());
-      formats.push_back(param.binary() ? 1 : 0);
-    }
-    const int n = static_cast<int>(values.size());
-    sent = n == 0 ? PQsendQueryParams(conn, p.sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1
-                  : PQsendQueryPrepared(conn, names[i].c_str(), n, values.data(), lengths.data(), formats.data(), 0) == 1;
+    const Bound bound(pending[i].params);
+    const int n = bound.count();
+    sent = n == 0 ? PQsendQueryParams(conn, pending[i].sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1
+                  : PQsendQueryPrepared(conn, names[i].c_str(), n, bound.values.data(), bound.lengths.data(),
+                                        bound.formats.data(), 0) == 1;
   }
   sent = sent && PQpipelineSync(conn) == 1;
   std::string error = sent ? "" : PQerrorMessage(conn);
@@ -585,9 +583,8 @@ class PostgresStore : public Store {
   PGconn* connect() {
     PGconn* conn = PQconnectdb(url_.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
-      std::string message = PQerrorMessage(conn);
+      const std::string message = trimmed(PQerrorMessage(conn));
       finish(conn);
-      while (!message.empty() && message.back() == '\n') message.pop_back();
       throw StoreError("cannot connect to " + describe() + ": " + message);
     }
     PQclear(PQexec(conn, "SET client_min_messages = warning"));

@@ -544,14 +544,18 @@ class SqliteStore : public Store {
   // the groups that commit during one sync share the next.
   void make_durable(const std::vector<Queued*>& group, std::uint64_t commit) noexcept {
     try {
-      std::lock_guard<std::mutex> lock(wal_mutex_);
-      if (synced_ >= commit) return;
-      const std::uint64_t covered = commits_;
-      sync_wal();
-      synced_ = covered;
+      sync_through(commit);
     } catch (...) {
       fail_group(group, std::current_exception());
     }
+  }
+
+  void sync_through(std::uint64_t commit) {
+    std::lock_guard<std::mutex> lock(wal_mutex_);
+    if (synced_ >= commit) return;
+    const std::uint64_t covered = commits_;
+    sync_wal();
+    synced_ = covered;
   }
 
   // The WAL on disk up to the last commit. synchronous=NORMAL leaves this to
@@ -584,12 +588,7 @@ class SqliteStore : public Store {
       commit = ++commits_;
       return r;
     }();
-    std::lock_guard<std::mutex> lock(wal_mutex_);
-    if (synced_ < commit) {
-      const std::uint64_t covered = commits_;
-      sync_wal();
-      synced_ = covered;
-    }
+    sync_through(commit);
     return result;
   }
 
