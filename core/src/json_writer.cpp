@@ -1,9 +1,12 @@
 #include "json_writer.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 
 namespace loyalty {
+
+void JsonWriter::grow(std::size_t n) { out_.resize(std::max(out_.size() * 2, size_ + n)); }
 
 void JsonWriter::before_value() {
   if (after_key_) {
@@ -11,19 +14,19 @@ void JsonWriter::before_value() {
     return;
   }
   if (stack_.empty()) return;
-  if (!stack_.back().first) out_ += ',';
+  if (!stack_.back().first) put(',');
   stack_.back().first = false;
 }
 
 JsonWriter& JsonWriter::open(char bracket) {
   before_value();
-  out_ += bracket;
+  put(bracket);
   stack_.emplace_back();
   return *this;
 }
 
 JsonWriter& JsonWriter::close(char bracket) {
-  out_ += bracket;
+  put(bracket);
   stack_.pop_back();
   return *this;
 }
@@ -34,35 +37,46 @@ JsonWriter& JsonWriter::key(std::string_view k) {
   assert((frame.first || std::string_view(frame.last_key) < k) && "JSON keys must be written sorted");
   frame.last_key = std::string(k);
 #endif
-  if (!frame.first) out_ += ',';
+  if (!frame.first) put(',');
   frame.first = false;
   write_string(k);
-  out_ += ':';
+  put(':');
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::int64_t v) {
   before_value();
-  out_ += std::to_string(v);
+  // Digits written backwards from the end of a buffer: printf is a
+  // formatting interpreter, and this is every number of every answer.
+  char digits[20];
+  char* at = digits + sizeof digits;
+  // The magnitude as unsigned, so that INT64_MIN has one too.
+  std::uint64_t rest = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  do {
+    *--at = static_cast<char>('0' + rest % 10);
+    rest /= 10;
+  } while (rest != 0);
+  if (v < 0) put('-');
+  put(std::string_view(at, static_cast<std::size_t>(digits + sizeof digits - at)));
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool v) {
   before_value();
-  out_ += v ? "true" : "false";
+  put(v ? "true" : "false");
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_ += "null";
+  put("null");
   return *this;
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   before_value();
-  out_ += json;
+  put(json);
   return *this;
 }
 
@@ -74,30 +88,30 @@ JsonWriter& JsonWriter::value(std::string_view v) {
 
 // Characters that need no escape are appended in runs, not one by one.
 void JsonWriter::write_string(std::string_view v) {
-  out_ += '"';
+  put('"');
   std::size_t run = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const auto c = static_cast<unsigned char>(v[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 passes through, validated on input
-    out_.append(v.data() + run, i - run);
+    put(v.substr(run, i - run));
     run = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\b': put("\\b"); break;
+      case '\f': put("\\f"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
       default: {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        out_ += buf;
+        put(buf);
       }
     }
   }
-  out_.append(v.data() + run, v.size() - run);
-  out_ += '"';
+  put(v.substr(run));
+  put('"');
 }
 
 }  // namespace loyalty

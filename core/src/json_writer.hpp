@@ -2,9 +2,15 @@
 // Keys must be written in ascending byte order (checked in debug builds), so
 // its output is the same canonical form nlohmann's dump() gives: compact,
 // keys sorted. Strings are escaped exactly as dump() escapes them.
+//
+// The text goes into a buffer the writer sizes itself: appending to a
+// std::string a character at a time is a call into the standard library
+// per character where functions are not inlined (the size-optimised WASM
+// build), and that was most of the cost of a preview's answer there.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +19,7 @@ namespace loyalty {
 
 class JsonWriter {
  public:
-  JsonWriter() { out_.reserve(1024); }
+  JsonWriter() { out_.resize(1024); }
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -33,9 +39,28 @@ class JsonWriter {
     return value(v);
   }
 
-  std::string take() { return std::move(out_); }
+  std::string take() {
+    out_.resize(size_);
+    size_ = 0;
+    return std::move(out_);
+  }
 
  private:
+  // Room for `n` more bytes at the end; where they go.
+  char* room(std::size_t n) {
+    if (size_ + n > out_.size()) grow(n);
+    return out_.data() + size_;
+  }
+  void grow(std::size_t n);
+  void put(char c) {
+    *room(1) = c;
+    ++size_;
+  }
+  void put(std::string_view s) {
+    std::memcpy(room(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
   void before_value();
@@ -43,9 +68,12 @@ class JsonWriter {
 
   struct Frame {
     bool first = true;
+#ifndef NDEBUG
     std::string last_key;  // only checked in debug builds
+#endif
   };
-  std::string out_;
+  std::string out_;        // its first size_ bytes are the text so far
+  std::size_t size_ = 0;
   std::vector<Frame> stack_;
   bool after_key_ = false;
 };
