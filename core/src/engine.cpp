@@ -102,7 +102,7 @@ std::string Engine::points_summary(MemberSession& member, Request& request) cons
   });
   refuse_unknown_fields(request, {"at", "horizon_days"});
   if (!request.errors.empty()) return error_envelope(request.errors);
-  return answer(member.points_summary(*at, horizon.value_or(30)), &points_summary_json);
+  return answer(member.points_summary(*at, horizon.value_or(kDefaultHorizonDays)), +[](const PointsSummary& s) { return points_summary_json(s); });
 }
 
 std::string Engine::redemption_preview(MemberSession& member, Request& request) const {

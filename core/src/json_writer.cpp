@@ -2,9 +2,30 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <cstdio>
 
 namespace loyalty {
+
+JsonWriter::JsonWriter(TapeStrings* strings) : tape_(strings) {
+  out_.resize(1024);
+  if (!tape_) return;
+  const auto held = static_cast<std::uint32_t>(tape_->size());
+  put_tagged(static_cast<char>(held & 0xff), held >> 8, 3);  // the header: a u32 like any other
+}
+
+void JsonWriter::tape_string(std::string_view v) {
+  TapeStrings::Found found;
+  if (!tape_->find(v, found)) {
+    put_tagged(tape::string, v.size(), 4);
+    put(v);
+  } else if (found.added) {
+    put_tagged(tape::string_def, v.size(), 2);
+    put(v);
+  } else {
+    put_tagged(tape::string_ref, found.index, 2);
+  }
+}
 
 void JsonWriter::grow(std::size_t n) { out_.resize(std::max(out_.size() * 2, size_ + n)); }
 
@@ -19,14 +40,17 @@ void JsonWriter::before_value() {
 }
 
 JsonWriter& JsonWriter::open(char bracket) {
-  before_value();
-  put(bracket);
+  if (tape_) put(static_cast<char>(bracket == '{' ? tape::begin_object : tape::begin_array));
+  else {
+    before_value();
+    put(bracket);
+  }
   stack_.emplace_back();
   return *this;
 }
 
 JsonWriter& JsonWriter::close(char bracket) {
-  put(bracket);
+  put(tape_ ? static_cast<char>(bracket == '}' ? tape::end_object : tape::end_array) : bracket);
   stack_.pop_back();
   return *this;
 }
@@ -37,6 +61,11 @@ JsonWriter& JsonWriter::key(std::string_view k) {
   assert((frame.first || std::string_view(frame.last_key) < k) && "JSON keys must be written sorted");
   frame.last_key = std::string(k);
 #endif
+  if (tape_) {
+    frame.first = false;
+    tape_string(k);
+    return *this;
+  }
   if (!frame.first) put(',');
   frame.first = false;
   write_string(k);
@@ -46,6 +75,11 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 }
 
 JsonWriter& JsonWriter::value(std::int64_t v) {
+  if (tape_) {
+    const bool small = v >= INT32_MIN && v <= INT32_MAX;
+    put_tagged(small ? tape::int32 : tape::int64, static_cast<std::uint64_t>(v), small ? 4 : 8);
+    return *this;
+  }
   before_value();
   // Digits written backwards from the end of a buffer: printf is a
   // formatting interpreter, and this is every number of every answer.
@@ -63,24 +97,41 @@ JsonWriter& JsonWriter::value(std::int64_t v) {
 }
 
 JsonWriter& JsonWriter::value(bool v) {
+  if (tape_) {
+    put(static_cast<char>(v ? tape::yes : tape::no));
+    return *this;
+  }
   before_value();
   put(v ? "true" : "false");
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
+  if (tape_) {
+    put(static_cast<char>(tape::null));
+    return *this;
+  }
   before_value();
   put("null");
   return *this;
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
+  if (tape_) {
+    put_tagged(tape::json_text, json.size(), 4);
+    put(json);
+    return *this;
+  }
   before_value();
   put(json);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view v) {
+  if (tape_) {
+    tape_string(v);
+    return *this;
+  }
   before_value();
   write_string(v);
   return *this;

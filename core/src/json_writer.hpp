@@ -7,6 +7,9 @@
 // std::string a character at a time is a call into the standard library
 // per character where functions are not inlined (the size-optimised WASM
 // build), and that was most of the cost of a preview's answer there.
+//
+// Given a host's TapeStrings, the same calls write a tape instead
+// (loyalty/answer_tape.hpp): the JS API's answers, read without JSON.parse.
 #pragma once
 
 #include <cstdint>
@@ -15,11 +18,15 @@
 #include <string_view>
 #include <vector>
 
+#include "loyalty/answer_tape.hpp"
+
 namespace loyalty {
 
 class JsonWriter {
  public:
   JsonWriter() { out_.resize(1024); }
+  // A tape for the decoder that holds `strings` (JSON when null).
+  explicit JsonWriter(TapeStrings* strings);
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -30,7 +37,8 @@ class JsonWriter {
   JsonWriter& value(std::string_view v);
   JsonWriter& value(bool v);
   JsonWriter& null();
-  // Already-canonical JSON text, e.g. a nested output written elsewhere.
+  // Already-canonical JSON text, e.g. a nested output written elsewhere
+  // (JSON text in a tape too).
   JsonWriter& raw(std::string_view json);
 
   template <typename T>
@@ -61,6 +69,15 @@ class JsonWriter {
     size_ += s.size();
   }
 
+  // A tape's tag and its little-endian number, `bytes` of it, in one step.
+  void put_tagged(char tag, std::uint64_t number, std::size_t bytes) {
+    char* at = room(1 + bytes);
+    at[0] = tag;
+    for (std::size_t b = 0; b < bytes; ++b) at[1 + b] = static_cast<char>((number >> (8 * b)) & 0xff);
+    size_ += 1 + bytes;
+  }
+  void tape_string(std::string_view v);
+
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
   void before_value();
@@ -76,6 +93,7 @@ class JsonWriter {
   std::size_t size_ = 0;
   std::vector<Frame> stack_;
   bool after_key_ = false;
+  TapeStrings* tape_ = nullptr;  // writing a tape for these strings' decoder
 };
 
 }  // namespace loyalty

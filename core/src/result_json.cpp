@@ -343,14 +343,14 @@ void write_balances(JsonWriter& w, const Program& program, const MemberState& s)
       .field("pending", s.pending_points()).end_object();
 }
 
-std::string progress_json(const Program& program, const TierProgress& progress) {
-  JsonWriter w;
+std::string progress_json(const Program& program, const TierProgress& progress, TapeStrings* tape) {
+  JsonWriter w(tape);
   write_progress(w, program, progress);
   return w.take();
 }
 
-std::string preview_json(const Program& program, const OrderPreview& preview) {
-  JsonWriter w;
+std::string preview_json(const Program& program, const OrderPreview& preview, TapeStrings* tape) {
+  JsonWriter w(tape);
   w.begin_object();
   w.field("at", preview.at);
   w.key("caps").begin_array();
@@ -403,14 +403,14 @@ std::string outcome_json(const Program& program, const Outcome& outcome) {
   return w.take();
 }
 
-std::string points_summary_json(const PointsSummary& s) {
+std::string points_summary_json(const PointsSummary& s, TapeStrings* tape) {
   std::string date;
   auto days = [&](JsonWriter& w, const std::vector<PointsOnDay>& list) {
     w.begin_array();
     for (const PointsOnDay& d : list) w.begin_object().field("date", date_text_buffer(d.day, date)).field("points", d.points).end_object();
     w.end_array();
   };
-  JsonWriter w;
+  JsonWriter w(tape);
   w.begin_object().field("available", s.available).field("balance", s.balance).field("debt", s.debt);
   w.key("expiring");
   days(w, s.expiring);
@@ -427,9 +427,9 @@ std::string redemption_json(const RedemptionPreview& p) {
   return w.take();
 }
 
-std::string lifecycle_json(const LifecycleStatus& l) {
+std::string lifecycle_json(const LifecycleStatus& l, TapeStrings* tape) {
   static const char* names[] = {"new", "active", "silent", "sleeping", "lost"};
-  JsonWriter w;
+  JsonWriter w(tape);
   w.begin_object().field("days_inactive", l.days_inactive);
   w.key("days_to_next");
   if (l.days_to_next) w.value(*l.days_to_next);

@@ -39,5 +39,67 @@ TEST(JsonWriterDeathTest, UnsortedKeysAreCaughtInDebugBuilds) {
 }
 #endif
 
+// The bytes a tape holds, as hex pairs, for comparing with the layout that
+// answer_tape.hpp documents (and wasm/js/tape.js reads).
+std::string hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    if (!out.empty()) out += ' ';
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+TEST(JsonWriter, WritesTapesAsAnswerTapeDocuments) {
+  TapeStrings strings;
+  JsonWriter w(&strings);
+  w.begin_object();
+  w.field("a", std::int64_t{-2}).field("b", std::int64_t{1} << 40).field("c", std::string_view("a"));
+  w.key("d").begin_array().null().value(true).value(false).raw("[1]").end_array();
+  w.end_object();
+  EXPECT_EQ(hex(w.take()),
+            "00 00 00 00 01 "                       // no strings held; an object
+            "0c 01 00 61 08 fe ff ff ff "           // "a" sent (index 0): -2
+            "0c 01 00 62 09 00 00 00 00 00 01 00 00 "  // "b": 2^40 as two halves
+            "0c 01 00 63 0b 00 00 "                 // "c": "a" again, by index
+            "0c 01 00 64 03 05 06 07 0d 03 00 00 00 5b 31 5d 04 02");
+  JsonWriter again(&strings);
+  again.value(std::string_view("b"));
+  EXPECT_EQ(hex(again.take()), "04 00 00 00 0b 01 00") << "four strings held; \"b\" by its index";
+}
+
+TEST(TapeStrings, TakesAStringByItsTextNotByWhereItLives) {
+  TapeStrings strings;
+  TapeStrings::Found found;
+  char buffer[] = "2026-11-30";
+  ASSERT_TRUE(strings.find(buffer, found));
+  EXPECT_TRUE(found.added);
+  buffer[9] = '1';  // the same address, other text: a date written into the same buffer the next day
+  ASSERT_TRUE(strings.find(buffer, found));
+  EXPECT_TRUE(found.added);
+  EXPECT_EQ(found.index, 1);
+  const std::string copy = "2026-11-30";
+  ASSERT_TRUE(strings.find(copy, found));
+  EXPECT_FALSE(found.added);
+  EXPECT_EQ(found.index, 0);
+}
+
+TEST(TapeStrings, SendsLongStringsAndThoseBeyondItsBoundAsTheyAre) {
+  TapeStrings strings;
+  TapeStrings::Found found;
+  EXPECT_FALSE(strings.find(std::string(TapeStrings::kMaxLength + 1, 'x'), found));
+  std::vector<std::string> many;
+  for (std::size_t i = 0; i <= TapeStrings::kMaxStrings; ++i) many.push_back("s" + std::to_string(i));
+  for (std::size_t i = 0; i < TapeStrings::kMaxStrings; ++i) ASSERT_TRUE(strings.find(many[i], found));
+  EXPECT_FALSE(strings.find(many.back(), found));
+  EXPECT_TRUE(strings.find(many.front(), found)) << "those held are still found";
+  strings.clear();
+  EXPECT_EQ(strings.size(), 0u);
+  ASSERT_TRUE(strings.find(many.back(), found));
+  EXPECT_TRUE(found.added);
+}
+
 }  // namespace
 }  // namespace loyalty

@@ -90,6 +90,30 @@ test('previewOrder echoes any SKU exactly through the typed path, and errors as 
   assert.throws(() => member.previewOrder(cart, 'tomorrow'), { path: 'at' });
 });
 
+test('answers read from tapes are the JSON answers byte for byte, past the strings the module sends once', () => {
+  const state = { member_id: 'm-tape', growth: 1850, clock: at };
+  const member = core.member(state);
+  const valueText = (envelope) => JSON.stringify(JSON.parse(envelope).value);
+  const same = (sessionAnswer, op, request) =>
+    assert.equal(JSON.stringify(sessionAnswer), valueText(core.text[op](JSON.stringify({ state, ...request }))), op);
+  // Every kind of string: ASCII, CJK, escapes, longer than the module keeps
+  // by index (64 bytes), and, over 5,000 distinct SKUs, more strings than it
+  // keeps at all (4,096); each answer read again from strings sent before.
+  const skus = ['baguette', '无糖全麦吐司', 'line\nbreak "quoted"', 'x'.repeat(42), '吐'.repeat(30)];
+  for (let i = 0; i < 5000; i++) skus.push(`sku-${i}`);
+  for (let i = 0; i < skus.length; i += 3) {
+    const lines = skus.slice(i, i + 3).map((sku, k) => ({ sku, category: k % 2 ? 'pastry' : 'bread', unit_price: 100 + i, quantity: 1 + k }));
+    same(member.previewOrder({ lines }, at + i), 'previewOrder', { cart: { lines }, at: at + i });
+  }
+  const far = at + 400 * 86400000;  // times past 2^32 ms and beyond 32-bit answers
+  same(member.previewOrder(cart, far), 'previewOrder', { cart, at: far });
+  for (const t of [at, far]) {
+    same(member.tierProgress(t), 'tierProgress', { at: t });
+    same(member.pointsSummary(t), 'pointsSummary', { at: t });
+    same(member.lifecycle(t), 'lifecycle', { at: t });
+  }
+});
+
 test('tierProgress is kept, frozen, for the rest of the local day and renewed when anything changes', () => {
   const state = { member_id: 'm-9', growth: 1990, clock: at };
   const member = core.member(state);

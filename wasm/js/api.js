@@ -152,6 +152,9 @@ const MAX_QUANTITY = 1000000;
 // them when unreachable and keeps at most MAX_OPEN_MEMBERS open.
 function memberSessions(module, io, programRef) {
   const { answerText, writeText, writeUtf8, writeBytes, answerBytes } = io;
+  const tape = tapeReader(module);
+  // Queries answered as tapes on their typed path (bindings.cpp, loyalty_member_query_tape).
+  const TAPE_QUERIES = { tier_progress: 0, points_summary: 1, lifecycle: 2 };
   module._loyalty_member_operations();
   const opIndex = {};
   answerText().split(',').forEach((name, i) => { opIndex[name] = i; });
@@ -342,7 +345,8 @@ function memberSessions(module, io, programRef) {
       const handle = this.#use();
       if (plainCart(cart) && plainTime(at)) {
         const count = writeLines(cart.lines, true);
-        if (count >= 0 && module._loyalty_member_preview(handle, count, at)) return unwrap(answerText());
+        const value = count >= 0 && module._loyalty_member_preview(handle, count, at) ? tape.read() : undefined;
+        if (value !== undefined) return value;
       }
       return this.#ask('preview_order', { cart, at });
     }
@@ -350,7 +354,14 @@ function memberSessions(module, io, programRef) {
     // An operation whose request is only the time: no request text when it is a plain number.
     #askAt(op, at) {
       const handle = this.#use();
-      if (plainTime(at) && module._loyalty_member_query(handle, opIndex[op], at)) return unwrap(answerText());
+      if (plainTime(at)) {
+        if (op in TAPE_QUERIES) {
+          const value = module._loyalty_member_query_tape(handle, TAPE_QUERIES[op], at) ? tape.read() : undefined;
+          if (value !== undefined) return value;
+        } else if (module._loyalty_member_query(handle, opIndex[op], at)) {
+          return unwrap(answerText());
+        }
+      }
       return this.#ask(op, { at });
     }
 

@@ -10,7 +10,9 @@
 //    valid until the next call; js/api.js decodes them at once.
 //  - The stateless text API: loyalty_load, loyalty_check_program,
 //    loyalty_call (an operation by its index in Engine::operations()).
-//  - Member sessions: loyalty_member_* (handles to parsed states).
+//  - Member sessions: loyalty_member_* (handles to parsed states). Their
+//    typed calls answer tapes (loyalty/answer_tape.hpp; js/tape.js reads
+//    them), or false when the input or the answer needs the JSON path.
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
@@ -23,7 +25,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "loyalty/answer_tape.hpp"
 #include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+#include "loyalty/queries.hpp"
 #include "loyalty/state_snapshot.hpp"
 
 namespace {
@@ -46,6 +51,7 @@ struct Host {
   std::string text;               // UTF-8 input, written by JS in place
   std::vector<double> numbers;    // typed input and output
   std::vector<CartLine> lines;    // reused between calls: no allocation per tap
+  loyalty::TapeStrings tape;      // the strings js/tape.js holds, in step with it
 };
 
 Host& host() {
@@ -247,18 +253,52 @@ EMSCRIPTEN_KEEPALIVE double loyalty_member_progress_until(std::int32_t handle, d
 }
 
 // preview_order on `count` typed lines, their SKUs' text in the text buffer
-// (read_typed_lines); the envelope is the answer. False when the input
-// needs the JSON path.
+// (read_typed_lines), answered as a tape. False when the input or the
+// answer needs the JSON path (which says what is wrong).
 EMSCRIPTEN_KEEPALIVE bool loyalty_member_preview(std::int32_t handle, std::uint32_t count, double at) {
   Host& h = host();
   Host::Member* member = find_member(handle);
   if (!member || !valid_time(at) || !read_typed_lines(member->session.program(), count, true)) return false;
   loyalty::Cart cart;
   cart.lines.swap(h.lines);
-  h.answer = member->engine->preview_order(member->session, cart, static_cast<loyalty::TimeMs>(at));
+  auto preview = member->session.preview_order(cart, static_cast<loyalty::TimeMs>(at));
   cart.lines.swap(h.lines);
+  if (!preview.ok()) return false;
+  h.answer = loyalty::preview_json(member->session.program(), preview.value(), &h.tape);
   return true;
 }
+
+// A query whose request is only the time, answered as a tape: 0 tier
+// progress, 1 points summary (the default horizon), 2 lifecycle. False as above.
+EMSCRIPTEN_KEEPALIVE bool loyalty_member_query_tape(std::int32_t handle, std::uint32_t query, double at) {
+  Host& h = host();
+  Host::Member* member = find_member(handle);
+  if (!member || !valid_time(at)) return false;
+  const MemberSession& session = member->session;
+  const auto time = static_cast<loyalty::TimeMs>(at);
+  switch (query) {
+    case 0: {
+      auto progress = session.tier_progress(time);
+      if (!progress.ok()) return false;
+      h.answer = loyalty::progress_json(session.program(), progress.value(), &h.tape);
+      return true;
+    }
+    case 1: {
+      auto summary = session.points_summary(time, loyalty::kDefaultHorizonDays);
+      if (!summary.ok()) return false;
+      h.answer = loyalty::points_summary_json(summary.value(), &h.tape);
+      return true;
+    }
+    case 2:
+      h.answer = loyalty::lifecycle_json(session.lifecycle(time), &h.tape);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The decoder lost step with the module's strings: both sides forget them.
+EMSCRIPTEN_KEEPALIVE void loyalty_tape_reset() { host().tape.clear(); }
 
 // What a cart of `count` typed lines earns at `at` (preview_order's
 // "points"); -1 when the input or the answer needs the JSON path (an error).

@@ -49,15 +49,19 @@ Result<DrawInput> draw_input_from_json(const Program& program, const Json& json,
 
 // The programme normalised: every default filled in.
 Json to_json(const Program& program);
-// Per-call outputs, written straight to canonical text.
-std::string preview_json(const Program& program, const OrderPreview& preview);
+class TapeStrings;
+
+// Per-call outputs, written straight to canonical text. Those a member
+// session answers on the JS API's typed path are written as a tape for
+// the decoder holding `tape` instead, when given (loyalty/answer_tape.hpp).
+std::string preview_json(const Program& program, const OrderPreview& preview, TapeStrings* tape = nullptr);
 std::string listing_json(const Program& program, const ListingPreview& listing);
-std::string progress_json(const Program& program, const TierProgress& progress);
+std::string progress_json(const Program& program, const TierProgress& progress, TapeStrings* tape = nullptr);
 std::string state_json(const Program& program, const MemberState& state);
 std::string outcome_json(const Program& program, const Outcome& outcome);
-std::string points_summary_json(const PointsSummary& summary);
+std::string points_summary_json(const PointsSummary& summary, TapeStrings* tape = nullptr);
 std::string redemption_json(const RedemptionPreview& preview);
-std::string lifecycle_json(const LifecycleStatus& status);
+std::string lifecycle_json(const LifecycleStatus& status, TapeStrings* tape = nullptr);
 std::string errors_json(const Errors& errors);
 // The parts of an outcome on their own, for hosts that store them apart.
 std::string ledger_json(const std::vector<LedgerEntry>& ledger);

@@ -27,6 +27,8 @@ struct PointsSummary {
   std::vector<PointsOnDay> vesting;   // pending points by the local day they vest
 };
 
+// How far ahead a points summary looks when the request does not say.
+inline constexpr std::int64_t kDefaultHorizonDays = 30;
 Result<PointsSummary> points_summary(const Program& program, const MemberState& state, TimeMs at,
                                      std::int64_t horizon_days);
 // The same for a state already brought to `at`.

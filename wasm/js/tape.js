@@ -1,0 +1,104 @@
+// Reads the tapes a member session answers on its typed path
+// (core/include/loyalty/answer_tape.hpp) into the same objects JSON.parse
+// gives for the JSON answer: the same keys in the same order, the same
+// numbers. A few times faster than writing and parsing the text.
+
+const TAPE = {
+  beginObject: 1, endObject: 2, beginArray: 3, endArray: 4, null: 5, yes: 6, no: 7,
+  int32: 8, int64: 9, string: 10, stringRef: 11, stringDef: 12, jsonText: 13,
+};
+
+// Strings of a few ASCII bytes are built here: a TextDecoder call costs
+// more than the loop for them.
+function shortText(heap, at, length) {
+  let text = '';
+  for (let i = at; i < at + length; i++) {
+    const c = heap[i];
+    if (c >= 0x80) return decodeUtf8(heap.subarray(at, at + length));
+    text += String.fromCharCode(c);
+  }
+  return text;
+}
+
+/**
+ * A reader of one module's tapes. It holds the strings the module has sent
+ * by index; `read` answers undefined when the two have lost step (both then
+ * forget them, and the caller asks again through JSON).
+ */
+function tapeReader(module) {
+  const strings = [];
+  let heap;
+  let i = 0;
+
+  const u16 = () => {
+    const v = heap[i] | (heap[i + 1] << 8);
+    i += 2;
+    return v;
+  };
+  const i32 = () => {
+    const v = heap[i] | (heap[i + 1] << 8) | (heap[i + 2] << 16) | (heap[i + 3] << 24);
+    i += 4;
+    return v;
+  };
+  const text = (length) => {
+    const value = length <= 32 ? shortText(heap, i, length) : decodeUtf8(heap.subarray(i, i + length));
+    i += length;
+    return value;
+  };
+
+  function value() {
+    switch (heap[i++]) {
+      case TAPE.beginObject: {
+        const object = {};
+        while (heap[i] !== TAPE.endObject) {
+          const key = value();
+          object[key] = value();
+        }
+        i++;
+        return object;
+      }
+      case TAPE.beginArray: {
+        const array = [];
+        while (heap[i] !== TAPE.endArray) array.push(value());
+        i++;
+        return array;
+      }
+      case TAPE.null: return null;
+      case TAPE.yes: return true;
+      case TAPE.no: return false;
+      case TAPE.int32: return i32();
+      case TAPE.int64: {
+        const low = i32() >>> 0;
+        return i32() * 4294967296 + low;  // one rounding, as JSON.parse rounds the digits
+      }
+      case TAPE.string: return text(i32() >>> 0);
+      case TAPE.stringRef: return strings[u16()];
+      case TAPE.stringDef: {
+        const s = text(u16());
+        strings.push(s);
+        return s;
+      }
+      case TAPE.jsonText: return JSON.parse(text(i32() >>> 0));
+      default: throw new Error(`tape: unknown tag at ${i - 1}`);
+    }
+  }
+
+  return {
+    // The answer in wasm memory, read at once.
+    read() {
+      heap = module.HEAPU8;
+      i = module._loyalty_answer();
+      const held = i32() >>> 0;
+      if (held === strings.length) {
+        try {
+          return value();
+        } catch {
+          // lost step (a defect): forgotten below, and asked again through JSON
+        }
+      }
+      strings.length = 0;
+      module._loyalty_tape_reset();
+      return undefined;
+    },
+  };
+}
