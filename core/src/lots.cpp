@@ -16,12 +16,29 @@ Lots::SpendKey Lots::spend_key(const Lot& lot, Slot slot) {
   return {!lot.expires_at, lot.expires_at.value_or(0), lot.earned_at, lot.id, slot};
 }
 
+namespace {
+
+// Calls f(slot, lot) for each lot held. A plain loop here rather than the
+// iterator: this file is built for speed in the WASM build, and the scans
+// of lots that are not indexed run on every step a query's copy is brought.
+template <typename Shared, typename F>
+void for_each_held(const Shared& s, F&& f) {
+  const std::size_t marked = s.removed.size();
+  for (std::size_t slot = 0; slot < s.lots.size(); ++slot) {
+    if (slot < marked && s.removed[slot]) continue;
+    f(slot, s.lots[slot]);
+  }
+}
+
+}  // namespace
+
 std::int64_t Lots::available() const {
   if (!shared_) return 0;
   if (shared_->indexed) return shared_->available;
   std::int64_t sum = 0;
-  for (const Lot& lot : *this)
+  for_each_held(*shared_, [&](Slot, const Lot& lot) {
     if (!lot.vests_at) sum += lot.points;
+  });
   return sum;
 }
 
@@ -29,8 +46,9 @@ std::int64_t Lots::pending() const {
   if (!shared_) return 0;
   if (shared_->indexed) return shared_->pending;
   std::int64_t sum = 0;
-  for (const Lot& lot : *this)
+  for_each_held(*shared_, [&](Slot, const Lot& lot) {
     if (lot.vests_at) sum += lot.points;
+  });
   return sum;
 }
 
@@ -45,10 +63,10 @@ std::optional<TimeMs> Lots::next_due() const {
     if (!shared_->expiring.empty()) consider(shared_->expiring.begin()->first);
     return due;
   }
-  for (const Lot& lot : *this) {
+  for_each_held(*shared_, [&](Slot, const Lot& lot) {
     consider(lot.vests_at);
     consider(lot.expires_at);
-  }
+  });
   return due;
 }
 
@@ -63,13 +81,45 @@ std::vector<Lots::Slot> slots_by(const std::set<std::pair<std::int64_t, Lots::Sl
 
 }  // namespace
 
-std::vector<Lots::Slot> Lots::vesting_by(TimeMs t) { return slots_by(own().vesting, t); }
+bool Lots::indexed_now() {
+  if (!shared_) return false;
+  Shared& s = *shared_;
+  if (s.indexed) return true;
+  // Only lots this state alone holds are counted and indexed (copies may be
+  // read on other threads), and only with no lot removed: indexing compacts,
+  // and slots handed out must keep their lots.
+  if (shared_.use_count() > 1 || s.removed_count > 0) return false;
+  s.scanned += s.lots.size() + 1;
+  if (s.scanned < kScansBeforeIndexing * (s.lots.size() + 1)) return false;
+  rebuild(s);
+  return true;
+}
 
-std::vector<Lots::Slot> Lots::expiring_by(TimeMs t) { return slots_by(own().expiring, t); }
+std::vector<Lots::Slot> Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when) {
+  if (!shared_) return {};
+  if (indexed_now()) return slots_by(when == &Lot::vests_at ? shared_->vesting : shared_->expiring, t);
+  std::vector<Slot> slots;
+  for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
+    if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
+  });
+  return slots;
+}
+
+std::vector<Lots::Slot> Lots::vesting_by(TimeMs t) { return due_by(t, &Lot::vests_at); }
+
+std::vector<Lots::Slot> Lots::expiring_by(TimeMs t) { return due_by(t, &Lot::expires_at); }
 
 std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
-  Shared& s = own();
   std::vector<Slot> slots;
+  if (!indexed_now()) {
+    if (shared_) {
+      for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
+        if (lot.order_id == order_id) slots.push_back(slot);
+      });
+    }
+    return slots;
+  }
+  const Shared& s = *shared_;
   const std::int64_t hash = id_hash(order_id);
   for (auto it = s.by_order.lower_bound({hash, 0}); it != s.by_order.end() && it->first == hash; ++it) {
     if (s.lots[it->second].order_id == order_id) slots.push_back(it->second);
@@ -78,13 +128,21 @@ std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
   return slots;
 }
 
-Lots::Shared& Lots::own(bool with_indexes) {
+Lots::Shared& Lots::own() {
   if (!shared_) {
     shared_ = std::make_shared<Shared>();
   } else if (shared_.use_count() > 1) {
-    shared_ = std::make_shared<Shared>(*shared_);
+    // The copy takes the lots and not their indexes: most copies are a
+    // query's, brought forward to vest or expire a lot or two, and scanning
+    // for those costs far less than copying or rebuilding every index.
+    const Shared& from = *shared_;
+    auto copy = std::make_shared<Shared>();
+    copy->lots = from.lots;
+    copy->removed = from.removed;
+    copy->removed_count = from.removed_count;
+    copy->emptied = from.emptied;
+    shared_ = std::move(copy);
   }
-  if (with_indexes && !shared_->indexed) rebuild(*shared_);
   return *shared_;
 }
 
@@ -107,10 +165,7 @@ void Lots::unindex(Shared& s, Slot slot) {
 }
 
 void Lots::rebuild(Shared& s) {
-  if (!s.indexed) {  // after edit(): any lot may have changed, none is marked removed
-    s.removed.assign(s.lots.size(), false);
-    s.removed_count = 0;
-  }
+  s.removed.resize(s.lots.size(), false);  // lots added by edit() are held
   std::vector<Lot> held;
   held.reserve(s.lots.size() - s.removed_count);
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
@@ -126,6 +181,7 @@ void Lots::rebuild(Shared& s) {
   s.spend_pending.clear();
   s.by_order.clear();
   s.emptied.clear();
+  s.scanned = 0;
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
     index(s, slot);
     if (s.lots[slot].points <= 0) s.emptied.push_back(slot);
@@ -134,7 +190,7 @@ void Lots::rebuild(Shared& s) {
 }
 
 Lots::Slot Lots::push_back(Lot lot) {
-  Shared& s = own(false);  // unindexed lots stay so: a state being read in pays for no index
+  Shared& s = own();  // unindexed lots stay so: a state being read in pays for no index
   s.lots.push_back(std::move(lot));
   s.removed.resize(s.lots.size(), false);
   const Slot slot = s.lots.size() - 1;
@@ -146,16 +202,16 @@ const Lot& Lots::take(Slot slot, std::int64_t points) {
   Shared& s = own();
   Lot& lot = s.lots[slot];
   lot.points -= points;
-  (lot.vests_at ? s.pending : s.available) -= points;
+  if (s.indexed) (lot.vests_at ? s.pending : s.available) -= points;
   if (lot.points <= 0) s.emptied.push_back(slot);
   return lot;
 }
 
 void Lots::vest(Slot slot) {
   Shared& s = own();
-  unindex(s, slot);
+  if (s.indexed) unindex(s, slot);
   s.lots[slot].vests_at.reset();
-  index(s, slot);
+  if (s.indexed) index(s, slot);
 }
 
 void Lots::put_back(Slot slot, Lot lot) {
@@ -163,17 +219,17 @@ void Lots::put_back(Slot slot, Lot lot) {
   if (s.removed[slot]) {
     s.removed[slot] = false;
     --s.removed_count;
-  } else {
+  } else if (s.indexed) {
     unindex(s, slot);
   }
   s.lots[slot] = std::move(lot);
-  index(s, slot);
+  if (s.indexed) index(s, slot);
 }
 
 void Lots::pop_back() {
   Shared& s = own();
   if (!s.removed.back()) {
-    unindex(s, s.lots.size() - 1);
+    if (s.indexed) unindex(s, s.lots.size() - 1);
   } else {
     --s.removed_count;
   }
@@ -193,7 +249,7 @@ void Lots::assign(std::vector<Lot> lots) {
 }
 
 std::vector<Lot>& Lots::edit() {
-  Shared& s = own(false);
+  Shared& s = own();
   if (s.removed_count > 0) rebuild(s);  // compacted: the vector holds the lots and nothing else
   s.indexed = false;
   return s.lots;

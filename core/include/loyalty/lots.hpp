@@ -11,8 +11,13 @@
 //
 // The lots are shared by the copies of a state until one of them changes
 // them (a member may hold years of lots that an event does not touch).
+// Indexes are built for apply() (prepare()) and kept while it changes the
+// lots; a copy changed without them (a query bringing a state forward)
+// scans instead, and indexes its lots only once its scans have cost about
+// what building the indexes would.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -136,6 +141,7 @@ class Lots {
     // The indexes are built when apply() first needs them (opening a state
     // to answer queries does not pay for them), then kept; edit() drops them.
     bool indexed = false;
+    std::size_t scanned = 0;  // lots looked at by scans since, while not indexed
     std::int64_t available = 0, pending = 0;
     // One kind of index for times and ids alike: one set type in the module.
     std::set<std::pair<std::int64_t, Slot>> vesting, expiring;
@@ -151,7 +157,11 @@ class Lots {
     return slot;
   }
   static SpendKey spend_key(const Lot& lot, Slot slot);
-  Shared& own(bool with_indexes = true);  // owned by this state alone, indexes built if asked
+  Shared& own();  // owned by this state alone (a copy made now is not indexed)
+  // Whether the indexes answer, building them if scans have cost enough.
+  bool indexed_now();
+  static constexpr std::size_t kScansBeforeIndexing = 16;
+  std::vector<Slot> due_by(TimeMs t, std::optional<TimeMs> Lot::*when);
   void index(Shared& s, Slot slot);
   void unindex(Shared& s, Slot slot);
   void rebuild(Shared& s);
@@ -161,12 +171,23 @@ class Lots {
 
 template <typename Visit>
 void Lots::in_spending_order(bool pending, Visit&& visit) {
-  Shared& s = own();
-  const std::set<SpendKey>& order = pending ? s.spend_pending : s.spend_available;
-  for (const SpendKey& key : order) {
-    if (s.lots[key.slot].points <= 0) continue;  // taken to nothing, not yet removed
-    if (!visit(key.slot)) break;
+  own();  // visit() takes points: the lots are this state's before the walk
+  const auto visit_in = [&](const auto& keys) {
+    for (const SpendKey& key : keys) {
+      if ((*this)[key.slot].points <= 0) continue;  // taken to nothing, not yet removed
+      if (!visit(key.slot)) break;
+    }
+  };
+  if (indexed_now()) {
+    visit_in(pending ? shared_->spend_pending : shared_->spend_available);
+    return;
   }
+  std::vector<SpendKey> keys;
+  for (auto it = begin(); it != end(); ++it) {
+    if (it->vests_at.has_value() == pending) keys.push_back(spend_key(*it, it.slot()));
+  }
+  std::sort(keys.begin(), keys.end());
+  visit_in(keys);
 }
 
 template <typename Removed>
@@ -176,7 +197,7 @@ void Lots::remove_empty(Removed&& removed) {
   emptied.swap(s.emptied);
   for (Slot slot : emptied) {
     if (slot >= s.lots.size() || s.removed[slot] || s.lots[slot].points > 0) continue;
-    unindex(s, slot);
+    if (s.indexed) unindex(s, slot);
     s.removed[slot] = true;
     ++s.removed_count;
     removed(slot, std::move(s.lots[slot]));
