@@ -9,9 +9,7 @@ namespace loyalty {
 
 JsonWriter::JsonWriter(TapeStrings* strings) : tape_(strings) {
   out_.resize(1024);
-  if (!tape_) return;
-  const auto held = static_cast<std::uint32_t>(tape_->size());
-  put_tagged(static_cast<char>(held & 0xff), held >> 8, 3);  // the header: a u32 like any other
+  if (tape_) put_le(tape_->size(), 4);  // the header: the strings the decoder holds
 }
 
 void JsonWriter::tape_string(std::string_view v) {

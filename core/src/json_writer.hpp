@@ -24,9 +24,8 @@ namespace loyalty {
 
 class JsonWriter {
  public:
-  JsonWriter() { out_.resize(1024); }
-  // A tape for the decoder that holds `strings` (JSON when null).
-  explicit JsonWriter(TapeStrings* strings);
+  // JSON; or, given `strings`, a tape for the decoder that holds them.
+  explicit JsonWriter(TapeStrings* strings = nullptr);
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -69,12 +68,15 @@ class JsonWriter {
     size_ += s.size();
   }
 
-  // A tape's tag and its little-endian number, `bytes` of it, in one step.
+  // A number's low `bytes` bytes, little-endian, as a tape holds them.
+  void put_le(std::uint64_t number, std::size_t bytes) {
+    char* at = room(bytes);
+    for (std::size_t b = 0; b < bytes; ++b) at[b] = static_cast<char>((number >> (8 * b)) & 0xff);
+    size_ += bytes;
+  }
   void put_tagged(char tag, std::uint64_t number, std::size_t bytes) {
-    char* at = room(1 + bytes);
-    at[0] = tag;
-    for (std::size_t b = 0; b < bytes; ++b) at[1 + b] = static_cast<char>((number >> (8 * b)) & 0xff);
-    size_ += 1 + bytes;
+    put(tag);
+    put_le(number, bytes);
   }
   void tape_string(std::string_view v);
 

@@ -154,7 +154,7 @@ function memberSessions(module, io, programRef) {
   const { answerText, writeText, writeUtf8, writeBytes, answerBytes } = io;
   const tape = tapeReader(module);
   // Queries answered as tapes on their typed path (bindings.cpp, loyalty_member_query_tape).
-  const TAPE_QUERIES = { tier_progress: 0, points_summary: 1, lifecycle: 2 };
+  const TAPE_QUERIES = new Set(['tier_progress', 'points_summary', 'lifecycle']);
   module._loyalty_member_operations();
   const opIndex = {};
   answerText().split(',').forEach((name, i) => { opIndex[name] = i; });
@@ -355,8 +355,8 @@ function memberSessions(module, io, programRef) {
     #askAt(op, at) {
       const handle = this.#use();
       if (plainTime(at)) {
-        if (op in TAPE_QUERIES) {
-          const value = module._loyalty_member_query_tape(handle, TAPE_QUERIES[op], at) ? tape.read() : undefined;
+        if (TAPE_QUERIES.has(op)) {
+          const value = module._loyalty_member_query_tape(handle, opIndex[op], at) ? tape.read() : undefined;
           if (value !== undefined) return value;
         } else if (module._loyalty_member_query(handle, opIndex[op], at)) {
           return unwrap(answerText());

@@ -268,33 +268,31 @@ EMSCRIPTEN_KEEPALIVE bool loyalty_member_preview(std::int32_t handle, std::uint3
   return true;
 }
 
-// A query whose request is only the time, answered as a tape: 0 tier
-// progress, 1 points summary (the default horizon), 2 lifecycle. False as above.
-EMSCRIPTEN_KEEPALIVE bool loyalty_member_query_tape(std::int32_t handle, std::uint32_t query, double at) {
+// A member operation whose request is only the time, answered as a tape:
+// tier_progress, points_summary (the default horizon) or lifecycle, by its
+// index as loyalty_member_call takes it. False for any other operation, or
+// when the answer needs the JSON path.
+EMSCRIPTEN_KEEPALIVE bool loyalty_member_query_tape(std::int32_t handle, std::uint32_t op, double at) {
   Host& h = host();
   Host::Member* member = find_member(handle);
-  if (!member || !valid_time(at)) return false;
+  const auto& ops = Engine::member_operations();
+  if (!member || op >= ops.size() || !valid_time(at)) return false;
   const MemberSession& session = member->session;
   const auto time = static_cast<loyalty::TimeMs>(at);
-  switch (query) {
-    case 0: {
-      auto progress = session.tier_progress(time);
-      if (!progress.ok()) return false;
-      h.answer = loyalty::progress_json(session.program(), progress.value(), &h.tape);
-      return true;
-    }
-    case 1: {
-      auto summary = session.points_summary(time, loyalty::kDefaultHorizonDays);
-      if (!summary.ok()) return false;
-      h.answer = loyalty::points_summary_json(summary.value(), &h.tape);
-      return true;
-    }
-    case 2:
-      h.answer = loyalty::lifecycle_json(session.lifecycle(time), &h.tape);
-      return true;
-    default:
-      return false;
+  if (ops[op] == "tier_progress") {
+    auto progress = session.tier_progress(time);
+    if (!progress.ok()) return false;
+    h.answer = loyalty::progress_json(session.program(), progress.value(), &h.tape);
+  } else if (ops[op] == "points_summary") {
+    auto summary = session.points_summary(time, loyalty::kDefaultHorizonDays);
+    if (!summary.ok()) return false;
+    h.answer = loyalty::points_summary_json(summary.value(), &h.tape);
+  } else if (ops[op] == "lifecycle") {
+    h.answer = loyalty::lifecycle_json(session.lifecycle(time), &h.tape);
+  } else {
+    return false;
   }
+  return true;
 }
 
 // The decoder lost step with the module's strings: both sides forget them.
