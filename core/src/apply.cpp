@@ -164,6 +164,10 @@ class Timeline {
 
   void end_grace(TimeMs t) {
     if (!state_.downgrade || state_.downgrade->at > t) return;
+    // Evaluations wait while a downgrade is pending and resume with the day
+    // the grace ends, never with the days it covered: caught up at their
+    // past times they would depend on whether an event came in between.
+    evaluated_day_ = std::max(evaluated_day_, local_day_number(t, program_.utc_offset_minutes) - 1);
     const std::size_t held = held_tier(program_, state_, t);
     const PendingDowngrade d = *state_.downgrade;
     state_.downgrade.reset();
@@ -478,20 +482,26 @@ class Transition {
 }  // namespace
 
 Result<BroughtState> bring_to(const Program& program, const MemberState& state, TimeMs at) {
+  BroughtState out{state, std::nullopt};
+  auto due = bring_forward(program, out.state, at);
+  if (!due.ok()) return due.errors();
+  out.due = due.value();
+  return out;
+}
+
+Result<std::optional<TimeMs>> bring_forward(const Program& program, MemberState& state, TimeMs at) {
   if (at < state.clock) {
     return refused("event.out_of_order", "the state is already at " + std::to_string(state.clock) +
                    "; time does not go back", "at");
   }
-  BroughtState out{state, std::nullopt};
   std::vector<LedgerEntry> ledger;
   std::vector<Notice> notices;
   const std::string no_event;
-  PointsBook book(out.state, ledger, no_event);
-  Timeline timeline(program, out.state, book, notices);
+  PointsBook book(state, ledger, no_event);
+  Timeline timeline(program, state, book, notices);
   timeline.run(at);
   timeline.forget_orders(at);
-  out.due = timeline.due();
-  return out;
+  return timeline.due();
 }
 
 Result<MemberState> state_at(const Program& program, const MemberState& state, TimeMs at) {

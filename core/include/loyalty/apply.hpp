@@ -38,6 +38,11 @@ struct BroughtState {
 };
 Result<BroughtState> bring_to(const Program& program, const MemberState& state, TimeMs at);
 
+// bring_to() on `state` itself, for a holder of its own copy: the time it
+// next changes by itself comes back. A state brought to one moment and then
+// to a later one is the state brought to the later one at once.
+Result<std::optional<TimeMs>> bring_forward(const Program& program, MemberState& state, TimeMs at);
+
 // When bringing `state` to `at` would first change it (absent: never).
 // Before that time state_at() changes nothing but forgets what no query
 // reads (orders past the refund window, activity before any window), so the

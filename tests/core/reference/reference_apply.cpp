@@ -666,6 +666,10 @@ class Timeline {
 
   void end_grace(TimeMs t) {
     if (!state_.downgrade || state_.downgrade->at > t) return;
+    // Evaluations wait while a downgrade is pending and resume with the day
+    // the grace ends, never with the days it covered: caught up at their
+    // past times they would depend on whether an event came in between.
+    evaluated_day_ = std::max(evaluated_day_, local_day_number(t, program_.utc_offset_minutes) - 1);
     const std::size_t held = held_tier(program_, state_, t);
     const PendingDowngrade d = *state_.downgrade;
     state_.downgrade.reset();
