@@ -11,6 +11,20 @@ Result<const MemberSession::Moment*> MemberSession::moment(TimeMs at) const {
     return Error{"event.out_of_order", "the state is already at " + std::to_string(state_.clock) + "; time does not go back",
                  "at"};
   }
+  if (moment_ && moment_->brought && at >= moment_->from) {
+    // Later than a copy already brought forward (a member centre left open
+    // past midnight): that copy goes on from where it is, which is the same
+    // as bringing the held state here at once, and costs only what fell due
+    // in between.
+    Moment& m = *moment_;
+    auto due = bring_forward(*program_, *m.brought, at);
+    if (!due.ok()) return due.errors();
+    m.from = at;
+    m.until = due.value();
+    m.pricing.reset();
+    m.progress.reset();
+    return &m;
+  }
   Moment m;
   m.from = at;
   m.until = first_due(*program_, state_, at);

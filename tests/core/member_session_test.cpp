@@ -90,6 +90,26 @@ TEST_P(MemberSessions, AnswerAsTheStatelessCallsAfterEveryApply) {
   }
 }
 
+// A member centre left open: asked again each new day, the session goes on
+// from the copy it brought forward last (bring_forward) rather than from the
+// held state; every day's answers are still the stateless ones.
+TEST_P(MemberSessions, AnswerAsTheStatelessCallsDayAfterDayWithoutAnApply) {
+  const Engine engine = Engine::load(program_text(GetParam())).value();
+  Sequence s(engine.program(), 104729ULL);
+  for (int i = 0; i < 60; ++i) {
+    s.step(s.next_event());
+    if (HasFatalFailure()) return;
+  }
+  MemberSession member(engine.shared_program(), s.state());
+  const std::string state = state_json(engine.program(), s.state());
+  for (TimeMs at = s.now(); at < s.now() + 400 * kDay; at += kDay + 7 * kHour) {
+    for (const char* op : {"tier_progress", "points_summary", "lifecycle"}) {
+      ASSERT_EQ(engine.call(member, op, at), engine.call(op, with_state(state, "\"at\":" + std::to_string(at))))
+          << op << " at " << at;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(ExamplePrograms, MemberSessions, ::testing::Values("bakery.json", "coffee.json", "beauty.json"));
 
 TEST(MemberSessions, ARefusedEventLeavesTheHeldStateAsItWas) {

@@ -7,7 +7,8 @@
 // remembers work:
 //  - the state brought to the moment asked about (vesting, expiry,
 //    evaluations), reused until the next time something falls due
-//    (bring_to()/first_due() in apply.hpp); when nothing is due the held
+//    (bring_to()/first_due() in apply.hpp), and moved on from there when a
+//    later moment is asked (bring_forward()); when nothing is due the held
 //    state itself answers, without a copy;
 //  - per local day, the qualification window's totals, the tier whose
 //    benefits apply and the birthday (PricingContext).
