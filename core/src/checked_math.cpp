@@ -55,8 +55,8 @@ namespace {
 // fits (the usual case, and a native division in wasm) or 128-bit otherwise.
 template <typename Int>
 std::optional<std::int64_t> divide_rounded(Int n, std::int64_t divisor, Rounding rounding) {
-  Int q = n / divisor;  // truncated towards zero
-  const Int r = n % divisor;
+  Int q = n / divisor;         // truncated towards zero
+  const Int r = n - q * divisor;  // n % divisor without a second division
   if (r != 0) {
     const int sign = n < 0 ? -1 : 1;
     // |r| < divisor <= 2^63-1, so twice |r| fits in the unsigned type.
@@ -85,6 +85,11 @@ std::optional<std::int64_t> divide_rounded(Int n, std::int64_t divisor, Rounding
 std::optional<std::int64_t> mul_div(std::int64_t a, std::int64_t b, std::int64_t divisor,
                                     Rounding rounding) {
   if (divisor <= 0) return std::nullopt;
+  // Points times basis points nearly always fit in 32 bits each: their product
+  // fits in 64 without the overflow check, which wasm32 makes a 128-bit call.
+  if (a == static_cast<std::int32_t>(a) && b == static_cast<std::int32_t>(b)) {
+    return divide_rounded(a * b, divisor, rounding);
+  }
   std::int64_t product = 0;
   if (!__builtin_mul_overflow(a, b, &product)) return divide_rounded(product, divisor, rounding);
   // 128-bit product: exact for any two int64 values (clang and gcc, native

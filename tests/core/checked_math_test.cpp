@@ -57,6 +57,39 @@ TEST(MulDiv, RoundsTheSameWhetherOrNotTheProductFitsInInt64) {
   EXPECT_EQ(mul_div(-n, 1, p61, Rounding::ceil), -1);
 }
 
+// Operands that fit in 32 bits take a shorter path (no overflow check); on
+// both sides of that boundary, and for every rounding, the quotient is the
+// exact one, checked against 128-bit arithmetic.
+TEST(MulDiv, RoundsExactlyOnBothSidesOfThe32BitPath) {
+  const std::int64_t edges[] = {0, 1, 7, 9999, 10001, 2147483647, 2147483648, -2147483648, -2147483649,
+                                4294967296, -1, -7, -10001, 123456789012};
+  for (std::int64_t a : edges) {
+    for (std::int64_t b : edges) {
+      for (std::int64_t d : {std::int64_t{1}, std::int64_t{3}, std::int64_t{10000}, std::int64_t{2147483648}}) {
+        const __int128 n = static_cast<__int128>(a) * b;
+        const __int128 q = n / d, r = n % d;
+        for (Rounding mode : {Rounding::floor, Rounding::ceil, Rounding::half_up, Rounding::half_even}) {
+          __int128 want = q;
+          if (r != 0) {
+            const int sign = n < 0 ? -1 : 1;
+            const __int128 twice = (r < 0 ? -r : r) * 2;
+            if (mode == Rounding::floor && sign < 0) want -= 1;
+            if (mode == Rounding::ceil && sign > 0) want += 1;
+            if (mode == Rounding::half_up && twice >= d) want += sign;
+            if (mode == Rounding::half_even && (twice > d || (twice == d && q % 2 != 0))) want += sign;
+          }
+          const auto got = mul_div(a, b, d, mode);
+          if (want > kMaxSafeInteger || want < -kMaxSafeInteger) {
+            EXPECT_FALSE(got.has_value()) << a << " x " << b << " / " << d;
+          } else {
+            EXPECT_EQ(got, static_cast<std::int64_t>(want)) << a << " x " << b << " / " << d << " " << rounding_name(mode);
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(MulDiv, QuotientsBeyondTheSafeRangeAreOverflow) {
   EXPECT_FALSE(mul_div(kMaxSafeInteger, 2, 1, Rounding::floor).has_value());
   EXPECT_FALSE(mul_div(kMaxSafeInteger, kMaxSafeInteger, 3, Rounding::floor).has_value());
