@@ -201,6 +201,9 @@ results.history = {
     session_tier_progress: await measure(() => held.tierProgress(hAt)),
     // Alternating days: nothing kept from the call before, every answer written and read.
     session_tier_progress_new_day: await measure(() => held.tierProgress(hAt + (day++ % 2) * 86400000)),
+    // A member centre left open: a day later each call, for 60 days, then
+    // back to the first day (one bring from the held state in 60 calls).
+    session_tier_progress_next_day: await measure(() => held.tierProgress(hAt + (day++ % 60) * 86400000)),
     session_open: await measure(() => coffeeCore.member(historyText).close(), 9),
     session_open_snapshot: await measure(() => coffeeCore.member(historyBytes).close(), 9),
     session_snapshot: await measure(() => held.snapshot(), 9),

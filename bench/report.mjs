@@ -116,6 +116,7 @@ console.log(`| points of a cart (previewOrder's points) | ${us(h.ns.stateless_pr
 console.log(`| previewOrder, full detail | ${us(h.ns.stateless_preview_order)} | ${us(h.ns.session_preview_order)} | ${ratio(h.ns.stateless_preview_order, h.ns.session_preview_order)} |`);
 console.log(`| tierProgress (asked again the same day: the kept answer) | ${us(h.ns.stateless_tier_progress)} | ${us(h.ns.session_tier_progress)} | ${ratio(h.ns.stateless_tier_progress, h.ns.session_tier_progress)} |`);
 console.log(`| tierProgress (another day each call: written and read anew) | ${us(h.ns.stateless_tier_progress)} | ${us(h.ns.session_tier_progress_new_day)} | ${ratio(h.ns.stateless_tier_progress, h.ns.session_tier_progress_new_day)} |`);
+console.log(`| tierProgress (a day later each call, 60 days, then again) | ${us(h.ns.stateless_tier_progress)} | ${us(h.ns.session_tier_progress_next_day)} | ${ratio(h.ns.stateless_tier_progress, h.ns.session_tier_progress_next_day)} |`);
 console.log(`| core.member(state) (open, then close) | | ${us(h.ns.session_open)} | |`);
 console.log(`| core.member(bytes), the binary snapshot of ${h.snapshot_bytes} bytes (open, then close) | | ${us(h.ns.session_open_snapshot)} | |`);
 console.log(`| member.snapshot() | | ${us(h.ns.session_snapshot)} | |`);

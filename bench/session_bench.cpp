@@ -140,6 +140,17 @@ void SessionTierProgressNewDay(benchmark::State& st) {
 }
 BENCHMARK(SessionTierProgressNewDay);
 
+// A member centre left open: a day later each call, for 60 days, then back
+// to the first (one bring from the held state in 60 calls).
+void SessionTierProgressNextDay(benchmark::State& st) {
+  loyalty::MemberSession member = held();
+  std::int64_t day = 0;
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(coffee().call(member, "tier_progress", history().at + (day++ % 60) * kDay));
+  }
+}
+BENCHMARK(SessionTierProgressNextDay);
+
 void SessionListing(benchmark::State& st) {
   const loyalty::MemberSession member = held();
   const loyalty::Cart products{cart_lines(static_cast<std::size_t>(st.range(0)))};
