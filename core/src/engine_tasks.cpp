@@ -14,7 +14,7 @@ namespace {
 std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
 
 void write_reward(JsonWriter& w, std::string_view key, const Reward& reward) {
-  w.key(key).raw(reward_to_json(reward).dump());
+  w.key(key).raw(json_text(reward_to_json(reward)));
 }
 
 const char* status_name(CalendarStatus s) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
-#include <cstdio>
 
 namespace loyalty {
 
@@ -153,9 +152,9 @@ void JsonWriter::write_string(std::string_view v) {
       case '\r': put("\\r"); break;
       case '\t': put("\\t"); break;
       default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        put(buf);
+        const char* hex = "0123456789abcdef";
+        const char escaped[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+        put(std::string_view(escaped, sizeof escaped));
       }
     }
   }

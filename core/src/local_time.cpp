@@ -1,6 +1,5 @@
 #include "loyalty/local_time.hpp"
 
-#include <cstdio>
 
 namespace loyalty {
 
@@ -22,10 +21,15 @@ std::string LocalDate::iso() const {
                            digit(month / 10),  digit(month),      '-',              digit(day / 10), digit(day)};
     return std::string(text, sizeof text);
   }
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(year),
-                static_cast<int>(month), static_cast<int>(day));
-  return buf;
+  // As printf's "%04d-%02d-%02d" would (no printf in the module: it brings
+  // a floating-point formatter with it).
+  const auto padded = [](std::int64_t v, std::size_t width) {
+    std::string digits = std::to_string(v < 0 ? -v : v);
+    const std::size_t size = digits.size() + (v < 0 ? 1 : 0);
+    if (size < width) digits.insert(0, width - size, '0');
+    return v < 0 ? "-" + digits : digits;
+  };
+  return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2);
 }
 
 std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes) {

@@ -1,7 +1,6 @@
 // MemberState <-> JSON. What state_json() writes, member_state_from_json()
 // reads back to an equal state, so snapshots travel between hosts intact.
 #include <algorithm>
-#include <cstdio>
 
 #include "json_reader.hpp"
 #include "task_json.hpp"
@@ -225,9 +224,9 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
   }
   w.end_array();
   if (s.birthday) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%02d-%02d", static_cast<int>(s.birthday->month), static_cast<int>(s.birthday->day));
-    w.field("birthday", std::string_view(buf));
+    // MM-DD (validated on input: 1..12, 1..31).
+    const auto two = [](std::int32_t v) { return std::string{static_cast<char>('0' + v / 10 % 10), static_cast<char>('0' + v % 10)}; };
+    w.field("birthday", std::string_view(two(s.birthday->month) + "-" + two(s.birthday->day)));
   }
   w.field("birthday_gift_year", std::int64_t{s.birthday_gift_year});
   if (s.cap_day.period >= 0) {

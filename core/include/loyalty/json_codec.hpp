@@ -49,6 +49,8 @@ Result<DrawInput> draw_input_from_json(const Program& program, const Json& json,
 
 // The programme normalised: every default filled in.
 Json to_json(const Program& program);
+// A DOM as canonical text (what dump() gives), written by the core itself.
+std::string json_text(const Json& value);
 class TapeStrings;
 
 // Per-call outputs, written straight to canonical text. Those a member

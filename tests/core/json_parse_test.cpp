@@ -1,0 +1,152 @@
+// parse_json is our own reader building nlohmann's DOM: it must take exactly
+// what nlohmann's parser takes and give the same values, number types
+// included (fractions to within a few units in the last place), apart from what we refuse on purpose (duplicate keys, nesting
+// past kMaxJsonDepth, and text after a NUL byte, where nlohmann stops
+// reading). Checked on every conformance vector file and on
+// ~100,000 random edits of small documents.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "loyalty/json_codec.hpp"
+#include "splitmix64.hpp"
+
+namespace loyalty {
+namespace {
+
+// Equal values of equal types: nlohmann's == takes 1, 1u and 1.0 as equal.
+bool same(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Json::value_t::object: {
+      if (a.size() != b.size()) return false;
+      for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+        if (ia.key() != ib.key() || !same(*ia, *ib)) return false;
+      }
+      return true;
+    }
+    case Json::value_t::array: {
+      if (a.size() != b.size()) return false;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!same(a[i], b[i])) return false;
+      }
+      return true;
+    }
+    // Ours reads fractions to within a few units in the last place (no
+    // reader of the core takes one): near enough is the same here.
+    case Json::value_t::number_float: {
+      const double x = a.get<double>(), y = b.get<double>();
+      return x == y || std::fabs(x - y) <= 1e-12 * std::max(std::fabs(x), std::fabs(y));
+    }
+    default: return a == b;
+  }
+}
+
+// Ours against nlohmann's on one text; false (with a message) on a difference.
+::testing::AssertionResult agrees(const std::string& text) {
+  const Json theirs = Json::parse(text, nullptr, false);
+  auto ours = parse_json(text);
+  if (!ours.ok()) {
+    const std::string& code = ours.errors().front().code;
+    if (code == "json.duplicate_key" || code == "json.too_deep") return ::testing::AssertionSuccess();  // ours alone refuses
+    if (theirs.is_discarded()) return ::testing::AssertionSuccess();
+    // nlohmann stops reading at a NUL byte, taking what follows it unread; ours refuses it.
+    const std::size_t nul = text.find('\0');
+    if (nul != std::string::npos && parse_json(text.substr(0, nul)).ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "refused only by ours (" << ours.errors().front().message << "): " << text;
+  }
+  if (theirs.is_discarded()) return ::testing::AssertionFailure() << "taken only by ours: " << text;
+  if (!same(ours.value(), theirs)) {
+    return ::testing::AssertionFailure() << "different values: " << text << "\n ours " << ours.value().dump()
+                                         << "\n theirs " << theirs.dump();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(JsonParse, ReadsEveryVectorFileAsNlohmannDoes) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(LOYALTY_SOURCE_DIR) + "/tests/vectors")) {
+    std::ifstream file(entry.path());
+    std::stringstream text;
+    text << file.rdbuf();
+    EXPECT_TRUE(agrees(text.str())) << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 10);
+}
+
+// json_text (the core's writer) gives what dump() gives for the trees the
+// core builds: each example programme normalised, and the edges of strings
+// and numbers (keys in order, escapes, 64-bit values whole).
+TEST(JsonParse, WritesTheCoresTreesAsDumpDoes) {
+  int programs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(LOYALTY_SOURCE_DIR) + "/programs")) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream file(entry.path());
+    std::stringstream text;
+    text << file.rdbuf();
+    auto program = program_from_json(parse_json(text.str()).value());
+    if (!program.ok()) continue;  // not a programme
+    const Json normalised = to_json(program.value());
+    EXPECT_EQ(json_text(normalised), normalised.dump()) << entry.path();
+    ++programs;
+  }
+  EXPECT_GE(programs, 3);
+  const Json edges = Json::parse(R"({"\u0001\u001f\"\\/\b\f\n\r\t":[18446744073709551615,-9223372036854775808,0,true,false,null,"中文\u007f"],"":{}})");
+  EXPECT_EQ(json_text(edges), edges.dump());
+}
+
+TEST(JsonParse, ReadsTheEdgesOfStringsAndNumbersAsNlohmannDoes) {
+  const char* texts[] = {
+      "0", "-0", "1", "-1", "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+      "-9223372036854775809", "9007199254740993", "1.5", "-1.5e3", "1E5", "1e-5", "1e400", "-1e400", "0.0", "1e-310", "-1e-400", "123456789012345678901234567890", "0.000000000000000000000000123456789e5",
+      "1.7976931348623157e308", "-2.5e-3", "99999999999999999999.5",
+      "01", "-", "1.", ".5", "+1", "1e", "1e+", "00", "-01", "2.e3",
+      "\"\"", "\"a\\u0000b\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"",
+      "\"\\u00e9\\u4E2D\"", "\"\\x\"", "\"\\u12\"", "\"tab\there\"", "\"\x7f\"",
+      "\"\xc3\xa9\"", "\"\xe4\xb8\xad\"", "\"\xf0\x9f\x98\x80\"", "\"\xc0\x80\"", "\"\xc1\xbf\"", "\"\xe0\x80\x80\"",
+      "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"", "\"\x80\"", "\"\xe4\xb8\"", "\"\xff\"",
+      "\xef\xbb\xbf{}", "\xef\xbb{}", " \t\r\n[ 1 , 2 ]\n", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}",
+      "{}", "[]", "[[]]", "{\"a\":{}}", "true", "false", "null", "tru", "nul", "True", "[true false]", "",
+      " ", "{} x", "[1]]", "\"unterminated", "{\"a\":\"b\"", "[\"\\/\"]", "NaN", "Infinity", "-Infinity",
+  };
+  for (const char* text : texts) EXPECT_TRUE(agrees(text));
+}
+
+TEST(JsonParse, AgreesWithNlohmannOnRandomEditsOfSmallDocuments) {
+  const std::string seeds[] = {
+      R"({"state":{"member_id":"m-1","growth":2500,"lots":[{"id":"e1","points":12,"expires_at":1798732800000}]},"at":1767196800000})",
+      R"({"cart":{"lines":[{"sku":"面包","category":"bread","unit_price":1299,"quantity":2}]},"at":-5,"x":[true,false,null,1.5e3]})",
+      R"(["\u00e9\ud83d\ude00","a\"b\\c\/d\n",0,-0,18446744073709551615,-9223372036854775808,{"":""}])",
+  };
+  const std::string palette[] = {"{", "}", "[", "]", ":", ",", "\"", "\\", "u", "0", "1", "9", "-", "+", ".", "e",
+                                 "E", "t", "n", " ", "\n", "\\ud800", "\\udc00", "\xc3", "\xa9", "\xed\xa0\x80",
+                                 "\xf0\x9f\x98\x80", "\xff", std::string(1, '\0'), "\x1f", "null", "\"k\":"};
+  testing::SplitMix64 rng{20261130};
+  int checked = 0;
+  for (int i = 0; i < 100000; ++i) {
+    std::string text = seeds[rng.below(3)];
+    const int edits = 1 + static_cast<int>(rng.below(3));
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = static_cast<std::size_t>(rng.below(static_cast<std::int64_t>(text.size()) + 1));
+      switch (rng.below(3)) {
+        case 0: text.insert(at, palette[rng.below(static_cast<std::int64_t>(std::size(palette)))]); break;
+        case 1:
+          if (at < text.size()) text.erase(at, static_cast<std::size_t>(1 + rng.below(3)));
+          break;
+        default:
+          if (at < text.size()) text[at] = palette[rng.below(static_cast<std::int64_t>(std::size(palette)))][0];
+      }
+    }
+    ASSERT_TRUE(agrees(text)) << "edit " << i;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 100000);
+}
+
+}  // namespace
+}  // namespace loyalty
