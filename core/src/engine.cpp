@@ -23,13 +23,13 @@ Result<Engine> Engine::load(std::string_view program_json) {
   return Engine(std::move(program).value());
 }
 
-std::string Engine::check_program(std::string_view program_json) {
-  auto program = load_program(program_json);
+std::string Engine::check_program(std::string_view text) {
+  auto program = load_program(text);
   if (!program.ok()) return error_envelope(program.errors());
-  return ok_envelope(json_text(to_json(program.value())));
+  return ok_envelope(program_json(program.value()));
 }
 
-std::string Engine::program_summary() const { return ok_envelope(json_text(to_json(*program_))); }
+std::string Engine::program_summary() const { return ok_envelope(program_json(*program_)); }
 
 Result<MemberSession> Engine::open_member(std::string_view state_json) const {
   auto json = parse_json(state_json);

@@ -14,7 +14,7 @@ namespace {
 std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
 
 void write_reward(JsonWriter& w, std::string_view key, const Reward& reward) {
-  w.key(key).raw(json_text(reward_to_json(reward)));
+  write_reward(w.key(key), reward);
 }
 
 const char* status_name(CalendarStatus s) {

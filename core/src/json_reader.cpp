@@ -54,7 +54,8 @@ std::optional<std::int64_t> ValueReader::integer(const Json& v, const Path& path
   const bool too_big_unsigned =
       v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
   if (too_big_unsigned || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
-    error("value.out_of_range", "must be" + range() + ", got " + json_text(v), path.str());
+    const std::string got = v.is_number_unsigned() ? std::to_string(v.get<std::uint64_t>()) : std::to_string(v.get<std::int64_t>());
+    error("value.out_of_range", "must be" + range() + ", got " + got, path.str());
     return std::nullopt;
   }
   return v.get<std::int64_t>();

@@ -1,6 +1,5 @@
 // Structs -> JSON for hosts: compact, keys sorted, the same bytes on every
-// host. The programme goes through nlohmann (it is written once per load);
-// per-call outputs are streamed by JsonWriter.
+// host, streamed by JsonWriter (the programme too: no tree is built).
 #include "loyalty/json_codec.hpp"
 #include "task_json.hpp"
 #include "writers.hpp"
@@ -9,139 +8,147 @@ namespace loyalty {
 
 namespace {
 
-Json rate_json(const EarnRate& rate) {
-  Json j = Json::object();
-  j["earn"] = rate.earn;
-  j["per_minor"] = rate.per_minor;
-  j["rounding"] = std::string(rounding_name(rate.rounding));
-  return j;
+// Every number is written as int64: the narrower fields would otherwise pick
+// JsonWriter's bool overload.
+std::int64_t n(std::int64_t v) { return v; }
+
+void write_rate(JsonWriter& w, const EarnRate& rate) {
+  w.begin_object().field("earn", n(rate.earn)).field("per_minor", n(rate.per_minor))
+      .field("rounding", rounding_name(rate.rounding)).end_object();
 }
 
-Json requirement_json(const Requirement& r) {
-  Json j = Json::object();
-  for (Metric m : kMetrics)
-    if (r[m]) j[std::string(metric_name(m))] = *r[m];
-  return j;
-}
-
-Json tier_json(const Tier& t) {
-  Json j = Json::object();
-  j["id"] = t.id;
-  j["name"] = t.name;
-  j["qualify"] = requirement_json(t.qualify);
-  j["retain"] = requirement_json(t.retain);
-  j["points_multiplier_bp"] = t.points_multiplier_bp;
-  j["discount_bp"] = t.discount_bp;
-  j["perks"] = t.perks;
-  j["birthday_points"] = t.birthday_points;
-  j["paid_only"] = t.paid_only;
-  return j;
-}
-
-Json earning_json(const Program& p) {
-  Json j = Json::object();
-  j["points"] = rate_json(p.points);
-  if (p.growth) j["growth"] = rate_json(*p.growth);
-  j["categories"] = Json::array();
-  for (const Category& c : p.categories) {
-    Json cj = Json::object();
-    cj["id"] = c.id;
-    cj["multiplier_bp"] = c.multiplier_bp;
-    if (!c.name.empty()) cj["name"] = c.name;
-    j["categories"].push_back(std::move(cj));
+// Metrics by name, in the order their names sort.
+void write_requirement(JsonWriter& w, const Requirement& r) {
+  w.begin_object();
+  for (Metric m : {Metric::growth, Metric::orders, Metric::spend}) {
+    if (r[m]) w.field(metric_name(m), n(*r[m]));
   }
-  j["skus"] = Json::array();
-  for (const SkuMultiplier& s : p.skus) j["skus"].push_back(Json{{"id", s.id}, {"multiplier_bp", s.multiplier_bp}});
-  j["campaigns"] = Json::array();
-  for (const Campaign& c : p.campaigns) {
-    Json cj = Json::object();
-    cj["id"] = c.id;
-    cj["from"] = date_from_day_number(c.from_day).iso();
-    cj["to"] = date_from_day_number(c.to_day).iso();
-    cj["multiplier_bp"] = c.multiplier_bp;
-    if (!c.categories.empty()) {
-      cj["categories"] = Json::array();
-      for (std::size_t i : c.categories) cj["categories"].push_back(p.categories[i].id);
-    }
-    j["campaigns"].push_back(std::move(cj));
-  }
+  w.end_object();
+}
+
+void write_tier(JsonWriter& w, const Tier& t) {
+  w.begin_object().field("birthday_points", n(t.birthday_points)).field("discount_bp", n(t.discount_bp))
+      .field("id", std::string_view(t.id));
+  write_localized(w.key("name"), t.name);
+  w.field("paid_only", t.paid_only);
+  w.key("perks").begin_array();
+  for (const std::string& perk : t.perks) w.value(std::string_view(perk));
+  w.end_array().field("points_multiplier_bp", n(t.points_multiplier_bp));
+  write_requirement(w.key("qualify"), t.qualify);
+  write_requirement(w.key("retain"), t.retain);
+  w.end_object();
+}
+
+void write_earning(JsonWriter& w, const Program& p) {
+  w.begin_object();
   if (p.birthday) {
-    j["birthday"] = Json{{"multiplier_bp", p.birthday->multiplier_bp},
-                         {"scope", p.birthday->scope == BirthdayScope::day ? "day" : "month"}};
+    w.key("birthday").begin_object().field("multiplier_bp", n(p.birthday->multiplier_bp))
+        .field("scope", std::string_view(p.birthday->scope == BirthdayScope::day ? "day" : "month")).end_object();
   }
-  j["caps"] = Json::array();
+  w.key("campaigns").begin_array();
+  for (const Campaign& c : p.campaigns) {
+    w.begin_object();
+    if (!c.categories.empty()) {
+      w.key("categories").begin_array();
+      for (std::size_t i : c.categories) w.value(std::string_view(p.categories[i].id));
+      w.end_array();
+    }
+    w.field("from", std::string_view(date_from_day_number(c.from_day).iso())).field("id", std::string_view(c.id))
+        .field("multiplier_bp", n(c.multiplier_bp)).field("to", std::string_view(date_from_day_number(c.to_day).iso()))
+        .end_object();
+  }
+  w.end_array().key("caps").begin_array();
   for (const EarnCap& c : p.caps) {
-    j["caps"].push_back(Json{{"period", c.period == CapPeriod::day ? "day" : "month"}, {"points", c.points}});
+    w.begin_object().field("period", std::string_view(c.period == CapPeriod::day ? "day" : "month"))
+        .field("points", n(c.points)).end_object();
   }
-  j["combine"] = p.combine == MultiplierCombine::add ? "add" : "multiply";
-  j["pending_days"] = p.pending_days;
-  return j;
+  w.end_array().key("categories").begin_array();
+  for (const Category& c : p.categories) {
+    w.begin_object().field("id", std::string_view(c.id)).field("multiplier_bp", n(c.multiplier_bp));
+    if (!c.name.empty()) write_localized(w.key("name"), c.name);
+    w.end_object();
+  }
+  w.end_array().field("combine", std::string_view(p.combine == MultiplierCombine::add ? "add" : "multiply"));
+  if (p.growth) write_rate(w.key("growth"), *p.growth);
+  w.field("pending_days", n(p.pending_days));
+  write_rate(w.key("points"), p.points);
+  w.key("skus").begin_array();
+  for (const SkuMultiplier& s : p.skus) {
+    w.begin_object().field("id", std::string_view(s.id)).field("multiplier_bp", n(s.multiplier_bp)).end_object();
+  }
+  w.end_array().end_object();
 }
 
-Json qualification_json(const Qualification& q) {
+void write_qualification(JsonWriter& w, const Qualification& q) {
   static const char* windows[] = {"lifetime", "rolling_days", "calendar_year", "anniversary_year"};
   static const char* evaluations[] = {"none", "rolling_daily", "calendar_year_end", "anniversary"};
-  Json window = Json::object();
-  window["kind"] = windows[static_cast<int>(q.window)];
-  if (q.window == WindowKind::rolling_days) window["days"] = q.window_days;
-  Json j = Json::object();
-  j["combine"] = q.all ? "all" : "any";
-  j["window"] = std::move(window);
-  j["evaluation"] = evaluations[static_cast<int>(q.evaluation)];
-  j["downgrade"] = q.downgrade == Downgrade::one_tier ? "one_tier" : "recompute";
-  j["grace_days"] = q.grace_days;
-  return j;
+  w.begin_object().field("combine", std::string_view(q.all ? "all" : "any"))
+      .field("downgrade", std::string_view(q.downgrade == Downgrade::one_tier ? "one_tier" : "recompute"))
+      .field("evaluation", std::string_view(evaluations[static_cast<int>(q.evaluation)]))
+      .field("grace_days", n(q.grace_days));
+  w.key("window").begin_object();
+  if (q.window == WindowKind::rolling_days) w.field("days", n(q.window_days));
+  w.field("kind", std::string_view(windows[static_cast<int>(q.window)])).end_object();
+  w.end_object();
 }
 
-Json expiry_json(const Expiry& e) {
+void write_expiry(JsonWriter& w, const Expiry& e) {
   static const char* periods[] = {"month", "quarter", "year"};
-  Json j = Json::object();
+  w.begin_object();
   switch (e.policy) {
-    case ExpiryPolicy::never: j["policy"] = "never"; break;
-    case ExpiryPolicy::days:
-      j["policy"] = "days";
-      j["days"] = e.days;
-      break;
+    case ExpiryPolicy::never: w.field("policy", std::string_view("never")); break;
+    case ExpiryPolicy::days: w.field("days", n(e.days)).field("policy", std::string_view("days")); break;
     case ExpiryPolicy::period_end:
-      j["policy"] = "period_end";
-      j["period"] = periods[static_cast<int>(e.period)];
-      j["periods"] = e.periods;
+      w.field("period", std::string_view(periods[static_cast<int>(e.period)])).field("periods", n(e.periods))
+          .field("policy", std::string_view("period_end"));
       break;
   }
-  return j;
+  w.end_object();
 }
 
 }  // namespace
 
-Json to_json(const Program& p) {
-  Json j = Json::object();
-  j["schema_version"] = p.schema;
-  j["id"] = p.id;
-  j["version"] = p.version;
-  j["name"] = p.name;
-  j["currency"] = Json{{"code", p.currency.code}, {"minor_units", p.currency.minor_units}};
-  j["utc_offset_minutes"] = p.utc_offset_minutes;
-  j["tiers"] = Json::array();
-  for (const Tier& t : p.tiers) j["tiers"].push_back(tier_json(t));
-  j["qualification"] = qualification_json(p.qualification);
-  j["earning"] = earning_json(p);
-  j["discount"] = Json{{"rounding", std::string(rounding_name(p.discount_rounding))}};
-  j["expiry"] = expiry_json(p.expiry);
-  j["refunds"] = Json{{"shortfall", p.shortfall == Shortfall::debt ? "debt" : "negative_balance"},
-                      {"window_days", p.refund_window_days}};
+void write_localized(JsonWriter& w, const LocalizedText& text) {
+  w.begin_object();
+  for (const auto& [locale, s] : text) w.field(locale, std::string_view(s));
+  w.end_object();
+}
+
+// Keys in ascending order, as everywhere (JsonWriter checks it).
+std::string program_json(const Program& p) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("currency").begin_object().field("code", std::string_view(p.currency.code))
+      .field("minor_units", n(p.currency.minor_units)).end_object();
+  w.key("discount").begin_object().field("rounding", rounding_name(p.discount_rounding)).end_object();
+  write_earning(w.key("earning"), p);
+  write_expiry(w.key("expiry"), p.expiry);
+  w.field("id", std::string_view(p.id));
+  w.key("lifecycle").begin_object().field("lost_days", n(p.lifecycle.lost_days)).field("new_days", n(p.lifecycle.new_days))
+      .field("silent_days", n(p.lifecycle.silent_days)).field("sleeping_days", n(p.lifecycle.sleeping_days)).end_object();
+  write_localized(w.key("name"), p.name);
+  if (p.paid_membership) {
+    w.key("paid_membership").begin_object().field("days", n(p.paid_membership->days))
+        .field("tier", std::string_view(p.tiers[p.paid_membership->tier].id)).end_object();
+  }
+  write_qualification(w.key("qualification"), p.qualification);
   if (p.redemption) {
     const Redemption& r = *p.redemption;
-    j["redemption"] = Json{{"points_per_unit", r.points_per_unit}, {"unit_minor", r.unit_minor}, {"step", r.step},
-                           {"minimum", r.minimum}, {"max_share_bp", r.max_share_bp}};
+    w.key("redemption").begin_object().field("max_share_bp", n(r.max_share_bp)).field("minimum", n(r.minimum))
+        .field("points_per_unit", n(r.points_per_unit)).field("step", n(r.step)).field("unit_minor", n(r.unit_minor))
+        .end_object();
   }
-  if (p.paid_membership) {
-    j["paid_membership"] = Json{{"tier", p.tiers[p.paid_membership->tier].id}, {"days", p.paid_membership->days}};
-  }
-  j["lifecycle"] = Json{{"new_days", p.lifecycle.new_days}, {"silent_days", p.lifecycle.silent_days},
-                        {"sleeping_days", p.lifecycle.sleeping_days}, {"lost_days", p.lifecycle.lost_days}};
-  j["sync"] = Json{{"claimed_time_skew_seconds", p.sync.claimed_time_skew_seconds}};
-  if (p.tasks.any()) j["tasks"] = task_rules_to_json(p.tasks);
-  return j;
+  w.key("refunds").begin_object()
+      .field("shortfall", std::string_view(p.shortfall == Shortfall::debt ? "debt" : "negative_balance"))
+      .field("window_days", n(p.refund_window_days)).end_object();
+  w.field("schema_version", n(p.schema));
+  w.key("sync").begin_object().field("claimed_time_skew_seconds", n(p.sync.claimed_time_skew_seconds)).end_object();
+  if (p.tasks.any()) write_task_rules(w.key("tasks"), p.tasks);
+  w.key("tiers").begin_array();
+  for (const Tier& t : p.tiers) write_tier(w, t);
+  w.end_array().field("utc_offset_minutes", n(p.utc_offset_minutes)).field("version", n(p.version));
+  w.end_object();
+  return w.take();
 }
 
 namespace {

@@ -13,8 +13,8 @@
 namespace loyalty {
 
 void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules);
-Json task_rules_to_json(const TaskRules& rules);
-Json reward_to_json(const Reward& reward);
+void write_task_rules(JsonWriter& w, const TaskRules& rules);
+void write_reward(JsonWriter& w, const Reward& reward);
 
 void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
 void write_task_state(JsonWriter& w, const TaskState& state);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "task_json.hpp"
+#include "writers.hpp"
 
 namespace loyalty {
 
@@ -198,12 +199,6 @@ Box read_box(ValueReader& reader, const Json& v, const std::string& path, std::s
   return box;
 }
 
-Json localized(const LocalizedText& text) {
-  Json j = Json::object();
-  for (const auto& [locale, s] : text) j[locale] = s;
-  return j;
-}
-
 }  // namespace
 
 void read_task_rules(ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules) {
@@ -222,72 +217,111 @@ void read_task_rules(ValueReader& reader, const Json& json, const std::string& p
   obj.finish();
 }
 
-Json reward_to_json(const Reward& r) {
-  Json j = Json::object();
-  if (r.points) j["points"] = r.points;
-  if (r.growth) j["growth"] = r.growth;
-  if (r.red_packet) j["red_packet"] = r.red_packet;
-  if (r.coupon) j["coupon"] = Json{{"id", r.coupon->id}, {"valid_days", r.coupon->valid_days}};
-  if (r.box_chances) j["box_chances"] = r.box_chances;
-  if (r.makeup_cards) j["makeup_cards"] = r.makeup_cards;
-  return j;
+void write_reward(JsonWriter& w, const Reward& r) {
+  w.begin_object();
+  if (r.box_chances) w.field("box_chances", r.box_chances);
+  if (r.coupon) {
+    w.key("coupon").begin_object().field("id", std::string_view(r.coupon->id))
+        .field("valid_days", std::int64_t{r.coupon->valid_days}).end_object();
+  }
+  if (r.growth) w.field("growth", r.growth);
+  if (r.makeup_cards) w.field("makeup_cards", r.makeup_cards);
+  if (r.points) w.field("points", r.points);
+  if (r.red_packet) w.field("red_packet", r.red_packet);
+  w.end_object();
 }
 
-Json task_rules_to_json(const TaskRules& rules) {
+namespace {
+
+void write_checkin(JsonWriter& w, const CheckinRules& c) {
   static const char* const kMiss[] = {"reset_cycle", "reset_streak", "keep_position"};
+  w.begin_object().field("cycle_days", c.cycle_days);
+  write_reward(w.key("default_reward"), c.default_reward);
+  if (c.makeup) {
+    w.key("makeup").begin_object().field("cost_points", c.makeup->cost_points)
+        .field("per_cycle", c.makeup->per_cycle).end_object();
+  }
+  w.field("on_miss", std::string_view(kMiss[static_cast<int>(c.on_miss)]));
+  w.key("rewards").begin_array();
+  for (std::size_t i = 0; i < c.by_day.size(); ++i) {
+    if (!c.by_day[i]) continue;
+    w.begin_object().field("day", static_cast<std::int64_t>(i + 1));
+    write_reward(w.key("reward"), *c.by_day[i]);
+    w.end_object();
+  }
+  w.end_array().end_object();
+}
+
+void write_box(JsonWriter& w, const Box& b) {
+  w.begin_object();
+  w.key("cost").begin_object().field("chances", b.cost.chances).field("points", b.cost.points).end_object();
+  w.key("daily_budget").begin_object().field("points", b.daily_budget.points)
+      .field("red_packet", b.daily_budget.red_packet).end_object();
+  if (b.fallback) w.field("fallback_prize", std::string_view(b.prizes[*b.fallback].id));
+  w.field("free_per_day", b.free_per_day).field("id", std::string_view(b.id));
+  write_localized(w.key("name"), b.name);
+  w.key("prizes").begin_array();
+  for (const Prize& p : b.prizes) {
+    w.begin_object().field("id", std::string_view(p.id));
+    write_localized(w.key("name"), p.name);
+    write_reward(w.key("reward"), p.reward);
+    if (p.stock) w.field("stock", *p.stock);
+    w.field("weight", p.weight).end_object();
+  }
+  w.end_array().end_object();
+}
+
+}  // namespace
+
+// Keys in ascending order, as everywhere (JsonWriter checks it).
+void write_task_rules(JsonWriter& w, const TaskRules& rules) {
   static const char* const kActions[] = {"checkin", "like", "scan", "share", "order"};
   static const char* const kRepeat[] = {"none", "day", "week", "month"};
-  Json j = Json::object();
-  j["daily_points_cap"] = rules.daily_points_cap;
-  if (rules.checkin) {
-    const CheckinRules& c = *rules.checkin;
-    Json rewards = Json::array();
-    for (std::size_t i = 0; i < c.by_day.size(); ++i) {
-      if (c.by_day[i]) rewards.push_back({{"day", i + 1}, {"reward", reward_to_json(*c.by_day[i])}});
-    }
-    j["checkin"] = {{"cycle_days", c.cycle_days}, {"on_miss", kMiss[static_cast<int>(c.on_miss)]},
-                    {"rewards", rewards}, {"default_reward", reward_to_json(c.default_reward)}};
-    if (c.makeup) j["checkin"]["makeup"] = {{"per_cycle", c.makeup->per_cycle}, {"cost_points", c.makeup->cost_points}};
+  w.begin_object();
+  if (!rules.boxes.empty()) {
+    w.key("boxes").begin_array();
+    for (const Box& b : rules.boxes) write_box(w, b);
+    w.end_array();
   }
-  if (rules.likes) j["likes"] = {{"reward", reward_to_json(rules.likes->reward)}, {"daily_cap", rules.likes->daily_cap}};
-  if (rules.scans) {
-    Json batches = Json::array();
-    for (const ScanBatch& b : rules.scans->batches) batches.push_back({{"prefix", b.prefix}, {"reward", reward_to_json(b.reward)}});
-    j["scans"] = {{"reward", reward_to_json(rules.scans->reward)}, {"daily_cap", rules.scans->daily_cap}, {"batches", batches}};
+  if (rules.checkin) write_checkin(w.key("checkin"), *rules.checkin);
+  w.field("daily_points_cap", rules.daily_points_cap);
+  if (rules.likes) {
+    w.key("likes").begin_object().field("daily_cap", rules.likes->daily_cap);
+    write_reward(w.key("reward"), rules.likes->reward);
+    w.end_object();
+  }
+  if (!rules.limited.empty()) {
+    w.key("limited").begin_array();
+    for (const LimitedTask& t : rules.limited) {
+      w.begin_object().field("action", std::string_view(kActions[static_cast<int>(t.action)]))
+          .field("from", std::string_view(date_from_day_number(t.from_day).iso())).field("id", std::string_view(t.id));
+      write_localized(w.key("name"), t.name);
+      w.field("repeat", std::string_view(kRepeat[static_cast<int>(t.repeat)]));
+      write_reward(w.key("reward"), t.reward);
+      w.field("target", t.target).field("to", std::string_view(date_from_day_number(t.to_day).iso())).end_object();
+    }
+    w.end_array();
   }
   if (rules.referral) {
     const ReferralRules& r = *rules.referral;
-    j["referral"] = {{"inviter_reward", reward_to_json(r.inviter_reward)}, {"invitee_reward", reward_to_json(r.invitee_reward)},
-                     {"max_rewarded", r.max_rewarded}, {"reward_on", r.reward_on == ReferralTrigger::join ? "join" : "first_order"}};
+    w.key("referral").begin_object();
+    write_reward(w.key("invitee_reward"), r.invitee_reward);
+    write_reward(w.key("inviter_reward"), r.inviter_reward);
+    w.field("max_rewarded", r.max_rewarded)
+        .field("reward_on", std::string_view(r.reward_on == ReferralTrigger::join ? "join" : "first_order")).end_object();
   }
-  if (!rules.limited.empty()) {
-    Json limited = Json::array();
-    for (const LimitedTask& t : rules.limited) {
-      limited.push_back({{"id", t.id}, {"name", localized(t.name)}, {"action", kActions[static_cast<int>(t.action)]},
-                         {"from", date_from_day_number(t.from_day).iso()}, {"to", date_from_day_number(t.to_day).iso()},
-                         {"repeat", kRepeat[static_cast<int>(t.repeat)]}, {"target", t.target},
-                         {"reward", reward_to_json(t.reward)}});
+  if (rules.scans) {
+    w.key("scans").begin_object().key("batches").begin_array();
+    for (const ScanBatch& b : rules.scans->batches) {
+      w.begin_object().field("prefix", std::string_view(b.prefix));
+      write_reward(w.key("reward"), b.reward);
+      w.end_object();
     }
-    j["limited"] = limited;
+    w.end_array().field("daily_cap", rules.scans->daily_cap);
+    write_reward(w.key("reward"), rules.scans->reward);
+    w.end_object();
   }
-  if (!rules.boxes.empty()) {
-    Json boxes = Json::array();
-    for (const Box& b : rules.boxes) {
-      Json prizes = Json::array();
-      for (const Prize& p : b.prizes) {
-        Json prize = {{"id", p.id}, {"name", localized(p.name)}, {"weight", p.weight}, {"reward", reward_to_json(p.reward)}};
-        if (p.stock) prize["stock"] = *p.stock;
-        prizes.push_back(prize);
-      }
-      Json box = {{"id", b.id}, {"name", localized(b.name)}, {"cost", {{"points", b.cost.points}, {"chances", b.cost.chances}}},
-                  {"free_per_day", b.free_per_day}, {"prizes", prizes},
-                  {"daily_budget", {{"points", b.daily_budget.points}, {"red_packet", b.daily_budget.red_packet}}}};
-      if (b.fallback) box["fallback_prize"] = b.prizes[*b.fallback].id;
-      boxes.push_back(box);
-    }
-    j["boxes"] = boxes;
-  }
-  return j;
+  w.end_object();
 }
 
 }  // namespace loyalty

@@ -14,5 +14,6 @@ void write_progress(JsonWriter& w, const Program& program, const TierProgress& p
 void write_ledger(JsonWriter& w, const std::vector<LedgerEntry>& ledger);
 void write_notices(JsonWriter& w, const Program& program, const std::vector<Notice>& notices);
 void write_balances(JsonWriter& w, const Program& program, const MemberState& state);
+void write_localized(JsonWriter& w, const LocalizedText& text);
 
 }  // namespace loyalty

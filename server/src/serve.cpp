@@ -152,7 +152,7 @@ int run(const Options& options) {
   }
   const Program& program = engine.value().program();
   const std::string program_body =
-      Json{{"program", to_json(program)}, {"version", program.version}}.dump();
+      "{\"program\":" + program_json(program) + ",\"version\":" + std::to_string(program.version) + "}";
   const std::string etag = "\"" + program.id + "-" + std::to_string(program.version) + "-" +
                            fingerprint(program_body) + "\"";
 

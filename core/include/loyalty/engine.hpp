@@ -24,7 +24,7 @@ class Engine {
   static Result<Engine> load(std::string_view program_json);
 
   // Validation only: value is the programme summary (as program_summary()).
-  static std::string check_program(std::string_view program_json);
+  static std::string check_program(std::string_view text);
 
   // The validated programme, normalised (defaults filled in).
   std::string program_summary() const;

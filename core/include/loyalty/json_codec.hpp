@@ -48,9 +48,7 @@ Result<TimeMs> time_from_json(const Json& json, const std::string& path);
 Result<DrawInput> draw_input_from_json(const Program& program, const Json& json, const std::string& path);
 
 // The programme normalised: every default filled in.
-Json to_json(const Program& program);
-// A DOM as canonical text (what dump() gives), written by the core itself.
-std::string json_text(const Json& value);
+std::string program_json(const Program& program);
 class TapeStrings;
 
 // Per-call outputs, written straight to canonical text. Those a member
