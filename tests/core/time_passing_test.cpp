@@ -28,7 +28,7 @@ class TimePassing : public ::testing::TestWithParam<const char*> {};
 TEST_P(TimePassing, IsTheSameInStepsAsAtOnceAndAfterATimePassesEvent) {
   const Engine engine = Engine::load(program_text(GetParam())).value();
   const Program& program = engine.program();
-  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
     Sequence s(program, 7727ULL * seed);
     for (int i = 0; i < 40; ++i) {
       s.step(s.next_event());
@@ -36,7 +36,7 @@ TEST_P(TimePassing, IsTheSameInStepsAsAtOnceAndAfterATimePassesEvent) {
     }
     const MemberState& start = s.state();
     MemberState stepped = start;
-    for (TimeMs at = s.now(); at < s.now() + 500 * kDay; at += 3 * kDay + 5 * kHour) {
+    for (TimeMs at = s.now(); at < s.now() + 500 * kDay; at += 4 * kDay + 5 * kHour) {
       ASSERT_TRUE(bring_forward(program, stepped, at).ok());
       const MemberState at_once = state_at(program, start, at).value();
       ASSERT_EQ(state_json(program, stepped), state_json(program, at_once)) << "seed " << seed << " at " << at;
