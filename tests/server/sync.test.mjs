@@ -5,6 +5,8 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
+import SwaggerParser from '@apidevtools/swagger-parser';
+
 import { serverForFile } from './file-server.mjs';
 import { client, joinMember, merchantKey, root, startServer, tokenSecret } from './loyalty-server.mjs';
 
@@ -238,6 +240,14 @@ test('merchant refunds claw back the points of the refunded lines', async () => 
   assert.equal(refund.json.results[0].result, 'applied', refund.text);
   assert.equal(refund.json.balances.available, 250);
   assert.equal((await call('GET', '/v1/me', { auth: token })).json.state.growth, 125);
+});
+
+// What an integrator's tools do first (client and mock generators): a
+// document that fails a standard validator stops them all.
+test('server/openapi.yaml is a valid OpenAPI document', async () => {
+  const document = await SwaggerParser.validate(`${root}server/openapi.yaml`);
+  assert.match(document.openapi, /^3\./);
+  assert.ok(Object.keys(document.paths).length >= 12);
 });
 
 test('every path in server/openapi.yaml is served', async () => {
