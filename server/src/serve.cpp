@@ -17,6 +17,7 @@
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
 #include "http_server.hpp"
+#include "openapi_document.hpp"
 #include "store.hpp"
 
 namespace loyalty::serve {
@@ -200,6 +201,12 @@ int run(const Options& options) {
                     "application/json");
   });
   api.install(server);
+  // The contract this server was built with (server/openapi.yaml), for
+  // client and mock generators.
+  server.Get("/v1/openapi.yaml", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(kOpenApiDocument, "application/yaml");
+  });
   server.Get("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "no-cache");

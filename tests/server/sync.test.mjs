@@ -250,6 +250,13 @@ test('server/openapi.yaml is a valid OpenAPI document', async () => {
   assert.ok(Object.keys(document.paths).length >= 12);
 });
 
+test('the server serves the OpenAPI document it was built with', async () => {
+  const res = await call('GET', '/v1/openapi.yaml');
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^application\/yaml/);
+  assert.equal(res.text, readFileSync(`${root}server/openapi.yaml`, 'utf8'));
+});
+
 test('every path in server/openapi.yaml is served', async () => {
   const spec = readFileSync(`${root}server/openapi.yaml`, 'utf8');
   const paths = [...spec.matchAll(/^  (\/[^:]+):\n    (get|post):/gm)].map((m) => [m[2].toUpperCase(), m[1]]);
