@@ -8,11 +8,10 @@
 // and fit 64 bits, signed when negative and fit, floating point otherwise
 // (tests/core/json_parse_test.cpp holds the two side by side). Two
 // differences: it does not stop at a NUL byte (text after the document is
-// refused whatever it is), and fractions are read to within a few units in
-// the last place. Written for the module's sake: nlohmann's parser and lexer
+// refused whatever it is), and a fraction's value is not read (every reader
+// refuses fractions; the core computes no floating point). Written for the module's sake: nlohmann's parser and lexer
 // were ~10 KB of its code and, built for size, several times slower.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -322,38 +321,38 @@ class Reader {
         return true;
       }
     }
-    // A fraction, an exponent, or an integer past 64 bits: floating point,
-    // and past double's range an error, as nlohmann has them.
-    const double d = approximate(start, p_);
-    if (!std::isfinite(d)) return syntax("number overflow");
-    out = d;
+    // A fraction, an exponent, or an integer past 64 bits: a fraction to
+    // every reader of the core, which refuses it, so its value is not read
+    // (no floating point in the core). Past double's range it is an error,
+    // as nlohmann has it, decided on the digits.
+    if (beyond_double(start, p_)) return syntax("number overflow");
+    out = Json(Json::value_t::number_float);
     return true;
   }
 
-  // The value of a JSON number's text, to within a few units in the last
-  // place: every reader of the core refuses a number that is not an integer,
-  // so no exact value is needed, and strtod would bring long double
-  // arithmetic into the module. 19 significant digits, then the exponent.
-  static double approximate(const char* p, const char* end) {
-    const bool negative = *p == '-';
-    if (negative) ++p;
-    std::uint64_t mantissa = 0;
-    int digits = 0;
-    long exponent = 0;  // of ten, applied to the mantissa
+  // Whether a number's text is at least the halfway point between the
+  // largest double and 2^1024, where strtod rounds to infinity: compared
+  // digit by digit, the same on every host.
+  static bool beyond_double(const char* p, const char* end) {
+    static constexpr std::string_view kHalfway =  // (2^1024 - 2^970), 309 digits
+        "1797693134862315807937289714053034150799341327100378269361737789804449682927647509466490179775872070963"
+        "3028641669288791094655554785194040263065748867150582068190890200070838367627385484581771153176447573027"
+        "0069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+    if (*p == '-') ++p;
+    std::string digits;  // significant digits, leading zeros dropped
+    long exponent = -1;  // of ten, of the first significant digit
     bool point = false;
     for (; p != end && *p != 'e' && *p != 'E'; ++p) {
       if (*p == '.') {
         point = true;
-        continue;
-      }
-      if (digits < 19) {
-        if (mantissa != 0 || *p != '0') ++digits;
-        mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-        if (point) --exponent;
-      } else if (!point) {
-        ++exponent;
+      } else if (!digits.empty() || *p != '0') {
+        if (!point) ++exponent;
+        if (digits.size() <= kHalfway.size()) digits += *p;
+      } else if (point) {
+        --exponent;
       }
     }
+    if (digits.empty()) return false;  // zero
     if (p != end) {
       ++p;
       const bool minus = *p == '-';
@@ -362,17 +361,9 @@ class Reader {
       for (; p != end; ++p) e = std::min(e * 10 + (*p - '0'), 100000L);
       exponent += minus ? -e : e;
     }
-    double d = static_cast<double>(mantissa);
-    if (mantissa == 0) {
-      d = 0;
-    } else if (exponent > 0) {
-      d *= std::pow(10.0, static_cast<double>(exponent));
-    } else if (exponent >= -300) {
-      d /= std::pow(10.0, static_cast<double>(-exponent));
-    } else {
-      d = d / 1e300 / std::pow(10.0, static_cast<double>(-exponent - 300));  // denormals, not zero at once
-    }
-    return negative ? -d : d;
+    const long halfway_exponent = static_cast<long>(kHalfway.size()) - 1;
+    if (exponent != halfway_exponent) return exponent > halfway_exponent;
+    return std::string_view(digits).substr(0, kHalfway.size()) >= kHalfway;
   }
 
   const char* p_;
