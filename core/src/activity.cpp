@@ -8,47 +8,50 @@ namespace {
 
 bool before_day(const ActivityDay& a, std::int64_t day) { return a.day < day; }
 
+void add_to(ActivityDay& sum, const ActivityDay& day, std::int64_t sign) {
+  sum.growth += sign * day.growth;
+  sum.spend += sign * day.spend;
+  sum.orders += sign * day.orders;
+}
+
 }  // namespace
 
 std::vector<ActivityDay>::iterator Activity::find(std::int64_t day) {
-  return std::lower_bound(days_.begin(), days_.end(), day, before_day);
+  return std::lower_bound(days_.begin() + first_, days_.end(), day, before_day);
 }
 
 std::optional<ActivityDay> Activity::day(std::int64_t day) const {
-  auto it = std::lower_bound(days_.begin(), days_.end(), day, before_day);
-  if (it == days_.end() || it->day != day) return std::nullopt;
+  auto it = std::lower_bound(begin(), end(), day, before_day);
+  if (it == end() || it->day != day) return std::nullopt;
   return *it;
 }
 
+const ActivityDay& Activity::before(std::size_t i) const { return i > first_ ? running_[i - 1] : forgotten_; }
+
 ActivityDay Activity::between(std::int64_t first, std::int64_t last) const {
-  const auto lo = static_cast<std::size_t>(std::lower_bound(days_.begin(), days_.end(), first, before_day) - days_.begin());
-  const auto hi = static_cast<std::size_t>(std::lower_bound(days_.begin(), days_.end(), last + 1, before_day) - days_.begin());
+  const auto lo = static_cast<std::size_t>(std::lower_bound(begin(), end(), first, before_day) - days_.begin());
+  const auto hi = static_cast<std::size_t>(std::lower_bound(begin(), end(), last + 1, before_day) - days_.begin());
   ActivityDay sums;
   if (lo >= hi) return sums;
-  const ActivityDay& to = running_[hi - 1];
-  sums.growth = to.growth;
-  sums.spend = to.spend;
-  sums.orders = to.orders;
-  if (lo > 0) {
-    const ActivityDay& from = running_[lo - 1];
-    sums.growth -= from.growth;
-    sums.spend -= from.spend;
-    sums.orders -= from.orders;
-  }
+  sums = running_[hi - 1];
+  add_to(sums, before(lo), -1);
+  sums.day = 0;
   return sums;
 }
 
 void Activity::recount(std::size_t from) {
   running_.resize(days_.size());
-  for (std::size_t i = from; i < days_.size(); ++i) {
-    ActivityDay sum = days_[i];
-    if (i > 0) {
-      sum.growth += running_[i - 1].growth;
-      sum.spend += running_[i - 1].spend;
-      sum.orders += running_[i - 1].orders;
-    }
+  for (std::size_t i = std::max(from, first_); i < days_.size(); ++i) {
+    ActivityDay sum = before(i);
+    add_to(sum, days_[i], 1);
     running_[i] = sum;
   }
+}
+
+void Activity::compact() {
+  days_.erase(days_.begin(), days_.begin() + first_);
+  running_.erase(running_.begin(), running_.begin() + first_);
+  first_ = 0;
 }
 
 void Activity::push_back(const ActivityDay& day) {
@@ -77,16 +80,20 @@ void Activity::restore(std::int64_t day, const std::optional<ActivityDay>& befor
 }
 
 std::vector<ActivityDay> Activity::forget_before(std::int64_t day) {
-  const auto kept = find(day);
-  std::vector<ActivityDay> gone(days_.begin(), kept);
-  days_.erase(days_.begin(), kept);
-  recount(0);
+  const auto kept = static_cast<std::size_t>(find(day) - days_.begin());
+  std::vector<ActivityDay> gone(days_.begin() + first_, days_.begin() + kept);
+  if (kept > first_) forgotten_ = running_[kept - 1];
+  first_ = kept;
+  // Dropped once they outnumber the days held: amortised O(1) a day.
+  if (first_ >= 32 && first_ * 2 >= days_.size()) compact();
   return gone;
 }
 
 void Activity::put_front(const std::vector<ActivityDay>& days) {
   if (days.empty()) return;
+  compact();
   days_.insert(days_.begin(), days.begin(), days.end());
+  for (const ActivityDay& d : days) add_to(forgotten_, d, -1);
   recount(0);
 }
 

@@ -19,12 +19,6 @@ Error refused(std::string code, std::string message, std::string path = "event")
   return Error{std::move(code), std::move(message), std::move(path)};
 }
 
-// Ids are mostly a shared prefix and a counter: comparing from the end tells
-// two apart at once, where operator== calls memcmp for every pair.
-bool same_id(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.rbegin(), a.rend(), b.rbegin());
-}
-
 // The last local day whose evaluation is behind a state brought to `until`.
 std::int64_t first_evaluated_day(const Program& program, const MemberState& state, TimeMs until) {
   const std::int32_t offset = program.utc_offset_minutes;
@@ -257,7 +251,6 @@ class Transition {
     state_.clock = event_.at;
     state_.version += 1;
     state_.recent_events.push_back(event_.id);
-    if (state_.recent_events.size() > kRecentEvents) state_.recent_events.pop_front();
     timeline.forget_orders(event_.at);
     return std::nullopt;
   }
@@ -517,9 +510,7 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
 
 Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
   Applied out;
-  out.ledger.reserve(4);  // most events write a row or a few
-  if (std::any_of(state.recent_events.begin(), state.recent_events.end(),
-                  [&](const std::string& id) { return same_id(id, event.id); })) {
+  if (state.recent_events.contains(event.id)) {
     out.duplicate = true;
     return out;
   }

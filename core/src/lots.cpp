@@ -4,16 +4,18 @@
 
 namespace loyalty {
 
-bool Lots::SpendKey::operator<(const SpendKey& o) const {
-  if (never != o.never) return o.never;
-  if (expires_at != o.expires_at) return expires_at < o.expires_at;
-  if (earned_at != o.earned_at) return earned_at < o.earned_at;
-  if (id != o.id) return id < o.id;
-  return slot < o.slot;  // only lots a state read from outside may share ids
+bool Lots::SpendOrder::operator()(const SpendKey& a, const SpendKey& b) const {
+  if (a.never != b.never) return b.never;
+  if (a.expires_at != b.expires_at) return a.expires_at < b.expires_at;
+  if (a.earned_at != b.earned_at) return a.earned_at < b.earned_at;
+  if (a.slot == b.slot) return false;
+  const int ids = (*lots)[a.slot].id.compare((*lots)[b.slot].id);
+  if (ids != 0) return ids < 0;
+  return a.slot < b.slot;  // only lots a state read from outside may share ids
 }
 
 Lots::SpendKey Lots::spend_key(const Lot& lot, Slot slot) {
-  return {!lot.expires_at, lot.expires_at.value_or(0), lot.earned_at, lot.id, slot};
+  return {!lot.expires_at, lot.expires_at.value_or(0), lot.earned_at, slot};
 }
 
 namespace {
@@ -72,7 +74,8 @@ std::optional<TimeMs> Lots::next_due() const {
 
 namespace {
 
-std::vector<Lots::Slot> slots_by(const std::set<std::pair<std::int64_t, Lots::Slot>>& times, TimeMs t) {
+template <typename TimeIndex>
+std::vector<Lots::Slot> slots_by(const TimeIndex& times, TimeMs t) {
   std::vector<Lots::Slot> slots;
   for (auto it = times.begin(); it != times.end() && it->first <= t; ++it) slots.push_back(it->second);
   std::sort(slots.begin(), slots.end());

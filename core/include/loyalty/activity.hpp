@@ -1,6 +1,8 @@
 // What each local day added to a member's qualification metrics, with
 // running totals, so that a window's totals cost O(log n) in the days held
-// (a tier evaluation does not re-add the window).
+// (a tier evaluation does not re-add the window). The totals run on from
+// the days already forgotten, so forgetting the oldest day (every day, as
+// windows move) recounts nothing.
 #pragma once
 
 #include <cstdint>
@@ -21,12 +23,12 @@ class Activity {
  public:
   using const_iterator = std::vector<ActivityDay>::const_iterator;
 
-  const_iterator begin() const { return days_.begin(); }
+  const_iterator begin() const { return days_.begin() + first_; }
   const_iterator end() const { return days_.end(); }
-  std::size_t size() const { return days_.size(); }
-  bool empty() const { return days_.empty(); }
+  std::size_t size() const { return days_.size() - first_; }
+  bool empty() const { return size() == 0; }
   const ActivityDay& back() const { return days_.back(); }
-  const ActivityDay& operator[](std::size_t i) const { return days_[i]; }
+  const ActivityDay& operator[](std::size_t i) const { return days_[first_ + i]; }
   std::optional<ActivityDay> day(std::int64_t day) const;
 
   // The sums of the days from `first` to `last`, both included.
@@ -43,10 +45,16 @@ class Activity {
 
  private:
   std::vector<ActivityDay>::iterator find(std::int64_t day);
+  const ActivityDay& before(std::size_t i) const;  // the running totals before days_[i]
   void recount(std::size_t from);  // the running totals from days_[from] on
+  void compact();  // drops the forgotten days from the vectors
 
-  std::vector<ActivityDay> days_;  // ascending
-  std::vector<ActivityDay> running_;  // running_[i]: the sums of days_[0..i] (its `day` unused)
+  // days_[first_..] are held, ascending; the days before first_ are
+  // forgotten, kept until they are many (then dropped at once).
+  std::vector<ActivityDay> days_;
+  std::vector<ActivityDay> running_;  // running_[i]: forgotten_ plus the sums of days_[first_..i] (`day` unused)
+  std::size_t first_ = 0;
+  ActivityDay forgotten_;  // the sums of every day forgotten since the state was read
 };
 
 }  // namespace loyalty

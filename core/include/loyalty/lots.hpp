@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "loyalty/local_time.hpp"
+#include "loyalty/node_pool.hpp"
 
 namespace loyalty {
 
@@ -93,7 +94,9 @@ class Lots {
   template <typename Visit>
   void in_spending_order(bool pending, Visit&& visit);
   // Whether the lot in slot `a` is spent before the one in `b`.
-  bool spent_before(Slot a, Slot b) const { return spend_key((*this)[a], a) < spend_key((*this)[b], b); }
+  bool spent_before(Slot a, Slot b) const {
+    return SpendOrder{&shared_->lots}(spend_key((*this)[a], a), spend_key((*this)[b], b));
+  }
   // The lots the order earned (or got back on a refund), in slot order.
   std::vector<Slot> of_order(const std::string& order_id);
   // The held slot after `slot`, or slots() if none.
@@ -127,14 +130,24 @@ class Lots {
   void assign(std::vector<Lot> lots);
 
  private:
+  // A lot's place in spending order. Lots that tie are ordered by their ids,
+  // read from the lots (a key holds no copy of one).
   struct SpendKey {
     bool never;  // never expires: spent last
     TimeMs expires_at, earned_at;
-    std::string id;
     Slot slot;
-    bool operator<(const SpendKey& o) const;
   };
+  struct SpendOrder {
+    const std::vector<Lot>* lots;
+    bool operator()(const SpendKey& a, const SpendKey& b) const;
+  };
+  using TimeIndex = std::set<std::pair<std::int64_t, Slot>, std::less<>, PoolAllocator<std::pair<std::int64_t, Slot>>>;
+  using SpendIndex = std::set<SpendKey, SpendOrder, PoolAllocator<SpendKey>>;
   struct Shared {
+    Shared() = default;
+    Shared(const Shared&) = delete;  // the indexes point at these lots and this pool
+    Shared& operator=(const Shared&) = delete;
+
     std::vector<Lot> lots;
     std::vector<bool> removed;  // by slot
     std::size_t removed_count = 0;
@@ -143,10 +156,14 @@ class Lots {
     bool indexed = false;
     std::size_t scanned = 0;  // lots looked at by scans since, while not indexed
     std::int64_t available = 0, pending = 0;
+    NodePool pool;  // before the indexes: they give their nodes back to it as they go
     // One kind of index for times and ids alike: one set type in the module.
-    std::set<std::pair<std::int64_t, Slot>> vesting, expiring;
-    std::set<SpendKey> spend_available, spend_pending;
-    std::set<std::pair<std::int64_t, Slot>> by_order;  // the order id's hash (no copy of it); equal ids checked
+    TimeIndex vesting{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};
+    TimeIndex expiring{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};
+    SpendIndex spend_available{SpendOrder{&lots}, PoolAllocator<SpendKey>(&pool)};
+    SpendIndex spend_pending{SpendOrder{&lots}, PoolAllocator<SpendKey>(&pool)};
+    // The order id's hash (no copy of it); equal ids checked.
+    TimeIndex by_order{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};
     std::vector<Slot> emptied;  // taken to no points, to remove
   };
 
@@ -186,7 +203,7 @@ void Lots::in_spending_order(bool pending, Visit&& visit) {
   for (auto it = begin(); it != end(); ++it) {
     if (it->vests_at.has_value() == pending) keys.push_back(spend_key(*it, it.slot()));
   }
-  std::sort(keys.begin(), keys.end());
+  std::sort(keys.begin(), keys.end(), SpendOrder{&shared_->lots});
   visit_in(keys);
 }
 

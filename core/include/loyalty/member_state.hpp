@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "loyalty/held_orders.hpp"
 #include "loyalty/local_time.hpp"
 #include "loyalty/lots.hpp"
+#include "loyalty/recent_events.hpp"
 #include "loyalty/task_state.hpp"
 
 namespace loyalty {
@@ -61,15 +61,11 @@ struct MemberState {
   CapUsage cap_month;
   std::int32_t birthday_gift_year = 0;
   std::optional<TimeMs> last_activity_at;
-  std::deque<std::string> recent_events;  // newest last; the oldest leaves from the front
+  RecentEvents recent_events;
   TaskState tasks;
 
   std::int64_t available_points() const;  // spendable now
   std::int64_t pending_points() const;
 };
-
-// How many recent event ids a state remembers to make retries no-ops (the
-// server remembers every id; this makes a client's own retries safe too).
-inline constexpr std::size_t kRecentEvents = 64;
 
 }  // namespace loyalty

