@@ -510,6 +510,8 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
 
 Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
   Applied out;
+  // Most events write a row or a few; time passing mostly writes none.
+  if (event.kind != EventKind::time_passes) out.ledger.reserve(4);
   if (state.recent_events.contains(event.id)) {
     out.duplicate = true;
     return out;

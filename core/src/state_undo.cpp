@@ -9,15 +9,21 @@ StateUndo::StateUndo(MemberState& s)
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
                s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at} {}
 
-void StateUndo::lot_changing(Lots::Slot slot) {
-  const Lot& lot = state_.lots[slot];
-  lots_.push_back({LotChange::changed, slot, lot.points, lot.vests_at, Lot{}});
+void StateUndo::note(LotNote n) {
+  if (lots_.empty()) lots_.reserve(8);  // an event that touches lots mostly touches a few
+  lots_.push_back(n);
 }
 
-void StateUndo::lot_added(Lots::Slot slot) { lots_.push_back({LotChange::added, slot, 0, std::nullopt, Lot{}}); }
+void StateUndo::lot_changing(Lots::Slot slot) {
+  const Lot& lot = state_.lots[slot];
+  note({LotChange::changed, slot, lot.points, lot.vests_at, 0});
+}
+
+void StateUndo::lot_added(Lots::Slot slot) { note({LotChange::added, slot, 0, std::nullopt, 0}); }
 
 void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) {
-  lots_.push_back({LotChange::removed, slot, 0, std::nullopt, std::move(lot)});
+  note({LotChange::removed, slot, 0, std::nullopt, removed_lots_.size()});
+  removed_lots_.push_back(std::move(lot));
 }
 
 void StateUndo::order_added() { ++orders_added_; }
@@ -58,13 +64,13 @@ void StateUndo::undo() {
   for (auto note = lots_.rbegin(); note != lots_.rend(); ++note) {
     if (note->change == LotChange::added) {
       s.lots.pop_back();
+    } else if (note->change == LotChange::removed) {
+      s.lots.put_back(note->slot, std::move(removed_lots_[note->removed]));
     } else {
-      if (note->change == LotChange::changed) {
-        note->lot = s.lots[note->slot];
-        note->lot.points = note->points;
-        note->lot.vests_at = note->vests_at;
-      }
-      s.lots.put_back(note->slot, std::move(note->lot));
+      Lot lot = s.lots[note->slot];
+      lot.points = note->points;
+      lot.vests_at = note->vests_at;
+      s.lots.put_back(note->slot, std::move(lot));
     }
   }
   for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) s.activity.restore(note->day, note->before);

@@ -55,7 +55,7 @@ class StateUndo {
     Lots::Slot slot;
     std::int64_t points;               // changed: as they were
     std::optional<TimeMs> vests_at;    // changed: as it was
-    Lot lot;                           // removed: as it left
+    std::size_t removed;               // removed: its place in removed_lots_
   };
   struct ActivityNote {
     std::int64_t day;
@@ -64,7 +64,9 @@ class StateUndo {
 
   MemberState& state_;
   Scalars scalars_;
+  void note(LotNote n);
   std::vector<LotNote> lots_;
+  std::vector<Lot> removed_lots_;
   std::vector<ActivityNote> activity_;
   std::vector<ActivityDay> activity_pruned_;
   std::size_t orders_added_ = 0;
