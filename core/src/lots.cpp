@@ -62,7 +62,10 @@ std::optional<TimeMs> Lots::next_due() const {
   };
   if (shared_->indexed) {
     if (!shared_->vesting.empty()) consider(shared_->vesting.begin()->first);
-    if (!shared_->expiring.empty()) consider(shared_->expiring.begin()->first);
+    // Lots expiring lead the spending orders (never-expiring ones come last).
+    for (const SpendIndex* spend : {&shared_->spend_available, &shared_->spend_pending}) {
+      if (!spend->empty() && !spend->begin()->never) consider(spend->begin()->expires_at);
+    }
     return due;
   }
   for_each_held(*shared_, [&](Slot, const Lot& lot) {
@@ -100,7 +103,15 @@ bool Lots::indexed_now() {
 
 std::vector<Lots::Slot> Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when) {
   if (!shared_) return {};
-  if (indexed_now()) return slots_by(when == &Lot::vests_at ? shared_->vesting : shared_->expiring, t);
+  if (indexed_now()) {
+    if (when == &Lot::vests_at) return slots_by(shared_->vesting, t);
+    std::vector<Slot> slots;
+    for (const SpendIndex* spend : {&shared_->spend_available, &shared_->spend_pending}) {
+      for (auto it = spend->begin(); it != spend->end() && !it->never && it->expires_at <= t; ++it) slots.push_back(it->slot);
+    }
+    std::sort(slots.begin(), slots.end());
+    return slots;
+  }
   std::vector<Slot> slots;
   for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
     if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
@@ -153,7 +164,6 @@ void Lots::index(Shared& s, Slot slot) {
   const Lot& lot = s.lots[slot];
   (lot.vests_at ? s.pending : s.available) += lot.points;
   if (lot.vests_at) s.vesting.emplace(*lot.vests_at, slot);
-  if (lot.expires_at) s.expiring.emplace(*lot.expires_at, slot);
   (lot.vests_at ? s.spend_pending : s.spend_available).insert(spend_key(lot, slot));
   if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
 }
@@ -162,7 +172,6 @@ void Lots::unindex(Shared& s, Slot slot) {
   const Lot& lot = s.lots[slot];
   (lot.vests_at ? s.pending : s.available) -= lot.points;
   if (lot.vests_at) s.vesting.erase({*lot.vests_at, slot});
-  if (lot.expires_at) s.expiring.erase({*lot.expires_at, slot});
   (lot.vests_at ? s.spend_pending : s.spend_available).erase(spend_key(lot, slot));
   if (!lot.order_id.empty()) s.by_order.erase({id_hash(lot.order_id), slot});
 }
@@ -179,7 +188,6 @@ void Lots::rebuild(Shared& s) {
   s.removed_count = 0;
   s.available = s.pending = 0;
   s.vesting.clear();
-  s.expiring.clear();
   s.spend_available.clear();
   s.spend_pending.clear();
   s.by_order.clear();

@@ -1,8 +1,9 @@
 // A member's points as lots, with the indexes apply() needs so that
 // earning, spending, vesting and expiring cost O(log n) in the lots held:
-// lots in the order they are spent (available and pending apart), lots by
-// the time they vest and expire, lots by the order that earned them, and
-// the available and pending totals.
+// lots in the order they are spent (available and pending apart; soonest
+// expiry first, so the lots due to expire lead both), lots by the time they
+// vest, lots by the order that earned them, and the available and pending
+// totals.
 //
 // Lots are held in the order they were added (the order of the snapshot).
 // Each has a slot, its place in that order counting the lots removed since
@@ -158,8 +159,7 @@ class Lots {
     std::int64_t available = 0, pending = 0;
     NodePool pool;  // before the indexes: they give their nodes back to it as they go
     // One kind of index for times and ids alike: one set type in the module.
-    TimeIndex vesting{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};
-    TimeIndex expiring{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};
+    TimeIndex vesting{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};  // pending lots by vests_at
     SpendIndex spend_available{SpendOrder{&lots}, PoolAllocator<SpendKey>(&pool)};
     SpendIndex spend_pending{SpendOrder{&lots}, PoolAllocator<SpendKey>(&pool)};
     // The order id's hash (no copy of it); equal ids checked.
