@@ -358,6 +358,12 @@ void read_texts(Reader& r, const char* key, std::size_t max, std::vector<std::st
   }
 }
 
+void read_text_set(Reader& r, const char* key, TextSet& into) {
+  std::vector<std::string> texts;
+  read_texts(r, key, kMaxRemembered, texts);
+  into = TextSet(std::make_move_iterator(texts.begin()), std::make_move_iterator(texts.end()));
+}
+
 void read_tasks(Reader& r, TaskState& t) {
   r.count("box_chances", t.box_chances);
   r.optional("checkin", [&] {
@@ -390,7 +396,7 @@ void read_tasks(Reader& r, TaskState& t) {
     r.flag("rewarded", i.rewarded);
     t.invitees.push_back(std::move(i));
   });
-  read_texts(r, "liked", kMaxRemembered, t.liked);
+  read_text_set(r, "liked", t.liked);
   r.count("makeup_cards", t.makeup_cards);
   r.list("progress", kMaxLimitedTasks, [&] {
     TaskProgress p;
@@ -403,7 +409,7 @@ void read_tasks(Reader& r, TaskState& t) {
   });
   r.count("red_packet", t.red_packet);
   r.count("referrals_rewarded", t.referrals_rewarded);
-  read_texts(r, "scanned", kMaxRemembered, t.scanned);
+  read_text_set(r, "scanned", t.scanned);
   r.optional("today", [&] {
     r.day("date", t.today.day);
     r.count("free_draws", t.today.free_draws);

@@ -35,7 +35,7 @@ void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned
 void StateUndo::tasks_changing() {
   if (tasks_) return;
   TaskState& t = state_.tasks;
-  std::vector<std::string> liked = std::move(t.liked), scanned = std::move(t.scanned);
+  TextSet liked = std::move(t.liked), scanned = std::move(t.scanned);
   tasks_ = t;
   t.liked = std::move(liked);
   t.scanned = std::move(scanned);
@@ -77,14 +77,13 @@ void StateUndo::undo() {
   s.activity.put_front(activity_pruned_);
   for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
   if (tasks_) {
-    std::vector<std::string> liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);
+    TextSet liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);
     s.tasks = std::move(*tasks_);
     s.tasks.liked = std::move(liked);
     s.tasks.scanned = std::move(scanned);
   }
   for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
-    std::vector<std::string>& list = s.tasks.*(note->first);
-    list.erase(std::lower_bound(list.begin(), list.end(), note->second));
+    (s.tasks.*(note->first)).erase(note->second);
   }
 }
 

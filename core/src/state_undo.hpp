@@ -30,7 +30,7 @@ class StateUndo {
   // Before the task state changes (kept once, but for the articles liked
   // and codes scanned, which only grow: what enters them is noted instead).
   void tasks_changing();
-  using TextList = std::vector<std::string> TaskState::*;
+  using TextList = TextSet TaskState::*;
   void task_text_added(TextList list, const std::string& text);  // after it entered the sorted list
 
   // Puts every noted change back, newest first.

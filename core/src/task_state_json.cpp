@@ -55,7 +55,8 @@ void write_dates(JsonWriter& w, std::string_view key, const std::vector<std::int
   w.end_array();
 }
 
-void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+template <typename Texts>
+void write_strings(JsonWriter& w, std::string_view key, const Texts& items) {
   w.key(key).begin_array();
   for (const std::string& s : items) w.value(std::string_view(s));
   w.end_array();
@@ -89,8 +90,12 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     }
     day.finish();
   }
-  t.liked = read_strings(reader, obj, "liked", kMaxRemembered);
-  t.scanned = read_strings(reader, obj, "scanned", kMaxRemembered);
+  const auto read_set = [&](std::string_view key) {
+    const std::vector<std::string> texts = read_strings(reader, obj, key, kMaxRemembered);
+    return TextSet(texts.begin(), texts.end());
+  };
+  t.liked = read_set("liked");
+  t.scanned = read_set("scanned");
   if (const Json* v = obj.field("invited_by", false)) {
     if (auto s = reader.string(*v, obj.path_of("invited_by"), 128)) t.invited_by = *s;
   }

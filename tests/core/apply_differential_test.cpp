@@ -157,7 +157,7 @@ TEST(ApplyDifferential, ALikeRefusedPartWayLeavesTheStateAsItWas) {
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.errors()[0].code, "arith.overflow");
   EXPECT_EQ(errors_text(got.errors()), errors_text(want.errors()));
-  EXPECT_EQ(held.tasks.liked, (std::vector<std::string>{"a1", "a3"}));
+  EXPECT_EQ(held.tasks.liked, (TextSet{"a1", "a3"}));
   EXPECT_EQ(state_snapshot(program, held), state_snapshot(program, state));
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,12 +50,17 @@ struct TaskProgress {
   std::vector<std::string> items;  // articles already counted (share, like)
 };
 
+// Texts kept sorted and unique, found and added in O(log n): a member may
+// have liked or scanned up to 100,000 of them, and a sorted vector moved
+// every one after the place of each new text.
+using TextSet = std::set<std::string, std::less<>>;
+
 struct TaskState {
   std::optional<CheckinCycle> checkin;
   std::int64_t checkins = 0;  // ever
   TaskDay today;
-  std::vector<std::string> liked;    // articles rewarded, sorted
-  std::vector<std::string> scanned;  // codes this member used, sorted
+  TextSet liked;    // articles rewarded
+  TextSet scanned;  // codes this member used
   std::optional<std::string> invited_by;
   bool invitee_rewarded = false;
   std::vector<Invitee> invitees;

@@ -426,13 +426,13 @@ std::optional<Error> TaskEvents::makeup() {
 
 std::optional<Error> TaskEvents::like() {
   if (!rules_.likes) return refused("like.not_offered", "this programme does not reward likes", "event.type");
-  if (contains(state_.tasks.liked, event_.article)) {
+  if (state_.tasks.liked.count(event_.article) > 0) {
     return refused("like.already_rewarded", "a like of this article was rewarded already", "event.article");
   }
   if (rules_.likes->daily_cap > 0 && day().likes >= rules_.likes->daily_cap) {
     return refused("like.daily_cap", "today's rewarded likes are used: " + std::to_string(rules_.likes->daily_cap));
   }
-  insert_sorted(state_.tasks.liked, event_.article);
+  state_.tasks.liked.insert(event_.article);
   day().likes += 1;
   if (auto e = grant(rules_.likes->reward, LedgerKind::like, event_.article, "", true)) return e;
   return count(TaskAction::like, event_.article);
@@ -441,7 +441,7 @@ std::optional<Error> TaskEvents::like() {
 std::optional<Error> TaskEvents::scan() {
   if (!rules_.scans) return refused("scan.not_offered", "this programme does not reward code scans", "event.type");
   const ScanRules& rules = *rules_.scans;
-  if (contains(state_.tasks.scanned, event_.code) ||
+  if (state_.tasks.scanned.count(event_.code) > 0 ||
       (!event_.code_used_by.empty() && event_.code_used_by != state_.member_id)) {
     return refused("scan.code_used", "this code was redeemed already", "event.code");
   }
@@ -456,7 +456,7 @@ std::optional<Error> TaskEvents::scan() {
       matched = b.prefix.size();
     }
   }
-  insert_sorted(state_.tasks.scanned, event_.code);
+  state_.tasks.scanned.insert(event_.code);
   day().scans += 1;
   if (auto e = grant(*reward, LedgerKind::scan, event_.code, "", true)) return e;
   return count(TaskAction::scan, event_.code);
