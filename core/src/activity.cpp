@@ -29,8 +29,12 @@ std::optional<ActivityDay> Activity::day(std::int64_t day) const {
 const ActivityDay& Activity::before(std::size_t i) const { return i > first_ ? running_[i - 1] : forgotten_; }
 
 ActivityDay Activity::between(std::int64_t first, std::int64_t last) const {
+  if (empty()) return {};
   const auto lo = static_cast<std::size_t>(std::lower_bound(begin(), end(), first, before_day) - days_.begin());
-  const auto hi = static_cast<std::size_t>(std::lower_bound(begin(), end(), last + 1, before_day) - days_.begin());
+  // A window mostly ends on the last day held or after it (today, or yesterday for an evaluation).
+  const auto hi = last >= days_.back().day
+                      ? days_.size()
+                      : static_cast<std::size_t>(std::lower_bound(begin(), end(), last + 1, before_day) - days_.begin());
   ActivityDay sums;
   if (lo >= hi) return sums;
   sums = running_[hi - 1];

@@ -40,7 +40,9 @@ std::optional<TimeMs> next_due(const Program& program, const MemberState& state,
   for (const HeldCoupon& c : state.tasks.coupons) consider(c.expires_at);
   if (state.paid) consider(state.paid->expires_at);
   if (state.downgrade) consider(state.downgrade->at);
-  if (held_tier(program, state, state.clock) > 0 && !state.downgrade) {
+  // The tier held is at least state.tier: the window is read only below it.
+  const auto holds_a_tier = [&] { return (state.tier && *state.tier > 0) || held_tier(program, state, state.clock) > 0; };
+  if (!state.downgrade && program.qualification.evaluation != Evaluation::none && holds_a_tier()) {
     evaluation = next_evaluation_day(program, state, evaluated_day);
     if (evaluation) consider(start_of_local_day(*evaluation, program.utc_offset_minutes));
   }
@@ -300,7 +302,8 @@ class Transition {
     if (held_order(event_.order_id)) {
       return refused("order.duplicate", "order \"" + event_.order_id + "\" is already recorded", "event.order_id");
     }
-    auto priced = price_order(program_, state_, event_.cart, event_.at, false);
+    // The sums the order keeps, without the rule-by-rule steps a preview shows.
+    auto priced = price_order(program_, state_, pricing_context(program_, state_, event_.at), event_.cart, Detail::sums);
     if (!priced.ok()) return priced.errors().front();
     const OrderPreview& p = priced.value();
     if (!checked_add(state_.growth, p.growth) || !checked_add(state_.lifetime_spend, p.paid)) {

@@ -167,7 +167,8 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
   for (std::size_t i = 0; i < cart.lines.size(); ++i) {
     LinePreview lp;
     lp.line = cart.lines[i];
-    if (!price_line(program, context, lp.line, lp, &lp.steps)) return overflow(line_path("cart.lines", i));
+    std::vector<EarnStep>* steps = detail == Detail::sums ? nullptr : &lp.steps;
+    if (!price_line(program, context, lp.line, lp, steps)) return overflow(line_path("cart.lines", i));
     if (!add_line(preview, lp)) return overflow("cart");
     preview.lines.push_back(std::move(lp));
   }

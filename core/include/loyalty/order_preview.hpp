@@ -87,12 +87,13 @@ struct PricingContext {
 };
 PricingContext pricing_context(const Program& program, const MemberState& state, TimeMs at);
 
-// Prices a cart for a state already brought to `at` (apply() does this for
-// orders, without the tier progress it does not need).
+// Prices a cart for a state already brought to `at`.
 Result<OrderPreview> price_order(const Program& program, const MemberState& state, const Cart& cart,
                                  TimeMs at, bool with_progress = true);
 
-enum class Detail { lines, with_progress };
+// How much a priced order says: its lines' sums only (what apply() keeps),
+// with each line's rule-by-rule steps, or with tier progress too.
+enum class Detail { sums, lines, with_progress };
 Result<OrderPreview> price_order(const Program& program, const MemberState& state, const PricingContext& context,
                                  const Cart& cart, Detail detail);
 
