@@ -328,6 +328,7 @@ class Transition {
     record.paid = p.paid;
     record.points = p.points;
     record.growth = p.growth;
+    record.lines.reserve(p.lines.size());
     for (const LinePreview& lp : p.lines) {
       record.lines.push_back({lp.line.sku, lp.line.category, lp.line.quantity, lp.paid, lp.points, 0});
     }
