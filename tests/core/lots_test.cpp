@@ -122,5 +122,30 @@ TEST(LotIndexes, PutBackAndPopBackUndoTakingVestingRemovingAndAdding) {
   EXPECT_EQ(ids_in_spending_order(lots, false), (std::vector<std::string>{"b"}));
 }
 
+TEST(LotIndexes, LotsDueToExpireAreFoundAtTheHeadOfBothSpendingOrders) {
+  // Indexed or scanned, the same lots fall due: expiring ones available or
+  // pending, never the never-expiring, in slot order.
+  for (const bool indexed : {false, true}) {
+    MemberState state;
+    Lots& lots = state.lots;
+    lots.push_back(earned("never", 1, 5, std::nullopt));
+    lots.push_back(earned("late", 2, 5, 900));
+    lots.push_back(earned("pending-soon", 3, 5, 100, 800));
+    lots.push_back(earned("soon", 4, 5, 150));
+    lots.push_back(earned("pending-never", 5, 5, std::nullopt, 60));
+    if (indexed) lots.prepare();
+    EXPECT_EQ(lots.next_due(), 60) << "indexed: " << indexed;
+    EXPECT_EQ(lots.expiring_by(99), (std::vector<Lots::Slot>{})) << "indexed: " << indexed;
+    EXPECT_EQ(lots.expiring_by(150), (std::vector<Lots::Slot>{2, 3})) << "indexed: " << indexed;
+    EXPECT_EQ(lots.expiring_by(1000000), (std::vector<Lots::Slot>{1, 2, 3})) << "indexed: " << indexed;
+    EXPECT_EQ(lots.vesting_by(60), (std::vector<Lots::Slot>{4})) << "indexed: " << indexed;
+    lots.vest(4);
+    lots.take(3, 5);
+    lots.remove_empty([](Lots::Slot, Lot&&) {});
+    EXPECT_EQ(lots.next_due(), 100) << "indexed: " << indexed;
+    EXPECT_EQ(lots.expiring_by(1000000), (std::vector<Lots::Slot>{1, 2})) << "indexed: " << indexed;
+  }
+}
+
 }  // namespace
 }  // namespace loyalty
