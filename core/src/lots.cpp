@@ -92,12 +92,13 @@ bool Lots::indexed_now() {
   Shared& s = *shared_;
   if (s.indexed) return true;
   // Only lots this state alone holds are counted and indexed (copies may be
-  // read on other threads), and only with no lot removed: indexing compacts,
-  // and slots handed out must keep their lots.
-  if (shared_.use_count() > 1 || s.removed_count > 0) return false;
+  // read on other threads). Indexed where they are, not compacted: slots
+  // handed out must keep their lots (a query's copy brought forward day
+  // after day has removed lots, and scanned them all at every step).
+  if (shared_.use_count() > 1) return false;
   s.scanned += s.lots.size() + 1;
   if (s.scanned < kScansBeforeIndexing * (s.lots.size() + 1)) return false;
-  rebuild(s);
+  index_all(s);
   return true;
 }
 
@@ -176,6 +177,20 @@ void Lots::unindex(Shared& s, Slot slot) {
   if (!lot.order_id.empty()) s.by_order.erase({id_hash(lot.order_id), slot});
 }
 
+void Lots::index_all(Shared& s) {
+  s.removed.resize(s.lots.size(), false);  // lots added by edit() are held
+  s.available = s.pending = 0;
+  s.vesting.clear();
+  s.spend_available.clear();
+  s.spend_pending.clear();
+  s.by_order.clear();
+  s.scanned = 0;
+  for (Slot slot = 0; slot < s.lots.size(); ++slot) {
+    if (!s.removed[slot]) index(s, slot);
+  }
+  s.indexed = true;
+}
+
 void Lots::rebuild(Shared& s) {
   s.removed.resize(s.lots.size(), false);  // lots added by edit() are held
   std::vector<Lot> held;
@@ -186,18 +201,11 @@ void Lots::rebuild(Shared& s) {
   s.lots = std::move(held);
   s.removed.assign(s.lots.size(), false);
   s.removed_count = 0;
-  s.available = s.pending = 0;
-  s.vesting.clear();
-  s.spend_available.clear();
-  s.spend_pending.clear();
-  s.by_order.clear();
   s.emptied.clear();
-  s.scanned = 0;
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
-    index(s, slot);
     if (s.lots[slot].points <= 0) s.emptied.push_back(slot);
   }
-  s.indexed = true;
+  index_all(s);
 }
 
 Lots::Slot Lots::push_back(Lot lot) {

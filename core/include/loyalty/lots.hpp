@@ -181,7 +181,8 @@ class Lots {
   std::vector<Slot> due_by(TimeMs t, std::optional<TimeMs> Lot::*when);
   void index(Shared& s, Slot slot);
   void unindex(Shared& s, Slot slot);
-  void rebuild(Shared& s);
+  void index_all(Shared& s);  // the held lots where they are
+  void rebuild(Shared& s);    // compacted, then indexed
 
   std::shared_ptr<Shared> shared_;
 };
