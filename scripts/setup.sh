@@ -14,6 +14,7 @@ APT_PACKAGES=(
   emscripten binaryen node-acorn   # acorn: Emscripten's JS optimizer
   nodejs npm
   brotli gzip
+  valgrind                         # instruction counts of apply() (bench/apply_instructions.sh)
   chromium                         # browser tests (playwright-core drives it)
   fonts-wqy-microhei               # CJK glyphs for Chromium's screenshots
 )
