@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { checkExchange } from './contract.mjs';
+
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = process.env.LOYALTY_BIN ?? `${root}build/native-debug/server/loyalty`;
 export const merchantKey = 'test-merchant-key';
@@ -77,7 +79,10 @@ export async function startServer(args = [], { env = {}, binary = bin, limits = 
   };
 }
 
-/** A client for one server: JSON in and out, with the answer's raw text. */
+/**
+ * A client for one server: JSON in and out, with the answer's raw text. Every
+ * exchange is checked against server/openapi.yaml (contract.mjs).
+ */
 export function client(url) {
   return async function call(method, path, { body, auth, headers = {} } = {}) {
     const res = await fetch(`${url}${path.replace(/^\//, '')}`, {
@@ -88,7 +93,9 @@ export function client(url) {
     const text = await res.text();
     let json;
     try { json = JSON.parse(text); } catch { json = undefined; }
-    return { status: res.status, text, json, headers: res.headers };
+    const answer = { status: res.status, text, json, headers: res.headers };
+    await checkExchange(method, path, body, answer);
+    return answer;
   };
 }
 

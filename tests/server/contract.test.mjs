@@ -1,0 +1,33 @@
+// The contract check itself: it must fail an exchange that breaks
+// server/openapi.yaml, or every server test would pass it vacuously.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+
+import { checkExchange } from './contract.mjs';
+
+const refused = { ok: false, errors: [{ code: 'auth.missing', message: 'send a token', path: '' }] };
+
+test('an answer with a status the document does not give its operation fails the contract', async () => {
+  await assert.rejects(checkExchange('GET', '/v1/me', undefined, { status: 418, json: refused, text: JSON.stringify(refused) }),
+    /status 418 is not documented for GET \/v1\/me/);
+});
+
+test('an answer body missing a field the document requires fails the contract', async () => {
+  const { errors, ...withoutErrors } = refused;
+  await assert.rejects(checkExchange('GET', '/v1/me', undefined, { status: 401, json: withoutErrors, text: '{}' }),
+    /does not match the document: .*errors/);
+  await checkExchange('GET', '/v1/me', undefined, { status: 401, json: refused, text: JSON.stringify(refused) });
+});
+
+test('a request the server accepted but the document refuses fails; events the answer rejected are left out', async () => {
+  const answer = (result) => ({
+    balances: { available: 0, balance: 0, debt: 0, pending: 0 }, ledger: [], member_id: 'm-1', server_time: 1,
+    version: 1, results: [{ id: 'x', result }],
+  });
+  const body = { events: [{ id: 'x', type: 'order' }] };
+  const applied = answer('applied');
+  await assert.rejects(checkExchange('POST', '/v1/sync', body, { status: 200, json: applied, text: JSON.stringify(applied) }),
+    /accepted a request the document refuses: \/events\/0\/type/);
+  const rejected = answer('rejected');
+  await checkExchange('POST', '/v1/sync', body, { status: 200, json: rejected, text: JSON.stringify(rejected) });
+});
