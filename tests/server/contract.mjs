@@ -90,7 +90,7 @@ function problems(validate) {
  * Throws, naming the operation and what differs, when an exchange breaks the
  * document. `request` is the body as sent (an object, a string or undefined).
  */
-export async function checkExchange(method, path, request, { status, json, text }) {
+export async function checkExchange(method, path, request, { status, json, text, headers }) {
   const c = load();
   const where = `${method} ${path} → ${status}`;
   const { template, operation } = operationFor(c.doc, method, path);
@@ -103,6 +103,13 @@ export async function checkExchange(method, path, request, { status, json, text 
   if (!answer) {
     const documented = Object.keys(operation.responses ?? {}).join(', ');
     throw new Error(`contract: ${where}: status ${status} is not documented for ${method} ${template} (${documented}); body ${text.slice(0, 200)}`);
+  }
+  for (const [name, header] of Object.entries(answer.headers ?? {})) {
+    const value = headers?.get(name) ?? null;
+    if (header.required && value === null) throw new Error(`contract: ${where}: the document requires the header ${name}`);
+    if (value !== null && header.schema?.type === 'integer' && !/^-?\d+$/.test(value)) {
+      throw new Error(`contract: ${where}: the header ${name} must be an integer, not ${value}`);
+    }
   }
   const schema = answer.content?.['application/json']?.schema;
   if (schema) {

@@ -31,3 +31,11 @@ test('a request the server accepted but the document refuses fails; events the a
   const rejected = answer('rejected');
   await checkExchange('POST', '/v1/sync', body, { status: 200, json: rejected, text: JSON.stringify(rejected) });
 });
+
+test('an answer without a header the document requires of it fails the contract', async () => {
+  const limited = { ok: false, errors: [{ code: 'rate.limited', message: 'retry after 3 s', path: '' }] };
+  const answer = (headers) => ({ status: 429, json: limited, text: JSON.stringify(limited), headers: new Headers(headers) });
+  await assert.rejects(checkExchange('GET', '/v1/me', undefined, answer({})), /requires the header Retry-After/);
+  await assert.rejects(checkExchange('GET', '/v1/me', undefined, answer({ 'Retry-After': 'soon' })), /must be an integer/);
+  await checkExchange('GET', '/v1/me', undefined, answer({ 'Retry-After': '3' }));
+});

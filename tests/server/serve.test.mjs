@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
-import { bin, root, startServer } from './loyalty-server.mjs';
+import { bin, client, root, startServer } from './loyalty-server.mjs';
 
 let server;
 before(async () => {
@@ -13,16 +13,17 @@ before(async () => {
 after(() => server?.stop());
 
 test('GET /v1/program answers the normalised programme with an ETag', async () => {
-  const res = await fetch(`${server.url}v1/program`);
+  const call = client(server.url);
+  const res = await call('GET', '/v1/program');
   assert.equal(res.status, 200);
-  const body = await res.json();
+  const body = res.json;
   assert.equal(body.program.id, 'coffee');
   assert.equal(body.version, 1);
   assert.equal(body.program.tiers[0].points_multiplier_bp, 10000);  // defaults filled in
   assert.deepEqual(body.program.tiers[0].perks, []);
   const etag = res.headers.get('etag');
   assert.match(etag, /^"coffee-1-[0-9a-f]{16}"$/);
-  const again = await fetch(`${server.url}v1/program`, { headers: { 'If-None-Match': etag } });
+  const again = await call('GET', '/v1/program', { headers: { 'If-None-Match': etag } });
   assert.equal(again.status, 304);
 });
 
