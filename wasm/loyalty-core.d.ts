@@ -501,9 +501,39 @@ export interface Lifecycle {
   days_to_next: number | null;
 }
 
+/**
+ * Every code the core answers, as the README's error table explains them
+ * (tests/server/error_codes.test.mjs keeps the two equal). The sync server
+ * adds its own (server/openapi.yaml).
+ */
+export type ErrorCode =
+  | 'arith.overflow' | 'birthday.already_given' | 'birthday.not_today' | 'birthday.unknown'
+  | 'box.daily_limit' | 'box.no_chances' | 'box.no_weight' | 'box.sold_out' | 'box.unknown'
+  | 'box.unknown_prize' | 'campaigns.dates_reversed' | 'campaigns.unknown_category' | 'caps.duplicate_period'
+  | 'cart.unknown_category' | 'categories.duplicate_id' | 'categories.empty' | 'checkin.already_today'
+  | 'checkin.duplicate_day' | 'checkin.not_offered' | 'draw.invalid_seed' | 'event.out_of_order'
+  | 'expiry.before_vesting' | 'field.missing' | 'field.unknown' | 'host.no_wxwebassembly' | 'internal.error'
+  | 'json.duplicate_key' | 'json.syntax' | 'json.too_deep' | 'json.too_large' | 'json.unserializable'
+  | 'lifecycle.order' | 'like.already_rewarded' | 'like.daily_cap' | 'like.not_offered'
+  | 'makeup.already_checked_in' | 'makeup.limit_reached' | 'makeup.no_card' | 'makeup.not_for_points'
+  | 'makeup.not_in_cycle' | 'makeup.not_offered' | 'makeup.not_past' | 'order.duplicate'
+  | 'paid_membership.not_offered' | 'paid_membership.unknown_tier' | 'points.insufficient'
+  | 'program.unsupported_schema' | 'redeem.not_allowed' | 'redeem.not_offered' | 'redeem.over_share'
+  | 'referral.already_referred' | 'referral.already_rewarded' | 'referral.circular' | 'referral.duplicate'
+  | 'referral.not_due' | 'referral.not_offered' | 'referral.self' | 'referral.unknown_invitee'
+  | 'refund.nothing_left' | 'refund.too_many' | 'refund.unknown_line' | 'refund.unknown_order'
+  | 'request.unknown_op' | 'scan.code_used' | 'scan.daily_cap' | 'scan.not_offered' | 'skus.duplicate_id'
+  | 'state.activity_order' | 'state.checkin_cycle' | 'state.orders_order' | 'state.unknown_tier'
+  | 'task.window_reversed' | 'tasks.duplicate_id' | 'tiers.duplicate_id' | 'tiers.empty'
+  | 'tiers.first_qualifies_everyone' | 'tiers.retain_above_qualify' | 'tiers.threshold_order'
+  | 'type.expected_array' | 'type.expected_boolean' | 'type.expected_integer' | 'type.expected_object'
+  | 'type.expected_string' | 'value.empty' | 'value.invalid_currency' | 'value.invalid_date'
+  | 'value.invalid_hex' | 'value.invalid_id' | 'value.out_of_range' | 'value.too_long' | 'value.too_many'
+  | 'value.unknown_choice' | 'value.unknown_rounding';
+
 export interface LoyaltyErrorDetail {
   /** Stable machine code, e.g. "cart.unknown_category". */
-  code: string;
+  code: ErrorCode;
   message: string;
   /** JSON path into the input, e.g. "cart.lines[2].category"; "" when not about input. */
   path: string;
@@ -511,7 +541,7 @@ export interface LoyaltyErrorDetail {
 
 export declare class LoyaltyError extends Error {
   readonly name: 'LoyaltyError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly path: string;
   /** Every problem found, in input order. */
   readonly errors: LoyaltyErrorDetail[];

@@ -18,6 +18,7 @@ export async function badge(price: number): Promise<string> {
     const missing = preview.progress.needs.map((n) => `${n.missing} ${n.metric}`).join(" or ");
     return `earn ${preview.points}${why}; ${missing} to ${next}`;
   } catch (e) {
+    if (e instanceof LoyaltyError && e.code === 'cart.unknown_category') return `not sold here: ${e.path}`;
     if (e instanceof LoyaltyError) return `${e.code} at ${e.path}: ${e.errors.length} problem(s)`;
     throw e;
   }
