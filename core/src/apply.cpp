@@ -514,8 +514,6 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
 
 Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
   Applied out;
-  // Most events write a row or a few; time passing mostly writes none.
-  if (event.kind != EventKind::time_passes) out.ledger.reserve(4);
   if (state.recent_events.contains(event.id)) {
     out.duplicate = true;
     return out;
@@ -530,6 +528,8 @@ Result<Applied> apply_in_place(const Program& program, MemberState& state, const
 #ifdef LOYALTY_CHECK_INVARIANTS
   const bool held_invariants = check_invariants(program, state).empty();
 #endif
+  // Most events write a row or a few; time passing mostly writes none.
+  if (event.kind != EventKind::time_passes) out.ledger.reserve(4);
   state.lots.prepare();
   StateUndo undo(state);
   auto errors = Transition(program, event, state, out, undo).run();

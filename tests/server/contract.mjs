@@ -21,16 +21,20 @@ let contract;
  * resolves paths as URLs, which fails under the mini-program simulator's
  * browser globals.
  */
-function dereferenced(node, doc) {
-  if (Array.isArray(node)) return node.map((item) => dereferenced(item, doc));
+function dereferenced(node, doc, named = new Map()) {
+  if (Array.isArray(node)) return node.map((item) => dereferenced(item, doc, named));
   if (node === null || typeof node !== 'object') return node;
   if (typeof node.$ref === 'string') {
-    if (!node.$ref.startsWith('#/')) throw new Error(`contract: only internal references are read, not ${node.$ref}`);
-    const target = node.$ref.slice(2).split('/').reduce((at, key) => at?.[key], doc);
-    if (target === undefined) throw new Error(`contract: ${node.$ref} names nothing`);
-    return dereferenced(target, doc);
+    // One object per reference, so that a schema used in many places is compiled once.
+    if (!named.has(node.$ref)) {
+      if (!node.$ref.startsWith('#/')) throw new Error(`contract: only internal references are read, not ${node.$ref}`);
+      const target = node.$ref.slice(2).split('/').reduce((at, key) => at?.[key], doc);
+      if (target === undefined) throw new Error(`contract: ${node.$ref} names nothing`);
+      named.set(node.$ref, dereferenced(target, doc, named));
+    }
+    return named.get(node.$ref);
   }
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, dereferenced(value, doc)]));
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, dereferenced(value, doc, named)]));
 }
 
 /** The document, dereferenced, with a validator per schema (built once per process). */
