@@ -138,7 +138,8 @@ export interface TaskRules {
     on_miss: MissPolicy;
     rewards?: { day: number; reward: Reward }[];
     default_reward?: Reward;
-    makeup?: { per_cycle?: number; cost_points?: number };
+    /** pays: 'streak' (default) only fills the day; 'day_reward' also pays the reward of the position it fills. */
+    makeup?: { per_cycle?: number; cost_points?: number; pays?: MakeupPays };
   };
   likes?: { reward: Reward; daily_cap?: number };
   /** Codes of a batch (longest matching prefix) carry the batch's reward. */
@@ -394,6 +395,15 @@ export interface Notice {
   subject?: string;
 }
 
+export type MakeupPays = 'streak' | 'day_reward';
+
+/** Filling a fillable day now: the position it counts as and what it pays ({} where make-ups only restore the streak). */
+export interface MakeupOffer {
+  date: string;
+  position: number;
+  reward: Reward;
+}
+
 export type CalendarStatus = 'done' | 'made_up' | 'today' | 'fillable' | 'missed' | 'upcoming';
 
 export interface CheckinOffer {
@@ -415,7 +425,7 @@ export interface CheckinCalendar {
   today: CheckinOffer | null;
   tomorrow: CheckinOffer;
   fillable: string[];
-  makeup: { cost_points: number; per_cycle: number; left: number; cards: number } | null;
+  makeup: { cost_points: number; per_cycle: number; left: number; cards: number; pays: MakeupPays; offers: MakeupOffer[] } | null;
 }
 
 export interface TaskOverview {

@@ -98,10 +98,11 @@ class LoyaltyCheckinCalendar extends MemberElement {
       h('span', { class: 'day-reward' }, this.reward(d.reward)),
       h('span', { class: 'day-status' }, d.date === cal.date && pending ? t.pendingMark : t.status[d.status])));
     const makeup = cal.makeup;
-    const makeups = makeup && makeup.left > 0 ? cal.fillable.map((date) => h('button', {
+    const cost = makeup && (makeup.cards > 0 ? t.makeupCard : t.reward.points(makeup.cost_points));
+    const makeups = makeup && makeup.left > 0 ? makeup.offers.map(({ date, reward }) => h('button', {
       type: 'button', class: 'makeup', 'data-key': `makeup-${date}`, 'data-day': date,
       onclick: () => this.store.act({ type: 'makeup', day: date }),
-    }, t.makeupWith(date, makeup.cards > 0 ? t.makeupCard : t.reward.points(makeup.cost_points)))) : [];
+    }, t.makeupWith(date, cost, makeup.pays === 'day_reward' ? this.reward(reward) : ''))) : [];
     return [
       h('h2', {}, t.checkinTitle),
       h('p', { class: 'streak', 'data-streak': String(cal.streak) }, t.streak(cal.streak)),

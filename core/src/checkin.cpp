@@ -102,6 +102,8 @@ Result<CheckinStep> make_up(const CheckinRules& rules, const Makeup& makeup, con
   insert_sorted(step.cycle.made_up, missed);
   step.position = position_of(rules, step.cycle, missed);
   step.streak = current_streak(step.cycle, today);
+  step.reward_position = rules.on_miss == MissPolicy::keep_position ? static_cast<std::int64_t>(step.cycle.days.size())
+                                                                     : step.position;
   return step;
 }
 
@@ -132,6 +134,9 @@ CheckinCalendar checkin_calendar(const CheckinRules& rules, const std::optional<
   CheckinCycle shown = running ? *cycle : CheckinCycle{today, {}, {}, 0};
   cal.cycle_start = shown.start;
   cal.fillable = can_fill;
+  for (std::int64_t d : can_fill) {
+    cal.makeup_offers.push_back({d, make_up(rules, *rules.makeup, cycle, d, today).value().reward_position});
+  }
   cal.makeups_left = running ? std::max<std::int64_t>(0, makeups_allowed - static_cast<std::int64_t>(shown.made_up.size()))
                              : makeups_allowed;
 

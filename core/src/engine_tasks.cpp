@@ -57,7 +57,18 @@ std::string calendar_json(const CheckinRules& rules, const TaskState& tasks, con
   w.key("makeup");
   if (rules.makeup) {
     w.begin_object().field("cards", tasks.makeup_cards).field("cost_points", rules.makeup->cost_points)
-        .field("left", cal.makeups_left).field("per_cycle", rules.makeup->per_cycle).end_object();
+        .field("left", cal.makeups_left);
+    // What filling each fillable day gives now: shown before the member pays.
+    w.key("offers").begin_array();
+    for (const MakeupOffer& offer : cal.makeup_offers) {
+      w.begin_object().field("date", std::string_view(date_text(offer.day))).field("position", offer.reward_position);
+      write_reward(w, "reward", rules.makeup->pays == MakeupPays::day_reward ? reward_for_position(rules, offer.reward_position)
+                                                                            : Reward{});
+      w.end_object();
+    }
+    w.end_array();
+    w.field("pays", std::string_view(makeup_pays_name(rules.makeup->pays))).field("per_cycle", rules.makeup->per_cycle)
+        .end_object();
   } else {
     w.null();
   }

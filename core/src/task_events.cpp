@@ -225,7 +225,10 @@ std::optional<Error> TaskEvents::makeup() {
   n.position = step.value().position;
   n.streak = step.value().streak;
   out_.notices.push_back(n);
-  return std::nullopt;
+  if (rules_.checkin->makeup->pays != MakeupPays::day_reward) return std::nullopt;
+  // Paid as the check-in of the day it fills, under the same daily cap.
+  return grant(reward_for_position(*rules_.checkin, step.value().reward_position), LedgerKind::checkin,
+               date_from_day_number(event_.makeup_day).iso(), "", true);
 }
 
 std::optional<Error> TaskEvents::like() {

@@ -15,6 +15,7 @@ namespace loyalty {
 void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules);
 void write_task_rules(JsonWriter& w, const TaskRules& rules);
 void write_reward(JsonWriter& w, const Reward& reward);
+const char* makeup_pays_name(MakeupPays pays);  // "streak", "day_reward"
 
 void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
 void write_task_state(JsonWriter& w, const TaskState& state);

@@ -79,6 +79,7 @@ CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string&
     Makeup rules_makeup;
     makeup.integer_into("per_cycle", rules_makeup.per_cycle, 1, static_cast<std::int64_t>(kMaxCheckinCycle));
     makeup.integer_into("cost_points", rules_makeup.cost_points, 0, kMaxSafeInteger);
+    if (auto pays = makeup.choice("pays", false, {"streak", "day_reward"})) rules_makeup.pays = static_cast<MakeupPays>(*pays);
     makeup.finish();
     rules.makeup = rules_makeup;
   }
@@ -231,6 +232,8 @@ void write_reward(JsonWriter& w, const Reward& r) {
   w.end_object();
 }
 
+const char* makeup_pays_name(MakeupPays pays) { return pays == MakeupPays::day_reward ? "day_reward" : "streak"; }
+
 namespace {
 
 void write_checkin(JsonWriter& w, const CheckinRules& c) {
@@ -239,7 +242,7 @@ void write_checkin(JsonWriter& w, const CheckinRules& c) {
   write_reward(w.key("default_reward"), c.default_reward);
   if (c.makeup) {
     w.key("makeup").begin_object().field("cost_points", c.makeup->cost_points)
-        .field("per_cycle", c.makeup->per_cycle).end_object();
+        .field("pays", std::string_view(makeup_pays_name(c.makeup->pays))).field("per_cycle", c.makeup->per_cycle).end_object();
   }
   w.field("on_miss", std::string_view(kMiss[static_cast<int>(c.on_miss)]));
   w.key("rewards").begin_array();

@@ -60,12 +60,13 @@ export async function memberCentre(state: MemberState, seedHex: string): Promise
   const calendar = core.checkinCalendar({ state: checked.state, at });
   const next = calendar.tomorrow.reward.points ?? 0;
   const fillable: string[] = calendar.fillable;
+  const makeupPays = (calendar.makeup?.offers ?? []).map((o) => `${o.date}+${o.reward.points ?? 0}`);
   const odds = core.boxOdds({ box: 'chest' }).prizes.map((p) => `${p.prize} ${p.per_million / 10000}%`);
   const drawn = core.apply({ state: checked.state, event: { id: 'd1', at, type: 'draw', box: 'chest', seed: seedHex, stock: { 'cake-coupon': 3 } } });
   const opened = drawn.notices.find((n) => n.kind === 'box_opened');
   const check = core.verifyDraw({ member_id: 'm-1', nonce: opened?.nonce ?? 0, draw: { box: 'chest', seed: seedHex } });
   const tasks = core.taskOverview({ state: drawn.state, at });
-  return `${next} ${fillable.length} ${odds.join()} ${check.prize} ${check.commitment_matches} ${tasks.limited.length} ${tasks.balances.red_packet}`;
+  return `${next} ${fillable.length} ${makeupPays.join()} ${odds.join()} ${check.prize} ${check.commitment_matches} ${tasks.limited.length} ${tasks.balances.red_packet}`;
 }
 
 // A member centre asks one held session many questions, then checks in.

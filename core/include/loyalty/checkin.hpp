@@ -19,6 +19,11 @@ struct CheckinStep {
   CheckinCycle cycle;
   std::int64_t position = 0;  // the day of the cycle a check-in counts as (its reward's day)
   std::int64_t streak = 0;    // consecutive days, across cycles
+  // A make-up's: the position whose reward it pays when the programme's
+  // make-ups pay the day. The filled day's own position; in a cycle kept
+  // by position (each check-in counts as the next) the position the cycle
+  // gains, so that no position is paid twice.
+  std::int64_t reward_position = 0;
 };
 
 const Reward& reward_for_position(const CheckinRules& rules, std::int64_t position);
@@ -48,6 +53,12 @@ struct CheckinOffer {
   std::int64_t streak = 0;
 };
 
+// What filling a missed day now would count as.
+struct MakeupOffer {
+  std::int64_t day = 0;
+  std::int64_t reward_position = 0;  // CheckinStep::reward_position
+};
+
 struct CheckinCalendar {
   std::int64_t today = 0;
   std::int64_t cycle_start = 0;  // a cycle that a check-in today would start, when none is running
@@ -57,6 +68,7 @@ struct CheckinCalendar {
   std::optional<CheckinOffer> today_offer;  // what checking in now counts as; absent once done
   CheckinOffer tomorrow;                    // after checking in today, if not yet done
   std::vector<std::int64_t> fillable;       // days a make-up may fill now
+  std::vector<MakeupOffer> makeup_offers;   // one per fillable day
   std::int64_t makeups_left = 0;
 };
 

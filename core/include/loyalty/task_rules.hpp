@@ -24,9 +24,16 @@ enum class MissPolicy {
   keep_position,  // the cycle is cycle_days check-ins, consecutive or not
 };
 
+// What a make-up (补签) gives besides filling the day.
+enum class MakeupPays {
+  streak,      // only the day and the streak it restores (programmes written before this choice)
+  day_reward,  // also the reward of the position the filled day adds to the cycle
+};
+
 struct Makeup {
   std::int64_t per_cycle = 1;     // make-ups allowed in one cycle
   std::int64_t cost_points = 0;   // 0: only make-up cards pay
+  MakeupPays pays = MakeupPays::streak;
 };
 
 struct CheckinRules {

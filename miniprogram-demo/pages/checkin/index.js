@@ -1,5 +1,5 @@
 // Daily check-in: the cycle's days with their rewards and status, the streak,
-// today's check-in, and make-ups for missed days with what they cost.
+// today's check-in, and make-ups for missed days with what they cost and pay.
 const { memberPage } = require('../../utils/page.js');
 
 Page(memberPage({
@@ -28,7 +28,9 @@ Page(memberPage({
       checkedText: pending ? t.checkedIn + ' · ' + t.pendingMark : t.checkedIn,
       tomorrow: t.tomorrow(member.reward(cal.tomorrow.reward)),
       makeupLeft: makeup ? t.makeupLeft(makeup.left, makeup.cards) : '',
-      makeups: makeup && makeup.left > 0 ? cal.fillable.map((date) => ({ date, text: t.makeupWith(date, cost) })) : [],
+      makeups: makeup && makeup.left > 0
+        ? makeup.offers.map(({ date, reward }) => ({ date, text: t.makeupWith(date, cost, makeup.pays === 'day_reward' ? member.reward(reward) : '') }))
+        : [],
     };
   },
 
