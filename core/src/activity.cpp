@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "heap_bytes.hpp"
+
 namespace loyalty {
 
 namespace {
@@ -100,5 +102,7 @@ void Activity::put_front(const std::vector<ActivityDay>& days) {
   for (const ActivityDay& d : days) add_to(forgotten_, d, -1);
   recount(0);
 }
+
+std::size_t Activity::heap_bytes() const { return heap_bytes::of_array(days_) + heap_bytes::of_array(running_); }
 
 }  // namespace loyalty

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "heap_bytes.hpp"
+
 namespace loyalty {
 
 HeldOrders& HeldOrders::operator=(const HeldOrders& o) {
@@ -51,6 +53,21 @@ void HeldOrders::forget_before(TimeMs from) {
 std::deque<OrderRecord>& HeldOrders::edit() {
   indexed_ = false;
   return orders_;
+}
+
+std::size_t HeldOrders::heap_bytes() const {
+  using namespace heap_bytes;
+  // libstdc++'s deque: buffers of 512 bytes' worth of records (at least one), and a map of them.
+  const std::size_t per_buffer = sizeof(OrderRecord) < 512 ? 512 / sizeof(OrderRecord) : 1;
+  const std::size_t buffers = orders_.size() / per_buffer + 1;
+  std::size_t bytes = buffers * block(per_buffer * sizeof(OrderRecord)) + block((buffers + 8) * sizeof(void*)) +
+                      of_nodes(by_id_);
+  for (const OrderRecord& o : orders_) {
+    bytes += of(o.order_id) + of_array(o.lines) + of_array(o.redeemed) + of(o.refund_ids);
+    for (const OrderLineRecord& line : o.lines) bytes += of(line.sku);
+    for (const RedeemedPart& part : o.redeemed) bytes += of(part.lot);
+  }
+  return bytes;
 }
 
 }  // namespace loyalty

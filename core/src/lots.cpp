@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "heap_bytes.hpp"
+
 namespace loyalty {
 
 bool Lots::SpendOrder::operator()(const SpendKey& a, const SpendKey& b) const {
@@ -272,6 +274,16 @@ std::vector<Lot>& Lots::edit() {
   if (s.removed_count > 0) rebuild(s);  // compacted: the vector holds the lots and nothing else
   s.indexed = false;
   return s.lots;
+}
+
+std::size_t Lots::heap_bytes() const {
+  if (!shared_) return 0;
+  const Shared& s = *shared_;
+  using namespace heap_bytes;
+  std::size_t bytes = block(sizeof(Shared) + 16) + of_array(s.lots) + block(s.removed.capacity() / 8) +
+                      of_array(s.emptied) + s.pool.chunk_bytes() + block(s.pool.chunks() * sizeof(void*));
+  for (const Lot& lot : s.lots) bytes += of(lot.id) + of(lot.order_id);
+  return bytes;
 }
 
 }  // namespace loyalty

@@ -6,9 +6,12 @@ void* NodePool::allocate(std::size_t bytes) {
   const std::size_t c = (bytes + kAlign - 1) / kAlign - 1;
   if (!free_[c]) {
     const std::size_t size = (c + 1) * kAlign;
-    chunks_.push_back(std::make_unique<std::byte[]>(size * kPerChunk));
+    const std::size_t nodes = next_chunk_[c] ? next_chunk_[c] : kFirstChunk;
+    next_chunk_[c] = nodes < kLargestChunk ? nodes * 2 : kLargestChunk;
+    chunks_.push_back(std::make_unique<std::byte[]>(size * nodes));
+    chunk_bytes_ += size * nodes;
     std::byte* chunk = chunks_.back().get();
-    for (std::size_t i = kPerChunk; i-- > 0;) free_[c] = new (chunk + i * size) Free{free_[c]};
+    for (std::size_t i = nodes; i-- > 0;) free_[c] = new (chunk + i * size) Free{free_[c]};
   }
   Free* block = free_[c];
   free_[c] = block->next;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "heap_bytes.hpp"
+
 namespace loyalty {
 
 namespace {
@@ -32,5 +34,7 @@ void RecentEvents::push_back(std::string_view id) {
   ids_[next_].assign(id.data(), id.size());
   next_ = (next_ + 1) % kRecentEvents;
 }
+
+std::size_t RecentEvents::heap_bytes() const { return heap_bytes::of(ids_); }
 
 }  // namespace loyalty

@@ -2,12 +2,19 @@
 
 namespace loyalty::server {
 
-std::optional<MemberCache::Taken> MemberCache::take(const std::string& member_id, std::int64_t version) {
+std::size_t MemberCache::bytes_held(const std::string& member_id, const MemberState& state) {
+  // A hash map node with the key and a list node with its copy, each with malloc's 16 bytes.
+  const std::size_t entry = sizeof(std::pair<const std::string, Held>) + 16 + 2 * sizeof(void*) + 16 +
+                            sizeof(std::string) + 2 * (member_id.size() > 15 ? member_id.size() + 17 : 0);
+  return entry + state.heap_bytes();
+}
+
+std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
   if (it == held_.end()) return std::nullopt;
-  std::optional<Taken> state;
-  if (it->second.state.version == version) state = Taken{std::move(it->second.state), it->second.bytes};
+  std::optional<MemberState> state;
+  if (it->second.state.version == version) state = std::move(it->second.state);
   bytes_ -= it->second.bytes;
   recency_.erase(it->second.recency);
   held_.erase(it);  // taken, or stale: either way no longer held

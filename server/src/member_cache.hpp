@@ -3,8 +3,8 @@
 // to the state in memory instead of reading it again. The version is checked
 // against the store inside the member's transaction, so a state another
 // server has changed since is never used. Bounded in members and in memory
-// (each state weighed by its caller, as an estimate of its bytes): the
-// member seen longest ago leaves first.
+// (each state weighed by what it holds on the heap): the member seen longest
+// ago leaves first.
 #pragma once
 
 #include <cstddef>
@@ -23,20 +23,15 @@ class MemberCache {
  public:
   MemberCache(std::size_t capacity, std::size_t budget_bytes) : capacity_(capacity), budget_bytes_(budget_bytes) {}
 
-  struct Taken {
-    MemberState state;
-    std::size_t bytes;
-  };
   // The member's state if it is held at `version`, taken out: the caller
   // applies to it and puts it back once its transaction has committed.
-  std::optional<Taken> take(const std::string& member_id, std::int64_t version);
+  std::optional<MemberState> take(const std::string& member_id, std::int64_t version);
 
-  // What a state costs held, from the size of its stored form: measured at
-  // about 2.4 KB for a new member and 5.2 times the snapshot for one with
-  // 120 orders (bakery).
-  static std::size_t bytes_held(std::size_t stored_bytes) { return 2560 + 6 * stored_bytes; }
+  // What holding a member's state costs: the state, what it holds on the
+  // heap, and the cache's own entry for it.
+  static std::size_t bytes_held(const std::string& member_id, const MemberState& state);
   // Holds `state` as the member's committed state (state.version), unless
-  // a newer one is held; `bytes` is what it is taken to cost.
+  // a newer one is held; `bytes` is what it costs (bytes_held()).
   void put(const std::string& member_id, MemberState state, std::size_t bytes);
 
   std::size_t size() const;

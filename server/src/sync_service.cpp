@@ -171,7 +171,6 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
   std::string snapshot;  // the stored form, when the batch changed the member
-  std::size_t held_bytes = 0;  // what the state costs held
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     const auto stored_version = tx.member_version();
     if (!stored_version) {
@@ -181,12 +180,9 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     auto held = members_.take(member_id, *stored_version);
     MemberState state;
     if (held) {
-      state = std::move(held->state);
-      held_bytes = held->bytes;
+      state = std::move(*held);
     } else {
-      const MemberRow row = *tx.member();
-      state = stored_state(program, row);
-      held_bytes = MemberCache::bytes_held(row.state.size());
+      state = stored_state(program, *tx.member());
     }
     const std::int64_t version_before = state.version;
     results = "[";
@@ -264,7 +260,6 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     if (state.version != version_before) {
       // The member exists: an update keeps the inviter it joined with.
       snapshot = stored_form(program, state);
-      held_bytes = MemberCache::bytes_held(snapshot.size());
       tx.save_member({member_id, snapshot, state.version, ""}, now);
     }
     committed = std::move(state);
@@ -282,6 +277,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
                 ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
                 ",\"server_time\":" + std::to_string(now) + state_field +
                 ",\"version\":" + std::to_string(committed->version) + "}";
+  const std::size_t held_bytes = MemberCache::bytes_held(member_id, *committed);
   members_.put(member_id, std::move(*committed), held_bytes);
   // The inviter's side runs in the inviter's own transaction, from the outbox.
   if (sent_later) deliver_outbox(now);

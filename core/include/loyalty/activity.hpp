@@ -43,6 +43,8 @@ class Activity {
   std::vector<ActivityDay> forget_before(std::int64_t day);
   void put_front(const std::vector<ActivityDay>& days);
 
+  std::size_t heap_bytes() const;
+
  private:
   std::vector<ActivityDay>::iterator find(std::int64_t day);
   const ActivityDay& before(std::size_t i) const;  // the running totals before days_[i]

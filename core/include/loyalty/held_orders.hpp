@@ -79,6 +79,8 @@ class HeldOrders {
   // Any change at all; the index is rebuilt when next asked.
   std::deque<OrderRecord>& edit();
 
+  std::size_t heap_bytes() const;
+
  private:
   void build_index();
 

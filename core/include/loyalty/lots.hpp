@@ -130,6 +130,8 @@ class Lots {
   std::vector<Lot>& edit();
   void assign(std::vector<Lot> lots);
 
+  std::size_t heap_bytes() const;  // the lots and their indexes (whole, even when shared with a copy)
+
  private:
   // A lot's place in spending order. Lots that tie are ordered by their ids,
   // read from the lots (a key holds no copy of one).

@@ -66,6 +66,10 @@ struct MemberState {
 
   std::int64_t available_points() const;  // spendable now
   std::int64_t pending_points() const;
+
+  // About what the state holds on the heap besides itself (malloc's chunks
+  // counted whole): what a cache of states weighs each one by.
+  std::size_t heap_bytes() const;
 };
 
 }  // namespace loyalty

@@ -24,15 +24,23 @@ class NodePool {
 
   void* allocate(std::size_t bytes);
   void deallocate(void* block, std::size_t bytes);
+  std::size_t chunk_bytes() const { return chunk_bytes_; }  // taken from malloc, freed with the pool
+  std::size_t chunks() const { return chunks_.capacity(); }
 
  private:
   static constexpr std::size_t kAlign = alignof(std::max_align_t);
-  static constexpr std::size_t kPerChunk = 64;
+  // Chunks of a size class hold 4 nodes, then twice as many as the last, up
+  // to 64: most members have a handful of lots, and a held state is weighed
+  // by its memory.
+  static constexpr std::size_t kFirstChunk = 4;
+  static constexpr std::size_t kLargestChunk = 64;
   struct Free {
     Free* next;
   };
   std::array<Free*, kLargest / kAlign> free_{};  // by size class: bytes rounded up to kAlign
+  std::array<std::size_t, kLargest / kAlign> next_chunk_{};  // nodes in the class's next chunk (0: the first)
   std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  std::size_t chunk_bytes_ = 0;
 };
 
 // A standard allocator over a NodePool, for node-based containers.

@@ -53,6 +53,8 @@ class RecentEvents {
   const_iterator begin() const { return {this, 0}; }
   const_iterator end() const { return {this, ids_.size()}; }
 
+  std::size_t heap_bytes() const;
+
  private:
   // The k-th oldest: once the ring is full, the oldest is where the next goes.
   const std::string& at(std::size_t k) const { return ids_[(next_ + k) % ids_.size()]; }

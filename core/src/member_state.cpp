@@ -1,0 +1,27 @@
+#include "loyalty/member_state.hpp"
+
+#include "heap_bytes.hpp"
+
+namespace loyalty {
+
+namespace {
+
+std::size_t task_heap_bytes(const TaskState& t) {
+  using namespace heap_bytes;
+  std::size_t bytes = of(t.liked) + of(t.scanned) + of_array(t.invitees) + of_array(t.progress) + of_array(t.coupons);
+  if (t.checkin) bytes += of_array(t.checkin->days) + of_array(t.checkin->made_up);
+  if (t.invited_by) bytes += of(*t.invited_by);
+  for (const Invitee& i : t.invitees) bytes += of(i.member_id);
+  for (const TaskProgress& p : t.progress) bytes += of(p.task) + of(p.items);
+  for (const HeldCoupon& c : t.coupons) bytes += of(c.coupon) + of(c.event_id);
+  return bytes;
+}
+
+}  // namespace
+
+std::size_t MemberState::heap_bytes() const {
+  return heap_bytes::of(member_id) + lots.heap_bytes() + orders.heap_bytes() + activity.heap_bytes() +
+         recent_events.heap_bytes() + task_heap_bytes(tasks);
+}
+
+}  // namespace loyalty
