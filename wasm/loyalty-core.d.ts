@@ -79,10 +79,11 @@ export interface ProgramInput {
   };
   /** Required when a tier has a discount. */
   discount?: { rounding: Rounding };
-  expiry?:
+  expiry?: (
     | { policy: 'never' }
     | { policy: 'days'; days: number }
-    | { policy: 'period_end'; period: 'month' | 'quarter' | 'year'; periods: number };
+    | { policy: 'period_end'; period: 'month' | 'quarter' | 'year'; periods: number }
+  ) & { inactivity?: InactivityExpiry };
   refunds?: { shortfall?: 'debt' | 'negative_balance'; window_days?: number };
   /** `points_per_unit` points pay `unit_minor` minor units. */
   redemption?: { points_per_unit: number; unit_minor: number; step?: number; minimum?: number; max_share_bp?: number };
@@ -205,6 +206,8 @@ export interface MemberState {
   cap_month?: { month: string; used: number };
   birthday_gift_year?: number;
   last_activity_at?: number;
+  /** Under expiry.inactivity: the last activity that keeps points, or their last lapse. */
+  points_active_at?: number;
   recent_events?: string[];
   /** Absent until the member does a task. */
   tasks?: TaskState;
@@ -379,7 +382,9 @@ export interface Notice {
   kind:
     | 'tier_upgraded' | 'tier_downgraded' | 'downgrade_scheduled' | 'downgrade_cancelled'
     | 'paid_started' | 'paid_renewed' | 'paid_expired' | 'points_capped'
-    | 'checked_in' | 'streak_restored' | 'task_completed' | 'box_opened' | 'referral_qualified' | 'referral_capped';
+    | 'checked_in' | 'streak_restored' | 'task_completed' | 'box_opened' | 'referral_qualified' | 'referral_capped'
+    /** points_lapsing: `until` every point lapses without activity, `points` held now; points_lapsed: `points` gone. */
+    | 'points_lapsing' | 'points_lapsed';
   at: number;
   from?: string;
   to?: string;
@@ -489,11 +494,22 @@ export interface Replay {
   results: { id: string; result: 'applied' | 'duplicate' | 'rejected'; errors?: LoyaltyErrorDetail[] }[];
 }
 
+/** Every point lapses after `days` (or `months`) without the activity `counts` names (default earn_or_spend). */
+export interface InactivityExpiry {
+  days?: number;
+  months?: number;
+  counts?: 'earn_or_spend' | 'earn' | 'order' | 'any_event';
+  /** A points_lapsing notice this many days before; 0 (default): none. */
+  remind_days?: number;
+}
+
 export interface PointsSummary extends Balances {
   /** By the last local day the points can be used. */
   expiring: { date: string; points: number }[];
   expiring_total: number;
   vesting: { date: string; points: number }[];
+  /** Under expiry.inactivity: when every point lapses if nothing happens; null with none held. */
+  lapses_at?: number | null;
 }
 
 export interface RedemptionPreview {
@@ -509,6 +525,8 @@ export interface Lifecycle {
   days_inactive: number;
   next_stage: LifecycleStage | null;
   days_to_next: number | null;
+  /** Under expiry.inactivity: as PointsSummary.lapses_at. */
+  points_lapse_at?: number | null;
 }
 
 /**
@@ -522,7 +540,7 @@ export type ErrorCode =
   | 'box.unknown_prize' | 'campaigns.dates_reversed' | 'campaigns.unknown_category' | 'caps.duplicate_period'
   | 'cart.unknown_category' | 'categories.duplicate_id' | 'categories.empty' | 'checkin.already_today'
   | 'checkin.duplicate_day' | 'checkin.not_offered' | 'draw.invalid_seed' | 'event.out_of_order'
-  | 'expiry.before_vesting' | 'field.missing' | 'field.unknown' | 'host.no_wxwebassembly' | 'internal.error'
+  | 'expiry.before_vesting' | 'expiry.inactivity_period' | 'field.missing' | 'field.unknown' | 'host.no_wxwebassembly' | 'internal.error'
   | 'json.duplicate_key' | 'json.syntax' | 'json.too_deep' | 'json.too_large' | 'json.unserializable'
   | 'lifecycle.order' | 'like.already_rewarded' | 'like.daily_cap' | 'like.not_offered'
   | 'makeup.already_checked_in' | 'makeup.limit_reached' | 'makeup.no_card' | 'makeup.not_for_points'

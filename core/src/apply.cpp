@@ -29,7 +29,7 @@ std::int64_t first_evaluated_day(const Program& program, const MemberState& stat
 
 // The earliest time anything falls due: a lot vesting or expiring, a coupon
 // expiring, a paid term or a grace period ending, an evaluation (its day in
-// `evaluation`).
+// `evaluation`), points lapsing for inactivity or the reminder before.
 std::optional<TimeMs> next_due(const Program& program, const MemberState& state, std::int64_t evaluated_day,
                                std::optional<std::int64_t>& evaluation) {
   std::optional<TimeMs> next;
@@ -37,6 +37,10 @@ std::optional<TimeMs> next_due(const Program& program, const MemberState& state,
     if (t && (!next || *t < *next)) next = t;
   };
   consider(state.lots.next_due());
+  if (program.expiry.inactivity) {
+    consider(points_lapse_at(program, state));
+    consider(lapse_reminder_at(program, state));
+  }
   for (const HeldCoupon& c : state.tasks.coupons) consider(c.expires_at);
   if (state.paid) consider(state.paid->expires_at);
   if (state.downgrade) consider(state.downgrade->at);
@@ -74,6 +78,7 @@ class Timeline {
       }
       const TimeMs t = *next;
       vest_and_expire(t);
+      if (program_.expiry.inactivity) lapse_if_inactive(t);
       expire_coupons(t);
       end_paid_membership(t);
       end_grace(t);
@@ -107,6 +112,21 @@ class Timeline {
     }
     // Expiring a lot takes only its own points.
     for (Lots::Slot slot : state_.lots.expiring_by(t)) book_.expire(slot, *state_.lots[slot].expires_at);
+  }
+
+  // Every lot lapses at once, each in its own ledger row; the time without
+  // activity then counts from the lapse. The reminder comes first, once.
+  void lapse_if_inactive(TimeMs t) {
+    const std::optional<TimeMs> reminder = lapse_reminder_at(program_, state_);
+    const std::optional<TimeMs> lapse = points_lapse_at(program_, state_);
+    if (reminder && *reminder == t) {
+      notices_.push_back({NoticeKind::points_lapsing, t, std::nullopt, std::nullopt, lapse,
+                          state_.available_points() + state_.pending_points()});
+    }
+    if (!lapse || *lapse > t) return;
+    const std::int64_t points = book_.lapse(t);
+    state_.points_active_at = t;
+    notices_.push_back({NoticeKind::points_lapsed, t, std::nullopt, std::nullopt, std::nullopt, points});
   }
 
   // Vesting that pays debt may remove lots held before the next one to vest.
@@ -226,9 +246,15 @@ class Transition {
         book_(state, out.ledger, event.id, &undo) {}
 
   std::optional<Errors> run() {
+    // From the first event under a programme whose points lapse, the time
+    // counts from a moment of its own, which only activity moves.
+    if (program_.expiry.inactivity && !state_.points_active_at) {
+      state_.points_active_at = std::max(state_.joined_at, state_.last_activity_at.value_or(0));
+    }
     Timeline timeline(program_, state_, book_, out_.notices, &undo_);
     timeline.run(event_.at);
     const std::size_t held_before = held_tier(program_, state_, event_.at);
+    const std::size_t first_row = out_.ledger.size();  // the event's own rows follow
     std::optional<Error> error;
     switch (event_.kind) {
       case EventKind::order: error = order(); break;
@@ -250,6 +276,9 @@ class Transition {
     if (had_downgrade && !state_.downgrade) {
       out_.notices.push_back({NoticeKind::downgrade_cancelled, event_.at, state_.tier, state_.tier, std::nullopt, std::nullopt});
     }
+    if (program_.expiry.inactivity && keeps_points_active(*program_.expiry.inactivity, first_row)) {
+      state_.points_active_at = event_.at;
+    }
     state_.clock = event_.at;
     state_.version += 1;
     state_.recent_events.push_back(event_.id);
@@ -259,6 +288,30 @@ class Transition {
 
  private:
   std::int64_t today() const { return local_day_number(event_.at, program_.utc_offset_minutes); }
+
+  // Whether the event, by the ledger rows it wrote from `first_row`, is
+  // activity that keeps points from lapsing.
+  bool keeps_points_active(const InactivityExpiry& rule, std::size_t first_row) const {
+    if (rule.counts == InactivityActivity::any_event) return event_.kind != EventKind::time_passes;
+    if (rule.counts == InactivityActivity::order) return event_.kind == EventKind::order;
+    const bool spends_too = rule.counts == InactivityActivity::earn_or_spend;
+    for (std::size_t i = first_row; i < out_.ledger.size(); ++i) {
+      const LedgerEntry& row = out_.ledger[i];
+      switch (row.kind) {
+        case LedgerKind::earn: case LedgerKind::birthday_gift: case LedgerKind::checkin: case LedgerKind::like:
+        case LedgerKind::scan: case LedgerKind::referral: case LedgerKind::task: case LedgerKind::box_prize:
+          if (row.available + row.pending > 0) return true;
+          break;
+        case LedgerKind::debt_settled:  // points earned went to the debt
+          return true;
+        case LedgerKind::checkout: case LedgerKind::redeem: case LedgerKind::makeup: case LedgerKind::box_cost:
+          if (spends_too && row.available < 0) return true;
+          break;
+        default: break;
+      }
+    }
+    return false;
+  }
 
   // The order held for refunds with this id, if its refund window is open
   // (orders past it are forgotten once the event is accepted).

@@ -24,6 +24,31 @@ std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at) {
   return std::nullopt;
 }
 
+std::optional<TimeMs> points_lapse_at(const Program& program, const MemberState& state) {
+  if (!program.expiry.inactivity || state.lots.empty()) return std::nullopt;
+  const InactivityExpiry& rule = *program.expiry.inactivity;
+  const std::int32_t offset = program.utc_offset_minutes;
+  const TimeMs from = state.points_active_at.value_or(std::max(state.joined_at, state.last_activity_at.value_or(0)));
+  const std::int64_t day = local_day_number(from, offset);
+  std::int64_t last_day = day + rule.days;  // the last local day points can be used
+  if (rule.months > 0) {
+    const LocalDate date = date_from_day_number(day);
+    const std::int64_t month = month_index(date) + rule.months;
+    const std::int64_t first = first_day_of_month_index(month);
+    const std::int64_t length = first_day_of_month_index(month + 1) - first;
+    last_day = first + std::min<std::int64_t>(date.day, length) - 1;
+  }
+  return std::max(start_of_local_day(last_day + 1, offset), state.clock);
+}
+
+std::optional<TimeMs> lapse_reminder_at(const Program& program, const MemberState& state) {
+  const auto lapse = points_lapse_at(program, state);
+  if (!lapse || program.expiry.inactivity->remind_days == 0) return std::nullopt;
+  const TimeMs reminder = *lapse - program.expiry.inactivity->remind_days * kMsPerDay;
+  if (reminder <= state.clock) return std::nullopt;
+  return reminder;
+}
+
 std::int64_t MemberState::available_points() const { return lots.available(); }
 
 std::int64_t MemberState::pending_points() const { return lots.pending(); }
@@ -86,6 +111,16 @@ void PointsBook::vest(Slot i, TimeMs at) {
 void PointsBook::expire(Slot i, TimeMs at) {
   take(i, state_.lots[i].points, at, LedgerKind::expire, "", "");
   remove_empty_lots();
+}
+
+std::int64_t PointsBook::lapse(TimeMs at) {
+  std::int64_t points = 0;
+  for (auto it = state_.lots.begin(); it != state_.lots.end(); ++it) {
+    points += it->points;
+    take(it.slot(), it->points, at, LedgerKind::expire, "", "");
+  }
+  remove_empty_lots();
+  return points;
 }
 
 std::vector<RedeemedPart> PointsBook::spend(std::int64_t points, TimeMs at, LedgerKind kind,

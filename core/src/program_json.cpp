@@ -269,6 +269,27 @@ void read_expiry(ValueReader& reader, const Json& v, const std::string& path, Pr
   const bool periodic = e.policy == ExpiryPolicy::period_end;
   if (auto p = obj.choice("period", periodic, {"month", "quarter", "year"})) e.period = static_cast<ExpiryPeriod>(*p);
   if (auto n = obj.integer("periods", periodic, 0, 100)) e.periods = *n;
+  if (const Json* v = obj.field("inactivity", false)) {
+    ObjectReader in(reader, *v, obj.path_of("inactivity"));
+    InactivityExpiry rule;
+    auto days = in.integer("days", false, 1, kMaxDays);
+    auto months = in.integer("months", false, 1, kMaxDays / 28);
+    if (days.has_value() == months.has_value() && in.valid()) {
+      reader.error("expiry.inactivity_period", "give the time without activity in either days or months", in.path());
+    }
+    rule.days = days.value_or(0);
+    rule.months = months.value_or(0);
+    if (auto c = in.choice("counts", false, {"earn_or_spend", "earn", "order", "any_event"})) {
+      rule.counts = static_cast<InactivityActivity>(*c);
+    }
+    in.integer_into("remind_days", rule.remind_days, 0, kMaxDays);
+    if (rule.remind_days > 0 && rule.days > 0 && rule.remind_days >= rule.days) {
+      reader.error("value.out_of_range", "a reminder must come after the last activity: fewer days than `days`",
+                   in.path_of("remind_days"));
+    }
+    in.finish();
+    e.inactivity = rule;
+  }
   obj.finish();
   if (e.policy == ExpiryPolicy::days && days && *days <= program.pending_days) {
     reader.error("expiry.before_vesting", "points must not expire before they vest (earning.pending_days)",

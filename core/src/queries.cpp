@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "loyalty/apply.hpp"
+#include "loyalty/points_ledger.hpp"
 
 namespace loyalty {
 
@@ -31,10 +32,14 @@ PointsSummary points_summary_of(const Program& program, const MemberState& s, Ti
   summary.pending = s.pending_points();
   summary.debt = s.debt;
   summary.balance = program.shortfall == Shortfall::negative_balance ? summary.available - s.debt : summary.available;
+  summary.lapse_rule = program.expiry.inactivity.has_value();
+  summary.lapses_at = points_lapse_at(program, s);
   for (const Lot& lot : s.lots) {
     if (lot.vests_at) add_to_day(summary.vesting, local_day_number(*lot.vests_at, offset), lot.points);
-    if (!lot.expires_at) continue;
-    const std::int64_t day = local_day_number(*lot.expires_at - 1, offset);  // the last day it can be used
+    std::optional<TimeMs> ends = lot.expires_at;
+    if (summary.lapses_at && (!ends || *summary.lapses_at < *ends)) ends = summary.lapses_at;
+    if (!ends) continue;
+    const std::int64_t day = local_day_number(*ends - 1, offset);  // the last day it can be used
     if (day > last_day) continue;
     add_to_day(summary.expiring, day, lot.points);
     summary.expiring_total += lot.points;
@@ -69,6 +74,8 @@ RedemptionPreview redemption_preview_of(const Program& program, const MemberStat
 LifecycleStatus lifecycle(const Program& program, const MemberState& state, TimeMs at) {
   const Lifecycle& l = program.lifecycle;
   LifecycleStatus status;
+  status.lapse_rule = program.expiry.inactivity.has_value();
+  status.points_lapse_at = points_lapse_at(program, state);
   const std::int64_t member_days = std::max<TimeMs>(0, at - state.joined_at) / kMsPerDay;
   const TimeMs last = state.last_activity_at.value_or(state.joined_at);
   status.days_inactive = std::max<TimeMs>(0, at - last) / kMsPerDay;

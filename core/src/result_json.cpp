@@ -93,17 +93,22 @@ void write_qualification(JsonWriter& w, const Qualification& q) {
 }
 
 void write_expiry(JsonWriter& w, const Expiry& e) {
+  static const char* policies[] = {"never", "days", "period_end"};
   static const char* periods[] = {"month", "quarter", "year"};
-  w.begin_object();
-  switch (e.policy) {
-    case ExpiryPolicy::never: w.field("policy", std::string_view("never")); break;
-    case ExpiryPolicy::days: w.field("days", n(e.days)).field("policy", std::string_view("days")); break;
-    case ExpiryPolicy::period_end:
-      w.field("period", std::string_view(periods[static_cast<int>(e.period)])).field("periods", n(e.periods))
-          .field("policy", std::string_view("period_end"));
-      break;
+  static const char* counts[] = {"earn_or_spend", "earn", "order", "any_event"};
+  w.begin_object();  // keys in order
+  if (e.policy == ExpiryPolicy::days) w.field("days", n(e.days));
+  if (e.inactivity) {
+    const InactivityExpiry& in = *e.inactivity;
+    w.key("inactivity").begin_object().field("counts", std::string_view(counts[static_cast<int>(in.counts)]));
+    if (in.days) w.field("days", n(in.days));
+    if (in.months) w.field("months", n(in.months));
+    w.field("remind_days", n(in.remind_days)).end_object();
   }
-  w.end_object();
+  if (e.policy == ExpiryPolicy::period_end) {
+    w.field("period", std::string_view(periods[static_cast<int>(e.period)])).field("periods", n(e.periods));
+  }
+  w.field("policy", std::string_view(policies[static_cast<int>(e.policy)])).end_object();
 }
 
 }  // namespace
@@ -257,6 +262,8 @@ const char* notice_kind(NoticeKind kind) {
     case NoticeKind::box_opened: return "box_opened";
     case NoticeKind::referral_qualified: return "referral_qualified";
     case NoticeKind::referral_capped: return "referral_capped";
+    case NoticeKind::points_lapsing: return "points_lapsing";
+    case NoticeKind::points_lapsed: return "points_lapsed";
   }
   return "tier_upgraded";
 }
@@ -421,7 +428,13 @@ std::string points_summary_json(const PointsSummary& s, TapeStrings* tape) {
   w.begin_object().field("available", s.available).field("balance", s.balance).field("debt", s.debt);
   w.key("expiring");
   days(w, s.expiring);
-  w.field("expiring_total", s.expiring_total).field("pending", s.pending);
+  w.field("expiring_total", s.expiring_total);
+  if (s.lapse_rule) {
+    w.key("lapses_at");
+    if (s.lapses_at) w.value(*s.lapses_at);
+    else w.null();
+  }
+  w.field("pending", s.pending);
   w.key("vesting");
   days(w, s.vesting);
   w.end_object();
@@ -444,6 +457,11 @@ std::string lifecycle_json(const LifecycleStatus& l, TapeStrings* tape) {
   w.key("next_stage");
   if (l.next_stage) w.value(std::string_view(names[static_cast<int>(*l.next_stage)]));
   else w.null();
+  if (l.lapse_rule) {
+    w.key("points_lapse_at");
+    if (l.points_lapse_at) w.value(*l.points_lapse_at);
+    else w.null();
+  }
   w.field("stage", std::string_view(names[static_cast<int>(l.stage)])).end_object();
   return w.take();
 }

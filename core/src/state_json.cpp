@@ -199,6 +199,7 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
   if (const Json* c = obj.field("cap_month", false)) s.cap_month = read_cap(reader, *c, obj.path_of("cap_month"), false);
   if (auto y = obj.integer("birthday_gift_year", false, 0, 9999)) s.birthday_gift_year = static_cast<std::int32_t>(*y);
   s.last_activity_at = time_field(obj, "last_activity_at", false);
+  s.points_active_at = time_field(obj, "points_active_at", false);
   each(reader, obj.field("recent_events", false), obj.path_of("recent_events"), kRecentEvents,
        [&](const Json& e, const std::string& p) {
          if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
@@ -285,6 +286,7 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
   if (s.paid) {
     w.key("paid").begin_object().field("expires_at", s.paid->expires_at).field("tier", tier_id(s.paid->tier)).end_object();
   }
+  if (s.points_active_at) w.field("points_active_at", *s.points_active_at);
   w.key("recent_events").begin_array();
   for (const std::string& id : s.recent_events) w.value(std::string_view(id));
   w.end_array();

@@ -176,14 +176,17 @@ class Reader {
       fail("snapshot.bad_header", "is not a member state snapshot");
       return false;
     }
-    if (static_cast<unsigned char>(in_[3]) != kSnapshotVersion) {
-      fail("snapshot.bad_header", "is snapshot version " + std::to_string(static_cast<unsigned char>(in_[3])) +
-                                      "; this core reads version " + std::to_string(kSnapshotVersion));
+    version_ = static_cast<unsigned char>(in_[3]);
+    if (version_ < 1 || version_ > kSnapshotVersion) {
+      fail("snapshot.bad_header", "is snapshot version " + std::to_string(version_) + "; this core reads versions 1 to " +
+                                      std::to_string(kSnapshotVersion));
       return false;
     }
     pos_ = 4;
     return true;
   }
+
+  unsigned char version() const { return version_; }
 
   std::optional<std::uint64_t> varint() {
     if (!ok()) return std::nullopt;
@@ -323,6 +326,7 @@ class Reader {
 
   std::string_view in_;
   std::size_t pos_ = 0;
+  unsigned char version_ = 0;  // of the format, from the header
   Errors& errors_;
   Part path_[kMaxDepth] = {};
   std::size_t depth_ = 0;
@@ -557,6 +561,7 @@ std::string state_snapshot(const Program& program, const MemberState& s) {
     w.integer(p.expires_at);
     w.text(program.tiers[p.tier].id);
   });
+  w.optional(s.points_active_at, [&](TimeMs t) { w.integer(t); });
   w.list(s.recent_events, [&](const std::string& id) { w.text(id); });
   write_tasks(w, s.tasks);
   w.optional(s.tier, [&](std::size_t t) { w.text(program.tiers[t].id); });
@@ -644,6 +649,7 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
     r.tier(program, "tier", p.tier);
     s.paid = p;
   });
+  if (r.version() >= 2) r.optional("points_active_at", [&] { r.time("", s.points_active_at.emplace()); });
   r.list("recent_events", kRecentEvents, [&] {
     std::string id;
     r.text("", id);

@@ -48,6 +48,7 @@ class StateUndo {
     CapUsage cap_day, cap_month;
     std::int32_t birthday_gift_year;
     std::optional<TimeMs> last_activity_at;
+    std::optional<TimeMs> points_active_at;
   };
   enum class LotChange { changed, added, removed };
   struct LotNote {

@@ -61,6 +61,9 @@ struct MemberState {
   CapUsage cap_month;
   std::int32_t birthday_gift_year = 0;
   std::optional<TimeMs> last_activity_at;
+  // The last activity that keeps points from lapsing (expiry.inactivity),
+  // or the moment they last lapsed; absent: last_activity_at or joined_at.
+  std::optional<TimeMs> points_active_at;
   RecentEvents recent_events;
   TaskState tasks;
 

@@ -80,6 +80,8 @@ enum class NoticeKind {
   box_opened,          // subject: the box; prize; nonce
   referral_qualified,  // subject: the inviter, whose reward now falls due
   referral_capped,     // subject: the invitee; the inviter's rewarded invitations are used up
+  points_lapsing,      // until: when every point lapses without activity; points: those held now
+  points_lapsed,       // points: what lapsed for want of activity
 };
 
 struct Notice {
@@ -92,8 +94,8 @@ struct Notice {
   TimeMs at = 0;
   std::optional<std::size_t> from_tier;
   std::optional<std::size_t> to_tier;
-  std::optional<TimeMs> until;          // downgrade_scheduled: grace end; paid: expiry
-  std::optional<std::int64_t> points;   // points_capped: points cut
+  std::optional<TimeMs> until;          // downgrade_scheduled: grace end; paid: expiry; points_lapsing: the lapse
+  std::optional<std::int64_t> points;   // points_capped: points cut; points_lapsing, points_lapsed
   std::optional<std::int64_t> position; // checked_in: day of the cycle
   std::optional<std::int64_t> streak;
   std::optional<std::int64_t> nonce;

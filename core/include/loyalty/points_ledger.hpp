@@ -23,6 +23,15 @@ namespace loyalty {
 // When points earned at `earned_at` expire under the programme; nullopt: never.
 std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at);
 
+// When every point the member holds lapses for want of activity
+// (expiry.inactivity), if nothing happens first: never before the state's
+// clock, so that points earned by an event that does not count as activity
+// after the time has passed lapse then, and no row is stamped before its lot.
+// Absent when the programme has no such rule or the member holds no lot.
+std::optional<TimeMs> points_lapse_at(const Program& program, const MemberState& state);
+// The reminder before it ("your points lapse in 30 days"), if still to come.
+std::optional<TimeMs> lapse_reminder_at(const Program& program, const MemberState& state);
+
 class StateUndo;
 
 class PointsBook {
@@ -40,6 +49,7 @@ class PointsBook {
   Slot add(Lot lot, LedgerKind kind, TimeMs at);
   void vest(Slot lot, TimeMs at);
   void expire(Slot lot, TimeMs at);
+  std::int64_t lapse(TimeMs at);  // every lot expires; answers the points
   // Spends available points; the caller has checked there are enough.
   std::vector<RedeemedPart> spend(std::int64_t points, TimeMs at, LedgerKind kind,
                                   const std::string& order_id, const std::string& reward_id);

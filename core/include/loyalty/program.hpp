@@ -104,11 +104,30 @@ enum class ExpiryPolicy {
 };
 enum class ExpiryPeriod { month, quarter, year };
 
+// What keeps a member's points from lapsing (expiry.inactivity.counts).
+enum class InactivityActivity {
+  earn_or_spend,  // an event that earns or spends points
+  earn,           // an event that earns points
+  order,          // an order
+  any_event,      // any event but time passing
+};
+
+// Every point lapses at the end of the local day `days` (or the same date
+// `months` later) after the member's last activity, besides any lot's own
+// expiry; a reminder notice comes `remind_days` before.
+struct InactivityExpiry {
+  std::int64_t days = 0;    // one of days and months is set
+  std::int64_t months = 0;
+  InactivityActivity counts = InactivityActivity::earn_or_spend;
+  std::int64_t remind_days = 0;  // 0: no reminder
+};
+
 struct Expiry {
   ExpiryPolicy policy = ExpiryPolicy::never;
   std::int64_t days = 0;
   ExpiryPeriod period = ExpiryPeriod::year;
   std::int64_t periods = 1;
+  std::optional<InactivityExpiry> inactivity;
 };
 
 // What a refund does when the points to claw back were already spent.

@@ -25,6 +25,10 @@ struct PointsSummary {
   std::vector<PointsOnDay> expiring;  // within the horizon, by the last local day they can be used
   std::int64_t expiring_total = 0;
   std::vector<PointsOnDay> vesting;   // pending points by the local day they vest
+  // Under expiry.inactivity: when every point lapses if nothing happens
+  // (absent with no points); its lots are in `expiring` by that day too.
+  bool lapse_rule = false;
+  std::optional<TimeMs> lapses_at;
 };
 
 // How far ahead a points summary looks when the request does not say.
@@ -55,6 +59,8 @@ struct LifecycleStatus {
   std::int64_t days_inactive = 0;
   std::optional<LifecycleStage> next_stage;
   std::optional<std::int64_t> days_to_next;
+  bool lapse_rule = false;                // the programme lets points lapse (expiry.inactivity)
+  std::optional<TimeMs> points_lapse_at;  // then: as in the points summary, absent with no points
 };
 
 // New while joined less than new_days ago; then by whole days since the last

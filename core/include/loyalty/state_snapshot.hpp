@@ -4,8 +4,9 @@
 // round-trip exactly: member_state_from_snapshot(state_snapshot(s)) is a
 // state whose state_json() is state_json(s).
 //
-// Format, version 1 (little-endian by construction):
-//   header   "LCS" and the version byte (1)
+// Format, version 2 (little-endian by construction):
+//   header   "LCS" and the version byte (2; version 1, without
+//            points_active_at, still reads)
 //   unsigned LEB128 varint (at most 10 bytes; no redundant trailing zeros)
 //   integer  a signed value, zigzag-encoded, as a varint
 //   text     a varint byte count, then that many bytes of UTF-8
@@ -32,7 +33,7 @@
 
 namespace loyalty {
 
-inline constexpr unsigned char kSnapshotVersion = 1;
+inline constexpr unsigned char kSnapshotVersion = 2;
 
 std::string state_snapshot(const Program& program, const MemberState& state);
 
