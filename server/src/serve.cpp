@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api_routes.hpp"
+#include "cors.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
@@ -125,6 +126,9 @@ std::string parse_options(const std::vector<std::string>& args, Options& options
       options.request_timeout_ms = seconds * 1000;
     } else if (flag == "--member-cache-mb") {
       if (!parse_count(value, options.member_cache_mb)) return "--member-cache-mb takes megabytes (0: hold none)";
+    } else if (flag == "--cors-origin") {
+      if (auto error = server::CorsPolicy::check_origin(value)) return *error;
+      options.cors_origins.push_back(value);
     } else if (flag == "--ip-rate") {
       if (!parse_count(value, options.ip_rate_per_minute)) return "--ip-rate takes requests a minute (0: unlimited)";
     } else {
@@ -195,6 +199,8 @@ int run(const Options& options) {
   server.set_payload_max_length(1 << 20);
   server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
   server.set_keep_alive_max_count(kRequestsPerConnection);
+  const server::CorsPolicy cors(options.cors_origins);
+  cors.install(server);
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(Json{{"ok", true}, {"store", store->describe()}, {"connections_cut", server.connections_cut()}}.dump(),

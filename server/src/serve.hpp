@@ -30,6 +30,8 @@ struct Options {
   std::int64_t request_timeout_ms = 15000;
   // Memory for members' parsed states held between their requests.
   std::int64_t member_cache_mb = 32;
+  // Pages on these origins may call the API and load the package (cors.hpp).
+  std::vector<std::string> cors_origins;
 };
 
 // Parses `serve` arguments; returns an error message, or "" when valid.
