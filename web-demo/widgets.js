@@ -21,6 +21,7 @@ export const h = (tag, attrs = {}, ...children) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'style') el.style.cssText = v;  // through CSSOM: the pages' CSP takes no style attributes
     else if (v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : v);
   }
   el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));

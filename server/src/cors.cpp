@@ -62,40 +62,39 @@ bool CorsPolicy::allows(const std::string& origin) const {
   return std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
 }
 
-void CorsPolicy::install(httplib::Server& server) const {
-  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    const bool preflight = req.method == "OPTIONS" && req.has_header("Origin") &&
-                           req.has_header("Access-Control-Request-Method");
-    if (!preflight) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string origin = req.get_header_value("Origin");
-    const std::string method = req.get_header_value("Access-Control-Request-Method");
-    if (!allows(origin)) {
-      res.status = 403;
-      res.set_content(refusal("origin " + origin + " may not call this server (loyalty serve --cors-origin)"),
-                      "application/json");
-    } else if (method != "GET" && method != "POST") {
-      res.status = 403;
-      res.set_content(refusal("the API takes GET and POST, not " + method), "application/json");
-    } else if (!headers_allowed(req.get_header_value("Access-Control-Request-Headers"))) {
-      res.status = 403;
-      res.set_content(refusal("the API reads Authorization, Content-Type and If-None-Match only"), "application/json");
-    } else {
-      res.status = 204;
-      res.set_header("Access-Control-Allow-Origin", origin);
-      res.set_header("Access-Control-Allow-Methods", kMethods);
-      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
-      res.set_header("Access-Control-Max-Age", kMaxAgeSeconds);
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    // Answers differ by origin: a shared cache must not give one origin's to another.
-    if (!origins_.empty()) res.set_header("Vary", "Origin");
-    const std::string origin = req.get_header_value("Origin");
-    if (origin.empty() || req.method == "OPTIONS" || !allows(origin)) return;
+bool CorsPolicy::answer_preflight(const httplib::Request& req, httplib::Response& res) const {
+  const bool preflight = req.method == "OPTIONS" && req.has_header("Origin") &&
+                         req.has_header("Access-Control-Request-Method");
+  if (!preflight) return false;
+  const std::string origin = req.get_header_value("Origin");
+  const std::string method = req.get_header_value("Access-Control-Request-Method");
+  if (!allows(origin)) {
+    res.status = 403;
+    res.set_content(refusal("origin " + origin + " may not call this server (loyalty serve --cors-origin)"),
+                    "application/json");
+  } else if (method != "GET" && method != "POST") {
+    res.status = 403;
+    res.set_content(refusal("the API takes GET and POST, not " + method), "application/json");
+  } else if (!headers_allowed(req.get_header_value("Access-Control-Request-Headers"))) {
+    res.status = 403;
+    res.set_content(refusal("the API reads Authorization, Content-Type and If-None-Match only"), "application/json");
+  } else {
+    res.status = 204;
     res.set_header("Access-Control-Allow-Origin", origin);
-    res.set_header("Access-Control-Expose-Headers", kExposed);
-  });
+    res.set_header("Access-Control-Allow-Methods", kMethods);
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
+    res.set_header("Access-Control-Max-Age", kMaxAgeSeconds);
+  }
+  return true;
+}
+
+void CorsPolicy::mark(const httplib::Request& req, httplib::Response& res) const {
+  // Answers differ by origin: a shared cache must not give one origin's to another.
+  if (!origins_.empty()) res.set_header("Vary", "Origin");
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty() || req.method == "OPTIONS" || !allows(origin)) return;
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Access-Control-Expose-Headers", kExposed);
 }
 
 }  // namespace loyalty::server

@@ -24,10 +24,13 @@ class CorsPolicy {
 
   explicit CorsPolicy(std::vector<std::string> origins) : origins_(std::move(origins)) {}
 
-  // Answers preflights before routing and marks answers to listed origins.
-  void install(httplib::Server& server) const;
+  // Before routing: answers a preflight (true), or leaves the request be.
+  bool answer_preflight(const httplib::Request& req, httplib::Response& res) const;
+  // After routing: names a listed origin on its answer.
+  void mark(const httplib::Request& req, httplib::Response& res) const;
 
   bool allows(const std::string& origin) const;
+  const std::vector<std::string>& origins() const { return origins_; }
 
  private:
   std::vector<std::string> origins_;

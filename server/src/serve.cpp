@@ -14,6 +14,7 @@
 
 #include "api_routes.hpp"
 #include "cors.hpp"
+#include "security_headers.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
@@ -200,7 +201,15 @@ int run(const Options& options) {
   server.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
   server.set_keep_alive_max_count(kRequestsPerConnection);
   const server::CorsPolicy cors(options.cors_origins);
-  cors.install(server);
+  const server::SecurityHeaders security(options.cors_origins);
+  server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+    return cors.answer_preflight(req, res) ? httplib::Server::HandlerResponse::Handled
+                                           : httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_post_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
+    cors.mark(req, res);
+    security.add(req, res);
+  });
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(Json{{"ok", true}, {"store", store->describe()}, {"connections_cut", server.connections_cut()}}.dump(),
