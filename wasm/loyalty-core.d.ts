@@ -45,6 +45,8 @@ export interface Category {
   name?: LocalizedText;
   /** Default 10000 (×1). */
   multiplier_bp?: number;
+  /** false for what is paid but not bought (shipping, gift cards): no points, no growth, not tier spend. Default true. */
+  earns?: boolean;
 }
 
 /** A programme as a brand writes it (see programs/*.json). */
@@ -299,7 +301,9 @@ export type EarnStep =
   | { rule: 'base'; points: number }
   | { rule: 'category' | 'sku' | 'campaign' | 'tier'; id: string; multiplier_bp: number; points: number }
   | { rule: 'birthday'; multiplier_bp: number; points: number }
-  | { rule: 'clamp_zero'; points: number };
+  | { rule: 'clamp_zero'; points: number }
+  /** The line's category earns nothing (Category.earns): its only step. */
+  | { rule: 'not_earning'; id: string; points: 0 };
 
 export interface LinePreview extends CartLine {
   subtotal: number;

@@ -68,10 +68,10 @@ Result<OrderPreview> MemberSession::preview_order(const Cart& cart, TimeMs at) c
   OrderPreview p = std::move(preview).value();
   auto progress = tier_progress(at);
   p.progress = progress.value();
-  if (!checked_add(state.growth, p.growth) || !checked_add(state.lifetime_spend, p.paid)) {
+  if (!checked_add(state.growth, p.growth) || !checked_add(state.lifetime_spend, p.spend)) {
     return Error{"arith.overflow", "a value leaves the safe integer range (+-2^53-1)", "state"};
   }
-  p.progress_after = progress_after_order(*program_, state, at, context.value()->totals, p.growth, p.paid);
+  p.progress_after = progress_after_order(*program_, state, at, context.value()->totals, p.growth, p.spend);
   return p;
 }
 

@@ -87,6 +87,12 @@ bool price_line(const Program& program, const PricingContext& context, const Car
   lp.subtotal = *subtotal;
   lp.discount = *mul_div(lp.subtotal, tier.discount_bp, kBasisPoints, program.discount_rounding);
   lp.paid = lp.subtotal - lp.discount;
+  lp.earns = program.categories[line.category].earns;
+  if (!lp.earns) {
+    if (steps) steps->push_back({EarnStepKind::not_earning, line.category, kBasisPoints, 0});
+    lp.points = 0;
+    return true;
+  }
   auto base = mul_div(lp.paid, program.points.earn, program.points.per_minor, program.points.rounding);
   if (!base) return false;
   if (steps) steps->push_back({EarnStepKind::base, 0, kBasisPoints, *base});
@@ -106,6 +112,7 @@ bool add_line(OrderPreview& order, const LinePreview& lp) {
   order.subtotal = *subtotal;
   order.discount = *discount;
   order.paid = *paid;
+  if (lp.earns) order.spend += lp.paid;  // within paid, so within range
   order.line_points = *points;
   return true;
 }
@@ -174,7 +181,7 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
   }
   apply_caps(program, state, preview.local_date, preview);
 
-  const auto growth = order_growth(program, preview.paid);
+  const auto growth = order_growth(program, preview.spend);
   if (!growth) return overflow("cart");
   preview.growth = *growth;
   if (preview.points > 0) {
@@ -184,10 +191,10 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
 
   if (detail != Detail::with_progress) return preview;
   preview.progress = tier_progress(program, state, at, context.totals);
-  if (!checked_add(state.growth, preview.growth) || !checked_add(state.lifetime_spend, preview.paid)) {
+  if (!checked_add(state.growth, preview.growth) || !checked_add(state.lifetime_spend, preview.spend)) {
     return overflow("state");
   }
-  preview.progress_after = progress_after_order(program, state, at, context.totals, preview.growth, preview.paid);
+  preview.progress_after = progress_after_order(program, state, at, context.totals, preview.growth, preview.spend);
   return preview;
 }
 
@@ -200,10 +207,10 @@ Result<std::int64_t> order_points(const Program& program, const MemberState& sta
     if (!add_line(totals, lp)) return overflow("cart");
   }
   apply_caps(program, state, context.date, totals);
-  const auto growth = order_growth(program, totals.paid);
+  const auto growth = order_growth(program, totals.spend);
   if (!growth) return overflow("cart");
   // As the full preview, which adds the order to the member's totals.
-  if (!checked_add(state.growth, *growth) || !checked_add(state.lifetime_spend, totals.paid)) return overflow("state");
+  if (!checked_add(state.growth, *growth) || !checked_add(state.lifetime_spend, totals.spend)) return overflow("state");
   return totals.points;
 }
 
@@ -218,7 +225,7 @@ Result<ListingPreview> preview_listing(const Program& program, const PricingCont
     if (!add_line(totals, lp)) return overflow("cart");
     listing.points.push_back(lp.points);
   }
-  if (!order_growth(program, totals.paid)) return overflow("cart");
+  if (!order_growth(program, totals.spend)) return overflow("cart");
   return listing;
 }
 

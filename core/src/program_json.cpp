@@ -193,6 +193,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
       }
       if (auto name = c.localized_text("name", false)) category.name = *name;
       if (auto m = c.integer("multiplier_bp", false, 0, kMaxMultiplierBp)) category.multiplier_bp = *m;
+      if (auto earns = c.boolean("earns", false)) category.earns = *earns;
       c.finish();
       program.categories.push_back(std::move(category));  // even when invalid
     });

@@ -64,7 +64,7 @@ void write_earning(JsonWriter& w, const Program& p) {
   }
   w.end_array().key("categories").begin_array();
   for (const Category& c : p.categories) {
-    w.begin_object().field("id", std::string_view(c.id)).field("multiplier_bp", n(c.multiplier_bp));
+    w.begin_object().field("earns", c.earns).field("id", std::string_view(c.id)).field("multiplier_bp", n(c.multiplier_bp));
     if (!c.name.empty()) write_localized(w.key("name"), c.name);
     w.end_object();
   }
@@ -186,6 +186,7 @@ const char* step_rule(EarnStepKind kind) {
     case EarnStepKind::birthday: return "birthday";
     case EarnStepKind::tier: return "tier";
     case EarnStepKind::clamp_zero: return "clamp_zero";
+    case EarnStepKind::not_earning: return "not_earning";
   }
   return "base";
 }
@@ -194,14 +195,17 @@ void write_step(JsonWriter& w, const Program& program, const EarnStep& step) {
   w.begin_object();
   std::string_view id;
   switch (step.kind) {
-    case EarnStepKind::category: id = program.categories[step.ref].id; break;
+    case EarnStepKind::category:
+    case EarnStepKind::not_earning: id = program.categories[step.ref].id; break;
     case EarnStepKind::sku: id = program.skus[step.ref].id; break;
     case EarnStepKind::campaign: id = program.campaigns[step.ref].id; break;
     case EarnStepKind::tier: id = program.tiers[step.ref].id; break;
     default: break;
   }
   if (!id.empty()) w.field("id", id);
-  if (step.kind != EarnStepKind::base && step.kind != EarnStepKind::clamp_zero) w.field("multiplier_bp", step.multiplier_bp);
+  if (step.kind != EarnStepKind::base && step.kind != EarnStepKind::clamp_zero && step.kind != EarnStepKind::not_earning) {
+    w.field("multiplier_bp", step.multiplier_bp);
+  }
   w.field("points", step.points).field("rule", std::string_view(step_rule(step.kind)));
   w.end_object();
 }

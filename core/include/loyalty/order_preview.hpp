@@ -28,7 +28,8 @@
 
 namespace loyalty {
 
-enum class EarnStepKind { base, category, sku, campaign, birthday, tier, clamp_zero };
+// not_earning: the line's category earns nothing (Category::earns), the only step.
+enum class EarnStepKind { base, category, sku, campaign, birthday, tier, clamp_zero, not_earning };
 
 // One rule's contribution to a line: the points it added (may be negative
 // for a multiplier below x1 in add mode).
@@ -45,6 +46,7 @@ struct LinePreview {
   std::int64_t discount = 0;
   std::int64_t paid = 0;
   std::int64_t points = 0;
+  bool earns = true;  // its category's
   std::vector<EarnStep> steps;
 };
 
@@ -64,6 +66,7 @@ struct OrderPreview {
   std::int64_t subtotal = 0;
   std::int64_t discount = 0;
   std::int64_t paid = 0;
+  std::int64_t spend = 0;        // paid on lines whose category earns: growth and tier spend count this
   std::int64_t line_points = 0;  // sum of the lines
   std::vector<CapCut> caps;
   std::int64_t points = 0;       // what the order earns: line_points less caps

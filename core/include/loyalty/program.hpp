@@ -60,6 +60,9 @@ struct Category {
   std::string id;
   LocalizedText name;
   std::int64_t multiplier_bp = kBasisPoints;
+  // false for what is paid but not bought (shipping, gift cards, deposits):
+  // its lines earn no points or growth and are not spend toward a tier.
+  bool earns = true;
 };
 
 struct SkuMultiplier {
