@@ -1,7 +1,10 @@
 // Assembles wasm/dist from the Emscripten output: one self-contained file per
 // host, each = generated glue + js/api.js and js/tape.js + that host's loader + its exports.
+// Each file gets brotli (.br) and gzip (.gz) siblings, compressed once at
+// their best, which `loyalty serve` answers to browsers that accept them.
 // Usage: node build-dist.mjs GLUE.js MODULE.wasm OUT_DIR
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,4 +28,12 @@ mkdirSync(outDir, { recursive: true });
 copyFileSync(wasmFile, join(outDir, 'loyalty-core.wasm'));
 for (const [name, [host, footer]] of Object.entries(entries)) {
   writeFileSync(join(outDir, name), [banner, glue, '\n', api, '\n', host, footer].join(''));
+}
+
+for (const name of ['loyalty-core.wasm', ...Object.keys(entries)]) {
+  const bytes = readFileSync(join(outDir, name));
+  writeFileSync(join(outDir, `${name}.br`), brotliCompressSync(bytes, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  }));
+  writeFileSync(join(outDir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
 }

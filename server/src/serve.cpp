@@ -15,6 +15,7 @@
 #include "api_routes.hpp"
 #include "cors.hpp"
 #include "security_headers.hpp"
+#include "static_files.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
@@ -64,17 +65,6 @@ bool parse_listen(const std::string& value, Options& options) {
   } catch (const std::exception&) {
     return false;
   }
-}
-
-void set_mime_types(httplib::Server& server) {
-  const std::pair<const char*, const char*> types[] = {
-      {"html", "text/html; charset=utf-8"},  {"css", "text/css; charset=utf-8"},
-      {"js", "text/javascript; charset=utf-8"}, {"mjs", "text/javascript; charset=utf-8"},
-      {"cjs", "text/javascript; charset=utf-8"}, {"json", "application/json"},
-      {"wasm", "application/wasm"},           {"svg", "image/svg+xml"},
-      {"png", "image/png"},                   {"ico", "image/x-icon"},
-  };
-  for (const auto& [ext, mime] : types) server.set_file_extension_and_mimetype_mapping(ext, mime);
 }
 
 bool parse_count(const std::string& text, std::int64_t& out) {
@@ -202,13 +192,18 @@ int run(const Options& options) {
   server.set_keep_alive_max_count(kRequestsPerConnection);
   const server::CorsPolicy cors(options.cors_origins);
   const server::SecurityHeaders security(options.cors_origins);
+  server::PrecompressedFiles precompressed;
+  if (!options.package_dir.empty()) precompressed.add("/pkg/", options.package_dir);
+  if (!options.static_dir.empty()) precompressed.add("/", options.static_dir);
   server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
-    return cors.answer_preflight(req, res) ? httplib::Server::HandlerResponse::Handled
-                                           : httplib::Server::HandlerResponse::Unhandled;
+    return cors.answer_preflight(req, res) || precompressed.answer(req, res) ? httplib::Server::HandlerResponse::Handled
+                                                                              : httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_post_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     cors.mark(req, res);
     security.add(req, res);
+    // Text and JSON go out compressed as the client accepts (cpp-httplib), the package from its siblings.
+    if (!res.has_header("Vary") || res.get_header_value("Vary") == "Origin") res.set_header("Vary", "Accept-Encoding");
   });
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {

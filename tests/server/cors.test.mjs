@@ -39,7 +39,7 @@ test('a preflight from a listed origin is answered with what it may send', async
   assert.equal(r.headers['access-control-allow-headers'], 'Authorization, Content-Type, If-None-Match');
   assert.equal(r.headers['access-control-max-age'], '600');
   assert.equal(r.headers['access-control-allow-credentials'], undefined, 'bearer tokens, not cookies');
-  assert.equal(r.headers.vary, 'Origin');
+  assert.match(r.headers.vary, /\bOrigin\b/);
 });
 
 test('a preflight from another origin, or for another method or header, is refused', async () => {
@@ -62,11 +62,11 @@ test('answers to a listed origin name it and expose the headers a page reads; ot
   assert.equal(mine.status, 200);
   assert.equal(mine.headers['access-control-allow-origin'], shop);
   assert.match(mine.headers['access-control-expose-headers'], /ETag/);
-  assert.equal(mine.headers.vary, 'Origin');
+  assert.match(mine.headers.vary, /\bOrigin\b/);
   const theirs = await send('GET', '/v1/program', { Origin: 'https://evil.example' });
   assert.equal(theirs.status, 200, 'the answer is the same; the browser keeps it from the page');
   assert.equal(theirs.headers['access-control-allow-origin'], undefined);
-  assert.equal(theirs.headers.vary, 'Origin', 'so that no cache gives one origin another\'s answer');
+  assert.match(theirs.headers.vary, /\bOrigin\b/, 'so that no cache gives one origin another\'s answer');
 });
 
 test('the package is served to listed origins, which fetch module scripts and the .wasm in CORS mode', async () => {

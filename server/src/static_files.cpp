@@ -1,0 +1,118 @@
+#include "static_files.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
+namespace loyalty::server {
+
+namespace {
+
+constexpr std::pair<const char*, const char*> kTypes[] = {
+    {"html", "text/html; charset=utf-8"},      {"css", "text/css; charset=utf-8"},
+    {"js", "text/javascript; charset=utf-8"},  {"mjs", "text/javascript; charset=utf-8"},
+    {"cjs", "text/javascript; charset=utf-8"}, {"json", "application/json"},
+    {"wasm", "application/wasm"},              {"svg", "image/svg+xml"},
+    {"png", "image/png"},                      {"ico", "image/x-icon"},
+};
+
+const char* type_of(std::string_view path) {
+  const std::size_t dot = path.rfind('.');
+  if (dot == std::string_view::npos) return nullptr;
+  for (const auto& [ext, type] : kTypes) {
+    if (path.substr(dot + 1) == ext) return type;
+  }
+  return nullptr;
+}
+
+// A path inside its mount: no "..", no empty or hidden segments, no backslash.
+bool safe(std::string_view relative) {
+  if (relative.empty() || relative.find('\\') != std::string_view::npos || relative.find('\0') != std::string_view::npos) {
+    return false;
+  }
+  std::size_t from = 0;
+  while (from <= relative.size()) {
+    std::size_t slash = relative.find('/', from);
+    if (slash == std::string_view::npos) slash = relative.size();
+    const std::string_view segment = relative.substr(from, slash - from);
+    if (segment.empty() || segment.front() == '.') return false;
+    from = slash + 1;
+  }
+  return true;
+}
+
+// Whether Accept-Encoding takes `coding` (listed, and not with q=0).
+bool accepts(const std::string& header, std::string_view coding) {
+  std::size_t from = 0;
+  while (from < header.size()) {
+    std::size_t comma = header.find(',', from);
+    if (comma == std::string::npos) comma = header.size();
+    std::string item = header.substr(from, comma - from);
+    from = comma + 1;
+    item.erase(0, item.find_first_not_of(" \t"));
+    const std::size_t semi = item.find(';');
+    std::string name = item.substr(0, semi);
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name != coding) continue;
+    if (semi == std::string::npos) return true;
+    std::string params = item.substr(semi + 1);
+    params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
+    return params.rfind("q=0", 0) != 0 || params.find_first_not_of("q=0.", 0) != std::string::npos;
+  }
+  return false;
+}
+
+}  // namespace
+
+void set_mime_types(httplib::Server& server) {
+  for (const auto& [ext, type] : kTypes) server.set_file_extension_and_mimetype_mapping(ext, type);
+}
+
+bool PrecompressedFiles::answer(const httplib::Request& req, httplib::Response& res) const {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  const std::string accepted = req.get_header_value("Accept-Encoding");
+  if (accepted.empty()) return false;
+  for (const auto& [prefix, dir] : mounts_) {
+    if (req.path.rfind(prefix, 0) != 0) continue;
+    std::string relative = req.path.substr(prefix.size());
+    if (relative.empty() || relative.back() == '/') relative += "index.html";
+    const char* type = type_of(relative);
+    if (!safe(relative) || !type) return false;
+    for (const auto& [coding, suffix] : {std::pair{"br", ".br"}, {"gzip", ".gz"}}) {
+      const std::filesystem::path file = std::filesystem::path(dir) / (relative + suffix);
+      std::error_code error;
+      if (!accepts(accepted, coding) || !std::filesystem::is_regular_file(file, error)) continue;
+      const auto size = std::filesystem::file_size(file, error);
+      const auto stamp = std::filesystem::last_write_time(file, error).time_since_epoch().count();
+      if (error) continue;
+      char stamp_hex[17];
+      std::snprintf(stamp_hex, sizeof stamp_hex, "%016llx", static_cast<unsigned long long>(stamp));
+      const std::string etag = "\"" + std::string(coding) + "-" + std::to_string(size) + "-" + stamp_hex + "\"";
+      res.set_header("Vary", "Accept-Encoding");
+      res.set_header("ETag", etag);
+      res.set_header("Cache-Control", "no-cache");
+      if (req.get_header_value("If-None-Match") == etag) {
+        res.status = 304;
+        return true;
+      }
+      std::ifstream in(file, std::ios::binary);
+      std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (!in.good() && !in.eof()) continue;
+      res.status = 200;
+      res.set_header("Content-Encoding", coding);
+      // cpp-httplib 0.11 compresses every text/* answer as it sends it, even
+      // one already compressed; JavaScript's other registered type keeps it
+      // from compressing this one twice.
+      const std::string_view media = type;
+      res.set_content(std::move(body), media.rfind("text/javascript", 0) == 0 ? "application/javascript; charset=utf-8" : type);
+      return true;
+    }
+    return false;  // the mount's own file, uncompressed or compressed as it goes
+  }
+  return false;
+}
+
+}  // namespace loyalty::server
