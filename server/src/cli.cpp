@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "audit.hpp"
+#include "sqlite_backup.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "store.hpp"
@@ -33,6 +34,9 @@ constexpr const char* kUsage =
     "      create the store's schema or bring it up to date\n"
     "  loyalty audit --program PROGRAM.json --db URL\n"
     "      recompute every member's balances from the ledger; exit 1 on any mismatch\n"
+    "  loyalty backup --db sqlite:PATH --to FILE\n"
+    "      copy a SQLite store while the server runs (a new FILE; restore: put it at --db\n"
+    "      before the server starts); PostgreSQL stores are backed up with pg_dump\n"
     "  loyalty replay --program PROGRAM.json --events EVENTS.jsonl [--state STATE.json]\n"
     "      apply one member's events (one JSON object a line) and print the results,\n"
     "      the final state and the ledger\n"
@@ -189,6 +193,24 @@ int audit(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   }
 }
 
+int backup(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--db", ""}, {"--to", ""}};
+  if (!read_flags(args, flags, {"--db", "--to"}, err)) return 2;
+  const std::string sqlite = "sqlite:";
+  if (flags["--db"].rfind(sqlite, 0) != 0) {
+    err << "loyalty backup: backs up SQLite stores (sqlite:PATH); back up PostgreSQL with pg_dump\n";
+    return 2;
+  }
+  try {
+    const server::BackupResult copy = server::backup_sqlite(flags["--db"].substr(sqlite.size()), flags["--to"]);
+    out << "backed up " << copy.members << " members (" << copy.pages << " pages) to " << flags["--to"] << "\n";
+    return 0;
+  } catch (const server::StoreError& e) {
+    err << "loyalty backup: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 // The events file: one JSON object a line (blank lines skipped), gathered
 // into an apply_events request so that replay is exactly what the core does.
 int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -233,6 +255,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "query" || args[0] == "preview") return query(args, out, err);
   if (args[0] == "migrate") return migrate(args, out, err);
   if (args[0] == "audit") return audit(args, out, err);
+  if (args[0] == "backup") return backup(args, out, err);
   if (args[0] == "replay") return replay(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
