@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "loyalty/sha256.hpp"
+#include "http_server.hpp"
 
 namespace loyalty::server {
 
@@ -10,7 +11,7 @@ namespace {
 
 void send(httplib::Response& res, const HttpAnswer& answer) {
   res.status = answer.status;
-  res.set_content(answer.body, "application/json");
+  res.set_content(answer.body, kJsonType);
 }
 
 // ?after=&limit= for ledger pages; nullopt when not whole numbers.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "loyalty/engine.hpp"
+#include "http_server.hpp"
 
 namespace loyalty::server {
 
@@ -71,13 +72,13 @@ bool CorsPolicy::answer_preflight(const httplib::Request& req, httplib::Response
   if (!allows(origin)) {
     res.status = 403;
     res.set_content(refusal("origin " + origin + " may not call this server (loyalty serve --cors-origin)"),
-                    "application/json");
+                    kJsonType);
   } else if (method != "GET" && method != "POST") {
     res.status = 403;
-    res.set_content(refusal("the API takes GET and POST, not " + method), "application/json");
+    res.set_content(refusal("the API takes GET and POST, not " + method), kJsonType);
   } else if (!headers_allowed(req.get_header_value("Access-Control-Request-Headers"))) {
     res.status = 403;
-    res.set_content(refusal("the API reads Authorization, Content-Type and If-None-Match only"), "application/json");
+    res.set_content(refusal("the API reads Authorization, Content-Type and If-None-Match only"), kJsonType);
   } else {
     res.status = 204;
     res.set_header("Access-Control-Allow-Origin", origin);

@@ -26,6 +26,13 @@
 
 namespace loyalty::server {
 
+// The media type of every JSON answer. With its charset named, cpp-httplib
+// 0.11 sends it as it is: it would otherwise compress it with brotli at
+// quality 11 for any client that accepts br (browsers, fetch), measured at
+// 8.7 ms for the 3.6 KB programme instead of 0.4 ms, and 1.3 ms for a
+// 390-byte sync answer.
+inline constexpr const char* kJsonType = "application/json; charset=utf-8";
+
 class HttpServer : public httplib::Server {
  public:
   // `on_cut` is told the peer ("ip:port") of each connection cut (for the log).

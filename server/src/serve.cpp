@@ -208,7 +208,7 @@ int run(const Options& options) {
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(Json{{"ok", true}, {"store", store->describe()}, {"connections_cut", server.connections_cut()}}.dump(),
-                    "application/json");
+                    server::kJsonType);
   });
   api.install(server);
   // The contract this server was built with (server/openapi.yaml), for
@@ -224,7 +224,7 @@ int run(const Options& options) {
       res.status = 304;
       return;
     }
-    res.set_content(program_body, "application/json");
+    res.set_content(program_body, server::kJsonType);
   });
   if (!options.package_dir.empty() && !server.set_mount_point("/pkg", options.package_dir)) {
     std::cerr << "loyalty serve: no folder " << options.package_dir << "\n";
@@ -239,7 +239,7 @@ int run(const Options& options) {
     Error error{"http.error", "HTTP status " + std::to_string(res.status), ""};
     if (res.status == 404) error = {"http.not_found", "nothing is served at " + req.path, ""};
     if (res.status == 413) error = {"request.too_large", "the body is over 1 MiB", ""};
-    res.set_content(error_envelope({error}), "application/json");
+    res.set_content(error_envelope({error}), server::kJsonType);
   });
   // A store that fails answers 503 (nothing of the request was kept); anything
   // else is our bug, answered 500 and logged.
@@ -249,11 +249,11 @@ int run(const Options& options) {
     } catch (const server::StoreError& e) {
       res.status = 503;
       res.set_content(error_envelope({{"store.unavailable", "storage failed; nothing was kept, retry", ""}}),
-                      "application/json");
+                      server::kJsonType);
       log_event({{"event", "store_error"}, {"path", req.path}, {"error", e.what()}});
     } catch (const std::exception& e) {
       res.status = 500;
-      res.set_content(error_envelope({{"server.internal", "internal error", ""}}), "application/json");
+      res.set_content(error_envelope({{"server.internal", "internal error", ""}}), server::kJsonType);
       log_event({{"event", "internal_error"}, {"path", req.path}, {"error", e.what()}});
     }
   });
