@@ -38,8 +38,9 @@ std::optional<TimeMs> next_due(const Program& program, const MemberState& state,
   };
   consider(state.lots.next_due());
   if (program.expiry.inactivity) {
-    consider(points_lapse_at(program, state));
-    consider(lapse_reminder_at(program, state));
+    const std::optional<TimeMs> lapse = points_lapse_at(program, state);
+    consider(lapse);
+    consider(lapse_reminder_at(program, state, lapse));
   }
   for (const HeldCoupon& c : state.tasks.coupons) consider(c.expires_at);
   if (state.paid) consider(state.paid->expires_at);
@@ -117,8 +118,8 @@ class Timeline {
   // Every lot lapses at once, each in its own ledger row; the time without
   // activity then counts from the lapse. The reminder comes first, once.
   void lapse_if_inactive(TimeMs t) {
-    const std::optional<TimeMs> reminder = lapse_reminder_at(program_, state_);
     const std::optional<TimeMs> lapse = points_lapse_at(program_, state_);
+    const std::optional<TimeMs> reminder = lapse_reminder_at(program_, state_, lapse);
     if (reminder && *reminder == t) {
       notices_.push_back({NoticeKind::points_lapsing, t, std::nullopt, std::nullopt, lapse,
                           state_.available_points() + state_.pending_points()});
@@ -248,9 +249,7 @@ class Transition {
   std::optional<Errors> run() {
     // From the first event under a programme whose points lapse, the time
     // counts from a moment of its own, which only activity moves.
-    if (program_.expiry.inactivity && !state_.points_active_at) {
-      state_.points_active_at = std::max(state_.joined_at, state_.last_activity_at.value_or(0));
-    }
+    if (program_.expiry.inactivity && !state_.points_active_at) state_.points_active_at = points_active_since(state_);
     Timeline timeline(program_, state_, book_, out_.notices, &undo_);
     timeline.run(event_.at);
     const std::size_t held_before = held_tier(program_, state_, event_.at);

@@ -28,8 +28,7 @@ std::optional<TimeMs> points_lapse_at(const Program& program, const MemberState&
   if (!program.expiry.inactivity || state.lots.empty()) return std::nullopt;
   const InactivityExpiry& rule = *program.expiry.inactivity;
   const std::int32_t offset = program.utc_offset_minutes;
-  const TimeMs from = state.points_active_at.value_or(std::max(state.joined_at, state.last_activity_at.value_or(0)));
-  const std::int64_t day = local_day_number(from, offset);
+  const std::int64_t day = local_day_number(points_active_since(state), offset);
   std::int64_t last_day = day + rule.days;  // the last local day points can be used
   if (rule.months > 0) {
     const LocalDate date = date_from_day_number(day);
@@ -41,8 +40,11 @@ std::optional<TimeMs> points_lapse_at(const Program& program, const MemberState&
   return std::max(start_of_local_day(last_day + 1, offset), state.clock);
 }
 
-std::optional<TimeMs> lapse_reminder_at(const Program& program, const MemberState& state) {
-  const auto lapse = points_lapse_at(program, state);
+TimeMs points_active_since(const MemberState& state) {
+  return state.points_active_at.value_or(std::max(state.joined_at, state.last_activity_at.value_or(0)));
+}
+
+std::optional<TimeMs> lapse_reminder_at(const Program& program, const MemberState& state, std::optional<TimeMs> lapse) {
   if (!lapse || program.expiry.inactivity->remind_days == 0) return std::nullopt;
   const TimeMs reminder = *lapse - program.expiry.inactivity->remind_days * kMsPerDay;
   if (reminder <= state.clock) return std::nullopt;

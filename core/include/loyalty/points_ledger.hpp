@@ -29,8 +29,11 @@ std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at);
 // after the time has passed lapse then, and no row is stamped before its lot.
 // Absent when the programme has no such rule or the member holds no lot.
 std::optional<TimeMs> points_lapse_at(const Program& program, const MemberState& state);
-// The reminder before it ("your points lapse in 30 days"), if still to come.
-std::optional<TimeMs> lapse_reminder_at(const Program& program, const MemberState& state);
+// The reminder before `lapse` ("your points lapse in 30 days"), if still to come.
+std::optional<TimeMs> lapse_reminder_at(const Program& program, const MemberState& state, std::optional<TimeMs> lapse);
+// The moment the time without activity counts from: points_active_at, or
+// for a state from before the rule its last activity, or its joining.
+TimeMs points_active_since(const MemberState& state);
 
 class StateUndo;
 
