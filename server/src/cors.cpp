@@ -22,18 +22,10 @@ std::string lower(std::string s) {
 
 // "Authorization, content-type" -> every name is one the API takes.
 bool headers_allowed(const std::string& list) {
-  std::size_t from = 0;
-  while (from <= list.size()) {
-    std::size_t comma = list.find(',', from);
-    if (comma == std::string::npos) comma = list.size();
-    std::string name = list.substr(from, comma - from);
-    name.erase(0, name.find_first_not_of(" \t"));
-    name.erase(name.find_last_not_of(" \t") + 1);
-    if (!name.empty() &&
-        std::none_of(std::begin(kHeaders), std::end(kHeaders), [&](const char* h) { return lower(name) == h; })) {
+  for (const std::string& name : header_items(list)) {
+    if (std::none_of(std::begin(kHeaders), std::end(kHeaders), [&](const char* h) { return lower(name) == h; })) {
       return false;
     }
-    from = comma + 1;
   }
   return true;
 }

@@ -221,4 +221,19 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
   return kept;
 }
 
+std::vector<std::string> header_items(const std::string& value) {
+  std::vector<std::string> items;
+  std::size_t from = 0;
+  while (from <= value.size()) {
+    std::size_t comma = value.find(',', from);
+    if (comma == std::string::npos) comma = value.size();
+    std::string item = value.substr(from, comma - from);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(std::move(item));
+    from = comma + 1;
+  }
+  return items;
+}
+
 }  // namespace loyalty::server

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace loyalty::server {
 
@@ -32,6 +33,9 @@ namespace loyalty::server {
 // 8.7 ms for the 3.6 KB programme instead of 0.4 ms, and 1.3 ms for a
 // 390-byte sync answer.
 inline constexpr const char* kJsonType = "application/json; charset=utf-8";
+
+// The items of a comma-separated header ("br;q=0, gzip"), trimmed, empty ones left out.
+std::vector<std::string> header_items(const std::string& value);
 
 class HttpServer : public httplib::Server {
  public:

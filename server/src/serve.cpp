@@ -202,8 +202,8 @@ int run(const Options& options) {
   server.set_post_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     cors.mark(req, res);
     security.add(req, res);
-    // Text and JSON go out compressed as the client accepts (cpp-httplib), the package from its siblings.
-    if (!res.has_header("Vary") || res.get_header_value("Vary") == "Origin") res.set_header("Vary", "Accept-Encoding");
+    // Pages and text go out compressed as the client accepts (cpp-httplib), the package from its siblings.
+    res.set_header("Vary", "Accept-Encoding");
   });
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {

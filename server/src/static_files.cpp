@@ -7,6 +7,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "http_server.hpp"
+
 namespace loyalty::server {
 
 namespace {
@@ -46,13 +48,7 @@ bool safe(std::string_view relative) {
 
 // Whether Accept-Encoding takes `coding` (listed, and not with q=0).
 bool accepts(const std::string& header, std::string_view coding) {
-  std::size_t from = 0;
-  while (from < header.size()) {
-    std::size_t comma = header.find(',', from);
-    if (comma == std::string::npos) comma = header.size();
-    std::string item = header.substr(from, comma - from);
-    from = comma + 1;
-    item.erase(0, item.find_first_not_of(" \t"));
+  for (const std::string& item : header_items(header)) {
     const std::size_t semi = item.find(';');
     std::string name = item.substr(0, semi);
     name.erase(name.find_last_not_of(" \t") + 1);
@@ -91,7 +87,6 @@ bool PrecompressedFiles::answer(const httplib::Request& req, httplib::Response& 
       char stamp_hex[17];
       std::snprintf(stamp_hex, sizeof stamp_hex, "%016llx", static_cast<unsigned long long>(stamp));
       const std::string etag = "\"" + std::string(coding) + "-" + std::to_string(size) + "-" + stamp_hex + "\"";
-      res.set_header("Vary", "Accept-Encoding");
       res.set_header("ETag", etag);
       res.set_header("Cache-Control", "no-cache");
       if (req.get_header_value("If-None-Match") == etag) {
