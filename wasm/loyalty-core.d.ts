@@ -1,5 +1,5 @@
 // Loyalty Core — TypeScript declarations (hand-written; checked by
-// tests/wasm/typed-usage.ts with `tsc --noEmit`).
+// tests/wasm/typed-usage.ts with `tsc -p .`).
 //
 // Every amount is an integer in minor units (fen, cents); every count and
 // time is an integer. All integers stay within ±(2^53 − 1), so JS numbers

@@ -7,6 +7,11 @@
 // Queue items: { id, kind: 'checkout', lines, preview_points } posted to
 // /v1/demo/checkout, or { id, kind: 'event', event } (a member event:
 // check-in, make-up, like, share, scan, draw) posted to /v1/sync.
+//
+// The answers are typed by the HTTP API's document (server/openapi.yaml,
+// generated into @loyalty-core/wasm/http-api): scripts/test.sh type-checks
+// this file against it, so a field the server renames breaks the build here.
+/** @typedef {import('@loyalty-core/wasm/http-api').components['schemas']} Api */
 const KEY = 'loyalty-demo.account';
 const KEPT_DRAWS = 20;
 
@@ -36,7 +41,13 @@ export class SyncClient extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 
-  // A fetch that answers null when the server cannot be reached.
+  /**
+   * A fetch that answers null when the server cannot be reached.
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<{ status: number, json: any } | null>}
+   */
   async request(method, path, body, retried = false) {
     let res;
     try {
@@ -63,9 +74,12 @@ export class SyncClient extends EventTarget {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ member_id: this.memberId }),
     });
     if (!res.ok) throw new Error(`login: HTTP ${res.status}`);
-    this.token = (await res.json()).token;
+    /** @type {Api['DemoLogin']} */
+    const answer = await res.json();
+    this.token = answer.token;
   }
 
+  /** @param {Api['BatchAnswer'] | Api['MemberAnswer']} answer */
   adopt(answer) {
     this.state = answer.state;
     this.version = answer.version;
@@ -78,9 +92,11 @@ export class SyncClient extends EventTarget {
     for (let after = 0; ;) {
       const res = await this.request('GET', `/v1/me/ledger?after=${after}&limit=1000`);
       if (res?.status !== 200) return;
-      if (res.json.ledger.length === 0) break;
-      rows.push(...res.json.ledger);
-      after = res.json.next_after;
+      /** @type {Api['LedgerPage']} */
+      const page = res.json;
+      if (page.ledger.length === 0 || page.next_after === null) break;
+      rows.push(...page.ledger);
+      after = page.next_after;
     }
     this.ledger = rows;
   }
@@ -120,12 +136,13 @@ export class SyncClient extends EventTarget {
       : this.request('POST', '/v1/demo/checkout', { id: item.id, lines: item.lines });
   }
 
+  /** @param {Api['BatchAnswer']} answer */
   record(item, answer) {
     const result = answer.results[0];
     const outcome = result.result === 'duplicate' ? result.first : result;
     this.results.set(item.id, outcome);
     if (outcome.result === 'rejected') this.rejected.push({ id: item.id, code: outcome.errors[0].code });
-    if (outcome.draw) {
+    if (outcome.result === 'applied' && outcome.draw) {
       const opened = outcome.notices.find((n) => n.kind === 'box_opened');
       this.draws = [{ id: item.id, ...outcome.draw, nonce: opened?.nonce, prize: opened?.prize }, ...this.draws].slice(0, KEPT_DRAWS);
     }

@@ -4,12 +4,25 @@
 // lost answer is applied once (the server answers `duplicate` with the first
 // result). The server's answer replaces the local state; unsent events stay
 // queued, are shown as pending, and are retried with a growing back-off.
+//
+// The answers are typed by the HTTP API's document (server/openapi.yaml,
+// generated into @loyalty-core/wasm/http-api): scripts/test.sh type-checks
+// this file against it and WeChat's own API typings.
+/** @typedef {import('@loyalty-core/wasm/http-api').components['schemas']} Api */
 const STORAGE_KEY = 'loyalty.account';
 const BATCH = 100;            // the server's limit per POST /v1/sync
 const FIRST_RETRY_MS = 2000;
 const LAST_RETRY_MS = 60000;
 const KEPT_DRAWS = 20;
 
+/**
+ * @param {string} base
+ * @param {'GET' | 'POST'} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {string | null} [token]
+ * @returns {Promise<{ status: number, json: any } | null>}
+ */
 function request(base, method, path, body, token) {
   return new Promise((resolve) => {
     wx.request({
@@ -78,7 +91,9 @@ class SyncClient {
     const code = await wxLogin();
     const res = await request(this.server, 'POST', '/v1/demo/login', { member_id: this.memberId, code });
     if (!res || res.status !== 200) return false;
-    this.token = res.json.token;
+    /** @type {Api['DemoLogin']} */
+    const answer = res.json;
+    this.token = answer.token;
     return true;
   }
 
@@ -102,6 +117,7 @@ class SyncClient {
     return request(this.server, 'GET', '/v1/boxes/' + encodeURIComponent(box) + '/seeds/' + window);
   }
 
+  /** @param {Api['BatchAnswer'] | Api['MemberAnswer']} answer */
   adopt(answer) {
     this.state = answer.state;
     this.version = answer.version;
@@ -113,9 +129,11 @@ class SyncClient {
     for (let after = 0; ;) {
       const res = await this.call('GET', '/v1/me/ledger?after=' + after + '&limit=1000');
       if (!res || res.status !== 200) return;
-      if (res.json.ledger.length === 0) break;
-      rows.push(...res.json.ledger);
-      after = res.json.next_after;
+      /** @type {Api['LedgerPage']} */
+      const page = res.json;
+      if (page.ledger.length === 0 || page.next_after === null) break;
+      rows.push(...page.ledger);
+      after = page.next_after;
     }
     this.ledger = rows;
   }
@@ -140,11 +158,12 @@ class SyncClient {
     return event.id;
   }
 
+  /** @param {Api['EventOutcome']} outcome */
   record(outcome) {
     this.results[outcome.id] = outcome;
     if (outcome.result === 'rejected') this.rejected.push({ id: outcome.id, code: outcome.errors[0].code });
-    if (outcome.draw) {
-      const opened = (outcome.notices || []).find((n) => n.kind === 'box_opened') || {};
+    if (outcome.result === 'applied' && outcome.draw) {
+      const opened = outcome.notices.find((n) => n.kind === 'box_opened') || {};
       this.draws = [Object.assign({ id: outcome.id }, outcome.draw, { nonce: opened.nonce, prize: opened.prize })]
         .concat(this.draws).slice(0, KEPT_DRAWS);
     }
@@ -162,9 +181,11 @@ class SyncClient {
           break;
         }
         if (res.status === 200) {
-          for (const result of res.json.results) this.record(result.result === 'duplicate' ? result.first : result);
-          this.adopt(res.json);
-          this.ledger.push(...res.json.ledger);
+          /** @type {Api['BatchAnswer']} */
+          const answer = res.json;
+          for (const result of answer.results) this.record(result.result === 'duplicate' ? result.first : result);
+          this.adopt(answer);
+          this.ledger.push(...answer.ledger);
         } else {
           const code = (res.json && res.json.errors && res.json.errors[0].code) || 'http.' + res.status;
           batch.forEach((e) => this.rejected.push({ id: e.id, code }));

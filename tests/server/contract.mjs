@@ -5,7 +5,8 @@
 // request body too: the document may not promise less than the server
 // takes. Requests the server refuses, and the events of a batch it rejects
 // one by one, are the tests' own bad input.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import Ajv from 'ajv';
@@ -34,7 +35,9 @@ function dereferenced(node, doc, named = new Map()) {
     }
     return named.get(node.$ref);
   }
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, dereferenced(value, doc, named)]));
+  // Examples are not part of the contract (openapi-examples.test.mjs checks them).
+  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'examples')
+    .map(([key, value]) => [key, dereferenced(value, doc, named)]));
 }
 
 /** The document, dereferenced, with a validator per schema (built once per process). */
@@ -52,20 +55,56 @@ function load() {
   return contract;
 }
 
-/** OpenAPI 3.0's `nullable: true` as JSON Schema's type list, throughout a schema. */
-function jsonSchema(schema) {
+/**
+ * A schema of the document as JSON Schema: OpenAPI 3.0's `nullable: true` as
+ * a type list, and every object that lists its properties closed to others,
+ * so that a field one side adds and the document does not name fails. An
+ * object documented without properties (a notice, the core's state) stays open.
+ */
+export function jsonSchema(schema) {
   if (Array.isArray(schema)) return schema.map(jsonSchema);
   if (schema === null || typeof schema !== 'object') return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) out[key] = key === 'example' ? value : jsonSchema(value);
   if (out.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
   delete out.nullable;
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
 
 function validator(c, schema) {
   if (!c.compiled.has(schema)) c.compiled.set(schema, c.ajv.compile(jsonSchema(schema)));
   return c.compiled.get(schema);
+}
+
+/**
+ * Every JSON answer the document promises, in the document's order:
+ * `{ operationId, status, raw }` with `raw` the response as written (an
+ * inline object or a `$ref` to a shared response). Read from the document as
+ * written, for the examples (scripts/openapi-examples.mjs).
+ */
+export function jsonAnswers(doc) {
+  const answers = [];
+  for (const item of Object.values(doc.paths)) {
+    for (const operation of Object.values(item)) {
+      for (const [status, raw] of Object.entries(operation.responses ?? {})) {
+        const response = raw.$ref ? raw.$ref.slice(2).split('/').reduce((at, key) => at?.[key], doc) : raw;
+        if (response?.content?.['application/json']) answers.push({ operationId: operation.operationId, status, raw });
+      }
+    }
+  }
+  return answers;
+}
+
+/** The name of an answer's example in components.examples: a shared response's own name, else operation and status. */
+export function exampleName(raw, operationId, status) {
+  return raw.$ref ? raw.$ref.split('/').pop() : `${operationId}${status}`;
+}
+
+/** The document, dereferenced, and a validator of a schema in it (for tests of the document itself). */
+export function documentValidator() {
+  const c = load();
+  return { doc: c.doc, validate: (schema) => validator(c, schema) };
 }
 
 /** The operation a request is for, by the document's path templates. */
@@ -87,7 +126,27 @@ function acceptedPart(body, json) {
 }
 
 function problems(validate) {
-  return validate.errors.map((e) => `${e.instancePath || '(body)'} ${e.message}`).join('; ');
+  return validate.errors.map((e) => {
+    const extra = e.params?.additionalProperty;
+    return `${e.instancePath || '(body)'} ${e.message}${extra ? ` (${extra})` : ''}`;
+  }).join('; ');
+}
+
+// LOYALTY_OPENAPI_EXAMPLES names a folder: the first JSON answer of each
+// operation and status is written there when the process ends, for
+// scripts/openapi-examples.mjs to put in the document.
+const examplesFolder = process.env.LOYALTY_OPENAPI_EXAMPLES;
+const recorded = new Map();
+if (examplesFolder) {
+  process.on('exit', () => {
+    mkdirSync(examplesFolder, { recursive: true });
+    writeFileSync(join(examplesFolder, `${process.pid}.json`), JSON.stringify(Object.fromEntries(recorded)));
+  });
+}
+
+function record(operation, status, json) {
+  const key = `${operation.operationId} ${status}`;
+  if (examplesFolder && json !== undefined && !recorded.has(key)) recorded.set(key, json);
 }
 
 /**
@@ -120,6 +179,7 @@ export async function checkExchange(method, path, request, { status, json, text,
     if (json === undefined) throw new Error(`contract: ${where}: the document promises JSON, the answer is ${text.slice(0, 200)}`);
     const validate = validator(c, schema);
     if (!validate(json)) throw new Error(`contract: ${where}: the answer does not match the document: ${problems(validate)}`);
+    record(operation, status, json);
   }
   const requestSchema = operation.requestBody?.content?.['application/json']?.schema;
   if (requestSchema && status >= 200 && status < 300 && request !== undefined) {

@@ -22,13 +22,13 @@ test('an answer body missing a field the document requires fails the contract', 
 test('a request the server accepted but the document refuses fails; events the answer rejected are left out', async () => {
   const answer = (result) => ({
     balances: { available: 0, balance: 0, debt: 0, pending: 0 }, ledger: [], member_id: 'm-1', server_time: 1,
-    version: 1, results: [{ id: 'x', result }],
+    version: 1, results: [{ id: 'x', ...result }],
   });
   const body = { events: [{ id: 'x', type: 'order' }] };
-  const applied = answer('applied');
+  const applied = answer({ result: 'applied', at: 1, ledger: [], notices: [] });
   await assert.rejects(checkExchange('POST', '/v1/sync', body, { status: 200, json: applied, text: JSON.stringify(applied) }),
     /accepted a request the document refuses: \/events\/0\/type/);
-  const rejected = answer('rejected');
+  const rejected = answer({ result: 'rejected', errors: [{ code: 'event.not_allowed', message: 'members may not send orders', path: 'type' }] });
   await checkExchange('POST', '/v1/sync', body, { status: 200, json: rejected, text: JSON.stringify(rejected) });
 });
 
