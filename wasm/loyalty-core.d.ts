@@ -90,10 +90,22 @@ export interface ProgramInput {
   /** `points_per_unit` points pay `unit_minor` minor units. */
   redemption?: { points_per_unit: number; unit_minor: number; step?: number; minimum?: number; max_share_bp?: number };
   paid_membership?: { tier: string; days: number };
-  lifecycle?: { new_days?: number; silent_days?: number; sleeping_days?: number; lost_days?: number };
+  lifecycle?: { new_days?: number; silent_days?: number; sleeping_days?: number; lost_days?: number; recall?: RecallOffer[] };
   /** The sync server uses a client's claimed event time only within this skew (default 300, at most 86400). */
   sync?: { claimed_time_skew_seconds?: number };
   tasks?: TaskRules;
+}
+
+/**
+ * 召回: x`multiplier_bp` points on the next order within `days` of entering
+ * `stage` (at most one offer per stage); shown by taskOverview while open.
+ */
+export interface RecallOffer {
+  id: string;
+  name?: LocalizedText;
+  stage: 'silent' | 'sleeping' | 'lost';
+  multiplier_bp: number;
+  days: number;
 }
 
 /** What a check-in day, task, referral or prize gives. Every field defaults to nothing. */
@@ -210,6 +222,8 @@ export interface MemberState {
   last_activity_at?: number;
   /** Under expiry.inactivity: the last activity that keeps points, or their last lapse. */
   points_active_at?: number;
+  /** The recall offer given last, kept once the inactivity that gave it ends; `used` by an order. */
+  recall?: { offer: string; entered_at: number; used: boolean };
   recent_events?: string[];
   /** Absent until the member does a task. */
   tasks?: TaskState;
@@ -301,6 +315,7 @@ export type EarnStep =
   | { rule: 'base'; points: number }
   | { rule: 'category' | 'sku' | 'campaign' | 'tier'; id: string; multiplier_bp: number; points: number }
   | { rule: 'birthday'; multiplier_bp: number; points: number }
+  | { rule: 'recall'; id: string; multiplier_bp: number; points: number }
   | { rule: 'clamp_zero'; points: number }
   /** The line's category earns nothing (Category.earns): its only step. */
   | { rule: 'not_earning'; id: string; points: 0 };
@@ -445,6 +460,8 @@ export interface TaskOverview {
   likes: { daily_cap: number; today: number; reward: Reward } | null;
   scans: { daily_cap: number; today: number; reward: Reward } | null;
   limited: { task: string; action: TaskAction; count: number; target: number; done: boolean; ends: string; reward: Reward }[];
+  /** Only when the programme has recall offers: the one open now (an order would use it), or null. */
+  recall?: { id: string; name?: LocalizedText; stage: 'silent' | 'sleeping' | 'lost'; multiplier_bp: number; entered_at: number; until: number } | null;
   referral: { invited_by?: string; invitees: number; rewarded: number; max_rewarded: number } | null;
 }
 
@@ -550,7 +567,7 @@ export type ErrorCode =
   | 'makeup.already_checked_in' | 'makeup.limit_reached' | 'makeup.no_card' | 'makeup.not_for_points'
   | 'makeup.not_in_cycle' | 'makeup.not_offered' | 'makeup.not_past' | 'order.duplicate'
   | 'paid_membership.not_offered' | 'paid_membership.unknown_tier' | 'points.insufficient'
-  | 'program.unsupported_schema' | 'redeem.not_allowed' | 'redeem.not_offered' | 'redeem.over_share'
+  | 'program.unsupported_schema' | 'recall.duplicate_id' | 'recall.duplicate_stage' | 'redeem.not_allowed' | 'redeem.not_offered' | 'redeem.over_share'
   | 'referral.already_referred' | 'referral.already_rewarded' | 'referral.circular' | 'referral.duplicate'
   | 'referral.not_due' | 'referral.not_offered' | 'referral.self' | 'referral.unknown_invitee'
   | 'refund.nothing_left' | 'refund.too_many' | 'refund.unknown_line' | 'refund.unknown_order'

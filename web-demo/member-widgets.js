@@ -161,6 +161,11 @@ class LoyaltyTaskList extends MemberElement {
         h('span', {}, task.done ? t.taskDone : `${t.limited(task.count, task.target)} · ${this.reward(task.reward)}`),
         h('span', { class: 'muted' }, t.ends(task.ends))));
     }
+    if (o.recall) {
+      rows.push(h('li', { class: 'task recall', 'data-offer': o.recall.id },
+        h('span', { class: 'task-name' }, localized(o.recall.name ?? {}, this.store.locale)),
+        h('span', {}, t.recallOffer(o.recall.multiplier_bp, this.time(o.recall.until)))));
+    }
     if (o.referral) rows.push(h('li', { class: 'task referral' }, t.referral(o.referral.invitees, o.referral.rewarded, o.referral.max_rewarded)));
     const b = o.balances;
     return [

@@ -7,6 +7,7 @@
 #include "loyalty/invariants.hpp"
 #include "loyalty/order_preview.hpp"
 #include "loyalty/points_ledger.hpp"
+#include "loyalty/recall.hpp"
 #include "loyalty/tier.hpp"
 #include "state_undo.hpp"
 #include "task_events.hpp"
@@ -373,6 +374,7 @@ class Transition {
     }
     record_caps(p);
     add_activity_of(today(), p.growth, p.spend, 1);
+    keep_open_recall(program_, state_, event_.at, /*used=*/true);
     state_.last_activity_at = event_.at;
 
     record.order_id = event_.order_id;
@@ -490,6 +492,7 @@ class Transition {
   std::optional<Error> redeem() {
     if (state_.available_points() < event_.points) return insufficient(event_.points, "event.points");
     book_.spend(event_.points, event_.at, LedgerKind::redeem, "", event_.reward_id);
+    keep_open_recall(program_, state_, event_.at, /*used=*/false);
     state_.last_activity_at = event_.at;
     return std::nullopt;
   }
@@ -525,6 +528,7 @@ class Transition {
       state_.paid = PaidTerm{offer.tier, event_.at + length};
       out_.notices.push_back({NoticeKind::paid_started, event_.at, std::nullopt, offer.tier, state_.paid->expires_at, std::nullopt});
     }
+    keep_open_recall(program_, state_, event_.at, /*used=*/false);
     state_.last_activity_at = event_.at;
   }
 

@@ -3,9 +3,11 @@
 
 #include "engine_request.hpp"
 #include "task_json.hpp"
+#include "writers.hpp"
 #include "loyalty/apply.hpp"
 #include "loyalty/checkin.hpp"
 #include "loyalty/draw.hpp"
+#include "loyalty/recall.hpp"
 
 namespace loyalty {
 
@@ -86,7 +88,24 @@ std::int64_t today_count(const TaskState& t, std::int64_t today, std::int64_t Ta
   return t.today.day == today ? t.today.*field : 0;
 }
 
-std::string overview_json(const Program& program, const MemberState& s, std::int64_t today) {
+// A programme with recall offers shows the one open now (null when none is).
+void write_open_recall(JsonWriter& w, const Program& program, const MemberState& s, TimeMs at) {
+  if (program.lifecycle.recall.empty()) return;
+  w.key("recall");
+  const std::optional<OpenRecall> open = open_recall(program, s, at);
+  if (!open) {
+    w.null();
+    return;
+  }
+  const RecallOffer& offer = program.lifecycle.recall[open->offer];
+  w.begin_object().field("entered_at", open->entered_at).field("id", std::string_view(offer.id))
+      .field("multiplier_bp", offer.multiplier_bp);
+  if (!offer.name.empty()) write_localized(w.key("name"), offer.name);
+  w.field("stage", lifecycle_stage_name(offer.stage)).field("until", open->until).end_object();
+}
+
+std::string overview_json(const Program& program, const MemberState& s, TimeMs at) {
+  const std::int64_t today = local_day_number(at, program.utc_offset_minutes);
   static const char* const kActions[] = {"checkin", "like", "scan", "share", "order"};
   const TaskRules& rules = program.tasks;
   const TaskState& t = s.tasks;
@@ -132,6 +151,7 @@ std::string overview_json(const Program& program, const MemberState& s, std::int
     w.field("target", task.target).field("task", std::string_view(task.id)).end_object();
   }
   w.end_array();
+  write_open_recall(w, program, s, at);
   w.key("referral");
   if (rules.referral) {
     w.begin_object();
@@ -219,7 +239,7 @@ std::string Engine::task_overview(MemberSession& member, Request& request) const
   if (!request.errors.empty()) return error_envelope(request.errors);
   auto state = member.at(*at);
   if (!state.ok()) return error_envelope(state.errors());
-  return ok_envelope(overview_json(*program_, *state.value(), local_day_number(*at, program_->utc_offset_minutes)));
+  return ok_envelope(overview_json(*program_, *state.value(), *at));
 }
 
 std::string Engine::box_odds(std::string_view request_json) const {

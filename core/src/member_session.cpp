@@ -1,5 +1,7 @@
 #include "loyalty/member_session.hpp"
 
+#include "loyalty/recall.hpp"
+
 namespace loyalty {
 
 MemberSession::MemberSession(std::shared_ptr<const Program> program, MemberState state)
@@ -54,8 +56,13 @@ Result<const PricingContext*> MemberSession::pricing(TimeMs at) const {
     m.pricing = pricing_context(*program_, *state.value(), at);
     m.progress.reset();
   }
-  // Within a moment only the day matters (a paid term's end is a due time).
+  // Within a moment only the day matters (a paid term's end is a due time),
+  // and which recall offer is open, which may change at any moment.
   m.pricing->at = at;
+  if (!program_->lifecycle.recall.empty()) {
+    const std::optional<OpenRecall> open = open_recall(*program_, *state.value(), at);
+    m.pricing->recall = open ? std::optional<std::size_t>(open->offer) : std::nullopt;
+  }
   return &*m.pricing;
 }
 

@@ -5,6 +5,7 @@
 
 #include "loyalty/apply.hpp"
 #include "loyalty/points_ledger.hpp"
+#include "loyalty/recall.hpp"
 
 namespace loyalty {
 
@@ -28,8 +29,8 @@ bool is_birthday(const Program& program, const MemberState& state, const LocalDa
 
 // Calls visit(kind, ref, bp) for each multiplier of a line, in the documented order.
 template <typename Visit>
-void for_each_multiplier(const Program& program, const CartLine& line, std::size_t tier, std::int64_t day,
-                         bool birthday, Visit visit) {
+void for_each_multiplier(const Program& program, const CartLine& line, const PricingContext& context, Visit visit) {
+  const std::int64_t day = context.day;
   visit(EarnStepKind::category, line.category, program.categories[line.category].multiplier_bp);
   if (auto index = program.sku_by_id.find(line.sku); index != program.sku_by_id.end()) {
     visit(EarnStepKind::sku, index->second, program.skus[index->second].multiplier_bp);
@@ -40,8 +41,9 @@ void for_each_multiplier(const Program& program, const CartLine& line, std::size
                              std::find(c.categories.begin(), c.categories.end(), line.category) != c.categories.end();
     if (day >= c.from_day && day <= c.to_day && in_category) visit(EarnStepKind::campaign, i, c.multiplier_bp);
   }
-  if (birthday) visit(EarnStepKind::birthday, 0, program.birthday->multiplier_bp);
-  visit(EarnStepKind::tier, tier, program.tiers[tier].points_multiplier_bp);
+  if (context.birthday) visit(EarnStepKind::birthday, 0, program.birthday->multiplier_bp);
+  if (context.recall) visit(EarnStepKind::recall, *context.recall, program.lifecycle.recall[*context.recall].multiplier_bp);
+  visit(EarnStepKind::tier, context.tier, program.tiers[context.tier].points_multiplier_bp);
 }
 
 // Applies a line's multipliers to its base points, recording each step in
@@ -52,8 +54,7 @@ std::optional<std::int64_t> apply_multipliers(const Program& program, const Pric
   const Rounding rounding = program.points.rounding;
   std::int64_t total = base;
   bool overflowed = false;
-  for_each_multiplier(program, line, context.tier, context.day, context.birthday,
-                      [&](EarnStepKind kind, std::size_t ref, std::int64_t bp) {
+  for_each_multiplier(program, line, context, [&](EarnStepKind kind, std::size_t ref, std::int64_t bp) {
     if (overflowed || bp == kBasisPoints) return;  // x1 changes nothing; keep the breakdown short
     std::optional<std::int64_t> added;
     if (program.combine == MultiplierCombine::multiply) {
@@ -153,6 +154,9 @@ PricingContext pricing_context(const Program& program, const MemberState& state,
   c.totals = totals_at(program, state, at);
   c.tier = effective_tier(program, state, at, c.totals);
   c.birthday = is_birthday(program, state, c.date);
+  if (!program.lifecycle.recall.empty()) {
+    if (const std::optional<OpenRecall> open = open_recall(program, state, at)) c.recall = open->offer;
+  }
   return c;
 }
 

@@ -13,6 +13,17 @@ std::optional<std::size_t> find_index(const std::map<std::string, std::size_t, s
 }
 }  // namespace
 
+std::string_view lifecycle_stage_name(LifecycleStage stage) {
+  switch (stage) {
+    case LifecycleStage::new_member: return "new";
+    case LifecycleStage::active: return "active";
+    case LifecycleStage::silent: return "silent";
+    case LifecycleStage::sleeping: return "sleeping";
+    case LifecycleStage::lost: return "lost";
+  }
+  return "new";
+}
+
 std::string_view metric_name(Metric metric) {
   switch (metric) {
     case Metric::growth: return "growth";

@@ -330,6 +330,31 @@ void read_paid_membership(ValueReader& reader, const Json& v, const std::string&
   program.paid_membership = paid;
 }
 
+// lifecycle.recall: an offer per stage a member may fall into.
+void read_recall(ValueReader& reader, const Json& v, const std::string& path, std::vector<RecallOffer>& offers) {
+  std::map<std::string, std::size_t, std::less<>> ids;
+  std::map<LifecycleStage, std::size_t> stages;
+  each(reader, v, path, 3, [&](const Json& e, const std::string& p, std::size_t i) {
+    ObjectReader obj(reader, e, p);
+    RecallOffer offer;
+    if (auto id = obj.identifier("id", true)) {
+      offer.id = *id;
+      index_id(reader, ids, *id, i, "recall.duplicate_id", obj.path_of("id"));
+    }
+    if (auto name = obj.localized_text("name", false)) offer.name = *name;
+    if (auto stage = obj.choice("stage", true, {"silent", "sleeping", "lost"})) {
+      offer.stage = static_cast<LifecycleStage>(static_cast<std::size_t>(LifecycleStage::silent) + *stage);
+      if (!stages.emplace(offer.stage, i).second) {
+        reader.error("recall.duplicate_stage", "a stage has at most one recall offer", obj.path_of("stage"));
+      }
+    }
+    if (auto bp = obj.integer("multiplier_bp", true, kBasisPoints, kMaxMultiplierBp)) offer.multiplier_bp = *bp;
+    if (auto d = obj.integer("days", true, 1, kMaxDays)) offer.days = *d;
+    obj.finish();
+    offers.push_back(std::move(offer));
+  });
+}
+
 void read_lifecycle(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   Lifecycle& l = program.lifecycle;
@@ -337,6 +362,7 @@ void read_lifecycle(ValueReader& reader, const Json& v, const std::string& path,
   if (auto d = obj.integer("silent_days", false, 1, kMaxDays)) l.silent_days = *d;
   if (auto d = obj.integer("sleeping_days", false, 1, kMaxDays)) l.sleeping_days = *d;
   if (auto d = obj.integer("lost_days", false, 1, kMaxDays)) l.lost_days = *d;
+  if (const Json* recall = obj.field("recall", false)) read_recall(reader, *recall, obj.path_of("recall"), l.recall);
   obj.finish();
   if (!(l.silent_days < l.sleeping_days && l.sleeping_days < l.lost_days)) {
     reader.error("lifecycle.order", "silent_days < sleeping_days < lost_days must hold", path);

@@ -119,6 +119,21 @@ void write_localized(JsonWriter& w, const LocalizedText& text) {
   w.end_object();
 }
 
+void write_lifecycle(JsonWriter& w, const Lifecycle& l) {
+  w.begin_object().field("lost_days", n(l.lost_days)).field("new_days", n(l.new_days));
+  if (!l.recall.empty()) {
+    w.key("recall").begin_array();
+    for (const RecallOffer& offer : l.recall) {
+      w.begin_object().field("days", n(offer.days)).field("id", std::string_view(offer.id))
+          .field("multiplier_bp", n(offer.multiplier_bp));
+      if (!offer.name.empty()) write_localized(w.key("name"), offer.name);
+      w.field("stage", lifecycle_stage_name(offer.stage)).end_object();
+    }
+    w.end_array();
+  }
+  w.field("silent_days", n(l.silent_days)).field("sleeping_days", n(l.sleeping_days)).end_object();
+}
+
 // Keys in ascending order, as everywhere (JsonWriter checks it).
 std::string program_json(const Program& p) {
   JsonWriter w;
@@ -129,8 +144,7 @@ std::string program_json(const Program& p) {
   write_earning(w.key("earning"), p);
   write_expiry(w.key("expiry"), p.expiry);
   w.field("id", std::string_view(p.id));
-  w.key("lifecycle").begin_object().field("lost_days", n(p.lifecycle.lost_days)).field("new_days", n(p.lifecycle.new_days))
-      .field("silent_days", n(p.lifecycle.silent_days)).field("sleeping_days", n(p.lifecycle.sleeping_days)).end_object();
+  write_lifecycle(w.key("lifecycle"), p.lifecycle);
   write_localized(w.key("name"), p.name);
   if (p.paid_membership) {
     w.key("paid_membership").begin_object().field("days", n(p.paid_membership->days))
@@ -184,6 +198,7 @@ const char* step_rule(EarnStepKind kind) {
     case EarnStepKind::sku: return "sku";
     case EarnStepKind::campaign: return "campaign";
     case EarnStepKind::birthday: return "birthday";
+    case EarnStepKind::recall: return "recall";
     case EarnStepKind::tier: return "tier";
     case EarnStepKind::clamp_zero: return "clamp_zero";
     case EarnStepKind::not_earning: return "not_earning";
@@ -199,6 +214,7 @@ void write_step(JsonWriter& w, const Program& program, const EarnStep& step) {
     case EarnStepKind::not_earning: id = program.categories[step.ref].id; break;
     case EarnStepKind::sku: id = program.skus[step.ref].id; break;
     case EarnStepKind::campaign: id = program.campaigns[step.ref].id; break;
+    case EarnStepKind::recall: id = program.lifecycle.recall[step.ref].id; break;
     case EarnStepKind::tier: id = program.tiers[step.ref].id; break;
     default: break;
   }
@@ -452,21 +468,20 @@ std::string redemption_json(const RedemptionPreview& p) {
 }
 
 std::string lifecycle_json(const LifecycleStatus& l, TapeStrings* tape) {
-  static const char* names[] = {"new", "active", "silent", "sleeping", "lost"};
   JsonWriter w(tape);
   w.begin_object().field("days_inactive", l.days_inactive);
   w.key("days_to_next");
   if (l.days_to_next) w.value(*l.days_to_next);
   else w.null();
   w.key("next_stage");
-  if (l.next_stage) w.value(std::string_view(names[static_cast<int>(*l.next_stage)]));
+  if (l.next_stage) w.value(lifecycle_stage_name(*l.next_stage));
   else w.null();
   if (l.lapse_rule) {
     w.key("points_lapse_at");
     if (l.points_lapse_at) w.value(*l.points_lapse_at);
     else w.null();
   }
-  w.field("stage", std::string_view(names[static_cast<int>(l.stage)])).end_object();
+  w.field("stage", lifecycle_stage_name(l.stage)).end_object();
   return w.take();
 }
 

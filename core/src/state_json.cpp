@@ -6,6 +6,7 @@
 #include "task_json.hpp"
 #include "writers.hpp"
 #include "loyalty/json_codec.hpp"
+#include "loyalty/recall.hpp"
 
 namespace loyalty {
 
@@ -200,6 +201,16 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
   if (auto y = obj.integer("birthday_gift_year", false, 0, 9999)) s.birthday_gift_year = static_cast<std::int32_t>(*y);
   s.last_activity_at = time_field(obj, "last_activity_at", false);
   s.points_active_at = time_field(obj, "points_active_at", false);
+  if (const Json* g = obj.field("recall", false)) {
+    ObjectReader r(reader, *g, obj.path_of("recall"));
+    auto offer = r.identifier("offer", true);
+    auto entered = time_field(r, "entered_at", true);
+    auto used = r.boolean("used", true);
+    r.finish();
+    // An offer the programme no longer has is forgotten: it could only add points.
+    const auto index = offer ? recall_offer_index(program, *offer) : std::nullopt;
+    if (index && entered && used) s.recall = RecallGiven{*index, *entered, *used};
+  }
   each(reader, obj.field("recent_events", false), obj.path_of("recent_events"), kRecentEvents,
        [&](const Json& e, const std::string& p) {
          if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
@@ -287,6 +298,10 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
     w.key("paid").begin_object().field("expires_at", s.paid->expires_at).field("tier", tier_id(s.paid->tier)).end_object();
   }
   if (s.points_active_at) w.field("points_active_at", *s.points_active_at);
+  if (s.recall) {
+    w.key("recall").begin_object().field("entered_at", s.recall->entered_at)
+        .field("offer", std::string_view(program.lifecycle.recall[s.recall->offer].id)).field("used", s.recall->used).end_object();
+  }
   w.key("recent_events").begin_array();
   for (const std::string& id : s.recent_events) w.value(std::string_view(id));
   w.end_array();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "json_reader.hpp"
+#include "loyalty/recall.hpp"
 #include "task_json.hpp"
 
 namespace loyalty {
@@ -562,6 +563,11 @@ std::string state_snapshot(const Program& program, const MemberState& s) {
     w.text(program.tiers[p.tier].id);
   });
   w.optional(s.points_active_at, [&](TimeMs t) { w.integer(t); });
+  w.optional(s.recall, [&](const RecallGiven& g) {
+    w.integer(g.entered_at);
+    w.text(program.lifecycle.recall[g.offer].id);
+    w.flag(g.used);
+  });
   w.list(s.recent_events, [&](const std::string& id) { w.text(id); });
   write_tasks(w, s.tasks);
   w.optional(s.tier, [&](std::size_t t) { w.text(program.tiers[t].id); });
@@ -650,6 +656,20 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
     s.paid = p;
   });
   if (r.version() >= 2) r.optional("points_active_at", [&] { r.time("", s.points_active_at.emplace()); });
+  if (r.version() >= 3) {
+    r.optional("recall", [&] {
+      RecallGiven given;
+      std::string offer;
+      r.time("entered_at", given.entered_at);
+      r.text("offer", offer);
+      r.flag("used", given.used);
+      // An offer the programme no longer has is forgotten, as in the JSON state.
+      if (auto index = recall_offer_index(program, offer)) {
+        given.offer = *index;
+        s.recall = given;
+      }
+    });
+  }
   r.list("recent_events", kRecentEvents, [&] {
     std::string id;
     r.text("", id);

@@ -7,7 +7,7 @@ namespace loyalty {
 StateUndo::StateUndo(MemberState& s)
     : state_(s),
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
-               s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at, s.points_active_at} {}
+               s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at, s.points_active_at, s.recall} {}
 
 void StateUndo::note(LotNote n) {
   if (lots_.empty()) lots_.reserve(8);  // an event that touches lots mostly touches a few
@@ -61,6 +61,7 @@ void StateUndo::undo() {
   s.birthday_gift_year = v.birthday_gift_year;
   s.last_activity_at = v.last_activity_at;
   s.points_active_at = v.points_active_at;
+  s.recall = v.recall;
 
   for (auto note = lots_.rbegin(); note != lots_.rend(); ++note) {
     if (note->change == LotChange::added) {

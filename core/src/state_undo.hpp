@@ -49,6 +49,7 @@ class StateUndo {
     std::int32_t birthday_gift_year;
     std::optional<TimeMs> last_activity_at;
     std::optional<TimeMs> points_active_at;
+    std::optional<RecallGiven> recall;
   };
   enum class LotChange { changed, added, removed };
   struct LotNote {

@@ -5,6 +5,7 @@
 #include "loyalty/checkin.hpp"
 #include "loyalty/checked_math.hpp"
 #include "loyalty/draw.hpp"
+#include "loyalty/recall.hpp"
 #include "loyalty/tier.hpp"
 
 namespace loyalty {
@@ -148,6 +149,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
 
 std::optional<Error> TaskEvents::run() {
   tasks_changing();
+  keep_open_recall(program_, state_, event_.at, /*used=*/false);
   state_.last_activity_at = event_.at;
   switch (event_.kind) {
     case EventKind::checkin: return checkin();

@@ -122,6 +122,25 @@ TEST(MemberSessions, ARefusedEventLeavesTheHeldStateAsItWas) {
   EXPECT_EQ(state_json(engine.program(), member.state()), before);
 }
 
+// A recall offer opens and closes at any moment of a day, not at midnight:
+// the session prices by the offer open at the moment asked, as the
+// stateless call does (bakery.json: x3 from 90 days asleep, for 14 days).
+TEST(MemberSessions, APreviewUsesTheRecallOfferOpenAtTheMomentAskedWithinADay) {
+  const Engine engine = Engine::load(program_text("bakery.json")).value();
+  const TimeMs ordered = 1767261600000;  // 2026-01-01 18:00 local
+  auto member = engine.open_member(R"({"member_id":"m","joined_at":1767196800000})").value();
+  ASSERT_TRUE(member.apply(Event{"o1", ordered, EventKind::order, "o1", Cart{{CartLine{"loaf", 0, 5000, 1}}}}).ok());
+  const std::string state = state_json(engine.program(), member.state());
+  const TimeMs asleep = ordered + 90 * kDay, closes = asleep + 14 * kDay;
+  const CartLine line{"loaf", 0, 5000, 1};
+  for (TimeMs at : {asleep - 1, asleep, asleep + 1, closes - 1, closes}) {
+    expect_same_answers(engine, member, state, at);
+    if (HasFatalFailure()) return;
+    const bool open = at >= asleep && at < closes;
+    EXPECT_EQ(member.points(&line, 1, at).value(), open ? 300 : 100) << "at " << at;
+  }
+}
+
 TEST(MemberSessions, AQueryBeforeTheHeldClockIsRefused) {
   const Engine engine = Engine::load(program_text("bakery.json")).value();
   auto member = engine.open_member("{\"clock\":1795276800000}").value();

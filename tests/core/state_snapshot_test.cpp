@@ -136,9 +136,9 @@ TEST(StateSnapshot, TiersAndCategoriesTravelByIdAndMustExistWhereRead) {
 TEST(StateSnapshot, OnlyItsOwnHeaderAndVersionAreRead) {
   const Program program = load("bakery.json");
   std::string bytes = state_snapshot(program, MemberState{});
-  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x02", 4));
+  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x03", 4));
   EXPECT_EQ(member_state_from_snapshot(program, "{\"growth\":1}").errors()[0].code, "snapshot.bad_header");
-  for (char version : {'\x00', '\x03'}) {
+  for (char version : {'\x00', '\x04'}) {
     bytes[3] = version;
     auto read = member_state_from_snapshot(program, bytes);
     ASSERT_FALSE(read.ok());
@@ -164,12 +164,13 @@ TEST(StateSnapshot, Version1SnapshotsStillRead) {
   EXPECT_NE(json.find("\"member_id\":\"m-v1\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"lifetime_spend\":2800"), std::string::npos) << json;
   EXPECT_NE(json.find("\"checkins\":1"), std::string::npos) << json;
-  EXPECT_EQ(state_snapshot(program, read.value()).substr(0, 4), std::string("LCS\x02", 4)) << "written back as version 2";
+  EXPECT_FALSE(read.value().recall.has_value());
+  EXPECT_EQ(state_snapshot(program, read.value()).substr(0, 4), std::string("LCS\x03", 4)) << "written back as version 3";
 }
 
 TEST(StateSnapshot, AVarintThatDoesNotEndOrHasRedundantBytesIsRefused) {
   const Program program = load("bakery.json");
-  const std::string header("LCS\x02", 4);
+  const std::string header("LCS\x03", 4);
   // activity count as 11 continuation bytes; then 0x80 0x00 (a redundant zero byte for 0).
   EXPECT_EQ(member_state_from_snapshot(program, header + std::string(11, '\x80')).errors()[0].code, "snapshot.bad_varint");
   EXPECT_EQ(member_state_from_snapshot(program, header + std::string("\x80\x00", 2)).errors()[0].code, "snapshot.bad_varint");

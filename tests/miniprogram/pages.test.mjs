@@ -104,6 +104,26 @@ test('a missed day is offered as a make-up with its cost; taking it previews the
   member.sync.stop();
 });
 
+test('a sleeping member sees the recall offer on the tasks page, with when it closes', async () => {
+  const host = createWeChatHost({ server: server.url });
+  hosts.push(host);
+  const { createLoyaltyCore } = host.require('./lib/loyalty-core.js');
+  const core = await createLoyaltyCore({ program: host.require('./lib/program.js'), wasmPath: '/lib/loyalty-core.wasm.br' });
+  const now = Date.now();
+  const ordered = now - 95 * DAY;  // asleep since 5 days ago: the offer runs 14 days from then
+  const { state } = core.applyEvents({
+    state: { member_id: 'mp-recall', joined_at: now - 200 * DAY },
+    events: [{ id: 'o1', at: ordered, type: 'order', order_id: 'o1', lines: [{ sku: 'b', category: 'bread', unit_price: 5000, quantity: 1 }] }],
+  });
+  host.wx.setStorageSync('loyalty.account', { memberId: 'mp-recall', state, version: 1 });
+  host.offline = true;
+  const member = await host.launch();
+  const page = await renderPage(host, 'pages/tasks/index');
+  assert.equal(text(page, '#recall-name'), '回归礼：下单3倍积分');
+  assert.equal(text(page, '#recall-text'), `下一单积分 ×3，${member.time(ordered + (90 + 14) * DAY)} 前有效`);
+  member.sync.stop();
+});
+
 test('offline events queue, are sent when the server is back, and a lost answer applies nothing twice', async () => {
   const { host, member } = await launch('mp-offline');
   const tasks = await renderPage(host, 'pages/tasks/index');

@@ -32,6 +32,15 @@ struct CapUsage {
   std::int64_t used = 0;
 };
 
+// The recall offer (program.lifecycle.recall) given last: the stage entry
+// it was given for, kept once an event ends the inactivity that gave it, and
+// whether an order has used it.
+struct RecallGiven {
+  std::size_t offer = 0;  // index in program.lifecycle.recall
+  TimeMs entered_at = 0;  // when the member entered the offer's stage
+  bool used = false;
+};
+
 struct MonthDay {
   std::int32_t month = 1;
   std::int32_t day = 1;
@@ -64,6 +73,7 @@ struct MemberState {
   // The last activity that keeps points from lapsing (expiry.inactivity),
   // or the moment they last lapsed; absent: last_activity_at or joined_at.
   std::optional<TimeMs> points_active_at;
+  std::optional<RecallGiven> recall;
   RecentEvents recent_events;
   TaskState tasks;
 

@@ -7,7 +7,8 @@
 //      paid     = subtotal - discount
 //   3. base     = round(paid x points.earn / points.per_minor) (points.rounding)
 //   4. multipliers in this order: category, SKU, each campaign active on the
-//      local day, birthday, tier (points.rounding at each step):
+//      local day, birthday, the open recall offer (recall.hpp), tier
+//      (points.rounding at each step):
 //        multiply: total = round(total x bp / 10000)
 //        add:      total += round(base x (bp - 10000) / 10000), never below 0
 // Per order:
@@ -29,13 +30,13 @@
 namespace loyalty {
 
 // not_earning: the line's category earns nothing (Category::earns), the only step.
-enum class EarnStepKind { base, category, sku, campaign, birthday, tier, clamp_zero, not_earning };
+enum class EarnStepKind { base, category, sku, campaign, birthday, recall, tier, clamp_zero, not_earning };
 
 // One rule's contribution to a line: the points it added (may be negative
 // for a multiplier below x1 in add mode).
 struct EarnStep {
   EarnStepKind kind = EarnStepKind::base;
-  std::size_t ref = 0;  // category, SKU, campaign or tier index for those kinds
+  std::size_t ref = 0;  // category, SKU, campaign, recall offer or tier index for those kinds
   std::int64_t multiplier_bp = kBasisPoints;
   std::int64_t points = 0;
 };
@@ -79,7 +80,8 @@ struct OrderPreview {
 
 // What pricing needs to know of a member at a moment, read once for every
 // line: the local day, the window's totals, the tier whose benefits apply,
-// whether it is the member's birthday. For a state already brought to `at`.
+// whether it is the member's birthday, the recall offer open. For a state
+// already brought to `at`.
 struct PricingContext {
   TimeMs at = 0;
   LocalDate date{1970, 1, 1};
@@ -87,6 +89,7 @@ struct PricingContext {
   MetricTotals totals;
   std::size_t tier = 0;
   bool birthday = false;
+  std::optional<std::size_t> recall;  // index in program.lifecycle.recall
 };
 PricingContext pricing_context(const Program& program, const MemberState& state, TimeMs at);
 

@@ -165,12 +165,27 @@ struct PaidMembership {
   std::int64_t days = 365;
 };
 
+enum class LifecycleStage { new_member, active, silent, sleeping, lost };
+std::string_view lifecycle_stage_name(LifecycleStage stage);  // "new", "active", ...
+
+// A recall offer (召回): a member who enters `stage` is offered x`multiplier_bp`
+// points on the next order placed within `days` of entering it; given once
+// per entry (recall.hpp).
+struct RecallOffer {
+  std::string id;
+  LocalizedText name;
+  LifecycleStage stage = LifecycleStage::sleeping;  // silent, sleeping or lost
+  std::int64_t multiplier_bp = kBasisPoints;
+  std::int64_t days = 14;
+};
+
 // Days since the last activity at which a member becomes silent, sleeping, lost.
 struct Lifecycle {
   std::int64_t new_days = 30;
   std::int64_t silent_days = 30;
   std::int64_t sleeping_days = 90;
   std::int64_t lost_days = 180;
+  std::vector<RecallOffer> recall;  // at most one per stage
 };
 
 // How the authoritative server treats the time a client claims for an event:

@@ -52,8 +52,6 @@ Result<RedemptionPreview> redemption_preview(const Program& program, const Membe
 // The same for a state already brought to the moment; the programme takes points.
 RedemptionPreview redemption_preview_of(const Program& program, const MemberState& brought, std::int64_t order_total);
 
-enum class LifecycleStage { new_member, active, silent, sleeping, lost };
-
 struct LifecycleStatus {
   LifecycleStage stage = LifecycleStage::new_member;
   std::int64_t days_inactive = 0;
@@ -64,7 +62,8 @@ struct LifecycleStatus {
 };
 
 // New while joined less than new_days ago; then by whole days since the last
-// activity (order, redemption, paid membership): active, silent, sleeping, lost.
+// activity (an order, a redemption, a paid membership, a task or a game):
+// active, silent, sleeping, lost.
 LifecycleStatus lifecycle(const Program& program, const MemberState& state, TimeMs at);
 
 }  // namespace loyalty

@@ -4,9 +4,9 @@
 // round-trip exactly: member_state_from_snapshot(state_snapshot(s)) is a
 // state whose state_json() is state_json(s).
 //
-// Format, version 2 (little-endian by construction):
-//   header   "LCS" and the version byte (2; version 1, without
-//            points_active_at, still reads)
+// Format, version 3 (little-endian by construction):
+//   header   "LCS" and the version byte (3; version 2, without recall, and
+//            version 1, without points_active_at either, still read)
 //   unsigned LEB128 varint (at most 10 bytes; no redundant trailing zeros)
 //   integer  a signed value, zigzag-encoded, as a varint
 //   text     a varint byte count, then that many bytes of UTF-8
@@ -33,7 +33,7 @@
 
 namespace loyalty {
 
-inline constexpr unsigned char kSnapshotVersion = 2;
+inline constexpr unsigned char kSnapshotVersion = 3;
 
 std::string state_snapshot(const Program& program, const MemberState& state);
 

@@ -1,5 +1,5 @@
 // Tasks: like and share articles, scan product codes with the camera
-// (wx.scanCode), limited-time tasks with their progress, referrals, and the
+// (wx.scanCode), limited-time tasks with their progress, an open recall offer, referrals, and the
 // member's wallet (red packets, box chances, make-up cards, coupons).
 const { memberPage } = require('../../utils/page.js');
 
@@ -41,6 +41,9 @@ Page(memberPage({
           ends: t.ends(task.ends),
         };
       }),
+      recall: o.recall
+        ? { id: o.recall.id, name: member.name(o.recall.name), text: t.recallOffer(o.recall.multiplier_bp, member.time(o.recall.until)) }
+        : null,
       referral: o.referral ? t.referral(o.referral.invitees, o.referral.rewarded, o.referral.max_rewarded) : '',
       wallet: t.wallet(member.money(b.red_packet), b.box_chances, b.makeup_cards),
       coupons: b.coupons.map((c) => ({ key: c.coupon + c.expires_at, text: t.couponUntil(c.coupon, member.time(c.expires_at)) })),

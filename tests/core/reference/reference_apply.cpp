@@ -14,6 +14,7 @@
 #include "loyalty/checkin.hpp"
 #include "loyalty/draw.hpp"
 #include "loyalty/order_preview.hpp"
+#include "loyalty/recall.hpp"
 #include "loyalty/tier.hpp"
 
 namespace loyalty::reference {
@@ -344,6 +345,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
 }
 
 std::optional<Error> TaskEvents::run() {
+  keep_open_recall(program_, state_, event_.at, false);
   state_.last_activity_at = event_.at;
   switch (event_.kind) {
     case EventKind::checkin: return checkin();
@@ -815,6 +817,7 @@ class Transition {
     }
     record_caps(p);
     add_activity(program_, state_, today(), p.growth, p.paid, 1);
+    keep_open_recall(program_, state_, event_.at, true);
     state_.last_activity_at = event_.at;
 
     record.order_id = event_.order_id;
@@ -925,6 +928,7 @@ class Transition {
   std::optional<Error> redeem() {
     if (state_.available_points() < event_.points) return insufficient(event_.points, "event.points");
     book_.spend(event_.points, event_.at, LedgerKind::redeem, "", event_.reward_id);
+    keep_open_recall(program_, state_, event_.at, false);
     state_.last_activity_at = event_.at;
     return std::nullopt;
   }
@@ -960,6 +964,7 @@ class Transition {
       state_.paid = PaidTerm{offer.tier, event_.at + length};
       out_.notices.push_back({NoticeKind::paid_started, event_.at, std::nullopt, offer.tier, state_.paid->expires_at, std::nullopt});
     }
+    keep_open_recall(program_, state_, event_.at, false);
     state_.last_activity_at = event_.at;
   }
 
