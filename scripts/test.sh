@@ -88,16 +88,18 @@ clean=$(grep -cE '^fuzz_[a-z]+ +[0-9]+ +0$' test-output/fuzz.log)
 record "fuzzing (libFuzzer, ASan+UBSan)" "$clean" "$((4 - clean))" "$code"
 
 # 7. TypeScript (tsconfig.json): the declarations describe the API as users
-# call it, the package's HTTP API types and programme schema are those
+# call it, the package's HTTP API types and JSON Schemas are those
 # generated now from server/openapi.yaml and the declarations, and the demos'
 # sync clients use the API as documented.
 {
   npx --no-install openapi-typescript server/openapi.yaml -o test-output/http-api.d.ts --silent &&
     { diff -u wasm/http-api.d.ts test-output/http-api.d.ts ||
         { echo "wasm/http-api.d.ts is stale: npm run api-types"; false; }; } &&
-    node wasm/program-schema.mjs test-output/program.schema.json &&
-    { diff -u wasm/program.schema.json test-output/program.schema.json ||
-        { echo "wasm/program.schema.json is stale: npm run program-schema"; false; }; } &&
+    node wasm/schemas.mjs test-output &&
+    { { diff -u wasm/program.schema.json test-output/program.schema.json &&
+          diff -u wasm/event.schema.json test-output/event.schema.json &&
+          diff -u wasm/state.schema.json test-output/state.schema.json; } ||
+        { echo "wasm/*.schema.json are stale: npm run schemas"; false; }; } &&
     npx --no-install tsc -p . && npx --no-install tsc -p web-demo && npx --no-install tsc -p miniprogram-demo
 } 2>&1 | tee test-output/tsc.log
 code=${PIPESTATUS[0]}

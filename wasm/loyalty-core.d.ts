@@ -51,6 +51,8 @@ export interface Category {
 
 /** A programme as a brand writes it (see programs/*.json). */
 export interface ProgramInput {
+  /** Where an editor finds this format's JSON Schema, e.g. "../wasm/program.schema.json"; the core reads nothing from it. */
+  $schema?: string;
   schema_version: 1;
   id: string;
   version: number;

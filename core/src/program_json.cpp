@@ -384,6 +384,9 @@ Result<Program> program_from_json(const Json& json) {
   if (!obj.valid()) return errors;
   Program program;
 
+  // Where an editor finds the format's JSON Schema; nothing to the core.
+  if (const Json* schema = obj.field("$schema", false)) reader.string(*schema, "$schema", 2048);
+
   if (auto schema = obj.integer("schema_version", true, 0, kMaxSafeInteger)) {
     if (*schema != 1) {
       reader.error("program.unsupported_schema", "this core reads schema_version 1", "schema_version");
