@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schemas/{schema}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema (2020-12) of a programme, an event or a member's state, as the server was built with it (wasm/*.schema.json). */
+        get: operations["jsonSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/program": {
         parameters: {
             query?: never;
@@ -562,6 +579,29 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+        };
+    };
+    jsonSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schema: "program.schema.json" | "event.schema.json" | "state.schema.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["Error"];
         };
     };
     getProgram: {

@@ -13,6 +13,15 @@ bool is_page(const httplib::Response& res) {
   return res.get_header_value("Content-Type").rfind("text/html", 0) == 0;
 }
 
+// The API's answers and documents: JSON, the JSON Schemas, the OpenAPI YAML.
+bool is_data(const httplib::Response& res) {
+  const std::string type = res.get_header_value("Content-Type");
+  for (const char* data : {"application/json", "application/schema+json", "application/yaml"}) {
+    if (type.rfind(data, 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 SecurityHeaders::SecurityHeaders(const std::vector<std::string>& embedding_origins)
@@ -26,7 +35,7 @@ void SecurityHeaders::add(const httplib::Request& req, httplib::Response& res) c
   if (is_page(res)) {
     const bool member_centre = req.path == "/member.html";
     res.set_header("Content-Security-Policy", member_centre ? embedded_policy_ : page_policy_);
-  } else if (res.get_header_value("Content-Type").rfind("application/json", 0) == 0) {
+  } else if (is_data(res)) {
     res.set_header("Content-Security-Policy", kDataPolicy);
   }
 }

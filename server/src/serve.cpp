@@ -20,6 +20,7 @@
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
 #include "http_server.hpp"
+#include "json_schemas.hpp"
 #include "openapi_document.hpp"
 #include "store.hpp"
 
@@ -217,6 +218,15 @@ int run(const Options& options) {
     res.set_header("Cache-Control", "no-cache");
     res.set_content(kOpenApiDocument, "application/yaml");
   });
+  // What an editor checks a programme, an event or a state against.
+  for (const auto& [path, schema] : {std::pair{"/v1/schemas/program.schema.json", kProgramSchema},
+                                     {"/v1/schemas/event.schema.json", kEventSchema},
+                                     {"/v1/schemas/state.schema.json", kStateSchema}}) {
+    server.Get(path, [schema = schema](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(schema, "application/schema+json");
+    });
+  }
   server.Get("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "no-cache");

@@ -257,12 +257,26 @@ test('the server serves the OpenAPI document it was built with', async () => {
   assert.equal(res.text, readFileSync(`${root}server/openapi.yaml`, 'utf8'));
 });
 
+test('the server serves the JSON Schemas it was built with, as data', async () => {
+  for (const name of ['program', 'event', 'state']) {
+    const res = await call('GET', `/v1/schemas/${name}.schema.json`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/schema+json');
+    assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+    assert.equal(res.text, readFileSync(`${root}wasm/${name}.schema.json`, 'utf8'));
+  }
+  const unknown = await call('GET', '/v1/schemas/order.schema.json');
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.json.errors[0].code, 'http.not_found');
+});
+
 test('every path in server/openapi.yaml is served', async () => {
   const spec = readFileSync(`${root}server/openapi.yaml`, 'utf8');
   const paths = [...spec.matchAll(/^  (\/[^:]+):\n    (get|post):/gm)].map((m) => [m[2].toUpperCase(), m[1]]);
   assert.ok(paths.length >= 12, `${paths.length} paths`);
   for (const [method, path] of paths) {
-    const concrete = path.replace('{id}', 'someone').replace('{box}', 'chest').replace('{window}', '2020-01-01');
+    const concrete = path.replace('{id}', 'someone').replace('{box}', 'chest').replace('{window}', '2020-01-01')
+      .replace('{schema}', 'program.schema.json');
     const res = await call(method, concrete, method === 'POST' ? { body: {} } : {});
     assert.notEqual(res.json?.errors?.[0]?.code, 'http.not_found', `${method} ${path}`);
   }
