@@ -136,6 +136,20 @@ test('the member centre speaks English and fits a phone', async () => {
   await page.screenshot({ path: `${shots}/member-centre-zh-390x844.png`, fullPage: true });
 });
 
+test('a member asleep for 90 days finds the recall offer in the task list, with when it closes', async () => {
+  const DAY = 86400000;
+  const state = await page.evaluate(() => JSON.parse(localStorage.getItem('loyalty-demo.account')).state);
+  const at = state.last_activity_at + 93 * DAY;
+  const offer = reference.taskOverview({ state, at }).recall;
+  assert.equal(offer.id, 'wake-up');
+  await page.clock.setFixedTime(at);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('.task.recall[data-offer="wake-up"]');
+  const shown = await page.textContent('.task.recall');
+  assert.match(shown, /^回归礼：下单3倍积分下一单积分 ×3，\d{4}-\d{2}-\d{2}.* 前有效$/);
+});
+
 test('nothing logged an error in the member centre', () => {
   assert.deepEqual(problems, []);
 });
