@@ -802,7 +802,7 @@ class Transition {
     auto priced = price_order(program_, state_, event_.cart, event_.at, false);
     if (!priced.ok()) return priced.errors().front();
     const OrderPreview& p = priced.value();
-    if (!checked_add(state_.growth, p.growth) || !checked_add(state_.lifetime_spend, p.paid)) {
+    if (!checked_add(state_.growth, p.growth) || !checked_add(state_.lifetime_spend, p.spend)) {
       return refused("arith.overflow", "the member's totals would leave the safe integer range", "event");
     }
     OrderRecord record;
@@ -816,7 +816,7 @@ class Transition {
       out_.notices.push_back({NoticeKind::points_capped, event_.at, std::nullopt, std::nullopt, std::nullopt, cut.cut});
     }
     record_caps(p);
-    add_activity(program_, state_, today(), p.growth, p.paid, 1);
+    add_activity(program_, state_, today(), p.growth, p.spend, 1);
     keep_open_recall(program_, state_, event_.at, true);
     state_.last_activity_at = event_.at;
 
@@ -870,25 +870,33 @@ class Transition {
     }
 
     // Cumulative shares, so that refunding everything in parts ends exactly where one full refund would.
-    std::int64_t paid_refunded = 0, points_target = 0;
+    // Growth and spend come back only for lines whose category earns (Category::earns).
+    std::int64_t paid_refunded = 0, points_target = 0, spend = 0, spend_refunded = 0, spend_refunded_before = 0;
     bool full = true;
     for (std::size_t i = 0; i < o.lines.size(); ++i) {
       OrderLineRecord& line = o.lines[i];
+      const std::int64_t before = *mul_div(line.paid, line.refunded_quantity, line.quantity, Rounding::half_up);
       line.refunded_quantity += quantities[i];
       full = full && line.refunded_quantity == line.quantity;
-      paid_refunded += *mul_div(line.paid, line.refunded_quantity, line.quantity, Rounding::half_up);
+      const std::int64_t refunded = *mul_div(line.paid, line.refunded_quantity, line.quantity, Rounding::half_up);
+      paid_refunded += refunded;
       points_target += *mul_div(line.points, line.refunded_quantity, line.quantity, program_.points.rounding);
+      if (program_.categories[line.category].earns) {
+        spend += line.paid;
+        spend_refunded += refunded;
+        spend_refunded_before += before;
+      }
     }
     points_target = std::min(points_target, o.points);
     const std::int64_t growth_target =
         full ? o.growth
-             : (o.paid == 0 || !program_.growth ? 0 : *mul_div(o.growth, paid_refunded, o.paid, program_.growth->rounding));
+             : (spend == 0 || !program_.growth ? 0 : *mul_div(o.growth, spend_refunded, spend, program_.growth->rounding));
     const std::int64_t return_target =
         full ? o.redeemed_points : (o.paid == 0 ? 0 : *mul_div(o.redeemed_points, paid_refunded, o.paid, Rounding::floor));
 
     const std::int64_t claw = points_target - o.points_clawed;
     const std::int64_t growth_back = growth_target - o.growth_clawed;
-    const std::int64_t paid_back = paid_refunded - o.paid_refunded;
+    const std::int64_t spend_back = spend_refunded - spend_refunded_before;
     const std::int64_t give_back = return_target - o.redeemed_returned;
     o.points_clawed = points_target;
     o.growth_clawed = growth_target;
@@ -898,7 +906,7 @@ class Transition {
 
     if (claw > 0) book_.claw_back(claw, event_.at, o.order_id);
     return_checkout_points(o, give_back);
-    add_activity(program_, state_, local_day_number(o.at, program_.utc_offset_minutes), -growth_back, -paid_back,
+    add_activity(program_, state_, local_day_number(o.at, program_.utc_offset_minutes), -growth_back, -spend_back,
                  full ? -1 : 0);
     return std::nullopt;
   }
