@@ -59,10 +59,7 @@ Result<const PricingContext*> MemberSession::pricing(TimeMs at) const {
   // Within a moment only the day matters (a paid term's end is a due time),
   // and which recall offer is open, which may change at any moment.
   m.pricing->at = at;
-  if (!program_->lifecycle.recall.empty()) {
-    const std::optional<OpenRecall> open = open_recall(*program_, *state.value(), at);
-    m.pricing->recall = open ? std::optional<std::size_t>(open->offer) : std::nullopt;
-  }
+  m.pricing->recall = open_recall_offer(*program_, *state.value(), at);
   return &*m.pricing;
 }
 

@@ -154,9 +154,7 @@ PricingContext pricing_context(const Program& program, const MemberState& state,
   c.totals = totals_at(program, state, at);
   c.tier = effective_tier(program, state, at, c.totals);
   c.birthday = is_birthday(program, state, c.date);
-  if (!program.lifecycle.recall.empty()) {
-    if (const std::optional<OpenRecall> open = open_recall(program, state, at)) c.recall = open->offer;
-  }
+  c.recall = open_recall_offer(program, state, at);
   return c;
 }
 

@@ -1,5 +1,6 @@
 // Programme JSON -> Program, reporting every problem with its path.
 #include <algorithm>
+#include <set>
 
 #include "json_reader.hpp"
 #include "task_json.hpp"
@@ -333,7 +334,7 @@ void read_paid_membership(ValueReader& reader, const Json& v, const std::string&
 // lifecycle.recall: an offer per stage a member may fall into.
 void read_recall(ValueReader& reader, const Json& v, const std::string& path, std::vector<RecallOffer>& offers) {
   std::map<std::string, std::size_t, std::less<>> ids;
-  std::map<LifecycleStage, std::size_t> stages;
+  std::set<LifecycleStage> stages;
   each(reader, v, path, 3, [&](const Json& e, const std::string& p, std::size_t i) {
     ObjectReader obj(reader, e, p);
     RecallOffer offer;
@@ -344,7 +345,7 @@ void read_recall(ValueReader& reader, const Json& v, const std::string& path, st
     if (auto name = obj.localized_text("name", false)) offer.name = *name;
     if (auto stage = obj.choice("stage", true, {"silent", "sleeping", "lost"})) {
       offer.stage = static_cast<LifecycleStage>(static_cast<std::size_t>(LifecycleStage::silent) + *stage);
-      if (!stages.emplace(offer.stage, i).second) {
+      if (!stages.insert(offer.stage).second) {
         reader.error("recall.duplicate_stage", "a stage has at most one recall offer", obj.path_of("stage"));
       }
     }

@@ -36,10 +36,12 @@ std::optional<OpenRecall> open_recall(const Program& program, const MemberState&
   const std::vector<RecallOffer>& offers = program.lifecycle.recall;
   for (std::size_t i = 0; i < offers.size(); ++i) {
     const std::optional<TimeMs> entered = entered_at(program, state, offers[i].stage);
-    if (!entered || at < *entered || at >= *entered + offers[i].days * kMsPerDay) continue;
+    if (!entered) continue;
+    const TimeMs until = *entered + offers[i].days * kMsPerDay;
+    if (at < *entered || at >= until) continue;
     const bool used = state.recall && state.recall->offer == i && state.recall->entered_at == *entered &&
                       state.recall->used;
-    if (!used && (!open || *entered > open->entered_at)) open = OpenRecall{i, *entered, *entered + offers[i].days * kMsPerDay};
+    if (!used && (!open || *entered > open->entered_at)) open = OpenRecall{i, *entered, until};
   }
   if (open || !state.recall || state.recall->used || state.recall->offer >= offers.size()) return open;
   // Given before the last activity and not used yet: open for its days.
@@ -47,6 +49,12 @@ std::optional<OpenRecall> open_recall(const Program& program, const MemberState&
   const TimeMs until = given.entered_at + offers[given.offer].days * kMsPerDay;
   if (at >= given.entered_at && at < until) open = OpenRecall{given.offer, given.entered_at, until};
   return open;
+}
+
+std::optional<std::size_t> open_recall_offer(const Program& program, const MemberState& state, TimeMs at) {
+  if (program.lifecycle.recall.empty()) return std::nullopt;
+  const std::optional<OpenRecall> open = open_recall(program, state, at);
+  return open ? std::optional<std::size_t>(open->offer) : std::nullopt;
 }
 
 void keep_open_recall(const Program& program, MemberState& state, TimeMs at, bool used) {

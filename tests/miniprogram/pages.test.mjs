@@ -74,23 +74,25 @@ test('checking in marks today done, shows the streak, and the server keeps it on
   assert.deepEqual((await serverLedger('mp-checkin')).map((e) => e.kind), ['checkin']);
 });
 
-test('a missed day is offered as a make-up with its cost; taking it previews the calendar while offline', async () => {
-  // The last answer the server gave: 100 points, a check-in two days ago.
+// A member the phone last heard of from the server with `events` applied
+// since joining `joinedDaysAgo`, opened with the server unreachable.
+async function launchOfflineWith(memberId, joinedDaysAgo, events) {
   const host = createWeChatHost({ server: server.url });
   hosts.push(host);
   const { createLoyaltyCore } = host.require('./lib/loyalty-core.js');
   const core = await createLoyaltyCore({ program: host.require('./lib/program.js'), wasmPath: '/lib/loyalty-core.wasm.br' });
-  const now = Date.now();
-  const { state } = core.applyEvents({
-    state: { member_id: 'mp-makeup', joined_at: now - 5 * DAY },
-    events: [
-      { id: 'o1', at: now - 3 * DAY, type: 'order', order_id: 'o1', lines: [{ sku: 'b', category: 'bread', unit_price: 5000, quantity: 1 }] },
-      { id: 'c1', at: now - 2 * DAY, type: 'checkin' },
-    ],
-  });
-  host.wx.setStorageSync('loyalty.account', { memberId: 'mp-makeup', state, version: 2 });
+  const { state } = core.applyEvents({ state: { member_id: memberId, joined_at: Date.now() - joinedDaysAgo * DAY }, events });
+  host.wx.setStorageSync('loyalty.account', { memberId, state, version: events.length });
   host.offline = true;
-  const member = await host.launch();
+  return { host, member: await host.launch() };
+}
+
+const breadOrder = (at) => ({ id: 'o1', at, type: 'order', order_id: 'o1', lines: [{ sku: 'b', category: 'bread', unit_price: 5000, quantity: 1 }] });
+
+test('a missed day is offered as a make-up with its cost; taking it previews the calendar while offline', async () => {
+  // The last answer the server gave: 100 points, a check-in two days ago.
+  const now = Date.now();
+  const { host, member } = await launchOfflineWith('mp-makeup', 5, [breadOrder(now - 3 * DAY), { id: 'c1', at: now - 2 * DAY, type: 'checkin' }]);
   const page = await renderPage(host, 'pages/checkin/index');
   const yesterday = page.data.days.find((d) => d.status === 'fillable');
   assert.ok(yesterday, JSON.stringify(page.data.days));
@@ -105,19 +107,8 @@ test('a missed day is offered as a make-up with its cost; taking it previews the
 });
 
 test('a sleeping member sees the recall offer on the tasks page, with when it closes', async () => {
-  const host = createWeChatHost({ server: server.url });
-  hosts.push(host);
-  const { createLoyaltyCore } = host.require('./lib/loyalty-core.js');
-  const core = await createLoyaltyCore({ program: host.require('./lib/program.js'), wasmPath: '/lib/loyalty-core.wasm.br' });
-  const now = Date.now();
-  const ordered = now - 95 * DAY;  // asleep since 5 days ago: the offer runs 14 days from then
-  const { state } = core.applyEvents({
-    state: { member_id: 'mp-recall', joined_at: now - 200 * DAY },
-    events: [{ id: 'o1', at: ordered, type: 'order', order_id: 'o1', lines: [{ sku: 'b', category: 'bread', unit_price: 5000, quantity: 1 }] }],
-  });
-  host.wx.setStorageSync('loyalty.account', { memberId: 'mp-recall', state, version: 1 });
-  host.offline = true;
-  const member = await host.launch();
+  const ordered = Date.now() - 95 * DAY;  // asleep since 5 days ago: the offer runs 14 days from then
+  const { host, member } = await launchOfflineWith('mp-recall', 200, [breadOrder(ordered)]);
   const page = await renderPage(host, 'pages/tasks/index');
   assert.equal(text(page, '#recall-name'), '回归礼：下单3倍积分');
   assert.equal(text(page, '#recall-text'), `下一单积分 ×3，${member.time(ordered + (90 + 14) * DAY)} 前有效`);

@@ -31,6 +31,8 @@ struct OpenRecall {
 
 // The offer an order at `at` would use, if any.
 std::optional<OpenRecall> open_recall(const Program& program, const MemberState& state, TimeMs at);
+// Only its index, for pricing (at once when the programme has no offers).
+std::optional<std::size_t> open_recall_offer(const Program& program, const MemberState& state, TimeMs at);
 
 // Before an event at `at` ends the member's inactivity: the open offer, kept
 // in the state (used when the event is an order), so it outlives the
