@@ -133,6 +133,25 @@ TEST(StateSnapshot, TiersAndCategoriesTravelByIdAndMustExistWhereRead) {
   }
 }
 
+
+// A programme may drop a recall offer that members were given: their
+// snapshots still read, without it, as their JSON states do.
+TEST(StateSnapshot, ARecallOfferTheProgrammeNoLongerHasIsForgotten) {
+  const Program bakery = load("bakery.json");
+  const Program coffee = load("coffee.json");
+  ASSERT_FALSE(bakery.lifecycle.recall.empty());
+  ASSERT_TRUE(coffee.lifecycle.recall.empty());
+  MemberState s;
+  s.recall = RecallGiven{0, 1'700'000'000'000, false};
+  const std::string bytes = state_snapshot(bakery, s);
+  auto same = member_state_from_snapshot(bakery, bytes);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same.value().recall.has_value());
+  auto read = member_state_from_snapshot(coffee, bytes);
+  ASSERT_TRUE(read.ok()) << read.errors()[0].path << ": " << read.errors()[0].message;
+  EXPECT_FALSE(read.value().recall.has_value());
+  EXPECT_EQ(state_snapshot(coffee, read.value()), state_snapshot(coffee, MemberState{}));
+}
 TEST(StateSnapshot, OnlyItsOwnHeaderAndVersionAreRead) {
   const Program program = load("bakery.json");
   std::string bytes = state_snapshot(program, MemberState{});
