@@ -1,5 +1,6 @@
 // Assembles wasm/dist from the Emscripten output: one self-contained file per
-// host, each = generated glue + js/api.js and js/tape.js + that host's loader + its exports.
+// host, each = generated glue + js/api.js and js/tape.js + that host's loader + its exports;
+// and the sync client (sync/*.js, plain JavaScript) as an ES module and as CommonJS.
 // Each file gets brotli (.br) and gzip (.gz) siblings, compressed once at
 // their best, which `loyalty serve` answers to browsers that accept them.
 // Usage: node build-dist.mjs GLUE.js MODULE.wasm OUT_DIR
@@ -30,7 +31,17 @@ for (const [name, [host, footer]] of Object.entries(entries)) {
   writeFileSync(join(outDir, name), [banner, glue, '\n', api, '\n', host, footer].join(''));
 }
 
-for (const name of ['loyalty-core.wasm', ...Object.keys(entries)]) {
+const sync = readFileSync(join(here, 'sync', 'client.js'), 'utf8') + '\n' + readFileSync(join(here, 'sync', 'hosts.js'), 'utf8');
+const syncNames = 'SyncClient, browserHost, wechatHost, douyinHost, alipayHost';
+const syncEntries = {
+  'loyalty-sync.mjs': `\nexport { ${syncNames} };\n`,
+  'loyalty-sync.cjs': `\nmodule.exports = { ${syncNames} };\n`,
+};
+for (const [name, footer] of Object.entries(syncEntries)) {
+  writeFileSync(join(outDir, name), [banner.replace('wasm/js/', 'wasm/sync/'), sync, footer].join(''));
+}
+
+for (const name of ['loyalty-core.wasm', ...Object.keys(entries), ...Object.keys(syncEntries)]) {
   const bytes = readFileSync(join(outDir, name));
   writeFileSync(join(outDir, `${name}.br`), brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },

@@ -1,6 +1,7 @@
 // Compiled with `tsc --noEmit` by scripts/test.sh: the hand-written
 // declarations must describe the API as a TypeScript user calls it.
 import { createLoyaltyCore, LoyaltyError, type MemberState, type OrderPreview, type ProgramInput } from '@loyalty-core/wasm';
+import { SyncClient, alipayHost, browserHost, douyinHost, wechatHost } from '@loyalty-core/wasm/sync';
 
 declare const program: ProgramInput;
 
@@ -83,4 +84,22 @@ export async function heldSession(state: MemberState): Promise<string> {
   const reopened = core.member(stored);
   member.close();
   return `${badge} ${progress.next_tier ?? ''} ${expiring} ${outcome.ledger.length} ${after.version ?? 0} ${core.openMembers} ${reopened.tierProgress(now).tier}`;
+}
+
+// A storefront keeps the member's events through the package's sync client.
+export async function syncedCentre(): Promise<string> {
+  const core = await createLoyaltyCore({ program });
+  const sync = new SyncClient({ host: browserHost(), server: 'https://loyalty.example.com', storageKey: 'shop.loyalty' });
+  const stop = sync.subscribe(() => undefined);
+  const id: string = sync.send({ type: 'checkin' });
+  await sync.flush();
+  const result = sync.results.get(id);
+  const why = result?.result === 'rejected' ? result.errors[0].code : '';
+  const streak = sync.session(core).checkinCalendar(Date.now()).streak;
+  const available = sync.balances?.available ?? 0;
+  const waiting = sync.pendingEvents.length + sync.pendingCalls.length;
+  const mini = new SyncClient({ host: wechatHost({}), server: 'https://loyalty.example.com' });
+  stop();
+  sync.stop();
+  return `${why} ${streak} ${available} ${waiting} ${sync.offline} ${mini.memberId} ${douyinHost({}) !== alipayHost({})}`;
 }

@@ -1,0 +1,94 @@
+// @loyalty-core/wasm/sync: the member's link to the sync server, the same in
+// the browser and in WeChat, Douyin and Alipay mini-programs. Answers are
+// typed by the HTTP API's document (./http-api, generated from
+// server/openapi.yaml).
+import type { components } from './http-api.js';
+import type { Event, LoyaltyCore, MemberSession, MemberState } from './loyalty-core.js';
+
+type Api = components['schemas'];
+
+/** How a host requests, stores and logs in; `browserHost()` and the others make one. */
+export interface SyncHost {
+  /** null when the server could not be reached (the queue keeps the events). */
+  request(request: { method: 'GET' | 'POST'; url: string; body?: unknown; headers: Record<string, string> }):
+    Promise<{ status: number; json: any } | null>;
+  load(key: string): any;
+  save(key: string, value: unknown): void;
+  /** The platform's login code (wx.login, tt.login, my.getAuthCode); '' when there is none. */
+  loginCode(): Promise<string>;
+  newId(): string;
+  /** Calls `onChange` when another tab or page saved the account. */
+  watch?(key: string, onChange: () => void): void;
+}
+
+export type QueueItem =
+  | { id: string; kind: 'event'; event: Event }
+  | { id: string; kind: 'call'; path: string; body: { id: string } & Record<string, unknown>; meta: unknown; at: number };
+
+export type ItemResult = Api['EventApplied'] | Api['EventRejected'];
+
+export interface SyncClientOptions {
+  host: SyncHost;
+  /** The sync server's base URL; '' (the default) is the page's own origin. */
+  server?: string;
+  /** Where the account is kept in the host's storage (default 'loyalty.account'). */
+  storageKey?: string;
+  /** The start of the member id made on the first start (default 'm-'). */
+  memberPrefix?: string;
+  /** A token for the member, or null; by default the server's demo login with the host's login code. */
+  login?: (client: SyncClient) => Promise<string | null>;
+  timers?: { setTimeout(run: () => void, ms: number): unknown; clearTimeout(timer: unknown): void };
+  now?: () => number;
+}
+
+export class SyncClient {
+  constructor(options: SyncClientOptions);
+  readonly memberId: string;
+  readonly firstSeen: number;
+  /** The server's state as last answered, or null before the first answer. */
+  readonly state: MemberState | null;
+  readonly version: number | null;
+  readonly balances: Api['Balances'] | null;
+  readonly ledger: Api['LedgerEntry'][];
+  /** Recent draws, newest first, with what a member needs to verify them once the seed is revealed. */
+  readonly draws: Array<Api['Draw'] & { id: string; nonce?: string; prize?: unknown }>;
+  readonly queue: QueueItem[];
+  /** The server's result for each item answered in this session, by item id. */
+  readonly results: Map<string, ItemResult>;
+  /** Items the server refused in this session, with the error code. */
+  readonly rejected: Array<{ id: string; code: string }>;
+  /** True when the last request could not reach the server. */
+  readonly offline: boolean;
+  /** Bumped on every change. */
+  readonly revision: number;
+  readonly pendingEvents: Event[];
+  readonly pendingCalls: Extract<QueueItem, { kind: 'call' }>[];
+
+  subscribe(listener: () => void): () => void;
+  /** Queues a member event (made here with its id and time) and sends it; answers its id. */
+  send(fields: Record<string, unknown> & { type: string }): string;
+  /** Queues a POST of its own, answered once by its `id`. */
+  call(path: string, body: Record<string, unknown>, meta?: unknown): Promise<void>;
+  /** The server's state with the unsent events (but draws) applied by the core. */
+  projectedState(core: LoyaltyCore): MemberState;
+  /** The core's session for that state, held until it changes. */
+  session(core: LoyaltyCore): MemberSession;
+  /** The server's state and whole ledger, then the queue. */
+  refresh(): Promise<void>;
+  /** Sends the queue in order; on failure keeps it and retries with a growing back-off. */
+  flush(): Promise<void>;
+  /** A box window's published seed (no login needed). */
+  boxSeed(box: string, window: number): Promise<{ status: number; json: any } | null>;
+  /** Takes in what another tab or page saved. */
+  reload(): void;
+  stop(): void;
+}
+
+/** fetch and localStorage (both replaceable, e.g. in tests); other tabs' saves are taken in. */
+export function browserHost(options?: { fetch?: typeof fetch; storage?: Storage; window?: Window | null }): SyncHost;
+/** WeChat: pass `wx`. */
+export function wechatHost(wx: any): SyncHost;
+/** Douyin: pass `tt`. */
+export function douyinHost(tt: any): SyncHost;
+/** Alipay: pass `my`. */
+export function alipayHost(my: any): SyncHost;
