@@ -4,7 +4,7 @@
 const { createLoyaltyCore } = require('./lib/loyalty-core.js');
 const bundledProgram = require('./lib/program.js');
 const { serverUrl, WASM_PATH } = require('./utils/config.js');
-const { SyncClient } = require('./utils/sync.js');
+const { SyncClient, wechatHost } = require('./lib/sync.js');
 const { Member } = require('./utils/member.js');
 
 const PROGRAM_KEY = 'loyalty.program';
@@ -19,7 +19,8 @@ App({
   async start() {
     const program = wx.getStorageSync(PROGRAM_KEY) || bundledProgram;
     const core = await createLoyaltyCore({ program, wasmPath: WASM_PATH });
-    const member = new Member(core, new SyncClient(serverUrl()));
+    const sync = new SyncClient({ host: wechatHost(wx), server: serverUrl(), storageKey: 'loyalty.account', memberPrefix: 'mp-' });
+    const member = new Member(core, sync);
     this.member = member;
     member.sync.refresh();
     this.refreshProgram(member);

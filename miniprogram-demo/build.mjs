@@ -1,6 +1,7 @@
 // Puts what the mini-program needs from the rest of the repository into
 // miniprogram-demo/lib/ (generated, not committed): the core's CommonJS entry
-// as a .js (WeChat requires only .js), the .wasm and its brotli .wasm.br, the
+// as a .js (WeChat requires only .js), the package's sync client (CommonJS, as
+// lib/sync.js), the .wasm and its brotli .wasm.br, the
 // bakery programme as a module, and the web demo's words turned into CommonJS
 // so that both fronts say the same things.
 // Usage: node miniprogram-demo/build.mjs  (run by the wasm build after wasm/dist)
@@ -21,6 +22,7 @@ writeFileSync(join(lib, 'loyalty-core.wasm.br'), brotliCompressSync(wasm, {
   params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
 }));
 copyFileSync(join(root, 'wasm/dist/loyalty-core.miniprogram.cjs'), join(lib, 'loyalty-core.js'));
+copyFileSync(join(root, 'wasm/dist/loyalty-sync.cjs'), join(lib, 'sync.js'));
 
 const program = JSON.parse(readFileSync(join(root, 'programs/bakery.json'), 'utf8'));
 writeFileSync(join(lib, 'program.js'), `${banner}module.exports = ${JSON.stringify(program)};\n`);

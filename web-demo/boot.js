@@ -2,10 +2,10 @@
 // last copy when offline), start the WASM core in the page, and keep the
 // header (title, language, offline notice) in the member's language.
 import { createLoyaltyCore } from '/pkg/loyalty-core.web.mjs';
+import { SyncClient, browserHost } from '/pkg/loyalty-sync.mjs';
 
 import { localized, messages } from './i18n.js';
 import { Store } from './store.js';
-import { SyncClient } from './sync.js';
 import { useStore } from './widgets.js';
 
 const PROGRAM_CACHE_KEY = 'loyalty-demo.program';
@@ -39,7 +39,8 @@ function renderHeader(store, pageTitle) {
 export async function startPage({ pageTitle, products = [], memberKind = 'new', setup = () => {} }) {
   const [{ program, offline }, productList] = await Promise.all([loadProgram(), products]);
   const core = await createLoyaltyCore({ program, wasmUrl: '/pkg/loyalty-core.wasm' });
-  const store = new Store(core, productList, new SyncClient());
+  const sync = new SyncClient({ host: browserHost(), storageKey: 'loyalty-demo.account', memberPrefix: 'web-' });
+  const store = new Store(core, productList, sync);
   store.offline = offline;
   store.memberKind = memberKind;
   document.documentElement.lang = store.locale;

@@ -1,8 +1,8 @@
 // The page's state: who the member is, what is in the cart, which language.
 // Widgets listen for 'change' and ask the core; nothing here computes points.
 // The demo personas are fixed local states for previews; "me" is the
-// member's own account, kept by the sync server (sync.js): its state is the
-// server's, with the member's unsent events applied by the core on top.
+// member's own account, kept by the sync server through the package's sync
+// client: its state is the server's, with the unsent events applied on top.
 const DEMO_MEMBERS = {
   new: { member_id: 'demo-new', growth: 0 },
   silver: { member_id: 'demo-silver', growth: 1850 },
@@ -14,7 +14,7 @@ export class Store extends EventTarget {
     super();
     this.core = core;
     this.sync = sync;
-    sync.addEventListener('change', () => this.changed());
+    sync.subscribe(() => this.changed());
     this.products = products;
     this.locale = 'zh-CN';
     this.memberKind = 'new';
@@ -26,31 +26,23 @@ export class Store extends EventTarget {
     return this.core.program;
   }
 
+  // "me" is the server's state with the member's unsent events applied by
+  // the core (the package's sync client keeps both); personas are fixed.
   get state() {
-    if (this.memberKind === 'me') return this.projectedState();
+    if (this.memberKind === 'me') return this.sync.projectedState(this.core);
     return DEMO_MEMBERS[this.memberKind];
-  }
-
-  // Draws wait for the server: only it holds the seed.
-  projectedState() {
-    const base = this.sync.state ?? { member_id: this.sync.memberId };
-    const events = this.sync.pendingEvents.filter((e) => e.type !== 'draw');
-    if (events.length === 0) return base;
-    if (this.projection?.revision !== this.sync.revision) {
-      this.projection = { revision: this.sync.revision, state: this.core.applyEvents({ state: base, events }).state };
-    }
-    return this.projection.state;
   }
 
   // The member's session in the core: the state read once and held until it
   // changes (another persona, the server's answer, an unsent event).
   get member() {
-    const state = this.state;
-    if (this.session?.state !== state) {
-      this.session?.member.close();
-      this.session = { state, member: this.core.member(state) };
+    if (this.memberKind === 'me') return this.sync.session(this.core);
+    const state = DEMO_MEMBERS[this.memberKind];
+    if (this.persona?.state !== state) {
+      this.persona?.member.close();
+      this.persona = { state, member: this.core.member(state) };
     }
-    return this.session.member;
+    return this.persona.member;
   }
 
   // Asks the core about the member now, e.g. ask('checkinCalendar').
@@ -107,7 +99,7 @@ export class Store extends EventTarget {
     if (lines.length === 0) return;
     const points = this.preview(lines).points;
     this.quantities.clear();
-    this.sync.checkout(lines, points);
+    this.sync.call('/v1/demo/checkout', { lines }, { preview_points: points });
     this.changed();
   }
 

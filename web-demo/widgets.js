@@ -132,8 +132,8 @@ class LoyaltyCartSummary extends StoreElement {
 // What waits to sync, whether the server can be reached, what it refused,
 // and a button to send now; shared by the account card and the member centre.
 export function syncStatus(t, sync) {
-  const checkouts = sync.queue.filter((item) => item.kind === 'checkout');
-  const pendingPoints = checkouts.reduce((sum, item) => sum + item.preview_points, 0);
+  const checkouts = sync.pendingCalls;
+  const pendingPoints = checkouts.reduce((sum, item) => sum + item.meta.preview_points, 0);
   return [
     checkouts.length > 0
       ? h('p', { class: 'pending', 'data-count': String(checkouts.length) }, t.pending(checkouts.length, pendingPoints))

@@ -10,7 +10,6 @@ class Member {
     this.core = core;
     this.sync = sync;
     this.locale = wx.getStorageSync(LOCALE_KEY) || 'zh-CN';  // Chinese first
-    this.projection = null;
   }
 
   get program() {
@@ -27,26 +26,15 @@ class Member {
     this.sync.save();  // pages re-render on change
   }
 
-  // Draws wait for the server (only it holds the seed); the rest is previewed.
+  // The server's state with the unsent events applied by the core (draws
+  // wait for the server: only it holds the seed); the package's sync client
+  // keeps both, and holds the core's session for it until either changes.
   get state() {
-    const base = this.sync.state || { member_id: this.sync.memberId, joined_at: this.sync.firstSeen };
-    const events = this.sync.queue.filter((e) => e.type !== 'draw');
-    if (events.length === 0) return base;
-    if (!this.projection || this.projection.revision !== this.sync.revision) {
-      this.projection = { revision: this.sync.revision, state: this.core.applyEvents({ state: base, events }).state };
-    }
-    return this.projection.state;
+    return this.sync.projectedState(this.core);
   }
 
-  // The member's session in the core: the state read once and held until it
-  // changes (the server's answer, an unsent event); every page asks it.
   get session() {
-    const state = this.state;
-    if (!this.held || this.held.state !== state) {
-      if (this.held) this.held.session.close();
-      this.held = { state, session: this.core.member(state) };
-    }
-    return this.held.session;
+    return this.sync.session(this.core);
   }
 
   ask(method, options) {
@@ -58,7 +46,7 @@ class Member {
   }
 
   pending(type) {
-    return this.sync.queue.some((e) => e.type === type);
+    return this.sync.pendingEvents.some((e) => e.type === type);
   }
 
   money(minor) {

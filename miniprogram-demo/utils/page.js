@@ -10,7 +10,7 @@ function memberPage(definition) {
       this.query = query || {};
       getApp().ready.then((member) => {
         this.member = member;
-        this.unsubscribe = member.sync.onChange(() => this.render());
+        this.unsubscribe = member.sync.subscribe(() => this.render());
         this.render();
       }, (error) => {
         this.setData({ failure: (error && error.code ? error.code + ': ' : '') + (error && error.message) });

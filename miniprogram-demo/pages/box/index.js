@@ -18,7 +18,7 @@ Page(memberPage({
     this.box = box;
     const odds = member.core.boxOdds({ box: box.id });
     const mine = member.ask('taskOverview').boxes.find((b) => b.box === box.id);
-    const outcome = this.drawId ? member.sync.results[this.drawId] : null;
+    const outcome = this.drawId ? member.sync.results.get(this.drawId) : null;
     const waiting = Boolean(this.drawId) && !outcome;
     const draw = outcome && outcome.result === 'applied' ? member.sync.draws.find((d) => d.id === this.drawId) : null;
     const v = this.verification && draw && this.verification.id === draw.id ? this.verification : null;

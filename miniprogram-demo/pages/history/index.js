@@ -24,7 +24,7 @@ Page(memberPage({
     const t = member.t;
     const summary = member.ask('pointsSummary', { horizon_days: 30 });
     const first = summary.expiring[0];
-    const pending = member.sync.queue.slice().reverse().map((e) => ({
+    const pending = member.sync.pendingEvents.slice().reverse().map((e) => ({
       key: e.id, kind: e.type, when: member.time(e.at), what: t.kinds[e.type] || e.type, delta: t.pendingRow,
     }));
     const rows = member.sync.ledger.slice(-SHOWN).reverse().map((entry, i) => {
