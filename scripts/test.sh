@@ -73,6 +73,10 @@ else
   record "server on postgresql (node --test)" 0 1 1
 fi
 
+# The package's sync client in each host it ships for (browser, WeChat,
+# Douyin, Alipay, on fake platforms) against `loyalty serve`.
+node_suite "sync client (node --test)" sync tests/sync/
+
 # 4. The mini-program in a WeChat-like host: the loader, the vectors through
 # it, and the pages (miniprogram-simulate) synced with `loyalty serve`.
 node_suite "mini-program (node --test)" miniprogram tests/miniprogram/
@@ -89,8 +93,8 @@ record "fuzzing (libFuzzer, ASan+UBSan)" "$clean" "$((4 - clean))" "$code"
 
 # 7. TypeScript (tsconfig.json): the declarations describe the API as users
 # call it, the package's HTTP API types and JSON Schemas are those
-# generated now from server/openapi.yaml and the declarations, and the demos'
-# sync clients use the API as documented.
+# generated now from server/openapi.yaml and the declarations, and the
+# package's sync client (which both demos use) uses the API as documented.
 {
   npx --no-install openapi-typescript server/openapi.yaml -o test-output/http-api.d.ts --silent &&
     { diff -u wasm/http-api.d.ts test-output/http-api.d.ts ||
@@ -100,7 +104,7 @@ record "fuzzing (libFuzzer, ASan+UBSan)" "$clean" "$((4 - clean))" "$code"
           diff -u wasm/event.schema.json test-output/event.schema.json &&
           diff -u wasm/state.schema.json test-output/state.schema.json; } ||
         { echo "wasm/*.schema.json are stale: npm run schemas"; false; }; } &&
-    npx --no-install tsc -p . && npx --no-install tsc -p web-demo && npx --no-install tsc -p miniprogram-demo
+    npx --no-install tsc -p . && npx --no-install tsc -p wasm/sync
 } 2>&1 | tee test-output/tsc.log
 code=${PIPESTATUS[0]}
 record "typescript declarations (tsc)" "$((code == 0 ? 1 : 0))" "$((code == 0 ? 0 : 1))" "$code"

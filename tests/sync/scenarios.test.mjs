@@ -1,0 +1,203 @@
+// The package's sync client (@loyalty-core/wasm/sync) in every host it ships
+// for (browser, WeChat, Douyin, Alipay), each on its fake platform, against a
+// real `loyalty serve --demo`: the same scenarios for each, since a member's
+// events must survive the same things whichever app they use.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+
+import { createLoyaltyCore } from '../../wasm/dist/loyalty-core.node.mjs';
+import { SyncClient } from '../../wasm/dist/loyalty-sync.mjs';
+import { client, freshDb, merchantKey, root, startServer } from '../server/loyalty-server.mjs';
+import { SERVER, deviceStorage, hostFor, manualTimers, network, platformNames } from './platforms.mjs';
+
+const DAY = 86400000;
+const program = JSON.parse(readFileSync(`${root}programs/bakery.json`, 'utf8'));
+const backend = { url: '' };
+let server;
+let core;
+
+before(async () => {
+  server = await startServer(['--program', 'programs/bakery.json', '--demo']);
+  backend.url = server.url;
+  core = await createLoyaltyCore({ program });
+});
+after(() => server.stop());
+
+let members = 0;
+// A device of `platform` with one client (more with `tab()`), all on one storage and network.
+function device(platform) {
+  const net = network(backend);
+  const storage = deviceStorage();
+  const timers = manualTimers();
+  const memberId = `${platform}-${++members}`;
+  const tab = () => new SyncClient({ host: hostFor(platform, net, storage), server: SERVER.slice(0, -1), storageKey: 'account', timers });
+  // The member id is made on the first start; the tests name theirs.
+  storage.values.set('account', JSON.stringify({ memberId }));
+  return { net, storage, timers, memberId, client: tab(), tab };
+}
+
+async function serverLedger(memberId) {
+  const res = await client(server.url)('GET', `/v1/members/${memberId}/ledger?limit=1000`, { auth: merchantKey });
+  assert.equal(res.status, 200, res.text);
+  return res.json.ledger;
+}
+
+const syncPosts = (net) => net.journal.filter((r) => r.method === 'POST' && r.path === '/v1/sync');
+
+for (const platform of platformNames) {
+  describe(`the sync client in ${platform}`, () => {
+    test('events made offline wait in storage, show at once through the core, and are sent once online', async () => {
+      const { net, storage, client: sync, memberId } = device(platform);
+      net.down = true;
+      const at = Date.now();
+      const id = sync.send({ type: 'checkin', at });
+      sync.send({ type: 'like', article: 'spring-menu', at: at + 1 });
+      await sync.flush();
+      assert.equal(sync.offline, true);
+      assert.deepEqual(sync.pendingEvents.map((e) => e.type), ['checkin', 'like']);
+      assert.equal(JSON.parse(storage.values.get('account')).queue.length, 2, 'the queue is in storage');
+      assert.equal(sync.session(core).checkinCalendar(at + 1).streak, 1, 'the pending check-in counts in the preview');
+
+      net.down = false;
+      await sync.flush();
+      assert.equal(sync.offline, false);
+      assert.deepEqual(sync.queue, []);
+      assert.equal(sync.results.get(id).result, 'applied');
+      assert.equal(sync.state.member_id, memberId);
+      assert.deepEqual((await serverLedger(memberId)).map((row) => row.kind).sort(), ['checkin', 'like']);
+      assert.equal(sync.session(core).checkinCalendar(at + 1).streak, 1, 'now from the server state');
+    });
+
+    test('an answer lost after the server applied the batch is asked again and applied once', async () => {
+      const { net, client: sync, memberId } = device(platform);
+      await sync.refresh();
+      net.loseAnswers = 1;
+      const id = sync.send({ type: 'checkin' });
+      await sync.flush();
+      assert.equal(sync.queue.length, 1, 'kept: the device does not know it landed');
+      await sync.flush();
+      assert.deepEqual(sync.queue, []);
+      assert.equal(sync.results.get(id).result, 'applied', 'the duplicate answer carries the first result');
+      const posts = syncPosts(net);
+      assert.equal(posts.at(-1).body.events[0].id, posts.at(-2).body.events[0].id, 'the same id sent twice');
+      assert.deepEqual((await serverLedger(memberId)).map((row) => row.kind), ['checkin']);
+    });
+
+    test('a refused event is reported with its code and dropped, and the rest of its batch is applied', async () => {
+      const { net, client: sync, memberId } = device(platform);
+      net.down = true;
+      const first = sync.send({ type: 'checkin' });
+      const second = sync.send({ type: 'checkin' });
+      await sync.flush();
+      net.down = false;
+      await sync.flush();
+      assert.equal(syncPosts(net).at(-1).body.events.length, 2, 'one batch');
+      assert.equal(sync.results.get(first).result, 'applied');
+      assert.deepEqual(sync.rejected, [{ id: second, code: 'checkin.already_today' }]);
+      assert.deepEqual(sync.queue, []);
+      assert.deepEqual((await serverLedger(memberId)).map((row) => row.kind), ['checkin']);
+    });
+
+    test('an expired token is replaced by logging in again, once', async () => {
+      const { net, client: sync } = device(platform);
+      await sync.refresh();
+      sync.token = 'm1.expired';
+      const id = sync.send({ type: 'checkin' });
+      await sync.flush();
+      assert.equal(sync.results.get(id).result, 'applied');
+      assert.equal(net.journal.filter((r) => r.path === '/v1/demo/login').length, 2);
+    });
+
+    test('more than a batch goes in batches of 100, in order', async () => {
+      const { net, client: sync } = device(platform);
+      net.down = true;
+      const start = Date.now() - 150 * DAY;
+      const ids = [];
+      for (let i = 0; i < 150; i += 1) ids.push(sync.send({ type: 'like', article: `a-${i}`, at: start + i * DAY }));
+      await sync.flush();
+      net.down = false;
+      await sync.flush();
+      assert.deepEqual(syncPosts(net).slice(-2).map((p) => p.body.events.length), [100, 50]);
+      assert.deepEqual(syncPosts(net).flatMap((p) => p.body.events.map((e) => e.id)).slice(-150), ids);
+      assert.equal(ids.filter((id) => sync.results.has(id)).length, 150);
+    });
+
+    test('two tabs or pages of one member lose neither one\'s events', async () => {
+      const { net, storage, client: one, tab, memberId } = device(platform);
+      const two = tab();
+      net.down = true;
+      const at = Date.now();
+      one.send({ type: 'checkin', at });
+      two.send({ type: 'like', article: 'a', at: at + 1 });
+      one.send({ type: 'like', article: 'b', at: at + 2 });
+      assert.equal(JSON.parse(storage.values.get('account')).queue.length, 3, 'each save keeps the other\'s events');
+      await Promise.all([one.flush(), two.flush()]);
+      net.down = false;
+      await two.flush();
+      await one.flush();
+      one.reload();
+      two.reload();
+      assert.deepEqual(one.queue, []);
+      assert.deepEqual(two.queue, []);
+      assert.deepEqual((await serverLedger(memberId)).map((row) => [row.kind, row.subject]).sort(),
+        [['checkin', one.state.tasks.checkin.days[0]], ['like', 'a'], ['like', 'b']]);
+      assert.equal(one.version, two.version);
+    });
+  });
+}
+
+test('a server restart: the queue waits with a growing back-off, then goes through once it is back', async () => {
+  const db = freshDb();
+  const own = await startServer(['--program', 'programs/bakery.json', '--demo', '--db', db]);
+  const mine = { url: own.url };
+  const net = network(mine);
+  const storage = deviceStorage();
+  storage.values.set('account', JSON.stringify({ memberId: 'restart-1' }));
+  const timers = manualTimers();
+  const sync = new SyncClient({ host: hostFor('wechat', net, storage), server: SERVER.slice(0, -1), storageKey: 'account', timers });
+  try {
+    await sync.refresh();
+    await own.stop();
+    const id = sync.send({ type: 'checkin' });
+    await sync.flush();
+    assert.deepEqual(timers.due(), [2000]);
+    timers.fire();
+    await sync.flush();
+    assert.deepEqual(timers.due(), [4000], 'the wait doubles');
+    assert.equal(sync.queue.length, 1);
+    const back = await startServer(['--program', 'programs/bakery.json', '--demo', '--db', db]);
+    mine.url = back.url;
+    try {
+      timers.fire();
+      await sync.flush();
+      assert.deepEqual(sync.queue, []);
+      assert.equal(sync.results.get(id).result, 'applied');
+      assert.deepEqual(timers.due(), []);
+    } finally {
+      await back.stop();
+    }
+  } finally {
+    sync.stop();
+    await own.stop();
+  }
+});
+
+test('queues saved by the demos before the package\'s client are taken over, not lost', async () => {
+  const net = network(backend);
+  const storage = deviceStorage();
+  const at = Date.now();
+  storage.values.set('account', JSON.stringify({
+    memberId: 'legacy-1',
+    queue: [
+      { id: 'legacy-event', type: 'checkin', at },  // the mini-program's bare events
+      { id: 'legacy-order', kind: 'checkout', lines: [{ sku: 'b', category: 'bread', unit_price: 1200, quantity: 1 }], preview_points: 12 },
+    ],
+  }));
+  const sync = new SyncClient({ host: hostFor('browser', net, storage), server: SERVER.slice(0, -1), storageKey: 'account', timers: manualTimers() });
+  assert.deepEqual(sync.pendingEvents.map((e) => e.id), ['legacy-event']);
+  assert.deepEqual(sync.pendingCalls.map((c) => [c.path, c.meta.preview_points]), [['/v1/demo/checkout', 12]]);
+  await sync.flush();
+  assert.deepEqual(sync.queue, []);
+  assert.deepEqual((await serverLedger('legacy-1')).map((row) => row.kind).sort(), ['checkin', 'earn']);
+});
