@@ -9,9 +9,9 @@ type Api = components['schemas'];
 
 /** How a host requests, stores and logs in; `browserHost()` and the others make one. */
 export interface SyncHost {
-  /** null when the server could not be reached (the queue keeps the events). */
+  /** null when the server could not be reached (the queue keeps the events); retryAfter: Retry-After's seconds. */
   request(request: { method: 'GET' | 'POST'; url: string; body?: unknown; headers: Record<string, string> }):
-    Promise<{ status: number; json: any } | null>;
+    Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
   load(key: string): any;
   save(key: string, value: unknown): void;
   /** The platform's login code (wx.login, tt.login, my.getAuthCode); '' when there is none. */
@@ -75,10 +75,10 @@ export class SyncClient {
   session(core: LoyaltyCore): MemberSession;
   /** The server's state and whole ledger, then the queue. */
   refresh(): Promise<void>;
-  /** Sends the queue in order; on failure keeps it and retries with a growing back-off. */
+  /** Sends the queue in order; on failure keeps it and retries with a growing back-off (or as Retry-After asks). */
   flush(): Promise<void>;
   /** A box window's published seed (no login needed). */
-  boxSeed(box: string, window: number): Promise<{ status: number; json: any } | null>;
+  boxSeed(box: string, window: number): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
   /** Takes in what another tab or page saved. */
   reload(): void;
   stop(): void;

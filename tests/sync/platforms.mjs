@@ -28,7 +28,7 @@ export function network(backend) {
         net.loseAnswers -= 1;
         throw new Error('connection reset');
       }
-      return { status: res.status, text };
+      return { status: res.status, text, headers: Object.fromEntries(res.headers) };
     },
   };
   return net;
@@ -59,7 +59,7 @@ const platforms = {
     const fakeFetch = async (url, init) => {
       const res = await net.send({ method: init.method, url, body: init.body, auth: authorization(init.headers) })
         .catch(() => { throw new TypeError('Failed to fetch'); });
-      return { status: res.status, text: async () => res.text };
+      return { status: res.status, text: async () => res.text, headers: new Headers(res.headers) };
     };
     return browserHost({ fetch: fakeFetch, storage, window });
   },
@@ -69,7 +69,7 @@ const platforms = {
     const my = {
       request({ url, method, headers, data, success, fail }) {
         net.send({ method, url, body: data, auth: authorization(headers) }).then((res) => {
-          const answer = { status: res.status, data: JSON.parse(res.text), headers: {} };
+          const answer = { status: res.status, data: JSON.parse(res.text), headers: res.headers };
           if (res.status >= 200 && res.status < 300) success(answer);
           else fail({ error: 19, errorMessage: 'http status error', ...answer });
         }, () => fail({ error: 12, errorMessage: 'network error' }));
@@ -87,7 +87,7 @@ function wxLike(net, device) {
   return {
     request({ url, method, header, data, success, fail }) {
       net.send({ method, url, body: data, auth: authorization(header) })
-        .then((res) => success({ statusCode: res.status, data: JSON.parse(res.text), header: {} }), () => fail({ errMsg: 'request:fail' }));
+        .then((res) => success({ statusCode: res.status, data: JSON.parse(res.text), header: res.headers }), () => fail({ errMsg: 'request:fail' }));
     },
     getStorageSync: (key) => (device.values.has(key) ? JSON.parse(device.values.get(key)) : ''),
     setStorageSync: (key, value) => { device.values.set(key, JSON.stringify(value)); },

@@ -183,6 +183,30 @@ test('a server restart: the queue waits with a growing back-off, then goes throu
   }
 });
 
+test('a server that asks the device to slow down (429, Retry-After) is waited for as long as it says', async () => {
+  const own = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '1']);  // a minute
+  try {
+    for (const platform of platformNames) {
+      const net = network({ url: own.url });
+      const storage = deviceStorage();
+      storage.values.set('account', JSON.stringify({ memberId: `slow-${platform}` }));
+      const timers = manualTimers();
+      const sync = new SyncClient({ host: hostFor(platform, net, storage), server: SERVER.slice(0, -1), storageKey: 'account', timers });
+      await sync.refresh();  // the member's one request this second
+      sync.send({ type: 'checkin' });
+      await sync.flush();
+      assert.equal(sync.queue.length, 1, platform);
+      assert.equal(sync.rejected.length, 0, `${platform}: a 429 refuses nothing`);
+      const [wait] = timers.due();
+      // One request a minute: the server asks for far more than the first back-off (2 s).
+      assert.ok(wait > 2000 && wait % 1000 === 0, `${platform}: waits the server's ${wait} ms`);
+      sync.stop();
+    }
+  } finally {
+    await own.stop();
+  }
+});
+
 test('queues saved by the demos before the package\'s client are taken over, not lost', async () => {
   const net = network(backend);
   const storage = deviceStorage();

@@ -8,8 +8,9 @@
 //
 // What differs between hosts is passed in as a host (hosts.js has the
 // browser, WeChat, Douyin and Alipay ones):
-//   request({ method, url, body, headers }) -> Promise<{ status, json } | null>
-//                               (null: the server could not be reached)
+//   request({ method, url, body, headers }) -> Promise<{ status, json, retryAfter } | null>
+//                               (null: the server could not be reached;
+//                               retryAfter: the Retry-After header's seconds, or null)
 //   load(key) -> saved value or null;  save(key, value)
 //   loginCode() -> Promise<string>  (wx.login's code and the like; '' if none)
 //   newId() -> string               (unique on this device)
@@ -288,7 +289,7 @@ class SyncClient {
           ? await this.request('POST', batch[0].path, batch[0].body)
           : await this.request('POST', '/v1/sync', { events: batch.map((item) => item.event) });
         if (res === null || res.status >= 500 || res.status === 429) {
-          this.scheduleRetry();
+          this.scheduleRetry(res && res.retryAfter);
           break;
         }
         this.answered(batch, res);
@@ -300,9 +301,10 @@ class SyncClient {
     return this.flushing;
   }
 
-  scheduleRetry() {
+  // The next try after a growing back-off, or later if the server asked (Retry-After).
+  scheduleRetry(serverSeconds) {
     if (this.retryTimer) return;
-    const wait = this.retryMs;
+    const wait = Math.max(this.retryMs, (serverSeconds || 0) * 1000);
     this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;

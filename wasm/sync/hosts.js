@@ -21,6 +21,18 @@ function counterIds() {
   };
 }
 
+// Retry-After in whole seconds (the server sends it with 429 and 503), or null.
+function retryAfter(value) {
+  const seconds = Number(value);
+  return value !== undefined && value !== null && value !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+function headerIn(headers, name) {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
 // The response body as JSON, whatever the platform handed back.
 function jsonOf(data) {
   if (typeof data !== 'string') return data === undefined ? null : data;
@@ -47,7 +59,8 @@ function browserHost({ fetch: fetchFn, storage, window: win } = {}) {
       } catch (e) {
         return null;
       }
-      return { status: res.status, json: jsonOf(await res.text()) };
+      const wait = res.headers && res.headers.get ? res.headers.get('Retry-After') : null;
+      return { status: res.status, json: jsonOf(await res.text()), retryAfter: retryAfter(wait) };
     },
     load: (key) => jsonOf(store.getItem(key)),
     save: (key, value) => store.setItem(key, JSON.stringify(value)),
@@ -69,7 +82,9 @@ function wxLikeHost(api) {
         api.request({
           url, method, header: headers, dataType: 'json', timeout: REQUEST_TIMEOUT_MS,
           data: body === undefined ? undefined : JSON.stringify(body),
-          success: (res) => resolve({ status: res.statusCode, json: jsonOf(res.data) }),
+          success: (res) => resolve({
+            status: res.statusCode, json: jsonOf(res.data), retryAfter: retryAfter(headerIn(res.header, 'retry-after')),
+          }),
           fail: () => resolve(null),
         });
       });
@@ -95,15 +110,16 @@ function douyinHost(tt) {
 
 /** Alipay: my.request (headers, status), my.getStorageSync({ key }), my.getAuthCode's authCode. */
 function alipayHost(my) {
+  const answer = (res) => ({ status: res.status, json: jsonOf(res.data), retryAfter: retryAfter(headerIn(res.headers, 'retry-after')) });
   return {
     request({ method, url, body, headers }) {
       return new Promise((resolve) => {
         my.request({
           url, method, headers, dataType: 'json', timeout: REQUEST_TIMEOUT_MS,
           data: body === undefined ? undefined : JSON.stringify(body),
-          success: (res) => resolve({ status: res.status, json: jsonOf(res.data) }),
+          success: (res) => resolve(answer(res)),
           // Alipay calls fail for an HTTP error status too, with the answer in it.
-          fail: (res) => resolve(res && res.status ? { status: res.status, json: jsonOf(res.data) } : null),
+          fail: (res) => resolve(res && res.status ? answer(res) : null),
         });
       });
     },
