@@ -22,7 +22,8 @@ const cjsExports = '\nmodule.exports = { createLoyaltyCore, LoyaltyError };\n';
 const entries = {
   'loyalty-core.web.mjs': [read('host-web.js'), esmExports],
   'loyalty-core.node.mjs': [read('host-node.js'), esmExports],
-  'loyalty-core.miniprogram.cjs': [read('host-miniprogram.js'), cjsExports],
+  'loyalty-core.miniprogram.cjs': [read('host-miniprogram.js') + read('no-webassembly.js'), cjsExports],
+  'loyalty-core.douyin.cjs': [read('host-douyin.js') + read('no-webassembly.js'), cjsExports],
 };
 
 mkdirSync(outDir, { recursive: true });

@@ -16,10 +16,3 @@ function createLoyaltyCore(options) {
     return WXWebAssembly.instantiate((options && options.wasmPath) || '/lib/loyalty-core.wasm', imports);
   }, options);
 }
-
-// The glue checks `typeof WebAssembly` when it starts and builds a
-// WebAssembly.RuntimeError when it aborts; a mini-program has no such global.
-// This module-scoped stand-in offers exactly those two and nothing that could
-// instantiate: loading goes through WXWebAssembly alone.
-// eslint-disable-next-line no-var, no-shadow-restricted-names
-var WebAssembly = { RuntimeError: class RuntimeError extends Error {} };
