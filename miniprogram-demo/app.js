@@ -1,10 +1,12 @@
 // Starts the core once for every page: the .wasm.br from the code package
-// through WXWebAssembly, the programme the server last published (kept in
-// storage) or the one bundled with the package, then the member's account.
+// through WXWebAssembly (TTWebAssembly on Douyin), the programme the server
+// last published (kept in storage) or the one bundled with the package, then
+// the member's account.
 const { createLoyaltyCore } = require('./lib/loyalty-core.js');
 const bundledProgram = require('./lib/program.js');
 const { serverUrl, WASM_PATH } = require('./utils/config.js');
-const { SyncClient, wechatHost } = require('./lib/sync.js');
+const { SyncClient } = require('./lib/sync.js');
+const { api, syncHost } = require('./utils/platform.js');
 const { Member } = require('./utils/member.js');
 
 const PROGRAM_KEY = 'loyalty.program';
@@ -17,9 +19,9 @@ App({
   },
 
   async start() {
-    const program = wx.getStorageSync(PROGRAM_KEY) || bundledProgram;
+    const program = api.getStorageSync(PROGRAM_KEY) || bundledProgram;
     const core = await createLoyaltyCore({ program, wasmPath: WASM_PATH });
-    const sync = new SyncClient({ host: wechatHost(wx), server: serverUrl(), storageKey: 'loyalty.account', memberPrefix: 'mp-' });
+    const sync = new SyncClient({ host: syncHost(), server: serverUrl(), storageKey: 'loyalty.account', memberPrefix: 'mp-' });
     const member = new Member(core, sync);
     this.member = member;
     member.sync.refresh();
@@ -30,13 +32,13 @@ App({
   // A newer programme from the server replaces the core's for the next start;
   // the running pages keep one programme for the whole visit.
   refreshProgram(member) {
-    wx.request({
+    api.request({
       url: serverUrl() + '/v1/program',
       dataType: 'json',
       success: (res) => {
         if (res.statusCode === 200 && res.data && res.data.program
             && JSON.stringify(res.data.program) !== JSON.stringify(member.program)) {
-          wx.setStorageSync(PROGRAM_KEY, res.data.program);
+          api.setStorageSync(PROGRAM_KEY, res.data.program);
         }
       },
     });

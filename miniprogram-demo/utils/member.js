@@ -2,6 +2,7 @@
 // the unsent events applied on top by the core, and the core's answers about
 // it. Numbers on the pages come from here (the WASM core), never from page JS.
 const i18n = require('../lib/i18n.js');
+const { api } = require('./platform.js');
 
 const LOCALE_KEY = 'loyalty.locale';
 
@@ -9,7 +10,7 @@ class Member {
   constructor(core, sync) {
     this.core = core;
     this.sync = sync;
-    this.locale = wx.getStorageSync(LOCALE_KEY) || 'zh-CN';  // Chinese first
+    this.locale = api.getStorageSync(LOCALE_KEY) || 'zh-CN';  // Chinese first
   }
 
   get program() {
@@ -22,7 +23,7 @@ class Member {
 
   setLocale(locale) {
     this.locale = locale;
-    wx.setStorageSync(LOCALE_KEY, locale);
+    api.setStorageSync(LOCALE_KEY, locale);
     this.sync.save();  // pages re-render on change
   }
 

@@ -2,6 +2,8 @@
 // makes of the member, again whenever the account changes (an answer from
 // the server, a queued event, the language), and a clear message if the core
 // could not start (e.g. a base library without WXWebAssembly).
+const { api } = require('./platform.js');
+
 function memberPage(definition) {
   return Object.assign({
     data: { ready: false, failure: '', status: { offline: false, text: '', refused: '' } },
@@ -22,13 +24,13 @@ function memberPage(definition) {
     },
 
     onPullDownRefresh() {
-      if (!this.member) return wx.stopPullDownRefresh();
-      return this.member.sync.refresh().then(() => wx.stopPullDownRefresh());
+      if (!this.member) return api.stopPullDownRefresh();
+      return this.member.sync.refresh().then(() => api.stopPullDownRefresh());
     },
 
     render() {
       const member = this.member;
-      wx.setNavigationBarTitle({ title: member.t[definition.titleKey] });
+      api.setNavigationBarTitle({ title: member.t[definition.titleKey] });
       this.setData(Object.assign({ ready: true, status: member.status() }, this.view(member)));
     },
   }, definition);

@@ -3,7 +3,9 @@
 // `WXWebAssembly.instantiate(packagePath, imports)`, `App`, `Page`,
 // `Component`, `getApp`, CommonJS `require` inside the package, timers — and
 // nothing a browser has: no `fetch`, `document`, `window`, `TextDecoder`, and
-// no `WebAssembly` global (WeChat hides it; iOS has none).
+// no `WebAssembly` global (WeChat hides it; iOS has none). With
+// `platform: 'douyin'` it is Douyin's instead: `tt`, `TTWebAssembly` and
+// tt.getSystemInfoSync's base library version, over the Douyin build.
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +13,13 @@ import vm from 'node:vm';
 import { brotliDecompressSync } from 'node:zlib';
 
 export const projectRoot = fileURLToPath(new URL('../../miniprogram-demo/', import.meta.url));
+export const douyinRoot = fileURLToPath(new URL('../../build/douyin-miniprogram/', import.meta.url));
 
 // What the host saw the code ask for, for assertions.
 class Journal {
   constructor() {
     this.requests = [];      // { method, url, body }
-    this.instantiated = [];  // package paths given to WXWebAssembly
+    this.instantiated = [];  // package paths given to WXWebAssembly (TTWebAssembly)
     this.toasts = [];
   }
 }
@@ -25,9 +28,12 @@ class Journal {
  * @param {object} options
  * @param {string} [options.server]  base URL the project's requests go to (replaces its configured host)
  * @param {object} [options.storage] initial wx storage (key -> value)
- * @param {boolean} [options.withWXWebAssembly] false: a base library older than 2.13.0
+ * @param {boolean} [options.withWXWebAssembly] false: a base library older than 2.13.0 (2.34.0.0 on Douyin)
+ * @param {'wechat' | 'douyin'} [options.platform]
+ * @param {string} [options.library] Douyin: the base library version tt.getSystemInfoSync reports
  */
-export function createWeChatHost({ server, storage = {}, withWXWebAssembly = true } = {}) {
+export function createWeChatHost({ server, storage = {}, withWXWebAssembly = true, platform = 'wechat', library = '3.20.0.0' } = {}) {
+  const root = platform === 'douyin' ? douyinRoot : projectRoot;
   const journal = new Journal();
   const store = new Map(Object.entries(storage).map(([k, v]) => [k, JSON.stringify(v)]));
   const host = { journal, offline: false, loseAnswers: 0, scans: [], app: null, pages: [], loginCodes: 0 };
@@ -47,6 +53,7 @@ export function createWeChatHost({ server, storage = {}, withWXWebAssembly = tru
       setTimeout(() => (next === undefined ? fail?.({ errMsg: 'scanCode:fail cancel' }) : success?.({ result: next, scanType: 'QR_CODE' })), 0);
     },
     setNavigationBarTitle: () => {},
+    ...(platform === 'douyin' ? { getSystemInfoSync: () => ({ SDKVersion: library, platform: 'devtools' }) } : {}),
     stopPullDownRefresh: () => {},
     showToast: ({ title }) => { journal.toasts.push(title); },
   };
@@ -55,22 +62,27 @@ export function createWeChatHost({ server, storage = {}, withWXWebAssembly = tru
     instantiate(path, imports) {
       journal.instantiated.push(path);
       if (typeof path !== 'string' || !path.startsWith('/')) {
-        return Promise.reject(new Error('WXWebAssembly.instantiate: an absolute path inside the code package'));
+        return Promise.reject(new Error('instantiate: an absolute path inside the code package'));
       }
-      let bytes = readFileSync(join(projectRoot, normalize(path)));
+      if (platform === 'douyin' && path.endsWith('.br') && library.localeCompare('2.92.0.0', undefined, { numeric: true }) < 0) {
+        return Promise.reject(new Error('TTWebAssembly.instantiate: .wasm.br needs base library 2.92.0.0'));
+      }
+      let bytes = readFileSync(join(root, normalize(path)));
       if (path.endsWith('.br')) bytes = brotliDecompressSync(bytes);
       return WebAssembly.instantiate(bytes, imports);
     },
   };
 
+  const platformGlobals = platform === 'douyin'
+    ? { tt: wx, ...(withWXWebAssembly ? { TTWebAssembly: WXWebAssembly } : {}) }
+    : { wx, ...(withWXWebAssembly ? { WXWebAssembly } : {}) };
   const context = vm.createContext({
-    console, setTimeout, clearTimeout, setInterval, clearInterval, wx,
+    console, setTimeout, clearTimeout, setInterval, clearInterval, ...platformGlobals,
     App: (definition) => { host.app = definition; },
     Page: (definition) => { host.pages.push(definition); },
     Component: () => { throw new Error('this project defines no components'); },
     getApp: () => host.app,
     getCurrentPages: () => [],
-    ...(withWXWebAssembly ? { WXWebAssembly } : {}),
   });
   // A V8 context comes with WebAssembly built in; WeChat's logic layer has none.
   vm.runInContext('delete globalThis.WebAssembly;', context);
@@ -81,9 +93,9 @@ export function createWeChatHost({ server, storage = {}, withWXWebAssembly = tru
       if (!specifier.startsWith('.') && !specifier.startsWith('/')) {
         throw new Error(`require('${specifier}'): a mini-program requires files of its package only`);
       }
-      const file = specifier.startsWith('/') ? join(projectRoot, specifier) : join(fromDir, specifier);
+      const file = specifier.startsWith('/') ? join(root, specifier) : join(fromDir, specifier);
       const path = file.endsWith('.js') ? file : `${file}.js`;
-      if (!relative(projectRoot, path) || relative(projectRoot, path).startsWith('..')) {
+      if (!relative(root, path) || relative(root, path).startsWith('..')) {
         throw new Error(`require('${specifier}'): outside the package`);
       }
       if (modules.has(path)) return modules.get(path).exports;
@@ -96,7 +108,7 @@ export function createWeChatHost({ server, storage = {}, withWXWebAssembly = tru
       return module.exports;
     };
   }
-  host.require = requireFrom(projectRoot);
+  host.require = requireFrom(root);
   host.context = context;
   host.storage = store;
   host.wx = wx;

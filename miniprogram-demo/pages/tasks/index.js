@@ -1,7 +1,9 @@
-// Tasks: like and share articles, scan product codes with the camera
-// (wx.scanCode), limited-time tasks with their progress, an open recall offer, referrals, and the
-// member's wallet (red packets, box chances, make-up cards, coupons).
+// Tasks: like and share articles, scan product codes with the camera (the
+// platform's scanCode), limited-time tasks with their progress, an open
+// recall offer, referrals, and the member's wallet (red packets, box chances,
+// make-up cards, coupons).
 const { memberPage } = require('../../utils/page.js');
+const { api } = require('../../utils/platform.js');
 
 // Articles a member can like in the demo; a brand's own page lists its own.
 const ARTICLES = [
@@ -60,7 +62,7 @@ Page(memberPage({
 
   // The code on the product's tag; the server decides whether it was used.
   scan() {
-    wx.scanCode({
+    api.scanCode({
       onlyFromCamera: true,
       success: (res) => { if (res.result) this.member.act({ type: 'scan', code: res.result.trim() }); },
     });
