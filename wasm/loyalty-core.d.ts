@@ -563,7 +563,7 @@ export type ErrorCode =
   | 'box.unknown_prize' | 'campaigns.dates_reversed' | 'campaigns.unknown_category' | 'caps.duplicate_period'
   | 'cart.unknown_category' | 'categories.duplicate_id' | 'categories.empty' | 'checkin.already_today'
   | 'checkin.duplicate_day' | 'checkin.not_offered' | 'draw.invalid_seed' | 'event.out_of_order'
-  | 'expiry.before_vesting' | 'expiry.inactivity_period' | 'field.missing' | 'field.unknown' | 'host.no_ttwebassembly' | 'host.no_wxwebassembly' | 'internal.error'
+  | 'expiry.before_vesting' | 'expiry.inactivity_period' | 'field.missing' | 'field.unknown' | 'host.no_mywebassembly' | 'host.no_ttwebassembly' | 'host.no_wxwebassembly' | 'internal.error'
   | 'json.duplicate_key' | 'json.syntax' | 'json.too_deep' | 'json.too_large' | 'json.unserializable'
   | 'lifecycle.order' | 'like.already_rewarded' | 'like.daily_cap' | 'like.not_offered'
   | 'makeup.already_checked_in' | 'makeup.limit_reached' | 'makeup.no_card' | 'makeup.not_for_points'

@@ -2,6 +2,7 @@
 // declarations must describe the API as a TypeScript user calls it.
 import { createLoyaltyCore, LoyaltyError, type MemberState, type OrderPreview, type ProgramInput } from '@loyalty-core/wasm';
 import { SyncClient, alipayHost, browserHost, douyinHost, wechatHost } from '@loyalty-core/wasm/sync';
+import { createLoyaltyCore as createAlipayCore } from '@loyalty-core/wasm/alipay';
 
 declare const program: ProgramInput;
 
@@ -102,4 +103,16 @@ export async function syncedCentre(): Promise<string> {
   stop();
   sync.stop();
   return `${why} ${streak} ${available} ${waiting} ${sync.offline} ${mini.memberId} ${douyinHost({}) !== alipayHost({})}`;
+}
+
+// An Alipay page: the core in a worker, the same calls answering promises.
+export async function inAlipayWorker(state: MemberState): Promise<string> {
+  const core = await createAlipayCore({ program, workerPath: 'workers/loyalty-core.js' });
+  const member = await core.member(state);
+  const points: number = await member.points({ lines: [{ sku: 'baguette', category: 'bread', unit_price: 1250, quantity: 1 }] }, Date.now());
+  const held: MemberState = await member.state;
+  const odds = await core.boxOdds({ box: 'chest' });
+  await member.close();
+  core.terminate();
+  return `${points} ${held.member_id ?? ''} ${odds.prizes.length} ${core.program.tiers.length}`;
 }

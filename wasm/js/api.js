@@ -1,37 +1,7 @@
 // The public JS API, shared by every host entry (see build-dist.mjs). Plain
-// objects in and out; every failure is one LoyaltyError; nothing to .delete().
+// objects in and out; every failure is one LoyaltyError (loyalty-error.js);
+// nothing to .delete().
 // `createLoyaltyModule` is the Emscripten glue this file is concatenated after.
-
-/** The one error type of the API: `code` is stable, `path` points into the input. */
-class LoyaltyError extends Error {
-  constructor(errors) {
-    const first = errors[0] || { code: 'internal', message: 'unknown error', path: '' };
-    super(first.path ? `${first.path}: ${first.message}` : first.message);
-    this.name = 'LoyaltyError';
-    this.code = first.code;
-    this.path = first.path;
-    /** Every problem found, in input order (a programme may have many). */
-    this.errors = errors;
-  }
-}
-
-// The public method for each core operation (loyalty::Engine::operations()).
-const OPERATIONS = {
-  previewOrder: 'preview_order',
-  previewListing: 'preview_listing',
-  tierProgress: 'tier_progress',
-  pointsSummary: 'points_summary',
-  redemptionPreview: 'redemption_preview',
-  lifecycle: 'lifecycle',
-  checkinCalendar: 'checkin_calendar',
-  taskOverview: 'task_overview',
-  boxOdds: 'box_odds',
-  verifyDraw: 'verify_draw',
-  simulateDraws: 'simulate_draws',
-  digest: 'digest',
-  apply: 'apply',
-  applyEvents: 'apply_events',
-};
 
 // Objects become JSON text; text passes through untouched (a programme file
 // read as text need not be parsed twice).
