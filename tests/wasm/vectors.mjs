@@ -33,7 +33,8 @@ export function expandCases(documents, readProgram) {
 const errorContract = (errors) => errors.map(({ code, path }) => ({ code, path }));
 
 // The member operations as session methods: which fields of a stateless
-// request they take, and how.
+// request they take, and how. Answers are awaited, so the same runner takes
+// a core in a worker, whose methods answer promises.
 const SESSION_CALLS = {
   preview_order: [['cart', 'at'], (m, i) => m.previewOrder(i.cart, i.at)],
   preview_listing: [['products', 'at'], (m, i) => m.previewListing(i.products, i.at)],
@@ -43,8 +44,8 @@ const SESSION_CALLS = {
   lifecycle: [['at'], (m, i) => m.lifecycle(i.at)],
   checkin_calendar: [['at'], (m, i) => m.checkinCalendar(i.at)],
   task_overview: [['at'], (m, i) => m.taskOverview(i.at)],
-  apply: [['event'], (m, i) => ({ ...m.apply(i.event), state: m.state })],
-  apply_events: [['events'], (m, i) => ({ ...m.applyEvents(i.events), state: m.state })],
+  apply: [['event'], async (m, i) => ({ ...(await m.apply(i.event)), state: await m.state })],
+  apply_events: [['events'], async (m, i) => ({ ...(await m.applyEvents(i.events)), state: await m.state })],
 };
 
 /**
@@ -63,7 +64,7 @@ async function runCaseInSession(c, coreFor) {
   const core = await coreFor(c.program);
   let member;
   try {
-    member = core.member(input.state ?? {});
+    member = await core.member(input.state ?? {});
   } catch (e) {
     // A state that does not open: its errors lead the stateless call's.
     if (!('errors' in c.body)) return `the state did not open: ${e.message}`;
@@ -73,15 +74,16 @@ async function runCaseInSession(c, coreFor) {
   }
   let envelope;
   try {
-    envelope = canonicalJson({ ok: true, value: ask(member, input) });
-    if (c.body.op === 'preview_order' && 'output' in c.body && member.points(input.cart, input.at) !== c.body.output.points) {
-      return `session: points() gave ${member.points(input.cart, input.at)}, the preview ${c.body.output.points}`;
+    envelope = canonicalJson({ ok: true, value: await ask(member, input) });
+    const points = c.body.op === 'preview_order' && 'output' in c.body ? await member.points(input.cart, input.at) : null;
+    if (points !== null && points !== c.body.output.points) {
+      return `session: points() gave ${points}, the preview ${c.body.output.points}`;
     }
   } catch (e) {
     if (!e.errors) throw e;
     envelope = canonicalJson({ ok: false, errors: e.errors });
   } finally {
-    member.close();
+    await member.close();
   }
   const difference = compare(c, envelope);
   return difference && `session: ${difference}`;
@@ -113,12 +115,12 @@ async function runStateless(c, coreFor, anyCore) {
   const text = inputText ?? JSON.stringify(input);
   let envelope;
   if (op === 'check_program') {
-    envelope = anyCore.text.checkProgram(text);
+    envelope = await anyCore.text.checkProgram(text);
   } else {
     const core = await coreFor(c.program);
     const method = op.replace(/_([a-z])/g, (_, ch) => ch.toUpperCase());  // preview_order -> previewOrder
     if (!core.text[method]) return `unknown op ${op}`;
-    envelope = core.text[method](text);
+    envelope = await core.text[method](text);
   }
   return compare(c, envelope);
 }
