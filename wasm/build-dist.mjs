@@ -27,8 +27,9 @@ const entries = {
   'loyalty-core.node.mjs': [read('host-node.js'), esmExports],
   'loyalty-core.miniprogram.cjs': [read('host-miniprogram.js') + read('no-webassembly.js'), cjsExports],
   'loyalty-core.douyin.cjs': [read('host-douyin.js') + read('no-webassembly.js'), cjsExports],
-  // Alipay: the worker script (no exports: it serves its worker) beside the core.
+  // Worker scripts (no exports: each serves its worker): Alipay's, and the browser's.
   'loyalty-core.alipay-worker.cjs': [serving + read('host-alipay-worker.js') + read('no-webassembly.js'), '\n'],
+  'loyalty-core.worker.mjs': [read('host-web.js') + serving + read('host-web-worker.js'), '\n'],
 };
 
 mkdirSync(outDir, { recursive: true });
@@ -36,8 +37,11 @@ copyFileSync(wasmFile, join(outDir, 'loyalty-core.wasm'));
 for (const [name, [host, footer]] of Object.entries(entries)) {
   writeFileSync(join(outDir, name), [banner, glue, '\n', api, '\n', host, footer].join(''));
 }
-// Alipay's page side holds no core, only the way to the worker's.
-const pageEntries = { 'loyalty-core.alipay.cjs': [read('host-alipay.js'), cjsExports] };
+// The pages' side of a core in a worker (Alipay's, the browser's) holds no core, only the way to it.
+const pageEntries = {
+  'loyalty-core.alipay.cjs': [read('host-alipay.js'), cjsExports],
+  'loyalty-core.in-worker.mjs': [read('host-web-in-worker.js'), esmExports],
+};
 for (const [name, [host, footer]] of Object.entries(pageEntries)) {
   writeFileSync(join(outDir, name), [banner, reaching, '\n', host, footer].join(''));
 }

@@ -1,7 +1,8 @@
 // A core that runs in a worker (@loyalty-core/wasm/alipay: Alipay
-// mini-programs, where MyWebAssembly exists only in workers): the same API
-// as loyalty-core.d.ts, each method answering a promise; a failure rejects
-// with the same LoyaltyError.
+// mini-programs, where MyWebAssembly exists only in workers;
+// @loyalty-core/wasm/in-worker: browsers that want the main thread free):
+// the same API as loyalty-core.d.ts, each method answering a promise; a
+// failure rejects with the same LoyaltyError.
 import type { LoyaltyCore, MemberSession, MemberState, Program, ProgramInput } from './loyalty-core.js';
 
 export { LoyaltyError } from './loyalty-core.js';
@@ -34,7 +35,15 @@ export interface AsyncLoyaltyCore extends Promised<Pick<LoyaltyCore, Operations>
 }
 
 /**
- * Alipay: starts the worker (`workerPath`, default 'workers/loyalty-core.js': the
- * package's alipay-worker entry copied there) and loads the programme in it.
+ * Starts the worker and loads the programme in it. Alipay: `workerPath`
+ * (default 'workers/loyalty-core.js', the package's alipay-worker entry copied
+ * there) and `wasmPath` (default '/lib/loyalty-core.wasm.br'). Browsers:
+ * `workerUrl` (default loyalty-core.worker.mjs beside the entry) and `wasmUrl`.
  */
-export function createLoyaltyCore(options: { program: ProgramInput | string; workerPath?: string; wasmPath?: string }): Promise<AsyncLoyaltyCore>;
+export function createLoyaltyCore(options: {
+  program: ProgramInput | string;
+  workerPath?: string;
+  wasmPath?: string;
+  workerUrl?: string | URL;
+  wasmUrl?: string | URL;
+}): Promise<AsyncLoyaltyCore>;

@@ -3,6 +3,7 @@
 import { createLoyaltyCore, LoyaltyError, type MemberState, type OrderPreview, type ProgramInput } from '@loyalty-core/wasm';
 import { SyncClient, alipayHost, browserHost, douyinHost, wechatHost } from '@loyalty-core/wasm/sync';
 import { createLoyaltyCore as createAlipayCore } from '@loyalty-core/wasm/alipay';
+import { createLoyaltyCore as createCoreInWorker } from '@loyalty-core/wasm/in-worker';
 
 declare const program: ProgramInput;
 
@@ -115,4 +116,13 @@ export async function inAlipayWorker(state: MemberState): Promise<string> {
   await member.close();
   core.terminate();
   return `${points} ${held.member_id ?? ''} ${odds.prizes.length} ${core.program.tiers.length}`;
+}
+
+// A storefront keeps its main thread free: the core in a module worker.
+export async function badgesOffTheMainThread(): Promise<number[]> {
+  const core = await createCoreInWorker({ program, wasmUrl: '/pkg/loyalty-core.wasm' });
+  const member = await core.member({ growth: 1850 });
+  const { points } = await member.previewListing([{ sku: 'baguette', category: 'bread', unit_price: 1250, quantity: 1 }], Date.now());
+  core.terminate();
+  return points;
 }

@@ -1,7 +1,9 @@
 // The conformance vectors inside a page in Chromium, against the WASM build
-// the demo serves (the third runner, after native and Node). The page loads
-// the same host-independent driver as the Node runner; each vector file is
-// one test, and a failing case is reported by name with its difference.
+// the demo serves (the third runner, after native and Node), with the core
+// in the page and again in a module worker (loyalty-core.in-worker.mjs). The
+// page loads the same host-independent driver as the Node runner; each
+// vector file is one test, and a failing case is reported by name with its
+// difference.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,17 +34,23 @@ before(async () => {
   }));
   await page.goto(`${server.url}__conformance/`);
   await page.evaluate(async (bakery) => {
-    const { createLoyaltyCore } = await import('/pkg/loyalty-core.web.mjs');
     const driver = await import('/__conformance/vectors.mjs');
-    const cores = new Map();
+    const runner = async (entry) => {
+      const { createLoyaltyCore } = await import(entry);
+      const cores = new Map();
+      return {
+        anyCore: await createLoyaltyCore({ program: bakery }),
+        async coreFor(program) {
+          const key = JSON.stringify(program);
+          if (!cores.has(key)) cores.set(key, await createLoyaltyCore({ program }));
+          return cores.get(key);
+        },
+      };
+    };
     window.conformance = {
       driver,
-      anyCore: await createLoyaltyCore({ program: bakery }),
-      async coreFor(program) {
-        const key = JSON.stringify(program);
-        if (!cores.has(key)) cores.set(key, await createLoyaltyCore({ program }));
-        return cores.get(key);
-      },
+      page: await runner('/pkg/loyalty-core.web.mjs'),
+      worker: await runner('/pkg/loyalty-core.in-worker.mjs'),
     };
   }, readFileSync(join(root, 'programs', 'bakery.json'), 'utf8'));
 });
@@ -52,22 +60,25 @@ after(async () => {
   await server?.stop();
 });
 
-for (const file of files) {
-  const doc = JSON.parse(readFileSync(join(vectorDir, file), 'utf8'));
-  const cases = expandCases([{ file: file.replace(/\.json$/, ''), doc }], readProgram);
-  test(`${file} in the page: ${cases.length} cases`, async () => {
-    const outcome = await page.evaluate(async (list) => {
-      const { driver, coreFor, anyCore } = window.conformance;
-      const failures = [];
-      for (const c of list) {
-        const difference = await driver.runCase(c, coreFor, anyCore);
-        if (difference !== null) failures.push(`${c.name}: ${difference}`);
-      }
-      return { ran: list.length, failures };
-    }, cases);
-    assert.equal(outcome.ran, cases.length);
-    assert.deepEqual(outcome.failures, []);
-  });
+for (const where of ['page', 'worker']) {
+  for (const file of files) {
+    const doc = JSON.parse(readFileSync(join(vectorDir, file), 'utf8'));
+    const cases = expandCases([{ file: file.replace(/\.json$/, ''), doc }], readProgram);
+    test(`${file} in the ${where}: ${cases.length} cases`, async () => {
+      const outcome = await page.evaluate(async ([list, side]) => {
+        const { driver } = window.conformance;
+        const { coreFor, anyCore } = window.conformance[side];
+        const failures = [];
+        for (const c of list) {
+          const difference = await driver.runCase(c, coreFor, anyCore);
+          if (difference !== null) failures.push(`${c.name}: ${difference}`);
+        }
+        return { ran: list.length, failures };
+      }, [cases, where]);
+      assert.equal(outcome.ran, cases.length);
+      assert.deepEqual(outcome.failures, []);
+    });
+  }
 }
 
 test('nothing logged an error while the vectors ran', () => {
