@@ -16,6 +16,7 @@ APT_PACKAGES=(
   brotli gzip
   valgrind                         # instruction counts of apply() (bench/apply_instructions.sh)
   chromium                         # browser tests (playwright-core drives it)
+  nginx openssl                    # the deployment of docs/deploy.md, run (tests/web/deployment.test.mjs)
   fonts-wqy-microhei               # CJK glyphs for Chromium's screenshots
 )
 
