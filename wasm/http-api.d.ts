@@ -437,7 +437,10 @@ export interface components {
             balances: components["schemas"]["Balances"];
             member_id: string;
             server_time: number;
-            state: components["schemas"]["MemberState"];
+            /** @description unless asked for ?state=snapshot or ?state=none */
+            state?: components["schemas"]["MemberState"];
+            /** @description the state as the core's binary snapshot, base64url, when asked for ?state=snapshot */
+            snapshot?: string;
             version: number;
         };
         LedgerPage: {
@@ -534,6 +537,8 @@ export interface components {
         member: string;
         after: number;
         limit: number;
+        /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); or neither. A bad value is a 400 with `value.unknown_choice`. */
+        stateForm: "json" | "snapshot" | "none";
     };
     requestBodies: never;
     headers: never;
@@ -757,7 +762,10 @@ export interface operations {
     };
     getMe: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); or neither. A bad value is a 400 with `value.unknown_choice`. */
+                state?: components["parameters"]["stateForm"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -773,6 +781,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberAnswer"];
                 };
             };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             429: components["responses"]["RateLimited"];
@@ -853,7 +862,10 @@ export interface operations {
     };
     getMember: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); or neither. A bad value is a 400 with `value.unknown_choice`. */
+                state?: components["parameters"]["stateForm"];
+            };
             header?: never;
             path: {
                 id: components["parameters"]["member"];
@@ -871,6 +883,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberAnswer"];
                 };
             };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];

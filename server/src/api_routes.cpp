@@ -106,7 +106,7 @@ void ApiRoutes::install(httplib::Server& server) {
   server.Get("/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
     if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
-    send(res, sync_.member_view(member, now_ms()));
+    send(res, sync_.member_view(member, now_ms(), req.get_param_value("state")));
   });
   server.Get("/v1/me/ledger", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
@@ -143,7 +143,7 @@ void ApiRoutes::install(httplib::Server& server) {
   server.Get(R"(/v1/members/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
-    send(res, sync_.member_view(req.matches[1], now_ms()));
+    send(res, sync_.member_view(req.matches[1], now_ms(), req.get_param_value("state")));
   });
   // Every token the member holds stops working, on every server (a lost
   // phone, an account taken over); the member logs in again.

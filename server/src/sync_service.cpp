@@ -49,6 +49,18 @@ constexpr const char* kJoinKey = "join";
 
 HttpAnswer errors_answer(int status, const Errors& errors) { return {status, error_envelope(errors)}; }
 
+// The member's state as an answer field in the form asked for (with its
+// leading comma; none: nothing). `snapshot`, when not empty, is the stored
+// form already written, so that it is not written twice.
+std::string state_answer(const Program& program, const MemberState& state, SyncService::AnswerState form,
+                         const std::string& snapshot) {
+  if (form == SyncService::AnswerState::json) return ",\"state\":" + state_json(program, state);
+  if (form == SyncService::AnswerState::snapshot) {
+    return ",\"snapshot\":\"" + base64url(snapshot.empty() ? stored_form(program, state) : snapshot) + "\"";
+  }
+  return "";
+}
+
 // The request body as a JSON object, or the answer that refuses it.
 std::optional<HttpAnswer> parse_object(std::string_view body, Json& out) {
   auto parsed = parse_json(body);
@@ -267,12 +279,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   if (!committed) return answer;
   // Committed: the answer is made outside the store's transaction, and the
   // state is held for the member's next request.
-  std::string state_field;
-  if (form == AnswerState::json) {
-    state_field = ",\"state\":" + state_json(program, *committed);
-  } else if (form == AnswerState::snapshot) {
-    state_field = ",\"snapshot\":\"" + base64url(snapshot.empty() ? stored_form(program, *committed) : snapshot) + "\"";
-  }
+  const std::string state_field = state_answer(program, *committed, form, snapshot);
   answer.body = "{\"balances\":" + balances_at(program, *committed, now) + ",\"ledger\":" + json_array(rows, 0) +
                 ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
                 ",\"server_time\":" + std::to_string(now) + state_field +
@@ -441,13 +448,17 @@ void SyncService::ensure_member(const std::string& member_id, std::int64_t now) 
   });
 }
 
-HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t now) {
+HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t now, const std::string& state_form) {
+  AnswerState form = AnswerState::json;
+  if (!state_form.empty() && !answer_state_named(state_form, form)) {
+    return error_answer(400, "value.unknown_choice", "must be \"json\", \"snapshot\" or \"none\"", "state");
+  }
   auto row = store_.read_member(member_id);
   if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
   const MemberState state = stored_state(engine_.program(), *row);
-  return {200, "{\"balances\":" + balances_at(engine_.program(), state, now) +
-                   ",\"member_id\":" + quoted(member_id) + ",\"server_time\":" + std::to_string(now) +
-                   ",\"state\":" + state_json(engine_.program(), state) + ",\"version\":" + std::to_string(row->version) + "}"};
+  return {200, "{\"balances\":" + balances_at(engine_.program(), state, now) + ",\"member_id\":" + quoted(member_id) +
+                   ",\"server_time\":" + std::to_string(now) + state_answer(engine_.program(), state, form, "") +
+                   ",\"version\":" + std::to_string(row->version) + "}"};
 }
 
 HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit) {

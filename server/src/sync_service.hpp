@@ -66,7 +66,9 @@ class SyncService {
   // The inviter's event when an invitee joins or first orders.
   static Json referral_event(const std::string& invitee, const std::string& stage);
   // A member's state and version (GET /v1/me, GET /v1/members/{id}).
-  HttpAnswer member_view(const std::string& member_id, std::int64_t now);
+  // `state` names the form of the state in the answer, as /v1/sync's field
+  // does: "json" (the default, also when empty), "snapshot" or "none".
+  HttpAnswer member_view(const std::string& member_id, std::int64_t now, const std::string& state = "");
   // A member's ledger rows after `after` (GET .../ledger?after=&limit=).
   HttpAnswer ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit);
   // Joins the member unless it exists (the demo login).

@@ -173,6 +173,27 @@ test('a batch answers the state as JSON, as its binary snapshot, or not at all, 
   assert.deepEqual(bad.json.errors.map((e) => [e.code, e.path]), [['value.unknown_choice', 'state']]);
 });
 
+test('a member, and a merchant, read the state as JSON, as its binary snapshot, or not at all', async () => {
+  const { token, member_id } = await newMember(1);
+  const json = await call('GET', '/v1/me', { auth: token });
+  const snapshot = await call('GET', '/v1/me?state=snapshot', { auth: token });
+  assert.equal(snapshot.status, 200, snapshot.text);
+  assert.equal(snapshot.json.state, undefined);
+  const bytes = Buffer.from(snapshot.json.snapshot, 'base64url');
+  assert.deepEqual([...bytes.subarray(0, 4)], [...Buffer.from('LCS'), 3], 'the core\'s snapshot header');
+  assert.ok(bytes.length < JSON.stringify(json.json.state).length);
+  const { snapshot: _bytes, ...rest } = snapshot.json;
+  const { state: _state, ...same } = json.json;
+  assert.deepEqual(rest, { ...same, server_time: rest.server_time }, 'the rest of the answer is the same');
+  const merchant = await call('GET', `/v1/members/${member_id}?state=snapshot`, { auth: merchantKey });
+  assert.equal(merchant.json.snapshot, snapshot.json.snapshot);
+  const none = await call('GET', '/v1/me?state=none', { auth: token });
+  assert.deepEqual([none.json.state, none.json.snapshot, none.json.version], [undefined, undefined, json.json.version]);
+  const bad = await call('GET', '/v1/me?state=xml', { auth: token });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(bad.json.errors.map((e) => [e.code, e.path]), [['value.unknown_choice', 'state']]);
+});
+
 test('bodies over 1 MiB get 413, and so do batches over 100 events', async () => {
   const { token } = await newMember();
   const huge = await call('POST', '/v1/sync', { auth: token, body: `{"events":[],"pad":"${'x'.repeat(1100000)}"}` });
