@@ -64,7 +64,7 @@ for (const platform of platformNames) {
       assert.equal(sync.offline, false);
       assert.deepEqual(sync.queue, []);
       assert.equal(sync.results.get(id).result, 'applied');
-      assert.equal(sync.state.member_id, memberId);
+      assert.equal(sync.projectedState(core).member_id, memberId);
       assert.deepEqual((await serverLedger(memberId)).map((row) => row.kind).sort(), ['checkin', 'like']);
       assert.equal(sync.session(core).checkinCalendar(at + 1).streak, 1, 'now from the server state');
     });
@@ -141,11 +141,46 @@ for (const platform of platformNames) {
       assert.deepEqual(one.queue, []);
       assert.deepEqual(two.queue, []);
       assert.deepEqual((await serverLedger(memberId)).map((row) => [row.kind, row.subject]).sort(),
-        [['checkin', one.state.tasks.checkin.days[0]], ['like', 'a'], ['like', 'b']]);
+        [['checkin', one.projectedState(core).tasks.checkin.days[0]], ['like', 'a'], ['like', 'b']]);
       assert.equal(one.version, two.version);
     });
   });
 }
+
+test('the state is kept as the server\'s snapshot, and as JSON when asked; the member sees the same either way', async () => {
+  const seen = {};
+  for (const stateForm of ['snapshot', 'json']) {
+    const net = network(backend);
+    const storage = deviceStorage();
+    const memberId = `form-${stateForm}`;
+    storage.values.set('account', JSON.stringify({ memberId }));
+    const sync = new SyncClient({ host: hostFor('browser', net, storage), server: SERVER.slice(0, -1), storageKey: 'account', timers: manualTimers(), stateForm });
+    await sync.refresh();
+    const at = Date.now();
+    sync.send({ type: 'checkin', at });
+    await sync.flush();
+    net.down = true;
+    sync.send({ type: 'like', article: 'a', at: at + 1 });  // pending, on top
+    await sync.flush();
+    const saved = JSON.parse(storage.values.get('account'));
+    const server = await client(backend.url)('GET', `/v1/members/${memberId}`, { auth: merchantKey });
+    if (stateForm === 'snapshot') {
+      assert.equal(saved.state, null);
+      assert.equal(typeof saved.snapshot, 'string');
+      assert.ok(saved.snapshot.length < JSON.stringify(server.json.state).length, 'smaller than the JSON');
+    } else {
+      assert.equal(saved.snapshot, null);
+      assert.deepEqual(saved.state, server.json.state);
+    }
+    assert.equal(sync.version, server.json.version);
+    const view = sync.projectedState(core);
+    assert.deepEqual(view.tasks.liked, ['a'], 'the pending like on top');
+    seen[stateForm] = { streak: sync.session(core).checkinCalendar(at + 2).streak, points: sync.session(core).pointsSummary(at + 2).available };
+  }
+  assert.deepEqual(seen.snapshot, seen.json);
+  assert.equal(seen.snapshot.streak, 1);
+  assert.ok(seen.snapshot.points > 0);
+});
 
 test('a server restart: the queue waits with a growing back-off, then goes through once it is back', async () => {
   const db = freshDb();

@@ -22,6 +22,9 @@ let memberId;
 
 const serverLedger = async () =>
   (await client(server.url)('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey })).json.ledger;
+// The member's state as the server holds it (the page keeps it as the core's snapshot).
+const serverState = async () =>
+  (await client(server.url)('GET', `/v1/members/${memberId}`, { auth: merchantKey })).json.state;
 const shownAvailable = async () => Number(await page.getAttribute('.points-balance', 'data-available'));
 
 before(async () => {
@@ -43,7 +46,7 @@ after(async () => {
 
 test('a new member is greeted as new and sees the tier and progress the core computes', async () => {
   const at = Date.now();
-  const state = await page.evaluate(() => JSON.parse(localStorage.getItem('loyalty-demo.account')).state);
+  const state = await serverState();
   assert.equal(await page.getAttribute('.greeting', 'data-stage'), reference.lifecycle({ state, at }).stage);
   assert.equal(await page.getAttribute('.greeting', 'data-stage'), 'new');
   const progress = reference.tierProgress({ state, at });
@@ -138,7 +141,7 @@ test('the member centre speaks English and fits a phone', async () => {
 
 test('a member asleep for 90 days finds the recall offer in the task list, with when it closes', async () => {
   const DAY = 86400000;
-  const state = await page.evaluate(() => JSON.parse(localStorage.getItem('loyalty-demo.account')).state);
+  const state = await serverState();
   const at = state.last_activity_at + 93 * DAY;
   const offer = reference.taskOverview({ state, at }).recall;
   assert.equal(offer.id, 'wake-up');

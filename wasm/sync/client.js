@@ -5,6 +5,10 @@
 // with a growing back-off, the server's state and ledger kept for offline
 // use, and the pending events applied on top of it by the core so that the
 // member sees them at once. Draws wait for the server: only it holds the seed.
+// The state is asked for as the core's binary snapshot (base64url), kept so
+// and opened in the core from its bytes: several times smaller to store and
+// about thirty times faster to open than JSON for a member with history
+// (`stateForm: 'json'` keeps JSON instead).
 //
 // What differs between hosts is passed in as a host (hosts.js has the
 // browser, WeChat, Douyin and Alipay ones):
@@ -43,19 +47,22 @@ class SyncClient {
    *        by default the server's demo login with the host's login code
    * @param {{ setTimeout: Function, clearTimeout: Function }} [options.timers]
    * @param {() => number} [options.now]
+   * @param {'snapshot' | 'json'} [options.stateForm]  how the server's state is asked for and kept
    */
-  constructor({ host, server = '', storageKey = 'loyalty.account', memberPrefix = 'm-', login, timers, now }) {
+  constructor({ host, server = '', storageKey = 'loyalty.account', memberPrefix = 'm-', login, timers, now, stateForm = 'snapshot' }) {
     this.host = host;
     this.server = server;
     this.storageKey = storageKey;
     this.loginWith = login || demoLogin;
+    this.stateForm = stateForm;
     this.timers = timers || { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
     this.now = now || (() => Date.now());
     const saved = host.load(storageKey) || {};
     this.memberId = saved.memberId || memberPrefix + host.newId().replace(/-/g, '').slice(0, 10);
     this.firstSeen = saved.firstSeen || this.now();  // joined, as far as this device knows
     this.token = saved.token || null;
-    this.state = saved.state || null;
+    this.state = saved.state || null;          // the server's state as JSON, or
+    this.snapshot = saved.snapshot || null;    // as the core's snapshot (base64url): one of the two
     this.version = saved.version === undefined ? null : saved.version;
     this.balances = saved.balances || null;
     this.ledger = saved.ledger || [];
@@ -70,7 +77,7 @@ class SyncClient {
     this.flushing = null;
     this.listeners = [];
     this.revision = 0;                         // bumped on every change, for caches
-    this.held = null;                          // the core's view of the member: { revision, state, session }
+    this.held = null;                          // the core's view of the member: { core, base, pending, session, state }
     if (host.watch) host.watch(storageKey, () => this.reload());
   }
 
@@ -90,8 +97,8 @@ class SyncClient {
   // those either has seen answered, so neither loses the other's events.
   save() {
     this.merge(this.host.load(this.storageKey));
-    const { memberId, firstSeen, token, state, version, balances, ledger, draws, queue, done } = this;
-    this.host.save(this.storageKey, { memberId, firstSeen, token, state, version, balances, ledger, draws, queue, done });
+    const { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done } = this;
+    this.host.save(this.storageKey, { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done });
     this.changed();
   }
 
@@ -104,7 +111,9 @@ class SyncClient {
     if (!saved || saved.memberId !== this.memberId) return false;
     let changed = false;
     if (saved.version !== undefined && saved.version !== null && (this.version === null || saved.version > this.version)) {
-      Object.assign(this, { state: saved.state, version: saved.version, balances: saved.balances, ledger: saved.ledger || [] });
+      Object.assign(this, {
+        state: saved.state || null, snapshot: saved.snapshot || null, version: saved.version, balances: saved.balances, ledger: saved.ledger || [],
+      });
       changed = true;
     }
     const done = new Set([...this.done, ...(saved.done || [])]);
@@ -153,25 +162,31 @@ class SyncClient {
 
   // --- what the member sees: the server's state with the pending events on top
 
-  /** The member's state for `core`: the server's, with unsent events (but draws) applied. */
-  projectedState(core) {
-    const base = this.state || { member_id: this.memberId, joined_at: this.firstSeen };
+  /**
+   * The core's member session for the member as they see it: the server's
+   * state (opened from the snapshot's bytes when kept so) with the unsent
+   * events but draws applied; held until either changes.
+   */
+  session(core) {
+    const base = this.snapshot || this.state;
     const events = this.pendingEvents.filter((e) => e.type !== 'draw');
-    if (events.length === 0) return base;
-    if (!this.projection || this.projection.revision !== this.revision || this.projection.core !== core) {
-      this.projection = { revision: this.revision, core, state: core.applyEvents({ state: base, events }).state };
-    }
-    return this.projection.state;
+    const pending = events.map((e) => e.id).join(' ');
+    const held = this.held;
+    if (held && held.core === core && held.base === base && held.pending === pending) return held.session;
+    if (held) held.session.close();
+    const session = core.member(this.snapshot ? bytesFromBase64url(this.snapshot)
+      : this.state || { member_id: this.memberId, joined_at: this.firstSeen });
+    if (events.length > 0) session.applyEvents(events);
+    this.held = { core, base, pending, session, state: null };
+    return session;
   }
 
-  /** The core's member session for that state, read once and held until it changes. */
-  session(core) {
-    const state = this.projectedState(core);
-    if (!this.held || this.held.state !== state) {
-      if (this.held) this.held.session.close();
-      this.held = { state, session: core.member(state) };
-    }
-    return this.held.session;
+  /** The member's state as they see it (the session's), written as JSON when asked. */
+  projectedState(core) {
+    const session = this.session(core);
+    const held = /** @type {{ state: any }} */ (this.held);
+    if (held.state === null) held.state = session.state;
+    return held.state;
   }
 
   // --- the server
@@ -209,7 +224,8 @@ class SyncClient {
 
   /** @param {Api['BatchAnswer'] | Api['MemberAnswer']} answer */
   adopt(answer) {
-    this.state = answer.state;
+    this.snapshot = answer.snapshot || null;
+    this.state = answer.snapshot ? null : answer.state || null;
     this.version = answer.version;
     this.balances = answer.balances;
   }
@@ -231,7 +247,7 @@ class SyncClient {
 
   /** The server's state and ledger, then whatever is queued. */
   async refresh() {
-    const res = await this.request('GET', '/v1/me');
+    const res = await this.request('GET', '/v1/me?state=' + this.stateForm);
     if (res && res.status === 200) {
       this.adopt(res.json);
       await this.loadLedger();
@@ -287,7 +303,7 @@ class SyncClient {
         const batch = this.nextBatch();
         const res = batch[0].kind === 'call'
           ? await this.request('POST', batch[0].path, batch[0].body)
-          : await this.request('POST', '/v1/sync', { events: batch.map((item) => item.event) });
+          : await this.request('POST', '/v1/sync', { events: batch.map((item) => item.event), state: this.stateForm });
         if (res === null || res.status >= 500 || res.status === 429) {
           this.scheduleRetry(res && res.retryAfter);
           break;
@@ -346,4 +362,24 @@ function queueItem(item) {
 
 function queuedAt(item) {
   return item.kind === 'event' ? item.event.at || 0 : item.at || 0;
+}
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+// The server's base64url (no padding) as bytes; every host has Uint8Array, not all have atob.
+function bytesFromBase64url(text) {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    value = ((value << 6) | BASE64URL.indexOf(text[i])) & 0xffffff;  // the bits not yet written fit 24
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n] = (value >> bits) & 0xff;
+      n += 1;
+    }
+  }
+  return out.subarray(0, n);
 }
