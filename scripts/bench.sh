@@ -30,3 +30,7 @@ echo "Command: \`scripts/bench.sh\`"
 echo
 node bench/report.mjs "$out/native.json" "$out/js.json" "$out/store.json" "$out/sync.json" "$out/sync-pg.json" \
   "$out/web.json" "$out/engines.json"
+echo
+echo "The package's sync client (bench/sync_client.mjs):"
+echo
+node bench/sync_client.mjs
