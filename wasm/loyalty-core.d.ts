@@ -8,43 +8,113 @@
 /** Text by locale, e.g. `{ "zh-CN": "金卡", "en": "Gold" }`. */
 export type LocalizedText = Record<string, string>;
 
+// The bounds the core checks on a programme's values, written as JSDoc tags
+// that wasm/schemas.mjs turns into the JSON Schema's keywords, so that an
+// editor flags what the core would refuse for the value alone.
+
+/**
+ * An id of the programme's: 1 to 64 characters of A-Z a-z 0-9 _ - . :
+ * @pattern ^[A-Za-z0-9_.:-]{1,64}$
+ */
+export type Id = string;
+/**
+ * A local date, "YYYY-MM-DD", from 1970 on (February 29 only in leap years:
+ * the core checks that).
+ * @pattern ^(19[7-9][0-9]|[2-9][0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))$
+ */
+export type LocalDate = string;
+/**
+ * A multiplier in basis points: 10000 = ×1, at most ×100.
+ * @minimum 0
+ * @maximum 1000000
+ */
+export type MultiplierBp = number;
+/**
+ * A share in basis points: 10000 = 100 %.
+ * @minimum 0
+ * @maximum 10000
+ */
+export type ShareBp = number;
+/**
+ * Days, 1 … 36600 (100 years).
+ * @minimum 1
+ * @maximum 36600
+ */
+export type Days = number;
+/**
+ * Days, 0 … 36600 (0: none).
+ * @minimum 0
+ * @maximum 36600
+ */
+export type DaysOrNone = number;
+/**
+ * A count of things a member is given or may do, 0 … 10^6.
+ * @minimum 0
+ * @maximum 1000000
+ */
+export type Count = number;
+/**
+ * Points or minor units, never below 0.
+ * @minimum 0
+ */
+export type Amount = number;
+/**
+ * A term of an earning or redemption rate, 1 … 10^12.
+ * @minimum 1
+ * @maximum 1000000000000
+ */
+export type RateTerm = number;
+
 export type Rounding = 'floor' | 'ceil' | 'half_up' | 'half_even';
 
 /** `earn` for every `per_minor` minor units, rounded as named. */
 export interface EarnRate {
+  /**
+   * @minimum 0
+   * @maximum 1000000000000
+   */
   earn: number;
-  per_minor: number;
+  per_minor: RateTerm;
   rounding: Rounding;
 }
 
 export type Metric = 'growth' | 'spend' | 'orders';
 
-/** A requirement per metric; absent metrics do not count. */
-export type Requirement = Partial<Record<Metric, number>>;
+/**
+ * A requirement per metric (each at least 1); absent metrics do not count.
+ */
+export interface Requirement {
+  /** @minimum 1 */
+  growth?: number;
+  /** @minimum 1 */
+  spend?: number;
+  /** @minimum 1 */
+  orders?: number;
+}
 
 export interface Tier {
-  id: string;
+  id: Id;
   name: LocalizedText;
   /** To enter; absent for the first tier (everyone holds it). */
   qualify?: Requirement;
   /** To keep at evaluation; default: qualify. */
   retain?: Requirement;
   /** Points multiplier in basis points (10000 = ×1); default 10000. */
-  points_multiplier_bp?: number;
+  points_multiplier_bp?: MultiplierBp;
   /** Price discount in basis points; default 0. */
-  discount_bp?: number;
-  perks?: string[];
+  discount_bp?: ShareBp;
+  perks?: Id[];
   /** Points given on the member's birthday, once a year. */
-  birthday_points?: number;
+  birthday_points?: Amount;
   /** Reached only by paid membership. */
   paid_only?: boolean;
 }
 
 export interface Category {
-  id: string;
+  id: Id;
   name?: LocalizedText;
   /** Default 10000 (×1). */
-  multiplier_bp?: number;
+  multiplier_bp?: MultiplierBp;
   /** false for what is paid but not bought (shipping, gift cards): no points, no growth, not tier spend. Default true. */
   earns?: boolean;
 }
@@ -54,47 +124,100 @@ export interface ProgramInput {
   /** Where an editor finds this format's JSON Schema, e.g. "../wasm/program.schema.json"; the core reads nothing from it. */
   $schema?: string;
   schema_version: 1;
-  id: string;
+  id: Id;
+  /** @minimum 1 */
   version: number;
   name: LocalizedText;
-  currency: { code: string; minor_units: number };
-  /** The members' local day: −720 … 840. */
+  currency: {
+    /**
+     * An ISO 4217 code such as "CNY".
+     * @pattern ^[A-Z]{3}$
+     */
+    code: string;
+    /**
+     * @minimum 0
+     * @maximum 4
+     */
+    minor_units: number;
+  };
+  /**
+   * The members' local day: −720 … 840.
+   * @minimum -720
+   * @maximum 840
+   */
   utc_offset_minutes: number;
+  /**
+   * @minItems 1
+   * @maxItems 64
+   */
   tiers: Tier[];
   qualification?: {
     combine?: 'any' | 'all';
-    window?: { kind: 'lifetime' | 'calendar_year' | 'anniversary_year' } | { kind: 'rolling_days'; days: number };
+    window?: { kind: 'lifetime' | 'calendar_year' | 'anniversary_year' } | { kind: 'rolling_days'; days: Days };
     evaluation?: 'none' | 'rolling_daily' | 'calendar_year_end' | 'anniversary';
     downgrade?: 'one_tier' | 'recompute';
-    grace_days?: number;
+    grace_days?: DaysOrNone;
   };
   earning: {
     points: EarnRate;
     growth?: EarnRate;
+    /**
+     * @minItems 1
+     * @maxItems 1000
+     */
     categories: Category[];
-    skus?: { id: string; multiplier_bp: number }[];
-    /** Local dates, inclusive. */
-    campaigns?: { id: string; from: string; to: string; multiplier_bp: number; categories?: string[] }[];
-    birthday?: { multiplier_bp: number; scope: 'day' | 'month' };
-    caps?: { period: 'day' | 'month'; points: number }[];
+    /** @maxItems 10000 */
+    skus?: {
+      /** @maxLength 128 */
+      id: string;
+      multiplier_bp: MultiplierBp;
+    }[];
+    /**
+     * Local dates, inclusive.
+     * @maxItems 100
+     */
+    campaigns?: { id: Id; from: LocalDate; to: LocalDate; multiplier_bp: MultiplierBp; categories?: Id[] }[];
+    birthday?: { multiplier_bp: MultiplierBp; scope: 'day' | 'month' };
+    caps?: { period: 'day' | 'month'; points: Amount }[];
     combine: 'multiply' | 'add';
     /** Points vest this many days after the order; default 0. */
-    pending_days?: number;
+    pending_days?: DaysOrNone;
   };
   /** Required when a tier has a discount. */
   discount?: { rounding: Rounding };
   expiry?: (
     | { policy: 'never' }
-    | { policy: 'days'; days: number }
-    | { policy: 'period_end'; period: 'month' | 'quarter' | 'year'; periods: number }
+    | { policy: 'days'; days: Days }
+    | {
+        policy: 'period_end';
+        period: 'month' | 'quarter' | 'year';
+        /**
+         * @minimum 0
+         * @maximum 100
+         */
+        periods: number;
+      }
   ) & { inactivity?: InactivityExpiry };
-  refunds?: { shortfall?: 'debt' | 'negative_balance'; window_days?: number };
+  refunds?: { shortfall?: 'debt' | 'negative_balance'; window_days?: Days };
   /** `points_per_unit` points pay `unit_minor` minor units. */
-  redemption?: { points_per_unit: number; unit_minor: number; step?: number; minimum?: number; max_share_bp?: number };
-  paid_membership?: { tier: string; days: number };
-  lifecycle?: { new_days?: number; silent_days?: number; sleeping_days?: number; lost_days?: number; recall?: RecallOffer[] };
+  redemption?: {
+    points_per_unit: RateTerm;
+    unit_minor: RateTerm;
+    step?: RateTerm;
+    minimum?: Amount;
+    /** @minimum 1 */
+    max_share_bp?: ShareBp;
+  };
+  paid_membership?: { tier: Id; days: Days };
+  lifecycle?: { new_days?: DaysOrNone; silent_days?: Days; sleeping_days?: Days; lost_days?: Days; recall?: RecallOffer[] };
   /** The sync server uses a client's claimed event time only within this skew (default 300, at most 86400). */
-  sync?: { claimed_time_skew_seconds?: number };
+  sync?: {
+    /**
+     * @minimum 0
+     * @maximum 86400
+     */
+    claimed_time_skew_seconds?: number;
+  };
   tasks?: TaskRules;
 }
 
@@ -103,76 +226,108 @@ export interface ProgramInput {
  * `stage` (at most one offer per stage); shown by taskOverview while open.
  */
 export interface RecallOffer {
-  id: string;
+  id: Id;
   name?: LocalizedText;
   stage: 'silent' | 'sleeping' | 'lost';
-  multiplier_bp: number;
-  days: number;
+  /**
+   * ×1 … ×100.
+   * @minimum 10000
+   */
+  multiplier_bp: MultiplierBp;
+  days: Days;
 }
 
 /** What a check-in day, task, referral or prize gives. Every field defaults to nothing. */
 export interface Reward {
-  points?: number;
-  growth?: number;
+  points?: Amount;
+  growth?: Amount;
   /** Cash, in minor units. */
-  red_packet?: number;
-  coupon?: { id: string; valid_days?: number };
-  box_chances?: number;
-  makeup_cards?: number;
+  red_packet?: Amount;
+  coupon?: { id: Id; valid_days?: DaysOrNone };
+  box_chances?: Count;
+  makeup_cards?: Count;
 }
 
 export type MissPolicy = 'reset_cycle' | 'reset_streak' | 'keep_position';
 export type TaskAction = 'checkin' | 'like' | 'scan' | 'share' | 'order';
 
 export interface Prize {
-  id: string;
+  id: Id;
   name?: LocalizedText;
-  /** 0 … 10^9; the odds are weight / the box's total. */
+  /**
+   * 0 … 10^9; the odds are weight / the box's total.
+   * @minimum 0
+   * @maximum 1000000000
+   */
   weight: number;
   reward: Reward;
   /** In total; the server supplies what is left with each draw. */
-  stock?: number;
+  stock?: Amount;
 }
 
 export interface Box {
-  id: string;
+  id: Id;
   name?: LocalizedText;
   /** Once the day's free draws are used: a chance if the member holds one, else points. */
-  cost?: { points?: number; chances?: number };
+  cost?: { points?: Amount; chances?: Count };
+  /**
+   * @minimum 0
+   * @maximum 1000
+   */
   free_per_day?: number;
+  /** @maxItems 100 */
   prizes: Prize[];
   /** Given when the drawn prize is out; absent: drawn again among the prizes left. */
-  fallback_prize?: string;
-  daily_budget?: { points?: number; red_packet?: number };
+  fallback_prize?: Id;
+  daily_budget?: { points?: Amount; red_packet?: Amount };
 }
+
+/**
+ * A day of the check-in cycle, 1 … 31 (at most the cycle's length).
+ * @minimum 1
+ * @maximum 31
+ */
+export type CycleDay = number;
 
 export interface TaskRules {
   /** Task points per member per local day, boxes aside; 0: no cap. */
-  daily_points_cap?: number;
+  daily_points_cap?: Amount;
   checkin?: {
     /** 1 … 31, default 7. */
-    cycle_days?: number;
+    cycle_days?: CycleDay;
     on_miss: MissPolicy;
-    rewards?: { day: number; reward: Reward }[];
+    /** @maxItems 31 */
+    rewards?: { day: CycleDay; reward: Reward }[];
     default_reward?: Reward;
     /** pays: 'streak' (default) only fills the day; 'day_reward' also pays the reward of the position it fills. */
-    makeup?: { per_cycle?: number; cost_points?: number; pays?: MakeupPays };
+    makeup?: { per_cycle?: CycleDay; cost_points?: Amount; pays?: MakeupPays };
   };
-  likes?: { reward: Reward; daily_cap?: number };
+  likes?: { reward: Reward; daily_cap?: Count };
   /** Codes of a batch (longest matching prefix) carry the batch's reward. */
-  scans?: { reward: Reward; daily_cap?: number; batches?: { prefix: string; reward: Reward }[] };
-  referral?: { inviter_reward: Reward; invitee_reward: Reward; max_rewarded?: number; reward_on?: 'join' | 'first_order' };
+  scans?: {
+    reward: Reward;
+    daily_cap?: Count;
+    /** @maxItems 1000 */
+    batches?: { prefix: Id; reward: Reward }[];
+  };
+  referral?: { inviter_reward: Reward; invitee_reward: Reward; max_rewarded?: Count; reward_on?: 'join' | 'first_order' };
+  /** @maxItems 100 */
   limited?: {
-    id: string;
+    id: Id;
     name?: LocalizedText;
     action: TaskAction;
     /** "YYYY-MM-DD", inclusive, local dates. */
-    from: string;
-    to: string;
+    from: LocalDate;
+    to: LocalDate;
     repeat?: 'none' | 'day' | 'week' | 'month';
+    /**
+     * @minimum 1
+     * @maximum 1000000
+     */
     target?: number;
     reward: Reward;
   }[];
+  /** @maxItems 20 */
   boxes?: Box[];
 }
 
@@ -519,11 +674,15 @@ export interface Replay {
 
 /** Every point lapses after `days` (or `months`) without the activity `counts` names (default earn_or_spend). */
 export interface InactivityExpiry {
-  days?: number;
+  days?: Days;
+  /**
+   * @minimum 1
+   * @maximum 1307
+   */
   months?: number;
   counts?: 'earn_or_spend' | 'earn' | 'order' | 'any_event';
   /** A points_lapsing notice this many days before; 0 (default): none. */
-  remind_days?: number;
+  remind_days?: DaysOrNone;
 }
 
 export interface PointsSummary extends Balances {

@@ -1,8 +1,9 @@
 // The JSON Schemas of what the core reads (wasm/*.schema.json, generated from
 // the declarations) say what the core takes: the example programmes, and
 // every programme, event and state a vector runs or the core writes, match
-// them; the programmes the core refuses for an unknown field or a wrong type
-// they refuse too, so an editor flags them as they are typed.
+// them; the programmes the core refuses for an unknown field, a wrong type
+// or a value out of its bounds they refuse too, so an editor flags them as
+// they are typed.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import test from 'node:test';
@@ -42,6 +43,46 @@ test('a programme the core refuses for an unknown field or a wrong type, the sch
   const refused = vectors.filter((c) => c.op === 'check_program' && shapeErrors(c));
   assert.ok(refused.length > 10);
   for (const c of refused) assert.equal(program(c.input), false, `${c.file}: ${c.name}`);
+});
+
+// What the core refuses for a value alone (its range, pattern, length or
+// count, its type, an unknown field), the schema refuses too; what the core
+// takes, the schema takes. Rules between fields stay the core's (rising
+// thresholds, unique ids, a check-in day within the cycle's length, a
+// reminder shorter than the inactivity period, fields required by others,
+// February 29 of a year that is not a leap year), and so does 1.0 written
+// for 1 (JSON Schema cannot tell them apart).
+const perField = /^(value\.(out_of_range|invalid_id|invalid_date|invalid_currency|too_long|too_many)|type\.expected_\w+|field\.unknown)$/;
+const betweenFields = [
+  (e) => e.code === 'value.out_of_range' && /^tasks\.checkin\.rewards\[\d+\]\.day$/.test(e.path),
+  (e) => e.code === 'value.out_of_range' && e.path === 'expiry.inactivity.remind_days',
+  (e) => e.code === 'value.invalid_date' && /-02-29$/.test(String(e.value)),
+  (e) => e.code === 'type.expected_integer' && Number.isInteger(e.value),
+];
+const valueAt = (input, path) => path.split(/\.|\[|\]/).filter(Boolean).reduce((at, key) => at?.[key], input);
+
+test('over the fuzz corpus and the vectors, the schema refuses what the core refuses for a value alone, and takes what it takes', async () => {
+  const core = await createLoyaltyCore({ program: read('programs/bakery.json') });
+  const corpus = readdirSync(`${root}tests/fuzz/corpus/program`).map((f) => readFileSync(`${root}tests/fuzz/corpus/program/${f}`, 'utf8'));
+  const texts = [...corpus, ...vectors.filter((c) => c.op === 'check_program').map((c) => c.input_text ?? JSON.stringify(c.input))];
+  let taken = 0;
+  let refused = 0;
+  for (const text of texts) {
+    let input;
+    try { input = JSON.parse(text); } catch { continue; }
+    const check = core.checkProgram(text);
+    if (check.ok) {
+      taken += 1;
+      assert.equal(problems(program, input), '', `the core takes it, the schema does not: ${text.slice(0, 200)}`);
+      continue;
+    }
+    const errors = check.errors.map((e) => ({ ...e, value: valueAt(input, e.path) }));
+    if (!errors.every((e) => perField.test(e.code) && !betweenFields.some((rule) => rule(e)))) continue;
+    refused += 1;
+    assert.equal(program(input), false, `the core refuses ${JSON.stringify(errors.map((e) => [e.code, e.path]))}, the schema takes it`);
+  }
+  console.log(`${taken} taken, ${refused} refused for a value`);
+  assert.ok(taken > 40 && refused > 20, `${taken} taken, ${refused} refused for a value`);
 });
 
 test('the programme the core normalises, every default filled in, matches the schema', async () => {
