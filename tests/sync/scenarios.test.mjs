@@ -242,6 +242,22 @@ test('a server that asks the device to slow down (429, Retry-After) is waited fo
   }
 });
 
+test('a first start makes the member an id of its own on every platform, kept from then on', () => {
+  for (const platform of platformNames) {
+    const ids = new Set();
+    for (let i = 0; i < 20; i += 1) {
+      const storage = deviceStorage();
+      const make = () => new SyncClient({ host: hostFor(platform, network(backend), storage), storageKey: 'account', memberPrefix: 'p-', timers: manualTimers() });
+      const first = make();
+      first.save();
+      assert.match(first.memberId, /^p-[0-9a-f]{10}$/, platform);
+      assert.equal(make().memberId, first.memberId, `${platform}: kept`);
+      ids.add(first.memberId);
+    }
+    assert.equal(ids.size, 20, `${platform}: twenty devices, twenty members`);
+  }
+});
+
 test('queues saved by the demos before the package\'s client are taken over, not lost', async () => {
   const net = network(backend);
   const storage = deviceStorage();

@@ -13,11 +13,13 @@ function randomId() {
   return bytes.map((b) => (b + 0x100).toString(16).slice(1)).join('');
 }
 
+// Ids unique on a device without crypto: random first (a new member's id is
+// made from the start of one), then the time and a counter.
 function counterIds() {
   let counter = 0;
   return () => {
     counter += 1;
-    return Date.now().toString(36) + '-' + counter.toString(36) + '-' + randomId().slice(0, 10);
+    return randomId().slice(0, 12) + '-' + Date.now().toString(36) + '-' + counter.toString(36);
   };
 }
 
