@@ -5,9 +5,15 @@
 
 namespace loyalty::server {
 
-int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err) {
+namespace {
+struct Stopped {};
+}  // namespace
+
+int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err, Progress* progress) {
   std::int64_t members = 0, rows = 0, mismatches = 0;
-  store.for_each_member([&](const MemberRow& member, const LedgerSums& sums) {
+  const auto check_member = [&](const MemberRow& member, const LedgerSums& sums) {
+    if (progress && Progress::stop_asked()) throw Stopped{};
+    if (progress) progress->step();
     ++members;
     rows += sums.rows;
     auto state = read_stored_state(program, member.state);
@@ -33,7 +39,16 @@ int audit(const Program& program, Store& store, std::ostream& out, std::ostream&
       ++mismatches;
       err << member.member_id << ": " << broken.path << ": " << broken.message << " [" << broken.code << "]\n";
     }
-  });
+  };
+  try {
+    store.for_each_member(check_member);
+  } catch (const Stopped&) {
+    progress->finish();
+    out << "stopped by Ctrl-C after " << members << " of " << progress->total() << " members, " << rows
+        << " ledger rows: " << mismatches << " mismatches so far\n";
+    return 130;
+  }
+  if (progress) progress->finish();
   out << "audited " << members << " members, " << rows << " ledger rows: "
       << (mismatches ? std::to_string(mismatches) + " mismatches" : std::string("clean")) << "\n";
   return mismatches ? 1 : 0;

@@ -7,11 +7,13 @@
 #include <ostream>
 
 #include "loyalty/program.hpp"
+#include "progress.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
 
-// 0 when every member matches, 1 when any does not.
-int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err);
+// 0 when every member matches, 1 when any does not, 130 when stopped by
+// Ctrl-C (only with a `progress`, which is stepped for each member).
+int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err, Progress* progress = nullptr);
 
 }  // namespace loyalty::server

@@ -33,7 +33,8 @@ constexpr const char* kUsage =
     "  loyalty migrate --db URL\n"
     "      create the store's schema or bring it up to date\n"
     "  loyalty audit --program PROGRAM.json --db URL\n"
-    "      recompute every member's balances from the ledger; exit 1 on any mismatch\n"
+    "      recompute every member's balances from the ledger; exit 1 on any mismatch;\n"
+    "      progress on stderr (Ctrl-C stops it, exit 130)\n"
     "  loyalty backup --db sqlite:PATH --to FILE\n"
     "      copy a SQLite store while the server runs (a new FILE; restore: put it at --db\n"
     "      before the server starts); PostgreSQL stores are backed up with pg_dump\n"
@@ -186,7 +187,8 @@ int audit(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   auto store = open_db(flags["--db"], err);
   if (!store) return 1;
   try {
-    return server::audit(engine->program(), *store, out, err);
+    server::Progress progress(err, "loyalty audit", "members", store->member_count(), server::is_terminal(err));
+    return server::audit(engine->program(), *store, out, err, &progress);
   } catch (const server::StoreError& e) {
     err << "loyalty audit: " << e.what() << "\n";
     return 1;

@@ -518,6 +518,12 @@ class PostgresStore : public Store {
     with_connection([&](PGconn* conn) { run(conn, "DELETE FROM outbox WHERE seq = $1", {seq}); });
   }
 
+  std::int64_t member_count() override {
+    std::int64_t count = 0;
+    with_connection([&](PGconn* conn) { count = run(conn, "SELECT COUNT(*) FROM members").integer(0, 0); });
+    return count;
+  }
+
   std::optional<std::int64_t> token_epoch(const std::string& member_id) override {
     std::optional<std::int64_t> epoch;
     with_connection([&](PGconn* conn) {

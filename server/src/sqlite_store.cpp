@@ -393,6 +393,13 @@ class SqliteStore : public Store {
     });
   }
 
+  std::int64_t member_count() override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT COUNT(*) FROM members");
+      return s.step() ? s.integer(0) : std::int64_t{0};
+    });
+  }
+
   std::optional<std::int64_t> token_epoch(const std::string& member_id) override {
     return reading([&](Connection& c) -> std::optional<std::int64_t> {
       Statement s(c, "SELECT token_epoch FROM members WHERE member_id = ?");

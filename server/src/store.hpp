@@ -113,6 +113,8 @@ class Store {
                                         std::int64_t limit) = 0;
   // Every member with the sums of its ledger, for `loyalty audit`.
   virtual void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) = 0;
+  // How many members have joined (for the audit's progress).
+  virtual std::int64_t member_count() = 0;
   // The seed of a box's window, made from `fresh_seed_hex` if it has none yet.
   virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                            std::int64_t now) = 0;

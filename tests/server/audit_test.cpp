@@ -1,7 +1,10 @@
 // `loyalty audit` on a store: clean when states and ledger agree; otherwise
-// each mismatch and each broken invariant is named with its member.
+// each mismatch and each broken invariant is named with its member. Its
+// progress: a line at each tenth in a log, one line redrawn on a terminal,
+// and Ctrl-C stops it cleanly.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -76,6 +79,51 @@ TEST(Audit, NamesAStateThatBreaksAnInvariantEvenWhenTheSumsAgree) {
   const AuditRun run = run_audit(*store);
   EXPECT_EQ(run.code, 1);
   EXPECT_EQ(run.err, "m3: debt: debt stands beside spendable points [invariant.debt_beside_points]\n");
+}
+
+TEST(Audit, ReportsItsProgressAtEachTenthInALog) {
+  auto store = open_sqlite_store(":memory:");
+  for (int i = 0; i < 20; ++i) put_member(*store, "m" + std::to_string(i), "", 30);
+  EXPECT_EQ(store->member_count(), 20);
+  std::ostringstream out, err;
+  {
+    Progress progress(err, "loyalty audit", "members", store->member_count(), /*terminal=*/false);
+    EXPECT_EQ(audit(bakery(), *store, out, err, &progress), 0);
+  }
+  EXPECT_EQ(out.str(), "audited 20 members, 20 ledger rows: clean\n");
+  std::istringstream lines(err.str());
+  std::vector<std::string> seen;
+  for (std::string line; std::getline(lines, line);) seen.push_back(line);
+  ASSERT_EQ(seen.size(), 10u) << err.str();
+  EXPECT_EQ(seen.front().rfind("loyalty audit: 2/20 members (10 %), ", 0), 0u) << seen.front();
+  EXPECT_EQ(seen.back().rfind("loyalty audit: 20/20 members (100 %), ", 0), 0u) << seen.back();
+}
+
+TEST(Audit, RedrawsOneLineWithABarOnATerminal) {
+  auto store = open_sqlite_store(":memory:");
+  for (int i = 0; i < 3; ++i) put_member(*store, "m" + std::to_string(i), "", 30);
+  std::ostringstream out, err;
+  {
+    Progress progress(err, "loyalty audit", "members", 3, /*terminal=*/true);
+    EXPECT_EQ(audit(bakery(), *store, out, err, &progress), 0);
+  }
+  const std::string shown = err.str();
+  EXPECT_EQ(shown.find('\n'), shown.size() - 1) << "one line, ended once: " << shown;
+  EXPECT_NE(shown.find("\rloyalty audit [########################] 3/3 members (100 %)"), std::string::npos) << shown;
+}
+
+TEST(Audit, CtrlCStopsItCleanlyAndSaysHowFarItGot) {
+  auto store = open_sqlite_store(":memory:");
+  for (int i = 0; i < 5; ++i) put_member(*store, "m" + std::to_string(i), "", 30);
+  std::ostringstream out, err;
+  Progress progress(err, "loyalty audit", "members", 5, /*terminal=*/false);
+  std::raise(SIGINT);  // caught: the audit stops before its next member
+  EXPECT_TRUE(Progress::stop_asked());
+  EXPECT_EQ(audit(bakery(), *store, out, err, &progress), 130);
+  EXPECT_EQ(out.str(), "stopped by Ctrl-C after 0 of 5 members, 0 ledger rows: 0 mismatches so far\n");
+  // The store is still usable: the audit's read transaction was rolled back.
+  std::ostringstream again;
+  EXPECT_EQ(audit(bakery(), *store, again, err), 0);
 }
 
 }  // namespace

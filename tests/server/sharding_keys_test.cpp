@@ -3,8 +3,9 @@
 // an INSERT's columns. On a distributed PostgreSQL (Citus, with those tables
 // distributed by member_id; docs/scaling.md) each then goes to one shard as
 // it is, with no rewrite. The statements are read from the stores' sources,
-// so a new one is checked too. The operator's audit, a scan of every member,
-// is the one exception, named below.
+// so a new one is checked too. The operator's audit, a scan of every member
+// and the count of them it shows progress against, is the one exception,
+// named below.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -65,7 +66,9 @@ bool names_its_member(const std::string& sql) {
 }
 
 // Operator-wide reads, allowed to fan out to every shard.
-bool is_audit_scan(const std::string& sql) { return sql.find("GROUP BY m.member_id") != std::string::npos; }
+bool is_audit_scan(const std::string& sql) {
+  return sql.find("GROUP BY m.member_id") != std::string::npos || sql == "SELECT COUNT(*) FROM members";
+}
 
 TEST(ShardingKeys, EveryMemberKeyedStatementNamesItsMember) {
   const std::set<std::string> member_keyed = {"members", "ledger", "answers"};
