@@ -2,7 +2,10 @@
 // rendered preview (the page's 'loyalty:first-preview' mark, read from the
 // Performance API), the bytes of wasm + JS the page fetched, and badge
 // updates for a 100-product listing. Prints JSON for bench/report.mjs.
-//   node bench/web_page.mjs [--bin build/native-release/server/loyalty] [--loads 10]
+//   node bench/web_page.mjs [--bin build/native-release/server/loyalty] [--loads 10] [--latency MS --kbps N]
+// --latency and --kbps put the page loads behind a slow network (Chromium's
+// emulation: each request's round trip, and the download rate), where a
+// request saved or made earlier shows.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +18,8 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 // The release build unless told otherwise; the tests' default is the sanitised debug build.
 const binary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
 const loads = Number(option('--loads', '10'));
+const latency = Number(option('--latency', '0'));
+const kbps = Number(option('--kbps', '0'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist'], { binary });
@@ -24,6 +29,11 @@ try {
   // A first visit each time: a new context has an empty cache.
   const firstPreview = async (path, context) => {
     const page = await context.newPage();
+    if (latency || kbps) {
+      const cdp = await context.newCDPSession(page);
+      const throughput = kbps ? (kbps * 1000) / 8 : -1;  // bytes a second; -1: not limited
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: throughput, uploadThroughput: throughput });
+    }
     await page.goto(`${server.url}${path}`);
     await page.waitForSelector('body[data-ready="true"]');
     const ms = await page.evaluate(() => performance.getEntriesByName('loyalty:first-preview')[0].startTime);

@@ -3,8 +3,12 @@
 // and the sync client (sync/*.js, plain JavaScript) as an ES module and as CommonJS.
 // Each file gets brotli (.br) and gzip (.gz) siblings, compressed once at
 // their best, which `loyalty serve` answers to browsers that accept them.
+// What a page loads (the core's web entry, its .wasm, the sync client) is
+// also written under a name with its content's hash, listed in
+// manifest.json: a browser keeps those for a year without asking again.
 // Usage: node build-dist.mjs GLUE.js MODULE.wasm OUT_DIR
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +60,23 @@ for (const [name, footer] of Object.entries(syncEntries)) {
   writeFileSync(join(outDir, name), [banner.replace('wasm/js/', 'wasm/sync/'), sync, footer].join(''));
 }
 
-for (const name of ['loyalty-core.wasm', ...Object.keys(entries), ...Object.keys(pageEntries), ...Object.keys(syncEntries)]) {
+// Hashed copies: "loyalty-core.wasm" -> "loyalty-core.<12 hex>.wasm"; earlier builds' copies go.
+const hashedName = /\.[0-9a-f]{12}\.[a-z]+$/;
+for (const old of readdirSync(outDir)) {
+  if (hashedName.test(old.replace(/\.(br|gz)$/, ''))) rmSync(join(outDir, old));
+}
+const manifest = {};
+for (const name of ['loyalty-core.wasm', 'loyalty-core.web.mjs', 'loyalty-sync.mjs']) {
+  const bytes = readFileSync(join(outDir, name));
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const dot = name.lastIndexOf('.');
+  manifest[name] = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+  copyFileSync(join(outDir, name), join(outDir, manifest[name]));
+}
+writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+for (const name of ['loyalty-core.wasm', ...Object.keys(entries), ...Object.keys(pageEntries), ...Object.keys(syncEntries),
+  ...Object.values(manifest), 'manifest.json']) {
   const bytes = readFileSync(join(outDir, name));
   writeFileSync(join(outDir, `${name}.br`), brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },

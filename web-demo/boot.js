@@ -1,14 +1,22 @@
 // What both demo pages do first: load the programme from the server (or the
 // last copy when offline), start the WASM core in the page, and keep the
-// header (title, language, offline notice) in the member's language.
-import { createLoyaltyCore } from '/pkg/loyalty-core.web.mjs';
-import { SyncClient, browserHost } from '/pkg/loyalty-sync.mjs';
+// header (title, language, offline notice) in the member's language. The
+// package's files are loaded by the content-hashed names its manifest lists
+// (kept by the browser for a year; a new build has new names), or by their
+// plain names if the manifest cannot be read.
 
 import { localized, messages } from './i18n.js';
 import { Store } from './store.js';
 import { useStore } from './widgets.js';
 
 const PROGRAM_CACHE_KEY = 'loyalty-demo.program';
+
+async function loadPackage() {
+  const manifest = await fetch('/pkg/manifest.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const url = (name) => `/pkg/${manifest[name] ?? name}`;
+  const [core, sync] = await Promise.all([import(url('loyalty-core.web.mjs')), import(url('loyalty-sync.mjs'))]);
+  return { ...core, ...sync, wasmUrl: url('loyalty-core.wasm') };
+}
 
 async function loadProgram() {
   try {
@@ -37,8 +45,9 @@ function renderHeader(store, pageTitle) {
 
 // Starts a page: `setup(store)` builds its parts before the widgets first render.
 export async function startPage({ pageTitle, products = [], memberKind = 'new', setup = () => {} }) {
-  const [{ program, offline }, productList] = await Promise.all([loadProgram(), products]);
-  const core = await createLoyaltyCore({ program, wasmUrl: '/pkg/loyalty-core.wasm' });
+  const [{ program, offline }, productList, pkg] = await Promise.all([loadProgram(), products, loadPackage()]);
+  const { createLoyaltyCore, SyncClient, browserHost, wasmUrl } = pkg;
+  const core = await createLoyaltyCore({ program, wasmUrl });
   const sync = new SyncClient({ host: browserHost(), storageKey: 'loyalty-demo.account', memberPrefix: 'web-' });
   const store = new Store(core, productList, sync);
   store.offline = offline;

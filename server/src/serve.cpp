@@ -200,9 +200,12 @@ int run(const Options& options) {
     return cors.answer_preflight(req, res) || precompressed.answer(req, res) ? httplib::Server::HandlerResponse::Handled
                                                                               : httplib::Server::HandlerResponse::Unhandled;
   });
+  const std::string preloads = options.package_dir.empty() ? "" : server::package_preloads(options.package_dir);
   server.set_post_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     cors.mark(req, res);
     security.add(req, res);
+    server::mark_immutable(req, res);
+    if (!preloads.empty() && res.get_header_value("Content-Type").rfind("text/html", 0) == 0) res.set_header("Link", preloads);
     // Pages and text go out compressed as the client accepts (cpp-httplib), the package from its siblings.
     res.set_header("Vary", "Accept-Encoding");
   });

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "http_server.hpp"
 
 namespace loyalty::server {
@@ -63,6 +65,42 @@ bool accepts(const std::string& header, std::string_view coding) {
 
 }  // namespace
 
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+
+bool is_content_hashed(std::string_view path) {
+  const std::string_view name = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+  const std::size_t ext = name.rfind('.');
+  if (ext == std::string_view::npos || ext < 13) return false;
+  const std::string_view hash = name.substr(ext - 12, 12);
+  return name[ext - 13] == '.' &&
+         std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+void mark_immutable(const httplib::Request& req, httplib::Response& res) {
+  if ((req.method == "GET" || req.method == "HEAD") && res.status == 200 && !res.has_header("Cache-Control") &&
+      is_content_hashed(req.path)) {
+    res.set_header("Cache-Control", kImmutable);
+  }
+}
+
+std::string package_preloads(const std::string& dir) {
+  std::ifstream in(std::filesystem::path(dir) / "manifest.json");
+  if (!in) return "";
+  const auto manifest = nlohmann::json::parse(in, nullptr, false);
+  if (!manifest.is_object()) return "";
+  std::string links;
+  const auto link = [&](const char* name, const char* rel) {
+    const auto it = manifest.find(name);
+    if (it == manifest.end() || !it->is_string() || !safe(it->get<std::string>())) return;
+    links += (links.empty() ? "" : ", ") + ("</pkg/" + it->get<std::string>() + ">; " + rel);
+  };
+  link("loyalty-core.web.mjs", "rel=modulepreload");
+  link("loyalty-sync.mjs", "rel=modulepreload");
+  // As the page's own fetch asks for it (cors mode, same-origin credentials), so the preload is used.
+  link("loyalty-core.wasm", "rel=preload; as=fetch; type=\"application/wasm\"; crossorigin");
+  return links;
+}
+
 void set_mime_types(httplib::Server& server) {
   for (const auto& [ext, type] : kTypes) server.set_file_extension_and_mimetype_mapping(ext, type);
 }
@@ -88,7 +126,7 @@ bool PrecompressedFiles::answer(const httplib::Request& req, httplib::Response& 
       std::snprintf(stamp_hex, sizeof stamp_hex, "%016llx", static_cast<unsigned long long>(stamp));
       const std::string etag = "\"" + std::string(coding) + "-" + std::to_string(size) + "-" + stamp_hex + "\"";
       res.set_header("ETag", etag);
-      res.set_header("Cache-Control", "no-cache");
+      res.set_header("Cache-Control", is_content_hashed(relative) ? kImmutable : "no-cache");
       if (req.get_header_value("If-None-Match") == etag) {
         res.status = 304;
         return true;
@@ -98,11 +136,14 @@ bool PrecompressedFiles::answer(const httplib::Request& req, httplib::Response& 
       if (!in.good() && !in.eof()) continue;
       res.status = 200;
       res.set_header("Content-Encoding", coding);
-      // cpp-httplib 0.11 compresses every text/* answer as it sends it, even
-      // one already compressed; JavaScript's other registered type keeps it
-      // from compressing this one twice.
+      // cpp-httplib 0.11 compresses every text/* answer as it sends it, and
+      // application/json exactly, even one already compressed; JavaScript's
+      // other registered type, and JSON with its charset, keep it from
+      // compressing these twice.
       const std::string_view media = type;
-      res.set_content(std::move(body), media.rfind("text/javascript", 0) == 0 ? "application/javascript; charset=utf-8" : type);
+      res.set_content(std::move(body), media.rfind("text/javascript", 0) == 0 ? "application/javascript; charset=utf-8"
+                                       : media == "application/json"           ? "application/json; charset=utf-8"
+                                                                                : type);
       return true;
     }
     return false;  // the mount's own file, uncompressed or compressed as it goes

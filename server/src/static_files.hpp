@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,19 @@ namespace loyalty::server {
 
 // Maps the extensions the demo and the package use to their media types.
 void set_mime_types(httplib::Server& server);
+
+// A file whose name carries its content's hash before the extension
+// ("loyalty-core.3f9a0c1d2e4b.wasm", written by wasm/build-dist.mjs with
+// manifest.json naming it) never changes: browsers keep it for a year
+// without asking again. Every other file is asked after (ETag, no-cache).
+bool is_content_hashed(std::string_view path);
+// After routing: a content-hashed file answered whole is marked immutable.
+void mark_immutable(const httplib::Request& req, httplib::Response& res);
+
+// The Link header that has a page's browser fetch the package's hashed core
+// and sync client as the page arrives, before its scripts ask for them by
+// the names in `dir`/manifest.json (served at /pkg/); empty without one.
+std::string package_preloads(const std::string& dir);
 
 class PrecompressedFiles {
  public:

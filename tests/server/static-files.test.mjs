@@ -1,7 +1,7 @@
 // The package as browsers fetch it: from its brotli or gzip sibling when the
 // client accepts one (the exact bytes of the file once decoded, compressed
-// once), revalidated by ETag, and the file itself otherwise; nothing outside
-// the mounted folders.
+// once), revalidated by ETag, and the file itself otherwise; the copies with
+// content-hashed names kept for a year; nothing outside the mounted folders.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -71,4 +71,35 @@ test('nothing outside the mounted folders is served, compressed or not', async (
     const r = await get(path, { 'Accept-Encoding': 'br, gzip' });
     assert.ok(r.status >= 400, `${path}: ${r.status}`);
   }
+});
+
+test('the package\'s manifest names content-hashed copies, kept a year whether compressed or not; the rest are asked after', async () => {
+  const manifest = JSON.parse(brotliDecompressSync((await get('/pkg/manifest.json', { 'Accept-Encoding': 'br' })).body));
+  assert.deepEqual(Object.keys(manifest).sort(), ['loyalty-core.wasm', 'loyalty-core.web.mjs', 'loyalty-sync.mjs']);
+  for (const [name, hashed] of Object.entries(manifest)) {
+    assert.match(hashed, /\.[0-9a-f]{12}\.(wasm|mjs)$/);
+    assert.deepEqual(file(hashed), file(name), `${hashed} is ${name}`);
+    for (const encoding of ['br', '']) {
+      const r = await get(`/pkg/${hashed}`, encoding ? { 'Accept-Encoding': encoding } : {});
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['cache-control'], 'public, max-age=31536000, immutable', `${hashed} ${encoding || 'identity'}`);
+    }
+  }
+  const manifestAnswer = await get('/pkg/manifest.json', { 'Accept-Encoding': 'gzip' });
+  assert.equal(manifestAnswer.headers['cache-control'], 'no-cache');
+  const again = await get('/pkg/manifest.json', { 'Accept-Encoding': 'gzip', 'If-None-Match': manifestAnswer.headers.etag });
+  assert.equal(again.status, 304, 'the manifest is asked after, by its ETag');
+  assert.equal((await get('/pkg/loyalty-core.wasm', { 'Accept-Encoding': 'br' })).headers['cache-control'], 'no-cache');
+});
+
+test('a page\'s answer has its browser preload the hashed core and sync client the manifest names', async () => {
+  const manifest = JSON.parse(file('manifest.json'));
+  const page = await get('/', { 'Accept-Encoding': 'gzip' });
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.link, [
+    `</pkg/${manifest['loyalty-core.web.mjs']}>; rel=modulepreload`,
+    `</pkg/${manifest['loyalty-sync.mjs']}>; rel=modulepreload`,
+    `</pkg/${manifest['loyalty-core.wasm']}>; rel=preload; as=fetch; type="application/wasm"; crossorigin`,
+  ].join(', '));
+  assert.equal((await get('/pkg/manifest.json')).headers.link, undefined, 'pages only');
 });

@@ -117,14 +117,16 @@ test('nginx answers over TLS with HTTP/2 and HSTS, and sends plain HTTP to HTTPS
   assert.equal(redirect.headers.get('location'), `https://127.0.0.1/v1/program`);
 });
 
-test('through nginx the storefront loads the compressed core and a member checks out', async () => {
+test('through nginx the storefront loads the compressed, content-hashed core and a member checks out', async () => {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   const problems = watchProblems(page);
-  const wasm = page.waitForResponse((r) => r.url().endsWith('/pkg/loyalty-core.wasm'));
+  const wasm = page.waitForResponse((r) => /\/pkg\/loyalty-core\.[0-9a-f]{12}\.wasm$/.test(r.url()));
   await page.goto(`https://127.0.0.1:${tls}/`);
   await page.waitForSelector('body[data-ready="true"]');
-  assert.equal((await (await wasm).allHeaders())['content-encoding'], 'br', 'the server\'s brotli sibling, passed through');
+  const headers = await (await wasm).allHeaders();
+  assert.equal(headers['content-encoding'], 'br', 'the server\'s brotli sibling, passed through');
+  assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable', 'the hashed name, kept for a year');
   await page.selectOption('#member', 'me');
   await page.waitForSelector('.balance[data-available="0"]');
   await page.click('.product[data-sku="baguette"] button');
