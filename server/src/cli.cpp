@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "audit.hpp"
+#include "progress.hpp"
 #include "sqlite_backup.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
@@ -40,7 +41,7 @@ constexpr const char* kUsage =
     "      before the server starts); PostgreSQL stores are backed up with pg_dump\n"
     "  loyalty replay --program PROGRAM.json --events EVENTS.jsonl [--state STATE.json]\n"
     "      apply one member's events (one JSON object a line) and print the results,\n"
-    "      the final state and the ledger\n"
+    "      the final state and the ledger; a long file shows its progress on a terminal\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
     "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
@@ -213,6 +214,62 @@ int backup(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
 }
 
+// Events through one member session a chunk at a time, so that a long file
+// shows its progress; the answer is the one apply_events gives for the
+// whole file: results, ledger and notices joined, the last balances, the
+// final state. Nothing when a chunk is refused as a request (a malformed
+// event): the caller then makes the one call, whose error names the event
+// by its place in the whole file.
+constexpr std::size_t kReplayChunk = 500;
+
+// "events[3].at" in a chunk that starts at `from` is "events[3 + from].at" in the whole file.
+std::string events_path(const std::string& path, std::size_t from) {
+  const std::string prefix = "events[";
+  if (path.rfind(prefix, 0) != 0) return path;
+  const std::size_t close = path.find(']', prefix.size());
+  if (close == std::string::npos) return path;
+  const std::size_t index = std::stoull(path.substr(prefix.size(), close - prefix.size()));
+  return prefix + std::to_string(index + from) + path.substr(close);
+}
+
+std::optional<std::string> replay_in_chunks(const Engine& engine, const Json& state, const Json& events,
+                                            server::Progress& progress) {
+  auto opened = engine.open_member(state.dump());
+  if (!opened.ok()) return std::nullopt;
+  MemberSession member = std::move(opened).value();
+  Json value = {{"ledger", Json::array()}, {"notices", Json::array()}, {"results", Json::array()}};
+  for (std::size_t from = 0; from < events.size(); from += kReplayChunk) {
+    if (server::Progress::stop_asked()) return std::nullopt;
+    const std::size_t to = std::min(events.size(), from + kReplayChunk);
+    const Json chunk = {{"events", Json(events.begin() + static_cast<std::ptrdiff_t>(from),
+                                        events.begin() + static_cast<std::ptrdiff_t>(to))}};
+    auto answer = parse_json(engine.call(member, "apply_events", chunk.dump()));
+    if (!answer.ok()) return std::nullopt;
+    const Json& envelope = answer.value();
+    if (!envelope.at("ok").get<bool>()) return std::nullopt;
+    const Json& part = envelope.at("value");
+    for (const char* list : {"ledger", "notices"}) {
+      for (const Json& item : part.at(list)) value[list].push_back(item);
+    }
+    // A refused event's errors name it by its place in the chunk: in the file, `from` later.
+    for (Json result : part.at("results")) {
+      if (result.contains("errors")) {
+        for (Json& error : result["errors"]) error["path"] = events_path(error.at("path").get<std::string>(), from);
+      }
+      value["results"].push_back(std::move(result));
+    }
+    value["balances"] = part.at("balances");
+    for (std::size_t i = from; i < to; ++i) progress.step();
+  }
+  auto held = parse_json(engine.call(member, "state", "{}"));
+  if (!held.ok()) return std::nullopt;
+  const Json& kept = held.value();
+  if (!kept.at("ok").get<bool>()) return std::nullopt;
+  value["state"] = kept.at("value");
+  if (!value.contains("balances")) return std::nullopt;  // no events: the one call answers
+  return Json{{"ok", true}, {"value", value}}.dump();
+}
+
 // The events file: one JSON object a line (blank lines skipped), gathered
 // into an apply_events request so that replay is exactly what the core does.
 int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -243,6 +300,17 @@ int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!parsed.ok()) return print_envelope(error_envelope(parsed.errors()), out, err);
     state = std::move(parsed).value();
   }
+  std::optional<std::string> chunked;
+  {
+    server::Progress progress(err, "loyalty replay", "events", static_cast<std::int64_t>(events.size()),
+                              server::is_terminal(err) && events.size() > kReplayChunk);
+    chunked = replay_in_chunks(*engine, state, events, progress);
+    if (server::Progress::stop_asked()) {
+      err << "loyalty replay: stopped by Ctrl-C after " << progress.done() << " of " << events.size() << " events\n";
+      return 130;
+    }
+  }
+  if (chunked) return print_envelope(*chunked, out, err);
   return print_envelope(engine->apply_events(Json{{"state", state}, {"events", events}}.dump()), out, err);
 }
 

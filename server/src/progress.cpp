@@ -31,12 +31,14 @@ std::string clock_text(std::int64_t seconds) {
 
 bool is_terminal(const std::ostream& err) { return &err == &std::cerr && isatty(STDERR_FILENO) == 1; }
 
-Progress::Progress(std::ostream& err, std::string label, std::string noun, std::int64_t total, bool terminal)
+Progress::Progress(std::ostream& err, std::string label, std::string noun, std::int64_t total, bool terminal,
+                   std::chrono::milliseconds quiet)
     : err_(err),
       label_(std::move(label)),
       noun_(std::move(noun)),
       total_(total),
       terminal_(terminal),
+      quiet_(quiet),
       started_(std::chrono::steady_clock::now()),
       drawn_(started_) {
   stop_requested.store(false);
@@ -53,6 +55,13 @@ bool Progress::stop_asked() { return stop_requested.load(); }
 void Progress::step() {
   ++done_;
   const auto now = std::chrono::steady_clock::now();
+  if (now - started_ < quiet_) {
+    // Quick work shows nothing; a log's tenths passed meanwhile are not owed.
+    if (!terminal_ && total_ > 0) {
+      while (done_ * 10 >= next_tenth_ * total_) ++next_tenth_;
+    }
+    return;
+  }
   if (terminal_) {
     if (now - drawn_ >= std::chrono::milliseconds(100) || done_ == total_) draw(false);
   } else if (total_ > 0 && done_ * 10 >= next_tenth_ * total_) {
@@ -64,10 +73,11 @@ void Progress::step() {
 void Progress::finish() {
   if (finished_) return;
   finished_ = true;
-  if (terminal_) draw(true);
+  if (terminal_ && shown_) draw(true);
 }
 
 void Progress::draw(bool last) {
+  shown_ = true;
   drawn_ = std::chrono::steady_clock::now();
   const double seconds = std::chrono::duration<double>(drawn_ - started_).count();
   const double rate = seconds > 0 ? done_ / seconds : 0;

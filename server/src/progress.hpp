@@ -1,8 +1,9 @@
-// Progress of long CLI work (`loyalty audit` over every member): on a
-// terminal one line redrawn in place, with the count, a bar, the rate and the
-// time left; otherwise (a log, a pipe) a plain line at each tenth. Ctrl-C
-// asks the work to stop at the next item: it ends cleanly and says how far
-// it got.
+// Progress of long CLI work (`loyalty audit` over every member, `loyalty
+// replay` over a long file): on a terminal one line redrawn in place, with
+// the count, a bar, the rate and the time left; otherwise (a log, a pipe) a
+// plain line at each tenth. Nothing is shown for work done within `quiet`.
+// Ctrl-C asks the work to stop at the next item: it ends cleanly and says
+// how far it got.
 #pragma once
 
 #include <chrono>
@@ -15,7 +16,8 @@ namespace loyalty::server {
 class Progress {
  public:
   // `total` items of `noun` ("members"); `terminal`: redraw in place.
-  Progress(std::ostream& err, std::string label, std::string noun, std::int64_t total, bool terminal);
+  Progress(std::ostream& err, std::string label, std::string noun, std::int64_t total, bool terminal,
+           std::chrono::milliseconds quiet = std::chrono::seconds(1));
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -38,6 +40,8 @@ class Progress {
   std::string noun_;
   std::int64_t total_;
   bool terminal_;
+  std::chrono::milliseconds quiet_;
+  bool shown_ = false;  // a line drawn (on a terminal: one to end)
   std::int64_t done_ = 0;
   std::int64_t next_tenth_ = 1;
   bool finished_ = false;

@@ -87,7 +87,7 @@ TEST(Audit, ReportsItsProgressAtEachTenthInALog) {
   EXPECT_EQ(store->member_count(), 20);
   std::ostringstream out, err;
   {
-    Progress progress(err, "loyalty audit", "members", store->member_count(), /*terminal=*/false);
+    Progress progress(err, "loyalty audit", "members", store->member_count(), /*terminal=*/false, std::chrono::milliseconds(0));
     EXPECT_EQ(audit(bakery(), *store, out, err, &progress), 0);
   }
   EXPECT_EQ(out.str(), "audited 20 members, 20 ledger rows: clean\n");
@@ -104,12 +104,25 @@ TEST(Audit, RedrawsOneLineWithABarOnATerminal) {
   for (int i = 0; i < 3; ++i) put_member(*store, "m" + std::to_string(i), "", 30);
   std::ostringstream out, err;
   {
-    Progress progress(err, "loyalty audit", "members", 3, /*terminal=*/true);
+    Progress progress(err, "loyalty audit", "members", 3, /*terminal=*/true, std::chrono::milliseconds(0));
     EXPECT_EQ(audit(bakery(), *store, out, err, &progress), 0);
   }
   const std::string shown = err.str();
   EXPECT_EQ(shown.find('\n'), shown.size() - 1) << "one line, ended once: " << shown;
   EXPECT_NE(shown.find("\rloyalty audit [########################] 3/3 members (100 %)"), std::string::npos) << shown;
+}
+
+TEST(Audit, ShowsNothingForWorkDoneWithinItsQuietTime) {
+  auto store = open_sqlite_store(":memory:");
+  for (int i = 0; i < 3; ++i) put_member(*store, "m" + std::to_string(i), "", 30);
+  for (bool terminal : {false, true}) {
+    std::ostringstream out, err;
+    {
+      Progress progress(err, "loyalty audit", "members", 3, terminal, std::chrono::seconds(60));
+      EXPECT_EQ(audit(bakery(), *store, out, err, &progress), 0);
+    }
+    EXPECT_EQ(err.str(), "");
+  }
 }
 
 TEST(Audit, CtrlCStopsItCleanlyAndSaysHowFarItGot) {
