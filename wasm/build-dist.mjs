@@ -29,10 +29,10 @@ const cjsExports = '\nmodule.exports = { createLoyaltyCore, LoyaltyError };\n';
 const entries = {
   'loyalty-core.web.mjs': [read('host-web.js'), esmExports],
   'loyalty-core.node.mjs': [read('host-node.js'), esmExports],
-  'loyalty-core.miniprogram.cjs': [read('host-miniprogram.js') + read('no-webassembly.js'), cjsExports],
-  'loyalty-core.douyin.cjs': [read('host-douyin.js') + read('no-webassembly.js'), cjsExports],
+  'loyalty-core.miniprogram.cjs': [read('host-miniprogram.js') + read('package-path-loader.js'), cjsExports],
+  'loyalty-core.douyin.cjs': [read('host-douyin.js') + read('package-path-loader.js'), cjsExports],
   // Worker scripts (no exports: each serves its worker): Alipay's, and the browser's.
-  'loyalty-core.alipay-worker.cjs': [serving + read('host-alipay-worker.js') + read('no-webassembly.js'), '\n'],
+  'loyalty-core.alipay-worker.cjs': [serving + read('host-alipay-worker.js') + read('package-path-loader.js'), '\n'],
   'loyalty-core.worker.mjs': [read('host-web.js') + serving + read('host-web-worker.js'), '\n'],
 };
 
@@ -60,26 +60,30 @@ for (const [name, footer] of Object.entries(syncEntries)) {
   writeFileSync(join(outDir, name), [banner.replace('wasm/js/', 'wasm/sync/'), sync, footer].join(''));
 }
 
-// Hashed copies: "loyalty-core.wasm" -> "loyalty-core.<12 hex>.wasm"; earlier builds' copies go.
-const hashedName = /\.[0-9a-f]{12}\.[a-z]+$/;
-for (const old of readdirSync(outDir)) {
-  if (hashedName.test(old.replace(/\.(br|gz)$/, ''))) rmSync(join(outDir, old));
-}
+// Hashed names: "loyalty-core.wasm" -> "loyalty-core.<12 hex>.wasm", listed in manifest.json.
 const manifest = {};
 for (const name of ['loyalty-core.wasm', 'loyalty-core.web.mjs', 'loyalty-sync.mjs']) {
-  const bytes = readFileSync(join(outDir, name));
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(readFileSync(join(outDir, name))).digest('hex').slice(0, 12);
   const dot = name.lastIndexOf('.');
   manifest[name] = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
-  copyFileSync(join(outDir, name), join(outDir, manifest[name]));
 }
 writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
 for (const name of ['loyalty-core.wasm', ...Object.keys(entries), ...Object.keys(pageEntries), ...Object.keys(syncEntries),
-  ...Object.values(manifest), 'manifest.json']) {
+  'manifest.json']) {
   const bytes = readFileSync(join(outDir, name));
   writeFileSync(join(outDir, `${name}.br`), brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
   }));
   writeFileSync(join(outDir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+}
+
+// The hashed copies, with the original's siblings (the same bytes, compressed
+// once); earlier builds' copies go.
+const hashedName = /\.[0-9a-f]{12}\.[a-z]+$/;
+for (const old of readdirSync(outDir)) {
+  if (hashedName.test(old.replace(/\.(br|gz)$/, ''))) rmSync(join(outDir, old));
+}
+for (const [name, hashed] of Object.entries(manifest)) {
+  for (const suffix of ['', '.br', '.gz']) copyFileSync(join(outDir, name + suffix), join(outDir, hashed + suffix));
 }

@@ -73,13 +73,15 @@ std::optional<std::string> read_text(const std::string& path, std::ostream& err)
 }
 
 // Prints an envelope: the value as indented JSON, or one line per error.
+int print_value(const Json& value, std::ostream& out) {
+  out << value.dump(2) << "\n";
+  return 0;
+}
+
 int print_envelope(const std::string& envelope, std::ostream& out, std::ostream& err) {
   auto parsed = parse_json(envelope);
   const Json& j = parsed.value();
-  if (j.at("ok").get<bool>()) {
-    out << j.at("value").dump(2) << "\n";
-    return 0;
-  }
+  if (j.at("ok").get<bool>()) return print_value(j.at("value"), out);
   for (const auto& e : j.at("errors")) {
     const std::string path = e.at("path").get<std::string>();
     err << (path.empty() ? "" : path + ": ") << e.at("message").get<std::string>() << " ["
@@ -215,7 +217,7 @@ int backup(const std::vector<std::string>& args, std::ostream& out, std::ostream
 }
 
 // Events through one member session a chunk at a time, so that a long file
-// shows its progress; the answer is the one apply_events gives for the
+// shows its progress; the value is the one apply_events gives for the
 // whole file: results, ledger and notices joined, the last balances, the
 // final state. Nothing when a chunk is refused as a request (a malformed
 // event): the caller then makes the one call, whose error names the event
@@ -232,8 +234,8 @@ std::string events_path(const std::string& path, std::size_t from) {
   return prefix + std::to_string(index + from) + path.substr(close);
 }
 
-std::optional<std::string> replay_in_chunks(const Engine& engine, const Json& state, const Json& events,
-                                            server::Progress& progress) {
+std::optional<Json> replay_in_chunks(const Engine& engine, const Json& state, const Json& events,
+                                     server::Progress& progress) {
   auto opened = engine.open_member(state.dump());
   if (!opened.ok()) return std::nullopt;
   MemberSession member = std::move(opened).value();
@@ -267,7 +269,7 @@ std::optional<std::string> replay_in_chunks(const Engine& engine, const Json& st
   if (!kept.at("ok").get<bool>()) return std::nullopt;
   value["state"] = kept.at("value");
   if (!value.contains("balances")) return std::nullopt;  // no events: the one call answers
-  return Json{{"ok", true}, {"value", value}}.dump();
+  return value;
 }
 
 // The events file: one JSON object a line (blank lines skipped), gathered
@@ -300,7 +302,7 @@ int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!parsed.ok()) return print_envelope(error_envelope(parsed.errors()), out, err);
     state = std::move(parsed).value();
   }
-  std::optional<std::string> chunked;
+  std::optional<Json> chunked;
   {
     server::Progress progress(err, "loyalty replay", "events", static_cast<std::int64_t>(events.size()),
                               server::is_terminal(err) && events.size() > kReplayChunk);
@@ -310,7 +312,7 @@ int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return 130;
     }
   }
-  if (chunked) return print_envelope(*chunked, out, err);
+  if (chunked) return print_value(*chunked, out);
   return print_envelope(engine->apply_events(Json{{"state", state}, {"events", events}}.dump()), out, err);
 }
 

@@ -6,16 +6,12 @@
  * @param {{ program: object | string, wasmPath?: string }} options
  */
 function createLoyaltyCore(options) {
-  return createLoyaltyCoreWith((imports) => {
-    if (typeof MyWebAssembly === 'undefined') {
-      throw new LoyaltyError([{
-        code: 'host.no_mywebassembly',
-        message: 'MyWebAssembly is missing: Alipay needs base library 2.9.7 and client 10.5.60 or newer, and on iOS the experimental worker',
-        path: '',
-      }]);
-    }
-    return MyWebAssembly.instantiate((options && options.wasmPath) || '/lib/loyalty-core.wasm.br', imports);
-  }, options);
+  return createLoyaltyCoreWith((imports) => instantiateFromPackage(
+    typeof MyWebAssembly === 'undefined' ? null : MyWebAssembly,
+    (options && options.wasmPath) || '/lib/loyalty-core.wasm.br', imports,
+    'host.no_mywebassembly',
+    'MyWebAssembly is missing: Alipay needs base library 2.9.7 and client 10.5.60 or newer, and on iOS the experimental worker'),
+  options);
 }
 
 serveLoyaltyCore({

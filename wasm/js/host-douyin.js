@@ -30,15 +30,11 @@ function versionAtLeast(version, wanted) {
 function createLoyaltyCore(options) {
   return createLoyaltyCoreWith((imports) => {
     const version = douyinLibraryVersion();
-    if (typeof TTWebAssembly === 'undefined' || (version && !versionAtLeast(version, DOUYIN_MIN_LIBRARY))) {
-      throw new LoyaltyError([{
-        code: 'host.no_ttwebassembly',
-        message: 'TTWebAssembly is missing: the Douyin base library must be 2.34.0.0 or newer',
-        path: '',
-      }]);
-    }
+    const tooOld = version && !versionAtLeast(version, DOUYIN_MIN_LIBRARY);
+    const loader = typeof TTWebAssembly === 'undefined' || tooOld ? null : TTWebAssembly;
     let path = (options && options.wasmPath) || '/lib/loyalty-core.wasm.br';
     if (path.endsWith('.br') && version && !versionAtLeast(version, DOUYIN_BROTLI_LIBRARY)) path = path.slice(0, -3);
-    return TTWebAssembly.instantiate(path, imports);
+    return instantiateFromPackage(loader, path, imports,
+      'host.no_ttwebassembly', 'TTWebAssembly is missing: the Douyin base library must be 2.34.0.0 or newer');
   }, options);
 }

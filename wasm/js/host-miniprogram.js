@@ -5,14 +5,8 @@
  * @param {{ program: object | string, wasmPath?: string }} options
  */
 function createLoyaltyCore(options) {
-  return createLoyaltyCoreWith((imports) => {
-    if (typeof WXWebAssembly === 'undefined') {
-      throw new LoyaltyError([{
-        code: 'host.no_wxwebassembly',
-        message: 'WXWebAssembly is missing: the WeChat base library must be 2.13.0 or newer',
-        path: '',
-      }]);
-    }
-    return WXWebAssembly.instantiate((options && options.wasmPath) || '/lib/loyalty-core.wasm', imports);
-  }, options);
+  return createLoyaltyCoreWith((imports) => instantiateFromPackage(
+    typeof WXWebAssembly === 'undefined' ? null : WXWebAssembly,
+    (options && options.wasmPath) || '/lib/loyalty-core.wasm', imports,
+    'host.no_wxwebassembly', 'WXWebAssembly is missing: the WeChat base library must be 2.13.0 or newer'), options);
 }
