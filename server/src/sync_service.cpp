@@ -52,13 +52,17 @@ HttpAnswer errors_answer(int status, const Errors& errors) { return {status, err
 // The member's state as an answer field in the form asked for (with its
 // leading comma; none: nothing). `snapshot`, when not empty, is the stored
 // form already written, so that it is not written twice.
-std::string state_answer(const Program& program, const MemberState& state, SyncService::AnswerState form,
-                         const std::string& snapshot) {
-  if (form == SyncService::AnswerState::json) return ",\"state\":" + state_json(program, state);
-  if (form == SyncService::AnswerState::snapshot) {
-    return ",\"snapshot\":\"" + base64url(snapshot.empty() ? stored_form(program, state) : snapshot) + "\"";
+// Appends the state's field of an answer, in the form asked for.
+void append_state_answer(std::string& body, const Program& program, const MemberState& state,
+                         SyncService::AnswerState form, const std::string& snapshot) {
+  if (form == SyncService::AnswerState::json) {
+    body += ",\"state\":";
+    body += state_json(program, state);
+  } else if (form == SyncService::AnswerState::snapshot) {
+    body += ",\"snapshot\":\"";
+    append_base64url(body, snapshot.empty() ? stored_form(program, state) : snapshot);
+    body += '"';
   }
-  return "";
 }
 
 // The request body as a JSON object, or the answer that refuses it.
@@ -279,11 +283,23 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   if (!committed) return answer;
   // Committed: the answer is made outside the store's transaction, and the
   // state is held for the member's next request.
-  const std::string state_field = state_answer(program, *committed, form, snapshot);
-  answer.body = "{\"balances\":" + balances_at(program, *committed, now) + ",\"ledger\":" + json_array(rows, 0) +
-                ",\"member_id\":" + quoted(member_id) + ",\"results\":" + results +
-                ",\"server_time\":" + std::to_string(now) + state_field +
-                ",\"version\":" + std::to_string(committed->version) + "}";
+  // One buffer, sized once: a large snapshot is copied into it, and only once.
+  std::string& body = answer.body;
+  body.reserve(256 + results.size() + snapshot.size() * 4 / 3);
+  body += "{\"balances\":";
+  body += balances_at(program, *committed, now);
+  body += ",\"ledger\":";
+  body += json_array(rows, 0);
+  body += ",\"member_id\":";
+  body += quoted(member_id);
+  body += ",\"results\":";
+  body += results;
+  body += ",\"server_time\":";
+  body += std::to_string(now);
+  append_state_answer(body, program, *committed, form, snapshot);
+  body += ",\"version\":";
+  body += std::to_string(committed->version);
+  body += '}';
   const std::size_t held_bytes = MemberCache::bytes_held(member_id, *committed);
   members_.put(member_id, std::move(*committed), held_bytes);
   // The inviter's side runs in the inviter's own transaction, from the outbox.
@@ -456,9 +472,11 @@ HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t n
   auto row = store_.read_member(member_id);
   if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
   const MemberState state = stored_state(engine_.program(), *row);
-  return {200, "{\"balances\":" + balances_at(engine_.program(), state, now) + ",\"member_id\":" + quoted(member_id) +
-                   ",\"server_time\":" + std::to_string(now) + state_answer(engine_.program(), state, form, "") +
-                   ",\"version\":" + std::to_string(row->version) + "}"};
+  std::string body = "{\"balances\":" + balances_at(engine_.program(), state, now) +
+                     ",\"member_id\":" + quoted(member_id) + ",\"server_time\":" + std::to_string(now);
+  append_state_answer(body, engine_.program(), state, form, "");
+  body += ",\"version\":" + std::to_string(row->version) + "}";
+  return {200, std::move(body)};
 }
 
 HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit) {
