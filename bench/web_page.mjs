@@ -3,6 +3,7 @@
 // Performance API), the bytes of wasm + JS the page fetched, and badge
 // updates for a 100-product listing. Prints JSON for bench/report.mjs.
 //   node bench/web_page.mjs [--bin build/native-release/server/loyalty] [--loads 10] [--latency MS --kbps N]
+//                           [--static build/web-demo]  (web-demo: the sources, plain names revalidated)
 // --latency and --kbps put the page loads behind a slow network (Chromium's
 // emulation: each request's round trip, and the download rate), where a
 // request saved or made earlier shows.
@@ -20,9 +21,10 @@ const binary = resolve(root, option('--bin', 'build/native-release/server/loyalt
 const loads = Number(option('--loads', '10'));
 const latency = Number(option('--latency', '0'));
 const kbps = Number(option('--kbps', '0'));
+const site = option('--static', 'build/web-demo');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist'], { binary });
+const server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', site, '--package', 'wasm/dist'], { binary });
 const browser = await launchChromium();
 const result = {};
 try {
@@ -60,7 +62,7 @@ try {
   const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
     .filter((r) => /\.(m?js|wasm)$/.test(new URL(r.name).pathname))
     .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize })));
-  const local = (path) => `${root}${path.startsWith('/pkg/') ? `wasm/dist/${path.slice(5)}` : `web-demo${path}`}`;
+  const local = (path) => `${root}${path.startsWith('/pkg/') ? `wasm/dist/${path.slice(5)}` : `${site}${path}`}`;
   result.transfer = fetched.map(({ path, transferred }) => {
     const bytes = readFileSync(local(path));
     return { path, transferred, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };

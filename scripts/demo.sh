@@ -29,4 +29,4 @@ echo
 echo "Open http://$listen/ — the storefront demo. The sync API (server/openapi.yaml) is on the same"
 echo "address, on $db; the merchant key is in the 'listening' log line below."
 echo
-exec "$loyalty" serve --program "$program" --listen "$listen" --db "$db" --demo --static web-demo --package wasm/dist
+exec "$loyalty" serve --program "$program" --listen "$listen" --db "$db" --demo --static build/web-demo --package wasm/dist

@@ -7,11 +7,11 @@
 // also written under a name with its content's hash, listed in
 // manifest.json: a browser keeps those for a year without asking again.
 // Usage: node build-dist.mjs GLUE.js MODULE.wasm OUT_DIR
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { contentHashedName, isContentHashed, writeCompressedSiblings } from './static-assets.mjs';
 
 const [glueFile, wasmFile, outDir] = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,26 +63,19 @@ for (const [name, footer] of Object.entries(syncEntries)) {
 // Hashed names: "loyalty-core.wasm" -> "loyalty-core.<12 hex>.wasm", listed in manifest.json.
 const manifest = {};
 for (const name of ['loyalty-core.wasm', 'loyalty-core.web.mjs', 'loyalty-sync.mjs']) {
-  const hash = createHash('sha256').update(readFileSync(join(outDir, name))).digest('hex').slice(0, 12);
-  const dot = name.lastIndexOf('.');
-  manifest[name] = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+  manifest[name] = contentHashedName(name, readFileSync(join(outDir, name)));
 }
 writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
 for (const name of ['loyalty-core.wasm', ...Object.keys(entries), ...Object.keys(pageEntries), ...Object.keys(syncEntries),
   'manifest.json']) {
-  const bytes = readFileSync(join(outDir, name));
-  writeFileSync(join(outDir, `${name}.br`), brotliCompressSync(bytes, {
-    params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  }));
-  writeFileSync(join(outDir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+  writeCompressedSiblings(join(outDir, name));
 }
 
 // The hashed copies, with the original's siblings (the same bytes, compressed
 // once); earlier builds' copies go.
-const hashedName = /\.[0-9a-f]{12}\.[a-z]+$/;
 for (const old of readdirSync(outDir)) {
-  if (hashedName.test(old.replace(/\.(br|gz)$/, ''))) rmSync(join(outDir, old));
+  if (isContentHashed(old)) rmSync(join(outDir, old));
 }
 for (const [name, hashed] of Object.entries(manifest)) {
   for (const suffix of ['', '.br', '.gz']) copyFileSync(join(outDir, name + suffix), join(outDir, hashed + suffix));

@@ -69,7 +69,7 @@ before(async () => {
   const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=loyalty.example',
     '-addext', 'subjectAltName=DNS:loyalty.example,IP:127.0.0.1', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { encoding: 'utf8' });
   assert.equal(cert.status, 0, cert.stderr);
-  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist',
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'build/web-demo', '--package', 'wasm/dist',
     '--ip-rate', '0', '--db', `sqlite:${db}`]);
   const upstream = new URL(server.url).port;
   // A whole nginx of its own: every path it writes is in the test's folder.

@@ -29,7 +29,7 @@ const shownAvailable = async () => Number(await page.getAttribute('.points-balan
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist']);
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'build/web-demo', '--package', 'wasm/dist']);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   problems = watchProblems(page, /\/v1\/sync$/);  // the offline test cuts it

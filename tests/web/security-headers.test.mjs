@@ -13,7 +13,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist',
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'build/web-demo', '--package', 'wasm/dist',
     '--cors-origin', shop]);
   browser = await launchChromium();
 });

@@ -26,7 +26,7 @@ let problems;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'web-demo', '--package', 'wasm/dist']);
+  server = await startServer(['--program', 'programs/bakery.json', '--demo', '--static', 'build/web-demo', '--package', 'wasm/dist']);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // The offline tests cut these on purpose.

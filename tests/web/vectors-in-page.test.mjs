@@ -23,7 +23,7 @@ let page;
 let problems;
 
 before(async () => {
-  server = await startServer(['--program', 'programs/bakery.json', '--static', 'web-demo', '--package', 'wasm/dist']);
+  server = await startServer(['--program', 'programs/bakery.json', '--static', 'build/web-demo', '--package', 'wasm/dist']);
   browser = await launchChromium();
   page = await browser.newPage();
   problems = watchProblems(page);
