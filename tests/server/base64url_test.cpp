@@ -1,5 +1,7 @@
 // Base64url as RFC 4648 writes it (§10's vectors, without padding), and
 // every byte value round-trips: tokens and snapshots in answers depend on it.
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 #include "base64url.hpp"
@@ -27,6 +29,22 @@ TEST(Base64url, UsesTheUrlAlphabetAndEveryByteRoundTrips) {
   }
   std::string ignored;
   EXPECT_FALSE(from_base64url("ab+c", ignored));
+}
+
+TEST(Base64url, AppendsToAnAnswerBeingWritten) {
+  std::string answer = "{\"snapshot\":\"";
+  append_base64url(answer, "foobar");
+  append_base64url(answer, "f");
+  EXPECT_EQ(answer, "{\"snapshot\":\"Zm9vYmFyZg");
+}
+
+TEST(Base64url, RefusesEveryCharacterOutsideTheAlphabet) {
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    const bool in_alphabet = std::isalnum(c) || ch == '-' || ch == '_';
+    std::string out;
+    EXPECT_EQ(from_base64url(std::string("Zm9v") + ch, out), in_alphabet) << c;
+  }
 }
 
 }  // namespace
