@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "audit.hpp"
+#include "history_generator.hpp"
 #include "progress.hpp"
+#include "simulation.hpp"
 #include "sqlite_backup.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
@@ -42,6 +44,17 @@ constexpr const char* kUsage =
     "  loyalty replay --program PROGRAM.json --events EVENTS.jsonl [--state STATE.json]\n"
     "      apply one member's events (one JSON object a line) and print the results,\n"
     "      the final state and the ledger; a long file shows its progress on a terminal\n"
+    "  loyalty generate --program PROGRAM.json [--members 1000] [--days 365] [--seed 1]\n"
+    "                   [--start 2026-01-01] [--out EVENTS.jsonl]\n"
+    "      a synthetic history of the programme's members (the same for the same seed):\n"
+    "      each member's join line, then its events, one JSON object a line; what was\n"
+    "      made is summed up on stderr as JSON\n"
+    "  loyalty simulate --program CURRENT.json [--candidate NEW.json] --events EVENTS.jsonl\n"
+    "                   [--out REPORT.json] [--csv DIR] [--bad-lines stop|skip]\n"
+    "      replay every member's events (as generate writes them) under the programme and\n"
+    "      the candidate: points issued, redeemed, expired and outstanding by month, the\n"
+    "      liability, tiers and who moves; JSON on stdout or in REPORT.json, and with --csv\n"
+    "      months.csv, tiers.csv and tier_moves.csv; progress on stderr (Ctrl-C writes nothing)\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
     "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
@@ -316,6 +329,193 @@ int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream
   return print_envelope(engine->apply_events(Json{{"state", state}, {"events", events}}.dump()), out, err);
 }
 
+// A whole number for a flag, or a message that says which flag and why.
+std::optional<std::int64_t> whole_number(const std::string& flag, const std::string& text, std::ostream& err) {
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) {
+    err << "loyalty generate: " << flag << " takes a whole number, not '" << text << "'\n";
+    return std::nullopt;
+  }
+  return value;
+}
+
+int generate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--members", "1000"}, {"--days", "365"},
+                                              {"--seed", "1"}, {"--start", "2026-01-01"}, {"--out", ""}};
+  if (!read_flags(args, flags, {"--program"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  const auto members = whole_number("--members", flags["--members"], err);
+  const auto days = whole_number("--days", flags["--days"], err);
+  const auto seed = whole_number("--seed", flags["--seed"], err);
+  const auto start = parse_iso_date(flags["--start"]);
+  if (!start) err << "loyalty generate: --start takes a date, YYYY-MM-DD, not '" << flags["--start"] << "'\n";
+  if (!members || !days || !seed || !start) return 2;
+  server::HistoryOptions options;
+  options.members = *members;
+  options.days = *days;
+  options.seed = static_cast<std::uint64_t>(*seed);
+  options.start = day_number_from_date(*start) * 86400000 - engine->program().utc_offset_minutes * std::int64_t{60000};
+
+  std::ofstream file;
+  if (!flags["--out"].empty()) {
+    file.open(flags["--out"], std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "loyalty generate: cannot write " << flags["--out"] << "\n";
+      return 1;
+    }
+  }
+  std::ostream& events = flags["--out"].empty() ? out : file;
+  server::HistoryStatistics stats;
+  try {
+    stats = server::generate_history(engine->program(), options, events);
+  } catch (const std::invalid_argument& e) {
+    err << "loyalty generate: " << e.what() << "\n";
+    return 2;
+  }
+  events.flush();
+  if (!events) {
+    err << "loyalty generate: writing the events failed\n";
+    return 1;
+  }
+  err << Json{{"members", stats.members},
+              {"invited", stats.invited},
+              {"members_by_kind", stats.members_by_kind},
+              {"stage_at_end", stats.stage_at_end},
+              {"events", stats.events},
+              {"events_by_type", stats.events_by_type},
+              {"orders_by_month", stats.orders_by_month},
+              {"mean_lines_per_order", stats.events_by_type.count("order") ? stats.order_lines / stats.events_by_type["order"] : 0},
+              {"mean_order_minor", stats.events_by_type.count("order") ? stats.paid_minor / stats.events_by_type["order"] : 0},
+              {"refunded_orders", stats.refunded_orders}}
+             .dump(2)
+      << "\n";
+  return 0;
+}
+
+// Writes `text` to `path` through a temporary file: a reader never sees half a report.
+bool write_whole(const std::string& path, const std::string& text, std::ostream& err) {
+  const std::string part = path + ".part";
+  {
+    std::ofstream file(part, std::ios::binary | std::ios::trunc);
+    file << text;
+    if (!file.flush()) {
+      err << "loyalty simulate: cannot write " << path << "\n";
+      return false;
+    }
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    err << "loyalty simulate: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--candidate", ""}, {"--events", ""},
+                                              {"--out", ""},     {"--csv", ""},       {"--bad-lines", "stop"}};
+  if (!read_flags(args, flags, {"--program", "--events"}, err)) return 2;
+  if (flags["--bad-lines"] != "stop" && flags["--bad-lines"] != "skip") {
+    err << "loyalty simulate: --bad-lines is stop or skip, not '" << flags["--bad-lines"] << "'\n";
+    return 2;
+  }
+  auto current = load_engine(flags["--program"], out, err);
+  if (!current) return 1;
+  std::optional<Engine> candidate;
+  if (!flags["--candidate"].empty()) {
+    candidate = load_engine(flags["--candidate"], out, err);
+    if (!candidate) return 1;
+  }
+  const std::string& path = flags["--events"];
+  std::ifstream events(path, std::ios::binary);
+  if (!events) {
+    err << "loyalty simulate: cannot read " << path << "\n";
+    return 1;
+  }
+  // Members first counted (join lines), for the progress and its estimate of the time left.
+  std::int64_t total = 0;
+  for (std::string line; std::getline(events, line);) total += line.find("\"event\"") == std::string::npos;
+  events.clear();
+  events.seekg(0);
+
+  server::Simulation simulation(current->program(), candidate ? &candidate->program() : nullptr);
+  std::ostringstream moves;
+  if (candidate && !flags["--csv"].empty()) simulation.write_moves_to(&moves);
+  std::int64_t skipped = 0;
+  std::vector<std::int64_t> skipped_lines;  // the first few, for the report
+  std::string member;
+  {
+    server::Progress progress(err, "loyalty simulate", "members", total, server::is_terminal(err));
+    std::string line;
+    for (std::int64_t number = 1; std::getline(events, line); ++number) {
+      if (server::Progress::stop_asked()) {
+        err << "loyalty simulate: stopped by Ctrl-C after " << progress.done() << " of " << total
+            << " members; nothing written\n";
+        return 130;
+      }
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::string problem;
+      auto item = parse_json(line);
+      const auto find = [&](const Json& object, const char* key) -> const Json* {
+        const auto it = object.find(key);
+        return it == object.end() ? nullptr : &*it;
+      };
+      const Json* id = item.ok() && item.value().is_object() ? find(item.value(), "member_id") : nullptr;
+      const Json* event = id ? find(item.value(), "event") : nullptr;
+      const Json* joined = id ? find(item.value(), "joined_at") : nullptr;
+      if (!item.ok()) {
+        problem = item.errors()[0].message + " [" + item.errors()[0].code + "]";
+      } else if (!id || !id->is_string()) {
+        problem = "a line needs a member_id [field.missing]";
+      } else if (event) {
+        if (id->get_ref<const std::string&>() != member) problem = "an event outside its member's lines [simulate.member_order]";
+      } else if (!joined || !joined->is_number_integer()) {
+        problem = "a join line needs joined_at, a time in ms [field.missing]";
+      }
+      if (!problem.empty()) {
+        err << path << ":" << number << ": " << problem << "\n";
+        if (flags["--bad-lines"] == "stop") return 1;
+        skipped += 1;
+        if (skipped_lines.size() < 20) skipped_lines.push_back(number);
+        continue;
+      }
+      if (event) {
+        simulation.add_event(*event);
+        continue;
+      }
+      if (!member.empty()) {
+        simulation.end_member();
+        progress.step();
+      }
+      member = id->get<std::string>();
+      simulation.begin_member(member, joined->get<std::int64_t>());
+    }
+    if (!member.empty()) {
+      simulation.end_member();
+      progress.step();
+    }
+    progress.finish();
+  }
+  Json report = simulation.report();
+  report["skipped_lines"] = {{"count", skipped}, {"first", skipped_lines}};
+  if (!flags["--csv"].empty()) {
+    const std::string dir = flags["--csv"] + "/";
+    if (!write_whole(dir + "months.csv", server::Simulation::months_csv(report), err) ||
+        !write_whole(dir + "tiers.csv", server::Simulation::tiers_csv(report), err) ||
+        (candidate && !write_whole(dir + "tier_moves.csv", moves.str(), err))) {
+      return 1;
+    }
+  }
+  if (flags["--out"].empty()) return print_value(report, out);
+  return write_whole(flags["--out"], report.dump(2) + "\n", err) ? 0 : 1;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -329,6 +529,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "audit") return audit(args, out, err);
   if (args[0] == "backup") return backup(args, out, err);
   if (args[0] == "replay") return replay(args, out, err);
+  if (args[0] == "generate") return generate(args, out, err);
+  if (args[0] == "simulate") return simulate(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
 }

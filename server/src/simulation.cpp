@@ -1,0 +1,238 @@
+#include "simulation.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "loyalty/apply.hpp"
+#include "loyalty/local_time.hpp"
+#include "loyalty/tier.hpp"
+
+namespace loyalty::server {
+
+namespace {
+
+constexpr std::size_t kMostAffected = 20;
+constexpr const char* kSideNames[] = {"current", "candidate"};
+constexpr const char* kChangeNames[] = {"upgraded", "kept", "downgraded"};
+
+// Adds a ledger row to the figures of its span.
+void count(Figures& f, const LedgerEntry& row) {
+  const std::int64_t points = row.available + row.pending;
+  switch (row.kind) {
+    case LedgerKind::earn:
+    case LedgerKind::birthday_gift:
+    case LedgerKind::checkin:
+    case LedgerKind::like:
+    case LedgerKind::scan:
+    case LedgerKind::referral:
+    case LedgerKind::task:
+    case LedgerKind::box_prize:
+      if (points > 0) {
+        f.issued += points;
+        f.issued_by_kind[std::string(ledger_kind_name(row.kind))] += points;
+      }
+      break;
+    case LedgerKind::checkout:
+    case LedgerKind::redeem:
+    case LedgerKind::box_cost:
+    case LedgerKind::makeup: f.redeemed -= points; break;
+    case LedgerKind::expire: f.expired -= points; break;
+    case LedgerKind::clawback: f.clawed_back -= points; break;
+    case LedgerKind::debt: f.clawed_back += row.debt; break;
+    case LedgerKind::returned: f.returned += points; break;
+    case LedgerKind::vest:
+    case LedgerKind::debt_settled:
+    case LedgerKind::coupon_expired: break;
+  }
+  if (row.red_packet > 0) f.red_packet_minor += row.red_packet;
+  if (row.box_chances > 0) f.box_chances += row.box_chances;
+  if (!row.coupon.empty() && row.kind != LedgerKind::coupon_expired) f.coupons += 1;
+}
+
+void add(Figures& into, const Figures& f) {
+  into.issued += f.issued;
+  into.redeemed += f.redeemed;
+  into.expired += f.expired;
+  into.clawed_back += f.clawed_back;
+  into.returned += f.returned;
+  into.red_packet_minor += f.red_packet_minor;
+  into.coupons += f.coupons;
+  into.box_chances += f.box_chances;
+  for (const auto& [kind, points] : f.issued_by_kind) into.issued_by_kind[kind] += points;
+}
+
+Json figures_json(const Figures& f) {
+  return {{"issued", f.issued},         {"redeemed", f.redeemed},       {"expired", f.expired},
+          {"clawed_back", f.clawed_back}, {"returned", f.returned},     {"red_packet_minor", f.red_packet_minor},
+          {"coupons", f.coupons},       {"box_chances", f.box_chances}, {"issued_by_kind", f.issued_by_kind}};
+}
+
+// Points at the programme's redemption rate, in minor units (0 without redemption).
+std::int64_t money_of(const Program& program, std::int64_t points) {
+  if (!program.redemption || program.redemption->points_per_unit <= 0) return 0;
+  return points * program.redemption->unit_minor / program.redemption->points_per_unit;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace
+
+Simulation::Simulation(const Program& current, const Program* candidate) : current_(current), candidate_(candidate) {
+  side_[0].program = &current;
+  side_[1].program = candidate;
+}
+
+std::string Simulation::month_of(TimeMs at) const {
+  return date_from_day_number(local_day_number(at, current_.utc_offset_minutes)).iso().substr(0, 7);
+}
+
+void Simulation::write_moves_to(std::ostream* out) {
+  moves_out_ = out;
+  if (out) *out << "member_id,current,candidate,change\n";
+}
+
+void Simulation::begin_member(const std::string& member_id, TimeMs joined_at) {
+  member_id_ = member_id;
+  members_ += 1;
+  for (std::size_t s = 0; s < sides(); ++s) {
+    side_[s].state = MemberState();
+    side_[s].state.member_id = member_id;
+    side_[s].state.joined_at = joined_at;
+    side_[s].state.clock = joined_at;
+    side_[s].issued = 0;
+    side_[s].member_outstanding = 0;
+  }
+}
+
+void Simulation::add_event(const Json& event) {
+  events_ += 1;
+  for (std::size_t s = 0; s < sides(); ++s) {
+    Side& side = side_[s];
+    auto parsed = event_from_json(*side.program, event, "event");
+    auto applied = parsed.ok() ? apply_in_place(*side.program, side.state, parsed.value()) : Result<Applied>(parsed.errors());
+    if (!applied.ok()) {
+      side.refused += 1;
+      side.refused_by_code[applied.errors().front().code] += 1;
+      continue;
+    }
+    for (const LedgerEntry& row : applied.value().ledger) {
+      Figures month;
+      count(month, row);
+      add(by_month_[month_of(row.at)][s], month);
+      side.issued += month.issued;
+      side.member_outstanding += row.available + row.pending - row.debt;
+    }
+  }
+}
+
+void Simulation::end_member() {
+  Affected affected{member_id_, {}, {}};
+  std::array<std::size_t, 2> rank{};
+  for (std::size_t s = 0; s < sides(); ++s) {
+    Side& side = side_[s];
+    rank[s] = effective_tier(*side.program, side.state, side.state.clock);
+    affected.tier[s] = side.program->tiers[rank[s]].id;
+    affected.issued[s] = side.issued;
+    side.tiers_at_end[affected.tier[s]] += 1;
+    side.outstanding += side.member_outstanding;
+  }
+  if (!candidate_) return;
+  // Up or down by place in each programme's own ladder (ids may differ between them).
+  const int change = rank[1] > rank[0] ? 0 : rank[1] == rank[0] ? 1 : 2;
+  changes_[static_cast<std::size_t>(change)] += 1;
+  if (affected.tier[0] != affected.tier[1]) {
+    moves_[affected.tier[0] + " -> " + affected.tier[1]] += 1;
+    if (moves_out_) {
+      *moves_out_ << csv_field(member_id_) << ',' << csv_field(affected.tier[0]) << ',' << csv_field(affected.tier[1])
+                  << ',' << kChangeNames[change] << '\n';
+    }
+  }
+  const auto gap = [](const Affected& a) { return std::llabs(a.issued[1] - a.issued[0]); };
+  const auto larger = [&](const Affected& a, const Affected& b) {
+    return gap(a) != gap(b) ? gap(a) > gap(b) : a.member_id < b.member_id;
+  };
+  if (most_affected_.size() < kMostAffected || larger(affected, most_affected_.back())) {
+    most_affected_.insert(std::upper_bound(most_affected_.begin(), most_affected_.end(), affected, larger), affected);
+    if (most_affected_.size() > kMostAffected) most_affected_.pop_back();
+  }
+}
+
+Json Simulation::report() const {
+  Json report = {{"members", members_}, {"events", events_}};
+  Json programmes = Json::object();
+  std::array<Figures, 2> total;
+  for (const auto& [month, figures] : by_month_) {
+    for (std::size_t s = 0; s < sides(); ++s) add(total[s], figures[s]);
+  }
+  for (std::size_t s = 0; s < sides(); ++s) {
+    const Side& side = side_[s];
+    const std::int64_t outstanding = side.outstanding;
+    programmes[kSideNames[s]] = {
+        {"id", side.program->id},
+        {"version", side.program->version},
+        {"refused_events", side.refused},
+        {"refused_by_code", side.refused_by_code},
+        {"total", figures_json(total[s])},
+        {"outstanding_points", outstanding},
+        {"liability_minor", money_of(*side.program, outstanding)},
+        // Points that lapsed, per thousand issued.
+        {"breakage_per_mille", total[s].issued > 0 ? total[s].expired * 1000 / total[s].issued : 0},
+        {"tiers_at_end", side.tiers_at_end},
+    };
+  }
+  report["programmes"] = programmes;
+  Json months = Json::array();
+  for (const auto& [month, figures] : by_month_) {
+    Json row = {{"month", month}};
+    for (std::size_t s = 0; s < sides(); ++s) row[kSideNames[s]] = figures_json(figures[s]);
+    months.push_back(row);
+  }
+  report["months"] = months;
+  if (candidate_) {
+    report["tier_changes"] = {{"upgraded", changes_[0]}, {"kept", changes_[1]}, {"downgraded", changes_[2]}};
+    report["tier_moves"] = moves_;
+    Json affected = Json::array();
+    for (const Affected& a : most_affected_) {
+      affected.push_back({{"member_id", a.member_id},
+                          {"issued", {{"current", a.issued[0]}, {"candidate", a.issued[1]}}},
+                          {"tier", {{"current", a.tier[0]}, {"candidate", a.tier[1]}}}});
+    }
+    report["most_affected"] = affected;
+  }
+  return report;
+}
+
+std::string Simulation::months_csv(const Json& report) {
+  static const char* const kColumns[] = {"issued", "redeemed", "expired", "clawed_back", "returned",
+                                         "red_packet_minor", "coupons", "box_chances"};
+  std::string csv = "month,programme";
+  for (const char* c : kColumns) csv += std::string(",") + c;
+  csv += "\n";
+  for (const Json& row : report.at("months")) {
+    for (const char* side : kSideNames) {
+      if (!row.contains(side)) continue;
+      csv += row.at("month").get<std::string>() + "," + side;
+      for (const char* c : kColumns) csv += "," + std::to_string(row.at(side).at(c).get<std::int64_t>());
+      csv += "\n";
+    }
+  }
+  return csv;
+}
+
+std::string Simulation::tiers_csv(const Json& report) {
+  std::string csv = "programme,tier,members\n";
+  for (const char* side : kSideNames) {
+    if (!report.at("programmes").contains(side)) continue;
+    for (const auto& [tier, members] : report.at("programmes").at(side).at("tiers_at_end").items()) {
+      csv += std::string(side) + "," + csv_field(tier) + "," + std::to_string(members.get<std::int64_t>()) + "\n";
+    }
+  }
+  return csv;
+}
+
+}  // namespace loyalty::server

@@ -1,0 +1,92 @@
+// `loyalty simulate`: every member's events replayed under the current
+// programme and, beside it, a candidate, with what each would have cost:
+// points issued, redeemed, expired and outstanding by month, the liability
+// in money, breakage, tiers at the end and who moves between them, task
+// and box costs, and the members a change affects most.
+//
+// Members are taken one at a time (the file holds each member's events
+// together, as `loyalty generate` and the store write them), so memory does
+// not grow with the number of members beyond a few numbers each.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "loyalty/json_codec.hpp"
+#include "loyalty/member_state.hpp"
+#include "loyalty/program.hpp"
+
+namespace loyalty::server {
+
+// What one programme did over some span: points by what moved them.
+struct Figures {
+  std::int64_t issued = 0;       // earned by orders, tasks, gifts and prizes (pending included)
+  std::int64_t redeemed = 0;     // spent at checkout, on rewards, draws and make-ups
+  std::int64_t expired = 0;
+  std::int64_t clawed_back = 0;  // taken back by refunds (debt included)
+  std::int64_t returned = 0;     // checkout points given back by refunds
+  std::int64_t red_packet_minor = 0;
+  std::int64_t coupons = 0;
+  std::int64_t box_chances = 0;
+  std::map<std::string, std::int64_t> issued_by_kind;  // ledger kind -> points
+};
+
+class Simulation {
+ public:
+  // `candidate` may be null: the current programme's figures alone.
+  Simulation(const Program& current, const Program* candidate);
+
+  void begin_member(const std::string& member_id, TimeMs joined_at);
+  // Applies one event under each programme; a refusal is counted, not fatal
+  // (a candidate may refuse what the current programme took).
+  void add_event(const Json& event);
+  void end_member();
+
+  std::int64_t members() const { return members_; }
+  Json report() const;  // the stable schema README's `loyalty simulate` documents
+  // months.csv and tiers.csv, from the report.
+  static std::string months_csv(const Json& report);
+  static std::string tiers_csv(const Json& report);
+  // A row for each member whose tier differs between the programmes, written
+  // as members end (member_id,current,candidate,change): none are held.
+  void write_moves_to(std::ostream* out);
+
+ private:
+  struct Side {
+    const Program* program;
+    MemberState state;
+    std::int64_t issued = 0;  // by this member, for the most affected
+    std::int64_t refused = 0;
+    std::map<std::string, std::int64_t> refused_by_code;
+    std::map<std::string, std::int64_t> tiers_at_end;
+    std::int64_t outstanding = 0;
+    std::int64_t member_outstanding = 0;
+  };
+  struct Affected {
+    std::string member_id;
+    std::array<std::int64_t, 2> issued{};
+    std::array<std::string, 2> tier;
+  };
+
+  std::size_t sides() const { return candidate_ ? 2 : 1; }
+  std::string month_of(TimeMs at) const;
+
+  const Program& current_;
+  const Program* candidate_;
+  std::array<Side, 2> side_;
+  std::map<std::string, std::array<Figures, 2>> by_month_;
+  std::int64_t members_ = 0;
+  std::int64_t events_ = 0;
+  std::string member_id_;
+  std::map<std::string, std::int64_t> moves_;  // "gold -> silver"
+  std::array<std::int64_t, 3> changes_{};      // upgraded, kept, downgraded
+  std::ostream* moves_out_ = nullptr;
+  std::vector<Affected> most_affected_;        // kept to the largest kMostAffected
+};
+
+}  // namespace loyalty::server

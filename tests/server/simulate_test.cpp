@@ -1,0 +1,170 @@
+// `loyalty simulate` on generated histories: a candidate identical to the
+// current programme changes nothing; the figures add up to what the core's
+// own balances say, member by member; a cheaper silver tier only upgrades,
+// and says who; bad lines are reported by number and stop or are skipped.
+#include "cli.hpp"
+#include "history_generator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "loyalty/engine.hpp"
+#include "loyalty/json_codec.hpp"
+
+namespace loyalty {
+namespace {
+
+const std::string kPrograms = std::string(LOYALTY_SOURCE_DIR) + "/programs/";
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun run(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = cli::run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class Simulate : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("loyalty-simulate-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    events_ = (dir_ / "events.jsonl").string();
+    const CliRun made = run({"generate", "--program", kPrograms + "bakery.json", "--members", "300", "--days", "240",
+                             "--seed", "5", "--out", events_});
+    ASSERT_EQ(made.code, 0) << made.err;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  std::filesystem::path dir_;
+  std::string events_;
+};
+
+TEST_F(Simulate, ACandidateIdenticalToTheCurrentProgrammeChangesNothing) {
+  const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--candidate", kPrograms + "bakery.json",
+                        "--events", events_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json report = Json::parse(r.out);
+  EXPECT_EQ(report["members"], 300);
+  ASSERT_GT(report["months"].size(), 6u);
+  for (const Json& month : report["months"]) EXPECT_EQ(month["current"], month["candidate"]) << month["month"];
+  const Json& programmes = report["programmes"];
+  for (const char* same : {"total", "outstanding_points", "liability_minor", "tiers_at_end", "refused_events"}) {
+    EXPECT_EQ(programmes["current"][same], programmes["candidate"][same]) << same;
+  }
+  EXPECT_EQ(report["tier_changes"], (Json{{"upgraded", 0}, {"kept", 300}, {"downgraded", 0}}));
+  EXPECT_TRUE(report["tier_moves"].empty());
+  for (const Json& member : report["most_affected"]) EXPECT_EQ(member["issued"]["current"], member["issued"]["candidate"]);
+}
+
+// Each member's events through the core's apply_events: its final balances
+// and ledger are the record the simulation's sums must agree with.
+TEST_F(Simulate, TheFiguresAgreeWithTheCoresBalancesToThePoint) {
+  const std::string program = read(kPrograms + "bakery.json");
+  auto engine = Engine::load(program);
+  ASSERT_TRUE(engine.ok());
+  std::map<std::string, Json> members;
+  std::vector<std::string> order;
+  std::istringstream lines(read(events_));
+  for (std::string line; std::getline(lines, line);) {
+    Json item = Json::parse(line);
+    const std::string id = item["member_id"];
+    if (!item.contains("event")) {
+      members[id] = {{"state", {{"member_id", id}, {"joined_at", item["joined_at"]}}}, {"events", Json::array()}};
+    } else {
+      members[id]["events"].push_back(item["event"]);
+    }
+  }
+  std::int64_t outstanding = 0;
+  std::int64_t issued_by_orders = 0;
+  std::int64_t expired = 0;
+  for (const auto& [id, request] : members) {
+    const Json answer = Json::parse(engine.value().apply_events(request.dump()));
+    ASSERT_TRUE(answer["ok"].get<bool>()) << id;
+    const Json& balances = answer["value"]["balances"];
+    outstanding += balances["available"].get<std::int64_t>() + balances["pending"].get<std::int64_t>() -
+                   balances["debt"].get<std::int64_t>();
+    for (const Json& row : answer["value"]["ledger"]) {
+      if (row["kind"] == "earn") issued_by_orders += row["available"].get<std::int64_t>() + row["pending"].get<std::int64_t>();
+      if (row["kind"] == "expire") expired -= row["available"].get<std::int64_t>();
+    }
+  }
+  const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--events", events_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json current = Json::parse(r.out)["programmes"]["current"];
+  EXPECT_GT(outstanding, 0);
+  EXPECT_EQ(current["outstanding_points"], outstanding);
+  EXPECT_EQ(current["total"]["issued_by_kind"]["earn"], issued_by_orders);
+  EXPECT_EQ(current["total"]["expired"], expired);
+  // The bakery pays ¥1 for 100 points.
+  EXPECT_EQ(current["liability_minor"], outstanding);
+  EXPECT_EQ(current["refused_events"], 0);
+}
+
+TEST_F(Simulate, ACheaperSilverTierOnlyUpgradesAndListsWhoMoves) {
+  Json candidate = Json::parse(read(kPrograms + "bakery.json"));
+  candidate["tiers"][1]["qualify"]["growth"] = candidate["tiers"][1]["qualify"]["growth"].get<std::int64_t>() / 2;
+  const std::string candidate_path = write("candidate.json", candidate.dump());
+  const std::string csv = (dir_ / "csv").string();
+  std::filesystem::create_directories(csv);
+  const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--candidate", candidate_path, "--events",
+                        events_, "--csv", csv, "--out", (dir_ / "report.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  const Json report = Json::parse(read((dir_ / "report.json").string()));
+  const std::int64_t upgraded = report["tier_changes"]["upgraded"];
+  EXPECT_GT(upgraded, 0);
+  EXPECT_EQ(report["tier_changes"]["downgraded"], 0);
+  EXPECT_EQ(report["tier_moves"]["member -> silver"], upgraded);
+  const std::string moves = read(csv + "/tier_moves.csv");
+  EXPECT_EQ(std::count(moves.begin(), moves.end(), '\n'), upgraded + 1);  // with its header
+  EXPECT_NE(moves.find(",member,silver,upgraded\n"), std::string::npos);
+  EXPECT_EQ(read(csv + "/months.csv").rfind("month,programme,issued,redeemed,expired", 0), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "report.json.part"));
+}
+
+TEST_F(Simulate, BadLinesAreReportedByNumberAndStopTheRunOrAreSkipped) {
+  std::string text = read(events_);
+  const std::size_t second = text.find('\n') + 1;
+  text.insert(second, "{not json\n");
+  text += "{\"member_id\":\"g-9\",\"event\":{\"type\":\"checkin\"}}\n";
+  const std::string bad = write("bad.jsonl", text);
+
+  const CliRun stopped = run({"simulate", "--program", kPrograms + "bakery.json", "--events", bad});
+  EXPECT_EQ(stopped.code, 1);
+  EXPECT_NE(stopped.err.find("bad.jsonl:2: "), std::string::npos) << stopped.err;
+  EXPECT_TRUE(stopped.out.empty());
+
+  const CliRun skipped =
+      run({"simulate", "--program", kPrograms + "bakery.json", "--events", bad, "--bad-lines", "skip"});
+  ASSERT_EQ(skipped.code, 0) << skipped.err;
+  const Json report = Json::parse(skipped.out);
+  EXPECT_EQ(report["skipped_lines"]["count"], 2);
+  EXPECT_EQ(report["skipped_lines"]["first"][0], 2);
+  EXPECT_NE(skipped.err.find("an event outside its member's lines"), std::string::npos) << skipped.err;
+  EXPECT_EQ(report["members"], 300);
+}
+
+}  // namespace
+}  // namespace loyalty
