@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "audit.hpp"
 #include "history_generator.hpp"
@@ -50,7 +51,7 @@ constexpr const char* kUsage =
     "      each member's join line, then its events, one JSON object a line; what was\n"
     "      made is summed up on stderr as JSON\n"
     "  loyalty simulate --program CURRENT.json [--candidate NEW.json] --events EVENTS.jsonl\n"
-    "                   [--out REPORT.json] [--csv DIR] [--bad-lines stop|skip]\n"
+    "                   [--out REPORT.json] [--csv DIR] [--bad-lines stop|skip] [--threads N]\n"
     "      replay every member's events (as generate writes them) under the programme and\n"
     "      the candidate: points issued, redeemed, expired and outstanding by month, the\n"
     "      liability, tiers and who moves; JSON on stdout or in REPORT.json, and with --csv\n"
@@ -330,7 +331,8 @@ int replay(const std::vector<std::string>& args, std::ostream& out, std::ostream
 }
 
 // A whole number for a flag, or a message that says which flag and why.
-std::optional<std::int64_t> whole_number(const std::string& flag, const std::string& text, std::ostream& err) {
+std::optional<std::int64_t> whole_number(const char* command, const std::string& flag, const std::string& text,
+                                         std::ostream& err) {
   std::size_t used = 0;
   long long value = 0;
   try {
@@ -339,7 +341,7 @@ std::optional<std::int64_t> whole_number(const std::string& flag, const std::str
     used = 0;
   }
   if (used == 0 || used != text.size()) {
-    err << "loyalty generate: " << flag << " takes a whole number, not '" << text << "'\n";
+    err << "loyalty " << command << ": " << flag << " takes a whole number, not '" << text << "'\n";
     return std::nullopt;
   }
   return value;
@@ -351,9 +353,9 @@ int generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (!read_flags(args, flags, {"--program"}, err)) return 2;
   auto engine = load_engine(flags["--program"], out, err);
   if (!engine) return 1;
-  const auto members = whole_number("--members", flags["--members"], err);
-  const auto days = whole_number("--days", flags["--days"], err);
-  const auto seed = whole_number("--seed", flags["--seed"], err);
+  const auto members = whole_number("generate", "--members", flags["--members"], err);
+  const auto days = whole_number("generate", "--days", flags["--days"], err);
+  const auto seed = whole_number("generate", "--seed", flags["--seed"], err);
   const auto start = parse_iso_date(flags["--start"]);
   if (!start) err << "loyalty generate: --start takes a date, YYYY-MM-DD, not '" << flags["--start"] << "'\n";
   if (!members || !days || !seed || !start) return 2;
@@ -419,7 +421,8 @@ bool write_whole(const std::string& path, const std::string& text, std::ostream&
 
 int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--candidate", ""}, {"--events", ""},
-                                              {"--out", ""},     {"--csv", ""},       {"--bad-lines", "stop"}};
+                                              {"--out", ""},     {"--csv", ""},       {"--bad-lines", "stop"},
+                                              {"--threads", std::to_string(std::max(1u, std::thread::hardware_concurrency()))}};
   if (!read_flags(args, flags, {"--program", "--events"}, err)) return 2;
   if (flags["--bad-lines"] != "stop" && flags["--bad-lines"] != "skip") {
     err << "loyalty simulate: --bad-lines is stop or skip, not '" << flags["--bad-lines"] << "'\n";
@@ -444,12 +447,18 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   events.clear();
   events.seekg(0);
 
-  server::Simulation simulation(current->program(), candidate ? &candidate->program() : nullptr);
-  std::ostringstream moves;
-  if (candidate && !flags["--csv"].empty()) simulation.write_moves_to(&moves);
+  const auto threads = whole_number("simulate", "--threads", flags["--threads"], err);
+  if (!threads) return 2;
+  if (*threads < 1 || *threads > 64) {
+    err << "loyalty simulate: --threads must be 1 to 64\n";
+    return 2;
+  }
+  const bool keep_moves = candidate && !flags["--csv"].empty();
+  server::ParallelSimulation simulation(current->program(), candidate ? &candidate->program() : nullptr,
+                                        static_cast<unsigned>(*threads), keep_moves);
   std::int64_t skipped = 0;
   std::vector<std::int64_t> skipped_lines;  // the first few, for the report
-  std::string member;
+  std::optional<server::MemberEvents> member;
   {
     server::Progress progress(err, "loyalty simulate", "members", total, server::is_terminal(err));
     std::string line;
@@ -474,7 +483,9 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       } else if (!id || !id->is_string()) {
         problem = "a line needs a member_id [field.missing]";
       } else if (event) {
-        if (id->get_ref<const std::string&>() != member) problem = "an event outside its member's lines [simulate.member_order]";
+        if (!member || id->get_ref<const std::string&>() != member->member_id) {
+          problem = "an event outside its member's lines [simulate.member_order]";
+        }
       } else if (!joined || !joined->is_number_integer()) {
         problem = "a join line needs joined_at, a time in ms [field.missing]";
       }
@@ -486,29 +497,28 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         continue;
       }
       if (event) {
-        simulation.add_event(*event);
+        member->events.push_back(*event);
         continue;
       }
-      if (!member.empty()) {
-        simulation.end_member();
+      if (member) {
+        simulation.add(std::move(*member));
         progress.step();
       }
-      member = id->get<std::string>();
-      simulation.begin_member(member, joined->get<std::int64_t>());
+      member = server::MemberEvents{id->get<std::string>(), joined->get<std::int64_t>(), {}};
     }
-    if (!member.empty()) {
-      simulation.end_member();
+    if (member) {
+      simulation.add(std::move(*member));
       progress.step();
     }
     progress.finish();
   }
-  Json report = simulation.report();
+  Json report = simulation.finish();
   report["skipped_lines"] = {{"count", skipped}, {"first", skipped_lines}};
   if (!flags["--csv"].empty()) {
     const std::string dir = flags["--csv"] + "/";
     if (!write_whole(dir + "months.csv", server::Simulation::months_csv(report), err) ||
         !write_whole(dir + "tiers.csv", server::Simulation::tiers_csv(report), err) ||
-        (candidate && !write_whole(dir + "tier_moves.csv", moves.str(), err))) {
+        (keep_moves && !write_whole(dir + "tier_moves.csv", simulation.moves_csv(), err))) {
       return 1;
     }
   }

@@ -152,6 +152,33 @@ void Simulation::end_member() {
                   << ',' << kChangeNames[change] << '\n';
     }
   }
+  keep_if_most_affected(affected);
+}
+
+void Simulation::run(const MemberEvents& member) {
+  begin_member(member.member_id, member.joined_at);
+  for (const Json& event : member.events) add_event(event);
+  end_member();
+}
+
+void Simulation::merge(const Simulation& other) {
+  members_ += other.members_;
+  events_ += other.events_;
+  for (const auto& [month, figures] : other.by_month_) {
+    for (std::size_t s = 0; s < sides(); ++s) add(by_month_[month][s], figures[s]);
+  }
+  for (std::size_t s = 0; s < sides(); ++s) {
+    side_[s].refused += other.side_[s].refused;
+    side_[s].outstanding += other.side_[s].outstanding;
+    for (const auto& [code, n] : other.side_[s].refused_by_code) side_[s].refused_by_code[code] += n;
+    for (const auto& [tier, n] : other.side_[s].tiers_at_end) side_[s].tiers_at_end[tier] += n;
+  }
+  for (const auto& [move, n] : other.moves_) moves_[move] += n;
+  for (std::size_t c = 0; c < changes_.size(); ++c) changes_[c] += other.changes_[c];
+  for (const Affected& a : other.most_affected_) keep_if_most_affected(a);
+}
+
+void Simulation::keep_if_most_affected(const Affected& affected) {
   const auto gap = [](const Affected& a) { return std::llabs(a.issued[1] - a.issued[0]); };
   const auto larger = [&](const Affected& a, const Affected& b) {
     return gap(a) != gap(b) ? gap(a) > gap(b) : a.member_id < b.member_id;
@@ -232,6 +259,87 @@ std::string Simulation::tiers_csv(const Json& report) {
       csv += std::string(side) + "," + csv_field(tier) + "," + std::to_string(members.get<std::int64_t>()) + "\n";
     }
   }
+  return csv;
+}
+
+constexpr std::size_t kBatchMembers = 16;
+constexpr std::size_t kQueuedBatches = 4;
+
+ParallelSimulation::ParallelSimulation(const Program& current, const Program* candidate, unsigned threads, bool moves) {
+  for (unsigned t = 0; t < std::max(threads, 1u); ++t) {
+    auto worker = std::make_unique<Worker>();
+    worker->simulation = std::make_unique<Simulation>(current, candidate);
+    if (moves) worker->simulation->write_moves_to(&worker->moves);
+    workers_.push_back(std::move(worker));
+  }
+  for (auto& worker : workers_) worker->thread = std::thread([this, w = worker.get()] { work(*w); });
+}
+
+ParallelSimulation::~ParallelSimulation() {
+  {
+    std::lock_guard<std::mutex> hold(mutex_);
+    done_ = true;
+    queue_.clear();
+  }
+  changed_.notify_all();
+  for (auto& worker : workers_) {
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+}
+
+void ParallelSimulation::add(MemberEvents member) {
+  batch_.push_back(std::move(member));
+  if (batch_.size() >= kBatchMembers) hand_over();
+}
+
+void ParallelSimulation::hand_over() {
+  if (batch_.empty()) return;
+  std::unique_lock<std::mutex> hold(mutex_);
+  changed_.wait(hold, [&] { return queue_.size() < kQueuedBatches; });
+  queue_.push_back(std::move(batch_));
+  batch_.clear();
+  changed_.notify_all();
+}
+
+void ParallelSimulation::work(Worker& worker) {
+  for (;;) {
+    std::vector<MemberEvents> batch;
+    {
+      std::unique_lock<std::mutex> hold(mutex_);
+      changed_.wait(hold, [&] { return done_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    changed_.notify_all();
+    for (const MemberEvents& member : batch) worker.simulation->run(member);
+  }
+}
+
+Json ParallelSimulation::finish() {
+  hand_over();
+  {
+    std::lock_guard<std::mutex> hold(mutex_);
+    done_ = true;
+  }
+  changed_.notify_all();
+  for (auto& worker : workers_) worker->thread.join();
+  for (std::size_t w = 1; w < workers_.size(); ++w) workers_[0]->simulation->merge(*workers_[w]->simulation);
+  return workers_[0]->simulation->report();
+}
+
+std::string ParallelSimulation::moves_csv() {
+  std::vector<std::string> rows;
+  std::string header;
+  for (auto& worker : workers_) {
+    std::istringstream lines(worker->moves.str());
+    std::string line;
+    if (std::getline(lines, line)) header = line;  // each worker's stream starts with it
+    while (std::getline(lines, line)) rows.push_back(line);
+  }
+  std::sort(rows.begin(), rows.end());
+  std::string csv = header + "\n";
+  for (const std::string& row : rows) csv += row + "\n";
   return csv;
 }
 

@@ -6,14 +6,21 @@
 //
 // Members are taken one at a time (the file holds each member's events
 // together, as `loyalty generate` and the store write them), so memory does
-// not grow with the number of members beyond a few numbers each.
+// not grow with the number of members, beyond the tier_moves.csv rows of
+// those who move.
 #pragma once
 
 #include <array>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +43,13 @@ struct Figures {
   std::map<std::string, std::int64_t> issued_by_kind;  // ledger kind -> points
 };
 
+// One member's lines of the file, read and checked.
+struct MemberEvents {
+  std::string member_id;
+  TimeMs joined_at = 0;
+  std::vector<Json> events;
+};
+
 class Simulation {
  public:
   // `candidate` may be null: the current programme's figures alone.
@@ -46,6 +60,11 @@ class Simulation {
   // (a candidate may refuse what the current programme took).
   void add_event(const Json& event);
   void end_member();
+  void run(const MemberEvents& member);  // begin, every event, end
+  // Adds another simulation's members (of the same programmes): sums, tiers
+  // and the most affected; what a report says does not depend on how the
+  // members were shared out.
+  void merge(const Simulation& other);
 
   std::int64_t members() const { return members_; }
   Json report() const;  // the stable schema README's `loyalty simulate` documents
@@ -53,7 +72,7 @@ class Simulation {
   static std::string months_csv(const Json& report);
   static std::string tiers_csv(const Json& report);
   // A row for each member whose tier differs between the programmes, written
-  // as members end (member_id,current,candidate,change): none are held.
+  // as members end (member_id,current,candidate,change), after a header.
   void write_moves_to(std::ostream* out);
 
  private:
@@ -74,6 +93,7 @@ class Simulation {
   };
 
   std::size_t sides() const { return candidate_ ? 2 : 1; }
+  void keep_if_most_affected(const Affected& affected);
   std::string month_of(TimeMs at) const;
 
   const Program& current_;
@@ -87,6 +107,38 @@ class Simulation {
   std::array<std::int64_t, 3> changes_{};      // upgraded, kept, downgraded
   std::ostream* moves_out_ = nullptr;
   std::vector<Affected> most_affected_;        // kept to the largest kMostAffected
+};
+
+// Members simulated on several threads, each with a Simulation of its own,
+// merged at the end. The reader hands members over in batches; a full queue
+// holds it back, so memory stays bounded.
+class ParallelSimulation {
+ public:
+  // `moves`: keep tier_moves.csv rows (sorted by member id in moves_csv()).
+  ParallelSimulation(const Program& current, const Program* candidate, unsigned threads, bool moves);
+  ~ParallelSimulation();
+  ParallelSimulation(const ParallelSimulation&) = delete;
+  ParallelSimulation& operator=(const ParallelSimulation&) = delete;
+
+  void add(MemberEvents member);
+  Json finish();             // waits for every member, then the merged report
+  std::string moves_csv();   // after finish()
+
+ private:
+  struct Worker {
+    std::unique_ptr<Simulation> simulation;
+    std::ostringstream moves;
+    std::thread thread;
+  };
+  void hand_over();
+  void work(Worker& worker);
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<MemberEvents> batch_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<MemberEvents>> queue_;
+  bool done_ = false;
 };
 
 }  // namespace loyalty::server

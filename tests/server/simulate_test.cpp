@@ -144,6 +144,28 @@ TEST_F(Simulate, ACheaperSilverTierOnlyUpgradesAndListsWhoMoves) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "report.json.part"));
 }
 
+TEST_F(Simulate, TheReportIsTheSameHoweverManyThreadsShareTheMembers) {
+  Json candidate = Json::parse(read(kPrograms + "bakery.json"));
+  candidate["earning"]["categories"][0]["multiplier_bp"] = 30000;
+  candidate["tiers"][1]["qualify"]["growth"] = 100;
+  const std::string candidate_path = write("candidate.json", candidate.dump());
+  std::vector<std::string> reports;
+  std::vector<std::string> moves;
+  for (const char* threads : {"1", "3"}) {
+    const std::string csv = (dir_ / ("csv-" + std::string(threads))).string();
+    std::filesystem::create_directories(csv);
+    const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--candidate", candidate_path, "--events",
+                          events_, "--csv", csv, "--threads", threads});
+    ASSERT_EQ(r.code, 0) << r.err;
+    reports.push_back(r.out);
+    moves.push_back(read(csv + "/tier_moves.csv"));
+  }
+  EXPECT_EQ(reports[0], reports[1]);
+  EXPECT_EQ(moves[0], moves[1]);
+  EXPECT_GT(std::count(moves[0].begin(), moves[0].end(), '\n'), 10);
+  EXPECT_EQ(Json::parse(reports[0])["most_affected"].size(), 20u);
+}
+
 TEST_F(Simulate, BadLinesAreReportedByNumberAndStopTheRunOrAreSkipped) {
   std::string text = read(events_);
   const std::size_t second = text.find('\n') + 1;
