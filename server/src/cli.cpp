@@ -10,6 +10,7 @@
 
 #include "audit.hpp"
 #include "history_generator.hpp"
+#include "line_files.hpp"
 #include "progress.hpp"
 #include "simulation.hpp"
 #include "sqlite_backup.hpp"
@@ -46,11 +47,11 @@ constexpr const char* kUsage =
     "      apply one member's events (one JSON object a line) and print the results,\n"
     "      the final state and the ledger; a long file shows its progress on a terminal\n"
     "  loyalty generate --program PROGRAM.json [--members 1000] [--days 365] [--seed 1]\n"
-    "                   [--start 2026-01-01] [--out EVENTS.jsonl]\n"
+    "                   [--start 2026-01-01] [--out EVENTS.jsonl[.gz]]\n"
     "      a synthetic history of the programme's members (the same for the same seed):\n"
     "      each member's join line, then its events, one JSON object a line; what was\n"
     "      made is summed up on stderr as JSON\n"
-    "  loyalty simulate --program CURRENT.json [--candidate NEW.json] --events EVENTS.jsonl\n"
+    "  loyalty simulate --program CURRENT.json [--candidate NEW.json] --events EVENTS.jsonl[.gz]\n"
     "                   [--out REPORT.json] [--csv DIR] [--bad-lines stop|skip] [--threads N]\n"
     "      replay every member's events (as generate writes them) under the programme and\n"
     "      the candidate: points issued, redeemed, expired and outstanding by month, the\n"
@@ -365,15 +366,15 @@ int generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   options.seed = static_cast<std::uint64_t>(*seed);
   options.start = day_number_from_date(*start) * 86400000 - engine->program().utc_offset_minutes * std::int64_t{60000};
 
-  std::ofstream file;
+  std::optional<server::LineWriter> file;
   if (!flags["--out"].empty()) {
-    file.open(flags["--out"], std::ios::binary | std::ios::trunc);
-    if (!file) {
+    file.emplace(flags["--out"]);
+    if (!file->is_open()) {
       err << "loyalty generate: cannot write " << flags["--out"] << "\n";
       return 1;
     }
   }
-  std::ostream& events = flags["--out"].empty() ? out : file;
+  std::ostream& events = file ? file->stream() : out;
   server::HistoryStatistics stats;
   try {
     stats = server::generate_history(engine->program(), options, events);
@@ -382,7 +383,7 @@ int generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return 2;
   }
   events.flush();
-  if (!events) {
+  if (!events || (file && !file->close())) {
     err << "loyalty generate: writing the events failed\n";
     return 1;
   }
@@ -436,16 +437,15 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     if (!candidate) return 1;
   }
   const std::string& path = flags["--events"];
-  std::ifstream events(path, std::ios::binary);
-  if (!events) {
+  server::LineReader events(path);
+  if (!events.is_open()) {
     err << "loyalty simulate: cannot read " << path << "\n";
     return 1;
   }
   // Members first counted (join lines), for the progress and its estimate of the time left.
   std::int64_t total = 0;
-  for (std::string line; std::getline(events, line);) total += line.find("\"event\"") == std::string::npos;
-  events.clear();
-  events.seekg(0);
+  for (std::string line; events.next(line);) total += line.find("\"event\"") == std::string::npos;
+  events.rewind();
 
   const auto threads = whole_number("simulate", "--threads", flags["--threads"], err);
   if (!threads) return 2;
@@ -462,7 +462,7 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   {
     server::Progress progress(err, "loyalty simulate", "members", total, server::is_terminal(err));
     std::string line;
-    for (std::int64_t number = 1; std::getline(events, line); ++number) {
+    for (std::int64_t number = 1; events.next(line); ++number) {
       if (server::Progress::stop_asked()) {
         err << "loyalty simulate: stopped by Ctrl-C after " << progress.done() << " of " << total
             << " members; nothing written\n";
@@ -511,6 +511,10 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       progress.step();
     }
     progress.finish();
+  }
+  if (events.failed()) {
+    err << "loyalty simulate: " << path << " cannot be read to its end (a damaged or cut-off file)\n";
+    return 1;
   }
   Json report = simulation.finish();
   report["skipped_lines"] = {{"count", skipped}, {"first", skipped_lines}};

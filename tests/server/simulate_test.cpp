@@ -166,6 +166,25 @@ TEST_F(Simulate, TheReportIsTheSameHoweverManyThreadsShareTheMembers) {
   EXPECT_EQ(Json::parse(reports[0])["most_affected"].size(), 20u);
 }
 
+TEST_F(Simulate, ACompressedHistoryGivesTheSameReportAndACutOffOneIsRefused) {
+  const std::string compressed = (dir_ / "events.jsonl.gz").string();
+  const CliRun made = run({"generate", "--program", kPrograms + "bakery.json", "--members", "300", "--days", "240",
+                           "--seed", "5", "--out", compressed});
+  ASSERT_EQ(made.code, 0) << made.err;
+  const std::string packed = read(compressed);
+  EXPECT_LT(packed.size() * 3, read(events_).size());
+  const CliRun plain = run({"simulate", "--program", kPrograms + "bakery.json", "--events", events_});
+  const CliRun unpacked = run({"simulate", "--program", kPrograms + "bakery.json", "--events", compressed});
+  ASSERT_EQ(unpacked.code, 0) << unpacked.err;
+  EXPECT_EQ(plain.out, unpacked.out);
+
+  const std::string cut = write("cut.jsonl.gz", packed.substr(0, packed.size() / 2));
+  const CliRun refused = run({"simulate", "--program", kPrograms + "bakery.json", "--events", cut, "--bad-lines", "skip"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("cannot be read to its end"), std::string::npos) << refused.err;
+  EXPECT_TRUE(refused.out.empty());
+}
+
 TEST_F(Simulate, BadLinesAreReportedByNumberAndStopTheRunOrAreSkipped) {
   std::string text = read(events_);
   const std::size_t second = text.find('\n') + 1;

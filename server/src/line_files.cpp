@@ -1,0 +1,104 @@
+#include "line_files.hpp"
+
+#include <streambuf>
+#include <vector>
+
+#include <zlib.h>
+
+namespace loyalty::server {
+
+namespace {
+
+bool ends_with_gz(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
+
+}  // namespace
+
+LineReader::LineReader(const std::string& path) {
+  // zlib reads a file that is not compressed as it is.
+  file_ = gzopen(path.c_str(), "rb");
+  if (file_) gzbuffer(static_cast<gzFile>(file_), 1 << 17);
+}
+
+LineReader::~LineReader() {
+  if (file_) gzclose(static_cast<gzFile>(file_));
+}
+
+bool LineReader::next(std::string& line) {
+  line.clear();
+  if (!file_ || failed_) return false;
+  char chunk[8192];
+  for (;;) {
+    if (!gzgets(static_cast<gzFile>(file_), chunk, sizeof chunk)) {
+      // Z_BUF_ERROR: a compressed file that ends mid-stream (cut off).
+      int error = Z_OK;
+      gzerror(static_cast<gzFile>(file_), &error);
+      failed_ = error != Z_OK;
+      return !failed_ && !line.empty();
+    }
+    line += chunk;
+    if (!line.empty() && line.back() == '\n') {
+      line.pop_back();
+      return true;
+    }
+  }
+}
+
+void LineReader::rewind() {
+  if (file_) gzrewind(static_cast<gzFile>(file_));
+}
+
+// A streambuf that writes through zlib ("T": as it is, for a plain name).
+class LineWriter::Buffer : public std::streambuf {
+ public:
+  explicit Buffer(const std::string& path) : file_(gzopen(path.c_str(), ends_with_gz(path) ? "wb6" : "wbT")), out_(1 << 17) {
+    setp(out_.data(), out_.data() + out_.size());
+  }
+  ~Buffer() override { close(); }
+  bool is_open() const { return file_ != nullptr; }
+  bool close() {
+    if (!file_) return !failed_;
+    failed_ |= !drain();
+    failed_ |= gzclose(file_) != Z_OK;
+    file_ = nullptr;
+    return !failed_;
+  }
+
+ protected:
+  int overflow(int c) override {
+    if (!drain()) return traits_type::eof();
+    if (c != traits_type::eof()) {
+      *pptr() = static_cast<char>(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    const auto n = static_cast<unsigned>(pptr() - pbase());
+    if (n > 0 && (!file_ || gzwrite(file_, pbase(), n) != static_cast<int>(n))) failed_ = true;
+    setp(out_.data(), out_.data() + out_.size());
+    return !failed_;
+  }
+
+  gzFile file_;
+  std::vector<char> out_;
+  bool failed_ = false;
+};
+
+LineWriter::LineWriter(const std::string& path)
+    : buffer_(std::make_unique<Buffer>(path)), stream_(std::make_unique<std::ostream>(buffer_.get())) {}
+
+LineWriter::~LineWriter() = default;
+
+bool LineWriter::is_open() const { return buffer_->is_open(); }
+
+std::ostream& LineWriter::stream() { return *stream_; }
+
+bool LineWriter::close() {
+  stream_->flush();
+  return buffer_->close() && !stream_->fail();
+}
+
+}  // namespace loyalty::server
