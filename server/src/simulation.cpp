@@ -213,10 +213,18 @@ Json Simulation::report() const {
     };
   }
   report["programmes"] = programmes;
+  // Each month with what is outstanding at its end (every movement so far, summed) and its worth.
   Json months = Json::array();
+  std::array<std::int64_t, 2> running{};
   for (const auto& [month, figures] : by_month_) {
     Json row = {{"month", month}};
-    for (std::size_t s = 0; s < sides(); ++s) row[kSideNames[s]] = figures_json(figures[s]);
+    for (std::size_t s = 0; s < sides(); ++s) {
+      const Figures& f = figures[s];
+      running[s] += f.issued + f.returned - f.redeemed - f.expired - f.clawed_back;
+      row[kSideNames[s]] = figures_json(f);
+      row[kSideNames[s]]["outstanding"] = running[s];
+      row[kSideNames[s]]["liability_minor"] = money_of(*side_[s].program, running[s]);
+    }
     months.push_back(row);
   }
   report["months"] = months;
@@ -235,8 +243,8 @@ Json Simulation::report() const {
 }
 
 std::string Simulation::months_csv(const Json& report) {
-  static const char* const kColumns[] = {"issued", "redeemed", "expired", "clawed_back", "returned",
-                                         "red_packet_minor", "coupons", "box_chances"};
+  static const char* const kColumns[] = {"issued",           "redeemed", "expired",     "clawed_back", "returned",
+                                         "red_packet_minor", "coupons",  "box_chances", "outstanding", "liability_minor"};
   std::string csv = "month,programme";
   for (const char* c : kColumns) csv += std::string(",") + c;
   csv += "\n";

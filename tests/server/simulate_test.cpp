@@ -120,6 +120,10 @@ TEST_F(Simulate, TheFiguresAgreeWithTheCoresBalancesToThePoint) {
   // The bakery pays ¥1 for 100 points.
   EXPECT_EQ(current["liability_minor"], outstanding);
   EXPECT_EQ(current["refused_events"], 0);
+  // What is outstanding at the last month's end is every movement summed: the same as the balances.
+  const Json months = Json::parse(r.out)["months"];
+  EXPECT_EQ(months.back()["current"]["outstanding"], outstanding);
+  EXPECT_EQ(months.back()["current"]["liability_minor"], outstanding);
 }
 
 TEST_F(Simulate, ACheaperSilverTierOnlyUpgradesAndListsWhoMoves) {
