@@ -202,6 +202,7 @@ Json Simulation::report() const {
     programmes[kSideNames[s]] = {
         {"id", side.program->id},
         {"version", side.program->version},
+        {"currency", {{"code", side.program->currency.code}, {"minor_units", side.program->currency.minor_units}}},
         {"refused_events", side.refused},
         {"refused_by_code", side.refused_by_code},
         {"total", figures_json(total[s])},
