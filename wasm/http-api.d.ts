@@ -231,6 +231,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/liability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The points liability now, by month of expiry, tier and lifecycle stage.
+         * @description Read from the store while the server runs (each member's state is read once, so it takes a while on a large store); `loyalty report liability` prints the same.
+         */
+        get: operations["getLiabilityReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -485,6 +505,49 @@ export interface components {
             member_id: string;
             /** @description the new epoch; tokens of earlier epochs are refused */
             token_epoch: number;
+        };
+        LiabilityShare: {
+            members: number;
+            outstanding_points: number;
+            /** @description the points' worth at the redemption rate, minor units */
+            liability_minor: number;
+        };
+        /** @description The points liability at `at`: every member's state brought to that moment (points past their expiry are not counted), summed. Outstanding = available + pending - debt; its worth is at the programme's redemption rate, rounded down as checkout pays (0 without redemption). */
+        LiabilityReport: {
+            /** @description UTC ms */
+            at: number;
+            program: {
+                id: string;
+                version: number;
+                currency: {
+                    code: string;
+                    minor_units: number;
+                };
+            };
+            members: number;
+            members_with_points: number;
+            /** @description stored states that do not load (loyalty audit names them) */
+            unreadable_members: number;
+            outstanding_points: number;
+            available_points: number;
+            pending_points: number;
+            debt_points: number;
+            liability_minor: number;
+            /** @description points held now, by the local month in which they expire, oldest first */
+            expiring_by_month: {
+                month: string;
+                points: number;
+                liability_minor: number;
+            }[];
+            never_expiring_points: number;
+            /** @description every tier of the programme, by id */
+            by_tier: {
+                [key: string]: components["schemas"]["LiabilityShare"];
+            };
+            /** @description lifecycle stage (new, active, silent, sleeping, lost) -> share */
+            by_stage: {
+                [key: string]: components["schemas"]["LiabilityShare"];
+            };
         };
         DemoLogin: {
             /** @description UTC ms */
@@ -942,6 +1005,29 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getLiabilityReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiabilityReport"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };

@@ -155,6 +155,11 @@ void ApiRoutes::install(httplib::Server& server) {
     if (!epoch) return send(res, error_answer(404, "member.unknown", "no member " + member + " has joined", "member_id"));
     send(res, {200, Json{{"member_id", member}, {"token_epoch", *epoch}}.dump()});
   });
+  server.Get("/v1/reports/liability", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    send(res, sync_.liability_view(now_ms()));
+  });
   server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);

@@ -8,8 +8,10 @@
 #include <sstream>
 #include <thread>
 
+#include "api_routes.hpp"
 #include "audit.hpp"
 #include "history_generator.hpp"
+#include "liability_report.hpp"
 #include "line_files.hpp"
 #include "progress.hpp"
 #include "simulation.hpp"
@@ -57,6 +59,10 @@ constexpr const char* kUsage =
     "      the candidate: points issued, redeemed, expired and outstanding by month, the\n"
     "      liability, tiers and who moves; JSON on stdout or in REPORT.json, and with --csv\n"
     "      months.csv, tiers.csv and tier_moves.csv; progress on stderr (Ctrl-C writes nothing)\n"
+    "  loyalty report liability --program PROGRAM.json --db URL [--at MS]\n"
+    "      the points liability now (or at MS, epoch milliseconds), from the store while\n"
+    "      the server runs: outstanding points and their worth, what expires by month, by\n"
+    "      tier and by lifecycle stage, as JSON; progress on stderr (Ctrl-C stops it, exit 130)\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
     "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
@@ -530,6 +536,39 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   return write_whole(flags["--out"], report.dump(2) + "\n", err) ? 0 : 1;
 }
 
+int report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() < 2 || args[1] != "liability") {
+    err << "loyalty report: the report is 'liability'\n" << usage();
+    return 2;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());  // "liability" --flag value ...
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--at", ""}};
+  if (!read_flags(rest, flags, {"--program", "--db"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  std::int64_t at = server::now_ms();
+  if (!flags["--at"].empty()) {
+    const auto given = whole_number("report", "--at", flags["--at"], err);
+    if (!given) return 2;
+    at = *given;
+  }
+  auto store = open_db(flags["--db"], err);
+  if (!store) return 1;
+  try {
+    server::Progress progress(err, "loyalty report liability", "members", store->member_count(),
+                              server::is_terminal(err));
+    const Json report = server::liability_report(engine->program(), *store, at, &progress);
+    if (server::Progress::stop_asked()) {
+      err << "loyalty report: stopped by Ctrl-C after " << progress.done() << " of " << progress.total() << " members\n";
+      return 130;
+    }
+    return print_value(report, out);
+  } catch (const server::StoreError& e) {
+    err << "loyalty report: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -545,6 +584,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "replay") return replay(args, out, err);
   if (args[0] == "generate") return generate(args, out, err);
   if (args[0] == "simulate") return simulate(args, out, err);
+  if (args[0] == "report") return report(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
 }

@@ -6,6 +6,7 @@
 #include "loyalty/apply.hpp"
 #include "loyalty/local_time.hpp"
 #include "loyalty/tier.hpp"
+#include "points_worth.hpp"
 
 namespace loyalty::server {
 
@@ -67,11 +68,6 @@ Json figures_json(const Figures& f) {
           {"coupons", f.coupons},       {"box_chances", f.box_chances}, {"issued_by_kind", f.issued_by_kind}};
 }
 
-// Points at the programme's redemption rate, in minor units (0 without redemption).
-std::int64_t money_of(const Program& program, std::int64_t points) {
-  if (!program.redemption || program.redemption->points_per_unit <= 0) return 0;
-  return points * program.redemption->unit_minor / program.redemption->points_per_unit;
-}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -207,7 +203,7 @@ Json Simulation::report() const {
         {"refused_by_code", side.refused_by_code},
         {"total", figures_json(total[s])},
         {"outstanding_points", outstanding},
-        {"liability_minor", money_of(*side.program, outstanding)},
+        {"liability_minor", points_worth_minor(*side.program, outstanding)},
         // Points that lapsed, per thousand issued.
         {"breakage_per_mille", total[s].issued > 0 ? total[s].expired * 1000 / total[s].issued : 0},
         {"tiers_at_end", side.tiers_at_end},
@@ -224,7 +220,7 @@ Json Simulation::report() const {
       running[s] += f.issued + f.returned - f.redeemed - f.expired - f.clawed_back;
       row[kSideNames[s]] = figures_json(f);
       row[kSideNames[s]]["outstanding"] = running[s];
-      row[kSideNames[s]]["liability_minor"] = money_of(*side_[s].program, running[s]);
+      row[kSideNames[s]]["liability_minor"] = points_worth_minor(*side_[s].program, running[s]);
     }
     months.push_back(row);
   }

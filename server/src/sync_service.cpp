@@ -4,6 +4,7 @@
 #include <random>
 
 #include "base64url.hpp"
+#include "liability_report.hpp"
 #include "loyalty/apply.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
@@ -477,6 +478,10 @@ HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t n
   append_state_answer(body, engine_.program(), state, form, "");
   body += ",\"version\":" + std::to_string(row->version) + "}";
   return {200, std::move(body)};
+}
+
+HttpAnswer SyncService::liability_view(std::int64_t now) {
+  return {200, liability_report(engine_.program(), store_, now).dump()};
 }
 
 HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit) {
