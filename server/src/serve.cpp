@@ -21,7 +21,6 @@
 #include "loyalty/sha256.hpp"
 #include "http_server.hpp"
 #include "json_schemas.hpp"
-#include "memory_trim.hpp"
 #include "openapi_document.hpp"
 #include "store.hpp"
 
@@ -311,7 +310,6 @@ int run(const Options& options) {
   // Demo only: the merchant key, so that one can try the merchant endpoints.
   if (options.demo && !std::getenv("LOYALTY_MERCHANT_KEY")) listening["demo_merchant_key"] = settings.merchant_key;
   log_event(listening);
-  const server::MemoryTrim trim(std::chrono::seconds(10));
   server.listen_after_bind();
   stopper.join();
   log_event({{"event", "stopped"}});
