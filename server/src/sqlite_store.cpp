@@ -437,21 +437,41 @@ class SqliteStore : public Store {
   }
 
   void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    exec(db_, "BEGIN");  // one consistent snapshot of members and ledger
+    // A scan of every member (audit, the liability report) may take minutes:
+    // with a WAL it reads on a connection of its own, one consistent snapshot
+    // that holds up neither the writer nor the other readers.
+    sqlite3* scan_db = nullptr;
+    std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+    if (wal_) {
+      if (sqlite3_open_v2(path_.c_str(), &scan_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        const std::string message = scan_db ? sqlite3_errmsg(scan_db) : "out of memory";
+        sqlite3_close(scan_db);
+        throw StoreError("cannot open " + path_ + " to read: " + message);
+      }
+      sqlite3_busy_timeout(scan_db, 5000);
+    } else {
+      lock.lock();
+    }
+    sqlite3* db = scan_db ? scan_db : db_;
     try {
-      Statement s(*connection_, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
-                       "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
-                       "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
-                       "GROUP BY m.member_id ORDER BY m.member_id");
+      std::optional<Connection> scan;  // its statements are finalised before the connection closes
+      if (scan_db) scan.emplace(scan_db);
+      Connection& c = scan ? *scan : *connection_;
+      exec(db, "BEGIN");  // one consistent snapshot of members and ledger
+      Statement s(c, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
+                     "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
+                     "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
+                     "GROUP BY m.member_id ORDER BY m.member_id");
       while (s.step()) {
         visit({s.text(0), s.bytes(1), s.integer(2), s.text(3)}, {s.integer(4), s.integer(5), s.integer(6), s.integer(7)});
       }
-      exec(db_, "COMMIT");
+      exec(db, "COMMIT");
     } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_close(scan_db);
       throw;
     }
+    sqlite3_close(scan_db);
   }
 
   BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,

@@ -4,7 +4,11 @@
 // and Ctrl-C stops it cleanly.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -137,6 +141,38 @@ TEST(Audit, CtrlCStopsItCleanlyAndSaysHowFarItGot) {
   // The store is still usable: the audit's read transaction was rolled back.
   std::ostringstream again;
   EXPECT_EQ(audit(bakery(), *store, again, err), 0);
+}
+
+}  // namespace
+}  // namespace loyalty::server
+
+namespace loyalty::server {
+namespace {
+
+// A scan of every member on a live store (the audit, the liability report)
+// reads a snapshot on a connection of its own: a member's transaction in the
+// middle of it commits at once, and the scan does not see it.
+TEST(Audit, AScanOfEveryMemberHoldsUpNoWriter) {
+  char dir[] = "/tmp/loyalty-scan-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/store.db";
+  {
+    auto store = open_sqlite_store(path);
+    put_member(*store, "m1", "", 30);
+    put_member(*store, "m2", "", 30);
+    std::vector<std::string> seen;
+    store->for_each_member([&](const MemberRow& row, const LedgerSums&) {
+      seen.push_back(row.member_id);
+      // On the same thread: were the scan holding the writer, this would never return.
+      if (row.member_id == "m1") put_member(*store, "m0-joined-during-the-scan", "", 30);
+    });
+    EXPECT_EQ(seen, (std::vector<std::string>{"m1", "m2"}));
+    EXPECT_EQ(store->member_count(), 3);
+  }
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
+  rmdir(dir);
 }
 
 }  // namespace
