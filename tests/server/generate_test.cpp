@@ -59,13 +59,13 @@ TEST(Generate, EveryEventItWritesIsAppliedByTheCoreOnEveryExampleProgramme) {
     auto engine = Engine::load(text);
     ASSERT_TRUE(engine.ok()) << name;
     server::HistoryOptions options;
-    options.members = 120;
-    options.days = 200;
+    options.members = 80;
+    options.days = 150;
     options.seed = 11;
     options.start = 1767196800000;  // 2026-01-01 in China
     std::ostringstream out;
     const server::HistoryStatistics stats = server::generate_history(engine.value().program(), options, out);
-    EXPECT_EQ(stats.members, 120);
+    EXPECT_EQ(stats.members, 80);
 
     std::map<std::string, Json> members;  // member id -> {state, events}
     std::istringstream lines(out.str());
@@ -99,24 +99,27 @@ TEST(Generate, AHistoryHasEveryKindOfMemberReferralsRefundsAndPeaks) {
   auto engine = Engine::load(read(kPrograms + "bakery.json"));
   ASSERT_TRUE(engine.ok());
   server::HistoryOptions options;
-  options.members = 2000;
+  options.members = 1000;
   options.days = 365;
   options.seed = 3;
   options.start = 1767196800000;  // 2026-01-01 in China
   std::ostringstream out;
   const server::HistoryStatistics stats = server::generate_history(engine.value().program(), options, out);
 
-  for (const char* kind : {"loyal", "regular", "occasional", "deal_hunter"}) EXPECT_GT(stats.members_by_kind.at(kind), 100) << kind;
-  for (const char* stage : {"active", "silent", "sleeping", "lost"}) EXPECT_GT(stats.stage_at_end.at(stage), 20) << stage;
-  EXPECT_GT(stats.invited, 150);
+  for (const char* kind : {"loyal", "regular", "occasional", "deal_hunter"}) EXPECT_GT(stats.members_by_kind.at(kind), 50) << kind;
+  for (const char* stage : {"active", "silent", "sleeping", "lost"}) EXPECT_GT(stats.stage_at_end.at(stage), 10) << stage;
+  EXPECT_GT(stats.invited, 70);
   const std::int64_t orders = stats.events_by_type.at("order");
   EXPECT_GT(stats.refunded_orders * 100, orders * 3);  // about one in twenty
   EXPECT_LT(stats.refunded_orders * 100, orders * 8);
   for (const char* type : {"checkin", "like", "share", "scan", "draw", "redeem", "referral", "referred", "time_passes"}) {
     EXPECT_GT(stats.events_by_type.count(type) ? stats.events_by_type.at(type) : 0, 0) << type;
   }
-  // November (11.11, and the week before it) sells more than October, with about as many members.
-  EXPECT_GT(stats.orders_by_month.at("2026-11") * 10, stats.orders_by_month.at("2026-10") * 11);
+  // November (11.11, and the week before it) sells more than the months either side, though members
+  // keep drifting away once joining stops (late October).
+  const std::int64_t november = stats.orders_by_month.at("2026-11");
+  EXPECT_GT(november, stats.orders_by_month.at("2026-10"));
+  EXPECT_GT(november * 10, stats.orders_by_month.at("2026-12") * 11);
 }
 
 TEST(Generate, BadOptionsAreRefusedWithTheFlagNamed) {

@@ -35,6 +35,14 @@ void operator delete(void* p) noexcept {
   std::free(p);
 }
 void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+// The nothrow form too (std::stable_sort's buffer), so that every new this
+// binary makes is freed by the delete above.
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  void* p = std::malloc(n ? n : 1);
+  if (p) live_bytes += chunk_of(p);
+  return p;
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept { operator delete(p); }
 
 namespace loyalty::server {
 namespace {

@@ -45,7 +45,7 @@ class Simulate : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     events_ = (dir_ / "events.jsonl").string();
-    const CliRun made = run({"generate", "--program", kPrograms + "bakery.json", "--members", "300", "--days", "240",
+    const CliRun made = run({"generate", "--program", kPrograms + "bakery.json", "--members", "150", "--days", "200",
                              "--seed", "5", "--out", events_});
     ASSERT_EQ(made.code, 0) << made.err;
   }
@@ -66,14 +66,14 @@ TEST_F(Simulate, ACandidateIdenticalToTheCurrentProgrammeChangesNothing) {
                         "--events", events_});
   ASSERT_EQ(r.code, 0) << r.err;
   const Json report = Json::parse(r.out);
-  EXPECT_EQ(report["members"], 300);
+  EXPECT_EQ(report["members"], 150);
   ASSERT_GT(report["months"].size(), 6u);
   for (const Json& month : report["months"]) EXPECT_EQ(month["current"], month["candidate"]) << month["month"];
   const Json& programmes = report["programmes"];
   for (const char* same : {"total", "outstanding_points", "liability_minor", "tiers_at_end", "refused_events"}) {
     EXPECT_EQ(programmes["current"][same], programmes["candidate"][same]) << same;
   }
-  EXPECT_EQ(report["tier_changes"], (Json{{"upgraded", 0}, {"kept", 300}, {"downgraded", 0}}));
+  EXPECT_EQ(report["tier_changes"], (Json{{"upgraded", 0}, {"kept", 150}, {"downgraded", 0}}));
   EXPECT_TRUE(report["tier_moves"].empty());
   for (const Json& member : report["most_affected"]) EXPECT_EQ(member["issued"]["current"], member["issued"]["candidate"]);
 }
@@ -172,7 +172,7 @@ TEST_F(Simulate, TheReportIsTheSameHoweverManyThreadsShareTheMembers) {
 
 TEST_F(Simulate, ACompressedHistoryGivesTheSameReportAndACutOffOneIsRefused) {
   const std::string compressed = (dir_ / "events.jsonl.gz").string();
-  const CliRun made = run({"generate", "--program", kPrograms + "bakery.json", "--members", "300", "--days", "240",
+  const CliRun made = run({"generate", "--program", kPrograms + "bakery.json", "--members", "150", "--days", "200",
                            "--seed", "5", "--out", compressed});
   ASSERT_EQ(made.code, 0) << made.err;
   const std::string packed = read(compressed);
@@ -208,7 +208,7 @@ TEST_F(Simulate, BadLinesAreReportedByNumberAndStopTheRunOrAreSkipped) {
   EXPECT_EQ(report["skipped_lines"]["count"], 2);
   EXPECT_EQ(report["skipped_lines"]["first"][0], 2);
   EXPECT_NE(skipped.err.find("an event outside its member's lines"), std::string::npos) << skipped.err;
-  EXPECT_EQ(report["members"], 300);
+  EXPECT_EQ(report["members"], 150);
 }
 
 }  // namespace
