@@ -478,20 +478,26 @@ class PostgresStore : public Store {
 
   void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
     with_connection([&](PGconn* conn) {
-      // One snapshot of members and ledger together.
+      // One snapshot of members and ledger together, read through a cursor a
+      // page at a time: the whole store never sits in this process at once.
       run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       try {
-        Result r = run(conn, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
-                             "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0), "
-                             "m.snapshot, m.snapshot IS NOT NULL "
-                             "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
-                             "GROUP BY m.member_id ORDER BY m.member_id");
-        run(conn, "COMMIT");
-        for (int i = 0; i < r.rows(); ++i) {
-          visit({r.text(i, 0), stored_state_of(r.text(i, 1), r.text(i, 8), r.text(i, 9) == "t"), r.integer(i, 2),
-                 r.text(i, 3)},
-                {r.integer(i, 4), r.integer(i, 5), r.integer(i, 6), r.integer(i, 7)});
+        run(conn, "DECLARE member_scan NO SCROLL CURSOR FOR "
+                  "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
+                  "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0), "
+                  "m.snapshot, m.snapshot IS NOT NULL "
+                  "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
+                  "GROUP BY m.member_id ORDER BY m.member_id");
+        for (;;) {
+          Result r = run(conn, "FETCH 500 FROM member_scan");
+          for (int i = 0; i < r.rows(); ++i) {
+            visit({r.text(i, 0), stored_state_of(r.text(i, 1), r.text(i, 8), r.text(i, 9) == "t"), r.integer(i, 2),
+                   r.text(i, 3)},
+                  {r.integer(i, 4), r.integer(i, 5), r.integer(i, 6), r.integer(i, 7)});
+          }
+          if (r.rows() < 500) break;
         }
+        run(conn, "COMMIT");
       } catch (...) {
         PQclear(PQexec(conn, "ROLLBACK"));
         throw;

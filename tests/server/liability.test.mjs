@@ -87,3 +87,24 @@ test('the liability of a moment after points expire counts them no more', { skip
   assert.equal(later.available_points + later.pending_points, now.never_expiring_points);
   assert.deepEqual(later.expiring_by_month, []);
 });
+
+test('the report and the audit read every member of a store larger than one page of their scan', async () => {
+  const db = freshDb();
+  const server = await startServer(['--program', program, '--db', db, '--demo']);
+  try {
+    const call = client(server.url);
+    const count = 1234;  // PostgreSQL's scan reads 500 members a page
+    for (let from = 0; from < count; from += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, count - from) }, (_, i) =>
+        call('POST', '/v1/members', { auth: merchantKey, body: { member_id: `page-${from + i}` } })));
+    }
+    const report = (await call('GET', '/v1/reports/liability', { auth: merchantKey })).json;
+    assert.equal(report.members, count);
+    assert.equal(Object.values(report.by_stage).reduce((total, s) => total + s.members, 0), count);
+  } finally {
+    await server.stop();
+  }
+  const audit = spawnSync(bin, ['audit', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stderr);
+  assert.match(audit.stdout, new RegExp(`^audited ${1234} members, 0 ledger rows: clean`));
+});
