@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -19,6 +20,7 @@
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "store.hpp"
+#include "stored_state.hpp"
 
 namespace loyalty::cli {
 
@@ -53,6 +55,9 @@ constexpr const char* kUsage =
     "      a synthetic history of the programme's members (the same for the same seed):\n"
     "      each member's join line, then its events, one JSON object a line; what was\n"
     "      made is summed up on stderr as JSON\n"
+    "  loyalty export --program PROGRAM.json --db URL [--out EVENTS.jsonl[.gz]]\n"
+    "      every member's history from the store, while the server runs, as generate writes\n"
+    "      it (a join line, then the events applied, in order): the input of simulate\n"
     "  loyalty simulate --program CURRENT.json [--candidate NEW.json] --events EVENTS.jsonl[.gz]\n"
     "                   [--out REPORT.json] [--csv DIR] [--bad-lines stop|skip] [--threads N]\n"
     "      replay every member's events (as generate writes them) under the programme and\n"
@@ -495,6 +500,15 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       } else if (!joined || !joined->is_number_integer()) {
         problem = "a join line needs joined_at, a time in ms [field.missing]";
       }
+      // A join line is the member's first state: checked as the core reads one.
+      std::optional<MonthDay> birthday;
+      if (problem.empty() && !event) {
+        Json first = {{"member_id", *id}, {"joined_at", *joined}};
+        if (const Json* b = find(item.value(), "birthday")) first["birthday"] = *b;
+        auto state = member_state_from_json(current->program(), first, "");
+        if (state.ok()) birthday = state.value().birthday;
+        else problem = state.errors()[0].path + ": " + state.errors()[0].message + " [" + state.errors()[0].code + "]";
+      }
       if (!problem.empty()) {
         err << path << ":" << number << ": " << problem << "\n";
         if (flags["--bad-lines"] == "stop") return 1;
@@ -510,7 +524,7 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         simulation.add(std::move(*member));
         progress.step();
       }
-      member = server::MemberEvents{id->get<std::string>(), joined->get<std::int64_t>(), {}};
+      member = server::MemberEvents{id->get<std::string>(), joined->get<std::int64_t>(), birthday, {}};
     }
     if (member) {
       simulation.add(std::move(*member));
@@ -569,6 +583,71 @@ int report(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
 }
 
+// Each member's history as `loyalty generate` writes one: its join line (the
+// state it joined with) and the events applied to it, from the event log.
+int export_history(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--out", ""}};
+  if (!read_flags(args, flags, {"--program", "--db"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  auto store = open_db(flags["--db"], err);
+  if (!store) return 1;
+  std::optional<server::LineWriter> file;
+  if (!flags["--out"].empty()) {
+    file.emplace(flags["--out"]);
+    if (!file->is_open()) {
+      err << "loyalty export: cannot write " << flags["--out"] << "\n";
+      return 1;
+    }
+  }
+  std::ostream& lines = file ? file->stream() : out;
+  std::int64_t members = 0, events = 0, partial = 0, unreadable = 0;
+  try {
+    server::Progress progress(err, "loyalty export", "members", store->member_count(), server::is_terminal(err));
+    store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& batches) {
+      if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
+      progress.step();
+      auto state = server::read_stored_state(engine->program(), row.state);
+      if (!state.ok()) {
+        ++unreadable;  // `loyalty audit` names them
+        return;
+      }
+      ++members;
+      std::vector<std::string> history;
+      for (const std::string& batch : batches) {
+        auto list = parse_json(batch);
+        if (!list.ok() || !list.value().is_array()) throw server::StoreError(row.member_id + "'s event log does not read");
+        for (const Json& event : list.value()) history.push_back(event.dump());
+      }
+      // Events applied before the store kept its log are not in it.
+      if (static_cast<std::int64_t>(history.size()) < state.value().version) ++partial;
+      Json join = {{"member_id", row.member_id}, {"joined_at", state.value().joined_at}};
+      if (!row.inviter.empty()) join["inviter"] = row.inviter;
+      if (const auto& b = state.value().birthday) {
+        char text[8];
+        std::snprintf(text, sizeof text, "%02d-%02d", b->month, b->day);
+        join["birthday"] = text;
+      }
+      lines << join.dump() << '\n';
+      for (const std::string& event : history) lines << "{\"member_id\":" << Json(row.member_id).dump() << ",\"event\":" << event << "}\n";
+      events += static_cast<std::int64_t>(history.size());
+    });
+  } catch (const server::StoreError& e) {
+    err << "loyalty export: " << e.what() << "; " << (file ? flags["--out"] + " is not whole" : std::string("the output is not whole")) << "\n";
+    return server::Progress::stop_asked() ? 130 : 1;
+  }
+  lines.flush();
+  if (!lines || (file && !file->close())) {
+    err << "loyalty export: writing the history failed\n";
+    return 1;
+  }
+  err << "exported " << members << " members, " << events << " events";
+  if (partial) err << "; " << partial << " members' histories begin after their join (applied before the store kept its event log)";
+  if (unreadable) err << "; " << unreadable << " members' states do not load and were left out (loyalty audit names them)";
+  err << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -585,6 +664,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "generate") return generate(args, out, err);
   if (args[0] == "simulate") return simulate(args, out, err);
   if (args[0] == "report") return report(args, out, err);
+  if (args[0] == "export") return export_history(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
 }

@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -111,6 +111,18 @@ CREATE TABLE IF NOT EXISTS outbox (
   event TEXT NOT NULL,
   created_at BIGINT NOT NULL
 );
+-- Version 5: the log of events applied, append-only like the ledger (loyalty export).
+CREATE TABLE IF NOT EXISTS events (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  events TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_member ON events (member_id, seq);
+CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger AS $$
+  BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS events_no_change ON events;
+CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events
+  FOR EACH ROW EXECUTE FUNCTION events_append_only();
 )sql";
 
 // One statement's result, freed when it goes.
@@ -359,6 +371,9 @@ class PostgresTransaction : public MemberTransaction {
             {member_id_, row.event_id, row.at, row.kind, row.available, row.pending, row.debt, row.entry_json});
     }
   }
+  void append_events(const std::vector<std::string>& events) override {
+    if (!events.empty()) write("INSERT INTO events (member_id, events) VALUES ($1, $2)", {member_id_, json_list(events)});
+  }
   void save_member(const MemberRow& row, std::int64_t now) override {
     write("INSERT INTO members (member_id, state, snapshot, version, inviter, created_at, updated_at) "
           "VALUES ($1, '', $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET state = '', "
@@ -496,6 +511,35 @@ class PostgresStore : public Store {
                   {r.integer(i, 4), r.integer(i, 5), r.integer(i, 6), r.integer(i, 7)});
           }
           if (r.rows() < 500) break;
+        }
+        run(conn, "COMMIT");
+      } catch (...) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        throw;
+      }
+    });
+  }
+
+  void for_each_member_history(
+      const std::function<void(const MemberRow&, const std::vector<std::string>&)>& visit) override {
+    with_connection([&](PGconn* conn) {
+      run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      try {
+        run(conn, "DECLARE history_scan NO SCROLL CURSOR FOR "
+                  "SELECT member_id, state, version, inviter, snapshot, snapshot IS NOT NULL FROM members "
+                  "ORDER BY member_id");
+        std::vector<std::string> history;
+        for (;;) {
+          Result page = run(conn, "FETCH 500 FROM history_scan");
+          for (int i = 0; i < page.rows(); ++i) {
+            const MemberRow row{page.text(i, 0), stored_state_of(page.text(i, 1), page.text(i, 4), page.text(i, 5) == "t"),
+                                page.integer(i, 2), page.text(i, 3)};
+            Result events = run(conn, "SELECT events FROM events WHERE member_id = $1 ORDER BY seq", {row.member_id});
+            history.clear();
+            for (int e = 0; e < events.rows(); ++e) history.push_back(events.text(e, 0));
+            visit(row, history);
+          }
+          if (page.rows() < 500) break;
         }
         run(conn, "COMMIT");
       } catch (...) {

@@ -92,7 +92,7 @@ void Simulation::write_moves_to(std::ostream* out) {
   if (out) *out << "member_id,current,candidate,change\n";
 }
 
-void Simulation::begin_member(const std::string& member_id, TimeMs joined_at) {
+void Simulation::begin_member(const std::string& member_id, TimeMs joined_at, std::optional<MonthDay> birthday) {
   member_id_ = member_id;
   members_ += 1;
   for (std::size_t s = 0; s < sides(); ++s) {
@@ -100,6 +100,7 @@ void Simulation::begin_member(const std::string& member_id, TimeMs joined_at) {
     side_[s].state.member_id = member_id;
     side_[s].state.joined_at = joined_at;
     side_[s].state.clock = joined_at;
+    side_[s].state.birthday = birthday;
     side_[s].issued = 0;
     side_[s].member_outstanding = 0;
   }
@@ -152,7 +153,7 @@ void Simulation::end_member() {
 }
 
 void Simulation::run(const MemberEvents& member) {
-  begin_member(member.member_id, member.joined_at);
+  begin_member(member.member_id, member.joined_at, member.birthday);
   for (const Json& event : member.events) add_event(event);
   end_member();
 }

@@ -47,6 +47,7 @@ struct Figures {
 struct MemberEvents {
   std::string member_id;
   TimeMs joined_at = 0;
+  std::optional<MonthDay> birthday;
   std::vector<Json> events;
 };
 
@@ -55,7 +56,7 @@ class Simulation {
   // `candidate` may be null: the current programme's figures alone.
   Simulation(const Program& current, const Program* candidate);
 
-  void begin_member(const std::string& member_id, TimeMs joined_at);
+  void begin_member(const std::string& member_id, TimeMs joined_at, std::optional<MonthDay> birthday = std::nullopt);
   // Applies one event under each programme; a refusal is counted, not fatal
   // (a candidate may refuse what the current programme took).
   void add_event(const Json& event);

@@ -27,7 +27,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -35,8 +35,9 @@ constexpr int kSchemaVersion = 4;
 // outbox of events for other members. Version 4 keeps members.state as the
 // binary snapshot, a BLOB (older rows' JSON text is still read), so that an
 // older binary refuses the file, and adds members.token_epoch (added by
-// kAddTokenEpoch to older files). Every statement is IF NOT EXISTS, so
-// running the schema migrates any older file.
+// kAddTokenEpoch to older files). Version 5 adds the log of events applied
+// (append-only, like the ledger), which `loyalty export` reads. Every
+// statement is IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
   member_id TEXT PRIMARY KEY,
@@ -104,6 +105,16 @@ CREATE TABLE IF NOT EXISTS outbox (
   event TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  member_id TEXT NOT NULL,
+  events TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_member ON events (member_id, seq);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 )sql";
 
 // One connection and the statements prepared on it, kept prepared: parsing
@@ -247,6 +258,10 @@ class SqliteTransaction : public MemberTransaction {
           .bind(6, r.pending).bind(7, r.debt).bind(8, r.entry_json).step();
       s.reset();
     }
+  }
+  void append_events(const std::vector<std::string>& events) override {
+    if (events.empty()) return;
+    Statement(db_, "INSERT INTO events (member_id, events) VALUES (?, ?)").bind(1, member_id_).bind(2, json_list(events)).step();
   }
   void save_member(const MemberRow& row, std::int64_t now) override {
     Statement s(db_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at) "
@@ -437,27 +452,7 @@ class SqliteStore : public Store {
   }
 
   void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
-    // A scan of every member (audit, the liability report) may take minutes:
-    // with a WAL it reads on a connection of its own, one consistent snapshot
-    // that holds up neither the writer nor the other readers.
-    sqlite3* scan_db = nullptr;
-    std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
-    if (wal_) {
-      if (sqlite3_open_v2(path_.c_str(), &scan_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-        const std::string message = scan_db ? sqlite3_errmsg(scan_db) : "out of memory";
-        sqlite3_close(scan_db);
-        throw StoreError("cannot open " + path_ + " to read: " + message);
-      }
-      sqlite3_busy_timeout(scan_db, 5000);
-    } else {
-      lock.lock();
-    }
-    sqlite3* db = scan_db ? scan_db : db_;
-    try {
-      std::optional<Connection> scan;  // its statements are finalised before the connection closes
-      if (scan_db) scan.emplace(scan_db);
-      Connection& c = scan ? *scan : *connection_;
-      exec(db, "BEGIN");  // one consistent snapshot of members and ledger
+    scanning([&](Connection& c) {
       Statement s(c, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
                      "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
                      "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
@@ -465,13 +460,24 @@ class SqliteStore : public Store {
       while (s.step()) {
         visit({s.text(0), s.bytes(1), s.integer(2), s.text(3)}, {s.integer(4), s.integer(5), s.integer(6), s.integer(7)});
       }
-      exec(db, "COMMIT");
-    } catch (...) {
-      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-      sqlite3_close(scan_db);
-      throw;
-    }
-    sqlite3_close(scan_db);
+    });
+  }
+
+  void for_each_member_history(
+      const std::function<void(const MemberRow&, const std::vector<std::string>&)>& visit) override {
+    scanning([&](Connection& c) {
+      Statement members(c, "SELECT member_id, state, version, inviter FROM members ORDER BY member_id");
+      Statement events(c, "SELECT events FROM events WHERE member_id = ? ORDER BY seq");
+      std::vector<std::string> history;
+      while (members.step()) {
+        const MemberRow row{members.text(0), members.bytes(1), members.integer(2), members.text(3)};
+        history.clear();
+        events.bind(1, row.member_id);
+        while (events.step()) history.push_back(events.text(0));
+        events.reset();
+        visit(row, history);
+      }
+    });
   }
 
   BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
@@ -620,6 +626,39 @@ class SqliteStore : public Store {
   }
 
   // `read` on the reading connection (or the only one, in memory).
+  // A scan of every member (audit, the liability report, export) may take
+  // minutes: with a WAL it reads on a connection of its own, one consistent
+  // snapshot that holds up neither the writer nor the other readers; in
+  // memory, on the one connection.
+  template <typename Scan>
+  void scanning(Scan scan) {
+    sqlite3* scan_db = nullptr;
+    std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+    if (wal_) {
+      if (sqlite3_open_v2(path_.c_str(), &scan_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        const std::string message = scan_db ? sqlite3_errmsg(scan_db) : "out of memory";
+        sqlite3_close(scan_db);
+        throw StoreError("cannot open " + path_ + " to read: " + message);
+      }
+      sqlite3_busy_timeout(scan_db, 5000);
+    } else {
+      lock.lock();
+    }
+    sqlite3* db = scan_db ? scan_db : db_;
+    try {
+      std::optional<Connection> own;  // its statements are finalised before the connection closes
+      if (scan_db) own.emplace(scan_db);
+      exec(db, "BEGIN");
+      scan(own ? *own : *connection_);
+      exec(db, "COMMIT");
+    } catch (...) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_close(scan_db);
+      throw;
+    }
+    sqlite3_close(scan_db);
+  }
+
   template <typename Read>
   std::invoke_result_t<Read, Connection&> reading(Read read) {
     std::lock_guard<std::mutex> lock(reader_ ? reader_mutex_ : mutex_);

@@ -85,6 +85,10 @@ class MemberTransaction {
   virtual std::optional<StoredAnswer> answer(const std::string& event_id) = 0;
   virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
   virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;
+  // The events applied, each as the core applied it (server fields filled
+  // in), in order: the member's history, for `loyalty export`. A request's
+  // events are one row (a JSON array), so a batch costs one insert.
+  virtual void append_events(const std::vector<std::string>& events) = 0;
   virtual void save_member(const MemberRow& row, std::int64_t now) = 0;  // insert or update
 
   // What all members share, read and written in the same transaction as the
@@ -115,6 +119,11 @@ class Store {
   virtual void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) = 0;
   // How many members have joined (for the audit's progress).
   virtual std::int64_t member_count() = 0;
+  // Every member with its logged events, oldest first, member by member, from
+  // one consistent snapshot that holds up no writer (`loyalty export`): each
+  // element of `batches` is one request's events, a JSON array.
+  virtual void for_each_member_history(
+      const std::function<void(const MemberRow&, const std::vector<std::string>& batches)>& visit) = 0;
   // The seed of a box's window, made from `fresh_seed_hex` if it has none yet.
   virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                            std::int64_t now) = 0;
@@ -135,6 +144,9 @@ class Store {
   virtual std::int64_t take_rate(const std::string& key, std::int64_t per_minute, std::int64_t now_ms);
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
 };
+
+// JSON texts as one JSON array's text: "[a,b]".
+std::string json_list(const std::vector<std::string>& items);
 
 // "sqlite:PATH" (created if absent) or "postgres://…" / "postgresql://…" (a
 // libpq URL); either way the schema is brought up to date. Throws StoreError

@@ -188,6 +188,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
   std::string snapshot;  // the stored form, when the batch changed the member
+  std::vector<std::string> history;  // the events applied, for the member's event log
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     const auto stored_version = tx.member_version();
     if (!stored_version) {
@@ -249,6 +250,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
           first = rejected(event_id, outcome.errors());
         } else {
           Applied o = std::move(outcome).value();
+          if (!o.duplicate) history.push_back(stamped.dump());  // as applied: replayed, it does the same
           const std::size_t first_row = rows.size();
           for (const LedgerEntry& e : o.ledger) {
             const std::string one = ledger_json({e});
@@ -274,6 +276,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     results += "]";
 
     tx.append_ledger(rows);
+    tx.append_events(history);
     if (state.version != version_before) {
       // The member exists: an update keeps the inviter it joined with.
       snapshot = stored_form(program, state);
