@@ -43,6 +43,23 @@ TEST_F(SqliteMigrationTest, AVersion3FileOpensWithItsMembersReadableAtEpochZero)
   EXPECT_FALSE(store->token_epoch("nobody").has_value());
 }
 
+TEST_F(SqliteMigrationTest, AnOlderFileGainsAnEventLogThatStartsEmpty) {
+  write_file(R"sql(
+    CREATE TABLE members (member_id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL,
+                          inviter TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+    INSERT INTO members VALUES ('old', '{"member_id":"old","growth":5}', 2, '', 1, 1);
+    PRAGMA user_version = 4;
+  )sql");
+  auto store = open_store("sqlite:" + path_);
+  store->with_member("old", [](MemberTransaction& tx) { tx.append_events({R"({"id":"c1","type":"checkin"})"}); });
+  std::vector<std::string> seen;
+  store->for_each_member_history([&](const MemberRow& row, const std::vector<std::string>& batches) {
+    seen.push_back(row.member_id);
+    EXPECT_EQ(batches, (std::vector<std::string>{R"([{"id":"c1","type":"checkin"}])"}));
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"old"}));
+}
+
 TEST_F(SqliteMigrationTest, AFileFromANewerServerIsRefused) {
   write_file("PRAGMA user_version = 99;");
   EXPECT_THROW(open_store("sqlite:" + path_), StoreError);
