@@ -1,0 +1,315 @@
+// The commands on every member's history: `loyalty generate` (a synthetic
+// one), `simulate` (a programme and a candidate over it), `export` (the
+// store's own) and `report liability` (what members hold now).
+#include "cli_support.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "api_routes.hpp"
+#include "history_generator.hpp"
+#include "liability_report.hpp"
+#include "line_files.hpp"
+#include "progress.hpp"
+#include "simulation.hpp"
+#include "stored_state.hpp"
+
+namespace loyalty::cli {
+
+namespace {
+
+// Writes `text` to `path` through a temporary file: a reader never sees half a report.
+bool write_whole(const std::string& path, const std::string& text, std::ostream& err) {
+  const std::string part = path + ".part";
+  {
+    std::ofstream file(part, std::ios::binary | std::ios::trunc);
+    file << text;
+    if (!file.flush()) {
+      err << "loyalty simulate: cannot write " << path << "\n";
+      return false;
+    }
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    err << "loyalty simulate: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int generate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--members", "1000"}, {"--days", "365"},
+                                              {"--seed", "1"}, {"--start", "2026-01-01"}, {"--out", ""}};
+  if (!read_flags(args, flags, {"--program"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  const auto members = whole_number("generate", "--members", flags["--members"], err);
+  const auto days = whole_number("generate", "--days", flags["--days"], err);
+  const auto seed = whole_number("generate", "--seed", flags["--seed"], err);
+  const auto start = parse_iso_date(flags["--start"]);
+  if (!start) err << "loyalty generate: --start takes a date, YYYY-MM-DD, not '" << flags["--start"] << "'\n";
+  if (!members || !days || !seed || !start) return 2;
+  server::HistoryOptions options;
+  options.members = *members;
+  options.days = *days;
+  options.seed = static_cast<std::uint64_t>(*seed);
+  options.start = day_number_from_date(*start) * 86400000 - engine->program().utc_offset_minutes * std::int64_t{60000};
+
+  std::optional<server::LineWriter> file;
+  if (!flags["--out"].empty()) {
+    file.emplace(flags["--out"]);
+    if (!file->is_open()) {
+      err << "loyalty generate: cannot write " << flags["--out"] << "\n";
+      return 1;
+    }
+  }
+  std::ostream& events = file ? file->stream() : out;
+  server::HistoryStatistics stats;
+  try {
+    stats = server::generate_history(engine->program(), options, events);
+  } catch (const std::invalid_argument& e) {
+    err << "loyalty generate: " << e.what() << "\n";
+    return 2;
+  }
+  events.flush();
+  if (!events || (file && !file->close())) {
+    err << "loyalty generate: writing the events failed\n";
+    return 1;
+  }
+  err << Json{{"members", stats.members},
+              {"invited", stats.invited},
+              {"members_by_kind", stats.members_by_kind},
+              {"stage_at_end", stats.stage_at_end},
+              {"events", stats.events},
+              {"events_by_type", stats.events_by_type},
+              {"orders_by_month", stats.orders_by_month},
+              {"mean_lines_per_order", stats.events_by_type.count("order") ? stats.order_lines / stats.events_by_type["order"] : 0},
+              {"mean_order_minor", stats.events_by_type.count("order") ? stats.paid_minor / stats.events_by_type["order"] : 0},
+              {"refunded_orders", stats.refunded_orders}}
+             .dump(2)
+      << "\n";
+  return 0;
+}
+
+int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--candidate", ""}, {"--events", ""},
+                                              {"--out", ""},     {"--csv", ""},       {"--bad-lines", "stop"},
+                                              {"--threads", std::to_string(std::max(1u, std::thread::hardware_concurrency()))}};
+  if (!read_flags(args, flags, {"--program", "--events"}, err)) return 2;
+  if (flags["--bad-lines"] != "stop" && flags["--bad-lines"] != "skip") {
+    err << "loyalty simulate: --bad-lines is stop or skip, not '" << flags["--bad-lines"] << "'\n";
+    return 2;
+  }
+  auto current = load_engine(flags["--program"], out, err);
+  if (!current) return 1;
+  std::optional<Engine> candidate;
+  if (!flags["--candidate"].empty()) {
+    candidate = load_engine(flags["--candidate"], out, err);
+    if (!candidate) return 1;
+  }
+  const std::string& path = flags["--events"];
+  server::LineReader events(path);
+  if (!events.is_open()) {
+    err << "loyalty simulate: cannot read " << path << "\n";
+    return 1;
+  }
+  // Members first counted (join lines), for the progress and its estimate of the time left.
+  std::int64_t total = 0;
+  for (std::string line; events.next(line);) total += line.find("\"event\"") == std::string::npos;
+  events.rewind();
+
+  const auto threads = whole_number("simulate", "--threads", flags["--threads"], err);
+  if (!threads) return 2;
+  if (*threads < 1 || *threads > 64) {
+    err << "loyalty simulate: --threads must be 1 to 64\n";
+    return 2;
+  }
+  const bool keep_moves = candidate && !flags["--csv"].empty();
+  server::ParallelSimulation simulation(current->program(), candidate ? &candidate->program() : nullptr,
+                                        static_cast<unsigned>(*threads), keep_moves);
+  std::int64_t skipped = 0;
+  std::vector<std::int64_t> skipped_lines;  // the first few, for the report
+  std::optional<server::MemberEvents> member;
+  {
+    server::Progress progress(err, "loyalty simulate", "members", total, server::is_terminal(err));
+    std::string line;
+    for (std::int64_t number = 1; events.next(line); ++number) {
+      if (server::Progress::stop_asked()) {
+        err << "loyalty simulate: stopped by Ctrl-C after " << progress.done() << " of " << total
+            << " members; nothing written\n";
+        return 130;
+      }
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::string problem;
+      auto item = parse_json(line);
+      const auto find = [&](const Json& object, const char* key) -> const Json* {
+        const auto it = object.find(key);
+        return it == object.end() ? nullptr : &*it;
+      };
+      const Json* id = item.ok() && item.value().is_object() ? find(item.value(), "member_id") : nullptr;
+      const Json* event = id ? find(item.value(), "event") : nullptr;
+      const Json* joined = id ? find(item.value(), "joined_at") : nullptr;
+      if (!item.ok()) {
+        problem = item.errors()[0].message + " [" + item.errors()[0].code + "]";
+      } else if (!id || !id->is_string()) {
+        problem = "a line needs a member_id [field.missing]";
+      } else if (event) {
+        if (!member || id->get_ref<const std::string&>() != member->member_id) {
+          problem = "an event outside its member's lines [simulate.member_order]";
+        }
+      } else if (!joined || !joined->is_number_integer()) {
+        problem = "a join line needs joined_at, a time in ms [field.missing]";
+      }
+      // A join line is the member's first state: checked as the core reads one.
+      std::optional<MonthDay> birthday;
+      if (problem.empty() && !event) {
+        Json first = {{"member_id", *id}, {"joined_at", *joined}};
+        if (const Json* b = find(item.value(), "birthday")) first["birthday"] = *b;
+        auto state = member_state_from_json(current->program(), first, "");
+        if (state.ok()) birthday = state.value().birthday;
+        else problem = state.errors()[0].path + ": " + state.errors()[0].message + " [" + state.errors()[0].code + "]";
+      }
+      if (!problem.empty()) {
+        err << path << ":" << number << ": " << problem << "\n";
+        if (flags["--bad-lines"] == "stop") return 1;
+        skipped += 1;
+        if (skipped_lines.size() < 20) skipped_lines.push_back(number);
+        continue;
+      }
+      if (event) {
+        member->events.push_back(*event);
+        continue;
+      }
+      if (member) {
+        simulation.add(std::move(*member));
+        progress.step();
+      }
+      member = server::MemberEvents{id->get<std::string>(), joined->get<std::int64_t>(), birthday, {}};
+    }
+    if (member) {
+      simulation.add(std::move(*member));
+      progress.step();
+    }
+    progress.finish();
+  }
+  if (events.failed()) {
+    err << "loyalty simulate: " << path << " cannot be read to its end (a damaged or cut-off file)\n";
+    return 1;
+  }
+  Json report = simulation.finish();
+  report["skipped_lines"] = {{"count", skipped}, {"first", skipped_lines}};
+  if (!flags["--csv"].empty()) {
+    const std::string dir = flags["--csv"] + "/";
+    if (!write_whole(dir + "months.csv", server::Simulation::months_csv(report), err) ||
+        !write_whole(dir + "tiers.csv", server::Simulation::tiers_csv(report), err) ||
+        (keep_moves && !write_whole(dir + "tier_moves.csv", simulation.moves_csv(), err))) {
+      return 1;
+    }
+  }
+  if (flags["--out"].empty()) return print_value(report, out);
+  return write_whole(flags["--out"], report.dump(2) + "\n", err) ? 0 : 1;
+}
+
+int report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() < 2 || args[1] != "liability") {
+    err << "loyalty report: the report is 'liability'\n" << usage();
+    return 2;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());  // "liability" --flag value ...
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--at", ""}};
+  if (!read_flags(rest, flags, {"--program", "--db"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  std::int64_t at = server::now_ms();
+  if (!flags["--at"].empty()) {
+    const auto given = whole_number("report", "--at", flags["--at"], err);
+    if (!given) return 2;
+    at = *given;
+  }
+  auto store = open_db(flags["--db"], err);
+  if (!store) return 1;
+  try {
+    server::Progress progress(err, "loyalty report liability", "members", store->member_count(),
+                              server::is_terminal(err));
+    const Json report = server::liability_report(engine->program(), *store, at, &progress);
+    if (server::Progress::stop_asked()) {
+      err << "loyalty report: stopped by Ctrl-C after " << progress.done() << " of " << progress.total() << " members\n";
+      return 130;
+    }
+    return print_value(report, out);
+  } catch (const server::StoreError& e) {
+    err << "loyalty report: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// Each member's history as `loyalty generate` writes one: its join line (the
+// state it joined with) and the events applied to it, from the event log.
+int export_history(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--out", ""}};
+  if (!read_flags(args, flags, {"--program", "--db"}, err)) return 2;
+  auto engine = load_engine(flags["--program"], out, err);
+  if (!engine) return 1;
+  auto store = open_db(flags["--db"], err);
+  if (!store) return 1;
+  std::optional<server::LineWriter> file;
+  if (!flags["--out"].empty()) {
+    file.emplace(flags["--out"]);
+    if (!file->is_open()) {
+      err << "loyalty export: cannot write " << flags["--out"] << "\n";
+      return 1;
+    }
+  }
+  std::ostream& lines = file ? file->stream() : out;
+  std::int64_t members = 0, events = 0, partial = 0, unreadable = 0;
+  try {
+    server::Progress progress(err, "loyalty export", "members", store->member_count(), server::is_terminal(err));
+    store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& batches) {
+      if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
+      progress.step();
+      auto state = server::read_stored_state(engine->program(), row.state);
+      if (!state.ok()) {
+        ++unreadable;  // `loyalty audit` names them
+        return;
+      }
+      ++members;
+      std::vector<std::string> history;
+      for (const std::string& batch : batches) {
+        auto list = parse_json(batch);
+        if (!list.ok() || !list.value().is_array()) throw server::StoreError(row.member_id + "'s event log does not read");
+        for (const Json& event : list.value()) history.push_back(event.dump());
+      }
+      // Events applied before the store kept its log are not in it.
+      if (static_cast<std::int64_t>(history.size()) < state.value().version) ++partial;
+      Json join = {{"member_id", row.member_id}, {"joined_at", state.value().joined_at}};
+      if (!row.inviter.empty()) join["inviter"] = row.inviter;
+      if (const auto& b = state.value().birthday) {
+        char text[8];
+        std::snprintf(text, sizeof text, "%02d-%02d", b->month, b->day);
+        join["birthday"] = text;
+      }
+      lines << join.dump() << '\n';
+      for (const std::string& event : history) lines << "{\"member_id\":" << Json(row.member_id).dump() << ",\"event\":" << event << "}\n";
+      events += static_cast<std::int64_t>(history.size());
+    });
+  } catch (const server::StoreError& e) {
+    err << "loyalty export: " << e.what() << "; " << (file ? flags["--out"] + " is not whole" : std::string("the output is not whole")) << "\n";
+    return server::Progress::stop_asked() ? 130 : 1;
+  }
+  lines.flush();
+  if (!lines || (file && !file->close())) {
+    err << "loyalty export: writing the history failed\n";
+    return 1;
+  }
+  err << "exported " << members << " members, " << events << " events";
+  if (partial) err << "; " << partial << " members' histories begin after their join (applied before the store kept its event log)";
+  if (unreadable) err << "; " << unreadable << " members' states do not load and were left out (loyalty audit names them)";
+  err << "\n";
+  return 0;
+}
+
+}  // namespace loyalty::cli
