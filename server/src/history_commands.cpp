@@ -39,6 +39,17 @@ bool write_whole(const std::string& path, const std::string& text, std::ostream&
   return true;
 }
 
+// The --out file of a history (gzip-compressed for a name ending in .gz);
+// none named: standard output. False, with a message, if it cannot be written.
+bool open_output(const char* command, const std::string& path, std::optional<server::LineWriter>& file,
+                 std::ostream& err) {
+  if (path.empty()) return true;
+  file.emplace(path);
+  if (file->is_open()) return true;
+  err << "loyalty " << command << ": cannot write " << path << "\n";
+  return false;
+}
+
 }  // namespace
 
 int generate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -60,13 +71,7 @@ int generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   options.start = day_number_from_date(*start) * 86400000 - engine->program().utc_offset_minutes * std::int64_t{60000};
 
   std::optional<server::LineWriter> file;
-  if (!flags["--out"].empty()) {
-    file.emplace(flags["--out"]);
-    if (!file->is_open()) {
-      err << "loyalty generate: cannot write " << flags["--out"] << "\n";
-      return 1;
-    }
-  }
+  if (!open_output("generate", flags["--out"], file, err)) return 1;
   std::ostream& events = file ? file->stream() : out;
   server::HistoryStatistics stats;
   try {
@@ -257,13 +262,7 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
   auto store = open_db(flags["--db"], err);
   if (!store) return 1;
   std::optional<server::LineWriter> file;
-  if (!flags["--out"].empty()) {
-    file.emplace(flags["--out"]);
-    if (!file->is_open()) {
-      err << "loyalty export: cannot write " << flags["--out"] << "\n";
-      return 1;
-    }
-  }
+  if (!open_output("export", flags["--out"], file, err)) return 1;
   std::ostream& lines = file ? file->stream() : out;
   std::int64_t members = 0, events = 0, partial = 0, unreadable = 0;
   try {
