@@ -68,7 +68,6 @@ Json figures_json(const Figures& f) {
           {"coupons", f.coupons},       {"box_chances", f.box_chances}, {"issued_by_kind", f.issued_by_kind}};
 }
 
-
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string quoted = "\"";
@@ -83,8 +82,14 @@ Simulation::Simulation(const Program& current, const Program* candidate) : curre
   side_[1].program = candidate;
 }
 
-std::string Simulation::month_of(TimeMs at) const {
-  return date_from_day_number(local_day_number(at, current_.utc_offset_minutes)).iso().substr(0, 7);
+const std::string& Simulation::month_of(TimeMs at) {
+  // Rows come in time order, mostly on the day of the one before: the day's month is kept.
+  const std::int64_t day = local_day_number(at, current_.utc_offset_minutes);
+  if (day != month_day_) {
+    month_day_ = day;
+    month_ = date_from_day_number(day).iso().substr(0, 7);
+  }
+  return month_;
 }
 
 void Simulation::write_moves_to(std::ostream* out) {
@@ -118,10 +123,10 @@ void Simulation::add_event(const Json& event) {
       continue;
     }
     for (const LedgerEntry& row : applied.value().ledger) {
-      Figures month;
+      Figures& month = by_month_[month_of(row.at)][s];
+      const std::int64_t issued_before = month.issued;
       count(month, row);
-      add(by_month_[month_of(row.at)][s], month);
-      side.issued += month.issued;
+      side.issued += month.issued - issued_before;
       side.member_outstanding += row.available + row.pending - row.debt;
     }
   }

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <condition_variable>
+#include <climits>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -95,7 +96,7 @@ class Simulation {
 
   std::size_t sides() const { return candidate_ ? 2 : 1; }
   void keep_if_most_affected(const Affected& affected);
-  std::string month_of(TimeMs at) const;
+  const std::string& month_of(TimeMs at);  // "2026-11", local
 
   const Program& current_;
   const Program* candidate_;
@@ -104,6 +105,8 @@ class Simulation {
   std::int64_t members_ = 0;
   std::int64_t events_ = 0;
   std::string member_id_;
+  std::int64_t month_day_ = INT64_MIN;  // the local day month_ was made for
+  std::string month_;
   std::map<std::string, std::int64_t> moves_;  // "gold -> silver"
   std::array<std::int64_t, 3> changes_{};      // upgraded, kept, downgraded
   std::ostream* moves_out_ = nullptr;
