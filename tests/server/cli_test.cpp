@@ -1,4 +1,4 @@
-#include "cli.hpp"
+#include "cli_run.hpp"
 #include "serve.hpp"
 
 #include <gtest/gtest.h>
@@ -9,19 +9,6 @@
 namespace loyalty {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun run(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-const std::string kPrograms = std::string(LOYALTY_SOURCE_DIR) + "/programs/";
 const std::string kFixtures = std::string(LOYALTY_SOURCE_DIR) + "/tests/server/fixtures/";
 
 TEST(Cli, CheckAcceptsTheExamplePrograms) {

@@ -1,7 +1,7 @@
 // `loyalty generate`: the same seed writes the same bytes; every event it
 // writes is one the core applies, on every example programme; the history
 // has what it promises (every kind of member, referrals, refunds, peaks).
-#include "cli.hpp"
+#include "cli_run.hpp"
 #include "history_generator.hpp"
 
 #include <gtest/gtest.h>
@@ -15,25 +15,6 @@
 
 namespace loyalty {
 namespace {
-
-const std::string kPrograms = std::string(LOYALTY_SOURCE_DIR) + "/programs/";
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun run(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 TEST(Generate, TheSameSeedWritesTheSameBytesAndAnotherSeedOthers) {
   const std::vector<std::string> args = {"generate", "--program", kPrograms + "bakery.json", "--members", "50", "--days", "90"};

@@ -2,7 +2,7 @@
 // current programme changes nothing; the figures add up to what the core's
 // own balances say, member by member; a cheaper silver tier only upgrades,
 // and says who; bad lines are reported by number and stop or are skipped.
-#include "cli.hpp"
+#include "cli_run.hpp"
 #include "history_generator.hpp"
 
 #include <gtest/gtest.h>
@@ -17,25 +17,6 @@
 
 namespace loyalty {
 namespace {
-
-const std::string kPrograms = std::string(LOYALTY_SOURCE_DIR) + "/programs/";
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun run(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class Simulate : public ::testing::Test {
  protected:
