@@ -305,6 +305,7 @@ class Transition {
         case LedgerKind::debt_settled:  // points earned went to the debt
           return true;
         case LedgerKind::checkout: case LedgerKind::redeem: case LedgerKind::makeup: case LedgerKind::box_cost:
+        case LedgerKind::mall_redeem:
           if (spends_too && row.available < 0) return true;
           break;
         default: break;
@@ -469,24 +470,9 @@ class Transition {
   }
 
   // Points spent on the order come back with their original earning time and
-  // expiry; what has expired since comes back and expires at once, in view.
+  // expiry (PointsBook::give_back), after those returned by earlier refunds.
   void return_checkout_points(const OrderRecord& o, std::int64_t points) {
-    std::int64_t skip = o.redeemed_returned - points;  // returned by earlier refunds
-    int n = 0;
-    for (const RedeemedPart& part : o.redeemed) {
-      if (points == 0) break;
-      const std::int64_t consumed = std::min(skip, part.points);
-      skip -= consumed;
-      const std::int64_t give = std::min(points, part.points - consumed);
-      if (give == 0) continue;
-      points -= give;
-      Lot lot{event_.id + "#" + std::to_string(++n), part.earned_at, give, part.expires_at, std::nullopt, o.order_id};
-      const Lots::Slot back = book_.add(std::move(lot), LedgerKind::returned, event_.at);
-      // Unless it paid debt in full and is gone already.
-      if (state_.lots.held(back) && state_.lots[back].expires_at && *state_.lots[back].expires_at <= event_.at) {
-        book_.expire(back, event_.at);
-      }
-    }
+    book_.give_back(o.redeemed, o.redeemed_returned - points, points, LedgerKind::returned, o.order_id, event_.at);
   }
 
   std::optional<Error> redeem() {

@@ -37,6 +37,11 @@ Errors check_invariants(const Program& program, const MemberState& s) {
   for (std::size_t i = 0; i < t.coupons.size(); ++i) {
     if (t.coupons[i].expires_at <= s.clock) broken("not_expired", "a coupon due to expire is still held", at("tasks.coupons", i, "expires_at"));
   }
+  for (std::size_t i = 0; i < t.mall.size(); ++i) {
+    std::int64_t spent = 0;
+    for (const RedeemedPart& p : t.mall[i].parts) spent += p.points;
+    if (spent != t.mall[i].points) broken("mall_parts", "a redemption's parts do not add up to its points", at("tasks.mall", i, "parts"));
+  }
   const TaskRules& rules = program.tasks;
   const auto within = [&](std::int64_t count, std::int64_t cap, const char* path) {
     if (cap > 0 && count > cap) broken("over_cap", "above the programme's daily cap of " + std::to_string(cap), path);

@@ -14,6 +14,11 @@ std::size_t task_heap_bytes(const TaskState& t) {
   for (const Invitee& i : t.invitees) bytes += of(i.member_id);
   for (const TaskProgress& p : t.progress) bytes += of(p.task) + of(p.items);
   for (const HeldCoupon& c : t.coupons) bytes += of(c.coupon) + of(c.event_id);
+  bytes += of_array(t.mall);
+  for (const MallRedemption& r : t.mall) {
+    bytes += of(r.id) + of(r.item) + of_array(r.parts);
+    for (const RedeemedPart& p : r.parts) bytes += of(p.lot);
+  }
   return bytes;
 }
 

@@ -141,6 +141,23 @@ std::vector<RedeemedPart> PointsBook::spend(std::int64_t points, TimeMs at, Ledg
   return parts;
 }
 
+void PointsBook::give_back(const std::vector<RedeemedPart>& parts, std::int64_t skip, std::int64_t points,
+                           LedgerKind kind, const std::string& order_id, TimeMs at) {
+  int n = 0;
+  for (const RedeemedPart& part : parts) {
+    if (points == 0) break;
+    const std::int64_t consumed = std::min(skip, part.points);
+    skip -= consumed;
+    const std::int64_t give = std::min(points, part.points - consumed);
+    if (give == 0) continue;
+    points -= give;
+    const Slot back = add({event_id_ + "#" + std::to_string(++n), part.earned_at, give, part.expires_at, std::nullopt, order_id},
+                          kind, at);
+    // Unless it paid debt in full and is gone already.
+    if (state_.lots.held(back) && state_.lots[back].expires_at && *state_.lots[back].expires_at <= at) expire(back, at);
+  }
+}
+
 void PointsBook::claw_back(std::int64_t points, TimeMs at, const std::string& order_id) {
   const auto claw = [&](Slot i) {
     if (points == 0) return false;

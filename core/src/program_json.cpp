@@ -415,6 +415,7 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
   if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
   if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program.tasks);
+  if (const Json* m = obj.field("mall", false)) read_mall_rules(reader, *m, "mall", program);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),
                                      [](const Tier& t) { return t.discount_bp > 0; });

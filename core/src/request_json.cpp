@@ -91,7 +91,7 @@ void read_draw(const Program& program, ValueReader& reader, ObjectReader& obj, D
   }
 }
 
-// The fields of check-in, like, share, scan, referral and box events.
+// The fields of check-in, like, share, scan, referral, box and mall events.
 void read_task_event(const Program& program, ValueReader& reader, ObjectReader& obj, Event& e) {
   switch (e.kind) {
     case EventKind::makeup:
@@ -116,6 +116,24 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       if (auto s = obj.choice("stage", false, {"joined", "first_order"})) e.stage = static_cast<ReferralStage>(*s);
       break;
     case EventKind::draw: read_draw(program, reader, obj, e.draw); break;
+    case EventKind::mall_redeem:
+      if (auto item = obj.identifier("item", true)) e.item = *item;
+      obj.integer_into("quantity", e.quantity, 1, kMaxMallQuantity);
+      if (const Json* stock = obj.field("stock", false)) {
+        ObjectReader left(reader, *stock, obj.path_of("stock"));
+        e.mall_stock.left = left.integer("left", false, 0, kMaxSafeInteger);
+        e.mall_stock.left_today = left.integer("left_today", false, 0, kMaxSafeInteger);
+        left.finish();
+      }
+      e.cash_paid = obj.integer("cash_paid", false, 0, kMaxSafeInteger);
+      break;
+    case EventKind::mall_cancel:
+      if (const Json* v = obj.field("redemption", true)) {
+        auto s = reader.string(*v, obj.path_of("redemption"), 128);
+        if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("redemption"));
+        if (s) e.redemption = *s;
+      }
+      break;
     default: break;
   }
 }
@@ -177,7 +195,8 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
     if (auto t = reader.integer(*at, obj.path_of("at"), kMinTimeMs, kMaxTimeMs)) e.at = *t;
   }
   auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
-                                        "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw"});
+                                        "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw",
+                                        "mall_redeem", "mall_cancel"});
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
     if (const Json* v = obj.field("order_id", true)) {

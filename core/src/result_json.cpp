@@ -145,6 +145,7 @@ std::string program_json(const Program& p) {
   write_expiry(w.key("expiry"), p.expiry);
   w.field("id", std::string_view(p.id));
   write_lifecycle(w.key("lifecycle"), p.lifecycle);
+  if (!p.mall.items.empty()) write_mall_rules(w.key("mall"), p);
   write_localized(w.key("name"), p.name);
   if (p.paid_membership) {
     w.key("paid_membership").begin_object().field("days", n(p.paid_membership->days))
@@ -262,6 +263,8 @@ const char* ledger_kind(LedgerKind kind) {
     case LedgerKind::box_cost: return "box_cost";
     case LedgerKind::box_prize: return "box_prize";
     case LedgerKind::coupon_expired: return "coupon_expired";
+    case LedgerKind::mall_redeem: return "mall_redeem";
+    case LedgerKind::mall_cancel: return "mall_cancel";
   }
   return "earn";
 }

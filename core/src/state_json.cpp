@@ -81,16 +81,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
                            {"redeemed_returned", &o.redeemed_returned}}) {
     obj.integer_into(key, *into, 0, kMaxSafeInteger);
   }
-  each(reader, obj.field("redeemed", false), obj.path_of("redeemed"), 10000, [&](const Json& e, const std::string& p) {
-    ObjectReader r(reader, e, p);
-    RedeemedPart part;
-    if (auto s = text_field(reader, r, "lot", true)) part.lot = *s;
-    if (auto n = r.integer("points", true, 1, kMaxSafeInteger)) part.points = *n;
-    if (auto t = time_field(r, "earned_at", true)) part.earned_at = *t;
-    part.expires_at = time_field(r, "expires_at", false);
-    r.finish();
-    o.redeemed.push_back(std::move(part));
-  });
+  read_redeemed_parts(reader, obj, "redeemed", o.redeemed);
   each(reader, obj.field("refund_ids", false), obj.path_of("refund_ids"), 1000, [&](const Json& e, const std::string& p) {
     if (auto s = reader.string(e, p, 128)) o.refund_ids.push_back(*s);
   });
@@ -122,6 +113,29 @@ CapUsage read_cap(ValueReader& reader, const Json& v, const std::string& path, b
 }
 
 }  // namespace
+
+void read_redeemed_parts(ValueReader& reader, ObjectReader& obj, std::string_view key, std::vector<RedeemedPart>& into) {
+  each(reader, obj.field(key, false), obj.path_of(key), 10000, [&](const Json& e, const std::string& p) {
+    ObjectReader r(reader, e, p);
+    RedeemedPart part;
+    if (auto s = text_field(reader, r, "lot", true)) part.lot = *s;
+    if (auto n = r.integer("points", true, 1, kMaxSafeInteger)) part.points = *n;
+    if (auto t = time_field(r, "earned_at", true)) part.earned_at = *t;
+    part.expires_at = time_field(r, "expires_at", false);
+    r.finish();
+    into.push_back(std::move(part));
+  });
+}
+
+void write_redeemed_parts(JsonWriter& w, const std::vector<RedeemedPart>& parts) {
+  w.begin_array();
+  for (const RedeemedPart& r : parts) {
+    w.begin_object().field("earned_at", r.earned_at);
+    if (r.expires_at) w.field("expires_at", *r.expires_at);
+    w.field("lot", std::string_view(r.lot)).field("points", r.points).end_object();
+  }
+  w.end_array();
+}
 
 // A cycle as check-ins make it: it begins with its first day, its make-ups
 // are among its days, and no day is after the state's clock. Anything else
@@ -280,13 +294,7 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
     w.end_array();
     w.field("order_id", std::string_view(o.order_id)).field("paid", o.paid).field("paid_refunded", o.paid_refunded)
         .field("points", o.points).field("points_clawed", o.points_clawed);
-    w.key("redeemed").begin_array();
-    for (const RedeemedPart& r : o.redeemed) {
-      w.begin_object().field("earned_at", r.earned_at);
-      if (r.expires_at) w.field("expires_at", *r.expires_at);
-      w.field("lot", std::string_view(r.lot)).field("points", r.points).end_object();
-    }
-    w.end_array();
+    write_redeemed_parts(w.key("redeemed"), o.redeemed);
     w.field("redeemed_points", o.redeemed_points).field("redeemed_returned", o.redeemed_returned);
     w.key("refund_ids").begin_array();
     for (const std::string& id : o.refund_ids) w.value(std::string_view(id));

@@ -82,6 +82,15 @@ class Writer {
   char* at_ = out_.data();
 };
 
+void write_parts(Writer& w, const std::vector<RedeemedPart>& parts) {
+  w.list(parts, [&](const RedeemedPart& r) {
+    w.integer(r.earned_at);
+    w.optional(r.expires_at, [&](TimeMs t) { w.integer(t); });
+    w.text(r.lot);
+    w.integer(r.points);
+  });
+}
+
 void write_tasks(Writer& w, const TaskState& t) {
   w.integer(t.box_chances);
   w.optional(t.checkin, [&](const CheckinCycle& c) {
@@ -124,6 +133,19 @@ void write_tasks(Writer& w, const TaskState& t) {
     w.integer(t.today.scans);
     w.integer(t.today.task_points);
   }
+  // From version 4, after the fields of version 3.
+  w.list(t.mall, [&](const MallRedemption& r) {
+    w.integer(r.at);
+    w.integer(r.box_chances);
+    w.optional(r.cancelled_at, [&](TimeMs at) { w.integer(at); });
+    w.integer(r.cash);
+    w.text(r.id);
+    w.text(r.item);
+    write_parts(w, r.parts);
+    w.integer(r.points);
+    w.integer(r.quantity);
+    w.integer(r.red_packet);
+  });
 }
 
 // A callable passed down without a template: the list and optional
@@ -369,6 +391,17 @@ void read_text_set(Reader& r, const char* key, TextSet& into) {
   into = TextSet(std::make_move_iterator(texts.begin()), std::make_move_iterator(texts.end()));
 }
 
+void read_parts(Reader& r, const char* key, std::vector<RedeemedPart>& into) {
+  r.list(key, 10000, [&] {
+    RedeemedPart part;
+    r.time("earned_at", part.earned_at);
+    r.optional("expires_at", [&] { r.time("", part.expires_at.emplace()); });
+    r.text("lot", part.lot);
+    r.integer("points", part.points, 1, kMaxSafeInteger);
+    into.push_back(std::move(part));
+  });
+}
+
 void read_tasks(Reader& r, TaskState& t) {
   r.count("box_chances", t.box_chances);
   r.optional("checkin", [&] {
@@ -422,6 +455,21 @@ void read_tasks(Reader& r, TaskState& t) {
     r.count("scans", t.today.scans);
     r.count("task_points", t.today.task_points);
   });
+  if (r.version() < 4) return;
+  r.list("mall", kMaxMallRedemptions, [&] {
+    MallRedemption m;
+    r.time("at", m.at);
+    r.count("box_chances", m.box_chances);
+    r.optional("cancelled_at", [&] { r.time("", m.cancelled_at.emplace()); });
+    r.count("cash", m.cash);
+    r.text("id", m.id);
+    r.identifier("item", m.item);
+    read_parts(r, "parts", m.parts);
+    r.count("points", m.points);
+    r.integer("quantity", m.quantity, 1, kMaxMallQuantity);
+    r.count("red_packet", m.red_packet);
+    t.mall.push_back(std::move(m));
+  });
 }
 
 void read_order(Reader& r, const Program& program, OrderRecord& o) {
@@ -450,14 +498,7 @@ void read_order(Reader& r, const Program& program, OrderRecord& o) {
   r.count("paid_refunded", o.paid_refunded);
   r.count("points", o.points);
   r.count("points_clawed", o.points_clawed);
-  r.list("redeemed", 10000, [&] {
-    RedeemedPart part;
-    r.time("earned_at", part.earned_at);
-    r.optional("expires_at", [&] { r.time("", part.expires_at.emplace()); });
-    r.text("lot", part.lot);
-    r.integer("points", part.points, 1, kMaxSafeInteger);
-    o.redeemed.push_back(std::move(part));
-  });
+  read_parts(r, "redeemed", o.redeemed);
   r.count("redeemed_points", o.redeemed_points);
   r.count("redeemed_returned", o.redeemed_returned);
   r.list("refund_ids", 1000, [&] {
@@ -548,12 +589,7 @@ std::string state_snapshot(const Program& program, const MemberState& s) {
     w.integer(o.paid_refunded);
     w.integer(o.points);
     w.integer(o.points_clawed);
-    w.list(o.redeemed, [&](const RedeemedPart& r) {
-      w.integer(r.earned_at);
-      w.optional(r.expires_at, [&](TimeMs t) { w.integer(t); });
-      w.text(r.lot);
-      w.integer(r.points);
-    });
+    write_parts(w, o.redeemed);
     w.integer(o.redeemed_points);
     w.integer(o.redeemed_returned);
     w.list(o.refund_ids, [&](const std::string& id) { w.text(id); });

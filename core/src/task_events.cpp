@@ -35,7 +35,9 @@ bool is_task_event(EventKind kind) {
     case EventKind::scan:
     case EventKind::referred:
     case EventKind::referral:
-    case EventKind::draw: return true;
+    case EventKind::draw:
+    case EventKind::mall_redeem:
+    case EventKind::mall_cancel: return true;
     default: return false;
   }
 }
@@ -149,6 +151,8 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
 
 std::optional<Error> TaskEvents::run() {
   tasks_changing();
+  // The merchant's act, not the member's: no activity.
+  if (event_.kind == EventKind::mall_cancel) return mall_cancel();
   keep_open_recall(program_, state_, event_.at, /*used=*/false);
   state_.last_activity_at = event_.at;
   switch (event_.kind) {
@@ -160,6 +164,7 @@ std::optional<Error> TaskEvents::run() {
     case EventKind::referred: return referred();
     case EventKind::referral: return referral();
     case EventKind::draw: return draw();
+    case EventKind::mall_redeem: return mall_redeem();
     default: return std::nullopt;
   }
 }
@@ -183,10 +188,11 @@ std::optional<Error> TaskEvents::checkin() {
   return count(TaskAction::checkin, "");
 }
 
-void TaskEvents::spend_for(std::int64_t points, LedgerKind kind, const std::string& subject) {
+std::vector<RedeemedPart> TaskEvents::spend_for(std::int64_t points, LedgerKind kind, const std::string& subject) {
   const std::size_t first = out_.ledger.size();
-  book_.spend(points, event_.at, kind, "", "");
+  std::vector<RedeemedPart> parts = book_.spend(points, event_.at, kind, "", "");
   for (std::size_t i = first; i < out_.ledger.size(); ++i) out_.ledger[i].subject = subject;
+  return parts;
 }
 
 std::optional<Error> TaskEvents::pay_makeup(const Makeup& rules, const std::string& subject) {

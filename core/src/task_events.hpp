@@ -44,8 +44,10 @@ class TaskEvents {
   std::optional<Error> referred();
   std::optional<Error> referral();
   std::optional<Error> draw();
+  std::optional<Error> mall_redeem();  // mall_events.cpp
+  std::optional<Error> mall_cancel();
   // Spends available points (the caller checked there are enough); the rows name `subject`.
-  void spend_for(std::int64_t points, LedgerKind kind, const std::string& subject);
+  std::vector<RedeemedPart> spend_for(std::int64_t points, LedgerKind kind, const std::string& subject);
   std::optional<Error> pay_makeup(const Makeup& rules, const std::string& subject);
   std::optional<Error> pay_draw(const Box& box);
 

@@ -14,8 +14,18 @@ namespace loyalty {
 
 void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules);
 void write_task_rules(JsonWriter& w, const TaskRules& rules);
+Reward read_reward(json_reader::ValueReader& reader, const Json& json, const std::string& path);
 void write_reward(JsonWriter& w, const Reward& reward);
+
+// The programme's "mall" section (mall_json.cpp); tiers are read before it.
+void read_mall_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void write_mall_rules(JsonWriter& w, const Program& program);
 const char* makeup_pays_name(MakeupPays pays);  // "streak", "day_reward"
+
+// Points spent from lots, kept to give them back as they were (state_json.cpp).
+void read_redeemed_parts(json_reader::ValueReader& reader, json_reader::ObjectReader& obj, std::string_view key,
+                         std::vector<RedeemedPart>& into);
+void write_redeemed_parts(JsonWriter& w, const std::vector<RedeemedPart>& parts);
 
 void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
 void write_task_state(JsonWriter& w, const TaskState& state);

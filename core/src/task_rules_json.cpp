@@ -15,11 +15,7 @@ namespace {
 
 constexpr std::int64_t kMaxCount = 1000000;
 
-template <typename Read>
-void each(ValueReader& reader, const Json& v, const std::string& path, std::size_t max_items, Read read) {
-  if (!reader.is_array(v, path, max_items)) return;
-  for (std::size_t i = 0; i < v.size(); ++i) read(v[i], index_path(path, i));
-}
+}  // namespace
 
 Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
@@ -39,6 +35,14 @@ Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) 
   }
   obj.finish();
   return r;
+}
+
+namespace {
+
+template <typename Read>
+void each(ValueReader& reader, const Json& v, const std::string& path, std::size_t max_items, Read read) {
+  if (!reader.is_array(v, path, max_items)) return;
+  for (std::size_t i = 0; i < v.size(); ++i) read(v[i], index_path(path, i));
 }
 
 Reward reward_field(ValueReader& reader, ObjectReader& obj, std::string_view key, bool required) {

@@ -133,6 +133,24 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     c.finish();
     t.coupons.push_back(std::move(coupon));
   });
+  each(reader, obj.field("mall", false), obj.path_of("mall"), kMaxMallRedemptions, [&](const Json& e, const std::string& p) {
+    ObjectReader m(reader, e, p);
+    MallRedemption r;
+    if (const Json* v = m.field("id", true)) {
+      if (auto s = reader.string(*v, m.path_of("id"), 128)) r.id = *s;
+    }
+    if (auto item = m.identifier("item", true)) r.item = *item;
+    m.integer_into("quantity", r.quantity, 1, kMaxMallQuantity);
+    for (auto [key, into] : {std::pair{"points", &r.points}, {"cash", &r.cash}, {"red_packet", &r.red_packet},
+                             {"box_chances", &r.box_chances}}) {
+      m.integer_into(key, *into, 0, kMaxSafeInteger);
+    }
+    if (auto at = m.integer("at", true, kMinTimeMs, kMaxTimeMs)) r.at = *at;
+    r.cancelled_at = m.integer("cancelled_at", false, kMinTimeMs, kMaxTimeMs);
+    read_redeemed_parts(reader, m, "parts", r.parts);
+    m.finish();
+    t.mall.push_back(std::move(r));
+  });
   obj.finish();
 }
 
@@ -163,6 +181,17 @@ void write_task_state(JsonWriter& w, const TaskState& t) {
   w.end_array();
   write_strings(w, "liked", t.liked);
   w.field("makeup_cards", t.makeup_cards);
+  if (!t.mall.empty()) {
+    w.key("mall").begin_array();
+    for (const MallRedemption& r : t.mall) {
+      w.begin_object().field("at", r.at).field("box_chances", r.box_chances);
+      if (r.cancelled_at) w.field("cancelled_at", *r.cancelled_at);
+      w.field("cash", r.cash).field("id", std::string_view(r.id)).field("item", std::string_view(r.item));
+      write_redeemed_parts(w.key("parts"), r.parts);
+      w.field("points", r.points).field("quantity", r.quantity).field("red_packet", r.red_packet).end_object();
+    }
+    w.end_array();
+  }
   w.key("progress").begin_array();
   for (const TaskProgress& p : t.progress) {
     w.begin_object().field("count", p.count).field("done", p.done);

@@ -36,18 +36,21 @@ void count(Figures& f, const LedgerEntry& row) {
     case LedgerKind::checkout:
     case LedgerKind::redeem:
     case LedgerKind::box_cost:
+    case LedgerKind::mall_redeem:
     case LedgerKind::makeup: f.redeemed -= points; break;
     case LedgerKind::expire: f.expired -= points; break;
     case LedgerKind::clawback: f.clawed_back -= points; break;
     case LedgerKind::debt: f.clawed_back += row.debt; break;
-    case LedgerKind::returned: f.returned += points; break;
+    case LedgerKind::returned:
+    case LedgerKind::mall_cancel: f.returned += points; break;
     case LedgerKind::vest:
     case LedgerKind::debt_settled:
     case LedgerKind::coupon_expired: break;
   }
   if (row.red_packet > 0) f.red_packet_minor += row.red_packet;
   if (row.box_chances > 0) f.box_chances += row.box_chances;
-  if (!row.coupon.empty() && row.kind != LedgerKind::coupon_expired) f.coupons += 1;
+  // Rows that take a coupon away name it too.
+  if (!row.coupon.empty()) f.coupons += row.kind == LedgerKind::coupon_expired || row.kind == LedgerKind::mall_cancel ? 0 : 1;
 }
 
 void add(Figures& into, const Figures& f) {

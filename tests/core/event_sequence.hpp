@@ -43,7 +43,11 @@ inline std::array<int, 32> notice_counts{};  // indexed by NoticeKind
 
 class Sequence {
  public:
-  Sequence(const Program& program, std::uint64_t seed) : program_(program), rng_{seed} {
+  // `mall`: mall redemptions and cancellations too, on a programme with a
+  // mall (the copy-and-scan reference that the differential test compares
+  // with predates the mall).
+  Sequence(const Program& program, std::uint64_t seed, bool mall = true)
+      : program_(program), mall_(mall && !program.mall.items.empty()), rng_{seed} {
     state_.member_id = "m-" + std::to_string(seed);
     state_.joined_at = kStart;
     state_.birthday = MonthDay{static_cast<std::int32_t>(1 + rng_.below(12)), static_cast<std::int32_t>(1 + rng_.below(28))};
@@ -111,6 +115,8 @@ class Sequence {
     } else if (pick < 80) {
       e.kind = EventKind::share;
       e.article = "a" + std::to_string(rng_.below(6));
+    } else if (mall_ && pick >= 92) {
+      mall_event(e);
     } else if (!program_.tasks.boxes.empty()) {
       e.kind = EventKind::draw;
       e.draw.box = program_.tasks.boxes[0].id;
@@ -120,6 +126,25 @@ class Sequence {
       }
       if (rng_.below(4) == 0) e.draw.red_packet_left = rng_.below(300);
     }
+  }
+
+  // A redemption of any item (now and then past the stock the server says is
+  // left), or the cancellation of one made before (or of none).
+  void mall_event(Event& e) {
+    const std::vector<MallRedemption>& made = state_.tasks.mall;
+    if (!made.empty() && rng_.below(3) == 0) {
+      e.kind = EventKind::mall_cancel;
+      e.redemption = rng_.below(8) == 0 ? "none" : made[static_cast<std::size_t>(rng_.below(static_cast<std::int64_t>(made.size())))].id;
+      return;
+    }
+    e.kind = EventKind::mall_redeem;
+    const std::vector<MallItem>& items = program_.mall.items;
+    const MallItem& item = items[static_cast<std::size_t>(rng_.below(static_cast<std::int64_t>(items.size())))];
+    e.item = item.id;
+    e.quantity = 1 + rng_.below(3);
+    if (rng_.below(4) == 0) e.mall_stock.left = rng_.below(3);
+    if (rng_.below(4) == 0) e.mall_stock.left_today = rng_.below(3);
+    e.cash_paid = item.cash * e.quantity;
   }
 
   // Applies one event and checks every invariant; records it for the replay.
@@ -140,7 +165,10 @@ class Sequence {
       sums_.red_packet += entry.red_packet;
       sums_.box_chances += entry.box_chances;
       sums_.makeup_cards += entry.makeup_cards;
-      if (!entry.coupon.empty()) sums_.coupons += entry.kind == LedgerKind::coupon_expired ? -1 : 1;
+      if (!entry.coupon.empty()) {
+        const bool taken = entry.kind == LedgerKind::coupon_expired || entry.kind == LedgerKind::mall_cancel;
+        sums_.coupons += taken ? -1 : 1;
+      }
       ASSERT_EQ(entry.event_id, e.id);
     }
     if (record_text_) ledger_text_ += std::to_string(o.ledger.size()) + outcome_json(program_, o);
@@ -207,6 +235,7 @@ class Sequence {
 
  private:
   const Program& program_;
+  bool mall_;
   SplitMix64 rng_;
   MemberState state_;
   MemberState initial_;

@@ -47,6 +47,9 @@ class Engine {
   // Tasks and games; queries too.
   //   checkin_calendar: {"state", "at"} -> the cycle's days, streak, today's and tomorrow's reward, make-ups
   //   task_overview:    {"state", "at"} -> likes, scans, limited-time tasks, referrals, boxes, reward balances
+  //   mall_catalog:     {"state", "at", "stock"?: {"<item>": {"left"?, "left_today"?}}} -> each mall item as
+  //                     the member sees it (can redeem now, or why not; how many; points short), and
+  //                     the member's redemptions
   //   box_odds:         {"box"} -> each prize's weight and published odds (per million)
   //   verify_draw:      {"member_id", "nonce", "draw": {"box", "seed", "stock"?, "budget"?}, "commitment"?}
   //                     -> the prize the core gives, and whether SHA-256(seed) is the commitment
@@ -54,6 +57,7 @@ class Engine {
   //                     each prize came out, and a digest of the outcome sequence
   std::string checkin_calendar(std::string_view request_json) const;
   std::string task_overview(std::string_view request_json) const;
+  std::string mall_catalog(std::string_view request_json) const;
   std::string box_odds(std::string_view request_json) const;
   std::string verify_draw(std::string_view request_json) const;
   std::string simulate_draws(std::string_view request_json) const;
@@ -87,7 +91,7 @@ class Engine {
 
   // The same, for hosts that hold typed input and need no request text read:
   // a member operation whose request is only {"at"} (tier_progress,
-  // points_summary, lifecycle, checkin_calendar, task_overview) with the
+  // points_summary, lifecycle, checkin_calendar, task_overview, mall_catalog) with the
   // time as a number, and preview_order on a cart already read.
   std::string call(MemberSession& member, std::string_view op, TimeMs at) const;
   std::string preview_order(MemberSession& member, const Cart& cart, TimeMs at) const;
@@ -107,6 +111,7 @@ class Engine {
   std::string lifecycle(MemberSession& member, Request& request) const;
   std::string checkin_calendar(MemberSession& member, Request& request) const;
   std::string task_overview(MemberSession& member, Request& request) const;
+  std::string mall_catalog(MemberSession& member, Request& request) const;
   std::string apply(MemberSession& member, Request& request) const;
   std::string apply_events(MemberSession& member, Request& request) const;
   std::string state(MemberSession& member, Request& request) const;

@@ -11,6 +11,7 @@
 
 #include "loyalty/cart.hpp"
 #include "loyalty/local_time.hpp"
+#include "loyalty/mall.hpp"
 
 namespace loyalty {
 
@@ -29,6 +30,8 @@ enum class EventKind {
   referred,         // the member joined through an inviter
   referral,         // someone the member invited joined, or placed a first order
   draw,             // opening a treasure box
+  mall_redeem,      // points (and cash paid at the merchant) for an item of the points mall
+  mall_cancel,      // the merchant cancels a mall redemption: points and stock come back
 };
 
 enum class MakeupPayment { any, card, points };
@@ -70,6 +73,13 @@ struct Event {
   std::string other_member;  // referred: the inviter; referral: the invitee
   ReferralStage stage = ReferralStage::joined;
   DrawInput draw;
+  // mall_redeem: the item, how many, the stock the server saw and the cash
+  // the merchant took; mall_cancel: the redemption (its event id)
+  std::string item;
+  std::int64_t quantity = 1;
+  MallStock mall_stock;
+  std::optional<std::int64_t> cash_paid;
+  std::string redemption;
 };
 
 }  // namespace loyalty

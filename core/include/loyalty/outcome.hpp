@@ -31,12 +31,14 @@ enum class LedgerKind {
   box_cost,         // points or a chance spent on a draw
   box_prize,
   coupon_expired,
+  mall_redeem,      // points spent on a mall item, and what it gives
+  mall_cancel,      // a cancelled mall redemption: its points back, what it gave taken back
 };
 
 // One row of the append-only ledger. Per column, the sum of a member's rows
 // equals the state: available = spendable lots, pending = pending lots,
 // debt = debt, and so on for red packets, box chances and make-up cards;
-// coupons are granted and expire by id. Growth is lifetime growth earned
+// coupons are granted, and expire or are taken back (mall_cancel), by id. Growth is lifetime growth earned
 // by tasks (orders record theirs with the order).
 struct LedgerEntry {
   LedgerEntry() = default;

@@ -57,6 +57,12 @@ class PointsBook {
   std::vector<RedeemedPart> spend(std::int64_t points, TimeMs at, LedgerKind kind,
                                   const std::string& order_id, const std::string& reward_id);
   void claw_back(std::int64_t points, TimeMs at, const std::string& order_id);
+  // Gives back `points` of what `parts` spent, after the first `skip` of
+  // them (given back before), each with its lot's earning time and expiry:
+  // what has expired since comes back and expires at once, in view. The
+  // lots are named after the event: "<id>#1", "<id>#2", ...
+  void give_back(const std::vector<RedeemedPart>& parts, std::int64_t skip, std::int64_t points, LedgerKind kind,
+                 const std::string& order_id, TimeMs at);
   // A row that moves no points (a coupon expiring), stamped with the event's id.
   void append(LedgerEntry entry);
   // The slots of the lots removed since the last call (taken to nothing).

@@ -13,6 +13,7 @@
 
 #include "loyalty/checked_math.hpp"
 #include "loyalty/local_time.hpp"
+#include "loyalty/mall.hpp"
 #include "loyalty/task_rules.hpp"
 
 namespace loyalty {
@@ -221,6 +222,7 @@ struct Program {
   Lifecycle lifecycle;
   SyncRules sync;
   TaskRules tasks;
+  MallRules mall;
 
   std::optional<std::size_t> tier_index(std::string_view id) const;
   std::optional<std::size_t> category_index(std::string_view id) const;

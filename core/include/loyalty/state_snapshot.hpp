@@ -33,7 +33,7 @@
 
 namespace loyalty {
 
-inline constexpr unsigned char kSnapshotVersion = 3;
+inline constexpr unsigned char kSnapshotVersion = 4;  // 4: mall redemptions
 
 std::string state_snapshot(const Program& program, const MemberState& state);
 

@@ -1,7 +1,7 @@
 // What a member's tasks and games remember: the check-in cycle, today's
 // counters, rewarded articles and scanned codes, referrals, task progress,
-// and the non-point balances rewards add to (red packets, coupons, box
-// chances, make-up cards).
+// the non-point balances rewards add to (red packets, coupons, box
+// chances, make-up cards) and the points mall's redemptions.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "loyalty/local_time.hpp"
+#include "loyalty/mall.hpp"
 
 namespace loyalty {
 
@@ -71,11 +72,12 @@ struct TaskState {
   std::vector<HeldCoupon> coupons;
   std::int64_t box_chances = 0;
   std::int64_t makeup_cards = 0;
+  std::vector<MallRedemption> mall;  // in the order they were made
 
   bool empty() const {
     return !checkin && checkins == 0 && today.day < 0 && liked.empty() && scanned.empty() && !invited_by &&
            invitees.empty() && progress.empty() && draws == 0 && red_packet == 0 && coupons.empty() &&
-           box_chances == 0 && makeup_cards == 0;
+           box_chances == 0 && makeup_cards == 0 && mall.empty();
   }
 };
 

@@ -1,0 +1,101 @@
+// The engine's points mall query: the catalogue as one member sees it.
+#include "engine_request.hpp"
+#include "loyalty/mall.hpp"
+#include "task_json.hpp"
+#include "writers.hpp"
+
+namespace loyalty {
+
+namespace {
+
+using json_reader::ObjectReader;
+using json_reader::ValueReader;
+
+// {"<item>": {"left"?, "left_today"?}}: what the server says is left.
+Result<std::map<std::string, MallStock>> read_stock(const Program& program, const Json& json) {
+  Errors errors;
+  ValueReader reader(errors);
+  std::map<std::string, MallStock> stock;
+  ObjectReader obj(reader, json, "stock");
+  if (obj.valid()) {
+    for (const auto& entry : json.items()) {
+      const std::string& id = entry.key();
+      if (!program.mall.item(id)) {
+        reader.error("mall.unknown_item", "\"" + id + "\" is not an item of this programme's mall", obj.path_of(id));
+        continue;
+      }
+      ObjectReader left(reader, entry.value(), obj.path_of(id));
+      MallStock& s = stock[id];
+      s.left = left.integer("left", false, 0, kMaxSafeInteger);
+      s.left_today = left.integer("left_today", false, 0, kMaxSafeInteger);
+      left.finish();
+    }
+  }
+  if (!errors.empty()) return errors;
+  return stock;
+}
+
+void write_optional(JsonWriter& w, std::string_view key, const std::optional<std::int64_t>& v) {
+  w.key(key);
+  if (v) w.value(*v);
+  else w.null();
+}
+
+std::string catalog_json(const Program& program, const MemberState& state, TimeMs at,
+                         const std::map<std::string, MallStock>& stock) {
+  JsonWriter w;
+  w.begin_object().field("available", state.available_points());
+  w.key("items").begin_array();
+  for (const MallItem& item : program.mall.items) {
+    const auto known = stock.find(item.id);
+    const MallStock left = known == stock.end() ? MallStock{} : known->second;
+    const MallOffer offer = mall_offer(program, state, item, at, left);
+    w.begin_object().field("can_redeem", !offer.refusal).field("cash", item.cash);
+    if (item.from_day) w.field("from", std::string_view(date_from_day_number(*item.from_day).iso()));
+    if (!item.goods.empty()) w.field("goods", std::string_view(item.goods));
+    w.field("item", std::string_view(item.id));
+    write_optional(w, "limit_left", offer.limit_left);
+    w.field("max_quantity", offer.max_quantity);
+    write_localized(w.key("name"), item.name);
+    w.field("points", item.points).field("points_short", offer.points_short);
+    w.key("refusal");
+    if (offer.refusal) w.value(std::string_view(offer.refusal->code));
+    else w.null();
+    write_reward(w.key("reward"), item.reward);
+    write_optional(w, "stock_left", left.left);
+    write_optional(w, "stock_left_today", left.left_today);
+    w.key("tiers").begin_array();
+    for (std::size_t t : item.tiers) w.value(std::string_view(program.tiers[t].id));
+    w.end_array();
+    if (item.to_day) w.field("to", std::string_view(date_from_day_number(*item.to_day).iso()));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("redemptions").begin_array();
+  for (const MallRedemption& r : state.tasks.mall) {
+    w.begin_object().field("at", r.at);
+    if (r.cancelled_at) w.field("cancelled_at", *r.cancelled_at);
+    w.field("cash", r.cash).field("id", std::string_view(r.id)).field("item", std::string_view(r.item))
+        .field("points", r.points).field("quantity", r.quantity).end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+}  // namespace
+
+std::string Engine::mall_catalog(std::string_view r) const { return stateless(r, true, &Engine::mall_catalog); }
+
+std::string Engine::mall_catalog(MemberSession& member, Request& request) const {
+  auto at = read_at(request);
+  auto stock = request_field<std::map<std::string, MallStock>>(request, "stock", false, [&](const Json& j) {
+    return read_stock(*program_, j);
+  });
+  refuse_unknown_fields(request, {"at", "stock"});
+  if (!request.errors.empty()) return error_envelope(request.errors);
+  auto state = member.at(*at);
+  if (!state.ok()) return error_envelope(state.errors());
+  return ok_envelope(catalog_json(*program_, *state.value(), *at, stock.value_or(std::map<std::string, MallStock>{})));
+}
+
+}  // namespace loyalty
