@@ -219,7 +219,95 @@ export interface ProgramInput {
     claimed_time_skew_seconds?: number;
   };
   tasks?: TaskRules;
+  mall?: Mall;
 }
+
+/**
+ * The points mall (积分商城): items bought with points, or points and cash
+ * paid at the merchant (whose backend then sends the redemption). The
+ * server decides stock; everything else the core decides, for a redemption
+ * and for the catalogue a member sees alike.
+ */
+export interface Mall {
+  /**
+   * @minItems 0
+   * @maxItems 500
+   */
+  items: MallItem[];
+}
+
+export interface MallItem {
+  id: Id;
+  name?: LocalizedText;
+  /** The price of one unit in points. */
+  points: Amount;
+  /** The price of one unit in cash, minor units, paid at the merchant; default 0. */
+  cash?: Amount;
+  /** First and last local day of sale, inclusive; absent: open-ended. */
+  from?: LocalDate;
+  to?: LocalDate;
+  /** Units in all (absent: unlimited); the server hands in what is left. */
+  stock?: Amount;
+  /** Units a local day. */
+  daily_stock?: Amount;
+  /** Units one member may redeem a local day, a calendar month, and in all; 0 or absent: no limit. */
+  limits?: { per_day?: Amount; per_month?: Amount; total?: Amount };
+  /** Tiers it is offered to; absent or empty: every tier. */
+  tiers?: Id[];
+  /** What one unit gives: a coupon, a red packet, box chances (points, growth and make-up cards are not offered). */
+  reward?: Reward;
+  /** Physical goods shipped per unit: their id at the merchant (the redemption's id is the fulfilment's). */
+  goods?: Id;
+}
+
+/** A mall redemption held in a state, for the limits and an exact cancellation. */
+export interface MallRedemption {
+  /** The redeeming event's id. */
+  id: string;
+  item: string;
+  quantity: number;
+  points: number;
+  cash: number;
+  red_packet: number;
+  box_chances: number;
+  at: number;
+  cancelled_at?: number;
+  /** The lots the points came from, given back as they were on a cancellation. */
+  parts: { lot: string; points: number; earned_at: number; expires_at?: number }[];
+}
+
+/** The mall as one member sees it at `at`. */
+export interface MallCatalog {
+  /** The member's available points. */
+  available: number;
+  items: {
+    item: string;
+    name: LocalizedText;
+    points: number;
+    cash: number;
+    reward: Reward;
+    goods?: string;
+    from?: string;
+    to?: string;
+    tiers: string[];
+    /** Whether one unit can be redeemed now; if not, `refusal` is the code a redemption would be refused with. */
+    can_redeem: boolean;
+    refusal: ErrorCode | null;
+    /** The most units one redemption may take now (0 when refused). */
+    max_quantity: number;
+    /** The tightest per-member limit's units left; null: no limit. */
+    limit_left: number | null;
+    /** Points missing for one unit (0: enough). */
+    points_short: number;
+    /** As the request's `stock` said; null when not given. */
+    stock_left: number | null;
+    stock_left_today: number | null;
+  }[];
+  redemptions: { id: string; item: string; quantity: number; points: number; cash: number; at: number; cancelled_at?: number }[];
+}
+
+/** What the server says is left of each item: GET /v1/mall answers it. */
+export type MallStock = Record<string, { left?: number; left_today?: number }>;
 
 /**
  * 召回: x`multiplier_bp` points on the next order within `days` of entering
@@ -403,6 +491,8 @@ export interface TaskState {
   coupons?: { coupon: string; event_id: string; granted_at: number; expires_at: number }[];
   box_chances?: number;
   makeup_cards?: number;
+  /** The points mall's redemptions, in the order they were made. */
+  mall?: MallRedemption[];
 }
 
 export interface CartLine {
@@ -518,6 +608,18 @@ export type Event = { id: string; at: number } & (
   | { type: 'referred'; inviter: string }
   | { type: 'referral'; invitee: string; stage?: 'joined' | 'first_order' }
   | ({ type: 'draw' } & DrawInput)
+  | {
+      type: 'mall_redeem';
+      item: string;
+      /** 1 … 100, default 1. */
+      quantity?: number;
+      /** Server only: what is left of the item's stock. */
+      stock?: { left?: number; left_today?: number };
+      /** Merchant only: the cash paid for the item's cash part, minor units. */
+      cash_paid?: number;
+    }
+  /** Merchant only: the redemption (its event id) is cancelled; its points come back. */
+  | { type: 'mall_cancel'; redemption: string }
 );
 
 /** A draw as the server completes it: a client never supplies the seed or the outcome. */
@@ -536,7 +638,8 @@ export interface LedgerEntry {
   at: number;
   kind:
     | 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift'
-    | 'checkin' | 'makeup' | 'like' | 'scan' | 'referral' | 'task' | 'box_cost' | 'box_prize' | 'coupon_expired';
+    | 'checkin' | 'makeup' | 'like' | 'scan' | 'referral' | 'task' | 'box_cost' | 'box_prize' | 'coupon_expired'
+    | 'mall_redeem' | 'mall_cancel';
   available: number;
   pending: number;
   debt: number;
@@ -726,7 +829,12 @@ export type ErrorCode =
   | 'json.duplicate_key' | 'json.syntax' | 'json.too_deep' | 'json.too_large' | 'json.unserializable'
   | 'lifecycle.order' | 'like.already_rewarded' | 'like.daily_cap' | 'like.not_offered'
   | 'makeup.already_checked_in' | 'makeup.limit_reached' | 'makeup.no_card' | 'makeup.not_for_points'
-  | 'makeup.not_in_cycle' | 'makeup.not_offered' | 'makeup.not_past' | 'order.duplicate'
+  | 'makeup.not_in_cycle' | 'makeup.not_offered' | 'makeup.not_past'
+  | 'mall.already_cancelled' | 'mall.cash_mismatch' | 'mall.cash_unpaid' | 'mall.duplicate_id' | 'mall.gives_nothing'
+  | 'mall.limit_day' | 'mall.limit_month' | 'mall.limit_total' | 'mall.not_on_sale' | 'mall.reward_not_offered'
+  | 'mall.sale_ended' | 'mall.sold_out' | 'mall.sold_out_today' | 'mall.tier_required' | 'mall.unknown_item'
+  | 'mall.unknown_redemption' | 'mall.unknown_tier' | 'mall.window_reversed'
+  | 'order.duplicate'
   | 'paid_membership.not_offered' | 'paid_membership.unknown_tier' | 'points.insufficient'
   | 'program.unsupported_schema' | 'recall.duplicate_id' | 'recall.duplicate_stage' | 'redeem.not_allowed' | 'redeem.not_offered' | 'redeem.over_share'
   | 'referral.already_referred' | 'referral.already_rewarded' | 'referral.circular' | 'referral.duplicate'
@@ -784,6 +892,8 @@ export interface LoyaltyCore {
   checkinCalendar(request: StateAt | string): CheckinCalendar;
   /** Likes, scans, limited-time tasks, referrals, boxes and reward balances, for a task list. */
   taskOverview(request: StateAt | string): TaskOverview;
+  /** The points mall as the member sees it; `stock` as the server said (GET /v1/mall). */
+  mallCatalog(request: (StateAt & { stock?: MallStock }) | string): MallCatalog;
   /** A box's published odds. */
   boxOdds(request: { box: string } | string): BoxOdds;
   /** Recomputes a draw from the revealed seed; checks the seed against the published commitment. */
@@ -819,6 +929,7 @@ export interface LoyaltyCore {
     lifecycle(request: string): EnvelopeText;
     checkinCalendar(request: string): EnvelopeText;
     taskOverview(request: string): EnvelopeText;
+    mallCatalog(request: string): EnvelopeText;
     boxOdds(request: string): EnvelopeText;
     verifyDraw(request: string): EnvelopeText;
     simulateDraws(request: string): EnvelopeText;
@@ -848,6 +959,8 @@ export interface MemberSession {
   lifecycle(at: number): Lifecycle;
   checkinCalendar(at: number): CheckinCalendar;
   taskOverview(at: number): TaskOverview;
+  /** The points mall as the member sees it; `stock` as the server said (GET /v1/mall). */
+  mallCatalog(at: number, options?: { stock?: MallStock }): MallCatalog;
   /** Applies an event to the held state; the answer leaves the state out (read `state`). A refused event changes nothing. */
   apply(event: Event): Omit<Outcome, 'state'>;
   applyEvents(events: Event[]): Omit<Replay, 'state'>;

@@ -83,6 +83,8 @@ export class SyncClient {
   flush(): Promise<void>;
   /** A box window's published seed (no login needed). */
   boxSeed(box: string, window: number): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
+  /** What is left of each stocked points mall item, GET /v1/mall (no login needed): pass `json.stock` to mallCatalog. */
+  mallStock(): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
   /** Takes in what another tab or page saved. */
   reload(): void;
   stop(): void;

@@ -1,6 +1,6 @@
 // The member centre's elements: <loyalty-greeting>, <loyalty-tier-card>,
 // <loyalty-checkin-calendar>, <loyalty-task-list>, <loyalty-treasure-box>,
-// <loyalty-points-history>. Every number comes from the core (asked about the
+// <loyalty-points-mall>, <loyalty-points-history>. Every number comes from the core (asked about the
 // member's state, unsent events included); actions go to the sync queue.
 import { formatLocalTime, formatPerMillion, formatReward, localized } from './i18n.js';
 import { define, h, StoreElement } from './widgets.js';
@@ -259,6 +259,76 @@ class LoyaltyTreasureBox extends MemberElement {
   }
 }
 
+// The points mall as the core says this member sees it: price, what it
+// gives, whether it can be redeemed now or why not (limits, tier, sale
+// dates, points short), with the stock the server last said is left. A
+// redemption goes to the sync queue and shows as waiting until the server
+// (which decides the stock) answers; items with a cash part are redeemed
+// at checkout, where the merchant takes the cash.
+class LoyaltyPointsMall extends MemberElement {
+  constructor() {
+    super();
+    this.stock = undefined;  // GET /v1/mall's, once it answered
+    this.stockVersion = null;
+  }
+  // Asks the server what is left whenever the member's state has moved (a redemption was decided).
+  refreshStock() {
+    const version = this.store.sync.version;
+    if (this.stockVersion === version) return;
+    this.stockVersion = version;
+    this.store.sync.mallStock().then((res) => {
+      if (!res || res.status !== 200) return;  // offline: the catalogue without stock; the server decides on sync
+      this.stock = res.json.stock;
+      this.render();
+    });
+  }
+  item(entry) {
+    const t = this.t;
+    const rule = this.store.program.mall.items.find((x) => x.id === entry.item);
+    const waiting = this.store.sync.pendingEvents.some((e) => e.type === 'mall_redeem' && e.item === entry.item);
+    const refusal = entry.refusal && t.mallRefusal[entry.refusal];
+    let action;
+    if (entry.cash > 0) action = h('p', { class: 'muted' }, t.mallPayAtMerchant);
+    else if (waiting) action = h('p', { class: 'pending', role: 'status' }, t.pendingMark);
+    else if (entry.can_redeem) {
+      action = h('button', { type: 'button', class: 'redeem primary', 'data-key': `redeem-${entry.item}`,
+        onclick: () => this.store.act({ type: 'mall_redeem', item: entry.item }) }, t.mallRedeem);
+    } else {
+      action = h('p', { class: 'refusal', 'data-refusal': entry.refusal },
+        refusal ? refusal(entry.points_short) : t.refused(entry.refusal));
+    }
+    const notes = [
+      entry.limit_left !== null && entry.can_redeem ? t.mallLimitLeft(entry.limit_left) : null,
+      entry.stock_left !== null ? t.mallStockLeft(entry.stock_left) : null,
+    ].filter(Boolean).join(' · ');
+    return h('li', { class: 'mall-item', 'data-item': entry.item, 'data-can-redeem': String(entry.can_redeem) },
+      h('span', { class: 'item-name' }, localized(rule.name, this.store.locale)),
+      h('span', { class: 'price' }, t.mallPrice(entry.points, entry.cash ? this.money(entry.cash) : '')),
+      h('span', { class: 'muted' }, entry.goods ? t.mallGoods : this.reward(entry.reward)),
+      notes ? h('span', { class: 'muted' }, notes) : null,
+      action);
+  }
+  view() {
+    if (!this.store.program.mall) return [];
+    this.refreshStock();
+    const t = this.t;
+    const catalog = this.store.member.mallCatalog(Date.now(), this.stock ? { stock: this.stock } : undefined);
+    const named = (id) => {
+      const rule = this.store.program.mall.items.find((x) => x.id === id);
+      return rule ? localized(rule.name, this.store.locale) : id;
+    };
+    const mine = catalog.redemptions.slice(-5).reverse();
+    return [
+      h('h2', {}, t.mallTitle),
+      h('p', { class: 'muted' }, t.available(catalog.available)),
+      h('ul', { class: 'mall' }, catalog.items.map((entry) => this.item(entry))),
+      mine.length ? h('div', { class: 'my-redemptions' }, h('h3', {}, t.mallMine),
+        h('ul', {}, mine.map((r) => h('li', { 'data-redemption': r.id, 'data-cancelled': String(Boolean(r.cancelled_at)) },
+          `${this.time(r.at)} · ${named(r.item)} ×${r.quantity}`, r.cancelled_at ? ` · ${t.mallCancelled}` : '')))) : null,
+    ];
+  }
+}
+
 // The server's ledger, newest first, then what is still waiting to sync.
 class LoyaltyPointsHistory extends MemberElement {
   // A row's subject in words: a prize, box, task or article by its name.
@@ -269,6 +339,8 @@ class LoyaltyPointsHistory extends MemberElement {
       return found ? localized(found.name, locale) : undefined;
     };
     const boxes = program.tasks?.boxes ?? [];
+    const mall = program.mall?.items ?? [];
+    if (entry.kind === 'mall_redeem' || entry.kind === 'mall_cancel') return named(mall, entry.subject) ?? entry.subject;
     if (entry.prize) return named(boxes.flatMap((b) => b.prizes), entry.prize) ?? entry.prize;
     if (entry.subject) {
       return named(boxes, entry.subject) ?? named(program.tasks?.limited, entry.subject) ?? named(ARTICLES, entry.subject) ?? entry.subject;
@@ -306,4 +378,5 @@ define('loyalty-points-card', LoyaltyPointsCard);
 define('loyalty-checkin-calendar', LoyaltyCheckinCalendar);
 define('loyalty-task-list', LoyaltyTaskList);
 define('loyalty-treasure-box', LoyaltyTreasureBox);
+define('loyalty-points-mall', LoyaltyPointsMall);
 define('loyalty-points-history', LoyaltyPointsHistory);

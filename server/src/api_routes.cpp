@@ -135,6 +135,12 @@ void ApiRoutes::install(httplib::Server& server) {
   server.Post("/v1/orders", merchant_event("order"));
   server.Post("/v1/refunds", merchant_event("refund"));
   server.Post("/v1/memberships", merchant_event("paid_membership"));
+  // The points mall: redemptions with a cash part (the merchant took the
+  // cash) and cancellations come from the merchant's backend.
+  server.Post("/v1/mall/redemptions", merchant_event("mall_redeem"));
+  server.Post("/v1/mall/cancellations", merchant_event("mall_cancel"));
+  // Public, as the catalogue is: what is left of each stocked item.
+  server.Get("/v1/mall", [this](const httplib::Request&, httplib::Response& res) { send(res, sync_.mall_stock(now_ms())); });
   server.Post("/v1/members", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);

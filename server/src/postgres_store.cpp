@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -104,6 +104,13 @@ CREATE TABLE IF NOT EXISTS box_budget (
   points BIGINT NOT NULL,
   red_packet BIGINT NOT NULL,
   PRIMARY KEY (box, day)
+);
+-- Version 6: the points mall's units sold, per item and local day.
+CREATE TABLE IF NOT EXISTS mall_sold (
+  item TEXT NOT NULL,
+  day TEXT NOT NULL,
+  units BIGINT NOT NULL,
+  PRIMARY KEY (item, day)
 );
 CREATE TABLE IF NOT EXISTS outbox (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -417,6 +424,18 @@ class PostgresTransaction : public MemberTransaction {
           "red_packet = box_budget.red_packet + excluded.red_packet",
           {box, day, cost.points, cost.red_packet});
   }
+  MallSold mall_sold(const std::string& item, const std::string& day) override {
+    write(kLock, {"mall:" + item});  // held to the commit: the last unit goes to one member
+    Result r = read("SELECT COALESCE(SUM(units), 0), COALESCE(SUM(CASE WHEN day = $2 THEN units END), 0) "
+                    "FROM mall_sold WHERE item = $1", {item, day});
+    return {r.integer(0, 0), r.integer(0, 1)};
+  }
+  void sell_mall_units(const std::string& item, const std::string& day, std::int64_t units) override {
+    write(kLock, {"mall:" + item});  // a cancellation gives stock back under the same lock
+    write("INSERT INTO mall_sold (item, day, units) VALUES ($1, $2, $3) "
+          "ON CONFLICT (item, day) DO UPDATE SET units = mall_sold.units + excluded.units",
+          {item, day, units});
+  }
   void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
     write("INSERT INTO outbox (member_id, event, created_at) VALUES ($1, $2, $3)", {member_id, event_json, now});
   }
@@ -554,6 +573,16 @@ class PostgresStore : public Store {
     BoxSeed seed;
     with_connection([&](PGconn* conn) { seed = read_or_make_seed(conn, box, window, fresh_seed_hex, now); });
     return seed;
+  }
+
+  std::map<std::string, MallSold> mall_sold_on(const std::string& day) override {
+    std::map<std::string, MallSold> sold;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT item, SUM(units), COALESCE(SUM(CASE WHEN day = $1 THEN units END), 0) "
+                           "FROM mall_sold GROUP BY item", {day});
+      for (int i = 0; i < r.rows(); ++i) sold[r.text(i, 0)] = {r.integer(i, 1), r.integer(i, 2)};
+    });
+    return sold;
   }
 
   std::vector<OutboxItem> outbox(std::int64_t limit) override {

@@ -27,7 +27,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -36,7 +36,8 @@ constexpr int kSchemaVersion = 5;
 // binary snapshot, a BLOB (older rows' JSON text is still read), so that an
 // older binary refuses the file, and adds members.token_epoch (added by
 // kAddTokenEpoch to older files). Version 5 adds the log of events applied
-// (append-only, like the ledger), which `loyalty export` reads. Every
+// (append-only, like the ledger), which `loyalty export` reads. Version 6
+// adds the points mall's units sold, per item and local day. Every
 // statement is IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
@@ -98,6 +99,12 @@ CREATE TABLE IF NOT EXISTS box_budget (
   points INTEGER NOT NULL,
   red_packet INTEGER NOT NULL,
   PRIMARY KEY (box, day)
+);
+CREATE TABLE IF NOT EXISTS mall_sold (
+  item TEXT NOT NULL,
+  day TEXT NOT NULL,
+  units INTEGER NOT NULL,
+  PRIMARY KEY (item, day)
 );
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -306,6 +313,19 @@ class SqliteTransaction : public MemberTransaction {
                           "red_packet = red_packet + excluded.red_packet");
     budget.bind(1, box).bind(2, day).bind(3, cost.points).bind(4, cost.red_packet).step();
   }
+  // One writer at a time (the store's group commit): read and sale are atomic.
+  MallSold mall_sold(const std::string& item, const std::string& day) override {
+    Statement s(db_, "SELECT COALESCE(SUM(units), 0), COALESCE(SUM(CASE WHEN day = ? THEN units END), 0) "
+                     "FROM mall_sold WHERE item = ?");
+    s.bind(1, day).bind(2, item);
+    s.step();
+    return {s.integer(0), s.integer(1)};
+  }
+  void sell_mall_units(const std::string& item, const std::string& day, std::int64_t units) override {
+    Statement s(db_, "INSERT INTO mall_sold (item, day, units) VALUES (?, ?, ?) "
+                     "ON CONFLICT (item, day) DO UPDATE SET units = units + excluded.units");
+    s.bind(1, item).bind(2, day).bind(3, units).step();
+  }
   void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
     Statement s(db_, "INSERT INTO outbox (member_id, event, created_at) VALUES (?, ?, ?)");
     s.bind(1, member_id).bind(2, event_json).bind(3, now).step();
@@ -484,6 +504,17 @@ class SqliteStore : public Store {
                    std::int64_t now) override {
     // A published commitment's seed is never lost.
     return durably([&] { return read_or_make_seed(*connection_, box, window, fresh_seed_hex, now); });
+  }
+
+  std::map<std::string, MallSold> mall_sold_on(const std::string& day) override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT item, SUM(units), COALESCE(SUM(CASE WHEN day = ? THEN units END), 0) "
+                     "FROM mall_sold GROUP BY item");
+      s.bind(1, day);
+      std::map<std::string, MallSold> sold;
+      while (s.step()) sold[s.text(0)] = {s.integer(1), s.integer(2)};
+      return sold;
+    });
   }
 
   std::vector<OutboxItem> outbox(std::int64_t limit) override {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -69,6 +70,12 @@ struct OutboxItem {
   std::string event_json;  // with an id of its own: applying it twice applies it once
 };
 
+// Units of a mall item sold (less those cancelled): in all, and on one local day.
+struct MallSold {
+  std::int64_t total = 0;
+  std::int64_t on_day = 0;
+};
+
 struct BudgetUsed {
   std::int64_t points = 0;
   std::int64_t red_packet = 0;
@@ -101,6 +108,10 @@ class MemberTransaction {
   virtual BudgetUsed budget_used(const std::string& box, const std::string& day) = 0;
   virtual void give_prize(const std::string& box, const std::string& prize, const std::string& day,
                           const BudgetUsed& cost) = 0;
+  // A mall item's stock: read under a lock held to the commit, so that two
+  // members never both take the last unit; `units` below 0 gives stock back.
+  virtual MallSold mall_sold(const std::string& item, const std::string& day) = 0;
+  virtual void sell_mall_units(const std::string& item, const std::string& day, std::int64_t units) = 0;
   virtual void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) = 0;
 };
 
@@ -128,6 +139,8 @@ class Store {
   virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                            std::int64_t now) = 0;
   // Events waiting for their member, oldest first; done() once applied.
+  // Every stocked mall item's units sold, in all and on `day` (GET /v1/mall).
+  virtual std::map<std::string, MallSold> mall_sold_on(const std::string& day) = 0;
   virtual std::vector<OutboxItem> outbox(std::int64_t limit) = 0;
   virtual void outbox_done(std::int64_t seq) = 0;
   // The member's token epoch (0 until its tokens are first revoked), or

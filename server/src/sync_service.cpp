@@ -16,11 +16,13 @@ namespace {
 
 // The events a member's own client may send; orders, refunds and paid
 // memberships come only from the merchant's backend.
-const std::set<std::string> kMemberEvents = {"redeem", "checkin", "makeup", "like", "share", "scan", "draw"};
+const std::set<std::string> kMemberEvents = {"redeem", "checkin", "makeup", "like", "share", "scan", "draw", "mall_redeem"};
 
 // Fields only the server may fill in: who used a code first, a draw's seed,
 // stock and budget. A client that sends them is refused, never believed.
 const char* const kServerFields[] = {"code_used_by", "seed", "stock", "budget"};
+// And what only the merchant's backend may say: the cash it took for a mall item.
+const char* const kMerchantFields[] = {"cash_paid"};
 
 // 32 bytes from the operating system's generator, as hex: a box window's seed.
 std::string fresh_seed_hex() {
@@ -175,11 +177,12 @@ HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view
   const std::string member_id = request["member_id"].get<std::string>();
   request.erase("member_id");
   request["type"] = type;
-  return apply_batch(member_id, Json::array({request}), {type}, AnswerState::json, now);
+  return apply_batch(member_id, Json::array({request}), {type}, AnswerState::json, now, /*merchant=*/true);
 }
 
 HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
-                                    const std::set<std::string>& allowed, AnswerState form, std::int64_t now) {
+                                    const std::set<std::string>& allowed, AnswerState form, std::int64_t now,
+                                    bool merchant) {
   const Program& program = engine_.program();
   const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
@@ -243,7 +246,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
         Json stamped = event;
         stamped["at"] = at;
         ServerFacts facts;
-        auto completed = add_server_facts(tx, member_id, stamped, facts, now);
+        auto completed = add_server_facts(tx, member_id, state, stamped, merchant, facts, now);
         auto parsed = completed.ok() ? event_from_json(program, stamped, "event") : Result<Event>(completed.errors());
         auto outcome = parsed.ok() ? apply_in_place(program, state, parsed.value()) : Result<Applied>(parsed.errors());
         if (!outcome.ok()) {
@@ -331,11 +334,18 @@ void SyncService::deliver_outbox(std::int64_t now) {
   }
 }
 
-Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::string& member_id, Json& event,
-                                           ServerFacts& facts, std::int64_t now) {
+Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::string& member_id,
+                                           const MemberState& state, Json& event, bool merchant, ServerFacts& facts,
+                                           std::int64_t now) {
   for (const char* field : kServerFields) {
     if (event.contains(field)) return Errors{{"event.server_field", "is filled in by the server, never by a client",
                                               std::string("event.") + field}};
+  }
+  for (const char* field : kMerchantFields) {
+    if (!merchant && event.contains(field)) {
+      return Errors{{"event.server_field", "is the merchant's backend's to say, never a member's client",
+                     std::string("event.") + field}};
+    }
   }
   const Program& program = engine_.program();
   // Any JSON may be here: a type that is not a string is the core's to refuse.
@@ -369,12 +379,48 @@ Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::str
     // What a member needs to verify the draw once the seed is revealed.
     facts.draw = {{"box", box.id}, {"window", facts.window}, {"commitment", seed.commitment}, {"stock", stock}, {"budget", budget}};
   }
+  add_mall_stock(tx, state, type, event, facts);
   return true;
+}
+
+// A redemption of a stocked item is told what is left (read under the
+// item's lock, held to the commit); a cancellation of one will give its
+// units back to the day they were taken from.
+void SyncService::add_mall_stock(MemberTransaction& tx, const MemberState& state, const std::string& type, Json& event,
+                                 ServerFacts& facts) {
+  const Program& program = engine_.program();
+  const auto stocked = [](const MallItem* item) { return item && (item->stock || item->daily_stock); };
+  const auto text = [&](const char* key) -> const std::string* {
+    const Json* v = find(event, key);
+    return v && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
+  };
+  const auto day_of = [&](TimeMs at) { return date_from_day_number(local_day_number(at, program.utc_offset_minutes)).iso(); };
+  if (type == "mall_redeem" && text("item") && event["at"].is_number_integer()) {
+    const MallItem* item = program.mall.item(*text("item"));
+    if (!stocked(item)) return;
+    const Json* quantity = find(event, "quantity");
+    facts.mall_item = item;
+    facts.mall_day = day_of(event["at"].get<std::int64_t>());
+    facts.mall_units = quantity && quantity->is_number_integer() ? quantity->get<std::int64_t>() : 1;
+    const MallSold sold = tx.mall_sold(item->id, facts.mall_day);
+    Json stock = Json::object();
+    if (item->stock) stock["left"] = std::max<std::int64_t>(0, *item->stock - sold.total);
+    if (item->daily_stock) stock["left_today"] = std::max<std::int64_t>(0, *item->daily_stock - sold.on_day);
+    event["stock"] = stock;
+  } else if (type == "mall_cancel" && text("redemption")) {
+    for (const MallRedemption& r : state.tasks.mall) {
+      if (r.id != *text("redemption") || r.cancelled_at || !stocked(program.mall.item(r.item))) continue;
+      facts.mall_item = program.mall.item(r.item);
+      facts.mall_day = day_of(r.at);
+      facts.mall_units = -r.quantity;
+    }
+  }
 }
 
 void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                                       const std::string& event_id, std::int64_t now) {
   if (!facts.scan_code.empty() && !facts.code_claimed) tx.claim_scan_code(facts.scan_code, event_id, now);
+  if (facts.mall_item && !outcome.duplicate) tx.sell_mall_units(facts.mall_item->id, facts.mall_day, facts.mall_units);
   if (!facts.box) return;
   for (const Notice& n : outcome.notices) {
     if (n.kind != NoticeKind::box_opened) continue;
@@ -382,6 +428,23 @@ void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& 
       if (p.id == n.prize) tx.give_prize(facts.box->id, p.id, facts.window, {p.reward.points, p.reward.red_packet});
     }
   }
+}
+
+HttpAnswer SyncService::mall_stock(std::int64_t now) {
+  const Program& program = engine_.program();
+  const std::string today = date_from_day_number(local_day_number(now, program.utc_offset_minutes)).iso();
+  const std::map<std::string, MallSold> sold = store_.mall_sold_on(today);
+  Json stock = Json::object();
+  for (const MallItem& item : program.mall.items) {
+    if (!item.stock && !item.daily_stock) continue;
+    const auto it = sold.find(item.id);
+    const MallSold s = it == sold.end() ? MallSold{} : it->second;
+    Json left = Json::object();
+    if (item.stock) left["left"] = std::max<std::int64_t>(0, *item.stock - s.total);
+    if (item.daily_stock) left["left_today"] = std::max<std::int64_t>(0, *item.daily_stock - s.on_day);
+    stock[item.id] = left;
+  }
+  return {200, Json{{"date", today}, {"stock", stock}}.dump()};
 }
 
 HttpAnswer SyncService::box_commitment(const std::string& box_id, std::int64_t now) {

@@ -76,6 +76,10 @@ class SyncService {
   // Joins the member unless it exists (the demo login).
   void ensure_member(const std::string& member_id, std::int64_t now);
 
+  // GET /v1/mall: what is left of each stocked mall item, in all and today
+  // (the member's catalogue takes it as its `stock`).
+  HttpAnswer mall_stock(std::int64_t now);
+
   // GET /v1/boxes/{box}/commitment: SHA-256 of today's seed, published before any draw.
   HttpAnswer box_commitment(const std::string& box, std::int64_t now);
   // GET /v1/boxes/{box}/seeds/{window}: the seed of a window that is over.
@@ -91,13 +95,20 @@ class SyncService {
     const Box* box = nullptr;
     std::string window;
     Json draw;
+    // A stocked mall item's units taken (a redemption) or given back (a cancellation) on a local day.
+    const MallItem* mall_item = nullptr;
+    std::string mall_day;
+    std::int64_t mall_units = 0;
   };
-  Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, Json& event, ServerFacts& facts,
-                                std::int64_t now);
+  // `merchant`: the event came from the merchant's backend, which may say what cash it took.
+  Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, const MemberState& state,
+                                Json& event, bool merchant, ServerFacts& facts, std::int64_t now);
+  void add_mall_stock(MemberTransaction& tx, const MemberState& state, const std::string& type, Json& event,
+                      ServerFacts& facts);
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
-                         AnswerState form, std::int64_t now);
+                         AnswerState form, std::int64_t now, bool merchant = false);
 
   const Engine& engine_;
   Store& store_;

@@ -188,6 +188,39 @@ test('the box shows its published odds, waits offline, opens with the server\'s 
   assert.match(page.data.verification.text, /结束后公布/);
 });
 
+test('the points mall shows what the member can redeem; a redemption waits offline, then the server decides it once', async () => {
+  const { host, member } = await launch('mp-mall');
+  const order = await call('POST', '/v1/orders', {
+    auth: merchantKey,
+    body: { member_id: 'mp-mall', id: 'o1', order_id: 'o1', lines: [{ sku: 'baguette', category: 'bread', unit_price: 30000, quantity: 1 }] },
+  });
+  assert.equal(order.json.results[0].result, 'applied', order.text);
+  await member.sync.refresh();
+  const home = await renderPage(host, 'pages/home/index');
+  assert.equal(text(home, '#mall-link'), '积分商城 ›');
+  const page = await renderPage(host, 'pages/mall/index');
+  await until(() => page.data.items.some((i) => i.notes.includes('剩余')), 'the stock from the server');
+  const catalog = member.session.mallCatalog(Date.now());
+  assert.deepEqual(Array.from(page.data.items, (i) => i.item), Array.from(catalog.items, (i) => i.item));
+  assert.equal(text(page, '#item-red-packet-5 .item-state'), '等级专享');
+  assert.match(text(page, '#item-birthday-cake'), /500 积分 \+ ¥19\.90/);
+  const before = catalog.available;
+  host.offline = true;
+  tap(page, '#item-free-coffee .redeem');
+  await until(() => page.data.items.find((i) => i.item === 'free-coffee').state === '待同步', 'the redemption to wait');
+  assert.equal(text(page, '#item-free-coffee .item-state'), '待同步');
+  assert.equal(member.session.mallCatalog(Date.now()).available, before - 300, 'the core previews the unsent redemption');
+  host.offline = false;
+  member.sync.stop();
+  member.sync.flush();
+  await until(() => member.sync.queue.length === 0 && member.sync.ledger.some((e) => e.kind === 'mall_redeem'), 'the server');
+  const rows = (await serverLedger('mp-mall')).filter((e) => e.kind === 'mall_redeem');
+  assert.equal(rows.reduce((sum, e) => sum + e.available, 0), -300);
+  assert.deepEqual(Array.from(rows.filter((e) => e.coupon), (e) => e.coupon), ['FREE-COFFEE']);
+  await until(() => page.data.mine.length === 1, 'the redemption listed');
+  assert.match(page.data.mine[0].text, /咖啡兑换券 ×1$/);
+});
+
 test('points history lists the server\'s ledger newest first with names', async () => {
   const { host, member } = await launch('mp-history');
   const checkin = await renderPage(host, 'pages/checkin/index');

@@ -124,6 +124,42 @@ test('a revealed seed that does not match the draw is flagged', async () => {
   await page.unroute('**/v1/boxes/chest/seeds/*');
 });
 
+test('the points mall shows what the member can redeem, and a redemption waits offline, then goes once', async () => {
+  // 600 points and 300 growth: enough for a coffee, not silver.
+  const order = await client(server.url)('POST', '/v1/orders', {
+    auth: merchantKey,
+    body: { member_id: memberId, id: 'mall-order', order_id: 'mall-order', lines: [{ sku: 'baguette', category: 'bread', unit_price: 30000, quantity: 1 }] },
+  });
+  assert.equal(order.json.results[0].result, 'applied', order.text);
+  await page.reload();  // asks the server for the member's state
+  await page.waitForSelector('.mall-item[data-item="free-coffee"][data-can-redeem="true"]');
+  const catalog = reference.mallCatalog({ state: await serverState(), at: await page.evaluate(() => Date.now()) });
+  const shown = await page.$$eval('.mall-item', (items) => items.map((i) => [i.dataset.item, i.dataset.canRedeem === 'true']));
+  assert.deepEqual(shown, catalog.items.map((i) => [i.item, i.can_redeem]));
+  assert.equal(await page.textContent('.mall-item[data-item="red-packet-5"] .refusal'), '等级专享');
+  assert.match(await page.textContent('.mall-item[data-item="birthday-cake"]'), /500 积分 \+ ¥19\.90.*下单支付后兑换/);
+  const before = await shownAvailable();
+
+  await page.route('**/v1/sync', (route) => route.abort());
+  await page.click('.mall-item[data-item="free-coffee"] button.redeem');
+  await page.waitForSelector('.mall-item[data-item="free-coffee"] .pending');
+  assert.equal(await shownAvailable(), before - 300, 'the core previews the unsent redemption');
+  assert.equal((await serverLedger()).filter((row) => row.kind === 'mall_redeem').length, 0);
+
+  await page.unroute('**/v1/sync');
+  await page.click('loyalty-sync-status .sync-now');
+  await page.waitForSelector('.mall-item[data-item="free-coffee"] .pending', { state: 'detached' });
+  const after = reference.mallCatalog({ state: await serverState(), at: await page.evaluate(() => Date.now()) });
+  const statuses = await page.$$eval('.mall-item', (items) => items.map((i) => [i.dataset.item, i.dataset.canRedeem === 'true']));
+  assert.deepEqual(statuses, after.items.map((i) => [i.item, i.can_redeem]));
+  const redeemed = (await serverLedger()).filter((row) => row.kind === 'mall_redeem');
+  assert.deepEqual(redeemed.map((row) => row.coupon ?? row.available).filter((x) => typeof x === 'string'), ['FREE-COFFEE']);
+  assert.equal(redeemed.reduce((sum, row) => sum + row.available, 0), -300);
+  assert.match(await page.textContent('.my-redemptions'), /咖啡兑换券 ×1/);
+  assert.match(await page.textContent('loyalty-points-history'), /积分商城兑换 · 咖啡兑换券/);
+  assert.equal(await shownAvailable(), before - 300);
+});
+
 test('the member centre speaks English and fits a phone', async () => {
   await page.click('#language');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');

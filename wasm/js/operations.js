@@ -10,6 +10,7 @@ const OPERATIONS = {
   lifecycle: 'lifecycle',
   checkinCalendar: 'checkin_calendar',
   taskOverview: 'task_overview',
+  mallCatalog: 'mall_catalog',
   boxOdds: 'box_odds',
   verifyDraw: 'verify_draw',
   simulateDraws: 'simulate_draws',

@@ -222,6 +222,11 @@ class SyncClient {
     return this.host.request({ method: 'GET', url: this.url('/v1/boxes/' + encodeURIComponent(box) + '/seeds/' + window), headers: {} });
   }
 
+  /** What is left of each stocked points mall item (no login needed): the catalogue's `stock`. */
+  mallStock() {
+    return this.host.request({ method: 'GET', url: this.url('/v1/mall'), headers: {} });
+  }
+
   /** @param {Api['BatchAnswer'] | Api['MemberAnswer']} answer */
   adopt(answer) {
     this.snapshot = answer.snapshot || null;

@@ -40,7 +40,8 @@ Page(memberPage({
     return {
       stage: life.stage,
       greeting: typeof greeting === 'function' ? greeting(life.days_inactive) : greeting,
-      words: { tierCard: t.tierCard, benefits: t.benefits, points: t.points, language: t.language, noBenefits: t.noBenefits },
+      words: { tierCard: t.tierCard, benefits: t.benefits, points: t.points, language: t.language, noBenefits: t.noBenefits,
+        mall: t.mallTitle },
       tier: {
         id: p.tier,
         name: member.tierName(p.tier),
