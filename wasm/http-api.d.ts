@@ -285,6 +285,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The operator adds and removes tags (标签) of a member; each tag that comes or goes is a ledger row. Segments may name tags. */
+        post: operations["postTags"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/mall/redemptions": {
         parameters: {
             query?: never;
@@ -397,7 +414,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.unsupported_schema" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "server.internal" | "skus.duplicate_id" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.unsupported_schema" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -415,7 +432,7 @@ export interface components {
             debt: number;
             event_id: string;
             /** @enum {string} */
-            kind: "earn" | "vest" | "expire" | "checkout" | "redeem" | "clawback" | "debt" | "debt_settled" | "returned" | "birthday_gift" | "checkin" | "makeup" | "like" | "scan" | "referral" | "task" | "box_cost" | "box_prize" | "coupon_expired" | "mall_redeem" | "mall_cancel";
+            kind: "earn" | "vest" | "expire" | "checkout" | "redeem" | "clawback" | "debt" | "debt_settled" | "returned" | "birthday_gift" | "checkin" | "makeup" | "like" | "scan" | "referral" | "task" | "box_cost" | "box_prize" | "coupon_expired" | "mall_redeem" | "mall_cancel" | "tag_added" | "tag_removed";
             /** @description task rows: the columns a row moves, present when it moves them */
             growth?: number;
             /** @description minor units */
@@ -1150,6 +1167,33 @@ export interface operations {
                         line?: number;
                         quantity?: number;
                     }[];
+                    at?: number;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Batch"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    postTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    member_id: string;
+                    id: string;
+                    add?: string[];
+                    remove?: string[];
                     at?: number;
                 };
             };

@@ -10,7 +10,7 @@ export { LoyaltyError } from './loyalty-core.js';
 type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
 
 type Operations = 'previewOrder' | 'previewListing' | 'tierProgress' | 'pointsSummary' | 'redemptionPreview' | 'lifecycle'
-  | 'checkinCalendar' | 'taskOverview' | 'mallCatalog' | 'boxOdds' | 'verifyDraw' | 'simulateDraws' | 'digest' | 'apply' | 'applyEvents'
+  | 'checkinCalendar' | 'taskOverview' | 'mallCatalog' | 'segments' | 'boxOdds' | 'verifyDraw' | 'simulateDraws' | 'digest' | 'apply' | 'applyEvents'
   | 'checkProgram' | 'loadProgram';
 
 /** A member session held in the worker's module. */

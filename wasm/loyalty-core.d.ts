@@ -218,8 +218,55 @@ export interface ProgramInput {
      */
     claimed_time_skew_seconds?: number;
   };
+  /** @maxItems 200 */
+  segments?: Segment[];
   tasks?: TaskRules;
   mall?: Mall;
+}
+
+/**
+ * A segment (人群/分群): a member is in it when every condition stated in
+ * `when` holds. Limited-time tasks, boxes and mall items may be limited to
+ * segments (`segments`: a member in any one of them).
+ */
+export interface Segment {
+  id: Id;
+  name?: LocalizedText;
+  when: {
+    tiers?: Id[];
+    stages?: LifecycleStage[];
+    /** Available points. */
+    balance?: Bounds;
+    /** Paid in the last `days` local days (today included), minor units; at most the days activity is kept (the qualification's rolling window, else 367). */
+    spend?: Bounds & { days: Days };
+    orders?: Bounds & { days: Days };
+    /** Whole local days since joining. */
+    joined_days?: Bounds;
+    /** The member's birthday is (true) or is not (false) in this local month. */
+    birthday_month?: boolean;
+    /** Holds every one of these operator tags. */
+    tags?: Id[];
+    /** Holds none of these. */
+    not_tags?: Id[];
+  };
+}
+
+/** Inclusive; an absent bound does not limit. */
+export interface Bounds {
+  min?: Amount;
+  max?: Amount;
+}
+
+/** Which segments a member is in; for the others, each failed condition and what the member has. */
+export interface Segments {
+  segments: {
+    id: string;
+    name: LocalizedText;
+    in: boolean;
+    unmet: { condition: 'tiers' | 'stages' | 'balance' | 'spend' | 'orders' | 'joined_days' | 'birthday_month' | 'tags' | 'not_tags'; have: number | string | boolean | string[] }[];
+  }[];
+  /** The member's operator tags. */
+  tags: string[];
 }
 
 /**
@@ -254,6 +301,8 @@ export interface MallItem {
   limits?: { per_day?: Amount; per_month?: Amount; total?: Amount };
   /** Tiers it is offered to; absent or empty: every tier. */
   tiers?: Id[];
+  /** Segments it is offered to (a member in any one); absent or empty: everyone. */
+  segments?: Id[];
   /** What one unit gives: a coupon, a red packet, box chances (points, growth and make-up cards are not offered). */
   reward?: Reward;
   /** Physical goods shipped per unit: their id at the merchant (the redemption's id is the fulfilment's). */
@@ -290,6 +339,7 @@ export interface MallCatalog {
     from?: string;
     to?: string;
     tiers: string[];
+    segments: string[];
     /** Whether one unit can be redeemed now; if not, `refusal` is the code a redemption would be refused with. */
     can_redeem: boolean;
     refusal: ErrorCode | null;
@@ -368,6 +418,8 @@ export interface Box {
   /** Given when the drawn prize is out; absent: drawn again among the prizes left. */
   fallback_prize?: Id;
   daily_budget?: { points?: Amount; red_packet?: Amount };
+  /** Opened only by members in one of these segments; absent: by everyone. */
+  segments?: Id[];
 }
 
 /**
@@ -414,6 +466,8 @@ export interface TaskRules {
      */
     target?: number;
     reward: Reward;
+    /** Counts only the actions of members in one of these segments; absent: everyone's. */
+    segments?: Id[];
   }[];
   /** @maxItems 20 */
   boxes?: Box[];
@@ -472,6 +526,8 @@ export interface MemberState {
   recent_events?: string[];
   /** Absent until the member does a task. */
   tasks?: TaskState;
+  /** The operator's tags (标签), sorted; at most 100. */
+  tags?: string[];
 }
 
 export interface TaskState {
@@ -620,6 +676,8 @@ export type Event = { id: string; at: number } & (
     }
   /** Merchant only: the redemption (its event id) is cancelled; its points come back. */
   | { type: 'mall_cancel'; redemption: string }
+  /** Merchant only: the operator adds and removes tags (at least one of the two). */
+  | { type: 'tag'; add?: Id[]; remove?: Id[] }
 );
 
 /** A draw as the server completes it: a client never supplies the seed or the outcome. */
@@ -639,7 +697,7 @@ export interface LedgerEntry {
   kind:
     | 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift'
     | 'checkin' | 'makeup' | 'like' | 'scan' | 'referral' | 'task' | 'box_cost' | 'box_prize' | 'coupon_expired'
-    | 'mall_redeem' | 'mall_cancel';
+    | 'mall_redeem' | 'mall_cancel' | 'tag_added' | 'tag_removed';
   available: number;
   pending: number;
   debt: number;
@@ -821,7 +879,7 @@ export interface Lifecycle {
  */
 export type ErrorCode =
   | 'arith.overflow' | 'birthday.already_given' | 'birthday.not_today' | 'birthday.unknown'
-  | 'box.daily_limit' | 'box.no_chances' | 'box.no_weight' | 'box.sold_out' | 'box.unknown'
+  | 'box.daily_limit' | 'box.no_chances' | 'box.no_weight' | 'box.segment_required' | 'box.sold_out' | 'box.unknown'
   | 'box.unknown_prize' | 'campaigns.dates_reversed' | 'campaigns.unknown_category' | 'caps.duplicate_period'
   | 'cart.unknown_category' | 'categories.duplicate_id' | 'categories.empty' | 'checkin.already_today'
   | 'checkin.duplicate_day' | 'checkin.not_offered' | 'draw.invalid_seed' | 'event.out_of_order'
@@ -832,7 +890,7 @@ export type ErrorCode =
   | 'makeup.not_in_cycle' | 'makeup.not_offered' | 'makeup.not_past'
   | 'mall.already_cancelled' | 'mall.cash_mismatch' | 'mall.cash_unpaid' | 'mall.duplicate_id' | 'mall.gives_nothing'
   | 'mall.limit_day' | 'mall.limit_month' | 'mall.limit_total' | 'mall.not_on_sale' | 'mall.reward_not_offered'
-  | 'mall.sale_ended' | 'mall.sold_out' | 'mall.sold_out_today' | 'mall.tier_required' | 'mall.unknown_item'
+  | 'mall.sale_ended' | 'mall.segment_required' | 'mall.sold_out' | 'mall.sold_out_today' | 'mall.tier_required' | 'mall.unknown_item'
   | 'mall.unknown_redemption' | 'mall.unknown_tier' | 'mall.window_reversed'
   | 'order.duplicate'
   | 'paid_membership.not_offered' | 'paid_membership.unknown_tier' | 'points.insufficient'
@@ -840,9 +898,11 @@ export type ErrorCode =
   | 'referral.already_referred' | 'referral.already_rewarded' | 'referral.circular' | 'referral.duplicate'
   | 'referral.not_due' | 'referral.not_offered' | 'referral.self' | 'referral.unknown_invitee'
   | 'refund.nothing_left' | 'refund.too_many' | 'refund.unknown_line' | 'refund.unknown_order'
-  | 'request.unknown_op' | 'scan.code_used' | 'scan.daily_cap' | 'scan.not_offered' | 'skus.duplicate_id'
+  | 'request.unknown_op' | 'scan.code_used' | 'scan.daily_cap' | 'scan.not_offered'
+  | 'segments.bounds_reversed' | 'segments.duplicate_id' | 'segments.unknown' | 'segments.unknown_tier'
+  | 'segments.window_too_long' | 'skus.duplicate_id'
   | 'state.activity_order' | 'state.checkin_cycle' | 'state.orders_order' | 'state.unknown_tier'
-  | 'task.window_reversed' | 'tasks.duplicate_id' | 'tiers.duplicate_id' | 'tiers.empty'
+  | 'tags.add_and_remove' | 'tags.too_many' | 'task.window_reversed' | 'tasks.duplicate_id' | 'tiers.duplicate_id' | 'tiers.empty'
   | 'tiers.first_qualifies_everyone' | 'tiers.retain_above_qualify' | 'tiers.threshold_order'
   | 'type.expected_array' | 'type.expected_boolean' | 'type.expected_integer' | 'type.expected_object'
   | 'type.expected_string' | 'value.empty' | 'value.invalid_currency' | 'value.invalid_date'
@@ -894,6 +954,8 @@ export interface LoyaltyCore {
   taskOverview(request: StateAt | string): TaskOverview;
   /** The points mall as the member sees it; `stock` as the server said (GET /v1/mall). */
   mallCatalog(request: (StateAt & { stock?: MallStock }) | string): MallCatalog;
+  /** Which of the programme's segments the member is in, and why not the others. */
+  segments(request: StateAt | string): Segments;
   /** A box's published odds. */
   boxOdds(request: { box: string } | string): BoxOdds;
   /** Recomputes a draw from the revealed seed; checks the seed against the published commitment. */
@@ -930,6 +992,7 @@ export interface LoyaltyCore {
     checkinCalendar(request: string): EnvelopeText;
     taskOverview(request: string): EnvelopeText;
     mallCatalog(request: string): EnvelopeText;
+    segments(request: string): EnvelopeText;
     boxOdds(request: string): EnvelopeText;
     verifyDraw(request: string): EnvelopeText;
     simulateDraws(request: string): EnvelopeText;
@@ -961,6 +1024,8 @@ export interface MemberSession {
   taskOverview(at: number): TaskOverview;
   /** The points mall as the member sees it; `stock` as the server said (GET /v1/mall). */
   mallCatalog(at: number, options?: { stock?: MallStock }): MallCatalog;
+  /** Which of the programme's segments the member is in, and why not the others. */
+  segments(at: number): Segments;
   /** Applies an event to the held state; the answer leaves the state out (read `state`). A refused event changes nothing. */
   apply(event: Event): Omit<Outcome, 'state'>;
   applyEvents(events: Event[]): Omit<Replay, 'state'>;

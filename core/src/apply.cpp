@@ -263,6 +263,7 @@ class Transition {
       case EventKind::birthday: error = birthday(); break;
       case EventKind::paid_membership: paid_membership(); break;
       case EventKind::time_passes: break;
+      case EventKind::tag: error = tag(); break;
       default: error = TaskEvents(program_, event_, state_, out_, book_, &undo_).run(); break;
     }
     if (!error && event_.kind == EventKind::order) {
@@ -473,6 +474,34 @@ class Transition {
   // expiry (PointsBook::give_back), after those returned by earlier refunds.
   void return_checkout_points(const OrderRecord& o, std::int64_t points) {
     book_.give_back(o.redeemed, o.redeemed_returned - points, points, LedgerKind::returned, o.order_id, event_.at);
+  }
+
+  // The operator's tags: checked whole before any changes, so a refused
+  // event changes nothing; a row for each tag that comes or goes.
+  std::optional<Error> tag() {
+    TextSet& tags = state_.tags;
+    for (const std::string& t : event_.tags_add) {
+      if (std::find(event_.tags_remove.begin(), event_.tags_remove.end(), t) != event_.tags_remove.end()) {
+        return refused("tags.add_and_remove", "\"" + t + "\" is both added and removed", "event.remove");
+      }
+    }
+    std::size_t after = tags.size();
+    for (const std::string& t : event_.tags_add) after += tags.count(t) ? 0 : 1;
+    for (const std::string& t : event_.tags_remove) after -= tags.count(t) ? 1 : 0;
+    if (after > kMaxTags) {
+      return refused("tags.too_many", "a member holds at most " + std::to_string(kMaxTags) + " tags", "event.add");
+    }
+    for (const std::string& t : event_.tags_add) {
+      if (!tags.insert(t).second) continue;
+      out_.ledger.push_back({event_.id, event_.at, LedgerKind::tag_added, 0, 0, 0, "", "", ""});
+      out_.ledger.back().subject = t;
+    }
+    for (const std::string& t : event_.tags_remove) {
+      if (tags.erase(t) == 0) continue;
+      out_.ledger.push_back({event_.id, event_.at, LedgerKind::tag_removed, 0, 0, 0, "", "", ""});
+      out_.ledger.back().subject = t;
+    }
+    return std::nullopt;
   }
 
   std::optional<Error> redeem() {

@@ -223,6 +223,7 @@ struct OperationTable {
         {"checkin_calendar", &Engine::checkin_calendar, &Engine::checkin_calendar},
         {"task_overview", &Engine::task_overview, &Engine::task_overview},
         {"mall_catalog", &Engine::mall_catalog, &Engine::mall_catalog},
+        {"segments", &Engine::segments, &Engine::segments},
         {"box_odds", &Engine::box_odds, nullptr},
         {"verify_draw", &Engine::verify_draw, nullptr},
         {"simulate_draws", &Engine::simulate_draws, nullptr},

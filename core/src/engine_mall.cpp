@@ -62,6 +62,9 @@ std::string catalog_json(const Program& program, const MemberState& state, TimeM
     if (offer.refusal) w.value(std::string_view(offer.refusal->code));
     else w.null();
     write_reward(w.key("reward"), item.reward);
+    w.key("segments").begin_array();
+    for (std::size_t s : item.segments) w.value(std::string_view(program.segments[s].id));
+    w.end_array();
     write_optional(w, "stock_left", left.left);
     write_optional(w, "stock_left_today", left.left_today);
     w.key("tiers").begin_array();

@@ -5,6 +5,7 @@
 #include "loyalty/checked_math.hpp"
 #include "loyalty/member_state.hpp"
 #include "loyalty/program.hpp"
+#include "loyalty/segments.hpp"
 #include "loyalty/tier.hpp"
 
 namespace loyalty {
@@ -45,7 +46,7 @@ MallUsed mall_used(const Program& program, const MemberState& state, const MallI
 
 std::optional<Error> mall_refusal(const Program& program, const MemberState& state, const MallItem& item,
                                   std::int64_t quantity, TimeMs at, const MallStock& stock,
-                                  std::optional<std::int64_t> cash_paid) {
+                                  std::optional<std::int64_t> cash_paid, const MemberFacts* facts) {
   const std::int64_t today = local_day_number(at, program.utc_offset_minutes);
   if (item.from_day && today < *item.from_day) {
     return Error{"mall.not_on_sale", "goes on sale on " + date_from_day_number(*item.from_day).iso(), "event.item"};
@@ -60,6 +61,11 @@ std::optional<Error> mall_refusal(const Program& program, const MemberState& sta
       for (std::size_t t : item.tiers) names += (names.empty() ? "" : ", ") + program.tiers[t].id;
       return Error{"mall.tier_required", "is offered to members of " + names, "event.item"};
     }
+  }
+  if (!item.segments.empty()) {
+    const bool in = facts ? in_any_segment(program, item.segments, *facts)
+                          : in_any_segment(program, item.segments, member_facts(program, state, at));
+    if (!in) return Error{"mall.segment_required", "is offered to members of chosen segments", "event.item"};
   }
   const MallUsed used = mall_used(program, state, item, today);
   const struct {

@@ -11,7 +11,7 @@ std::optional<Error> TaskEvents::mall_redeem() {
   const MallItem* item = program_.mall.item(event_.item);
   if (!item) return Error{"mall.unknown_item", "\"" + event_.item + "\" is not an item of this programme's mall", "event.item"};
   if (auto refusal = mall_refusal(program_, state_, *item, event_.quantity, event_.at, event_.mall_stock,
-                                  event_.cash_paid.value_or(0))) {
+                                  event_.cash_paid.value_or(0), item->segments.empty() ? nullptr : &facts())) {
     return refusal;
   }
   MallRedemption r;

@@ -53,6 +53,7 @@ MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, 
                    obj.path_of("reward"));
     }
   }
+  item.segments = read_segment_list(reader, obj, program);
   if (const Json* g = obj.field("goods", false)) {
     if (auto goods = reader.identifier(*g, obj.path_of("goods"))) item.goods = *goods;
   }
@@ -90,6 +91,7 @@ void write_mall_rules(JsonWriter& w, const Program& program) {
     write_localized(w.key("name"), item.name);
     w.field("points", item.points);
     write_reward(w.key("reward"), item.reward);
+    write_segment_list(w, program, item.segments);
     if (item.stock) w.field("stock", *item.stock);
     w.key("tiers").begin_array();
     for (std::size_t t : item.tiers) w.value(std::string_view(program.tiers[t].id));

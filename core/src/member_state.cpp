@@ -26,7 +26,7 @@ std::size_t task_heap_bytes(const TaskState& t) {
 
 std::size_t MemberState::heap_bytes() const {
   return heap_bytes::of(member_id) + lots.heap_bytes() + orders.heap_bytes() + activity.heap_bytes() +
-         recent_events.heap_bytes() + task_heap_bytes(tasks);
+         recent_events.heap_bytes() + task_heap_bytes(tasks) + heap_bytes::of(tags);
 }
 
 }  // namespace loyalty

@@ -53,6 +53,13 @@ std::optional<std::size_t> Program::category_index(std::string_view id) const {
   return find_index(category_by_id, id);
 }
 
+std::optional<std::size_t> Program::segment_index(std::string_view id) const {
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (segments[i].id == id) return i;
+  }
+  return std::nullopt;
+}
+
 const Box* TaskRules::box(const std::string& id) const {
   for (const Box& b : boxes)
     if (b.id == id) return &b;

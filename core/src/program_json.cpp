@@ -414,7 +414,8 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
   if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
   if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
-  if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program.tasks);
+  if (const Json* s = obj.field("segments", false)) read_segments(reader, *s, "segments", program);
+  if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program);
   if (const Json* m = obj.field("mall", false)) read_mall_rules(reader, *m, "mall", program);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),

@@ -127,6 +127,19 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       }
       e.cash_paid = obj.integer("cash_paid", false, 0, kMaxSafeInteger);
       break;
+    case EventKind::tag: {
+      bool any = false;
+      for (auto [key, into] : {std::pair{"add", &e.tags_add}, {"remove", &e.tags_remove}}) {
+        const Json* list = obj.field(key, false);
+        if (!list || !reader.is_array(*list, obj.path_of(key), kMaxTags)) continue;
+        any = any || !list->empty();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+          if (auto t = reader.identifier((*list)[i], index_path(obj.path_of(key), i))) into->push_back(*t);
+        }
+      }
+      if (!any) reader.error("field.missing", "add or remove tags", obj.path_of("add"));
+      break;
+    }
     case EventKind::mall_cancel:
       if (const Json* v = obj.field("redemption", true)) {
         auto s = reader.string(*v, obj.path_of("redemption"), 128);
@@ -196,7 +209,7 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   }
   auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
                                         "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw",
-                                        "mall_redeem", "mall_cancel"});
+                                        "mall_redeem", "mall_cancel", "tag"});
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
     if (const Json* v = obj.field("order_id", true)) {

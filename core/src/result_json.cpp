@@ -162,8 +162,9 @@ std::string program_json(const Program& p) {
       .field("shortfall", std::string_view(p.shortfall == Shortfall::debt ? "debt" : "negative_balance"))
       .field("window_days", n(p.refund_window_days)).end_object();
   w.field("schema_version", n(p.schema));
+  if (!p.segments.empty()) write_segments(w.key("segments"), p);
   w.key("sync").begin_object().field("claimed_time_skew_seconds", n(p.sync.claimed_time_skew_seconds)).end_object();
-  if (p.tasks.any()) write_task_rules(w.key("tasks"), p.tasks);
+  if (p.tasks.any()) write_task_rules(w.key("tasks"), p);
   w.key("tiers").begin_array();
   for (const Tier& t : p.tiers) write_tier(w, t);
   w.end_array().field("utc_offset_minutes", n(p.utc_offset_minutes)).field("version", n(p.version));
@@ -265,6 +266,8 @@ const char* ledger_kind(LedgerKind kind) {
     case LedgerKind::coupon_expired: return "coupon_expired";
     case LedgerKind::mall_redeem: return "mall_redeem";
     case LedgerKind::mall_cancel: return "mall_cancel";
+    case LedgerKind::tag_added: return "tag_added";
+    case LedgerKind::tag_removed: return "tag_removed";
   }
   return "earn";
 }

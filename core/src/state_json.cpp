@@ -230,6 +230,9 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
          if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
        });
   if (const Json* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
+  each(reader, obj.field("tags", false), obj.path_of("tags"), kMaxTags, [&](const Json& e, const std::string& p) {
+    if (auto tag = reader.identifier(e, p)) s.tags.insert(*tag);
+  });
   obj.finish();
   if (errors.empty() && s.tasks.checkin) {
     check_checkin_cycle(reader, *s.tasks.checkin, local_day_number(s.clock, program.utc_offset_minutes),
@@ -313,6 +316,11 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
   w.key("recent_events").begin_array();
   for (const std::string& id : s.recent_events) w.value(std::string_view(id));
   w.end_array();
+  if (!s.tags.empty()) {
+    w.key("tags").begin_array();
+    for (const std::string& tag : s.tags) w.value(std::string_view(tag));
+    w.end_array();
+  }
   if (!s.tasks.empty()) {
     w.key("tasks");
     write_task_state(w, s.tasks);

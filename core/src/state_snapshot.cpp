@@ -609,6 +609,7 @@ std::string state_snapshot(const Program& program, const MemberState& s) {
   w.optional(s.tier, [&](std::size_t t) { w.text(program.tiers[t].id); });
   w.integer(s.tier_since);
   w.integer(s.version);
+  w.list(s.tags, [&](const std::string& tag) { w.text(tag); });  // from version 5
   return w.take();
 }
 
@@ -718,6 +719,13 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
   r.optional("tier", [&] { r.tier(program, "", s.tier.emplace()); });
   r.time("tier_since", s.tier_since);
   r.count("version", s.version);
+  if (r.version() >= 5) {
+    r.list("tags", kMaxTags, [&] {
+      std::string tag;
+      r.identifier("", tag);
+      s.tags.insert(std::move(tag));
+    });
+  }
   if (r.ok() && !r.at_end()) r.fail("snapshot.trailing_bytes", "the snapshot goes on after its last field");
   if (r.ok() && s.tasks.checkin) {
     json_reader::ValueReader values(errors);

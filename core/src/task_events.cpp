@@ -117,6 +117,22 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
   return std::nullopt;
 }
 
+// Found when first asked (most events ask nothing of segments), as the
+// member was before the event's own activity; an order's tasks ask after
+// the order.
+const MemberFacts& TaskEvents::facts() {
+  if (!facts_) {
+    if (activity_before_) std::swap(state_.last_activity_at, *activity_before_);
+    facts_ = member_facts(program_, state_, event_.at);
+    if (activity_before_) std::swap(state_.last_activity_at, *activity_before_);
+  }
+  return *facts_;
+}
+
+bool TaskEvents::in_segments(const std::vector<std::size_t>& segments) {
+  return in_any_segment(program_, segments, facts());
+}
+
 // Every counted action advances the limited-time tasks running today.
 std::optional<Error> TaskEvents::count(TaskAction action, const std::string& item) {
   std::vector<TaskProgress>& progress = state_.tasks.progress;
@@ -132,6 +148,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
                  progress.end());
   for (const LimitedTask& task : rules_.limited) {
     if (task.action != action || d < task.from_day || d > task.to_day) continue;
+    if (!task.segments.empty() && !in_segments(task.segments)) continue;
     auto it = std::find_if(progress.begin(), progress.end(), [&](const TaskProgress& p) { return p.task == task.id; });
     if (it == progress.end()) it = progress.insert(progress.end(), {task.id, period_start(task, d), 0, false, {}});
     if (it->done) continue;
@@ -151,6 +168,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
 
 std::optional<Error> TaskEvents::run() {
   tasks_changing();
+  activity_before_ = state_.last_activity_at;
   // The merchant's act, not the member's: no activity.
   if (event_.kind == EventKind::mall_cancel) return mall_cancel();
   keep_open_recall(program_, state_, event_.at, /*used=*/false);
@@ -371,6 +389,9 @@ std::optional<Error> TaskEvents::pay_draw(const Box& box) {
 std::optional<Error> TaskEvents::draw() {
   const Box* box = rules_.box(event_.draw.box);
   if (!box) return refused("box.unknown", "\"" + event_.draw.box + "\" is not a box of this programme", "event.box");
+  if (!box->segments.empty() && !in_segments(box->segments)) {
+    return refused("box.segment_required", "this box opens for members of chosen segments", "event.box");
+  }
   const HmacSha256 seed(event_.draw.seed);
   auto result = draw_prize(*box, event_.draw, seed, state_.member_id, state_.tasks.draws);
   if (!result.ok()) return result.errors().front();

@@ -11,6 +11,7 @@
 #include "loyalty/outcome.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/program.hpp"
+#include "loyalty/segments.hpp"
 #include "state_undo.hpp"
 
 namespace loyalty {
@@ -35,6 +36,8 @@ class TaskEvents {
   std::optional<Error> grant(const Reward& reward, LedgerKind kind, const std::string& subject,
                              const std::string& prize, bool counts_to_cap, const std::string& lot_suffix = "");
   std::optional<Error> count(TaskAction action, const std::string& item);
+  const MemberFacts& facts();
+  bool in_segments(const std::vector<std::size_t>& segments);
   void notice(NoticeKind kind, std::string subject = "", std::string prize = "");
 
   std::optional<Error> checkin();
@@ -61,6 +64,10 @@ class TaskEvents {
   MemberState& state_;
   PointsBook& book_;
   StateUndo* undo_;
+  // The member as segments see it before this event's own activity (a
+  // catalogue sees it so too): the last activity before it, and the facts.
+  std::optional<std::optional<TimeMs>> activity_before_;
+  std::optional<MemberFacts> facts_;
 };
 
 }  // namespace loyalty

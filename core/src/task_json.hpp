@@ -12,10 +12,18 @@
 
 namespace loyalty {
 
-void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules);
-void write_task_rules(JsonWriter& w, const TaskRules& rules);
+void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void write_task_rules(JsonWriter& w, const Program& program);
 Reward read_reward(json_reader::ValueReader& reader, const Json& json, const std::string& path);
 void write_reward(JsonWriter& w, const Reward& reward);
+
+// The programme's "segments" (segments_json.cpp), read after the tiers and
+// before what names them; and the "segments" list of a task, box or mall item.
+void read_segments(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void write_segments(JsonWriter& w, const Program& program);
+std::vector<std::size_t> read_segment_list(json_reader::ValueReader& reader, json_reader::ObjectReader& obj,
+                                           const Program& program);
+void write_segment_list(JsonWriter& w, const Program& program, const std::vector<std::size_t>& segments);
 
 // The programme's "mall" section (mall_json.cpp); tiers are read before it.
 void read_mall_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);

@@ -136,7 +136,8 @@ ReferralRules read_referral(ValueReader& reader, const Json& v, const std::strin
   return rules;
 }
 
-void read_limited(ValueReader& reader, const Json& v, const std::string& path, std::vector<LimitedTask>& tasks) {
+void read_limited(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+                  std::vector<LimitedTask>& tasks) {
   std::set<std::string> ids;
   each(reader, v, path, kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
     ObjectReader obj(reader, e, p);
@@ -154,12 +155,14 @@ void read_limited(ValueReader& reader, const Json& v, const std::string& path, s
     if (auto r = obj.choice("repeat", false, {"none", "day", "week", "month"})) task.repeat = static_cast<TaskRepeat>(*r);
     obj.integer_into("target", task.target, 1, kMaxCount);
     task.reward = reward_field(reader, obj, "reward", true);
+    task.segments = read_segment_list(reader, obj, program);
     obj.finish();
     tasks.push_back(std::move(task));
   });
 }
 
-Box read_box(ValueReader& reader, const Json& v, const std::string& path, std::set<std::string>& ids) {
+Box read_box(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+             std::set<std::string>& ids) {
   ObjectReader obj(reader, v, path);
   Box box;
   if (auto id = unique_id(reader, obj, ids)) box.id = *id;
@@ -200,24 +203,26 @@ Box read_box(ValueReader& reader, const Json& v, const std::string& path, std::s
     if (it == box.prizes.end()) reader.error("box.unknown_prize", "\"" + *f + "\" is not a prize of this box", obj.path_of("fallback_prize"));
     else box.fallback = static_cast<std::size_t>(it - box.prizes.begin());
   }
+  box.segments = read_segment_list(reader, obj, program);
   obj.finish();
   return box;
 }
 
 }  // namespace
 
-void read_task_rules(ValueReader& reader, const Json& json, const std::string& path, TaskRules& rules) {
+void read_task_rules(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
+  TaskRules& rules = program.tasks;
   ObjectReader obj(reader, json, path);
   obj.integer_into("daily_points_cap", rules.daily_points_cap, 0, kMaxSafeInteger);
   if (const Json* v = obj.field("checkin", false)) rules.checkin = read_checkin(reader, *v, obj.path_of("checkin"));
   if (const Json* v = obj.field("likes", false)) rules.likes = read_likes(reader, *v, obj.path_of("likes"));
   if (const Json* v = obj.field("scans", false)) rules.scans = read_scans(reader, *v, obj.path_of("scans"));
   if (const Json* v = obj.field("referral", false)) rules.referral = read_referral(reader, *v, obj.path_of("referral"));
-  if (const Json* v = obj.field("limited", false)) read_limited(reader, *v, obj.path_of("limited"), rules.limited);
+  if (const Json* v = obj.field("limited", false)) read_limited(reader, *v, obj.path_of("limited"), program, rules.limited);
   if (const Json* v = obj.field("boxes", false)) {
     std::set<std::string> ids;
     each(reader, *v, obj.path_of("boxes"), kMaxBoxes,
-         [&](const Json& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, ids)); });
+         [&](const Json& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, program, ids)); });
   }
   obj.finish();
 }
@@ -259,7 +264,7 @@ void write_checkin(JsonWriter& w, const CheckinRules& c) {
   w.end_array().end_object();
 }
 
-void write_box(JsonWriter& w, const Box& b) {
+void write_box(JsonWriter& w, const Program& program, const Box& b) {
   w.begin_object();
   w.key("cost").begin_object().field("chances", b.cost.chances).field("points", b.cost.points).end_object();
   w.key("daily_budget").begin_object().field("points", b.daily_budget.points)
@@ -275,19 +280,22 @@ void write_box(JsonWriter& w, const Box& b) {
     if (p.stock) w.field("stock", *p.stock);
     w.field("weight", p.weight).end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
+  write_segment_list(w, program, b.segments);
+  w.end_object();
 }
 
 }  // namespace
 
 // Keys in ascending order, as everywhere (JsonWriter checks it).
-void write_task_rules(JsonWriter& w, const TaskRules& rules) {
+void write_task_rules(JsonWriter& w, const Program& program) {
+  const TaskRules& rules = program.tasks;
   static const char* const kActions[] = {"checkin", "like", "scan", "share", "order"};
   static const char* const kRepeat[] = {"none", "day", "week", "month"};
   w.begin_object();
   if (!rules.boxes.empty()) {
     w.key("boxes").begin_array();
-    for (const Box& b : rules.boxes) write_box(w, b);
+    for (const Box& b : rules.boxes) write_box(w, program, b);
     w.end_array();
   }
   if (rules.checkin) write_checkin(w.key("checkin"), *rules.checkin);
@@ -305,6 +313,7 @@ void write_task_rules(JsonWriter& w, const TaskRules& rules) {
       write_localized(w.key("name"), t.name);
       w.field("repeat", std::string_view(kRepeat[static_cast<int>(t.repeat)]));
       write_reward(w.key("reward"), t.reward);
+      write_segment_list(w, program, t.segments);
       w.field("target", t.target).field("to", std::string_view(date_from_day_number(t.to_day).iso())).end_object();
     }
     w.end_array();

@@ -180,7 +180,8 @@ void add_activity(const Program& program, MemberState& state, std::int64_t day, 
   state.growth = std::max<std::int64_t>(0, state.growth + growth);
   state.lifetime_spend = std::max<std::int64_t>(0, state.lifetime_spend + spend);
   state.lifetime_orders = std::max<std::int64_t>(0, state.lifetime_orders + orders);
-  if (program.qualification.window == WindowKind::lifetime) return;  // totals suffice
+  // Totals suffice for a lifetime window, unless segments count a window of days.
+  if (program.qualification.window == WindowKind::lifetime && !program.segment_windows) return;
   state.activity.add(day, growth, spend, orders);
 }
 

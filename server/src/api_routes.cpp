@@ -138,6 +138,7 @@ void ApiRoutes::install(httplib::Server& server) {
   // The points mall: redemptions with a cash part (the merchant took the
   // cash) and cancellations come from the merchant's backend.
   server.Post("/v1/mall/redemptions", merchant_event("mall_redeem"));
+  server.Post("/v1/tags", merchant_event("tag"));
   server.Post("/v1/mall/cancellations", merchant_event("mall_cancel"));
   // Public, as the catalogue is: what is left of each stocked item.
   server.Get("/v1/mall", [this](const httplib::Request&, httplib::Response& res) { send(res, sync_.mall_stock(now_ms())); });

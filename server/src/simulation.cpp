@@ -45,7 +45,9 @@ void count(Figures& f, const LedgerEntry& row) {
     case LedgerKind::mall_cancel: f.returned += points; break;
     case LedgerKind::vest:
     case LedgerKind::debt_settled:
-    case LedgerKind::coupon_expired: break;
+    case LedgerKind::coupon_expired:
+    case LedgerKind::tag_added:
+    case LedgerKind::tag_removed: break;
   }
   if (row.red_packet > 0) f.red_packet_minor += row.red_packet;
   if (row.box_chances > 0) f.box_chances += row.box_chances;

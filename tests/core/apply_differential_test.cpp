@@ -57,7 +57,7 @@ TEST_P(ApplyDifferential, InPlaceApplyGivesTheReferenceBytesAfterEveryEvent) {
   std::int64_t events = 0, refused = 0;
   for (int seq = 0; seq < kSequences; ++seq) {
     const std::uint64_t seed = 7919ULL * static_cast<std::uint64_t>(seq + 1);
-    Sequence s(program, seed, /*mall=*/false);
+    Sequence s(program, seed, /*newer=*/false);
     MemberState expected = s.state();
     MemberState held = s.state();
     // Mostly short sequences from a new member; now and then a long one, whose state grows large.

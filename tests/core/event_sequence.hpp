@@ -43,11 +43,11 @@ inline std::array<int, 32> notice_counts{};  // indexed by NoticeKind
 
 class Sequence {
  public:
-  // `mall`: mall redemptions and cancellations too, on a programme with a
-  // mall (the copy-and-scan reference that the differential test compares
-  // with predates the mall).
-  Sequence(const Program& program, std::uint64_t seed, bool mall = true)
-      : program_(program), mall_(mall && !program.mall.items.empty()), rng_{seed} {
+  // `newer`: mall redemptions and cancellations and operator tags too, on a
+  // programme with a mall (the copy-and-scan reference that the
+  // differential test compares with predates both).
+  Sequence(const Program& program, std::uint64_t seed, bool newer = true)
+      : program_(program), mall_(newer && !program.mall.items.empty()), rng_{seed} {
     state_.member_id = "m-" + std::to_string(seed);
     state_.joined_at = kStart;
     state_.birthday = MonthDay{static_cast<std::int32_t>(1 + rng_.below(12)), static_cast<std::int32_t>(1 + rng_.below(28))};
@@ -131,6 +131,12 @@ class Sequence {
   // A redemption of any item (now and then past the stock the server says is
   // left), or the cancellation of one made before (or of none).
   void mall_event(Event& e) {
+    if (rng_.below(5) == 0) {
+      e.kind = EventKind::tag;
+      static const char* const kTags[] = {"vip", "wholesale", "staff"};
+      (rng_.below(2) == 0 ? e.tags_add : e.tags_remove).push_back(kTags[rng_.below(3)]);
+      return;
+    }
     const std::vector<MallRedemption>& made = state_.tasks.mall;
     if (!made.empty() && rng_.below(3) == 0) {
       e.kind = EventKind::mall_cancel;

@@ -367,6 +367,7 @@ function memberSessions(module, io, programRef) {
     lifecycle(at) { return this.#askAt('lifecycle', at); }
     checkinCalendar(at) { return this.#askAt('checkin_calendar', at); }
     taskOverview(at) { return this.#askAt('task_overview', at); }
+    segments(at) { return this.#askAt('segments', at); }
     mallCatalog(at, options) {
       return options === undefined ? this.#askAt('mall_catalog', at) : this.#ask('mall_catalog', { ...options, at });
     }

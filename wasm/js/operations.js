@@ -11,6 +11,7 @@ const OPERATIONS = {
   checkinCalendar: 'checkin_calendar',
   taskOverview: 'task_overview',
   mallCatalog: 'mall_catalog',
+  segments: 'segments',
   boxOdds: 'box_odds',
   verifyDraw: 'verify_draw',
   simulateDraws: 'simulate_draws',

@@ -9,7 +9,7 @@
 
 // What a member session offers, each a method answering a promise across the worker.
 const WORKER_SESSION_METHODS = ['points', 'previewOrder', 'previewListing', 'tierProgress', 'pointsSummary',
-  'redemptionPreview', 'lifecycle', 'checkinCalendar', 'taskOverview', 'mallCatalog', 'apply', 'applyEvents', 'snapshot'];
+  'redemptionPreview', 'lifecycle', 'checkinCalendar', 'taskOverview', 'mallCatalog', 'segments', 'apply', 'applyEvents', 'snapshot'];
 
 function toWire(value) {
   if (value === undefined) return { $undefined: true };

@@ -50,6 +50,8 @@ class Engine {
   //   mall_catalog:     {"state", "at", "stock"?: {"<item>": {"left"?, "left_today"?}}} -> each mall item as
   //                     the member sees it (can redeem now, or why not; how many; points short), and
   //                     the member's redemptions
+  //   segments:         {"state", "at"} -> each of the programme's segments: whether the member is in
+  //                     it, and the conditions it fails with what the member has; the member's tags
   //   box_odds:         {"box"} -> each prize's weight and published odds (per million)
   //   verify_draw:      {"member_id", "nonce", "draw": {"box", "seed", "stock"?, "budget"?}, "commitment"?}
   //                     -> the prize the core gives, and whether SHA-256(seed) is the commitment
@@ -58,6 +60,7 @@ class Engine {
   std::string checkin_calendar(std::string_view request_json) const;
   std::string task_overview(std::string_view request_json) const;
   std::string mall_catalog(std::string_view request_json) const;
+  std::string segments(std::string_view request_json) const;
   std::string box_odds(std::string_view request_json) const;
   std::string verify_draw(std::string_view request_json) const;
   std::string simulate_draws(std::string_view request_json) const;
@@ -91,7 +94,7 @@ class Engine {
 
   // The same, for hosts that hold typed input and need no request text read:
   // a member operation whose request is only {"at"} (tier_progress,
-  // points_summary, lifecycle, checkin_calendar, task_overview, mall_catalog) with the
+  // points_summary, lifecycle, checkin_calendar, task_overview, mall_catalog, segments) with the
   // time as a number, and preview_order on a cart already read.
   std::string call(MemberSession& member, std::string_view op, TimeMs at) const;
   std::string preview_order(MemberSession& member, const Cart& cart, TimeMs at) const;
@@ -112,6 +115,7 @@ class Engine {
   std::string checkin_calendar(MemberSession& member, Request& request) const;
   std::string task_overview(MemberSession& member, Request& request) const;
   std::string mall_catalog(MemberSession& member, Request& request) const;
+  std::string segments(MemberSession& member, Request& request) const;
   std::string apply(MemberSession& member, Request& request) const;
   std::string apply_events(MemberSession& member, Request& request) const;
   std::string state(MemberSession& member, Request& request) const;

@@ -32,6 +32,7 @@ enum class EventKind {
   draw,             // opening a treasure box
   mall_redeem,      // points (and cash paid at the merchant) for an item of the points mall
   mall_cancel,      // the merchant cancels a mall redemption: points and stock come back
+  tag,              // the operator adds or removes tags (标签) of the member
 };
 
 enum class MakeupPayment { any, card, points };
@@ -80,6 +81,9 @@ struct Event {
   MallStock mall_stock;
   std::optional<std::int64_t> cash_paid;
   std::string redemption;
+  // tag
+  std::vector<std::string> tags_add;
+  std::vector<std::string> tags_remove;
 };
 
 }  // namespace loyalty

@@ -20,6 +20,7 @@
 
 namespace loyalty {
 
+struct MemberFacts;
 struct MemberState;
 struct Program;
 
@@ -42,6 +43,7 @@ struct MallItem {
   std::optional<std::int64_t> daily_stock;  // units a local day
   MallLimits limits;
   std::vector<std::size_t> tiers;  // tiers it is offered to; empty: every tier
+  std::vector<std::size_t> segments;  // segments it is offered to (program.segments); empty: everyone
   Reward reward;                   // per unit: a coupon, a red packet, box chances
   std::string goods;               // physical goods shipped per unit (its id at the merchant); empty: none
 };
@@ -88,9 +90,11 @@ MallUsed mall_used(const Program& program, const MemberState& state, const MallI
 // brought to `at`), checked in the order a member would want to hear it:
 // the sale, the tier, the limits, the stock, the cash, the points. nullopt:
 // it can. `cash_paid`: absent skips the cash check (a catalogue's question).
+// `facts`: the member as segments see it, when the caller has them (else
+// found from `state` if the item is limited to segments).
 std::optional<Error> mall_refusal(const Program& program, const MemberState& state, const MallItem& item,
                                   std::int64_t quantity, TimeMs at, const MallStock& stock,
-                                  std::optional<std::int64_t> cash_paid);
+                                  std::optional<std::int64_t> cash_paid, const MemberFacts* facts = nullptr);
 
 // The most units one redemption could take now (0 when refused), and what bounds it.
 struct MallOffer {

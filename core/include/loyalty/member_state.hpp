@@ -76,6 +76,7 @@ struct MemberState {
   std::optional<RecallGiven> recall;
   RecentEvents recent_events;
   TaskState tasks;
+  TextSet tags;  // the operator's tags (标签), sorted
 
   std::int64_t available_points() const;  // spendable now
   std::int64_t pending_points() const;

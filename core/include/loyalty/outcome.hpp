@@ -33,6 +33,8 @@ enum class LedgerKind {
   coupon_expired,
   mall_redeem,      // points spent on a mall item, and what it gives
   mall_cancel,      // a cancelled mall redemption: its points back, what it gave taken back
+  tag_added,        // the operator tagged the member (subject: the tag)
+  tag_removed,
 };
 
 // One row of the append-only ledger. Per column, the sum of a member's rows

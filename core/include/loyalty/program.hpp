@@ -14,6 +14,7 @@
 #include "loyalty/checked_math.hpp"
 #include "loyalty/local_time.hpp"
 #include "loyalty/mall.hpp"
+#include "loyalty/segments.hpp"
 #include "loyalty/task_rules.hpp"
 
 namespace loyalty {
@@ -223,9 +224,12 @@ struct Program {
   SyncRules sync;
   TaskRules tasks;
   MallRules mall;
+  std::vector<Segment> segments;
+  bool segment_windows = false;  // a segment counts spend or orders over days: activity is kept for it
 
   std::optional<std::size_t> tier_index(std::string_view id) const;
   std::optional<std::size_t> category_index(std::string_view id) const;
+  std::optional<std::size_t> segment_index(std::string_view id) const;
   std::optional<std::int64_t> sku_multiplier(std::string_view sku) const;
 
   // Built by the parser: id -> index, so hot paths look up in O(log n).

@@ -33,7 +33,7 @@
 
 namespace loyalty {
 
-inline constexpr unsigned char kSnapshotVersion = 4;  // 4: mall redemptions
+inline constexpr unsigned char kSnapshotVersion = 5;  // 4: mall redemptions; 5: tags
 
 std::string state_snapshot(const Program& program, const MemberState& state);
 

@@ -83,6 +83,7 @@ struct LimitedTask {
   TaskRepeat repeat = TaskRepeat::none;
   std::int64_t target = 1;
   Reward reward;
+  std::vector<std::size_t> segments;  // counts only for members in one of these; empty: everyone
 };
 
 // The first and last local day of the repeat period of `task` that holds `day`
@@ -118,6 +119,7 @@ struct Box {
   std::optional<std::size_t> fallback;  // prize given when the drawn one is out; absent: draw again among those left
   DailyBudget daily_budget;
   std::int64_t total_weight = 0;
+  std::vector<std::size_t> segments;  // opened only by members in one of these; empty: everyone
 };
 
 struct TaskRules {
