@@ -353,6 +353,7 @@ export interface MallCatalog {
     stock_left: number | null;
     stock_left_today: number | null;
   }[];
+  /** The member's latest 20 redemptions, oldest first. */
   redemptions: { id: string; item: string; quantity: number; points: number; cash: number; at: number; cancelled_at?: number }[];
 }
 

@@ -1,4 +1,6 @@
 // The engine's points mall query: the catalogue as one member sees it.
+#include <algorithm>
+
 #include "engine_request.hpp"
 #include "loyalty/mall.hpp"
 #include "task_json.hpp"
@@ -10,6 +12,8 @@ namespace {
 
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
+
+constexpr std::size_t kListedRedemptions = 20;
 
 // {"<item>": {"left"?, "left_today"?}}: what the server says is left.
 Result<std::map<std::string, MallStock>> read_stock(const Program& program, const Json& json) {
@@ -74,8 +78,11 @@ std::string catalog_json(const Program& program, const MemberState& state, TimeM
     w.end_object();
   }
   w.end_array();
+  // The latest few, oldest first: the answer stays as large as a member centre shows.
   w.key("redemptions").begin_array();
-  for (const MallRedemption& r : state.tasks.mall) {
+  const std::vector<MallRedemption>& made = state.tasks.mall;
+  for (auto it = made.end() - static_cast<std::ptrdiff_t>(std::min(made.size(), kListedRedemptions)); it != made.end(); ++it) {
+    const MallRedemption& r = *it;
     w.begin_object().field("at", r.at);
     if (r.cancelled_at) w.field("cancelled_at", *r.cancelled_at);
     w.field("cash", r.cash).field("id", std::string_view(r.id)).field("item", std::string_view(r.item))

@@ -12,8 +12,6 @@ namespace loyalty {
 
 namespace {
 
-std::int64_t month_of_day(std::int64_t day) { return month_index(date_from_day_number(day)); }
-
 std::string units(std::int64_t n) { return std::to_string(n) + (n == 1 ? " unit" : " units"); }
 
 // What is left under a limit (0: none), as an optional.
@@ -31,15 +29,19 @@ const MallItem* MallRules::item(std::string_view id) const {
   return nullptr;
 }
 
+// Newest first: without a limit in all, the scan stops at the month's first
+// day, so the cost is the month's redemptions, not the member's history.
 MallUsed mall_used(const Program& program, const MemberState& state, const MallItem& item, std::int64_t day) {
   MallUsed used;
-  const std::int64_t month = month_of_day(day);
-  for (const MallRedemption& r : state.tasks.mall) {
-    if (r.item != item.id || r.cancelled_at) continue;
-    const std::int64_t on = local_day_number(r.at, program.utc_offset_minutes);
-    used.total += r.quantity;
-    if (on == day) used.day += r.quantity;
-    if (month_of_day(on) == month) used.month += r.quantity;
+  const std::int64_t month_start = first_day_of_month_index(month_index(date_from_day_number(day)));
+  const std::vector<MallRedemption>& made = state.tasks.mall;
+  for (auto r = made.rbegin(); r != made.rend(); ++r) {
+    const std::int64_t on = local_day_number(r->at, program.utc_offset_minutes);
+    if (on < month_start && item.limits.total == 0) break;
+    if (r->item != item.id || r->cancelled_at || on > day) continue;
+    used.total += r->quantity;
+    if (on == day) used.day += r->quantity;
+    if (on >= month_start) used.month += r->quantity;
   }
   return used;
 }

@@ -151,6 +151,8 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     m.finish();
     t.mall.push_back(std::move(r));
   });
+  // In the order they were made, as apply() keeps them (limits scan from the newest).
+  std::stable_sort(t.mall.begin(), t.mall.end(), [](const MallRedemption& a, const MallRedemption& b) { return a.at < b.at; });
   obj.finish();
 }
 

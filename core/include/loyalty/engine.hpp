@@ -49,7 +49,7 @@ class Engine {
   //   task_overview:    {"state", "at"} -> likes, scans, limited-time tasks, referrals, boxes, reward balances
   //   mall_catalog:     {"state", "at", "stock"?: {"<item>": {"left"?, "left_today"?}}} -> each mall item as
   //                     the member sees it (can redeem now, or why not; how many; points short), and
-  //                     the member's redemptions
+  //                     the member's latest 20 redemptions
   //   segments:         {"state", "at"} -> each of the programme's segments: whether the member is in
   //                     it, and the conditions it fails with what the member has; the member's tags
   //   box_odds:         {"box"} -> each prize's weight and published odds (per million)
