@@ -336,6 +336,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/mall/fulfilments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The goods points mall redemptions ask the merchant to ship, in the order they were redeemed, a page at a time; a cancelled one says when. */
+        get: operations["mallFulfilments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/mall": {
         parameters: {
             query?: never;
@@ -542,6 +559,25 @@ export interface components {
             store: string;
             /** @description connections cut for sending a request too slowly */
             connections_cut: number;
+        };
+        FulfilmentPage: {
+            fulfilments: {
+                /** @description the fulfilment's id; pages go on after it */
+                seq: number;
+                member_id: string;
+                /** @description the redeeming event's id */
+                redemption: string;
+                item: string;
+                /** @description the goods' id at the merchant */
+                goods: string;
+                quantity: number;
+                /** @description UTC ms the server applied the redemption */
+                at: number;
+                /** @description UTC ms of the cancellation: do not ship */
+                cancelled_at: number | null;
+            }[];
+            /** @description pass as ?after= for the next page; null at the end */
+            next_after: number | null;
         };
         MallStock: {
             /**
@@ -1262,6 +1298,33 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    mallFulfilments: {
+        parameters: {
+            query?: {
+                after?: components["parameters"]["after"];
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FulfilmentPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };

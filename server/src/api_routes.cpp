@@ -167,6 +167,12 @@ void ApiRoutes::install(httplib::Server& server) {
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
     send(res, sync_.liability_view(now_ms()));
   });
+  server.Get("/v1/mall/fulfilments", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    auto p = page(req);
+    send(res, p ? sync_.fulfilments_view(p->first, p->second) : kBadPage);
+  });
   server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);

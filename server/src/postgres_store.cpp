@@ -105,12 +105,23 @@ CREATE TABLE IF NOT EXISTS box_budget (
   red_packet BIGINT NOT NULL,
   PRIMARY KEY (box, day)
 );
--- Version 6: the points mall's units sold, per item and local day.
+-- Version 6: the points mall's units sold, per item and local day, and the goods to ship.
 CREATE TABLE IF NOT EXISTS mall_sold (
   item TEXT NOT NULL,
   day TEXT NOT NULL,
   units BIGINT NOT NULL,
   PRIMARY KEY (item, day)
+);
+CREATE TABLE IF NOT EXISTS mall_fulfilments (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  redemption TEXT NOT NULL,
+  item TEXT NOT NULL,
+  goods TEXT NOT NULL,
+  quantity BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  cancelled_at BIGINT,
+  UNIQUE (member_id, redemption)
 );
 CREATE TABLE IF NOT EXISTS outbox (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -144,6 +155,7 @@ class Result {
     return std::string(PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column)));
   }
   std::int64_t integer(int row, int column) const { return std::stoll(text(row, column)); }
+  bool is_null(int row, int column) const { return PQgetisnull(r_, row, column) != 0; }
 
  private:
   PGresult* r_;
@@ -436,6 +448,13 @@ class PostgresTransaction : public MemberTransaction {
           "ON CONFLICT (item, day) DO UPDATE SET units = mall_sold.units + excluded.units",
           {item, day, units});
   }
+  void add_fulfilment(const Fulfilment& f) override {
+    write("INSERT INTO mall_fulfilments (member_id, redemption, item, goods, quantity, at) VALUES ($1, $2, $3, $4, $5, $6)",
+          {member_id_, f.redemption, f.item, f.goods, f.quantity, f.at});
+  }
+  void cancel_fulfilment(const std::string& redemption, std::int64_t at) override {
+    write("UPDATE mall_fulfilments SET cancelled_at = $1 WHERE member_id = $2 AND redemption = $3", {at, member_id_, redemption});
+  }
   void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
     write("INSERT INTO outbox (member_id, event, created_at) VALUES ($1, $2, $3)", {member_id, event_json, now});
   }
@@ -583,6 +602,20 @@ class PostgresStore : public Store {
       for (int i = 0; i < r.rows(); ++i) sold[r.text(i, 0)] = {r.integer(i, 1), r.integer(i, 2)};
     });
     return sold;
+  }
+
+  std::vector<Fulfilment> fulfilments(std::int64_t after_seq, std::int64_t limit) override {
+    std::vector<Fulfilment> rows;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT seq, member_id, redemption, item, goods, quantity, at, cancelled_at FROM mall_fulfilments "
+                           "WHERE seq > $1 ORDER BY seq LIMIT $2", {after_seq, limit});
+      for (int i = 0; i < r.rows(); ++i) {
+        Fulfilment f{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.integer(i, 5), r.integer(i, 6), std::nullopt};
+        if (!r.is_null(i, 7)) f.cancelled_at = r.integer(i, 7);
+        rows.push_back(std::move(f));
+      }
+    });
+    return rows;
   }
 
   std::vector<OutboxItem> outbox(std::int64_t limit) override {

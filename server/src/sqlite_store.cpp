@@ -37,7 +37,8 @@ constexpr int kSchemaVersion = 6;
 // older binary refuses the file, and adds members.token_epoch (added by
 // kAddTokenEpoch to older files). Version 5 adds the log of events applied
 // (append-only, like the ledger), which `loyalty export` reads. Version 6
-// adds the points mall's units sold, per item and local day. Every
+// adds the points mall's units sold, per item and local day, and the goods
+// its redemptions ask to ship. Every
 // statement is IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
@@ -105,6 +106,17 @@ CREATE TABLE IF NOT EXISTS mall_sold (
   day TEXT NOT NULL,
   units INTEGER NOT NULL,
   PRIMARY KEY (item, day)
+);
+CREATE TABLE IF NOT EXISTS mall_fulfilments (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  member_id TEXT NOT NULL,
+  redemption TEXT NOT NULL,
+  item TEXT NOT NULL,
+  goods TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  cancelled_at INTEGER,
+  UNIQUE (member_id, redemption)
 );
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -191,6 +203,7 @@ class Statement {
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   void reset() { sqlite3_reset(stmt_); }  // to run again with new bindings
 
  private:
@@ -325,6 +338,15 @@ class SqliteTransaction : public MemberTransaction {
     Statement s(db_, "INSERT INTO mall_sold (item, day, units) VALUES (?, ?, ?) "
                      "ON CONFLICT (item, day) DO UPDATE SET units = units + excluded.units");
     s.bind(1, item).bind(2, day).bind(3, units).step();
+  }
+  void add_fulfilment(const Fulfilment& f) override {
+    Statement s(db_, "INSERT INTO mall_fulfilments (member_id, redemption, item, goods, quantity, at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, member_id_).bind(2, f.redemption).bind(3, f.item).bind(4, f.goods).bind(5, f.quantity).bind(6, f.at).step();
+  }
+  void cancel_fulfilment(const std::string& redemption, std::int64_t at) override {
+    Statement s(db_, "UPDATE mall_fulfilments SET cancelled_at = ? WHERE member_id = ? AND redemption = ?");
+    s.bind(1, at).bind(2, member_id_).bind(3, redemption).step();
   }
   void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) override {
     Statement s(db_, "INSERT INTO outbox (member_id, event, created_at) VALUES (?, ?, ?)");
@@ -514,6 +536,21 @@ class SqliteStore : public Store {
       std::map<std::string, MallSold> sold;
       while (s.step()) sold[s.text(0)] = {s.integer(1), s.integer(2)};
       return sold;
+    });
+  }
+
+  std::vector<Fulfilment> fulfilments(std::int64_t after_seq, std::int64_t limit) override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT seq, member_id, redemption, item, goods, quantity, at, cancelled_at FROM mall_fulfilments "
+                     "WHERE seq > ? ORDER BY seq LIMIT ?");
+      s.bind(1, after_seq).bind(2, limit);
+      std::vector<Fulfilment> rows;
+      while (s.step()) {
+        Fulfilment f{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6), std::nullopt};
+        if (!s.is_null(7)) f.cancelled_at = s.integer(7);
+        rows.push_back(std::move(f));
+      }
+      return rows;
     });
   }
 

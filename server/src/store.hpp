@@ -70,6 +70,19 @@ struct OutboxItem {
   std::string event_json;  // with an id of its own: applying it twice applies it once
 };
 
+// Physical goods a mall redemption asks the merchant to ship: its seq is the
+// fulfilment's id, in the order redemptions committed.
+struct Fulfilment {
+  std::int64_t seq = 0;
+  std::string member_id;
+  std::string redemption;  // the redeeming event's id
+  std::string item;
+  std::string goods;
+  std::int64_t quantity = 1;
+  std::int64_t at = 0;
+  std::optional<std::int64_t> cancelled_at;
+};
+
 // Units of a mall item sold (less those cancelled): in all, and on one local day.
 struct MallSold {
   std::int64_t total = 0;
@@ -112,6 +125,9 @@ class MemberTransaction {
   // members never both take the last unit; `units` below 0 gives stock back.
   virtual MallSold mall_sold(const std::string& item, const std::string& day) = 0;
   virtual void sell_mall_units(const std::string& item, const std::string& day, std::int64_t units) = 0;
+  // Goods to ship, kept with the redemption; a cancellation marks them.
+  virtual void add_fulfilment(const Fulfilment& f) = 0;
+  virtual void cancel_fulfilment(const std::string& redemption, std::int64_t at) = 0;
   virtual void send_later(const std::string& member_id, const std::string& event_json, std::int64_t now) = 0;
 };
 
@@ -141,6 +157,8 @@ class Store {
   // Events waiting for their member, oldest first; done() once applied.
   // Every stocked mall item's units sold, in all and on `day` (GET /v1/mall).
   virtual std::map<std::string, MallSold> mall_sold_on(const std::string& day) = 0;
+  // The goods to ship after `after_seq`, in order (GET /v1/mall/fulfilments).
+  virtual std::vector<Fulfilment> fulfilments(std::int64_t after_seq, std::int64_t limit) = 0;
   virtual std::vector<OutboxItem> outbox(std::int64_t limit) = 0;
   virtual void outbox_done(std::int64_t seq) = 0;
   // The member's token epoch (0 until its tokens are first revoked), or

@@ -397,11 +397,16 @@ void SyncService::add_mall_stock(MemberTransaction& tx, const MemberState& state
   const auto day_of = [&](TimeMs at) { return date_from_day_number(local_day_number(at, program.utc_offset_minutes)).iso(); };
   if (type == "mall_redeem" && text("item") && event["at"].is_number_integer()) {
     const MallItem* item = program.mall.item(*text("item"));
-    if (!stocked(item)) return;
     const Json* quantity = find(event, "quantity");
+    const std::int64_t units = quantity && quantity->is_number_integer() ? quantity->get<std::int64_t>() : 1;
+    if (item && !item->goods.empty()) {
+      facts.goods_item = item;
+      facts.goods_quantity = units;
+    }
+    if (!stocked(item)) return;
     facts.mall_item = item;
     facts.mall_day = day_of(event["at"].get<std::int64_t>());
-    facts.mall_units = quantity && quantity->is_number_integer() ? quantity->get<std::int64_t>() : 1;
+    facts.mall_units = units;
     const MallSold sold = tx.mall_sold(item->id, facts.mall_day);
     Json stock = Json::object();
     if (item->stock) stock["left"] = std::max<std::int64_t>(0, *item->stock - sold.total);
@@ -409,7 +414,9 @@ void SyncService::add_mall_stock(MemberTransaction& tx, const MemberState& state
     event["stock"] = stock;
   } else if (type == "mall_cancel" && text("redemption")) {
     for (const MallRedemption& r : state.tasks.mall) {
-      if (r.id != *text("redemption") || r.cancelled_at || !stocked(program.mall.item(r.item))) continue;
+      if (r.id != *text("redemption") || r.cancelled_at) continue;
+      facts.goods_cancelled = r.id;
+      if (!stocked(program.mall.item(r.item))) continue;
       facts.mall_item = program.mall.item(r.item);
       facts.mall_day = day_of(r.at);
       facts.mall_units = -r.quantity;
@@ -421,6 +428,10 @@ void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& 
                                       const std::string& event_id, std::int64_t now) {
   if (!facts.scan_code.empty() && !facts.code_claimed) tx.claim_scan_code(facts.scan_code, event_id, now);
   if (facts.mall_item && !outcome.duplicate) tx.sell_mall_units(facts.mall_item->id, facts.mall_day, facts.mall_units);
+  if (facts.goods_item && !outcome.duplicate) {
+    tx.add_fulfilment({0, "", event_id, facts.goods_item->id, facts.goods_item->goods, facts.goods_quantity, now, std::nullopt});
+  }
+  if (!facts.goods_cancelled.empty() && !outcome.duplicate) tx.cancel_fulfilment(facts.goods_cancelled, now);
   if (!facts.box) return;
   for (const Notice& n : outcome.notices) {
     if (n.kind != NoticeKind::box_opened) continue;
@@ -428,6 +439,17 @@ void SyncService::record_server_facts(MemberTransaction& tx, const ServerFacts& 
       if (p.id == n.prize) tx.give_prize(facts.box->id, p.id, facts.window, {p.reward.points, p.reward.red_packet});
     }
   }
+}
+
+HttpAnswer SyncService::fulfilments_view(std::int64_t after, std::int64_t limit) {
+  Json rows = Json::array();
+  for (const Fulfilment& f : store_.fulfilments(after, limit)) {
+    rows.push_back({{"seq", f.seq}, {"member_id", f.member_id}, {"redemption", f.redemption}, {"item", f.item},
+                    {"goods", f.goods}, {"quantity", f.quantity}, {"at", f.at},
+                    {"cancelled_at", f.cancelled_at ? Json(*f.cancelled_at) : Json()}});
+  }
+  const Json next = rows.empty() ? Json() : rows.back()["seq"];
+  return {200, Json{{"fulfilments", rows}, {"next_after", next}}.dump()};
 }
 
 HttpAnswer SyncService::mall_stock(std::int64_t now) {

@@ -76,6 +76,8 @@ class SyncService {
   // Joins the member unless it exists (the demo login).
   void ensure_member(const std::string& member_id, std::int64_t now);
 
+  // GET /v1/mall/fulfilments?after=&limit=: the goods mall redemptions ask to ship, in order.
+  HttpAnswer fulfilments_view(std::int64_t after, std::int64_t limit);
   // GET /v1/mall: what is left of each stocked mall item, in all and today
   // (the member's catalogue takes it as its `stock`).
   HttpAnswer mall_stock(std::int64_t now);
@@ -99,6 +101,10 @@ class SyncService {
     const MallItem* mall_item = nullptr;
     std::string mall_day;
     std::int64_t mall_units = 0;
+    // Goods to ship (a redemption of an item with goods), or a redemption whose goods are cancelled.
+    const MallItem* goods_item = nullptr;
+    std::int64_t goods_quantity = 0;
+    std::string goods_cancelled;
   };
   // `merchant`: the event came from the merchant's backend, which may say what cash it took.
   Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, const MemberState& state,

@@ -1,8 +1,8 @@
 // The points mall through the sync server: members redeem through sync, the
 // server decides stock shared by every member (the last units go to exactly
-// as many members as there are units), the merchant's backend sends
-// redemptions with a cash part and cancellations, and a cancellation gives
-// the points and the stock back once.
+// as many members as there are units), goods go on the merchant's list to
+// ship, the merchant's backend sends redemptions with a cash part and
+// cancellations, and a cancellation gives the points and the stock back once.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,9 @@ test('a member redeems goods through sync: the points go, the goods are named, a
   assert.equal(answer.json.balances.available, member.points - 1500);
   assert.ok(result.ledger.some((row) => row.kind === 'mall_redeem' && row.prize === 'tote-2026'));
   assert.deepEqual(await stockOf('tote-bag'), { left: before.left - 1, left_today: before.left_today - 1 });
+  const shipping = (await call('GET', '/v1/mall/fulfilments?limit=1000', { auth: merchantKey })).json.fulfilments;
+  assert.deepEqual(shipping.filter((f) => f.member_id === member.member_id).map((f) => [f.redemption, f.goods, f.cancelled_at]),
+    [['r1', 'tote-2026', null]]);
   // Once per member in all.
   const again = await sync(member.token, [{ id: 'r2', type: 'mall_redeem', item: 'tote-bag' }]);
   assert.equal(again.json.results[0].errors[0].code, 'mall.limit_total');
@@ -91,6 +94,10 @@ test('a cancellation gives the points and the stock back, once', async () => {
   assert.equal(twice.json.results[0].errors[0].code, 'mall.already_cancelled');
   assert.deepEqual(await stockOf('tote-bag'), before);
   assert.equal((await call('GET', '/v1/me', { auth: member.token })).json.balances.available, member.points);
+  // The goods are on the merchant's list to ship, and marked cancelled.
+  const page = await call('GET', '/v1/mall/fulfilments?limit=1000', { auth: merchantKey });
+  const mine = page.json.fulfilments.filter((f) => f.member_id === member.member_id);
+  assert.deepEqual(mine.map((f) => [f.redemption, f.goods, f.quantity, f.cancelled_at !== null]), [['tote', 'tote-2026', 1, true]]);
   // A member cannot cancel for itself.
   const own = await sync(member.token, [{ id: 'c3', type: 'mall_cancel', redemption: 'tote' }]);
   assert.equal(own.json.results[0].errors[0].code, 'event.not_allowed');
