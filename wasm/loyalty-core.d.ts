@@ -176,7 +176,15 @@ export interface ProgramInput {
      * Local dates, inclusive.
      * @maxItems 100
      */
-    campaigns?: { id: Id; from: LocalDate; to: LocalDate; multiplier_bp: MultiplierBp; categories?: Id[] }[];
+    campaigns?: {
+      id: Id;
+      from: LocalDate;
+      to: LocalDate;
+      multiplier_bp: MultiplierBp;
+      categories?: Id[];
+      /** Only members in one of these segments earn it. */
+      segments?: Id[];
+    }[];
     birthday?: { multiplier_bp: MultiplierBp; scope: 'day' | 'month' };
     caps?: { period: 'day' | 'month'; points: Amount }[];
     combine: 'multiply' | 'add';
@@ -226,8 +234,8 @@ export interface ProgramInput {
 
 /**
  * A segment (人群/分群): a member is in it when every condition stated in
- * `when` holds. Limited-time tasks, boxes and mall items may be limited to
- * segments (`segments`: a member in any one of them).
+ * `when` holds. Campaigns, limited-time tasks, boxes and mall items may be
+ * limited to segments (`segments`: a member in any one of them).
  */
 export interface Segment {
   id: Id;

@@ -6,6 +6,7 @@
 #include "loyalty/apply.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/recall.hpp"
+#include "loyalty/segments.hpp"
 
 namespace loyalty {
 
@@ -39,7 +40,8 @@ void for_each_multiplier(const Program& program, const CartLine& line, const Pri
     const Campaign& c = program.campaigns[i];
     const bool in_category = c.categories.empty() ||
                              std::find(c.categories.begin(), c.categories.end(), line.category) != c.categories.end();
-    if (day >= c.from_day && day <= c.to_day && in_category) visit(EarnStepKind::campaign, i, c.multiplier_bp);
+    const bool open = context.campaign_open.empty() || context.campaign_open[i];
+    if (day >= c.from_day && day <= c.to_day && in_category && open) visit(EarnStepKind::campaign, i, c.multiplier_bp);
   }
   if (context.birthday) visit(EarnStepKind::birthday, 0, program.birthday->multiplier_bp);
   if (context.recall) visit(EarnStepKind::recall, *context.recall, program.lifecycle.recall[*context.recall].multiplier_bp);
@@ -155,6 +157,11 @@ PricingContext pricing_context(const Program& program, const MemberState& state,
   c.tier = effective_tier(program, state, at, c.totals);
   c.birthday = is_birthday(program, state, c.date);
   c.recall = open_recall_offer(program, state, at);
+  // Segments are asked once a call, and only of a programme that limits a campaign to some.
+  if (std::any_of(program.campaigns.begin(), program.campaigns.end(), [](const Campaign& k) { return !k.segments.empty(); })) {
+    const MemberFacts facts = member_facts(program, state, at);
+    for (const Campaign& k : program.campaigns) c.campaign_open.push_back(in_any_segment(program, k.segments, facts));
+  }
   return c;
 }
 

@@ -228,6 +228,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
           else reader.error("campaigns.unknown_category", "\"" + id + "\" is not a category of this programme", c.path_of("categories"));
         }
       }
+      campaign.segments = read_segment_list(reader, c, program);
       c.finish();
       if (from && to && *from > *to) reader.error("campaigns.dates_reversed", "must not be after `to`", c.path_of("from"));
       if (from) campaign.from_day = *from;
@@ -407,6 +408,8 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* q = obj.field("qualification", false)) {
     read_qualification(reader, *q, "qualification", program.qualification);
   }
+  // Segments name tiers and the qualification's window; campaigns, tasks and the mall name segments.
+  if (const Json* s = obj.field("segments", false)) read_segments(reader, *s, "segments", program);
   if (const Json* earning = obj.field("earning", true)) read_earning(reader, *earning, "earning", program);
   if (const Json* expiry = obj.field("expiry", false)) read_expiry(reader, *expiry, "expiry", program);
   if (const Json* refunds = obj.field("refunds", false)) read_refunds(reader, *refunds, "refunds", program);
@@ -414,7 +417,6 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
   if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
   if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
-  if (const Json* s = obj.field("segments", false)) read_segments(reader, *s, "segments", program);
   if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program);
   if (const Json* m = obj.field("mall", false)) read_mall_rules(reader, *m, "mall", program);
 

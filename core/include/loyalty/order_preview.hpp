@@ -90,6 +90,9 @@ struct PricingContext {
   std::size_t tier = 0;
   bool birthday = false;
   std::optional<std::size_t> recall;  // index in program.lifecycle.recall
+  // Per campaign, whether the member is in its segments (empty: no
+  // campaign is limited to segments, so every one applies).
+  std::vector<bool> campaign_open;
 };
 PricingContext pricing_context(const Program& program, const MemberState& state, TimeMs at);
 

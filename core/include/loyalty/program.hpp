@@ -79,6 +79,7 @@ struct Campaign {
   std::int64_t to_day = 0;
   std::int64_t multiplier_bp = kBasisPoints;
   std::vector<std::size_t> categories;  // empty: every category
+  std::vector<std::size_t> segments;    // members in one of these earn it; empty: everyone
 };
 
 enum class BirthdayScope { day, month };

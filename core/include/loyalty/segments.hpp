@@ -1,6 +1,6 @@
 // Segments (人群/分群): conditions on a member that a programme names once
-// and limits campaigns of its own to (limited-time tasks, boxes, mall
-// items). A member is in a segment when every condition it states holds;
+// and limits what it offers to (earning campaigns, limited-time tasks,
+// boxes, mall items). A member is in a segment when every condition it states holds;
 // `segments_of` says which segments a member is in and, for the others,
 // which conditions failed and what the member has instead. Operator tags
 // (标签) are set and removed by the merchant through `tag` events.
