@@ -135,6 +135,11 @@ class Generator {
     for (const Box& box : program.tasks.boxes) {
       if (box.free_per_day > 0 && !free_box_) free_box_ = &box;
     }
+    // Mall items any member may redeem with points alone (cash parts and
+    // offers to tiers or segments come from elsewhere).
+    for (const MallItem& item : program.mall.items) {
+      if (item.cash == 0 && item.tiers.empty() && item.segments.empty()) mall_items_.push_back(&item);
+    }
     // Who invited whom, first: an inviter's history holds its invitees' referral events.
     joinings_.resize(static_cast<std::size_t>(options.members));
     invitees_.resize(joinings_.size());
@@ -215,6 +220,7 @@ class Generator {
     std::vector<std::pair<std::int64_t, std::int64_t>> vesting;  // (day it counts, points)
     std::int64_t orders = 0;
     std::int64_t scans = 0;
+    std::vector<std::pair<const MallItem*, std::int64_t>> mall_redeemed;  // (item, local day)
     const TimeMs end = options_.start + options_.days * kDayMs - 1;
     for (std::int64_t day = joining.day; day < options_.days; ++day) {
       if (day > joining.day) stage = next_stage(stage, r);
@@ -312,6 +318,14 @@ class Generator {
           points_estimate -= points;
         }
       }
+      if (!mall_items_.empty() && daily(habits->redeem)) {
+        const MallItem* item = mall_items_[static_cast<std::size_t>(r.below(static_cast<std::int64_t>(mall_items_.size())))];
+        if (item->points * 3 <= points_estimate && within_limits(*item, local_day, mall_redeemed)) {
+          events.push_back({at(), {{"type", "mall_redeem"}, {"item", item->id}}});
+          mall_redeemed.emplace_back(item, local_day);
+          points_estimate -= item->points;
+        }
+      }
     }
     events.push_back({end, {{"type", "time_passes"}}});
 
@@ -323,6 +337,23 @@ class Generator {
     }
     if (final_stage) *final_stage = stage;
     return events;
+  }
+
+  // Whether one more unit of `item` on `day` keeps to its dates and the member's limits.
+  static bool within_limits(const MallItem& item, std::int64_t day,
+                            const std::vector<std::pair<const MallItem*, std::int64_t>>& redeemed) {
+    if ((item.from_day && day < *item.from_day) || (item.to_day && day > *item.to_day)) return false;
+    const std::int64_t month = month_index(date_from_day_number(day));
+    std::int64_t on_day = 0, in_month = 0, total = 0;
+    for (const auto& [which, on] : redeemed) {
+      if (which != &item) continue;
+      total += 1;
+      on_day += on == day;
+      in_month += month_index(date_from_day_number(on)) == month;
+    }
+    const MallLimits& l = item.limits;
+    return (l.per_day == 0 || on_day < l.per_day) && (l.per_month == 0 || in_month < l.per_month) &&
+           (l.total == 0 || total < l.total);
   }
 
   // When the member first orders, if ever: made again from its own stream.
@@ -341,6 +372,7 @@ class Generator {
   std::vector<std::size_t> earning_categories_;
   bool sharing_ = false;
   const Box* free_box_ = nullptr;
+  std::vector<const MallItem*> mall_items_;
   std::vector<Joining> joinings_;
   std::vector<std::vector<std::int64_t>> invitees_;
 };

@@ -37,7 +37,10 @@ void count(Figures& f, const LedgerEntry& row) {
     case LedgerKind::redeem:
     case LedgerKind::box_cost:
     case LedgerKind::mall_redeem:
-    case LedgerKind::makeup: f.redeemed -= points; break;
+    case LedgerKind::makeup:
+      f.redeemed -= points;
+      if (points < 0) f.redeemed_by_kind[std::string(ledger_kind_name(row.kind))] -= points;
+      break;
     case LedgerKind::expire: f.expired -= points; break;
     case LedgerKind::clawback: f.clawed_back -= points; break;
     case LedgerKind::debt: f.clawed_back += row.debt; break;
@@ -65,12 +68,14 @@ void add(Figures& into, const Figures& f) {
   into.coupons += f.coupons;
   into.box_chances += f.box_chances;
   for (const auto& [kind, points] : f.issued_by_kind) into.issued_by_kind[kind] += points;
+  for (const auto& [kind, points] : f.redeemed_by_kind) into.redeemed_by_kind[kind] += points;
 }
 
 Json figures_json(const Figures& f) {
   return {{"issued", f.issued},         {"redeemed", f.redeemed},       {"expired", f.expired},
           {"clawed_back", f.clawed_back}, {"returned", f.returned},     {"red_packet_minor", f.red_packet_minor},
-          {"coupons", f.coupons},       {"box_chances", f.box_chances}, {"issued_by_kind", f.issued_by_kind}};
+          {"coupons", f.coupons},       {"box_chances", f.box_chances}, {"issued_by_kind", f.issued_by_kind},
+          {"redeemed_by_kind", f.redeemed_by_kind}};
 }
 
 std::string csv_field(const std::string& text) {

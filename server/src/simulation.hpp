@@ -41,7 +41,8 @@ struct Figures {
   std::int64_t red_packet_minor = 0;
   std::int64_t coupons = 0;
   std::int64_t box_chances = 0;
-  std::map<std::string, std::int64_t> issued_by_kind;  // ledger kind -> points
+  std::map<std::string, std::int64_t> issued_by_kind;    // ledger kind -> points
+  std::map<std::string, std::int64_t> redeemed_by_kind;  // checkout, redeem, box_cost, makeup, mall_redeem -> points
 };
 
 // One member's lines of the file, read and checked.

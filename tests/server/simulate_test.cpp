@@ -80,6 +80,7 @@ TEST_F(Simulate, TheFiguresAgreeWithTheCoresBalancesToThePoint) {
   std::int64_t outstanding = 0;
   std::int64_t issued_by_orders = 0;
   std::int64_t expired = 0;
+  std::int64_t spent_in_the_mall = 0;
   for (const auto& [id, request] : members) {
     const Json answer = Json::parse(engine.value().apply_events(request.dump()));
     ASSERT_TRUE(answer["ok"].get<bool>()) << id;
@@ -89,6 +90,7 @@ TEST_F(Simulate, TheFiguresAgreeWithTheCoresBalancesToThePoint) {
     for (const Json& row : answer["value"]["ledger"]) {
       if (row["kind"] == "earn") issued_by_orders += row["available"].get<std::int64_t>() + row["pending"].get<std::int64_t>();
       if (row["kind"] == "expire") expired -= row["available"].get<std::int64_t>();
+      if (row["kind"] == "mall_redeem") spent_in_the_mall -= row["available"].get<std::int64_t>();
     }
   }
   const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--events", events_});
@@ -98,6 +100,11 @@ TEST_F(Simulate, TheFiguresAgreeWithTheCoresBalancesToThePoint) {
   EXPECT_EQ(current["outstanding_points"], outstanding);
   EXPECT_EQ(current["total"]["issued_by_kind"]["earn"], issued_by_orders);
   EXPECT_EQ(current["total"]["expired"], expired);
+  EXPECT_GT(spent_in_the_mall, 0) << "the generated history redeems in the mall";
+  EXPECT_EQ(current["total"]["redeemed_by_kind"]["mall_redeem"], spent_in_the_mall);
+  std::int64_t redeemed = 0;
+  for (const auto& [kind, points] : current["total"]["redeemed_by_kind"].items()) redeemed += points.get<std::int64_t>();
+  EXPECT_EQ(current["total"]["redeemed"], redeemed);
   // The bakery pays ¥1 for 100 points.
   EXPECT_EQ(current["liability_minor"], outstanding);
   EXPECT_EQ(current["refused_events"], 0);
