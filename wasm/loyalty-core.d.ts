@@ -226,6 +226,8 @@ export interface ProgramInput {
      */
     claimed_time_skew_seconds?: number;
   };
+  /** An A/B experiment: each member is in one variant; segments name variants (`when.variants`). */
+  experiment?: Experiment;
   /** @maxItems 200 */
   segments?: Segment[];
   tasks?: TaskRules;
@@ -241,6 +243,8 @@ export interface Segment {
   id: Id;
   name?: LocalizedText;
   when: {
+    /** The member's variant in the programme's experiment is one of these. */
+    variants?: Id[];
     tiers?: Id[];
     stages?: LifecycleStage[];
     /** Available points. */
@@ -259,6 +263,22 @@ export interface Segment {
   };
 }
 
+/**
+ * Every member is in one variant, by SHA-256 of "seed\nid\nmember_id" (its
+ * first 8 bytes, big-endian, modulo 10,000) against the cumulative shares.
+ */
+export interface Experiment {
+  id: Id;
+  /** @maxLength 128 */
+  seed: string;
+  /**
+   * Shares in basis points, adding up to 10000.
+   * @minItems 1
+   * @maxItems 20
+   */
+  variants: { id: Id; /** @minimum 1 @maximum 10000 */ share_bp: number }[];
+}
+
 /** Inclusive; an absent bound does not limit. */
 export interface Bounds {
   min?: Amount;
@@ -271,10 +291,12 @@ export interface Segments {
     id: string;
     name: LocalizedText;
     in: boolean;
-    unmet: { condition: 'tiers' | 'stages' | 'balance' | 'spend' | 'orders' | 'joined_days' | 'birthday_month' | 'tags' | 'not_tags'; have: number | string | boolean | string[] }[];
+    unmet: { condition: 'variants' | 'tiers' | 'stages' | 'balance' | 'spend' | 'orders' | 'joined_days' | 'birthday_month' | 'tags' | 'not_tags'; have: number | string | boolean | string[] }[];
   }[];
   /** The member's operator tags. */
   tags: string[];
+  /** The member's variant, when the programme has an experiment. */
+  variant?: string;
 }
 
 /**
@@ -892,7 +914,7 @@ export type ErrorCode =
   | 'box.unknown_prize' | 'campaigns.dates_reversed' | 'campaigns.unknown_category' | 'caps.duplicate_period'
   | 'cart.unknown_category' | 'categories.duplicate_id' | 'categories.empty' | 'checkin.already_today'
   | 'checkin.duplicate_day' | 'checkin.not_offered' | 'draw.invalid_seed' | 'event.out_of_order'
-  | 'expiry.before_vesting' | 'expiry.inactivity_period' | 'field.missing' | 'field.unknown' | 'host.no_mywebassembly' | 'host.no_ttwebassembly' | 'host.no_wxwebassembly' | 'internal.error'
+  | 'experiment.duplicate_id' | 'experiment.shares' | 'expiry.before_vesting' | 'expiry.inactivity_period' | 'field.missing' | 'field.unknown' | 'host.no_mywebassembly' | 'host.no_ttwebassembly' | 'host.no_wxwebassembly' | 'internal.error'
   | 'json.duplicate_key' | 'json.syntax' | 'json.too_deep' | 'json.too_large' | 'json.unserializable'
   | 'lifecycle.order' | 'like.already_rewarded' | 'like.daily_cap' | 'like.not_offered'
   | 'makeup.already_checked_in' | 'makeup.limit_reached' | 'makeup.no_card' | 'makeup.not_for_points'
@@ -909,7 +931,7 @@ export type ErrorCode =
   | 'refund.nothing_left' | 'refund.too_many' | 'refund.unknown_line' | 'refund.unknown_order'
   | 'request.unknown_op' | 'scan.code_used' | 'scan.daily_cap' | 'scan.not_offered'
   | 'segments.bounds_reversed' | 'segments.duplicate_id' | 'segments.unknown' | 'segments.unknown_tier'
-  | 'segments.window_too_long' | 'skus.duplicate_id'
+  | 'segments.unknown_variant' | 'segments.window_too_long' | 'skus.duplicate_id'
   | 'state.activity_order' | 'state.checkin_cycle' | 'state.orders_order' | 'state.unknown_tier'
   | 'tags.add_and_remove' | 'tags.too_many' | 'task.window_reversed' | 'tasks.duplicate_id' | 'tiers.duplicate_id' | 'tiers.empty'
   | 'tiers.first_qualifies_everyone' | 'tiers.retain_above_qualify' | 'tiers.threshold_order'

@@ -11,6 +11,10 @@ namespace {
 void write_have(JsonWriter& w, const Program& program, const Segment& segment, SegmentCondition c, const MemberFacts& f) {
   w.key("have");
   switch (c) {
+    case SegmentCondition::variants:
+      if (f.variant) w.value(std::string_view(program.experiment->variants[*f.variant].id));
+      else w.null();
+      break;
     case SegmentCondition::tiers: w.value(std::string_view(program.tiers[f.tier].id)); break;
     case SegmentCondition::stages: w.value(lifecycle_stage_name(f.stage)); break;
     case SegmentCondition::balance: w.value(f.balance); break;
@@ -45,7 +49,11 @@ std::string segments_json(const Program& program, const MemberState& state, Time
   }
   w.end_array().key("tags").begin_array();
   for (const std::string& tag : state.tags) w.value(std::string_view(tag));
-  w.end_array().end_object();
+  w.end_array();
+  if (program.experiment) {
+    w.key("variant").value(std::string_view(program.experiment->variants[*facts.variant].id));
+  }
+  w.end_object();
   return w.take();
 }
 

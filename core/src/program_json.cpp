@@ -408,7 +408,9 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* q = obj.field("qualification", false)) {
     read_qualification(reader, *q, "qualification", program.qualification);
   }
-  // Segments name tiers and the qualification's window; campaigns, tasks and the mall name segments.
+  // Segments name tiers, the experiment's variants and the qualification's
+  // window; campaigns, tasks and the mall name segments.
+  if (const Json* e = obj.field("experiment", false)) read_experiment(reader, *e, "experiment", program);
   if (const Json* s = obj.field("segments", false)) read_segments(reader, *s, "segments", program);
   if (const Json* earning = obj.field("earning", true)) read_earning(reader, *earning, "earning", program);
   if (const Json* expiry = obj.field("expiry", false)) read_expiry(reader, *expiry, "expiry", program);

@@ -143,6 +143,7 @@ std::string program_json(const Program& p) {
       .field("minor_units", n(p.currency.minor_units)).end_object();
   w.key("discount").begin_object().field("rounding", rounding_name(p.discount_rounding)).end_object();
   write_earning(w.key("earning"), p);
+  if (p.experiment) write_experiment(w.key("experiment"), *p.experiment);
   write_expiry(w.key("expiry"), p.expiry);
   w.field("id", std::string_view(p.id));
   write_lifecycle(w.key("lifecycle"), p.lifecycle);

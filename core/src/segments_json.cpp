@@ -98,6 +98,19 @@ SegmentRule read_rule(ValueReader& reader, const Json& v, const std::string& pat
   r.birthday_month = when.boolean("birthday_month", false);
   r.tags = identifiers(reader, when, "tags");
   r.not_tags = identifiers(reader, when, "not_tags");
+  const std::vector<std::string> variants = identifiers(reader, when, "variants");
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    std::optional<std::size_t> found;
+    for (std::size_t v = 0; program.experiment && v < program.experiment->variants.size(); ++v) {
+      if (program.experiment->variants[v].id == variants[i]) found = v;
+    }
+    if (!found) {
+      reader.error("segments.unknown_variant", "\"" + variants[i] + "\" is not a variant of the programme's experiment",
+                   index_path(when.path_of("variants"), i));
+    } else {
+      r.variants.push_back(*found);
+    }
+  }
   when.finish();
   return r;
 }
@@ -122,6 +135,46 @@ void write_texts(JsonWriter& w, std::string_view key, const std::vector<std::str
 }
 
 }  // namespace
+
+void read_experiment(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
+  ObjectReader obj(reader, json, path);
+  Experiment e;
+  if (auto id = obj.identifier("id", true)) e.id = *id;
+  if (const Json* seed = obj.field("seed", true)) {
+    if (auto s = reader.string(*seed, obj.path_of("seed"), 128)) e.seed = *s;
+  }
+  std::int64_t shares = 0;
+  std::set<std::string> ids;
+  if (const Json* variants = obj.field("variants", true); variants && reader.is_array(*variants, obj.path_of("variants"), 20)) {
+    for (std::size_t i = 0; i < variants->size(); ++i) {
+      ObjectReader v(reader, (*variants)[i], index_path(obj.path_of("variants"), i));
+      ExperimentVariant variant;
+      if (auto id = v.identifier("id", true)) {
+        variant.id = *id;
+        if (!ids.insert(*id).second) reader.error("experiment.duplicate_id", "id \"" + *id + "\" is used twice", v.path_of("id"));
+      }
+      if (auto share = v.integer("share_bp", true, 1, kBasisPoints)) variant.share_bp = *share;
+      v.finish();
+      shares += variant.share_bp;
+      e.variants.push_back(std::move(variant));
+    }
+    if (shares != kBasisPoints && !variants->empty()) {
+      reader.error("experiment.shares", "the variants' shares add up to " + std::to_string(shares) + ", not 10000",
+                   obj.path_of("variants"));
+    }
+    if (variants->empty()) reader.error("value.empty", "must not be empty", obj.path_of("variants"));
+  }
+  obj.finish();
+  program.experiment = std::move(e);
+}
+
+void write_experiment(JsonWriter& w, const Experiment& e) {
+  w.begin_object().field("id", std::string_view(e.id)).field("seed", std::string_view(e.seed)).key("variants").begin_array();
+  for (const ExperimentVariant& v : e.variants) {
+    w.begin_object().field("id", std::string_view(v.id)).field("share_bp", v.share_bp).end_object();
+  }
+  w.end_array().end_object();
+}
 
 void read_segments(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
   if (!reader.is_array(json, path, kMaxSegments)) return;
@@ -189,6 +242,11 @@ void write_segments(JsonWriter& w, const Program& program) {
     if (!r.tiers.empty()) {
       w.key("tiers").begin_array();
       for (std::size_t t : r.tiers) w.value(std::string_view(program.tiers[t].id));
+      w.end_array();
+    }
+    if (!r.variants.empty()) {
+      w.key("variants").begin_array();
+      for (std::size_t v : r.variants) w.value(std::string_view(program.experiment->variants[v].id));
       w.end_array();
     }
     w.end_object().end_object();

@@ -20,6 +20,8 @@ void write_reward(JsonWriter& w, const Reward& reward);
 // The programme's "segments" (segments_json.cpp), read after the tiers and
 // before what names them; and the "segments" list of a task, box or mall item.
 void read_segments(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void read_experiment(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void write_experiment(JsonWriter& w, const Experiment& experiment);
 void write_segments(JsonWriter& w, const Program& program);
 std::vector<std::size_t> read_segment_list(json_reader::ValueReader& reader, json_reader::ObjectReader& obj,
                                            const Program& program);

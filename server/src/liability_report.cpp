@@ -37,8 +37,11 @@ Json liability_report(const Program& program, Store& store, TimeMs now, Progress
   std::int64_t members = 0, with_points = 0, unreadable = 0;
   std::int64_t available = 0, pending = 0, debt = 0, never_expiring = 0;
   std::map<std::string, std::int64_t> expiring;  // "2027-01" -> points
-  std::map<std::string, Share> by_tier, by_stage;
+  std::map<std::string, Share> by_tier, by_stage, by_variant;
   for (const Tier& tier : program.tiers) by_tier[tier.id];
+  if (program.experiment) {
+    for (const ExperimentVariant& v : program.experiment->variants) by_variant[v.id];
+  }
   const auto visit = [&](const MemberRow& row, const LedgerSums&) {
     if (progress && Progress::stop_asked()) throw Stopped{};
     if (progress) progress->step();
@@ -71,6 +74,11 @@ Json liability_report(const Program& program, Store& store, TimeMs now, Progress
     Share& stage = by_stage[std::string(lifecycle_stage_name(lifecycle(program, s, s.clock).stage))];
     stage.members += 1;
     stage.outstanding += outstanding;
+    if (program.experiment) {
+      Share& variant = by_variant[program.experiment->variants[variant_of(*program.experiment, s.member_id)].id];
+      variant.members += 1;
+      variant.outstanding += outstanding;
+    }
   };
   try {
     store.for_each_member(visit);
@@ -84,7 +92,7 @@ Json liability_report(const Program& program, Store& store, TimeMs now, Progress
     months.push_back({{"month", month}, {"points", points}, {"liability_minor", points_worth_minor(program, points)}});
   }
   const std::int64_t outstanding = available + pending - debt;
-  return {
+  Json report = {
       {"at", now},
       {"program", {{"id", program.id}, {"version", program.version},
                    {"currency", {{"code", program.currency.code}, {"minor_units", program.currency.minor_units}}}}},
@@ -101,6 +109,8 @@ Json liability_report(const Program& program, Store& store, TimeMs now, Progress
       {"by_tier", shares_json(program, by_tier)},
       {"by_stage", shares_json(program, by_stage)},
   };
+  if (program.experiment) report["by_variant"] = shares_json(program, by_variant);
+  return report;
 }
 
 }  // namespace loyalty::server

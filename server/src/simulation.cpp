@@ -118,6 +118,8 @@ void Simulation::begin_member(const std::string& member_id, TimeMs joined_at, st
     side_[s].state.birthday = birthday;
     side_[s].issued = 0;
     side_[s].member_outstanding = 0;
+    const Program& program = *side_[s].program;
+    side_[s].variant = program.experiment ? program.experiment->variants[variant_of(*program.experiment, member_id)].id : "";
   }
 }
 
@@ -136,6 +138,7 @@ void Simulation::add_event(const Json& event) {
       Figures& month = by_month_[month_of(row.at)][s];
       const std::int64_t issued_before = month.issued;
       count(month, row);
+      if (!side.variant.empty()) count(side.by_variant[side.variant].total, row);
       side.issued += month.issued - issued_before;
       side.member_outstanding += row.available + row.pending - row.debt;
     }
@@ -152,6 +155,11 @@ void Simulation::end_member() {
     affected.issued[s] = side.issued;
     side.tiers_at_end[affected.tier[s]] += 1;
     side.outstanding += side.member_outstanding;
+    if (!side.variant.empty()) {
+      Side::Variant& v = side.by_variant[side.variant];
+      v.members += 1;
+      v.outstanding += side.member_outstanding;
+    }
   }
   if (!candidate_) return;
   // Up or down by place in each programme's own ladder (ids may differ between them).
@@ -184,6 +192,12 @@ void Simulation::merge(const Simulation& other) {
     side_[s].outstanding += other.side_[s].outstanding;
     for (const auto& [code, n] : other.side_[s].refused_by_code) side_[s].refused_by_code[code] += n;
     for (const auto& [tier, n] : other.side_[s].tiers_at_end) side_[s].tiers_at_end[tier] += n;
+    for (const auto& [id, v] : other.side_[s].by_variant) {
+      Side::Variant& mine = side_[s].by_variant[id];
+      mine.members += v.members;
+      mine.outstanding += v.outstanding;
+      add(mine.total, v.total);
+    }
   }
   for (const auto& [move, n] : other.moves_) moves_[move] += n;
   for (std::size_t c = 0; c < changes_.size(); ++c) changes_[c] += other.changes_[c];
@@ -224,6 +238,17 @@ Json Simulation::report() const {
         {"breakage_per_mille", total[s].issued > 0 ? total[s].expired * 1000 / total[s].issued : 0},
         {"tiers_at_end", side.tiers_at_end},
     };
+    if (side.program->experiment) {
+      Json variants = Json::object();
+      for (const ExperimentVariant& v : side.program->experiment->variants) {
+        const auto it = side.by_variant.find(v.id);
+        const Side::Variant figures = it == side.by_variant.end() ? Side::Variant{} : it->second;
+        variants[v.id] = {{"members", figures.members}, {"total", figures_json(figures.total)},
+                          {"outstanding_points", figures.outstanding},
+                          {"liability_minor", points_worth_minor(*side.program, figures.outstanding)}};
+      }
+      programmes[kSideNames[s]]["by_variant"] = variants;
+    }
   }
   report["programmes"] = programmes;
   // Each month with what is outstanding at its end (every movement so far, summed) and its worth.

@@ -88,6 +88,14 @@ class Simulation {
     std::map<std::string, std::int64_t> tiers_at_end;
     std::int64_t outstanding = 0;
     std::int64_t member_outstanding = 0;
+    // The programme's experiment split: the member's variant, and each variant's members and figures.
+    std::string variant;
+    struct Variant {
+      std::int64_t members = 0;
+      Figures total;
+      std::int64_t outstanding = 0;
+    };
+    std::map<std::string, Variant> by_variant;
   };
   struct Affected {
     std::string member_id;

@@ -4,6 +4,9 @@
 // worth its points at the redemption rate, and is the merchant's to read.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { bin, client, freshDb, joinMember, memberToken, merchantKey, root, startServer, storeKind } from './loyalty-server.mjs';
@@ -107,4 +110,26 @@ test('the report and the audit read every member of a store larger than one page
   const audit = spawnSync(bin, ['audit', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
   assert.equal(audit.status, 0, audit.stderr);
   assert.match(audit.stdout, new RegExp(`^audited ${1234} members, 0 ledger rows: clean`));
+});
+
+test('under an experiment the liability also splits whole by variant', async () => {
+  const bakery = JSON.parse(readFileSync(`${root}${program}`, 'utf8'));
+  bakery.experiment = { id: 'ab', seed: 'liability', variants: [{ id: 'a', share_bp: 5000 }, { id: 'b', share_bp: 5000 }] };
+  const path = join(mkdtempSync(join(tmpdir(), 'loyalty-liability-')), 'program.json');
+  writeFileSync(path, JSON.stringify(bakery));
+  const server = await startServer(['--program', path, '--db', freshDb(), '--demo']);
+  try {
+    const call = client(server.url);
+    for (let m = 0; m < 12; m++) {
+      const { member_id } = await joinMember(call, `variant-${m}`);
+      await call('POST', '/v1/orders', { auth: merchantKey, body: order(member_id, m, 1000 * (m + 1)) });
+    }
+    const report = (await call('GET', '/v1/reports/liability', { auth: merchantKey })).json;
+    const shares = Object.values(report.by_variant);
+    assert.deepEqual(Object.keys(report.by_variant), ['a', 'b']);
+    assert.equal(shares.reduce((n, s) => n + s.members, 0), report.members);
+    assert.equal(shares.reduce((n, s) => n + s.outstanding_points, 0), report.outstanding_points);
+  } finally {
+    await server.stop();
+  }
 });

@@ -136,6 +136,38 @@ TEST_F(Simulate, ACheaperSilverTierOnlyUpgradesAndListsWhoMoves) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "report.json.part"));
 }
 
+// An A/B test of double points on bread for half the members: the report
+// splits every figure by variant, the variants add up to the whole, and the
+// tested group earns more from orders than the control group's share.
+TEST_F(Simulate, AnExperimentsFiguresAreSplitByVariantAndAddUp) {
+  Json candidate = Json::parse(read(kPrograms + "bakery.json"));
+  candidate["experiment"] = {{"id", "bread-x2-test"}, {"seed", "2026"},
+                             {"variants", {{{"id", "control"}, {"share_bp", 5000}}, {{"id", "double-bread"}, {"share_bp", 5000}}}}};
+  candidate["segments"].push_back({{"id", "tested"}, {"when", {{"variants", {"double-bread"}}}}});
+  candidate["earning"]["campaigns"] = {{{"id", "bread-x2"}, {"from", "2026-01-01"}, {"to", "2027-12-31"},
+                                        {"multiplier_bp", 20000}, {"categories", {"bread"}}, {"segments", {"tested"}}}};
+  const std::string candidate_path = write("candidate.json", candidate.dump());
+  const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--candidate", candidate_path, "--events", events_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json report = Json::parse(r.out);
+  EXPECT_FALSE(report["programmes"]["current"].contains("by_variant"));
+  const Json& side = report["programmes"]["candidate"];
+  const Json& control = side["by_variant"]["control"];
+  const Json& tested = side["by_variant"]["double-bread"];
+  EXPECT_EQ(control["members"].get<std::int64_t>() + tested["members"].get<std::int64_t>(), report["members"]);
+  EXPECT_GT(control["members"], 40);
+  EXPECT_GT(tested["members"], 40);
+  for (const char* figure : {"issued", "redeemed", "expired"}) {
+    EXPECT_EQ(control["total"][figure].get<std::int64_t>() + tested["total"][figure].get<std::int64_t>(), side["total"][figure]) << figure;
+  }
+  EXPECT_EQ(control["outstanding_points"].get<std::int64_t>() + tested["outstanding_points"].get<std::int64_t>(),
+            side["outstanding_points"]);
+  const auto per_member = [](const Json& v) {
+    return v["total"]["issued_by_kind"]["earn"].get<std::int64_t>() / v["members"].get<std::int64_t>();
+  };
+  EXPECT_GT(per_member(tested), per_member(control));
+}
+
 TEST_F(Simulate, TheReportIsTheSameHoweverManyThreadsShareTheMembers) {
   Json candidate = Json::parse(read(kPrograms + "bakery.json"));
   candidate["earning"]["categories"][0]["multiplier_bp"] = 30000;

@@ -226,6 +226,7 @@ struct Program {
   TaskRules tasks;
   MallRules mall;
   std::vector<Segment> segments;
+  std::optional<Experiment> experiment;
   bool segment_windows = false;  // a segment counts spend or orders over days: activity is kept for it
 
   std::optional<std::size_t> tier_index(std::string_view id) const;

@@ -33,7 +33,25 @@ struct WindowBounds {
   Bounds bounds;
 };
 
+// An A/B experiment: every member is in one variant, by a stable hash of its
+// id with the experiment's seed, in the stated shares. Segments name
+// variants (`variants`), so campaigns, tasks, boxes and mall items can differ
+// by variant.
+struct ExperimentVariant {
+  std::string id;
+  std::int64_t share_bp = 0;
+};
+struct Experiment {
+  std::string id;
+  std::string seed;
+  std::vector<ExperimentVariant> variants;  // shares add up to 10,000
+};
+// The member's variant (an index into experiment.variants): SHA-256 of
+// "seed\nexperiment\nmember" read as a number below 10,000.
+std::size_t variant_of(const Experiment& experiment, std::string_view member_id);
+
 struct SegmentRule {
+  std::vector<std::size_t> variants;       // the member's variant is one of these
   std::vector<std::size_t> tiers;          // the member's tier is one of these
   std::vector<LifecycleStage> stages;      // its lifecycle stage is one of these
   std::optional<Bounds> balance;           // available points
@@ -51,7 +69,7 @@ struct Segment {
   SegmentRule when;
 };
 
-enum class SegmentCondition { tiers, stages, balance, spend, orders, joined_days, birthday_month, tags, not_tags };
+enum class SegmentCondition { variants, tiers, stages, balance, spend, orders, joined_days, birthday_month, tags, not_tags };
 const char* segment_condition_name(SegmentCondition c);
 
 // What the conditions read of a member at a moment, found once.
@@ -59,6 +77,7 @@ struct MemberFacts {
   const MemberState* state = nullptr;
   std::int64_t today = 0;  // local day number
   std::size_t tier = 0;
+  std::optional<std::size_t> variant;  // in the programme's experiment, if it has one
   LifecycleStage stage;
   std::int64_t balance = 0;
   std::int64_t joined_days = 0;
