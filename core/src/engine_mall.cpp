@@ -15,21 +15,22 @@ using json_reader::ValueReader;
 
 constexpr std::size_t kListedRedemptions = 20;
 
-// {"<item>": {"left"?, "left_today"?}}: what the server says is left.
-Result<std::map<std::string, MallStock>> read_stock(const Program& program, const Json& json) {
+// {"<item>": {"left"?, "left_today"?}}: what the server says is left, by item index.
+Result<std::vector<MallStock>> read_stock(const Program& program, const Json& json) {
   Errors errors;
   ValueReader reader(errors);
-  std::map<std::string, MallStock> stock;
+  std::vector<MallStock> stock(program.mall.items.size());
   ObjectReader obj(reader, json, "stock");
   if (obj.valid()) {
     for (const auto& entry : json.items()) {
       const std::string& id = entry.key();
-      if (!program.mall.item(id)) {
+      const MallItem* item = program.mall.item(id);
+      if (!item) {
         reader.error("mall.unknown_item", "\"" + id + "\" is not an item of this programme's mall", obj.path_of(id));
         continue;
       }
       ObjectReader left(reader, entry.value(), obj.path_of(id));
-      MallStock& s = stock[id];
+      MallStock& s = stock[static_cast<std::size_t>(item - program.mall.items.data())];
       s.left = left.integer("left", false, 0, kMaxSafeInteger);
       s.left_today = left.integer("left_today", false, 0, kMaxSafeInteger);
       left.finish();
@@ -46,13 +47,13 @@ void write_optional(JsonWriter& w, std::string_view key, const std::optional<std
 }
 
 std::string catalog_json(const Program& program, const MemberState& state, TimeMs at,
-                         const std::map<std::string, MallStock>& stock) {
+                         const std::vector<MallStock>& stock) {
   JsonWriter w;
   w.begin_object().field("available", state.available_points());
   w.key("items").begin_array();
-  for (const MallItem& item : program.mall.items) {
-    const auto known = stock.find(item.id);
-    const MallStock left = known == stock.end() ? MallStock{} : known->second;
+  for (std::size_t i = 0; i < program.mall.items.size(); ++i) {
+    const MallItem& item = program.mall.items[i];
+    const MallStock left = i < stock.size() ? stock[i] : MallStock{};
     const MallOffer offer = mall_offer(program, state, item, at, left);
     w.begin_object().field("can_redeem", !offer.refusal).field("cash", item.cash);
     if (item.from_day) w.field("from", std::string_view(date_from_day_number(*item.from_day).iso()));
@@ -98,14 +99,14 @@ std::string Engine::mall_catalog(std::string_view r) const { return stateless(r,
 
 std::string Engine::mall_catalog(MemberSession& member, Request& request) const {
   auto at = read_at(request);
-  auto stock = request_field<std::map<std::string, MallStock>>(request, "stock", false, [&](const Json& j) {
+  auto stock = request_field<std::vector<MallStock>>(request, "stock", false, [&](const Json& j) {
     return read_stock(*program_, j);
   });
   refuse_unknown_fields(request, {"at", "stock"});
   if (!request.errors.empty()) return error_envelope(request.errors);
   auto state = member.at(*at);
   if (!state.ok()) return error_envelope(state.errors());
-  return ok_envelope(catalog_json(*program_, *state.value(), *at, stock.value_or(std::map<std::string, MallStock>{})));
+  return ok_envelope(catalog_json(*program_, *state.value(), *at, stock.value_or(std::vector<MallStock>{})));
 }
 
 }  // namespace loyalty

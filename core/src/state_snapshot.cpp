@@ -470,7 +470,7 @@ void read_tasks(Reader& r, TaskState& t) {
     r.count("red_packet", m.red_packet);
     t.mall.push_back(std::move(m));
   });
-  std::stable_sort(t.mall.begin(), t.mall.end(), [](const MallRedemption& a, const MallRedemption& b) { return a.at < b.at; });
+  put_in_time_order(t.mall);
 }
 
 void read_order(Reader& r, const Program& program, OrderRecord& o) {

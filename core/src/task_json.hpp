@@ -39,6 +39,8 @@ void write_redeemed_parts(JsonWriter& w, const std::vector<RedeemedPart>& parts)
 
 void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
 void write_task_state(JsonWriter& w, const TaskState& state);
+// Mall redemptions in the order they were made, as apply() keeps them (limits scan from the newest).
+void put_in_time_order(std::vector<MallRedemption>& mall);
 
 // A cycle as check-ins make it: it begins with its first day, its make-ups
 // are among its days, and no day is after the state's clock (state_json.cpp).

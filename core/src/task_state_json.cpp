@@ -151,9 +151,16 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     m.finish();
     t.mall.push_back(std::move(r));
   });
-  // In the order they were made, as apply() keeps them (limits scan from the newest).
-  std::stable_sort(t.mall.begin(), t.mall.end(), [](const MallRedemption& a, const MallRedemption& b) { return a.at < b.at; });
+  put_in_time_order(t.mall);
   obj.finish();
+}
+
+// An insertion sort: the list is in order but for a hand-made state, and a
+// library sort would bring its code into the module for this alone.
+void put_in_time_order(std::vector<MallRedemption>& mall) {
+  for (std::size_t i = 1; i < mall.size(); ++i) {
+    for (std::size_t j = i; j > 0 && mall[j].at < mall[j - 1].at; --j) std::swap(mall[j], mall[j - 1]);
+  }
 }
 
 // Keys in ascending order (JsonWriter checks it).
