@@ -79,6 +79,8 @@ const page = `<!doctype html>
   <section><h2 data-text="outstandingByMonth"></h2><div class="chart" id="outstanding-chart"></div></section>
   <section><h2 data-text="tiersAtEnd"></h2><div class="chart" id="tiers-chart"></div></section>
   <section><h2 data-text="issuedByKind"></h2><div class="chart" id="kinds-chart"></div></section>
+  <section><h2 data-text="redeemedByKind"></h2><div class="chart" id="redeemed-chart"></div></section>
+  <section class="wide"><h2 data-text="byVariant"></h2><div class="scroll" id="variants"></div></section>
   <section><h2 data-text="tierChanges"></h2><div class="scroll" id="moves"></div></section>
   <section class="wide"><h2 data-text="mostAffected"></h2><div class="scroll" id="affected"></div></section>
 </main>
@@ -104,8 +106,11 @@ function pageScript(initialLang) {
       events: '事件', refused: '被拒事件', upgraded: '升级', kept: '不变', downgraded: '降级', move: '变动',
       member: '会员', tierCurrent: '现行等级', tierCandidate: '候选等级', issuedCurrent: '现行发放',
       issuedCandidate: '候选发放', difference: '差额', noCandidate: '未提供候选方案', none: '无',
+      redeemedByKind: '积分去向', byVariant: '实验分组', noExperiment: '方案中没有实验分组', programme: '方案',
+      variant: '分组',
       kinds: { earn: '订单', birthday_gift: '生日礼', checkin: '签到', like: '点赞', scan: '扫码', referral: '拉新',
-        task: '任务', box_prize: '宝箱' },
+        task: '任务', box_prize: '宝箱', checkout: '下单抵扣', redeem: '兑换礼品', box_cost: '开宝箱', makeup: '补签',
+        mall_redeem: '积分商城' },
     },
     en: {
       title: 'Programme simulation report', language: '中文', summary: 'Summary', pointsByMonth: 'Points issued, redeemed and expired by month',
@@ -116,8 +121,11 @@ function pageScript(initialLang) {
       downgraded: 'Downgraded', move: 'Move', member: 'Member', tierCurrent: 'Current tier', tierCandidate: 'Candidate tier',
       issuedCurrent: 'Issued (current)', issuedCandidate: 'Issued (candidate)', difference: 'Difference',
       noCandidate: 'No candidate programme was given', none: 'None',
+      redeemedByKind: 'Where points went', byVariant: 'Experiment variants', noExperiment: 'No experiment in these programmes',
+      programme: 'Programme', variant: 'Variant',
       kinds: { earn: 'Orders', birthday_gift: 'Birthday gifts', checkin: 'Check-ins', like: 'Likes', scan: 'Scans',
-        referral: 'Referrals', task: 'Tasks', box_prize: 'Treasure boxes' },
+        referral: 'Referrals', task: 'Tasks', box_prize: 'Treasure boxes', checkout: 'Checkout', redeem: 'Rewards',
+        box_cost: 'Box draws', makeup: 'Make-ups', mall_redeem: 'Points mall' },
     },
   };
   const sides = ['current', 'candidate'].filter((s) => report.programmes[s]);
@@ -211,6 +219,21 @@ function pageScript(initialLang) {
       xAxis: axis, yAxis: { type: 'category', data: kinds.map((k) => t.kinds[k] ?? k) },
       series: sides.map((side) => ({ name: t[side], type: 'bar', data: kinds.map((k) => report.programmes[side].total.issued_by_kind[k] ?? 0), itemStyle: { color: colors[side] } })),
     });
+
+    // Reports from before these figures have none: an empty chart, not an error.
+    const spent = (side) => report.programmes[side].total.redeemed_by_kind ?? {};
+    const spentKinds = [...new Set(sides.flatMap((s) => Object.keys(spent(s))))];
+    chart('redeemed-chart', {
+      ...base, legend: { top: 0 }, grid: { left: 96, right: 16, top: 40, bottom: 32 },
+      xAxis: axis, yAxis: { type: 'category', data: spentKinds.map((k) => t.kinds[k] ?? k) },
+      series: sides.map((side) => ({ name: t[side], type: 'bar', data: spentKinds.map((k) => spent(side)[k] ?? 0), itemStyle: { color: colors[side] } })),
+    });
+    const variantRows = sides.flatMap((side) => Object.entries(report.programmes[side].by_variant ?? {}).map(([id, v]) => [
+      t[side], id, number(v.members), number(v.total.issued), number(v.total.redeemed), number(v.outstanding_points),
+      money(v.liability_minor, side)]));
+    document.getElementById('variants').replaceChildren(variantRows.length === 0 ? el('p', {}, [t.noExperiment])
+      : table([t.programme, t.variant, t.members, t.issued, t.redeemed, t.outstanding, t.liability], variantRows,
+        [false, false, true, true, true, true, true]));
 
     const moves = document.getElementById('moves');
     const affected = document.getElementById('affected');

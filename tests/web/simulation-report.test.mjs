@@ -29,6 +29,8 @@ before(async () => {
   candidate.version += 1;
   candidate.earning.categories.find((c) => c.id === 'bread').multiplier_bp = 30000;
   candidate.tiers[1].qualify.growth /= 2;
+  // An A/B test of the change: the report splits the candidate by variant.
+  candidate.experiment = { id: 'bread-x3', seed: 'report', variants: [{ id: 'control', share_bp: 5000 }, { id: 'bread-x3', share_bp: 5000 }] };
   writeFileSync(join(work, 'candidate.json'), JSON.stringify(candidate));
   execFileSync(bin, ['simulate', '--program', `${root}programs/bakery.json`, '--candidate', join(work, 'candidate.json'),
     '--events', events, '--out', join(work, 'report.json')], { stdio: 'ignore' });
@@ -48,7 +50,7 @@ test('the report draws every chart offline and shows the run it came from', asyn
   await page.goto(pathToFileURL(join(work, 'report.html')).href);
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.textContent('h1'), '积分方案模拟报告');
-  for (const id of ['points-chart', 'outstanding-chart', 'tiers-chart', 'kinds-chart']) {
+  for (const id of ['points-chart', 'outstanding-chart', 'tiers-chart', 'kinds-chart', 'redeemed-chart']) {
     const size = await page.$eval(`#${id} canvas`, (c) => [c.width, c.height]);
     assert.ok(size[0] > 200 && size[1] > 200, `${id}: ${size}`);
   }
@@ -60,6 +62,10 @@ test('the report draws every chart offline and shows the run it came from', asyn
   assert.ok(report.tier_changes.upgraded > 0);
   assert.match(await page.textContent('#moves'), new RegExp(`member → silver${report.tier_moves['member -> silver']}`));
   assert.equal(await page.$$eval('#affected tbody tr', (rows) => rows.length), report.most_affected.length);
+  const variants = await page.$$eval('#variants tbody tr', (rows) => rows.map((r) => [...r.cells].slice(0, 3).map((c) => c.textContent)));
+  const split = report.programmes.candidate.by_variant;
+  assert.deepEqual(variants, Object.entries(split).map(([id, v]) => ['候选方案', id, new Intl.NumberFormat('zh-CN').format(v.members)]));
+  assert.ok(report.programmes.candidate.total.redeemed_by_kind.mall_redeem > 0, 'the generated members redeem in the mall');
   await page.screenshot({ path: `${shots}/simulation-report-zh-1440x900.png`, fullPage: true });
   assert.deepEqual(problems, []);
 });
