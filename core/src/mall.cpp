@@ -46,9 +46,12 @@ MallUsed mall_used(const Program& program, const MemberState& state, const MallI
   return used;
 }
 
-std::optional<Error> mall_refusal(const Program& program, const MemberState& state, const MallItem& item,
+namespace {
+
+// mall_refusal with the member's units already counted.
+std::optional<Error> refusal_with(const Program& program, const MemberState& state, const MallItem& item,
                                   std::int64_t quantity, TimeMs at, const MallStock& stock,
-                                  std::optional<std::int64_t> cash_paid, const MemberFacts* facts) {
+                                  std::optional<std::int64_t> cash_paid, const MemberFacts* facts, const MallUsed& used) {
   const std::int64_t today = local_day_number(at, program.utc_offset_minutes);
   if (item.from_day && today < *item.from_day) {
     return Error{"mall.not_on_sale", "goes on sale on " + date_from_day_number(*item.from_day).iso(), "event.item"};
@@ -69,7 +72,6 @@ std::optional<Error> mall_refusal(const Program& program, const MemberState& sta
                           : in_any_segment(program, item.segments, member_facts(program, state, at));
     if (!in) return Error{"mall.segment_required", "is offered to members of chosen segments", "event.item"};
   }
-  const MallUsed used = mall_used(program, state, item, today);
   const struct {
     std::int64_t limit, used;
     const char* code;
@@ -110,12 +112,21 @@ std::optional<Error> mall_refusal(const Program& program, const MemberState& sta
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<Error> mall_refusal(const Program& program, const MemberState& state, const MallItem& item,
+                                  std::int64_t quantity, TimeMs at, const MallStock& stock,
+                                  std::optional<std::int64_t> cash_paid, const MemberFacts* facts) {
+  const MallUsed used = mall_used(program, state, item, local_day_number(at, program.utc_offset_minutes));
+  return refusal_with(program, state, item, quantity, at, stock, cash_paid, facts, used);
+}
+
 MallOffer mall_offer(const Program& program, const MemberState& state, const MallItem& item, TimeMs at,
                      const MallStock& stock) {
   MallOffer offer;
-  offer.refusal = mall_refusal(program, state, item, 1, at, stock, std::nullopt);
-  offer.points_short = std::max<std::int64_t>(0, item.points - state.available_points());
   const MallUsed used = mall_used(program, state, item, local_day_number(at, program.utc_offset_minutes));
+  offer.refusal = refusal_with(program, state, item, 1, at, stock, std::nullopt, nullptr, used);
+  offer.points_short = std::max<std::int64_t>(0, item.points - state.available_points());
   for (auto left : {left_under(item.limits.per_day, used.day), left_under(item.limits.per_month, used.month),
                     left_under(item.limits.total, used.total)}) {
     if (left) offer.limit_left = std::min(offer.limit_left.value_or(*left), *left);

@@ -29,6 +29,7 @@ std::optional<Error> TaskEvents::mall_redeem() {
   }
   r.red_packet = item->reward.red_packet * event_.quantity;
   r.box_chances = item->reward.box_chances * event_.quantity;
+  // Nothing refuses the event from here: the kept list is not undone (state_undo.hpp).
   std::vector<MallRedemption>& kept = state_.tasks.mall;
   // Past the bound the oldest is forgotten: its limits have long passed.
   if (kept.size() >= kMaxMallRedemptions) kept.erase(kept.begin());
@@ -44,7 +45,7 @@ std::optional<Error> TaskEvents::mall_cancel() {
                  "event.redemption"};
   }
   if (it->cancelled_at) return Error{"mall.already_cancelled", "was cancelled already", "event.redemption"};
-  it->cancelled_at = event_.at;
+  it->cancelled_at = event_.at;  // nothing refuses the event from here (state_undo.hpp)
   const std::size_t first = out_.ledger.size();
   book_.give_back(it->parts, 0, it->points, LedgerKind::mall_cancel, "", event_.at);
   // What it gave comes back as far as the member still holds it.

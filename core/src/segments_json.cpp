@@ -14,8 +14,6 @@ using json_reader::ValueReader;
 
 namespace {
 
-constexpr const char* kStageNames[] = {"new", "active", "silent", "sleeping", "lost"};
-
 // The days activity is kept for (tier.cpp's forget_activity): a window
 // longer than that would count days already forgotten.
 std::int64_t kept_days(const Program& program) {
@@ -83,11 +81,15 @@ SegmentRule read_rule(ValueReader& reader, const Json& v, const std::string& pat
   }
   const std::vector<std::string> stages = identifiers(reader, when, "stages");
   for (std::size_t i = 0; i < stages.size(); ++i) {
-    const auto* named = std::find(std::begin(kStageNames), std::end(kStageNames), stages[i]);
-    if (named == std::end(kStageNames)) {
+    std::optional<LifecycleStage> named;
+    for (LifecycleStage s : {LifecycleStage::new_member, LifecycleStage::active, LifecycleStage::silent,
+                             LifecycleStage::sleeping, LifecycleStage::lost}) {
+      if (lifecycle_stage_name(s) == stages[i]) named = s;
+    }
+    if (!named) {
       reader.error("value.unknown_choice", "must be one of new, active, silent, sleeping, lost", index_path(when.path_of("stages"), i));
     } else {
-      r.stages.push_back(static_cast<LifecycleStage>(named - std::begin(kStageNames)));
+      r.stages.push_back(*named);
     }
   }
   r.balance = bounds_field(reader, when, "balance");

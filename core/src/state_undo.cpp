@@ -36,9 +36,11 @@ void StateUndo::tasks_changing() {
   if (tasks_) return;
   TaskState& t = state_.tasks;
   TextSet liked = std::move(t.liked), scanned = std::move(t.scanned);
+  std::vector<MallRedemption> mall = std::move(t.mall);
   tasks_ = t;
   t.liked = std::move(liked);
   t.scanned = std::move(scanned);
+  t.mall = std::move(mall);
 }
 
 void StateUndo::task_text_added(TextList list, const std::string& text) { task_texts_.emplace_back(list, text); }
@@ -80,9 +82,11 @@ void StateUndo::undo() {
   for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
   if (tasks_) {
     TextSet liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);
+    std::vector<MallRedemption> mall = std::move(s.tasks.mall);
     s.tasks = std::move(*tasks_);
     s.tasks.liked = std::move(liked);
     s.tasks.scanned = std::move(scanned);
+    s.tasks.mall = std::move(mall);
   }
   for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
     (s.tasks.*(note->first)).erase(note->second);

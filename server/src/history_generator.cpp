@@ -8,6 +8,8 @@
 
 #include "loyalty/json_codec.hpp"
 #include "loyalty/local_time.hpp"
+#include "loyalty/mall.hpp"
+#include "loyalty/member_state.hpp"
 #include "loyalty/sha256.hpp"
 
 namespace loyalty::server {
@@ -220,7 +222,7 @@ class Generator {
     std::vector<std::pair<std::int64_t, std::int64_t>> vesting;  // (day it counts, points)
     std::int64_t orders = 0;
     std::int64_t scans = 0;
-    std::vector<std::pair<const MallItem*, std::int64_t>> mall_redeemed;  // (item, local day)
+    MemberState mall_shadow;  // the member's redemptions, as the core counts them against limits
     const TimeMs end = options_.start + options_.days * kDayMs - 1;
     for (std::int64_t day = joining.day; day < options_.days; ++day) {
       if (day > joining.day) stage = next_stage(stage, r);
@@ -320,9 +322,13 @@ class Generator {
       }
       if (!mall_items_.empty() && daily(habits->redeem)) {
         const MallItem* item = mall_items_[static_cast<std::size_t>(r.below(static_cast<std::int64_t>(mall_items_.size())))];
-        if (item->points * 3 <= points_estimate && within_limits(*item, local_day, mall_redeemed)) {
-          events.push_back({at(), {{"type", "mall_redeem"}, {"item", item->id}}});
-          mall_redeemed.emplace_back(item, local_day);
+        if (item->points * 3 <= points_estimate && within_limits(*item, local_day, mall_shadow)) {
+          const TimeMs when = at();
+          events.push_back({when, {{"type", "mall_redeem"}, {"item", item->id}}});
+          MallRedemption made;
+          made.item = item->id;
+          made.at = when;
+          mall_shadow.tasks.mall.push_back(std::move(made));
           points_estimate -= item->points;
         }
       }
@@ -340,20 +346,12 @@ class Generator {
   }
 
   // Whether one more unit of `item` on `day` keeps to its dates and the member's limits.
-  static bool within_limits(const MallItem& item, std::int64_t day,
-                            const std::vector<std::pair<const MallItem*, std::int64_t>>& redeemed) {
+  bool within_limits(const MallItem& item, std::int64_t day, const MemberState& shadow) const {
     if ((item.from_day && day < *item.from_day) || (item.to_day && day > *item.to_day)) return false;
-    const std::int64_t month = month_index(date_from_day_number(day));
-    std::int64_t on_day = 0, in_month = 0, total = 0;
-    for (const auto& [which, on] : redeemed) {
-      if (which != &item) continue;
-      total += 1;
-      on_day += on == day;
-      in_month += month_index(date_from_day_number(on)) == month;
-    }
+    const MallUsed used = mall_used(program_, shadow, item, day);
     const MallLimits& l = item.limits;
-    return (l.per_day == 0 || on_day < l.per_day) && (l.per_month == 0 || in_month < l.per_month) &&
-           (l.total == 0 || total < l.total);
+    return (l.per_day == 0 || used.day < l.per_day) && (l.per_month == 0 || used.month < l.per_month) &&
+           (l.total == 0 || used.total < l.total);
   }
 
   // When the member first orders, if ever: made again from its own stream.

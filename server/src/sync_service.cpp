@@ -416,10 +416,13 @@ void SyncService::add_mall_stock(MemberTransaction& tx, const MemberState& state
     for (const MallRedemption& r : state.tasks.mall) {
       if (r.id != *text("redemption") || r.cancelled_at) continue;
       facts.goods_cancelled = r.id;
-      if (!stocked(program.mall.item(r.item))) continue;
-      facts.mall_item = program.mall.item(r.item);
-      facts.mall_day = day_of(r.at);
-      facts.mall_units = -r.quantity;
+      const MallItem* item = program.mall.item(r.item);
+      if (stocked(item)) {
+        facts.mall_item = item;
+        facts.mall_day = day_of(r.at);
+        facts.mall_units = -r.quantity;
+      }
+      break;
     }
   }
 }
