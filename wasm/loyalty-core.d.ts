@@ -502,6 +502,57 @@ export interface TaskRules {
   }[];
   /** @maxItems 20 */
   boxes?: Box[];
+  /** @maxItems 20 */
+  spokesperson?: SpokespersonCampaign[];
+}
+
+/** What a friend does through a spokesperson's share. */
+export type FriendAction = 'visit' | 'join' | 'first_order' | 'order';
+
+/**
+ * A spokesperson campaign (代言人): friends a member's share brings count
+ * toward milestones; each friend is brought by one share per campaign and
+ * counts once per action. The actions counted are those its milestones and
+ * per-friend rewards name (at least one).
+ */
+export interface SpokespersonCampaign {
+  id: Id;
+  name?: LocalizedText;
+  /** "YYYY-MM-DD", inclusive, local dates. */
+  from: LocalDate;
+  to: LocalDate;
+  /** 'new' (default): only friends who join through the share; 'any': members already in count too. */
+  friends?: 'new' | 'any';
+  /** Minor units an order must reach to count as 'order' (required when 'order' is counted). */
+  order_min?: Amount;
+  /** @maxItems 50 */
+  milestones?: {
+    action: FriendAction;
+    /**
+     * @minimum 1
+     * @maximum 10000
+     */
+    friends: number;
+    reward: Reward;
+  }[];
+  /** A reward for every friend who does the action; one per action. @maxItems 4 */
+  each?: { action: FriendAction; reward: Reward }[];
+  /**
+   * Friends newly counted per local day; 0 (default): no cap.
+   * @minimum 0
+   * @maximum 10000
+   */
+  daily_cap?: number;
+  /**
+   * Friends counted in the campaign; 0 (default): 10,000.
+   * @minimum 0
+   * @maximum 10000
+   */
+  cap?: number;
+  /** Spokespersons of these tiers only; absent: every tier. */
+  tiers?: Id[];
+  /** Spokespersons in one of these segments only; absent: everyone. */
+  segments?: Id[];
 }
 
 /** A programme as the core answers it: every default filled in. */
@@ -580,6 +631,10 @@ export interface TaskState {
   makeup_cards?: number;
   /** The points mall's redemptions, in the order they were made. */
   mall?: MallRedemption[];
+  /** The friends this member's shares brought, by campaign, each with the actions counted. */
+  campaigns?: { campaign: string; date?: string; today: number; friends: { member_id: string; actions: FriendAction[] }[] }[];
+  /** Whose share brought this member into each campaign, and which of its actions were reported to them. */
+  brought_by?: { campaign: string; spokesperson: string; joined: boolean; sent: FriendAction[] }[];
 }
 
 export interface CartLine {
@@ -709,6 +764,13 @@ export type Event = { id: string; at: number } & (
   | { type: 'mall_cancel'; redemption: string }
   /** Merchant only: the operator adds and removes tags (at least one of the two). */
   | { type: 'tag'; add?: Id[]; remove?: Id[] }
+  /**
+   * The member opened a spokesperson's share (joined: joined through it).
+   * Through the sync server a client sends `code` (the share code) instead; the server fills these in.
+   */
+  | { type: 'spokesperson_visit'; campaign: string; spokesperson: string; joined?: boolean }
+  /** Server only: a friend the member's share brought did a counted action (from the friend's spokesperson_friend notice). */
+  | { type: 'spokesperson_credit'; campaign: string; friend: string; action: FriendAction }
 );
 
 /** A draw as the server completes it: a client never supplies the seed or the outcome. */
@@ -728,7 +790,7 @@ export interface LedgerEntry {
   kind:
     | 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift'
     | 'checkin' | 'makeup' | 'like' | 'scan' | 'referral' | 'task' | 'box_cost' | 'box_prize' | 'coupon_expired'
-    | 'mall_redeem' | 'mall_cancel' | 'tag_added' | 'tag_removed';
+    | 'mall_redeem' | 'mall_cancel' | 'tag_added' | 'tag_removed' | 'spokesperson';
   available: number;
   pending: number;
   debt: number;
@@ -741,7 +803,7 @@ export interface LedgerEntry {
   box_chances?: number;
   makeup_cards?: number;
   coupon?: string;
-  /** The article, code, member, task, box or date the row is about. */
+  /** The article, code, member, task, box, campaign or date the row is about. */
   subject?: string;
   prize?: string;
 }
@@ -752,7 +814,15 @@ export interface Notice {
     | 'paid_started' | 'paid_renewed' | 'paid_expired' | 'points_capped'
     | 'checked_in' | 'streak_restored' | 'task_completed' | 'box_opened' | 'referral_qualified' | 'referral_capped'
     /** points_lapsing: `until` every point lapses without activity, `points` held now; points_lapsed: `points` gone. */
-    | 'points_lapsing' | 'points_lapsed';
+    | 'points_lapsing' | 'points_lapsed'
+    /**
+     * spokesperson_friend: tell `subject` (the spokesperson) of this member's `action` in campaign `prize`
+     * (the server sends it on as a spokesperson_credit); spokesperson_capped: `subject` (a friend) was not
+     * counted, campaign `prize`'s daily or total cap being reached.
+     */
+    | 'spokesperson_friend' | 'spokesperson_capped';
+  /** spokesperson_friend: what the member did. */
+  action?: FriendAction;
   at: number;
   from?: string;
   to?: string;
@@ -812,6 +882,25 @@ export interface TaskOverview {
   /** Only when the programme has recall offers: the one open now (an order would use it), or null. */
   recall?: { id: string; name?: LocalizedText; stage: 'silent' | 'sleeping' | 'lost'; multiplier_bp: number; entered_at: number; until: number } | null;
   referral: { invited_by?: string; invitees: number; rewarded: number; max_rewarded: number } | null;
+  /** Only when the programme has spokesperson campaigns: those running today. */
+  spokesperson?: SpokespersonProgress[];
+}
+
+export interface SpokespersonProgress {
+  campaign: string;
+  /** Whether this member may take part (tiers and segments); a share of one who may not counts nothing. */
+  eligible: boolean;
+  /** Its last local date. */
+  ends: string;
+  /** Friends counted, today's of them, and by action (the actions the campaign counts). */
+  friends: number;
+  friends_today: number;
+  counts: Partial<Record<FriendAction, number>>;
+  cap: number;
+  daily_cap: number;
+  milestones: { action: FriendAction; friends: number; reached: boolean; reward: Reward }[];
+  /** The milestone fewest friends away; null once all are reached. */
+  next: { action: FriendAction; friends: number; needed: number; reward: Reward } | null;
 }
 
 export interface BoxOdds {
@@ -932,6 +1021,11 @@ export type ErrorCode =
   | 'request.unknown_op' | 'scan.code_used' | 'scan.daily_cap' | 'scan.not_offered'
   | 'segments.bounds_reversed' | 'segments.duplicate_id' | 'segments.unknown' | 'segments.unknown_tier'
   | 'segments.unknown_variant' | 'segments.window_too_long' | 'skus.duplicate_id'
+  | 'spokesperson.already_brought' | 'spokesperson.already_counted' | 'spokesperson.circular'
+  | 'spokesperson.duplicate_action' | 'spokesperson.duplicate_milestone' | 'spokesperson.new_members_only'
+  | 'spokesperson.not_counted' | 'spokesperson.not_eligible' | 'spokesperson.not_running'
+  | 'spokesperson.nothing_counted' | 'spokesperson.order_min_required' | 'spokesperson.self'
+  | 'spokesperson.unknown_campaign' | 'spokesperson.unknown_tier'
   | 'state.activity_order' | 'state.checkin_cycle' | 'state.orders_order' | 'state.unknown_tier'
   | 'tags.add_and_remove' | 'tags.too_many' | 'task.window_reversed' | 'tasks.duplicate_id' | 'tiers.duplicate_id' | 'tiers.empty'
   | 'tiers.first_qualifies_everyone' | 'tiers.retain_above_qualify' | 'tiers.threshold_order'

@@ -301,6 +301,7 @@ class Transition {
       switch (row.kind) {
         case LedgerKind::earn: case LedgerKind::birthday_gift: case LedgerKind::checkin: case LedgerKind::like:
         case LedgerKind::scan: case LedgerKind::referral: case LedgerKind::task: case LedgerKind::box_prize:
+        case LedgerKind::spokesperson:
           if (row.available + row.pending > 0) return true;
           break;
         case LedgerKind::debt_settled:  // points earned went to the debt

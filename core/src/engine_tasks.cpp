@@ -104,6 +104,53 @@ void write_open_recall(JsonWriter& w, const Program& program, const MemberState&
   w.field("stage", lifecycle_stage_name(offer.stage)).field("until", open->until).end_object();
 }
 
+// The campaigns running today, as the member's shares stand in each.
+void write_spokesperson(JsonWriter& w, const Program& program, const MemberState& s, TimeMs at, std::int64_t today) {
+  w.key("spokesperson").begin_array();
+  for (const SpokespersonCampaign& c : program.tasks.spokesperson) {
+    if (!c.running(today)) continue;
+    auto held = std::find_if(s.tasks.campaigns.begin(), s.tasks.campaigns.end(),
+                             [&](const CampaignFriends& f) { return f.campaign == c.id; });
+    const CampaignFriends none;
+    const CampaignFriends& mine = held == s.tasks.campaigns.end() ? none : *held;
+    std::int64_t counts[4] = {0, 0, 0, 0};
+    for (const CountedFriend& f : mine.friends) {
+      for (int a = 0; a < 4; ++a) counts[a] += (f.actions >> a) & 1;
+    }
+    const auto count_of = [&](FriendAction a) { return counts[static_cast<int>(a)]; };
+    w.begin_object().field("campaign", std::string_view(c.id)).field("cap", c.cap);
+    w.key("counts").begin_object();
+    for (FriendAction a : {FriendAction::first_order, FriendAction::join, FriendAction::order, FriendAction::visit}) {
+      if (c.counts(a)) w.field(friend_action_name(a), count_of(a));
+    }
+    w.end_object().field("daily_cap", c.daily_cap).field("eligible", !spokesperson_refusal(program, s, c, at))
+        .field("ends", std::string_view(date_text(c.to_day)))
+        .field("friends", static_cast<std::int64_t>(mine.friends.size()))
+        .field("friends_today", mine.day == today ? mine.today : 0);
+    const SpokespersonMilestone* next = nullptr;
+    w.key("milestones").begin_array();
+    for (const SpokespersonMilestone& m : c.milestones) {
+      const bool reached = count_of(m.action) >= m.friends;
+      if (!reached && (!next || m.friends - count_of(m.action) < next->friends - count_of(next->action))) next = &m;
+      w.begin_object().field("action", std::string_view(friend_action_name(m.action))).field("friends", m.friends)
+          .field("reached", reached);
+      write_reward(w, "reward", m.reward);
+      w.end_object();
+    }
+    w.end_array().key("next");
+    if (next) {
+      w.begin_object().field("action", std::string_view(friend_action_name(next->action)))
+          .field("friends", next->friends).field("needed", next->friends - count_of(next->action));
+      write_reward(w, "reward", next->reward);
+      w.end_object();
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
 std::string overview_json(const Program& program, const MemberState& s, TimeMs at) {
   const std::int64_t today = local_day_number(at, program.utc_offset_minutes);
   static const char* const kActions[] = {"checkin", "like", "scan", "share", "order"};
@@ -169,6 +216,7 @@ std::string overview_json(const Program& program, const MemberState& s, TimeMs a
   } else {
     w.null();
   }
+  if (!rules.spokesperson.empty()) write_spokesperson(w, program, s, at, today);
   w.field("task_points_today", today_count(t, today, &TaskDay::task_points));
   w.end_object();
   return w.take();

@@ -37,15 +37,7 @@ MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, 
     limits.integer_into("total", item.limits.total, 0, kMaxSafeInteger);
     limits.finish();
   }
-  if (const Json* tiers = obj.field("tiers", false); tiers && reader.is_array(*tiers, obj.path_of("tiers"), kMaxTiers)) {
-    for (std::size_t i = 0; i < tiers->size(); ++i) {
-      const std::string p = index_path(obj.path_of("tiers"), i);
-      auto id = reader.identifier((*tiers)[i], p);
-      auto tier = id ? program.tier_index(*id) : std::nullopt;
-      if (id && !tier) reader.error("mall.unknown_tier", "\"" + *id + "\" is not a tier of this programme", p);
-      if (tier) item.tiers.push_back(*tier);
-    }
-  }
+  item.tiers = read_tier_list(reader, obj, program, "mall.unknown_tier");
   if (const Json* r = obj.field("reward", false)) {
     item.reward = read_reward(reader, *r, obj.path_of("reward"));
     if (item.reward.points || item.reward.growth || item.reward.makeup_cards) {
@@ -93,9 +85,7 @@ void write_mall_rules(JsonWriter& w, const Program& program) {
     write_reward(w.key("reward"), item.reward);
     write_segment_list(w, program, item.segments);
     if (item.stock) w.field("stock", *item.stock);
-    w.key("tiers").begin_array();
-    for (std::size_t t : item.tiers) w.value(std::string_view(program.tiers[t].id));
-    w.end_array();
+    write_tier_list(w, program, item.tiers);
     if (item.to_day) w.field("to", std::string_view(date_from_day_number(*item.to_day).iso()));
     w.end_object();
   }

@@ -66,6 +66,12 @@ const Box* TaskRules::box(const std::string& id) const {
   return nullptr;
 }
 
+const SpokespersonCampaign* TaskRules::campaign(const std::string& id) const {
+  for (const SpokespersonCampaign& c : spokesperson)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
 std::int64_t period_start(const LimitedTask& task, std::int64_t day) {
   switch (task.repeat) {
     case TaskRepeat::none: return task.from_day;

@@ -91,7 +91,7 @@ void read_draw(const Program& program, ValueReader& reader, ObjectReader& obj, D
   }
 }
 
-// The fields of check-in, like, share, scan, referral, box and mall events.
+// The fields of check-in, like, share, scan, referral, box, mall and spokesperson events.
 void read_task_event(const Program& program, ValueReader& reader, ObjectReader& obj, Event& e) {
   switch (e.kind) {
     case EventKind::makeup:
@@ -115,6 +115,18 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       if (auto m = member_field(reader, obj, "invitee")) e.other_member = *m;
       if (auto s = obj.choice("stage", false, {"joined", "first_order"})) e.stage = static_cast<ReferralStage>(*s);
       break;
+    case EventKind::spokesperson_visit:
+    case EventKind::spokesperson_credit: {
+      const bool visit = e.kind == EventKind::spokesperson_visit;
+      if (auto c = obj.identifier("campaign", true)) e.campaign = *c;
+      if (auto m = member_field(reader, obj, visit ? "spokesperson" : "friend")) e.other_member = *m;
+      if (visit) {
+        e.joined = obj.boolean("joined", false).value_or(false);
+      } else if (auto a = obj.choice("action", true, {"visit", "join", "first_order", "order"})) {
+        e.friend_action = static_cast<FriendAction>(*a);
+      }
+      break;
+    }
     case EventKind::draw: read_draw(program, reader, obj, e.draw); break;
     case EventKind::mall_redeem:
       if (auto item = obj.identifier("item", true)) e.item = *item;
@@ -209,7 +221,8 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   }
   auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
                                         "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw",
-                                        "mall_redeem", "mall_cancel", "tag"});
+                                        "mall_redeem", "mall_cancel", "tag", "spokesperson_visit",
+                                        "spokesperson_credit"});
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
     if (const Json* v = obj.field("order_id", true)) {

@@ -270,6 +270,7 @@ const char* ledger_kind(LedgerKind kind) {
     case LedgerKind::mall_cancel: return "mall_cancel";
     case LedgerKind::tag_added: return "tag_added";
     case LedgerKind::tag_removed: return "tag_removed";
+    case LedgerKind::spokesperson: return "spokesperson";
   }
   return "earn";
 }
@@ -292,6 +293,8 @@ const char* notice_kind(NoticeKind kind) {
     case NoticeKind::referral_capped: return "referral_capped";
     case NoticeKind::points_lapsing: return "points_lapsing";
     case NoticeKind::points_lapsed: return "points_lapsed";
+    case NoticeKind::spokesperson_friend: return "spokesperson_friend";
+    case NoticeKind::spokesperson_capped: return "spokesperson_capped";
   }
   return "tier_upgraded";
 }
@@ -362,7 +365,9 @@ void write_ledger(JsonWriter& w, const std::vector<LedgerEntry>& ledger) {
 void write_notices(JsonWriter& w, const Program& program, const std::vector<Notice>& notices) {
   w.begin_array();
   for (const Notice& n : notices) {
-    w.begin_object().field("at", n.at);
+    w.begin_object();
+    if (!n.action.empty()) w.field("action", std::string_view(n.action));
+    w.field("at", n.at);
     if (n.from_tier) w.field("from", std::string_view(program.tiers[*n.from_tier].id));
     w.field("kind", std::string_view(notice_kind(n.kind)));
     if (n.nonce) w.field("nonce", *n.nonce);

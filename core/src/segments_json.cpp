@@ -206,6 +206,24 @@ std::vector<std::size_t> read_segment_list(ValueReader& reader, ObjectReader& ob
   return list;
 }
 
+std::vector<std::size_t> read_tier_list(ValueReader& reader, ObjectReader& obj, const Program& program,
+                                        const char* unknown_code) {
+  std::vector<std::size_t> list;
+  const std::vector<std::string> ids = identifiers(reader, obj, "tiers");
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto t = program.tier_index(ids[i]);
+    if (!t) reader.error(unknown_code, "\"" + ids[i] + "\" is not a tier of this programme", index_path(obj.path_of("tiers"), i));
+    else list.push_back(*t);
+  }
+  return list;
+}
+
+void write_tier_list(JsonWriter& w, const Program& program, const std::vector<std::size_t>& tiers) {
+  w.key("tiers").begin_array();
+  for (std::size_t t : tiers) w.value(std::string_view(program.tiers[t].id));
+  w.end_array();
+}
+
 void write_segment_list(JsonWriter& w, const Program& program, const std::vector<std::size_t>& segments) {
   if (segments.empty()) return;
   w.key("segments").begin_array();

@@ -146,6 +146,22 @@ void write_tasks(Writer& w, const TaskState& t) {
     w.integer(r.quantity);
     w.integer(r.red_packet);
   });
+  // From version 6.
+  w.list(t.campaigns, [&](const CampaignFriends& c) {
+    w.text(c.campaign);
+    w.integer(c.day);
+    w.list(c.friends, [&](const CountedFriend& f) {
+      w.integer(f.actions);
+      w.text(f.member_id);
+    });
+    w.integer(c.today);
+  });
+  w.list(t.brought_by, [&](const BroughtBy& b) {
+    w.text(b.campaign);
+    w.flag(b.joined);
+    w.integer(b.sent);
+    w.text(b.spokesperson);
+  });
 }
 
 // A callable passed down without a template: the list and optional
@@ -471,6 +487,33 @@ void read_tasks(Reader& r, TaskState& t) {
     t.mall.push_back(std::move(m));
   });
   put_in_time_order(t.mall);
+  if (r.version() < 6) return;
+  const auto actions = [&](const char* key, std::uint8_t& into) {
+    std::int64_t bits = 0;
+    r.integer(key, bits, 0, 15);
+    into = static_cast<std::uint8_t>(bits);
+  };
+  r.list("campaigns", 1000, [&] {
+    CampaignFriends c;
+    r.identifier("campaign", c.campaign);
+    r.integer("date", c.day, -1, max_day());
+    r.list("friends", kMaxCampaignFriends, [&] {
+      CountedFriend f;
+      actions("actions", f.actions);
+      r.text("member_id", f.member_id);
+      c.friends.push_back(std::move(f));
+    });
+    r.integer("today", c.today, 0, kMaxCampaignFriends);
+    t.campaigns.push_back(std::move(c));
+  });
+  r.list("brought_by", 1000, [&] {
+    BroughtBy b;
+    r.identifier("campaign", b.campaign);
+    r.flag("joined", b.joined);
+    actions("sent", b.sent);
+    r.text("spokesperson", b.spokesperson);
+    t.brought_by.push_back(std::move(b));
+  });
 }
 
 void read_order(Reader& r, const Program& program, OrderRecord& o) {

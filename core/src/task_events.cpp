@@ -37,7 +37,9 @@ bool is_task_event(EventKind kind) {
     case EventKind::referral:
     case EventKind::draw:
     case EventKind::mall_redeem:
-    case EventKind::mall_cancel: return true;
+    case EventKind::mall_cancel:
+    case EventKind::spokesperson_visit:
+    case EventKind::spokesperson_credit: return true;
     default: return false;
   }
 }
@@ -169,8 +171,9 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
 std::optional<Error> TaskEvents::run() {
   tasks_changing();
   activity_before_ = state_.last_activity_at;
-  // The merchant's act, not the member's: no activity.
+  // The merchant's act, or a friend's, not the member's: no activity.
   if (event_.kind == EventKind::mall_cancel) return mall_cancel();
+  if (event_.kind == EventKind::spokesperson_credit) return spokesperson_credit();
   keep_open_recall(program_, state_, event_.at, /*used=*/false);
   state_.last_activity_at = event_.at;
   switch (event_.kind) {
@@ -183,6 +186,7 @@ std::optional<Error> TaskEvents::run() {
     case EventKind::referral: return referral();
     case EventKind::draw: return draw();
     case EventKind::mall_redeem: return mall_redeem();
+    case EventKind::spokesperson_visit: return spokesperson_visit();
     default: return std::nullopt;
   }
 }
@@ -355,6 +359,7 @@ std::optional<Error> TaskEvents::after_order() {
       return e;
     }
   }
+  if (auto e = spokesperson_orders()) return e;
   return count(TaskAction::order, event_.order_id);
 }
 

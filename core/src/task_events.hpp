@@ -1,5 +1,5 @@
 // Tasks and games inside apply(): check-in, make-up, like, share, scan,
-// referral and box events, the rewards they grant and the limited-time
+// referral, box, mall and spokesperson events, the rewards they grant and the limited-time
 // tasks every counted action advances. Internal to the core.
 #pragma once
 
@@ -49,6 +49,11 @@ class TaskEvents {
   std::optional<Error> draw();
   std::optional<Error> mall_redeem();  // mall_events.cpp
   std::optional<Error> mall_cancel();
+  std::optional<Error> spokesperson_visit();  // spokesperson_events.cpp
+  std::optional<Error> spokesperson_credit();
+  // The friend's side: tells the spokesperson of a counted action, once.
+  void report_to_spokesperson(BroughtBy& brought, const SpokespersonCampaign& campaign, FriendAction action);
+  std::optional<Error> spokesperson_orders();  // after an order: first order, order over the amount
   // Spends available points (the caller checked there are enough); the rows name `subject`.
   std::vector<RedeemedPart> spend_for(std::int64_t points, LedgerKind kind, const std::string& subject);
   std::optional<Error> pay_makeup(const Makeup& rules, const std::string& subject);

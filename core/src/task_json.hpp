@@ -26,6 +26,10 @@ void write_segments(JsonWriter& w, const Program& program);
 std::vector<std::size_t> read_segment_list(json_reader::ValueReader& reader, json_reader::ObjectReader& obj,
                                            const Program& program);
 void write_segment_list(JsonWriter& w, const Program& program, const std::vector<std::size_t>& segments);
+// The "tiers" list of a mall item or a campaign: ids of the programme's tiers.
+std::vector<std::size_t> read_tier_list(json_reader::ValueReader& reader, json_reader::ObjectReader& obj,
+                                        const Program& program, const char* unknown_code);
+void write_tier_list(JsonWriter& w, const Program& program, const std::vector<std::size_t>& tiers);
 
 // The programme's "mall" section (mall_json.cpp); tiers are read before it.
 void read_mall_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);

@@ -208,6 +208,73 @@ Box read_box(ValueReader& reader, const Json& v, const std::string& path, const 
   return box;
 }
 
+FriendAction friend_action_field(ObjectReader& obj) {
+  auto a = obj.choice("action", true, {"visit", "join", "first_order", "order"});
+  return static_cast<FriendAction>(a.value_or(0));
+}
+
+SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+                                   std::set<std::string>& ids) {
+  ObjectReader obj(reader, v, path);
+  SpokespersonCampaign c;
+  if (auto id = unique_id(reader, obj, ids)) c.id = *id;
+  if (auto name = obj.localized_text("name", false)) c.name = *name;
+  auto from = obj.date("from", true);
+  auto to = obj.date("to", true);
+  if (from && to && *to < *from) reader.error("task.window_reversed", "must not be before \"from\"", obj.path_of("to"));
+  c.from_day = from.value_or(0);
+  c.to_day = to.value_or(0);
+  if (auto f = obj.choice("friends", false, {"new", "any"})) c.new_members_only = *f == 0;
+  obj.integer_into("order_min", c.order_min, 0, kMaxSafeInteger);
+  if (const Json* list = obj.field("milestones", false)) {
+    std::set<std::pair<int, std::int64_t>> seen;
+    each(reader, *list, obj.path_of("milestones"), kMaxMilestones, [&](const Json& e, const std::string& p) {
+      ObjectReader m(reader, e, p);
+      SpokespersonMilestone milestone;
+      milestone.action = friend_action_field(m);
+      m.integer_into("friends", milestone.friends, 1, kMaxCampaignFriends);
+      milestone.reward = reward_field(reader, m, "reward", true);
+      if (!seen.insert({static_cast<int>(milestone.action), milestone.friends}).second) {
+        reader.error("spokesperson.duplicate_milestone", "this action and number of friends is a milestone already",
+                     m.path_of("friends"));
+      }
+      m.finish();
+      c.counted |= action_bit(milestone.action);
+      c.milestones.push_back(std::move(milestone));
+    });
+  }
+  if (const Json* list = obj.field("each", false)) {
+    std::uint8_t seen = 0;
+    each(reader, *list, obj.path_of("each"), 4, [&](const Json& e, const std::string& p) {
+      ObjectReader f(reader, e, p);
+      FriendReward reward;
+      reward.action = friend_action_field(f);
+      reward.reward = reward_field(reader, f, "reward", true);
+      if (seen & action_bit(reward.action)) {
+        reader.error("spokesperson.duplicate_action", "this action has a reward per friend already", f.path_of("action"));
+      }
+      f.finish();
+      seen |= action_bit(reward.action);
+      c.counted |= action_bit(reward.action);
+      c.each.push_back(std::move(reward));
+    });
+  }
+  if (c.counted == 0) {
+    reader.error("spokesperson.nothing_counted", "a campaign needs milestones or rewards for each friend",
+                 obj.path_of("milestones"));
+  }
+  if (c.counts(FriendAction::order) && c.order_min == 0) {
+    reader.error("spokesperson.order_min_required", "an \"order\" counts from an amount: give order_min",
+                 obj.path_of("order_min"));
+  }
+  obj.integer_into("daily_cap", c.daily_cap, 0, kMaxCampaignFriends);
+  obj.integer_into("cap", c.cap, 0, kMaxCampaignFriends);
+  c.tiers = read_tier_list(reader, obj, program, "spokesperson.unknown_tier");
+  c.segments = read_segment_list(reader, obj, program);
+  obj.finish();
+  return c;
+}
+
 }  // namespace
 
 void read_task_rules(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
@@ -223,6 +290,12 @@ void read_task_rules(ValueReader& reader, const Json& json, const std::string& p
     std::set<std::string> ids;
     each(reader, *v, obj.path_of("boxes"), kMaxBoxes,
          [&](const Json& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, program, ids)); });
+  }
+  if (const Json* v = obj.field("spokesperson", false)) {
+    std::set<std::string> ids;
+    each(reader, *v, obj.path_of("spokesperson"), kMaxSpokespersonCampaigns, [&](const Json& e, const std::string& p) {
+      rules.spokesperson.push_back(read_campaign(reader, e, p, program, ids));
+    });
   }
   obj.finish();
 }
@@ -262,6 +335,31 @@ void write_checkin(JsonWriter& w, const CheckinRules& c) {
     w.end_object();
   }
   w.end_array().end_object();
+}
+
+void write_campaign(JsonWriter& w, const Program& program, const SpokespersonCampaign& c) {
+  w.begin_object().field("cap", c.cap).field("daily_cap", c.daily_cap);
+  w.key("each").begin_array();
+  for (const FriendReward& f : c.each) {
+    w.begin_object().field("action", std::string_view(friend_action_name(f.action)));
+    write_reward(w.key("reward"), f.reward);
+    w.end_object();
+  }
+  w.end_array();
+  w.field("friends", std::string_view(c.new_members_only ? "new" : "any"))
+      .field("from", std::string_view(date_from_day_number(c.from_day).iso())).field("id", std::string_view(c.id));
+  w.key("milestones").begin_array();
+  for (const SpokespersonMilestone& m : c.milestones) {
+    w.begin_object().field("action", std::string_view(friend_action_name(m.action))).field("friends", m.friends);
+    write_reward(w.key("reward"), m.reward);
+    w.end_object();
+  }
+  w.end_array();
+  write_localized(w.key("name"), c.name);
+  w.field("order_min", c.order_min);
+  write_segment_list(w, program, c.segments);
+  write_tier_list(w, program, c.tiers);
+  w.field("to", std::string_view(date_from_day_number(c.to_day).iso())).end_object();
 }
 
 void write_box(JsonWriter& w, const Program& program, const Box& b) {
@@ -336,6 +434,11 @@ void write_task_rules(JsonWriter& w, const Program& program) {
     w.end_array().field("daily_cap", rules.scans->daily_cap);
     write_reward(w.key("reward"), rules.scans->reward);
     w.end_object();
+  }
+  if (!rules.spokesperson.empty()) {
+    w.key("spokesperson").begin_array();
+    for (const SpokespersonCampaign& c : rules.spokesperson) write_campaign(w, program, c);
+    w.end_array();
   }
   w.end_object();
 }

@@ -47,6 +47,95 @@ std::vector<std::int64_t> read_dates(ValueReader& reader, ObjectReader& obj, std
   return out;
 }
 
+// Friend actions as a list of names, in the order of FriendAction.
+std::uint8_t read_actions(ValueReader& reader, ObjectReader& obj, std::string_view key) {
+  std::uint8_t bits = 0;
+  each(reader, obj.field(key, true), obj.path_of(key), 4, [&](const Json& e, const std::string& p) {
+    auto name = reader.string(e, p, 16);
+    for (std::uint8_t a = 0; name && a < 4; ++a) {
+      if (*name == friend_action_name(static_cast<FriendAction>(a))) {
+        bits |= action_bit(static_cast<FriendAction>(a));
+        return;
+      }
+    }
+    if (name) reader.error("value.unknown_choice", "must be visit, join, first_order or order", p);
+  });
+  return bits;
+}
+
+void write_actions(JsonWriter& w, std::string_view key, std::uint8_t bits) {
+  w.key(key).begin_array();
+  for (std::uint8_t a = 0; a < 4; ++a) {
+    if (bits & action_bit(static_cast<FriendAction>(a))) w.value(std::string_view(friend_action_name(static_cast<FriendAction>(a))));
+  }
+  w.end_array();
+}
+
+std::string member_text(ValueReader& reader, ObjectReader& obj, std::string_view key) {
+  const Json* v = obj.field(key, true);
+  auto s = v ? reader.string(*v, obj.path_of(key), 128) : std::nullopt;
+  if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of(key));
+  return s.value_or("");
+}
+
+void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& t) {
+  each(reader, obj.field("campaigns", false), obj.path_of("campaigns"), 1000, [&](const Json& e, const std::string& p) {
+    ObjectReader c(reader, e, p);
+    CampaignFriends campaign;
+    if (auto id = c.identifier("campaign", true)) campaign.campaign = *id;
+    if (auto d = c.date("date", false)) campaign.day = *d;
+    c.integer_into("today", campaign.today, 0, kMaxCampaignFriends);
+    each(reader, c.field("friends", true), c.path_of("friends"), kMaxCampaignFriends, [&](const Json& fe, const std::string& fp) {
+      ObjectReader f(reader, fe, fp);
+      CountedFriend counted;
+      counted.actions = read_actions(reader, f, "actions");
+      counted.member_id = member_text(reader, f, "member_id");
+      f.finish();
+      campaign.friends.push_back(std::move(counted));
+    });
+    c.finish();
+    t.campaigns.push_back(std::move(campaign));
+  });
+  each(reader, obj.field("brought_by", false), obj.path_of("brought_by"), 1000, [&](const Json& e, const std::string& p) {
+    ObjectReader b(reader, e, p);
+    BroughtBy brought;
+    if (auto id = b.identifier("campaign", true)) brought.campaign = *id;
+    brought.joined = b.boolean("joined", false).value_or(false);
+    brought.sent = read_actions(reader, b, "sent");
+    brought.spokesperson = member_text(reader, b, "spokesperson");
+    b.finish();
+    t.brought_by.push_back(std::move(brought));
+  });
+}
+
+void write_brought_by(JsonWriter& w, const TaskState& t) {
+  if (t.brought_by.empty()) return;
+  w.key("brought_by").begin_array();
+  for (const BroughtBy& b : t.brought_by) {
+    w.begin_object().field("campaign", std::string_view(b.campaign)).field("joined", b.joined);
+    write_actions(w, "sent", b.sent);
+    w.field("spokesperson", std::string_view(b.spokesperson)).end_object();
+  }
+  w.end_array();
+}
+
+void write_campaign_friends(JsonWriter& w, const TaskState& t) {
+  if (t.campaigns.empty()) return;
+  w.key("campaigns").begin_array();
+  for (const CampaignFriends& c : t.campaigns) {
+    w.begin_object().field("campaign", std::string_view(c.campaign));
+    if (c.day >= 0) w.field("date", std::string_view(date_from_day_number(c.day).iso()));
+    w.key("friends").begin_array();
+    for (const CountedFriend& f : c.friends) {
+      w.begin_object();
+      write_actions(w, "actions", f.actions);
+      w.field("member_id", std::string_view(f.member_id)).end_object();
+    }
+    w.end_array().field("today", c.today).end_object();
+  }
+  w.end_array();
+}
+
 std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
 
 void write_dates(JsonWriter& w, std::string_view key, const std::vector<std::int64_t>& days) {
@@ -152,6 +241,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     t.mall.push_back(std::move(r));
   });
   put_in_time_order(t.mall);
+  read_spokesperson_state(reader, obj, t);
   obj.finish();
 }
 
@@ -166,6 +256,8 @@ void put_in_time_order(std::vector<MallRedemption>& mall) {
 // Keys in ascending order (JsonWriter checks it).
 void write_task_state(JsonWriter& w, const TaskState& t) {
   w.begin_object().field("box_chances", t.box_chances);
+  write_brought_by(w, t);
+  write_campaign_friends(w, t);
   if (t.checkin) {
     w.key("checkin").begin_object();
     write_dates(w, "days", t.checkin->days);

@@ -108,6 +108,11 @@ void ApiRoutes::install(httplib::Server& server) {
     if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
     send(res, sync_.member_view(member, now_ms(), req.get_param_value("state")));
   });
+  server.Get("/v1/me/share-code", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string member;
+    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+    send(res, sync_.share_code(member, req.get_param_value("campaign"), now_ms()));
+  });
   server.Get("/v1/me/ledger", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
     if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
@@ -192,7 +197,9 @@ void ApiRoutes::install(httplib::Server& server) {
       }
       const std::string member = id->get<std::string>();
       const std::int64_t now = now_ms();
-      sync_.ensure_member(member, now);
+      // A new member may come through a friend's share code, as a real join would.
+      const Json* code = body.value().contains("share_code") ? &body.value()["share_code"] : nullptr;
+      sync_.ensure_member(member, now, code && code->is_string() ? code->get<std::string>() : "");
       const std::int64_t expires = now + settings_.token_ttl_seconds * 1000;
       const std::string token = tokens_.issue(member, store_.token_epoch(member).value_or(0), expires);
       send(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", token}}.dump()});

@@ -171,7 +171,7 @@ int run(const Options& options) {
     std::cerr << "loyalty serve: " << e.what() << "\n";
     return 1;
   }
-  server::SyncService sync(engine.value(), *store, static_cast<std::size_t>(options.member_cache_mb));
+  server::SyncService sync(engine.value(), *store, static_cast<std::size_t>(options.member_cache_mb), token_secret);
   try {
     sync.deliver_outbox(now_ms());  // what a crash left between two members' transactions
   } catch (const server::StoreError& e) {

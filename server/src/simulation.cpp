@@ -28,6 +28,7 @@ void count(Figures& f, const LedgerEntry& row) {
     case LedgerKind::referral:
     case LedgerKind::task:
     case LedgerKind::box_prize:
+    case LedgerKind::spokesperson:
       if (points > 0) {
         f.issued += points;
         f.issued_by_kind[std::string(ledger_kind_name(row.kind))] += points;

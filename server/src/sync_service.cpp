@@ -16,7 +16,10 @@ namespace {
 
 // The events a member's own client may send; orders, refunds and paid
 // memberships come only from the merchant's backend.
-const std::set<std::string> kMemberEvents = {"redeem", "checkin", "makeup", "like", "share", "scan", "draw", "mall_redeem"};
+const std::set<std::string> kMemberEvents = {"redeem", "checkin", "makeup", "like", "share", "scan", "draw", "mall_redeem",
+                                             "spokesperson_visit"};
+// What the outbox carries from one member's transaction to another's.
+const std::set<std::string> kOutboxEvents = {"referral", "referred", "spokesperson_visit", "spokesperson_credit"};
 
 // Fields only the server may fill in: who used a code first, a draw's seed,
 // stock and budget. A client that sends them is refused, never believed.
@@ -177,16 +180,16 @@ HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view
   const std::string member_id = request["member_id"].get<std::string>();
   request.erase("member_id");
   request["type"] = type;
-  return apply_batch(member_id, Json::array({request}), {type}, AnswerState::json, now, /*merchant=*/true);
+  return apply_batch(member_id, Json::array({request}), {type}, AnswerState::json, now, Sender::merchant);
 }
 
 HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
                                     const std::set<std::string>& allowed, AnswerState form, std::int64_t now,
-                                    bool merchant) {
+                                    Sender sender) {
   const Program& program = engine_.program();
   const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
-  bool sent_later = false;  // an inviter's referral reward fell due
+  bool sent_later = false;  // an inviter's referral reward fell due, or a spokesperson's friend acted
   std::optional<MemberState> committed;  // the member's state, once its transaction is done
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
@@ -246,7 +249,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
         Json stamped = event;
         stamped["at"] = at;
         ServerFacts facts;
-        auto completed = add_server_facts(tx, member_id, state, stamped, merchant, facts, now);
+        auto completed = add_server_facts(tx, member_id, state, stamped, sender, facts, now);
         auto parsed = completed.ok() ? event_from_json(program, stamped, "event") : Result<Event>(completed.errors());
         auto outcome = parsed.ok() ? apply_in_place(program, state, parsed.value()) : Result<Applied>(parsed.errors());
         if (!outcome.ok()) {
@@ -262,8 +265,13 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
           }
           record_server_facts(tx, facts, o, event_id, now);
           for (const Notice& n : o.notices) {
-            if (n.kind != NoticeKind::referral_qualified) continue;
-            tx.send_later(n.subject, referral_event(member_id, "first_order").dump(), now);
+            if (n.kind == NoticeKind::referral_qualified) {
+              tx.send_later(n.subject, referral_event(member_id, "first_order").dump(), now);
+            } else if (n.kind == NoticeKind::spokesperson_friend) {
+              tx.send_later(n.subject, spokesperson_credit(n.prize, member_id, n.action).dump(), now);
+            } else {
+              continue;
+            }
             sent_later = true;
           }
           first = "{\"at\":" + std::to_string(at) +
@@ -309,7 +317,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   body += '}';
   const std::size_t held_bytes = MemberCache::bytes_held(member_id, *committed);
   members_.put(member_id, std::move(*committed), held_bytes);
-  // The inviter's side runs in the inviter's own transaction, from the outbox.
+  // The inviter's (or spokesperson's) side runs in their own transaction, from the outbox.
   if (sent_later) deliver_outbox(now);
   return answer;
 }
@@ -319,14 +327,26 @@ Json SyncService::referral_event(const std::string& invitee, const std::string& 
   return {{"id", "referral:" + invitee + ":" + stage}, {"type", "referral"}, {"invitee", invitee}, {"stage", stage}};
 }
 
+// Under an id made from the friend and the action: counted once, however often delivered.
+Json SyncService::spokesperson_credit(const std::string& campaign, const std::string& friend_id, const std::string& action) {
+  std::string id = "spokesperson:" + campaign + ":" + friend_id + ":" + action;
+  if (id.size() > 128) id = "spokesperson:" + to_hex(sha256(id)).substr(0, 40);  // long ids, still one per action
+  return {{"id", id}, {"type", "spokesperson_credit"}, {"campaign", campaign}, {"friend", friend_id}, {"action", action}};
+}
+
+Json SyncService::joined_through_share(const ShareCode& share) {
+  return {{"id", "join:spokesperson"}, {"type", "spokesperson_visit"}, {"campaign", share.campaign},
+          {"spokesperson", share.member_id}, {"joined", true}};
+}
+
 void SyncService::deliver_outbox(std::int64_t now) {
   for (;;) {
     const auto items = store_.outbox(100);
     for (const OutboxItem& item : items) {
       // A member that never joined gets nothing; the item is done either way.
       if (store_.read_member(item.member_id)) {
-        apply_batch(item.member_id, Json::array({Json::parse(item.event_json)}), {"referral", "referred"},
-                    AnswerState::none, now);
+        apply_batch(item.member_id, Json::array({Json::parse(item.event_json)}), kOutboxEvents, AnswerState::none, now,
+                    Sender::server);
       }
       store_.outbox_done(item.seq);
     }
@@ -334,15 +354,35 @@ void SyncService::deliver_outbox(std::int64_t now) {
   }
 }
 
+// A member's visit names the share code it came through; the server reads
+// the campaign and the spokesperson from it, and believes nothing else.
+Result<bool> SyncService::read_share_code(Json& event) {
+  for (const char* field : {"campaign", "spokesperson", "joined"}) {
+    if (event.contains(field)) {
+      return Errors{{"event.server_field", "is read from the share code by the server", std::string("event.") + field}};
+    }
+  }
+  const Json* code = find(event, "code");
+  if (!code) return Errors{{"field.missing", "the share code the member opened is required", "event.code"}};
+  const auto share = code->is_string() ? share_codes_.verify(code->get<std::string>()) : std::nullopt;
+  if (!share) return Errors{{"spokesperson.invalid_code", "is not a share code this server made", "event.code"}};
+  event.erase("code");
+  event["campaign"] = share->campaign;
+  event["spokesperson"] = share->member_id;
+  return true;
+}
+
 Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::string& member_id,
-                                           const MemberState& state, Json& event, bool merchant, ServerFacts& facts,
+                                           const MemberState& state, Json& event, Sender sender, ServerFacts& facts,
                                            std::int64_t now) {
+  // The server's own events carry what it filled in before.
+  if (sender == Sender::server) return true;
   for (const char* field : kServerFields) {
     if (event.contains(field)) return Errors{{"event.server_field", "is filled in by the server, never by a client",
                                               std::string("event.") + field}};
   }
   for (const char* field : kMerchantFields) {
-    if (!merchant && event.contains(field)) {
+    if (sender != Sender::merchant && event.contains(field)) {
       return Errors{{"event.server_field", "is the merchant's backend's to say, never a member's client",
                      std::string("event.") + field}};
     }
@@ -357,6 +397,7 @@ Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::str
     if (owner && *owner != member_id) event["code_used_by"] = *owner;
     facts.code_claimed = owner.has_value();
   }
+  if (type == "spokesperson_visit") return read_share_code(event);
   if (type == "draw" && event.contains("box") && event["box"].is_string() && event["at"].is_number_integer()) {
     facts.box = program.tasks.box(event["box"].get<std::string>());
     if (!facts.box) return Errors{{"box.unknown", "not a box of this programme", "event.box"}};
@@ -499,14 +540,22 @@ HttpAnswer SyncService::box_seed_reveal(const std::string& box_id, const std::st
 HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
   Json request;
   if (auto refused = parse_object(body, request)) return *refused;
-  Errors errors = unknown_fields(request, {"member_id", "birthday", "inviter"});
+  Errors errors = unknown_fields(request, {"member_id", "birthday", "inviter", "share_code"});
   if (auto bad = check_member_id(find(request, "member_id"), "member_id")) errors.push_back(*bad);
   const Json* inviter = find(request, "inviter");
   if (inviter) {
     if (auto bad = check_member_id(inviter, "inviter")) errors.push_back(*bad);
   }
+  std::optional<ShareCode> share;
+  if (const Json* code = find(request, "share_code")) {
+    share = code->is_string() ? share_codes_.verify(code->get<std::string>()) : std::nullopt;
+    if (!share) errors.push_back({"spokesperson.invalid_code", "is not a share code this server made", "share_code"});
+  }
   if (!errors.empty()) return errors_answer(400, errors);
   const std::string member_id = request["member_id"].get<std::string>();
+  if (share && share->member_id == member_id) {
+    return error_answer(400, "spokesperson.self", "a member's own share does not count for them", "share_code");
+  }
   const std::string inviter_id = inviter ? inviter->get<std::string>() : "";
   if (inviter_id == member_id) return error_answer(400, "referral.self", "a member cannot invite itself", "inviter");
   if (!inviter_id.empty() && !store_.read_member(inviter_id)) {
@@ -541,19 +590,43 @@ HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
       tx.send_later(member_id, Json{{"id", "join:referred"}, {"type", "referred"}, {"inviter", inviter_id}}.dump(), now);
       tx.send_later(inviter_id, referral_event(member_id, "joined").dump(), now);
     }
+    if (share) tx.send_later(member_id, joined_through_share(*share).dump(), now);
   });
   if (answer.status < 300) deliver_outbox(now);  // a retried join also finishes what a crash cut short
   return answer;
 }
 
-void SyncService::ensure_member(const std::string& member_id, std::int64_t now) {
+void SyncService::ensure_member(const std::string& member_id, std::int64_t now, const std::string& share_code) {
+  const auto share = share_code.empty() ? std::nullopt : share_codes_.verify(share_code);
+  bool joined = false;
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     if (tx.member()) return;
     MemberState state;
     state.member_id = member_id;
     state.joined_at = now;
     tx.save_member({member_id, stored_form(engine_.program(), state), 0, ""}, now);
+    // The core refuses a member's own code, as it refuses every other bad visit.
+    if (share) tx.send_later(member_id, joined_through_share(*share).dump(), now);
+    joined = true;
   });
+  if (joined && share) deliver_outbox(now);
+}
+
+HttpAnswer SyncService::share_code(const std::string& member_id, const std::string& campaign_id, std::int64_t now) {
+  const Program& program = engine_.program();
+  if (campaign_id.empty()) return error_answer(400, "field.missing", "name the campaign: ?campaign=", "campaign");
+  const SpokespersonCampaign* campaign = program.tasks.campaign(campaign_id);
+  if (!campaign) {
+    return error_answer(404, "spokesperson.unknown_campaign", "not a spokesperson campaign of this programme", "campaign");
+  }
+  auto row = store_.read_member(member_id);
+  if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
+  if (auto refusal = spokesperson_refusal(program, stored_state(program, *row), *campaign, now)) {
+    return error_answer(refusal->code == "spokesperson.not_running" ? 409 : 403, refusal->code, refusal->message,
+                        "campaign");
+  }
+  return {200, Json{{"campaign", campaign->id}, {"code", share_codes_.issue(campaign->id, member_id)},
+                    {"member_id", member_id}}.dump()};
 }
 
 HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t now, const std::string& state_form) {

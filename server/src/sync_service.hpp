@@ -22,6 +22,7 @@
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "member_cache.hpp"
+#include "share_codes.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
@@ -43,8 +44,10 @@ class SyncService {
   static constexpr std::size_t kHeldMembers = 100000;
   static constexpr std::size_t kHeldMegabytes = 32;
 
-  SyncService(const Engine& engine, Store& store, std::size_t held_megabytes = kHeldMegabytes)
-      : engine_(engine), store_(store), members_(kHeldMembers, held_megabytes << 20) {}
+  // `secret`: the servers' token secret, under which share codes are signed too.
+  SyncService(const Engine& engine, Store& store, std::size_t held_megabytes = kHeldMegabytes,
+              const std::string& secret = "")
+      : engine_(engine), store_(store), members_(kHeldMembers, held_megabytes << 20), share_codes_(secret) {}
 
   // The member's state in a batch's answer: "state" as JSON (the default),
   // "snapshot" as the core's binary snapshot in base64url (what a client
@@ -57,14 +60,18 @@ class SyncService {
   HttpAnswer member_sync(const std::string& member_id, std::string_view body, std::int64_t now);
   // POST /v1/orders and /v1/refunds: one event of `type` for body.member_id.
   HttpAnswer merchant_event(const std::string& type, std::string_view body, std::int64_t now);
-  // POST /v1/members: {"member_id", "birthday"?: "MM-DD", "inviter"?}. The same
-  // join again answers the first answer; a different one is "member.exists".
+  // POST /v1/members: {"member_id", "birthday"?: "MM-DD", "inviter"?, "share_code"?}.
+  // The same join again answers the first answer; a different one is "member.exists".
+  // A share code brings the new member into its spokesperson's campaign.
   HttpAnswer join(std::string_view body, std::int64_t now);
   // Applies the events other members' transactions left for their members
   // (referral rewards); at start, it finishes what a crash cut short.
   void deliver_outbox(std::int64_t now);
   // The inviter's event when an invitee joins or first orders.
   static Json referral_event(const std::string& invitee, const std::string& stage);
+  // GET /v1/me/share-code?campaign=: the member's signed code for a running
+  // spokesperson campaign they may take part in.
+  HttpAnswer share_code(const std::string& member_id, const std::string& campaign, std::int64_t now);
   // A member's state and version (GET /v1/me, GET /v1/members/{id}).
   // `state` names the form of the state in the answer, as /v1/sync's field
   // does: "json" (the default, also when empty), "snapshot" or "none".
@@ -73,8 +80,8 @@ class SyncService {
   HttpAnswer ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit);
   // The points liability now (liability_report.hpp): every member read, so it takes a while on a large store.
   HttpAnswer liability_view(std::int64_t now);
-  // Joins the member unless it exists (the demo login).
-  void ensure_member(const std::string& member_id, std::int64_t now);
+  // Joins the member unless it exists (the demo login), through a share code if one is given.
+  void ensure_member(const std::string& member_id, std::int64_t now, const std::string& share_code = "");
 
   // GET /v1/mall/fulfilments?after=&limit=: the goods mall redemptions ask to ship, in order.
   HttpAnswer fulfilments_view(std::int64_t after, std::int64_t limit);
@@ -106,19 +113,27 @@ class SyncService {
     std::int64_t goods_quantity = 0;
     std::string goods_cancelled;
   };
-  // `merchant`: the event came from the merchant's backend, which may say what cash it took.
+  // Who sent an event: the member's client, the merchant's backend (which
+  // may say what cash it took) or the server itself (the outbox, trusted).
+  enum class Sender { member, merchant, server };
   Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, const MemberState& state,
-                                Json& event, bool merchant, ServerFacts& facts, std::int64_t now);
+                                Json& event, Sender sender, ServerFacts& facts, std::int64_t now);
+  Result<bool> read_share_code(Json& event);
+  // The friend's report that reaches the spokesperson through the outbox.
+  static Json spokesperson_credit(const std::string& campaign, const std::string& friend_id, const std::string& action);
+  // The new member's first event when it joined through a share code (checked).
+  static Json joined_through_share(const ShareCode& share);
   void add_mall_stock(MemberTransaction& tx, const MemberState& state, const std::string& type, Json& event,
                       ServerFacts& facts);
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
-                         AnswerState form, std::int64_t now, bool merchant = false);
+                         AnswerState form, std::int64_t now, Sender sender = Sender::member);
 
   const Engine& engine_;
   Store& store_;
   MemberCache members_;
+  ShareCodes share_codes_;
 };
 
 }  // namespace loyalty::server

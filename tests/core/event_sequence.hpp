@@ -44,10 +44,12 @@ inline std::array<int, 32> notice_counts{};  // indexed by NoticeKind
 class Sequence {
  public:
   // `newer`: mall redemptions and cancellations and operator tags too, on a
-  // programme with a mall (the copy-and-scan reference that the
-  // differential test compares with predates both).
+  // programme with a mall, and spokesperson visits and credits on one with
+  // campaigns (the copy-and-scan reference that the differential test
+  // compares with predates them).
   Sequence(const Program& program, std::uint64_t seed, bool newer = true)
-      : program_(program), mall_(newer && !program.mall.items.empty()), rng_{seed} {
+      : program_(program), mall_(newer && !program.mall.items.empty()),
+        spokesperson_(newer && !program.tasks.spokesperson.empty()), rng_{seed} {
     state_.member_id = "m-" + std::to_string(seed);
     state_.joined_at = kStart;
     state_.birthday = MonthDay{static_cast<std::int32_t>(1 + rng_.below(12)), static_cast<std::int32_t>(1 + rng_.below(28))};
@@ -117,6 +119,8 @@ class Sequence {
       e.article = "a" + std::to_string(rng_.below(6));
     } else if (mall_ && pick >= 92) {
       mall_event(e);
+    } else if (spokesperson_ && pick >= 86) {
+      spokesperson_event(e);
     } else if (!program_.tasks.boxes.empty()) {
       e.kind = EventKind::draw;
       e.draw.box = program_.tasks.boxes[0].id;
@@ -151,6 +155,21 @@ class Sequence {
     if (rng_.below(4) == 0) e.mall_stock.left = rng_.below(3);
     if (rng_.below(4) == 0) e.mall_stock.left_today = rng_.below(3);
     e.cash_paid = item.cash * e.quantity;
+  }
+
+  // A friend's visit through a share (now and then the member's own, or one
+  // without joining) or a friend's counted action reported to the member.
+  void spokesperson_event(Event& e) {
+    const std::vector<SpokespersonCampaign>& campaigns = program_.tasks.spokesperson;
+    e.campaign = campaigns[static_cast<std::size_t>(rng_.below(static_cast<std::int64_t>(campaigns.size())))].id;
+    e.other_member = rng_.below(10) == 0 ? state_.member_id : "friend-" + std::to_string(rng_.below(12));
+    if (rng_.below(3) == 0) {
+      e.kind = EventKind::spokesperson_visit;
+      e.joined = rng_.below(4) != 0;
+      return;
+    }
+    e.kind = EventKind::spokesperson_credit;
+    e.friend_action = static_cast<FriendAction>(rng_.below(4));
   }
 
   // Applies one event and checks every invariant; records it for the replay.
@@ -242,6 +261,7 @@ class Sequence {
  private:
   const Program& program_;
   bool mall_;
+  bool spokesperson_;
   SplitMix64 rng_;
   MemberState state_;
   MemberState initial_;

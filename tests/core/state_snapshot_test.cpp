@@ -155,9 +155,9 @@ TEST(StateSnapshot, ARecallOfferTheProgrammeNoLongerHasIsForgotten) {
 TEST(StateSnapshot, OnlyItsOwnHeaderAndVersionAreRead) {
   const Program program = load("bakery.json");
   std::string bytes = state_snapshot(program, MemberState{});
-  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x05", 4));
+  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x06", 4));
   EXPECT_EQ(member_state_from_snapshot(program, "{\"growth\":1}").errors()[0].code, "snapshot.bad_header");
-  for (char version : {'\x00', '\x06'}) {
+  for (char version : {'\x00', '\x07'}) {
     bytes[3] = version;
     auto read = member_state_from_snapshot(program, bytes);
     ASSERT_FALSE(read.ok());
@@ -184,7 +184,7 @@ TEST(StateSnapshot, Version1SnapshotsStillRead) {
   EXPECT_NE(json.find("\"lifetime_spend\":2800"), std::string::npos) << json;
   EXPECT_NE(json.find("\"checkins\":1"), std::string::npos) << json;
   EXPECT_FALSE(read.value().recall.has_value());
-  EXPECT_EQ(state_snapshot(program, read.value()).substr(0, 4), std::string("LCS\x05", 4)) << "written back as version 5";
+  EXPECT_EQ(state_snapshot(program, read.value()).substr(0, 4), std::string("LCS\x06", 4)) << "written back as version 6";
 }
 
 TEST(StateSnapshot, AVarintThatDoesNotEndOrHasRedundantBytesIsRefused) {

@@ -12,6 +12,7 @@
 #include "loyalty/cart.hpp"
 #include "loyalty/local_time.hpp"
 #include "loyalty/mall.hpp"
+#include "loyalty/spokesperson.hpp"
 
 namespace loyalty {
 
@@ -33,6 +34,8 @@ enum class EventKind {
   mall_redeem,      // points (and cash paid at the merchant) for an item of the points mall
   mall_cancel,      // the merchant cancels a mall redemption: points and stock come back
   tag,              // the operator adds or removes tags (标签) of the member
+  spokesperson_visit,   // the member opened a spokesperson's share (or joined through it)
+  spokesperson_credit,  // a friend the member's share brought did a counted action
 };
 
 enum class MakeupPayment { any, card, points };
@@ -71,7 +74,7 @@ struct Event {
   std::string article;       // like, share
   std::string code;          // scan
   std::string code_used_by;  // scan: the member the server saw use the code first, if any
-  std::string other_member;  // referred: the inviter; referral: the invitee
+  std::string other_member;  // referred: the inviter; referral: the invitee; spokesperson_*: the other side
   ReferralStage stage = ReferralStage::joined;
   DrawInput draw;
   // mall_redeem: the item, how many, the stock the server saw and the cash
@@ -81,6 +84,10 @@ struct Event {
   MallStock mall_stock;
   std::optional<std::int64_t> cash_paid;
   std::string redemption;
+  // spokesperson_visit (joined: through the share) and spokesperson_credit (the friend's action)
+  std::string campaign;
+  bool joined = false;
+  FriendAction friend_action = FriendAction::visit;
   // tag
   std::vector<std::string> tags_add;
   std::vector<std::string> tags_remove;

@@ -35,6 +35,7 @@ enum class LedgerKind {
   mall_cancel,      // a cancelled mall redemption: its points back, what it gave taken back
   tag_added,        // the operator tagged the member (subject: the tag)
   tag_removed,
+  spokesperson,     // a spokesperson campaign's reward (subject: the campaign; prize: the friend or the milestone)
 };
 
 // One row of the append-only ledger. Per column, the sum of a member's rows
@@ -86,6 +87,8 @@ enum class NoticeKind {
   referral_capped,     // subject: the invitee; the inviter's rewarded invitations are used up
   points_lapsing,      // until: when every point lapses without activity; points: those held now
   points_lapsed,       // points: what lapsed for want of activity
+  spokesperson_friend,  // subject: the spokesperson to tell; prize: the campaign; action: what this member did
+  spokesperson_capped,  // subject: the friend not counted; prize: the campaign (its daily or total cap is reached)
 };
 
 struct Notice {
@@ -105,6 +108,7 @@ struct Notice {
   std::optional<std::int64_t> nonce;
   std::string subject;
   std::string prize;
+  std::string action;  // spokesperson_friend
 };
 
 // What an event did beside changing the state: apply_in_place() answers it.

@@ -33,7 +33,7 @@
 
 namespace loyalty {
 
-inline constexpr unsigned char kSnapshotVersion = 5;  // 4: mall redemptions; 5: tags
+inline constexpr unsigned char kSnapshotVersion = 6;  // 4: mall redemptions; 5: tags; 6: spokesperson campaigns
 
 std::string state_snapshot(const Program& program, const MemberState& state);
 

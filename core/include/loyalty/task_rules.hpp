@@ -1,5 +1,5 @@
 // The programme's tasks and games: daily check-in, likes, scans, referrals,
-// limited-time tasks and treasure boxes. Each part is optional; a programme
+// limited-time tasks, treasure boxes and spokesperson campaigns. Each part is optional; a programme
 // without it refuses its events ("checkin.not_offered", ...).
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "loyalty/reward.hpp"
+#include "loyalty/spokesperson.hpp"
 
 namespace loyalty {
 
@@ -130,10 +131,13 @@ struct TaskRules {
   std::optional<ReferralRules> referral;
   std::vector<LimitedTask> limited;
   std::vector<Box> boxes;
+  std::vector<SpokespersonCampaign> spokesperson;
 
   const Box* box(const std::string& id) const;
+  const SpokespersonCampaign* campaign(const std::string& id) const;
   bool any() const {
-    return daily_points_cap > 0 || checkin || likes || scans || referral || !limited.empty() || !boxes.empty();
+    return daily_points_cap > 0 || checkin || likes || scans || referral || !limited.empty() || !boxes.empty() ||
+           !spokesperson.empty();
   }
 };
 

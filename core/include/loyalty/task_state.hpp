@@ -1,7 +1,8 @@
 // What a member's tasks and games remember: the check-in cycle, today's
 // counters, rewarded articles and scanned codes, referrals, task progress,
 // the non-point balances rewards add to (red packets, coupons, box
-// chances, make-up cards) and the points mall's redemptions.
+// chances, make-up cards), the points mall's redemptions and spokesperson
+// campaigns on both sides.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 
 #include "loyalty/local_time.hpp"
 #include "loyalty/mall.hpp"
+#include "loyalty/spokesperson.hpp"
 
 namespace loyalty {
 
@@ -73,11 +75,13 @@ struct TaskState {
   std::int64_t box_chances = 0;
   std::int64_t makeup_cards = 0;
   std::vector<MallRedemption> mall;  // in the order they were made
+  std::vector<CampaignFriends> campaigns;  // friends this member's shares brought, by campaign
+  std::vector<BroughtBy> brought_by;       // whose shares brought this member, by campaign
 
   bool empty() const {
     return !checkin && checkins == 0 && today.day < 0 && liked.empty() && scanned.empty() && !invited_by &&
            invitees.empty() && progress.empty() && draws == 0 && red_packet == 0 && coupons.empty() &&
-           box_chances == 0 && makeup_cards == 0 && mall.empty();
+           box_chances == 0 && makeup_cards == 0 && mall.empty() && campaigns.empty() && brought_by.empty();
   }
 };
 

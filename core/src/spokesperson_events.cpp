@@ -1,0 +1,170 @@
+// Spokesperson events inside apply(): a friend opening a share (or joining
+// through it) and the counted actions the spokesperson hears of.
+#include <algorithm>
+
+#include "loyalty/segments.hpp"
+#include "loyalty/tier.hpp"
+#include "task_events.hpp"
+
+namespace loyalty {
+
+const char* friend_action_name(FriendAction a) {
+  switch (a) {
+    case FriendAction::visit: return "visit";
+    case FriendAction::join: return "join";
+    case FriendAction::first_order: return "first_order";
+    case FriendAction::order: return "order";
+  }
+  return "visit";
+}
+
+std::optional<Error> spokesperson_refusal(const Program& program, const MemberState& state,
+                                          const SpokespersonCampaign& campaign, TimeMs at, const MemberFacts* facts) {
+  if (!campaign.running(local_day_number(at, program.utc_offset_minutes))) {
+    return Error{"spokesperson.not_running",
+                 "runs from " + date_from_day_number(campaign.from_day).iso() + " to " +
+                     date_from_day_number(campaign.to_day).iso(),
+                 "event.campaign"};
+  }
+  if (!campaign.tiers.empty() && std::find(campaign.tiers.begin(), campaign.tiers.end(),
+                                           effective_tier(program, state, at)) == campaign.tiers.end()) {
+    return Error{"spokesperson.not_eligible", "the campaign is for members of other tiers", "event.campaign"};
+  }
+  if (!campaign.segments.empty()) {
+    const bool in = facts ? in_any_segment(program, campaign.segments, *facts)
+                          : in_any_segment(program, campaign.segments, member_facts(program, state, at));
+    if (!in) return Error{"spokesperson.not_eligible", "the campaign is for members of chosen segments", "event.campaign"};
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+Error unknown_campaign(const std::string& id) {
+  return Error{"spokesperson.unknown_campaign", "\"" + id + "\" is not a spokesperson campaign of this programme",
+               "event.campaign"};
+}
+
+}  // namespace
+
+void TaskEvents::report_to_spokesperson(BroughtBy& brought, const SpokespersonCampaign& campaign, FriendAction action) {
+  if (!campaign.counts(action) || (brought.sent & action_bit(action))) return;
+  brought.sent |= action_bit(action);
+  Notice n;
+  n.kind = NoticeKind::spokesperson_friend;
+  n.at = event_.at;
+  n.subject = brought.spokesperson;
+  n.prize = campaign.id;
+  n.action = friend_action_name(action);
+  out_.notices.push_back(std::move(n));
+}
+
+// The friend's side: whose share brought this member, once per campaign.
+std::optional<Error> TaskEvents::spokesperson_visit() {
+  const SpokespersonCampaign* campaign = rules_.campaign(event_.campaign);
+  if (!campaign) return unknown_campaign(event_.campaign);
+  const std::string& spokesperson = event_.other_member;
+  if (!campaign->running(today())) return spokesperson_refusal(program_, state_, *campaign, event_.at);
+  if (spokesperson == state_.member_id) {
+    return Error{"spokesperson.self", "a member's own share does not count for them", "event.spokesperson"};
+  }
+  if (campaign->new_members_only && !event_.joined) {
+    return Error{"spokesperson.new_members_only", "this campaign counts friends who join through the share",
+                 "event.spokesperson"};
+  }
+  TaskState& t = state_.tasks;
+  for (const BroughtBy& b : t.brought_by) {
+    if (b.campaign == campaign->id) {
+      return Error{"spokesperson.already_brought", "a share of this campaign brought this member already",
+                   "event.spokesperson"};
+    }
+  }
+  // A friend cannot bring back the spokesperson their own share brought.
+  for (const CampaignFriends& c : t.campaigns) {
+    if (c.campaign != campaign->id) continue;
+    for (const CountedFriend& f : c.friends) {
+      if (f.member_id == spokesperson) {
+        return Error{"spokesperson.circular", "this member's share brought the spokesperson", "event.spokesperson"};
+      }
+    }
+  }
+  t.brought_by.push_back({campaign->id, spokesperson, event_.joined, 0});
+  report_to_spokesperson(t.brought_by.back(), *campaign, FriendAction::visit);
+  if (event_.joined) report_to_spokesperson(t.brought_by.back(), *campaign, FriendAction::join);
+  return std::nullopt;
+}
+
+std::optional<Error> TaskEvents::spokesperson_orders() {
+  TaskState& t = state_.tasks;
+  if (t.brought_by.empty()) return std::nullopt;
+  tasks_changing();
+  const std::int64_t paid = state_.orders.back().paid;
+  for (BroughtBy& b : t.brought_by) {
+    const SpokespersonCampaign* campaign = rules_.campaign(b.campaign);
+    if (!campaign || !campaign->running(today())) continue;
+    if (state_.lifetime_orders == 1) report_to_spokesperson(b, *campaign, FriendAction::first_order);
+    if (paid >= campaign->order_min) report_to_spokesperson(b, *campaign, FriendAction::order);
+  }
+  return std::nullopt;
+}
+
+// The spokesperson's side: a friend's action counted once, under the caps,
+// with its reward and any milestone it reaches.
+std::optional<Error> TaskEvents::spokesperson_credit() {
+  const SpokespersonCampaign* campaign = rules_.campaign(event_.campaign);
+  if (!campaign) return unknown_campaign(event_.campaign);
+  const std::string& friend_id = event_.other_member;
+  const FriendAction action = event_.friend_action;
+  if (friend_id == state_.member_id) {
+    return Error{"spokesperson.self", "a member's own share does not count for them", "event.friend"};
+  }
+  if (!campaign->counts(action)) {
+    return Error{"spokesperson.not_counted", "this campaign does not count the action", "event.action"};
+  }
+  // The friend acted while the campaign ran; its report may arrive a moment later.
+  const TimeMs within = std::min(event_.at, start_of_local_day(campaign->to_day + 1, program_.utc_offset_minutes) - 1);
+  if (auto refusal = spokesperson_refusal(program_, state_, *campaign, within,
+                                          campaign->segments.empty() ? nullptr : &facts())) {
+    return refusal;
+  }
+
+  TaskState& t = state_.tasks;
+  auto c = std::find_if(t.campaigns.begin(), t.campaigns.end(),
+                        [&](const CampaignFriends& f) { return f.campaign == campaign->id; });
+  if (c == t.campaigns.end()) c = t.campaigns.insert(t.campaigns.end(), {campaign->id, {}, -1, 0});
+  auto f = std::find_if(c->friends.begin(), c->friends.end(),
+                        [&](const CountedFriend& x) { return x.member_id == friend_id; });
+  if (f != c->friends.end() && (f->actions & action_bit(action))) {
+    return Error{"spokesperson.already_counted", "this friend's action is counted already", "event.friend"};
+  }
+  if (f == c->friends.end()) {
+    if (c->day != today()) {
+      c->day = today();
+      c->today = 0;
+    }
+    const std::int64_t cap = campaign->cap > 0 ? campaign->cap : kMaxCampaignFriends;
+    if (static_cast<std::int64_t>(c->friends.size()) >= cap ||
+        (campaign->daily_cap > 0 && c->today >= campaign->daily_cap)) {
+      notice(NoticeKind::spokesperson_capped, friend_id, campaign->id);
+      return std::nullopt;
+    }
+    c->today += 1;
+    f = c->friends.insert(c->friends.end(), {friend_id, 0});
+  }
+  f->actions |= action_bit(action);
+  const std::int64_t doing = std::count_if(c->friends.begin(), c->friends.end(),
+                                           [&](const CountedFriend& x) { return (x.actions & action_bit(action)) != 0; });
+  const std::string name = friend_action_name(action);
+  for (const FriendReward& each : campaign->each) {
+    if (each.action != action) continue;
+    if (auto e = grant(each.reward, LedgerKind::spokesperson, campaign->id, friend_id, true, "#" + name)) return e;
+  }
+  for (const SpokespersonMilestone& m : campaign->milestones) {
+    if (m.action != action || m.friends != doing) continue;
+    const std::string milestone = name + ":" + std::to_string(m.friends);
+    if (auto e = grant(m.reward, LedgerKind::spokesperson, campaign->id, milestone, true, "#" + milestone)) return e;
+  }
+  return std::nullopt;
+}
+
+}  // namespace loyalty
