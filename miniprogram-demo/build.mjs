@@ -3,12 +3,15 @@
 // as a .js (WeChat requires only .js), the package's sync client (CommonJS, as
 // lib/sync.js), the .wasm and its brotli .wasm.br, the
 // bakery programme as a module, and the web demo's words turned into CommonJS
-// so that both fronts say the same things.
+// so that both fronts say the same things, and their share-poster QR code
+// (web-demo/qr.js with the npm package qrcode's encoder, as lib/qr.js).
 // Usage: node miniprogram-demo/build.mjs  (run by the wasm build after wasm/dist)
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
+
+import { qrCommonJs } from '../web-demo/vendor-qrcode.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -33,3 +36,4 @@ const names = [...words.matchAll(/^export (?:const|function) (\w+)/gm)].map((m) 
 if (!names.includes('messages')) throw new Error('web-demo/i18n.js: no `export const messages`');
 writeFileSync(join(lib, 'i18n.js'),
   `${banner}${words.replace(/^export (const|function) /gm, '$1 ')}\nmodule.exports = { ${names.join(', ')} };\n`);
+writeFileSync(join(lib, 'qr.js'), await qrCommonJs());

@@ -85,6 +85,15 @@ export class SyncClient {
   boxSeed(box: string, window: number): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
   /** What is left of each stocked points mall item, GET /v1/mall (no login needed): pass `json.stock` to mallCatalog. */
   mallStock(): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
+  /**
+   * The page was opened through a spokesperson's share code: a new member joins through it at the first
+   * login; a member already in reports the visit (spokesperson_visit). Kept until told.
+   */
+  arrivedThrough(code: string): Promise<void>;
+  /** A share code this device arrived through and has not told the server of yet. */
+  arrivedCode: string | null;
+  /** The member's share code for a spokesperson campaign, GET /v1/me/share-code: `json.code` (to put in a link or QR code). */
+  shareCode(campaign: string): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
   /** Takes in what another tab or page saved. */
   reload(): void;
   stop(): void;

@@ -49,6 +49,9 @@ export async function startPage({ pageTitle, products = [], memberKind = 'new', 
   const { createLoyaltyCore, SyncClient, browserHost, wasmUrl } = pkg;
   const core = await createLoyaltyCore({ program, wasmUrl });
   const sync = new SyncClient({ host: browserHost(), storageKey: 'loyalty-demo.account', memberPrefix: 'web-' });
+  // Opened through a spokesperson's share link: joins (or visits) through its code.
+  const share = new URLSearchParams(window.location.search).get('share');
+  if (share) sync.arrivedThrough(share);
   const store = new Store(core, productList, sync);
   store.offline = offline;
   store.memberKind = memberKind;

@@ -1,8 +1,9 @@
 // The member centre's elements: <loyalty-greeting>, <loyalty-tier-card>,
 // <loyalty-checkin-calendar>, <loyalty-task-list>, <loyalty-treasure-box>,
-// <loyalty-points-mall>, <loyalty-points-history>. Every number comes from the core (asked about the
+// <loyalty-points-mall>, <loyalty-spokesperson>, <loyalty-points-history>. Every number comes from the core (asked about the
 // member's state, unsent events included); actions go to the sync queue.
 import { formatLocalTime, formatPerMillion, formatReward, localized } from './i18n.js';
+import { qrSvg, svgDataUri } from './qr.js';
 import { define, h, StoreElement } from './widgets.js';
 
 class MemberElement extends StoreElement {
@@ -329,6 +330,68 @@ class LoyaltyPointsMall extends MemberElement {
   }
 }
 
+// Spokesperson campaigns (代言人): the friends the member's shares brought,
+// the milestones and the next one, and a share poster: the QR code of a link
+// that carries the member's signed code, drawn in the page.
+class LoyaltySpokesperson extends MemberElement {
+  constructor() {
+    super();
+    this.posters = {};  // campaign -> { link } | { refused } once asked
+  }
+  async makePoster(campaign) {
+    const res = await this.store.sync.shareCode(campaign);
+    if (res && res.status === 200) {
+      this.posters[campaign] = { link: new URL(`./member.html?share=${encodeURIComponent(res.json.code)}`, window.location.href).href };
+    } else {
+      this.posters[campaign] = { refused: res ? res.json?.errors?.[0]?.code ?? `HTTP ${res.status}` : null };
+    }
+    this.render();
+  }
+  poster(campaign) {
+    const t = this.t;
+    const made = this.posters[campaign];
+    if (!made) {
+      return h('button', { type: 'button', class: 'primary', 'data-key': `poster-${campaign}`,
+        onclick: () => this.makePoster(campaign) }, t.spokespersonMakePoster);
+    }
+    if (!made.link) return h('p', { class: 'refusal', role: 'status' }, made.refused ? t.spokespersonNoCode(made.refused) : t.spokespersonOffline);
+    const copy = h('button', { type: 'button', 'data-key': `copy-${campaign}`, onclick: async () => {
+      await navigator.clipboard?.writeText(made.link);
+      copy.textContent = t.spokespersonCopied;
+    } }, t.spokespersonCopy);
+    const share = navigator.share ? h('button', { type: 'button', 'data-key': `share-${campaign}`,
+      onclick: () => navigator.share({ url: made.link, title: t.spokespersonTitle }).catch(() => {}) }, t.spokespersonShare) : null;
+    return h('figure', { class: 'poster', 'data-campaign': campaign },
+      h('img', { class: 'qr', src: svgDataUri(qrSvg(made.link)), alt: t.spokespersonPosterAlt, width: '192', height: '192' }),
+      h('figcaption', {}, t.spokespersonScan),
+      h('input', { class: 'share-link', readonly: true, value: made.link, 'aria-label': t.spokespersonPosterAlt }),
+      h('div', { class: 'actions' }, copy, share));
+  }
+  campaign(progress) {
+    const t = this.t;
+    const rule = this.store.program.tasks.spokesperson.find((c) => c.id === progress.campaign);
+    const action = (a) => t.friendAction[a];
+    const counts = Object.entries(progress.counts).map(([a, n]) => t.spokespersonCount(action(a), n)).join(' · ');
+    return h('li', { class: 'campaign', 'data-campaign': progress.campaign, 'data-eligible': String(progress.eligible) },
+      h('span', { class: 'task-name' }, localized(rule.name ?? {}, this.store.locale) || progress.campaign),
+      h('span', { class: 'muted' }, t.ends(progress.ends)),
+      h('p', { class: 'friends' }, t.spokespersonFriends(progress.friends, progress.friends_today, progress.daily_cap)),
+      counts ? h('p', { class: 'muted counts' }, counts) : null,
+      h('ul', { class: 'milestones' }, progress.milestones.map((m) => h('li', { 'data-reached': String(m.reached) },
+        `${m.reached ? '✓ ' : ''}${t.spokespersonMilestone(m.friends, action(m.action), this.reward(m.reward))}`))),
+      (rule.each ?? []).map((e) => h('p', { class: 'muted' }, t.spokespersonEach(action(e.action), this.reward(e.reward)))),
+      h('p', { class: 'next', role: 'status' }, progress.next
+        ? t.spokespersonNext(progress.next.needed, action(progress.next.action), this.reward(progress.next.reward))
+        : t.spokespersonAllReached),
+      progress.eligible ? this.poster(progress.campaign) : h('p', { class: 'refusal' }, t.spokespersonNotEligible));
+  }
+  view() {
+    const campaigns = this.store.ask('taskOverview').spokesperson ?? [];
+    if (!campaigns.length) return [];
+    return [h('h2', {}, this.t.spokespersonTitle), h('ul', { class: 'campaigns' }, campaigns.map((c) => this.campaign(c)))];
+  }
+}
+
 // The server's ledger, newest first, then what is still waiting to sync.
 class LoyaltyPointsHistory extends MemberElement {
   // A row's subject in words: a prize, box, task or article by its name.
@@ -379,4 +442,5 @@ define('loyalty-checkin-calendar', LoyaltyCheckinCalendar);
 define('loyalty-task-list', LoyaltyTaskList);
 define('loyalty-treasure-box', LoyaltyTreasureBox);
 define('loyalty-points-mall', LoyaltyPointsMall);
+define('loyalty-spokesperson', LoyaltySpokesperson);
 define('loyalty-points-history', LoyaltyPointsHistory);

@@ -160,6 +160,33 @@ test('the points mall shows what the member can redeem, and a redemption waits o
   assert.equal(await shownAvailable(), before - 300);
 });
 
+test('the spokesperson card makes a QR poster of the member\'s share link; a friend who opens it joins and counts', async () => {
+  await page.waitForSelector('loyalty-spokesperson .campaign[data-campaign="bakery-friends"][data-eligible="true"]');
+  const overview = reference.taskOverview({ state: await serverState(), at: await page.evaluate(() => Date.now()) });
+  assert.match(await page.textContent('loyalty-spokesperson .next'), new RegExp(`再有 ${overview.spokesperson[0].next.needed} 位好友注册入会，得 30 积分`));
+  await page.click('loyalty-spokesperson button[data-key="poster-bakery-friends"]');
+  await page.waitForSelector('loyalty-spokesperson .poster img.qr');
+  const link = await page.inputValue('loyalty-spokesperson .share-link');
+  assert.match(link, new RegExp(`^${server.url}member\\.html\\?share=s1\\.`));
+  const { qrSvg, svgDataUri } = await import('../../web-demo/qr.js');
+  assert.equal(await page.getAttribute('loyalty-spokesperson img.qr', 'src'), svgDataUri(qrSvg(link)), 'the QR code is of the link');
+  await page.locator('loyalty-spokesperson').screenshot({ path: `${shots}/spokesperson-poster.png` });
+
+  // A friend, on another device, opens the link and becomes a member through it.
+  const friendContext = await browser.newContext();
+  const friend = await friendContext.newPage();
+  await friend.goto(link);
+  await friend.waitForSelector('body[data-ready="true"]');
+  await friend.waitForFunction(() => JSON.parse(localStorage.getItem('loyalty-demo.account') ?? '{}').token);
+  const friendId = await friend.evaluate(() => JSON.parse(localStorage.getItem('loyalty-demo.account')).memberId);
+  await friendContext.close();
+  const counted = (await serverState()).tasks.campaigns.find((c) => c.campaign === 'bakery-friends');
+  assert.deepEqual(counted.friends, [{ actions: ['join'], member_id: friendId }]);
+  await page.reload();
+  await page.waitForSelector('loyalty-spokesperson .friends');
+  assert.match(await page.textContent('loyalty-spokesperson .friends'), /已带来 1 位好友/);
+});
+
 test('the member centre speaks English and fits a phone', async () => {
   await page.click('#language');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');

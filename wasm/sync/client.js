@@ -68,6 +68,7 @@ class SyncClient {
     this.ledger = saved.ledger || [];
     this.draws = saved.draws || [];            // recent draws, newest first, to verify once revealed
     this.queue = (saved.queue || []).map(queueItem);
+    this.arrivedCode = saved.arrivedCode || null;  // a spokesperson's share this device arrived through, not yet told
     this.done = saved.done || [];              // ids answered, newest last
     this.results = new Map();                  // item id -> the server's result, this session
     this.rejected = [];                        // [{ id, code }] refused by the server, this session
@@ -97,8 +98,8 @@ class SyncClient {
   // those either has seen answered, so neither loses the other's events.
   save() {
     this.merge(this.host.load(this.storageKey));
-    const { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done } = this;
-    this.host.save(this.storageKey, { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done });
+    const { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done, arrivedCode } = this;
+    this.host.save(this.storageKey, { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done, arrivedCode });
     this.changed();
   }
 
@@ -198,7 +199,33 @@ class SyncClient {
   async login() {
     const token = await this.loginWith(this);
     this.token = token || null;
+    if (this.token && this.arrivedCode) await this.reportShareVisit();
     return this.token !== null;
+  }
+
+  /**
+   * The page was opened through a spokesperson's share (a link's ?share= or a
+   * mini-program's share card): a new member joins through the code at its
+   * first login; a member already in tells the server of the visit.
+   */
+  async arrivedThrough(code) {
+    if (typeof code !== 'string' || !code || code === this.arrivedCode) return;
+    this.arrivedCode = code;
+    this.save();
+    if (this.token) await this.reportShareVisit();
+  }
+
+  async reportShareVisit() {
+    const code = this.arrivedCode;
+    // Never synced: the login that just ran joined the member through the code.
+    if (this.version !== null) {
+      const visit = { id: 'visit-' + code.slice(-22), type: 'spokesperson_visit', code };
+      const res = await this.request('POST', '/v1/sync', { events: [visit], state: this.stateForm });
+      if (res === null) return;  // offline: told at the next login or arrival
+      if (res.status === 200) this.adopt(res.json);
+    }
+    this.arrivedCode = null;
+    this.save();
   }
 
   /** An authenticated request; null when the server cannot be reached. */
@@ -225,6 +252,11 @@ class SyncClient {
   /** What is left of each stocked points mall item (no login needed): the catalogue's `stock`. */
   mallStock() {
     return this.host.request({ method: 'GET', url: this.url('/v1/mall'), headers: {} });
+  }
+
+  /** The member's signed share code for a spokesperson campaign (GET /v1/me/share-code); null offline. */
+  shareCode(campaign) {
+    return this.request('GET', '/v1/me/share-code?campaign=' + encodeURIComponent(campaign));
   }
 
   /** @param {Api['BatchAnswer'] | Api['MemberAnswer']} answer */
@@ -347,7 +379,8 @@ class SyncClient {
 async function demoLogin(client) {
   const code = await client.host.loginCode();
   const res = await client.host.request({
-    method: 'POST', url: client.url('/v1/demo/login'), body: { member_id: client.memberId, code },
+    method: 'POST', url: client.url('/v1/demo/login'),
+    body: client.arrivedCode ? { member_id: client.memberId, code, share_code: client.arrivedCode } : { member_id: client.memberId, code },
     headers: { 'Content-Type': 'application/json' },
   });
   /** @type {Api['DemoLogin'] | null} */
