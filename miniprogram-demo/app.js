@@ -11,19 +11,24 @@ const { Member } = require('./utils/member.js');
 
 const PROGRAM_KEY = 'loyalty.program';
 
+const shareCode = (options) => (options && options.query && options.query.share ? decodeURIComponent(options.query.share) : '');
+
 App({
-  onLaunch() {
-    this.ready = this.start();
+  onLaunch(options) {
+    this.ready = this.start(options);
     // Pages wait on `ready`; a failure is shown by them, never thrown away.
     this.ready.catch(() => {});
   },
 
-  async start() {
+  // Opened from a spokesperson's share card (?share=): a new member joins through the code.
+  async start(options) {
     const program = api.getStorageSync(PROGRAM_KEY) || bundledProgram;
     const core = await createLoyaltyCore({ program, wasmPath: WASM_PATH });
     const sync = new SyncClient({ host: syncHost(), server: serverUrl(), storageKey: 'loyalty.account', memberPrefix: 'mp-' });
     const member = new Member(core, sync);
     this.member = member;
+    // Before the first login, so that a new member joins through the code.
+    await sync.arrivedThrough(shareCode(options));
     member.sync.refresh();
     this.refreshProgram(member);
     return member;
@@ -44,7 +49,10 @@ App({
     });
   },
 
-  onShow() {
-    if (this.member) this.member.sync.flush();
+  // Back in front, perhaps from a share card: a member already in reports the visit.
+  onShow(options) {
+    if (!this.member) return;
+    this.member.sync.arrivedThrough(shareCode(options));
+    this.member.sync.flush();
   },
 });

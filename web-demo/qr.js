@@ -4,9 +4,25 @@
 // both show it without a canvas.
 import { create } from './qrcode.js';
 
+// UTF-8 bytes without TextEncoder, which some mini-program runtimes lack
+// (the encoder reaches for it when handed text).
+function utf8(text) {
+  const escaped = encodeURIComponent(text);
+  const bytes = [];
+  for (let i = 0; i < escaped.length; i += 1) {
+    if (escaped[i] === '%') {
+      bytes.push(parseInt(escaped.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(escaped.charCodeAt(i));
+    }
+  }
+  return bytes;
+}
+
 /** The SVG text of `text`'s QR code, a quiet zone of `margin` modules around it. */
 export function qrSvg(text, { margin = 2, dark = '#2b1d12', light = '#ffffff' } = {}) {
-  const { modules } = create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = create([{ data: utf8(text), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   const size = modules.size;
   const full = size + 2 * margin;
   let path = '';

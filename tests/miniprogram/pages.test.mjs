@@ -221,6 +221,37 @@ test('the points mall shows what the member can redeem; a redemption waits offli
   assert.match(page.data.mine[0].text, /咖啡兑换券 ×1$/);
 });
 
+test('the spokesperson page makes a QR poster and a share card; a friend who opens the card joins and counts', async () => {
+  const { host, member } = await launch('mp-spokesperson');
+  const home = await renderPage(host, 'pages/home/index');
+  assert.equal(text(home, '#spokesperson-link'), '代言人任务 ›');
+  const page = await renderPage(host, 'pages/spokesperson/index');
+  const overview = member.ask('taskOverview').spokesperson[0];
+  assert.equal(text(page, '#campaign-bakery-friends .next'), `再有 ${overview.next.needed} 位好友注册入会，得 30 积分`);
+  tap(page, '#campaign-bakery-friends .make-poster');
+  await until(() => page.data.campaigns[0].poster?.qr, 'the share code from the server');
+  const poster = page.data.campaigns[0].poster;
+  assert.match(poster.link, /\/member\.html\?share=s1\./);
+  assert.match(decodeURIComponent(poster.qr), /^data:image\/svg\+xml;charset=utf-8,<svg .*<path d="M/);
+  assert.ok(page.querySelector('.qr'), 'the poster shows the QR image');
+  tap(page, '#campaign-bakery-friends .copy');
+  await until(() => host.clipboard === poster.link, 'the link copied');
+  const card = page.instance.onShareAppMessage();
+  const code = decodeURIComponent(card.path.split('?share=')[1]);
+  assert.equal(card.title, '麦香代言人');
+  assert.equal(card.path, `/pages/home/index?share=${code}`);
+
+  // The friend taps the card on a phone that never ran the mini-program.
+  const friend = createWeChatHost({ server: server.url, storage: { 'loyalty.account': { memberId: 'mp-friend-1' } } });
+  hosts.push(friend);
+  const friendMember = await friend.launch({ path: 'pages/home/index', query: { share: code } });
+  await until(() => friendMember.sync.version !== null, 'the friend to join');
+  const spokesperson = await call('GET', '/v1/members/mp-spokesperson', { auth: merchantKey });
+  assert.deepEqual(spokesperson.json.state.tasks.campaigns[0].friends, [{ actions: ['join'], member_id: 'mp-friend-1' }]);
+  await member.sync.refresh();
+  await until(() => text(page, '#campaign-bakery-friends .friends').startsWith('已带来 1 位好友'), 'the friend counted');
+});
+
 test('points history lists the server\'s ledger newest first with names', async () => {
   const { host, member } = await launch('mp-history');
   const checkin = await renderPage(host, 'pages/checkin/index');

@@ -56,6 +56,7 @@ export function createWeChatHost({ server, storage = {}, withWXWebAssembly = tru
     ...(platform === 'douyin' ? { getSystemInfoSync: () => ({ SDKVersion: library, platform: 'devtools' }) } : {}),
     stopPullDownRefresh: () => {},
     showToast: ({ title }) => { journal.toasts.push(title); },
+    setClipboardData: ({ data, success }) => { host.clipboard = data; setTimeout(() => success?.({}), 0); },
   };
 
   const WXWebAssembly = {
@@ -114,9 +115,9 @@ export function createWeChatHost({ server, storage = {}, withWXWebAssembly = tru
   host.wx = wx;
 
   /** Runs app.js and its onLaunch; resolves with what `getApp().ready` gives. */
-  host.launch = () => {
+  host.launch = (options = { path: 'pages/home/index', query: {} }) => {
     host.require('./app.js');
-    host.app.onLaunch();
+    host.app.onLaunch(options);
     return host.app.ready;
   };
   /** Runs a page's file and returns its definition (what it gave to Page). */

@@ -41,7 +41,8 @@ Page(memberPage({
       stage: life.stage,
       greeting: typeof greeting === 'function' ? greeting(life.days_inactive) : greeting,
       words: { tierCard: t.tierCard, benefits: t.benefits, points: t.points, language: t.language, noBenefits: t.noBenefits,
-        mall: t.mallTitle },
+        mall: t.mallTitle, spokesperson: t.spokespersonTitle },
+      spokesperson: Boolean(member.program.tasks && member.program.tasks.spokesperson),
       tier: {
         id: p.tier,
         name: member.tierName(p.tier),
