@@ -109,10 +109,10 @@ void write_spokesperson(JsonWriter& w, const Program& program, const MemberState
   w.key("spokesperson").begin_array();
   for (const SpokespersonCampaign& c : program.tasks.spokesperson) {
     if (!c.running(today)) continue;
-    auto held = std::find_if(s.tasks.campaigns.begin(), s.tasks.campaigns.end(),
+    auto held = std::find_if(s.tasks.spokesperson.campaigns.begin(), s.tasks.spokesperson.campaigns.end(),
                              [&](const CampaignFriends& f) { return f.campaign == c.id; });
     const CampaignFriends none;
-    const CampaignFriends& mine = held == s.tasks.campaigns.end() ? none : *held;
+    const CampaignFriends& mine = held == s.tasks.spokesperson.campaigns.end() ? none : *held;
     std::int64_t counts[4] = {0, 0, 0, 0};
     for (const CountedFriend& f : mine.friends) {
       for (int a = 0; a < 4; ++a) counts[a] += (f.actions >> a) & 1;
@@ -127,9 +127,10 @@ void write_spokesperson(JsonWriter& w, const Program& program, const MemberState
         .field("ends", std::string_view(date_text(c.to_day)))
         .field("friends", static_cast<std::int64_t>(mine.friends.size()))
         .field("friends_today", mine.day == today ? mine.today : 0);
-    const SpokespersonMilestone* next = nullptr;
+    const FriendsReward* next = nullptr;
     w.key("milestones").begin_array();
-    for (const SpokespersonMilestone& m : c.milestones) {
+    for (const FriendsReward& m : c.rewards) {
+      if (m.friends == 0) continue;  // a reward for each friend, not a milestone
       const bool reached = count_of(m.action) >= m.friends;
       if (!reached && (!next || m.friends - count_of(m.action) < next->friends - count_of(next->action))) next = &m;
       w.begin_object().field("action", std::string_view(friend_action_name(m.action))).field("friends", m.friends)

@@ -19,12 +19,12 @@ std::size_t task_heap_bytes(const TaskState& t) {
     bytes += of(r.id) + of(r.item) + of_array(r.parts);
     for (const RedeemedPart& p : r.parts) bytes += of(p.lot);
   }
-  bytes += of_array(t.campaigns) + of_array(t.brought_by);
-  for (const CampaignFriends& c : t.campaigns) {
+  bytes += of_array(t.spokesperson.campaigns) + of_array(t.spokesperson.brought_by);
+  for (const CampaignFriends& c : t.spokesperson.campaigns) {
     bytes += of(c.campaign) + of_array(c.friends);
     for (const CountedFriend& f : c.friends) bytes += of(f.member_id);
   }
-  for (const BroughtBy& b : t.brought_by) bytes += of(b.campaign) + of(b.spokesperson);
+  for (const BroughtBy& b : t.spokesperson.brought_by) bytes += of(b.campaign) + of(b.spokesperson);
   return bytes;
 }
 

@@ -366,7 +366,7 @@ void write_notices(JsonWriter& w, const Program& program, const std::vector<Noti
   w.begin_array();
   for (const Notice& n : notices) {
     w.begin_object();
-    if (!n.action.empty()) w.field("action", std::string_view(n.action));
+    if (n.action) w.field("action", std::string_view(friend_action_name(*n.action)));
     w.field("at", n.at);
     if (n.from_tier) w.field("from", std::string_view(program.tiers[*n.from_tier].id));
     w.field("kind", std::string_view(notice_kind(n.kind)));

@@ -8,6 +8,13 @@
 
 namespace loyalty {
 
+SpokespersonState::SpokespersonState() = default;
+SpokespersonState::SpokespersonState(const SpokespersonState& other) = default;
+SpokespersonState::SpokespersonState(SpokespersonState&& other) noexcept = default;
+SpokespersonState& SpokespersonState::operator=(const SpokespersonState& other) = default;
+SpokespersonState& SpokespersonState::operator=(SpokespersonState&& other) noexcept = default;
+SpokespersonState::~SpokespersonState() = default;
+
 const char* friend_action_name(FriendAction a) {
   switch (a) {
     case FriendAction::visit: return "visit";
@@ -55,7 +62,7 @@ void TaskEvents::report_to_spokesperson(BroughtBy& brought, const SpokespersonCa
   n.at = event_.at;
   n.subject = brought.spokesperson;
   n.prize = campaign.id;
-  n.action = friend_action_name(action);
+  n.action = action;
   out_.notices.push_back(std::move(n));
 }
 
@@ -73,14 +80,14 @@ std::optional<Error> TaskEvents::spokesperson_visit() {
                  "event.spokesperson"};
   }
   TaskState& t = state_.tasks;
-  for (const BroughtBy& b : t.brought_by) {
+  for (const BroughtBy& b : t.spokesperson.brought_by) {
     if (b.campaign == campaign->id) {
       return Error{"spokesperson.already_brought", "a share of this campaign brought this member already",
                    "event.spokesperson"};
     }
   }
   // A friend cannot bring back the spokesperson their own share brought.
-  for (const CampaignFriends& c : t.campaigns) {
+  for (const CampaignFriends& c : t.spokesperson.campaigns) {
     if (c.campaign != campaign->id) continue;
     for (const CountedFriend& f : c.friends) {
       if (f.member_id == spokesperson) {
@@ -88,18 +95,18 @@ std::optional<Error> TaskEvents::spokesperson_visit() {
       }
     }
   }
-  t.brought_by.push_back({campaign->id, spokesperson, event_.joined, 0});
-  report_to_spokesperson(t.brought_by.back(), *campaign, FriendAction::visit);
-  if (event_.joined) report_to_spokesperson(t.brought_by.back(), *campaign, FriendAction::join);
+  t.spokesperson.brought_by.push_back({campaign->id, spokesperson, event_.joined, 0});
+  report_to_spokesperson(t.spokesperson.brought_by.back(), *campaign, FriendAction::visit);
+  if (event_.joined) report_to_spokesperson(t.spokesperson.brought_by.back(), *campaign, FriendAction::join);
   return std::nullopt;
 }
 
 std::optional<Error> TaskEvents::spokesperson_orders() {
   TaskState& t = state_.tasks;
-  if (t.brought_by.empty()) return std::nullopt;
+  if (t.spokesperson.brought_by.empty()) return std::nullopt;
   tasks_changing();
   const std::int64_t paid = state_.orders.back().paid;
-  for (BroughtBy& b : t.brought_by) {
+  for (BroughtBy& b : t.spokesperson.brought_by) {
     const SpokespersonCampaign* campaign = rules_.campaign(b.campaign);
     if (!campaign || !campaign->running(today())) continue;
     if (state_.lifetime_orders == 1) report_to_spokesperson(b, *campaign, FriendAction::first_order);
@@ -129,9 +136,9 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
   }
 
   TaskState& t = state_.tasks;
-  auto c = std::find_if(t.campaigns.begin(), t.campaigns.end(),
+  auto c = std::find_if(t.spokesperson.campaigns.begin(), t.spokesperson.campaigns.end(),
                         [&](const CampaignFriends& f) { return f.campaign == campaign->id; });
-  if (c == t.campaigns.end()) c = t.campaigns.insert(t.campaigns.end(), {campaign->id, {}, -1, 0});
+  if (c == t.spokesperson.campaigns.end()) c = t.spokesperson.campaigns.insert(t.spokesperson.campaigns.end(), {campaign->id, {}, -1, 0});
   auto f = std::find_if(c->friends.begin(), c->friends.end(),
                         [&](const CountedFriend& x) { return x.member_id == friend_id; });
   if (f != c->friends.end() && (f->actions & action_bit(action))) {
@@ -154,15 +161,17 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
   f->actions |= action_bit(action);
   const std::int64_t doing = std::count_if(c->friends.begin(), c->friends.end(),
                                            [&](const CountedFriend& x) { return (x.actions & action_bit(action)) != 0; });
+  // The friend's own reward first, then a milestone it reaches.
   const std::string name = friend_action_name(action);
-  for (const FriendReward& each : campaign->each) {
-    if (each.action != action) continue;
-    if (auto e = grant(each.reward, LedgerKind::spokesperson, campaign->id, friend_id, true, "#" + name)) return e;
-  }
-  for (const SpokespersonMilestone& m : campaign->milestones) {
-    if (m.action != action || m.friends != doing) continue;
-    const std::string milestone = name + ":" + std::to_string(m.friends);
-    if (auto e = grant(m.reward, LedgerKind::spokesperson, campaign->id, milestone, true, "#" + milestone)) return e;
+  for (const bool per_friend : {true, false}) {
+    for (const FriendsReward& r : campaign->rewards) {
+      if (r.action != action || (r.friends == 0) != per_friend || (!per_friend && r.friends != doing)) continue;
+      const std::string milestone = per_friend ? name : name + ":" + std::to_string(r.friends);
+      if (auto e = grant(r.reward, LedgerKind::spokesperson, campaign->id, per_friend ? friend_id : milestone, true,
+                         "#" + milestone)) {
+        return e;
+      }
+    }
   }
   return std::nullopt;
 }

@@ -147,7 +147,7 @@ void write_tasks(Writer& w, const TaskState& t) {
     w.integer(r.red_packet);
   });
   // From version 6.
-  w.list(t.campaigns, [&](const CampaignFriends& c) {
+  w.list(t.spokesperson.campaigns, [&](const CampaignFriends& c) {
     w.text(c.campaign);
     w.integer(c.day);
     w.list(c.friends, [&](const CountedFriend& f) {
@@ -156,7 +156,7 @@ void write_tasks(Writer& w, const TaskState& t) {
     });
     w.integer(c.today);
   });
-  w.list(t.brought_by, [&](const BroughtBy& b) {
+  w.list(t.spokesperson.brought_by, [&](const BroughtBy& b) {
     w.text(b.campaign);
     w.flag(b.joined);
     w.integer(b.sent);
@@ -504,7 +504,7 @@ void read_tasks(Reader& r, TaskState& t) {
       c.friends.push_back(std::move(f));
     });
     r.integer("today", c.today, 0, kMaxCampaignFriends);
-    t.campaigns.push_back(std::move(c));
+    t.spokesperson.campaigns.push_back(std::move(c));
   });
   r.list("brought_by", 1000, [&] {
     BroughtBy b;
@@ -512,7 +512,7 @@ void read_tasks(Reader& r, TaskState& t) {
     r.flag("joined", b.joined);
     actions("sent", b.sent);
     r.text("spokesperson", b.spokesperson);
-    t.brought_by.push_back(std::move(b));
+    t.spokesperson.brought_by.push_back(std::move(b));
   });
 }
 

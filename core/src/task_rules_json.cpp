@@ -226,37 +226,28 @@ SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std
   c.to_day = to.value_or(0);
   if (auto f = obj.choice("friends", false, {"new", "any"})) c.new_members_only = *f == 0;
   obj.integer_into("order_min", c.order_min, 0, kMaxSafeInteger);
-  if (const Json* list = obj.field("milestones", false)) {
-    std::set<std::pair<int, std::int64_t>> seen;
-    each(reader, *list, obj.path_of("milestones"), kMaxMilestones, [&](const Json& e, const std::string& p) {
+  // Milestones name a number of friends; a reward for each friend does not (friends 0).
+  for (const bool per_friend : {false, true}) {
+    const char* key = per_friend ? "each" : "milestones";
+    const Json* list = obj.field(key, false);
+    if (!list) continue;
+    each(reader, *list, obj.path_of(key), per_friend ? 4 : kMaxMilestones, [&](const Json& e, const std::string& p) {
       ObjectReader m(reader, e, p);
-      SpokespersonMilestone milestone;
-      milestone.action = friend_action_field(m);
-      m.integer_into("friends", milestone.friends, 1, kMaxCampaignFriends);
-      milestone.reward = reward_field(reader, m, "reward", true);
-      if (!seen.insert({static_cast<int>(milestone.action), milestone.friends}).second) {
+      FriendsReward r;
+      r.action = friend_action_field(m);
+      r.friends = per_friend ? 0 : m.integer("friends", true, 1, kMaxCampaignFriends).value_or(1);
+      r.reward = reward_field(reader, m, "reward", true);
+      const bool twice = std::any_of(c.rewards.begin(), c.rewards.end(),
+                                     [&](const FriendsReward& x) { return x.action == r.action && x.friends == r.friends; });
+      if (twice && per_friend) {
+        reader.error("spokesperson.duplicate_action", "this action has a reward per friend already", m.path_of("action"));
+      } else if (twice) {
         reader.error("spokesperson.duplicate_milestone", "this action and number of friends is a milestone already",
                      m.path_of("friends"));
       }
       m.finish();
-      c.counted |= action_bit(milestone.action);
-      c.milestones.push_back(std::move(milestone));
-    });
-  }
-  if (const Json* list = obj.field("each", false)) {
-    std::uint8_t seen = 0;
-    each(reader, *list, obj.path_of("each"), 4, [&](const Json& e, const std::string& p) {
-      ObjectReader f(reader, e, p);
-      FriendReward reward;
-      reward.action = friend_action_field(f);
-      reward.reward = reward_field(reader, f, "reward", true);
-      if (seen & action_bit(reward.action)) {
-        reader.error("spokesperson.duplicate_action", "this action has a reward per friend already", f.path_of("action"));
-      }
-      f.finish();
-      seen |= action_bit(reward.action);
-      c.counted |= action_bit(reward.action);
-      c.each.push_back(std::move(reward));
+      c.counted |= action_bit(r.action);
+      c.rewards.push_back(std::move(r));
     });
   }
   if (c.counted == 0) {
@@ -339,22 +330,21 @@ void write_checkin(JsonWriter& w, const CheckinRules& c) {
 
 void write_campaign(JsonWriter& w, const Program& program, const SpokespersonCampaign& c) {
   w.begin_object().field("cap", c.cap).field("daily_cap", c.daily_cap);
-  w.key("each").begin_array();
-  for (const FriendReward& f : c.each) {
-    w.begin_object().field("action", std::string_view(friend_action_name(f.action)));
-    write_reward(w.key("reward"), f.reward);
-    w.end_object();
-  }
-  w.end_array();
+  const auto write_rewards = [&](const char* key, bool per_friend) {
+    w.key(key).begin_array();
+    for (const FriendsReward& r : c.rewards) {
+      if ((r.friends == 0) != per_friend) continue;
+      w.begin_object().field("action", std::string_view(friend_action_name(r.action)));
+      if (!per_friend) w.field("friends", r.friends);
+      write_reward(w.key("reward"), r.reward);
+      w.end_object();
+    }
+    w.end_array();
+  };
+  write_rewards("each", true);
   w.field("friends", std::string_view(c.new_members_only ? "new" : "any"))
       .field("from", std::string_view(date_from_day_number(c.from_day).iso())).field("id", std::string_view(c.id));
-  w.key("milestones").begin_array();
-  for (const SpokespersonMilestone& m : c.milestones) {
-    w.begin_object().field("action", std::string_view(friend_action_name(m.action))).field("friends", m.friends);
-    write_reward(w.key("reward"), m.reward);
-    w.end_object();
-  }
-  w.end_array();
+  write_rewards("milestones", false);
   write_localized(w.key("name"), c.name);
   w.field("order_min", c.order_min);
   write_segment_list(w, program, c.segments);

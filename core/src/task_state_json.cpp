@@ -94,7 +94,7 @@ void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& 
       campaign.friends.push_back(std::move(counted));
     });
     c.finish();
-    t.campaigns.push_back(std::move(campaign));
+    t.spokesperson.campaigns.push_back(std::move(campaign));
   });
   each(reader, obj.field("brought_by", false), obj.path_of("brought_by"), 1000, [&](const Json& e, const std::string& p) {
     ObjectReader b(reader, e, p);
@@ -104,14 +104,14 @@ void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& 
     brought.sent = read_actions(reader, b, "sent");
     brought.spokesperson = member_text(reader, b, "spokesperson");
     b.finish();
-    t.brought_by.push_back(std::move(brought));
+    t.spokesperson.brought_by.push_back(std::move(brought));
   });
 }
 
 void write_brought_by(JsonWriter& w, const TaskState& t) {
-  if (t.brought_by.empty()) return;
+  if (t.spokesperson.brought_by.empty()) return;
   w.key("brought_by").begin_array();
-  for (const BroughtBy& b : t.brought_by) {
+  for (const BroughtBy& b : t.spokesperson.brought_by) {
     w.begin_object().field("campaign", std::string_view(b.campaign)).field("joined", b.joined);
     write_actions(w, "sent", b.sent);
     w.field("spokesperson", std::string_view(b.spokesperson)).end_object();
@@ -120,9 +120,9 @@ void write_brought_by(JsonWriter& w, const TaskState& t) {
 }
 
 void write_campaign_friends(JsonWriter& w, const TaskState& t) {
-  if (t.campaigns.empty()) return;
+  if (t.spokesperson.campaigns.empty()) return;
   w.key("campaigns").begin_array();
-  for (const CampaignFriends& c : t.campaigns) {
+  for (const CampaignFriends& c : t.spokesperson.campaigns) {
     w.begin_object().field("campaign", std::string_view(c.campaign));
     if (c.day >= 0) w.field("date", std::string_view(date_from_day_number(c.day).iso()));
     w.key("friends").begin_array();

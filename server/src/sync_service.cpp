@@ -268,7 +268,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
             if (n.kind == NoticeKind::referral_qualified) {
               tx.send_later(n.subject, referral_event(member_id, "first_order").dump(), now);
             } else if (n.kind == NoticeKind::spokesperson_friend) {
-              tx.send_later(n.subject, spokesperson_credit(n.prize, member_id, n.action).dump(), now);
+              tx.send_later(n.subject, spokesperson_credit(n.prize, member_id, friend_action_name(*n.action)).dump(), now);
             } else {
               continue;
             }

@@ -108,7 +108,7 @@ struct Notice {
   std::optional<std::int64_t> nonce;
   std::string subject;
   std::string prize;
-  std::string action;  // spokesperson_friend
+  std::optional<FriendAction> action;  // spokesperson_friend
 };
 
 // What an event did beside changing the state: apply_in_place() answers it.

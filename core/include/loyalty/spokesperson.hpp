@@ -27,14 +27,11 @@ enum class FriendAction : std::uint8_t { visit, join, first_order, order };
 inline constexpr std::uint8_t action_bit(FriendAction a) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(a)); }
 const char* friend_action_name(FriendAction a);
 
-struct SpokespersonMilestone {
+// A milestone (reached when `friends` friends did the action) or, with
+// `friends` 0, the reward for every friend who does it (`each`).
+struct FriendsReward {
   FriendAction action = FriendAction::join;
-  std::int64_t friends = 1;  // reached when this many friends did the action
-  Reward reward;
-};
-
-struct FriendReward {  // for every friend who does the action
-  FriendAction action = FriendAction::first_order;
+  std::int64_t friends = 1;
   Reward reward;
 };
 
@@ -45,8 +42,7 @@ struct SpokespersonCampaign {
   std::int64_t to_day = 0;
   bool new_members_only = true;  // a friend counts only if they joined through the share
   std::int64_t order_min = 0;    // minor units an order must reach to count as "order"
-  std::vector<SpokespersonMilestone> milestones;
-  std::vector<FriendReward> each;
+  std::vector<FriendsReward> rewards;  // the milestones, then the rewards for each friend
   std::int64_t daily_cap = 0;  // friends newly counted per local day; 0: no cap
   std::int64_t cap = 0;        // friends counted in the campaign; 0: kMaxCampaignFriends
   std::vector<std::size_t> tiers;     // spokespersons of these tiers only; empty: every tier
@@ -79,6 +75,22 @@ struct BroughtBy {
   std::string spokesperson;
   bool joined = false;     // joined the programme through the share
   std::uint8_t sent = 0;   // actions already reported to the spokesperson (bits)
+};
+
+// Both sides in a member's state. Its copies, moves and destruction are
+// compiled once (spokesperson_events.cpp), not into every function that
+// moves a member's tasks: the WASM module stays small.
+struct SpokespersonState {
+  std::vector<CampaignFriends> campaigns;  // friends this member's shares brought, by campaign
+  std::vector<BroughtBy> brought_by;       // whose shares brought this member, by campaign
+
+  SpokespersonState();
+  SpokespersonState(const SpokespersonState& other);
+  SpokespersonState(SpokespersonState&& other) noexcept;
+  SpokespersonState& operator=(const SpokespersonState& other);
+  SpokespersonState& operator=(SpokespersonState&& other) noexcept;
+  ~SpokespersonState();
+  bool empty() const { return campaigns.empty() && brought_by.empty(); }
 };
 
 struct MemberFacts;

@@ -75,13 +75,12 @@ struct TaskState {
   std::int64_t box_chances = 0;
   std::int64_t makeup_cards = 0;
   std::vector<MallRedemption> mall;  // in the order they were made
-  std::vector<CampaignFriends> campaigns;  // friends this member's shares brought, by campaign
-  std::vector<BroughtBy> brought_by;       // whose shares brought this member, by campaign
+  SpokespersonState spokesperson;
 
   bool empty() const {
     return !checkin && checkins == 0 && today.day < 0 && liked.empty() && scanned.empty() && !invited_by &&
            invitees.empty() && progress.empty() && draws == 0 && red_packet == 0 && coupons.empty() &&
-           box_chances == 0 && makeup_cards == 0 && mall.empty() && campaigns.empty() && brought_by.empty();
+           box_chances == 0 && makeup_cards == 0 && mall.empty() && spokesperson.empty();
   }
 };
 
