@@ -143,6 +143,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/share-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's signed share code for a running spokesperson campaign (代言人) they may take part in: friends join or visit through it. 403 spokesperson.not_eligible (other tiers or segments), 404 spokesperson.unknown_campaign, 409 spokesperson.not_running. */
+        get: operations["getMyShareCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/ledger": {
         parameters: {
             query?: never;
@@ -431,7 +448,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.unsupported_schema" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.unsupported_schema" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -449,7 +466,7 @@ export interface components {
             debt: number;
             event_id: string;
             /** @enum {string} */
-            kind: "earn" | "vest" | "expire" | "checkout" | "redeem" | "clawback" | "debt" | "debt_settled" | "returned" | "birthday_gift" | "checkin" | "makeup" | "like" | "scan" | "referral" | "task" | "box_cost" | "box_prize" | "coupon_expired" | "mall_redeem" | "mall_cancel" | "tag_added" | "tag_removed";
+            kind: "earn" | "vest" | "expire" | "checkout" | "redeem" | "clawback" | "debt" | "debt_settled" | "returned" | "birthday_gift" | "checkin" | "makeup" | "like" | "scan" | "referral" | "task" | "box_cost" | "box_prize" | "coupon_expired" | "mall_redeem" | "mall_cancel" | "tag_added" | "tag_removed" | "spokesperson";
             /** @description task rows: the columns a row moves, present when it moves them */
             growth?: number;
             /** @description minor units */
@@ -457,7 +474,7 @@ export interface components {
             box_chances?: number;
             makeup_cards?: number;
             coupon?: string;
-            /** @description the article, code, member, task, box or date the row is about */
+            /** @description the article, code, member, task, box, campaign or date the row is about */
             subject?: string;
             prize?: string;
             lot?: string;
@@ -578,6 +595,12 @@ export interface components {
             }[];
             /** @description pass as ?after= for the next page; null at the end */
             next_after: number | null;
+        };
+        ShareCode: {
+            campaign: string;
+            /** @description s1.<campaign>.<member>.<signature>, URL-safe: put it in the share link or QR code */
+            code: string;
+            member_id: string;
         };
         MallStock: {
             /**
@@ -850,7 +873,7 @@ export interface operations {
                         /** @description made by the client, e.g. a UUID */
                         id: string;
                         /** @enum {string} */
-                        type: "redeem" | "checkin" | "makeup" | "like" | "share" | "scan" | "draw" | "mall_redeem";
+                        type: "redeem" | "checkin" | "makeup" | "like" | "share" | "scan" | "draw" | "mall_redeem" | "spokesperson_visit";
                         /** @description the time the client claims */
                         at?: number;
                         /** @description redeem */
@@ -869,7 +892,7 @@ export interface operations {
                         pay?: "any" | "card" | "points";
                         /** @description like, share */
                         article?: string;
-                        /** @description scan */
+                        /** @description scan: the product code; spokesperson_visit: the share code the member opened (GET /v1/me/share-code) */
                         code?: string;
                         /** @description draw */
                         box?: string;
@@ -980,6 +1003,35 @@ export interface operations {
             503: components["responses"]["Error"];
         };
     };
+    getMyShareCode: {
+        parameters: {
+            query: {
+                campaign: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareCode"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Error"];
+        };
+    };
     getMyLedger: {
         parameters: {
             query?: {
@@ -1023,6 +1075,8 @@ export interface operations {
                     birthday?: string;
                     /** @description a member who has joined; not the member itself (referral.self) */
                     inviter?: string;
+                    /** @description a spokesperson's share code the member joined through (spokesperson.invalid_code, spokesperson.self) */
+                    share_code?: string;
                 };
             };
         };
@@ -1390,6 +1444,8 @@ export interface operations {
                     member_id: string;
                     /** @description the mini-program's wx.login code; a brand's own login exchanges it with WeChat, the demo does not read it */
                     code?: string;
+                    /** @description a new member joins through this spokesperson's share code, as POST /v1/members would join it */
+                    share_code?: string;
                 };
             };
         };
