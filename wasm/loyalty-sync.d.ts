@@ -90,8 +90,9 @@ export class SyncClient {
    * login; a member already in reports the visit (spokesperson_visit). Kept until told.
    */
   arrivedThrough(code: string): Promise<void>;
-  /** A share code this device arrived through and has not told the server of yet. */
+  /** The last share code this device arrived through, and whether the server was told (a reload of its link sends nothing). */
   arrivedCode: string | null;
+  arrivedTold: boolean;
   /** The member's share code for a spokesperson campaign, GET /v1/me/share-code: `json.code` (to put in a link or QR code). */
   shareCode(campaign: string): Promise<{ status: number; json: any; retryAfter?: number | null } | null>;
   /** Takes in what another tab or page saved. */

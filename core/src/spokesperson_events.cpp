@@ -101,10 +101,11 @@ std::optional<Error> TaskEvents::spokesperson_visit() {
   return std::nullopt;
 }
 
-std::optional<Error> TaskEvents::spokesperson_orders() {
+// Its lists are left out of the undo's copy (state_undo.hpp): each event
+// below changes them only once nothing can refuse it.
+void TaskEvents::spokesperson_orders() {
   TaskState& t = state_.tasks;
-  if (t.spokesperson.brought_by.empty()) return std::nullopt;
-  tasks_changing();
+  if (t.spokesperson.brought_by.empty()) return;
   const std::int64_t paid = state_.orders.back().paid;
   for (BroughtBy& b : t.spokesperson.brought_by) {
     const SpokespersonCampaign* campaign = rules_.campaign(b.campaign);
@@ -112,7 +113,6 @@ std::optional<Error> TaskEvents::spokesperson_orders() {
     if (state_.lifetime_orders == 1) report_to_spokesperson(b, *campaign, FriendAction::first_order);
     if (paid >= campaign->order_min) report_to_spokesperson(b, *campaign, FriendAction::order);
   }
-  return std::nullopt;
 }
 
 // The spokesperson's side: a friend's action counted once, under the caps,
@@ -135,32 +135,27 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
     return refusal;
   }
 
-  TaskState& t = state_.tasks;
-  auto c = std::find_if(t.spokesperson.campaigns.begin(), t.spokesperson.campaigns.end(),
+  std::vector<CampaignFriends>& campaigns = state_.tasks.spokesperson.campaigns;
+  auto c = std::find_if(campaigns.begin(), campaigns.end(),
                         [&](const CampaignFriends& f) { return f.campaign == campaign->id; });
-  if (c == t.spokesperson.campaigns.end()) c = t.spokesperson.campaigns.insert(t.spokesperson.campaigns.end(), {campaign->id, {}, -1, 0});
-  auto f = std::find_if(c->friends.begin(), c->friends.end(),
+  static const CampaignFriends kNone;
+  const CampaignFriends& held = c == campaigns.end() ? kNone : *c;
+  auto f = std::find_if(held.friends.begin(), held.friends.end(),
                         [&](const CountedFriend& x) { return x.member_id == friend_id; });
-  if (f != c->friends.end() && (f->actions & action_bit(action))) {
+  const bool counted_before = f != held.friends.end();
+  if (counted_before && (f->actions & action_bit(action))) {
     return Error{"spokesperson.already_counted", "this friend's action is counted already", "event.friend"};
   }
-  if (f == c->friends.end()) {
-    if (c->day != today()) {
-      c->day = today();
-      c->today = 0;
-    }
-    const std::int64_t cap = campaign->cap > 0 ? campaign->cap : kMaxCampaignFriends;
-    if (static_cast<std::int64_t>(c->friends.size()) >= cap ||
-        (campaign->daily_cap > 0 && c->today >= campaign->daily_cap)) {
-      notice(NoticeKind::spokesperson_capped, friend_id, campaign->id);
-      return std::nullopt;
-    }
-    c->today += 1;
-    f = c->friends.insert(c->friends.end(), {friend_id, 0});
+  const std::int64_t counted_today = held.day == today() ? held.today : 0;
+  const std::int64_t cap = campaign->cap > 0 ? campaign->cap : kMaxCampaignFriends;
+  if (!counted_before && (static_cast<std::int64_t>(held.friends.size()) >= cap ||
+                          (campaign->daily_cap > 0 && counted_today >= campaign->daily_cap))) {
+    notice(NoticeKind::spokesperson_capped, friend_id, campaign->id);
+    return std::nullopt;
   }
-  f->actions |= action_bit(action);
-  const std::int64_t doing = std::count_if(c->friends.begin(), c->friends.end(),
-                                           [&](const CountedFriend& x) { return (x.actions & action_bit(action)) != 0; });
+  const std::int64_t doing = 1 + std::count_if(held.friends.begin(), held.friends.end(), [&](const CountedFriend& x) {
+                               return (x.actions & action_bit(action)) != 0;
+                             });
   // The friend's own reward first, then a milestone it reaches.
   const std::string name = friend_action_name(action);
   for (const bool per_friend : {true, false}) {
@@ -172,6 +167,15 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
         return e;
       }
     }
+  }
+  // Nothing refuses the event from here: the friend is counted.
+  if (c == campaigns.end()) c = campaigns.insert(campaigns.end(), {campaign->id, {}, -1, 0});
+  if (counted_before) {
+    c->friends[static_cast<std::size_t>(f - held.friends.begin())].actions |= action_bit(action);
+  } else {
+    c->day = today();
+    c->today = counted_today + 1;
+    c->friends.push_back({friend_id, action_bit(action)});
   }
   return std::nullopt;
 }

@@ -37,10 +37,12 @@ void StateUndo::tasks_changing() {
   TaskState& t = state_.tasks;
   TextSet liked = std::move(t.liked), scanned = std::move(t.scanned);
   std::vector<MallRedemption> mall = std::move(t.mall);
+  SpokespersonState spokesperson = std::move(t.spokesperson);
   tasks_ = t;
   t.liked = std::move(liked);
   t.scanned = std::move(scanned);
   t.mall = std::move(mall);
+  t.spokesperson = std::move(spokesperson);
 }
 
 void StateUndo::task_text_added(TextList list, const std::string& text) { task_texts_.emplace_back(list, text); }
@@ -83,10 +85,12 @@ void StateUndo::undo() {
   if (tasks_) {
     TextSet liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);
     std::vector<MallRedemption> mall = std::move(s.tasks.mall);
+    SpokespersonState spokesperson = std::move(s.tasks.spokesperson);
     s.tasks = std::move(*tasks_);
     s.tasks.liked = std::move(liked);
     s.tasks.scanned = std::move(scanned);
     s.tasks.mall = std::move(mall);
+    s.tasks.spokesperson = std::move(spokesperson);
   }
   for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
     (s.tasks.*(note->first)).erase(note->second);

@@ -29,8 +29,9 @@ class StateUndo {
   void activity_pruned(std::vector<ActivityDay> days);  // the days that left the front
   // Before the task state changes (kept once, but for the articles liked
   // and codes scanned, which only grow: what enters them is noted instead;
-  // and for the mall's redemptions, which mall events change only once
-  // nothing can refuse them, so that no event copies a member's history).
+  // and for the mall's redemptions and the spokesperson lists, which their
+  // events change only once nothing can refuse them, so that no event
+  // copies a member's history).
   void tasks_changing();
   using TextList = TextSet TaskState::*;
   void task_text_added(TextList list, const std::string& text);  // after it entered the sorted list

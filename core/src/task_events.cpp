@@ -359,8 +359,9 @@ std::optional<Error> TaskEvents::after_order() {
       return e;
     }
   }
-  if (auto e = spokesperson_orders()) return e;
-  return count(TaskAction::order, event_.order_id);
+  if (auto e = count(TaskAction::order, event_.order_id)) return e;
+  spokesperson_orders();  // last: nothing refuses the order after it (state_undo.hpp)
+  return std::nullopt;
 }
 
 std::optional<Error> TaskEvents::pay_draw(const Box& box) {

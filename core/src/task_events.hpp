@@ -53,7 +53,7 @@ class TaskEvents {
   std::optional<Error> spokesperson_credit();
   // The friend's side: tells the spokesperson of a counted action, once.
   void report_to_spokesperson(BroughtBy& brought, const SpokespersonCampaign& campaign, FriendAction action);
-  std::optional<Error> spokesperson_orders();  // after an order: first order, order over the amount
+  void spokesperson_orders();  // after an order: first order, order over the amount
   // Spends available points (the caller checked there are enough); the rows name `subject`.
   std::vector<RedeemedPart> spend_for(std::int64_t points, LedgerKind kind, const std::string& subject);
   std::optional<Error> pay_makeup(const Makeup& rules, const std::string& subject);

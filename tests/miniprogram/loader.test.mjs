@@ -49,7 +49,13 @@ test('the app shows the loader failure on its pages instead of a blank screen', 
   await assert.rejects(host.launch(), { code: 'host.no_wxwebassembly' });
 });
 
-test('the whole package fits the 2 MB main package limit, the .wasm.br under 120 KB', () => {
+// The .wasm.br's own budget: 120 KiB until the spokesperson tasks (+6.4 KB
+// brotli of their rules, both sides' state and events); -Oz would take 9 KB
+// off but slows a member's previews by a quarter (bench/RESULTS.md,
+// "2026-12-01, spokesperson"), so the budget moved instead, to 128 KiB.
+const WASM_BR_BUDGET = 128 * 1024;
+
+test('the whole package fits the 2 MB main package limit, the .wasm.br under its budget', () => {
   // What WeChat uploads: every file of the project but those packOptions leaves out.
   const config = JSON.parse(readFileSync(join(projectRoot, 'project.config.json'), 'utf8'));
   const ignored = new Set(config.packOptions.ignore.map((rule) => rule.value));
@@ -62,5 +68,5 @@ test('the whole package fits the 2 MB main package limit, the .wasm.br under 120
   assert.ok(files.includes('lib/loyalty-core.wasm.br') && files.includes('pages/home/index.wxml'));
   assert.ok(!files.includes('lib/loyalty-core.wasm'));
   assert.ok(total < 2 * 1024 * 1024, `${total} bytes`);
-  assert.ok(size('lib/loyalty-core.wasm.br') < 120 * 1024);
+  assert.ok(size('lib/loyalty-core.wasm.br') < WASM_BR_BUDGET, `${size('lib/loyalty-core.wasm.br')} bytes`);
 });

@@ -144,6 +144,33 @@ for (const platform of platformNames) {
         [['checkin', one.projectedState(core).tasks.checkin.days[0]], ['like', 'a'], ['like', 'b']]);
       assert.equal(one.version, two.version);
     });
+
+    test('arriving through a share code, a new device joins through it and one already synced reports the visit once', async () => {
+      const spokesperson = device(platform);
+      await spokesperson.client.refresh();
+      const share = await spokesperson.client.shareCode('bakery-friends');
+      assert.equal(share.status, 200);
+      const { code } = share.json;
+
+      const friend = device(platform);
+      await friend.client.arrivedThrough(code);
+      assert.equal(JSON.parse(friend.storage.values.get('account')).arrivedCode, code, 'kept until told');
+      await friend.client.refresh();
+      assert.equal(friend.client.arrivedTold, true);
+      const joined = friend.client.projectedState(core).tasks.brought_by;
+      assert.deepEqual(joined.map((b) => [b.spokesperson, b.joined]), [[spokesperson.memberId, true]]);
+
+      // A member in already (synced before) opens another member's share: a visit, which this campaign does not count.
+      const other = device(platform);
+      await other.client.refresh();
+      const posts = syncPosts(other.net).length;
+      await other.client.arrivedThrough(code);
+      assert.equal(syncPosts(other.net).length, posts + 1, 'one visit sent');
+      assert.deepEqual(other.client.rejected.map((r) => r.code), []);
+      assert.equal(other.client.arrivedTold, true);
+      await other.client.arrivedThrough(code);
+      assert.equal(syncPosts(other.net).length, posts + 1, 'the same code again sends nothing');
+    });
   });
 }
 

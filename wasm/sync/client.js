@@ -68,7 +68,8 @@ class SyncClient {
     this.ledger = saved.ledger || [];
     this.draws = saved.draws || [];            // recent draws, newest first, to verify once revealed
     this.queue = (saved.queue || []).map(queueItem);
-    this.arrivedCode = saved.arrivedCode || null;  // a spokesperson's share this device arrived through, not yet told
+    this.arrivedCode = saved.arrivedCode || null;  // the last spokesperson's share this device arrived through
+    this.arrivedTold = Boolean(saved.arrivedTold);  // and whether the server knows
     this.done = saved.done || [];              // ids answered, newest last
     this.results = new Map();                  // item id -> the server's result, this session
     this.rejected = [];                        // [{ id, code }] refused by the server, this session
@@ -98,8 +99,8 @@ class SyncClient {
   // those either has seen answered, so neither loses the other's events.
   save() {
     this.merge(this.host.load(this.storageKey));
-    const { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done, arrivedCode } = this;
-    this.host.save(this.storageKey, { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done, arrivedCode });
+    const { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done, arrivedCode, arrivedTold } = this;
+    this.host.save(this.storageKey, { memberId, firstSeen, token, state, snapshot, version, balances, ledger, draws, queue, done, arrivedCode, arrivedTold });
     this.changed();
   }
 
@@ -199,7 +200,7 @@ class SyncClient {
   async login() {
     const token = await this.loginWith(this);
     this.token = token || null;
-    if (this.token && this.arrivedCode) await this.reportShareVisit();
+    if (this.token && this.arrivedCode && !this.arrivedTold) await this.reportShareVisit();
     return this.token !== null;
   }
 
@@ -209,8 +210,9 @@ class SyncClient {
    * first login; a member already in tells the server of the visit.
    */
   async arrivedThrough(code) {
-    if (typeof code !== 'string' || !code || code === this.arrivedCode) return;
+    if (typeof code !== 'string' || !code || code === this.arrivedCode) return;  // a reload of the same link
     this.arrivedCode = code;
+    this.arrivedTold = false;
     this.save();
     if (this.token) await this.reportShareVisit();
   }
@@ -224,7 +226,7 @@ class SyncClient {
       if (res === null) return;  // offline: told at the next login or arrival
       if (res.status === 200) this.adopt(res.json);
     }
-    this.arrivedCode = null;
+    this.arrivedTold = true;
     this.save();
   }
 
@@ -380,7 +382,8 @@ async function demoLogin(client) {
   const code = await client.host.loginCode();
   const res = await client.host.request({
     method: 'POST', url: client.url('/v1/demo/login'),
-    body: client.arrivedCode ? { member_id: client.memberId, code, share_code: client.arrivedCode } : { member_id: client.memberId, code },
+    body: client.arrivedCode && !client.arrivedTold
+      ? { member_id: client.memberId, code, share_code: client.arrivedCode } : { member_id: client.memberId, code },
     headers: { 'Content-Type': 'application/json' },
   });
   /** @type {Api['DemoLogin'] | null} */
