@@ -4,17 +4,15 @@
 // another build to compare builds side by side in one run.
 //   node bench/apply_with_friends.mjs [DIST ...]
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+
+import { coreFrom, distsFrom } from './dists.mjs';
 
 const DAY = 86400000;
 const at0 = Date.UTC(2026, 11, 1, 2);
 const program = readFileSync(new URL('../programs/bakery.json', import.meta.url), 'utf8');
-const dists = process.argv.slice(2);
-if (dists.length === 0) dists.push(fileURLToPath(new URL('../wasm/dist', import.meta.url)));
 
-for (const dir of dists) {
-  const { createLoyaltyCore } = await import(`${dir}/loyalty-core.node.mjs`);
-  const core = await createLoyaltyCore({ program, wasmPath: `${dir}/loyalty-core.wasm` });
+for (const dir of distsFrom(process.argv.slice(2))) {
+  const core = await coreFrom(dir, program);
   const friends = Array.from({ length: 10000 }, (_, i) => ({ member_id: `friend-${i}`, actions: ['join'] }));
   const member = core.member({
     member_id: 'm', joined_at: at0 - 400 * DAY, clock: at0 - 1000,

@@ -10,16 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 import { yearOfHistory } from './member_history.mjs';
+import { coreFrom } from './dists.mjs';
 import { measure } from './timing.mjs';
 
 const root = new URL('..', import.meta.url);
 const coffee = readFileSync(new URL('programs/coffee.json', root), 'utf8');
-const dists = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const dists = process.argv.slice(2);
 
-if (process.argv[2] === '--startup') {
-  const { createLoyaltyCore } = await import(`${process.argv[3]}/loyalty-core.node.mjs`);
+if (dists[0] === '--startup') {
   const t0 = performance.now();
-  await createLoyaltyCore({ program: coffee, wasmPath: `${process.argv[3]}/loyalty-core.wasm` });
+  await coreFrom(dists[1], coffee);
   console.log(performance.now() - t0);
   process.exit(0);
 }
@@ -30,8 +30,7 @@ if (dists.length === 0) {
 
 const builds = [];
 for (const dir of dists) {
-  const { createLoyaltyCore } = await import(`${dir}/loyalty-core.node.mjs`);
-  const core = await createLoyaltyCore({ program: coffee, wasmPath: `${dir}/loyalty-core.wasm` });
+  const core = await coreFrom(dir, coffee);
   const categories = core.program.earning.categories.map((c) => c.id);
   const history = yearOfHistory(core, { from: Date.UTC(2025, 10, 1), categories });
   const cart = { lines: [0, 1, 2].map((i) => ({ sku: `sku-${i}`, category: categories[i], unit_price: 1000 + 37 * i, quantity: 1 + i })) };

@@ -109,14 +109,11 @@ void write_spokesperson(JsonWriter& w, const Program& program, const MemberState
   w.key("spokesperson").begin_array();
   for (const SpokespersonCampaign& c : program.tasks.spokesperson) {
     if (!c.running(today)) continue;
-    auto held = std::find_if(s.tasks.spokesperson.campaigns.begin(), s.tasks.spokesperson.campaigns.end(),
-                             [&](const CampaignFriends& f) { return f.campaign == c.id; });
     const CampaignFriends none;
-    const CampaignFriends& mine = held == s.tasks.spokesperson.campaigns.end() ? none : *held;
-    std::int64_t counts[4] = {0, 0, 0, 0};
-    for (const CountedFriend& f : mine.friends) {
-      for (int a = 0; a < 4; ++a) counts[a] += (f.actions >> a) & 1;
-    }
+    const CampaignFriends* held = s.tasks.spokesperson.friends_in(c.id);
+    const CampaignFriends& mine = held ? *held : none;
+    std::int64_t counts[4];  // by FriendAction, counted once for every milestone below
+    for (int a = 0; a < 4; ++a) counts[a] = mine.doing(static_cast<FriendAction>(a));
     const auto count_of = [&](FriendAction a) { return counts[static_cast<int>(a)]; };
     w.begin_object().field("campaign", std::string_view(c.id)).field("cap", c.cap);
     w.key("counts").begin_object();

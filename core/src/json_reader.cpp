@@ -154,6 +154,13 @@ std::optional<std::string> ObjectReader::identifier(std::string_view key, bool r
   return v ? reader_.identifier(*v, at(key)) : std::nullopt;
 }
 
+std::optional<std::string> ObjectReader::short_text(std::string_view key, bool required, bool non_empty) {
+  const Json* v = field(key, required);
+  auto s = v ? reader_.string(*v, at(key), 128) : std::nullopt;
+  if (s && s->empty() && non_empty) reader_.error("value.empty", "must not be empty", path_of(key));
+  return s;
+}
+
 std::optional<Rounding> ObjectReader::rounding(std::string_view key, bool required) {
   const Json* v = field(key, required);
   return v ? reader_.rounding(*v, at(key)) : std::nullopt;

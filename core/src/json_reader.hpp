@@ -75,6 +75,9 @@ class ObjectReader {
   // An optional integer field read into `into`, left as it was when absent or invalid.
   void integer_into(std::string_view key, std::int64_t& into, std::int64_t min, std::int64_t max);
   std::optional<std::string> identifier(std::string_view key, bool required);
+  // Text of at most 128 bytes (a member's, an order's or a lot's id); with
+  // `non_empty`, "" is refused ("value.empty").
+  std::optional<std::string> short_text(std::string_view key, bool required, bool non_empty = false);
   std::optional<Rounding> rounding(std::string_view key, bool required);
   std::optional<LocalizedText> localized_text(std::string_view key, bool required);
   std::optional<bool> boolean(std::string_view key, bool required);

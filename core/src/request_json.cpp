@@ -47,13 +47,6 @@ void read_lines(const Program& program, ValueReader& reader, const Json& lines, 
   }
 }
 
-std::optional<std::string> member_field(ValueReader& reader, ObjectReader& obj, std::string_view key) {
-  const Json* v = obj.field(key, true);
-  auto s = v ? reader.string(*v, obj.path_of(key), 128) : std::nullopt;
-  if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of(key));
-  return s;
-}
-
 // 64 hex digits -> the 32 bytes they spell.
 std::optional<std::string> seed_bytes(ValueReader& reader, const Json& v, const std::string& path) {
   auto hex = reader.string(v, path, 64);
@@ -109,17 +102,17 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       }
       break;
     case EventKind::referred:
-      if (auto m = member_field(reader, obj, "inviter")) e.other_member = *m;
+      if (auto m = obj.short_text("inviter", true, true)) e.other_member = *m;
       break;
     case EventKind::referral:
-      if (auto m = member_field(reader, obj, "invitee")) e.other_member = *m;
+      if (auto m = obj.short_text("invitee", true, true)) e.other_member = *m;
       if (auto s = obj.choice("stage", false, {"joined", "first_order"})) e.stage = static_cast<ReferralStage>(*s);
       break;
     case EventKind::spokesperson_visit:
     case EventKind::spokesperson_credit: {
       const bool visit = e.kind == EventKind::spokesperson_visit;
       if (auto c = obj.identifier("campaign", true)) e.campaign = *c;
-      if (auto m = member_field(reader, obj, visit ? "spokesperson" : "friend")) e.other_member = *m;
+      if (auto m = obj.short_text(visit ? "spokesperson" : "friend", true, true)) e.other_member = *m;
       if (visit) {
         e.joined = obj.boolean("joined", false).value_or(false);
       } else if (auto a = obj.choice("action", true, {"visit", "join", "first_order", "order"})) {
@@ -153,11 +146,7 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       break;
     }
     case EventKind::mall_cancel:
-      if (const Json* v = obj.field("redemption", true)) {
-        auto s = reader.string(*v, obj.path_of("redemption"), 128);
-        if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("redemption"));
-        if (s) e.redemption = *s;
-      }
+      if (auto s = obj.short_text("redemption", true, true)) e.redemption = *s;
       break;
     default: break;
   }

@@ -142,9 +142,7 @@ void read_experiment(ValueReader& reader, const Json& json, const std::string& p
   ObjectReader obj(reader, json, path);
   Experiment e;
   if (auto id = obj.identifier("id", true)) e.id = *id;
-  if (const Json* seed = obj.field("seed", true)) {
-    if (auto s = reader.string(*seed, obj.path_of("seed"), 128)) e.seed = *s;
-  }
+  if (auto s = obj.short_text("seed", true)) e.seed = *s;
   std::int64_t shares = 0;
   std::set<std::string> ids;
   if (const Json* variants = obj.field("variants", true); variants && reader.is_array(*variants, obj.path_of("variants"), 20)) {

@@ -8,12 +8,15 @@
 
 namespace loyalty {
 
-SpokespersonState::SpokespersonState() = default;
-SpokespersonState::SpokespersonState(const SpokespersonState& other) = default;
-SpokespersonState::SpokespersonState(SpokespersonState&& other) noexcept = default;
-SpokespersonState& SpokespersonState::operator=(const SpokespersonState& other) = default;
-SpokespersonState& SpokespersonState::operator=(SpokespersonState&& other) noexcept = default;
-SpokespersonState::~SpokespersonState() = default;
+std::int64_t CampaignFriends::doing(FriendAction action) const {
+  return std::count_if(friends.begin(), friends.end(), [&](const CountedFriend& f) { return (f.actions & action_bit(action)) != 0; });
+}
+
+const CampaignFriends* SpokespersonState::friends_in(const std::string& campaign) const {
+  for (const CampaignFriends& c : campaigns)
+    if (c.campaign == campaign) return &c;
+  return nullptr;
+}
 
 const char* friend_action_name(FriendAction a) {
   switch (a) {
@@ -25,14 +28,25 @@ const char* friend_action_name(FriendAction a) {
   return "visit";
 }
 
+namespace {
+
+Error unknown_campaign(const std::string& id) {
+  return Error{"spokesperson.unknown_campaign", "\"" + id + "\" is not a spokesperson campaign of this programme",
+               "event.campaign"};
+}
+
+Error not_running(const SpokespersonCampaign& campaign) {
+  return Error{"spokesperson.not_running",
+               "runs from " + date_from_day_number(campaign.from_day).iso() + " to " +
+                   date_from_day_number(campaign.to_day).iso(),
+               "event.campaign"};
+}
+
+}  // namespace
+
 std::optional<Error> spokesperson_refusal(const Program& program, const MemberState& state,
                                           const SpokespersonCampaign& campaign, TimeMs at, const MemberFacts* facts) {
-  if (!campaign.running(local_day_number(at, program.utc_offset_minutes))) {
-    return Error{"spokesperson.not_running",
-                 "runs from " + date_from_day_number(campaign.from_day).iso() + " to " +
-                     date_from_day_number(campaign.to_day).iso(),
-                 "event.campaign"};
-  }
+  if (!campaign.running(local_day_number(at, program.utc_offset_minutes))) return not_running(campaign);
   if (!campaign.tiers.empty() && std::find(campaign.tiers.begin(), campaign.tiers.end(),
                                            effective_tier(program, state, at)) == campaign.tiers.end()) {
     return Error{"spokesperson.not_eligible", "the campaign is for members of other tiers", "event.campaign"};
@@ -44,15 +58,6 @@ std::optional<Error> spokesperson_refusal(const Program& program, const MemberSt
   }
   return std::nullopt;
 }
-
-namespace {
-
-Error unknown_campaign(const std::string& id) {
-  return Error{"spokesperson.unknown_campaign", "\"" + id + "\" is not a spokesperson campaign of this programme",
-               "event.campaign"};
-}
-
-}  // namespace
 
 void TaskEvents::report_to_spokesperson(BroughtBy& brought, const SpokespersonCampaign& campaign, FriendAction action) {
   if (!campaign.counts(action) || (brought.sent & action_bit(action))) return;
@@ -71,7 +76,7 @@ std::optional<Error> TaskEvents::spokesperson_visit() {
   const SpokespersonCampaign* campaign = rules_.campaign(event_.campaign);
   if (!campaign) return unknown_campaign(event_.campaign);
   const std::string& spokesperson = event_.other_member;
-  if (!campaign->running(today())) return spokesperson_refusal(program_, state_, *campaign, event_.at);
+  if (!campaign->running(today())) return not_running(*campaign);
   if (spokesperson == state_.member_id) {
     return Error{"spokesperson.self", "a member's own share does not count for them", "event.spokesperson"};
   }
@@ -87,9 +92,8 @@ std::optional<Error> TaskEvents::spokesperson_visit() {
     }
   }
   // A friend cannot bring back the spokesperson their own share brought.
-  for (const CampaignFriends& c : t.spokesperson.campaigns) {
-    if (c.campaign != campaign->id) continue;
-    for (const CountedFriend& f : c.friends) {
+  if (const CampaignFriends* mine = t.spokesperson.friends_in(campaign->id)) {
+    for (const CountedFriend& f : mine->friends) {
       if (f.member_id == spokesperson) {
         return Error{"spokesperson.circular", "this member's share brought the spokesperson", "event.spokesperson"};
       }
@@ -135,11 +139,10 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
     return refusal;
   }
 
-  std::vector<CampaignFriends>& campaigns = state_.tasks.spokesperson.campaigns;
-  auto c = std::find_if(campaigns.begin(), campaigns.end(),
-                        [&](const CampaignFriends& f) { return f.campaign == campaign->id; });
+  SpokespersonState& sides = state_.tasks.spokesperson;
   static const CampaignFriends kNone;
-  const CampaignFriends& held = c == campaigns.end() ? kNone : *c;
+  const CampaignFriends* found = sides.friends_in(campaign->id);
+  const CampaignFriends& held = found ? *found : kNone;
   auto f = std::find_if(held.friends.begin(), held.friends.end(),
                         [&](const CountedFriend& x) { return x.member_id == friend_id; });
   const bool counted_before = f != held.friends.end();
@@ -153,9 +156,7 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
     notice(NoticeKind::spokesperson_capped, friend_id, campaign->id);
     return std::nullopt;
   }
-  const std::int64_t doing = 1 + std::count_if(held.friends.begin(), held.friends.end(), [&](const CountedFriend& x) {
-                               return (x.actions & action_bit(action)) != 0;
-                             });
+  const std::int64_t doing = 1 + held.doing(action);
   // The friend's own reward first, then a milestone it reaches.
   const std::string name = friend_action_name(action);
   for (const bool per_friend : {true, false}) {
@@ -169,13 +170,16 @@ std::optional<Error> TaskEvents::spokesperson_credit() {
     }
   }
   // Nothing refuses the event from here: the friend is counted.
-  if (c == campaigns.end()) c = campaigns.insert(campaigns.end(), {campaign->id, {}, -1, 0});
+  const std::size_t place = static_cast<std::size_t>(f - held.friends.begin());
+  if (!found) sides.campaigns.push_back({campaign->id, {}, -1, 0});
+  CampaignFriends& c = found ? sides.campaigns[static_cast<std::size_t>(found - sides.campaigns.data())]
+                             : sides.campaigns.back();
   if (counted_before) {
-    c->friends[static_cast<std::size_t>(f - held.friends.begin())].actions |= action_bit(action);
+    c.friends[place].actions |= action_bit(action);
   } else {
-    c->day = today();
-    c->today = counted_today + 1;
-    c->friends.push_back({friend_id, action_bit(action)});
+    c.day = today();
+    c.today = counted_today + 1;
+    c.friends.push_back({friend_id, action_bit(action)});
   }
   return std::nullopt;
 }

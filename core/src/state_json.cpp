@@ -27,11 +27,6 @@ std::optional<std::int64_t> time_field(ObjectReader& obj, std::string_view key, 
   return obj.integer(key, required, kMinTimeMs, kMaxTimeMs);
 }
 
-std::optional<std::string> text_field(ValueReader& reader, ObjectReader& obj, std::string_view key, bool required) {
-  const Json* v = obj.field(key, required);
-  return v ? reader.string(*v, obj.path_of(key), 128) : std::nullopt;
-}
-
 std::optional<std::size_t> tier_field(ValueReader& reader, const Program& program, ObjectReader& obj,
                                       std::string_view key, bool required) {
   auto id = obj.identifier(key, required);
@@ -44,12 +39,12 @@ std::optional<std::size_t> tier_field(ValueReader& reader, const Program& progra
 Lot read_lot(ValueReader& reader, const Json& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   Lot lot;
-  if (auto s = text_field(reader, obj, "id", true)) lot.id = *s;
+  if (auto s = obj.short_text("id", true)) lot.id = *s;
   if (auto t = time_field(obj, "earned_at", true)) lot.earned_at = *t;
   if (auto p = obj.integer("points", true, 1, kMaxSafeInteger)) lot.points = *p;
   lot.expires_at = time_field(obj, "expires_at", false);
   lot.vests_at = time_field(obj, "vests_at", false);
-  if (auto s = text_field(reader, obj, "order_id", false)) lot.order_id = *s;
+  if (auto s = obj.short_text("order_id", false)) lot.order_id = *s;
   obj.finish();
   return lot;
 }
@@ -57,12 +52,12 @@ Lot read_lot(ValueReader& reader, const Json& v, const std::string& path) {
 OrderRecord read_order(ValueReader& reader, const Program& program, const Json& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   OrderRecord o;
-  if (auto s = text_field(reader, obj, "order_id", true)) o.order_id = *s;
+  if (auto s = obj.short_text("order_id", true)) o.order_id = *s;
   if (auto t = time_field(obj, "at", true)) o.at = *t;
   each(reader, obj.field("lines", true), obj.path_of("lines"), kMaxCartLines, [&](const Json& e, const std::string& p) {
     ObjectReader l(reader, e, p);
     OrderLineRecord line;
-    if (auto s = text_field(reader, l, "sku", true)) line.sku = *s;
+    if (auto s = l.short_text("sku", true)) line.sku = *s;
     if (auto c = l.identifier("category", true)) {
       auto index = program.category_index(*c);
       if (!index) reader.error("cart.unknown_category", "\"" + *c + "\" is not a category of this programme", l.path_of("category"));
@@ -118,7 +113,7 @@ void read_redeemed_parts(ValueReader& reader, ObjectReader& obj, std::string_vie
   each(reader, obj.field(key, false), obj.path_of(key), 10000, [&](const Json& e, const std::string& p) {
     ObjectReader r(reader, e, p);
     RedeemedPart part;
-    if (auto s = text_field(reader, r, "lot", true)) part.lot = *s;
+    if (auto s = r.short_text("lot", true)) part.lot = *s;
     if (auto n = r.integer("points", true, 1, kMaxSafeInteger)) part.points = *n;
     if (auto t = time_field(r, "earned_at", true)) part.earned_at = *t;
     part.expires_at = time_field(r, "expires_at", false);
@@ -156,7 +151,7 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
   ValueReader reader(errors);
   ObjectReader obj(reader, json, path);
   MemberState s;
-  if (auto v = text_field(reader, obj, "member_id", false)) s.member_id = *v;
+  if (auto v = obj.short_text("member_id", false)) s.member_id = *v;
   if (auto t = time_field(obj, "joined_at", false)) s.joined_at = *t;
   if (const Json* b = obj.field("birthday", false)) {
     auto text = reader.string(*b, obj.path_of("birthday"), 5);

@@ -136,6 +136,15 @@ ReferralRules read_referral(ValueReader& reader, const Json& v, const std::strin
   return rules;
 }
 
+// The "from" and "to" local dates of a task or campaign, both days included.
+void read_window(ValueReader& reader, ObjectReader& obj, std::int64_t& from_day, std::int64_t& to_day) {
+  auto from = obj.date("from", true);
+  auto to = obj.date("to", true);
+  if (from && to && *to < *from) reader.error("task.window_reversed", "must not be before \"from\"", obj.path_of("to"));
+  from_day = from.value_or(0);
+  to_day = to.value_or(0);
+}
+
 void read_limited(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
                   std::vector<LimitedTask>& tasks) {
   std::set<std::string> ids;
@@ -147,11 +156,7 @@ void read_limited(ValueReader& reader, const Json& v, const std::string& path, c
     if (auto a = obj.choice("action", true, {"checkin", "like", "scan", "share", "order"})) {
       task.action = static_cast<TaskAction>(*a);
     }
-    auto from = obj.date("from", true);
-    auto to = obj.date("to", true);
-    if (from && to && *to < *from) reader.error("task.window_reversed", "must not be before \"from\"", obj.path_of("to"));
-    task.from_day = from.value_or(0);
-    task.to_day = to.value_or(0);
+    read_window(reader, obj, task.from_day, task.to_day);
     if (auto r = obj.choice("repeat", false, {"none", "day", "week", "month"})) task.repeat = static_cast<TaskRepeat>(*r);
     obj.integer_into("target", task.target, 1, kMaxCount);
     task.reward = reward_field(reader, obj, "reward", true);
@@ -219,11 +224,7 @@ SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std
   SpokespersonCampaign c;
   if (auto id = unique_id(reader, obj, ids)) c.id = *id;
   if (auto name = obj.localized_text("name", false)) c.name = *name;
-  auto from = obj.date("from", true);
-  auto to = obj.date("to", true);
-  if (from && to && *to < *from) reader.error("task.window_reversed", "must not be before \"from\"", obj.path_of("to"));
-  c.from_day = from.value_or(0);
-  c.to_day = to.value_or(0);
+  read_window(reader, obj, c.from_day, c.to_day);
   if (auto f = obj.choice("friends", false, {"new", "any"})) c.new_members_only = *f == 0;
   obj.integer_into("order_min", c.order_min, 0, kMaxSafeInteger);
   // Milestones name a number of friends; a reward for each friend does not (friends 0).

@@ -71,13 +71,6 @@ void write_actions(JsonWriter& w, std::string_view key, std::uint8_t bits) {
   w.end_array();
 }
 
-std::string member_text(ValueReader& reader, ObjectReader& obj, std::string_view key) {
-  const Json* v = obj.field(key, true);
-  auto s = v ? reader.string(*v, obj.path_of(key), 128) : std::nullopt;
-  if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of(key));
-  return s.value_or("");
-}
-
 void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& t) {
   each(reader, obj.field("campaigns", false), obj.path_of("campaigns"), 1000, [&](const Json& e, const std::string& p) {
     ObjectReader c(reader, e, p);
@@ -89,7 +82,7 @@ void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& 
       ObjectReader f(reader, fe, fp);
       CountedFriend counted;
       counted.actions = read_actions(reader, f, "actions");
-      counted.member_id = member_text(reader, f, "member_id");
+      counted.member_id = f.short_text("member_id", true, true).value_or("");
       f.finish();
       campaign.friends.push_back(std::move(counted));
     });
@@ -102,7 +95,7 @@ void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& 
     if (auto id = b.identifier("campaign", true)) brought.campaign = *id;
     brought.joined = b.boolean("joined", false).value_or(false);
     brought.sent = read_actions(reader, b, "sent");
-    brought.spokesperson = member_text(reader, b, "spokesperson");
+    brought.spokesperson = b.short_text("spokesperson", true, true).value_or("");
     b.finish();
     t.spokesperson.brought_by.push_back(std::move(brought));
   });
@@ -225,9 +218,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
   each(reader, obj.field("mall", false), obj.path_of("mall"), kMaxMallRedemptions, [&](const Json& e, const std::string& p) {
     ObjectReader m(reader, e, p);
     MallRedemption r;
-    if (const Json* v = m.field("id", true)) {
-      if (auto s = reader.string(*v, m.path_of("id"), 128)) r.id = *s;
-    }
+    if (auto s = m.short_text("id", true)) r.id = *s;
     if (auto item = m.identifier("item", true)) r.item = *item;
     m.integer_into("quantity", r.quantity, 1, kMaxMallQuantity);
     for (auto [key, into] : {std::pair{"points", &r.points}, {"cash", &r.cash}, {"red_packet", &r.red_packet},

@@ -9,18 +9,16 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "loyalty/error.hpp"
 #include "loyalty/local_time.hpp"
+#include "loyalty/localized_text.hpp"
 #include "loyalty/reward.hpp"
 
 namespace loyalty {
-
-using LocalizedText = std::map<std::string, std::string>;
 
 // What a friend does through a share, in the order a friend usually does it.
 enum class FriendAction : std::uint8_t { visit, join, first_order, order };
@@ -67,6 +65,8 @@ struct CampaignFriends {
   std::vector<CountedFriend> friends;  // in the order they were first counted
   std::int64_t day = -1;               // the local day `today` counts
   std::int64_t today = 0;              // friends first counted that day
+
+  std::int64_t doing(FriendAction action) const;  // friends counted for `action`
 };
 
 // The friend's side: whose share brought this member into a campaign.
@@ -77,20 +77,15 @@ struct BroughtBy {
   std::uint8_t sent = 0;   // actions already reported to the spokesperson (bits)
 };
 
-// Both sides in a member's state. Its copies, moves and destruction are
-// compiled once (spokesperson_events.cpp), not into every function that
-// moves a member's tasks: the WASM module stays small.
+// Both sides in a member's state, kept apart as one part (the undo leaves it
+// out of its copy: state_undo.hpp).
 struct SpokespersonState {
   std::vector<CampaignFriends> campaigns;  // friends this member's shares brought, by campaign
   std::vector<BroughtBy> brought_by;       // whose shares brought this member, by campaign
 
-  SpokespersonState();
-  SpokespersonState(const SpokespersonState& other);
-  SpokespersonState(SpokespersonState&& other) noexcept;
-  SpokespersonState& operator=(const SpokespersonState& other);
-  SpokespersonState& operator=(SpokespersonState&& other) noexcept;
-  ~SpokespersonState();
   bool empty() const { return campaigns.empty() && brought_by.empty(); }
+  // The friends counted in `campaign`; nullptr before the first.
+  const CampaignFriends* friends_in(const std::string& campaign) const;
 };
 
 struct MemberFacts;

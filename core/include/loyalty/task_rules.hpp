@@ -1,22 +1,19 @@
 // The programme's tasks and games: daily check-in, likes, scans, referrals,
-// limited-time tasks, treasure boxes and spokesperson campaigns. Each part is optional; a programme
-// without it refuses its events ("checkin.not_offered", ...).
+// limited-time tasks, treasure boxes and spokesperson campaigns. Each part
+// is optional; a programme without it refuses its events
+// ("checkin.not_offered", ...).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "loyalty/localized_text.hpp"
 #include "loyalty/reward.hpp"
 #include "loyalty/spokesperson.hpp"
 
 namespace loyalty {
-
-// Text a member reads, by locale ("zh-CN", "en"). The core never shows it;
-// it carries it so that every client names a tier or a prize the same way.
-using LocalizedText = std::map<std::string, std::string>;
 
 // What a missed day does to the check-in cycle (the cycle is `cycle_days` long).
 enum class MissPolicy {
