@@ -232,6 +232,13 @@ export interface ProgramInput {
   segments?: Segment[];
   tasks?: TaskRules;
   mall?: Mall;
+  /**
+   * A new version's word on the tiers and categories the version before had
+   * and this one has not: old id -> this programme's id. A member's state
+   * (its tier, its held orders' categories) written under an earlier version
+   * is read as the mapped one. Only ids this programme lacks may be mapped.
+   */
+  migrate?: { tiers?: { [oldTier: string]: Id }; categories?: { [oldCategory: string]: Id } };
 }
 
 /**
@@ -1012,6 +1019,7 @@ export type ErrorCode =
   | 'mall.limit_day' | 'mall.limit_month' | 'mall.limit_total' | 'mall.not_on_sale' | 'mall.reward_not_offered'
   | 'mall.sale_ended' | 'mall.segment_required' | 'mall.sold_out' | 'mall.sold_out_today' | 'mall.tier_required' | 'mall.unknown_item'
   | 'mall.unknown_redemption' | 'mall.unknown_tier' | 'mall.window_reversed'
+  | 'migrate.category_exists' | 'migrate.tier_exists' | 'migrate.unknown_category' | 'migrate.unknown_tier'
   | 'order.duplicate'
   | 'paid_membership.not_offered' | 'paid_membership.unknown_tier' | 'points.insufficient'
   | 'program.unsupported_schema' | 'recall.duplicate_id' | 'recall.duplicate_stage' | 'redeem.not_allowed' | 'redeem.not_offered' | 'redeem.over_share'

@@ -53,6 +53,16 @@ std::optional<std::size_t> Program::category_index(std::string_view id) const {
   return find_index(category_by_id, id);
 }
 
+std::optional<std::size_t> Program::held_tier_index(std::string_view id) const {
+  if (auto index = tier_index(id)) return index;
+  return find_index(migrate.tiers, id);
+}
+
+std::optional<std::size_t> Program::held_category_index(std::string_view id) const {
+  if (auto index = category_index(id)) return index;
+  return find_index(migrate.categories, id);
+}
+
 std::optional<std::size_t> Program::segment_index(std::string_view id) const {
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (segments[i].id == id) return i;

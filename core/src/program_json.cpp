@@ -9,6 +9,7 @@
 namespace loyalty {
 
 using json_reader::index_path;
+using json_reader::member_path;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
@@ -377,6 +378,48 @@ void read_sync(ValueReader& reader, const Json& v, const std::string& path, Prog
   obj.finish();
 }
 
+// migrate: {"tiers": {old: new}, "categories": {old: new}}, read after the
+// tiers and categories it maps into.
+void read_migration_map(ValueReader& reader, const Json* v, const std::string& path, const char* kind,
+                        const std::map<std::string, std::size_t, std::less<>>& own,
+                        std::map<std::string, std::size_t, std::less<>>& into) {
+  if (!v) return;
+  if (!v->is_object()) {
+    reader.error("type.expected_object", std::string("must be an object of old ") + kind + " id to new " + kind + " id",
+                 path);
+    return;
+  }
+  for (const auto& [old_id, value] : v->items()) {
+    const std::string at = member_path(path, old_id);
+    if (!json_reader::is_identifier(old_id)) {
+      reader.error("value.invalid_id", "must be 1 to 64 characters of A-Z a-z 0-9 _ - . :", at);
+      continue;
+    }
+    auto new_id = reader.identifier(value, at);
+    if (!new_id) continue;
+    if (own.count(old_id)) {
+      reader.error(std::string("migrate.") + kind + "_exists",
+                   "\"" + old_id + "\" is still a " + kind + " of this programme; only ids it no longer has are mapped", at);
+      continue;
+    }
+    auto target = own.find(*new_id);
+    if (target == own.end()) {
+      reader.error(std::string("migrate.unknown_") + kind, "\"" + *new_id + "\" is not a " + kind + " of this programme", at);
+      continue;
+    }
+    into.emplace(old_id, target->second);
+  }
+}
+
+void read_migration(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+  ObjectReader obj(reader, v, path);
+  read_migration_map(reader, obj.field("tiers", false), obj.path_of("tiers"), "tier", program.tier_by_id,
+                     program.migrate.tiers);
+  read_migration_map(reader, obj.field("categories", false), obj.path_of("categories"), "category",
+                     program.category_by_id, program.migrate.categories);
+  obj.finish();
+}
+
 }  // namespace
 
 Result<Program> program_from_json(const Json& json) {
@@ -421,6 +464,7 @@ Result<Program> program_from_json(const Json& json) {
   if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
   if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program);
   if (const Json* m = obj.field("mall", false)) read_mall_rules(reader, *m, "mall", program);
+  if (const Json* m = obj.field("migrate", false)) read_migration(reader, *m, "migrate", program);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),
                                      [](const Tier& t) { return t.discount_bp > 0; });

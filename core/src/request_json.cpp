@@ -27,7 +27,9 @@ void read_lines(const Program& program, ValueReader& reader, const Json& lines, 
         if (s) line.sku = *s;
       }
       if (auto category = line_obj.identifier("category", true)) {
-        auto index = program.category_index(*category);
+        // A category an earlier version had is read as the one migrate maps it to:
+        // a storefront's old tags keep earning while its catalogue catches up.
+        auto index = program.held_category_index(*category);
         if (!index) {
           reader.error("cart.unknown_category",
                        "\"" + *category + "\" is not a category of this programme",

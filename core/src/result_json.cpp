@@ -135,6 +135,23 @@ void write_lifecycle(JsonWriter& w, const Lifecycle& l) {
   w.field("silent_days", n(l.silent_days)).field("sleeping_days", n(l.sleeping_days)).end_object();
 }
 
+namespace {
+
+void write_migration(JsonWriter& w, const Program& p) {
+  auto write_map = [&w](const char* key, const std::map<std::string, std::size_t, std::less<>>& map, auto id_of) {
+    if (map.empty()) return;
+    w.key(key).begin_object();
+    for (const auto& [old_id, index] : map) w.field(old_id, std::string_view(id_of(index)));
+    w.end_object();
+  };
+  w.begin_object();
+  write_map("categories", p.migrate.categories, [&p](std::size_t i) -> const std::string& { return p.categories[i].id; });
+  write_map("tiers", p.migrate.tiers, [&p](std::size_t i) -> const std::string& { return p.tiers[i].id; });
+  w.end_object();
+}
+
+}  // namespace
+
 // Keys in ascending order, as everywhere (JsonWriter checks it).
 std::string program_json(const Program& p) {
   JsonWriter w;
@@ -148,6 +165,7 @@ std::string program_json(const Program& p) {
   w.field("id", std::string_view(p.id));
   write_lifecycle(w.key("lifecycle"), p.lifecycle);
   if (!p.mall.items.empty()) write_mall_rules(w.key("mall"), p);
+  if (!p.migrate.empty()) write_migration(w.key("migrate"), p);
   write_localized(w.key("name"), p.name);
   if (p.paid_membership) {
     w.key("paid_membership").begin_object().field("days", n(p.paid_membership->days))

@@ -31,7 +31,7 @@ std::optional<std::size_t> tier_field(ValueReader& reader, const Program& progra
                                       std::string_view key, bool required) {
   auto id = obj.identifier(key, required);
   if (!id) return std::nullopt;
-  auto index = program.tier_index(*id);
+  auto index = program.held_tier_index(*id);
   if (!index) reader.error("state.unknown_tier", "\"" + *id + "\" is not a tier of this programme", obj.path_of(key));
   return index;
 }
@@ -59,7 +59,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
     OrderLineRecord line;
     if (auto s = l.short_text("sku", true)) line.sku = *s;
     if (auto c = l.identifier("category", true)) {
-      auto index = program.category_index(*c);
+      auto index = program.held_category_index(*c);
       if (!index) reader.error("cart.unknown_category", "\"" + *c + "\" is not a category of this programme", l.path_of("category"));
       line.category = index.value_or(0);
     }

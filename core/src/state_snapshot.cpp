@@ -345,7 +345,7 @@ class Reader {
     Scope s(*this, key);
     auto id = text(64);
     if (!id) return;
-    auto index = program.tier_index(*id);
+    auto index = program.held_tier_index(*id);
     if (!index) fail("state.unknown_tier", "\"" + *id + "\" is not a tier of this programme");
     else into = *index;
   }
@@ -526,7 +526,7 @@ void read_order(Reader& r, const Program& program, OrderRecord& o) {
       Reader::Scope s(r, "category");
       std::string id;
       r.identifier("", id);
-      auto index = program.category_index(id);
+      auto index = program.held_category_index(id);
       if (r.ok() && !index) r.fail("cart.unknown_category", "\"" + id + "\" is not a category of this programme");
       line.category = index.value_or(0);
     }

@@ -133,6 +133,23 @@ TEST(StateSnapshot, TiersAndCategoriesTravelByIdAndMustExistWhereRead) {
   }
 }
 
+// A new version that drops a tier maps it (migrate): a snapshot the version
+// before wrote reads under it, in the mapped tier; without the mapping, it
+// is refused as any unknown tier is.
+TEST(StateSnapshot, ATierANewVersionDroppedReadsAsTheTierItsMigrateNames) {
+  const Program before = load("bakery.json");
+  const Program after = load("bakery-v2.json");
+  const Program unmapped = load("coffee.json");  // has no silver tier, maps none
+  MemberState s;
+  s.tier = *before.tier_index("silver");
+  const std::string bytes = state_snapshot(before, s);
+  auto read = member_state_from_snapshot(after, bytes);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read.value().tier, after.tier_index("gold"));
+  auto refused = member_state_from_snapshot(unmapped, bytes);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.errors()[0].code, "state.unknown_tier");
+}
 
 // A programme may drop a recall offer that members were given: their
 // snapshots still read, without it, as their JSON states do.

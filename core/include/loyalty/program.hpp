@@ -197,6 +197,16 @@ struct SyncRules {
   std::int64_t claimed_time_skew_seconds = 300;
 };
 
+// What a new version of a programme says of the tiers and categories an
+// earlier version had and it has not: the tier or category of its own that
+// an old one becomes where a state names it (its tier, its held orders'
+// categories) or a cart's line does. Only ids this version lacks are mapped.
+struct Migration {
+  std::map<std::string, std::size_t, std::less<>> tiers;
+  std::map<std::string, std::size_t, std::less<>> categories;
+  bool empty() const { return tiers.empty() && categories.empty(); }
+};
+
 struct Program {
   std::int64_t schema = 1;
   std::string id;
@@ -228,10 +238,15 @@ struct Program {
   std::vector<Segment> segments;
   std::optional<Experiment> experiment;
   bool segment_windows = false;  // a segment counts spend or orders over days: activity is kept for it
+  Migration migrate;
 
   std::optional<std::size_t> tier_index(std::string_view id) const;
   std::optional<std::size_t> category_index(std::string_view id) const;
   std::optional<std::size_t> segment_index(std::string_view id) const;
+  // A tier or category a member's state (or a cart's line) names: this
+  // programme's own, or one of an earlier version that `migrate` maps.
+  std::optional<std::size_t> held_tier_index(std::string_view id) const;
+  std::optional<std::size_t> held_category_index(std::string_view id) const;
   std::optional<std::int64_t> sku_multiplier(std::string_view sku) const;
 
   // Built by the parser: id -> index, so hot paths look up in O(log n).
