@@ -62,8 +62,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The normalised programme and its version; cacheable with ETag / If-None-Match. */
+        /**
+         * The programme version in force now, normalised; cacheable with ETag / If-None-Match.
+         * @description Clients preview with it. Every answer about a member names the version in force (`program_version`); a client holding another version loads this again.
+         */
         get: operations["getProgram"];
+        put?: never;
+        /**
+         * Publishes a new version of the programme, in force from effective_at (default now).
+         * @description Events are applied under the version in force at their time; a member's state moves to a newer version at its first event under it, its dropped tiers and categories mapped by the version's `migrate`. A version must be the same programme (`program.other_id`), newer than every published one (`program.version_not_newer`), take effect now or later (`program.effective_in_past`) and not before the newest published one (`program.effective_before_newest`), and map every tier and category the version before had and it has not (`migrate.unmapped_tier`, `migrate.unmapped_category`); the programme's own problems are reported under `program.`. Every server on the store applies it within a second.
+         */
+        post: operations["publishProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published version of the programme, when each takes effect, and which is in force. */
+        get: operations["listProgramVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -448,7 +472,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.unsupported_schema" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -546,6 +570,8 @@ export interface components {
             /** @description rows this request added */
             ledger: components["schemas"]["LedgerEntry"][];
             member_id: string;
+            /** @description the programme version in force now (GET /v1/program): a client holding another reloads it, and reads the state under it */
+            program_version: number;
             results: components["schemas"]["EventResult"][];
             server_time: number;
             /** @description unless the request asked for "snapshot" or "none" */
@@ -558,6 +584,8 @@ export interface components {
         MemberAnswer: {
             balances: components["schemas"]["Balances"];
             member_id: string;
+            /** @description the programme version in force now, as in a batch's answer */
+            program_version: number;
             server_time: number;
             /** @description unless asked for ?state=snapshot or ?state=none */
             state?: components["schemas"]["MemberState"];
@@ -693,6 +721,29 @@ export interface components {
             by_variant?: {
                 [key: string]: components["schemas"]["LiabilityShare"];
             };
+        };
+        ProgramAnswer: {
+            /** @description UTC ms from which it is in force; 0: from the start */
+            effective_at: number;
+            /** @description the programme format (wasm/loyalty-core.d.ts, Program) */
+            program: Record<string, never>;
+            version: number;
+        };
+        ProgramPublished: {
+            /** @description UTC ms from which events are applied under this version */
+            effective_at: number;
+            version: number;
+        };
+        ProgramVersions: {
+            server_time: number;
+            /** @description oldest first */
+            versions: {
+                /** @description UTC ms; 0: from the start */
+                effective_at: number;
+                /** @description the version events are applied under now */
+                in_force: boolean;
+                version: number;
+            }[];
         };
         DemoLogin: {
             /** @description UTC ms */
@@ -834,11 +885,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description the programme format (wasm/loyalty-core.d.ts, Program) */
-                        program: Record<string, never>;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["ProgramAnswer"];
                 };
             };
             /** @description Not modified (the request's If-None-Match is the current ETag). */
@@ -849,6 +896,63 @@ export interface operations {
                 };
                 content?: never;
             };
+        };
+    };
+    publishProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the programme format (wasm/loyalty-core.d.ts, Program) */
+                    program: Record<string, never>;
+                    /** @description UTC ms, now or later; default now */
+                    effective_at?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Published. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramPublished"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    listProgramVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramVersions"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     sync: {

@@ -41,8 +41,9 @@ std::unique_ptr<RateLimiter> rate_limiter(Store& store, std::int64_t per_minute)
 
 }  // namespace
 
-ApiRoutes::ApiRoutes(SyncService& sync, Store& store, const MemberTokens& tokens, ApiSettings settings)
-    : sync_(sync), store_(store), tokens_(tokens), settings_(std::move(settings)),
+ApiRoutes::ApiRoutes(SyncService& sync, Store& store, ProgramVersions& programs, const MemberTokens& tokens,
+                     ApiSettings settings)
+    : sync_(sync), store_(store), programs_(programs), tokens_(tokens), settings_(std::move(settings)),
       member_limit_(rate_limiter(store, settings_.member_rate_per_minute)),
       ip_limit_(rate_limiter(store, settings_.ip_rate_per_minute)) {}
 
@@ -96,7 +97,68 @@ std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, R
   return std::nullopt;
 }
 
+void ApiRoutes::install_program(httplib::Server& server) {
+  // Public: the version in force now, what clients preview with. A client
+  // reloads it when an answer names another program_version.
+  server.Get("/v1/program", [this](const httplib::Request& req, httplib::Response& res) {
+    const HeldVersion v = programs_.in_force(now_ms());
+    res.set_header("ETag", v->etag);
+    res.set_header("Cache-Control", "no-cache");
+    if (req.get_header_value("If-None-Match") == v->etag) {
+      res.status = 304;
+      return;
+    }
+    res.set_content("{\"effective_at\":" + std::to_string(v->effective_at) + ",\"program\":" + v->text +
+                        ",\"version\":" + std::to_string(v->version()) + "}",
+                    kJsonType);
+  });
+  // Merchant: publish a new version, in force from effective_at (default now).
+  server.Post("/v1/program", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    auto body = parse_json(req.body);
+    if (!body.ok()) return send(res, {400, error_envelope(body.errors())});
+    const Json& request = body.value();
+    const std::int64_t now = now_ms();
+    Errors errors;
+    if (!request.is_object()) return send(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
+    for (const auto& item : request.items()) {
+      if (item.key() != "program" && item.key() != "effective_at") errors.push_back({"field.unknown", "is not a known field", item.key()});
+    }
+    if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
+    std::int64_t effective_at = now;
+    if (request.contains("effective_at")) {
+      auto at = time_from_json(request["effective_at"], "effective_at");
+      if (at.ok()) effective_at = at.value();
+      else errors.insert(errors.end(), at.errors().begin(), at.errors().end());
+    }
+    if (!errors.empty()) return send(res, {400, error_envelope(errors)});
+    auto published = programs_.publish(request["program"].dump(), effective_at, now);
+    if (!published.ok()) {
+      const std::string& code = published.errors()[0].code;
+      const bool conflict = code == "program.version_not_newer" || code == "program.other_id" ||
+                            code == "program.effective_before_newest";
+      return send(res, {conflict ? 409 : 400, error_envelope(published.errors())});
+    }
+    const HeldVersion& v = published.value();
+    send(res, {201, Json{{"effective_at", v->effective_at}, {"version", v->version()}}.dump()});
+  });
+  // Merchant: every published version and when it takes effect.
+  server.Get("/v1/program/versions", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    const std::int64_t now = now_ms();
+    const std::int64_t in_force = programs_.in_force(now)->version();
+    Json versions = Json::array();
+    for (const HeldVersion& v : programs_.all()) {
+      versions.push_back({{"effective_at", v->effective_at}, {"in_force", v->version() == in_force}, {"version", v->version()}});
+    }
+    send(res, {200, Json{{"server_time", now}, {"versions", versions}}.dump()});
+  });
+}
+
 void ApiRoutes::install(httplib::Server& server) {
+  install_program(server);
   // Member endpoints.
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;

@@ -26,7 +26,7 @@ struct ApiSettings {
 class ApiRoutes {
  public:
   // Rate limits are the store's when it shares them with other servers.
-  ApiRoutes(SyncService& sync, Store& store, const MemberTokens& tokens, ApiSettings settings);
+  ApiRoutes(SyncService& sync, Store& store, ProgramVersions& programs, const MemberTokens& tokens, ApiSettings settings);
   void install(httplib::Server& server);
 
  private:
@@ -36,8 +36,12 @@ class ApiRoutes {
   std::optional<HttpAnswer> authenticate(const httplib::Request& req, Role role, std::string& member_id,
                                          httplib::Response& res);
 
+  // GET and POST /v1/program, GET /v1/program/versions.
+  void install_program(httplib::Server& server);
+
   SyncService& sync_;
   Store& store_;
+  ProgramVersions& programs_;
   const MemberTokens& tokens_;
   ApiSettings settings_;
   std::unique_ptr<RateLimiter> member_limit_;

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "audit.hpp"
 #include "cli_support.hpp"
+#include "program_change.hpp"
 #include "progress.hpp"
 #include "sqlite_backup.hpp"
 #include "loyalty/engine.hpp"
@@ -63,6 +65,11 @@ constexpr const char* kUsage =
     "      tier and by lifecycle stage, as JSON; progress on stderr (Ctrl-C stops it, exit 130)\n"
     "  loyalty check PROGRAM.json\n"
     "      validate a programme; print every error with its JSON path\n"
+    "  loyalty check --against OLD.json NEW.json [--db URL] [--at MS]\n"
+    "      what publishing NEW after OLD does: whether it may follow it (same programme, a\n"
+    "      newer version, every dropped tier and category mapped in migrate), every rule that\n"
+    "      changed, how states move; with --db, every stored member read under both, their\n"
+    "      tiers now (or at MS) under each; JSON on stdout, exit 1 when NEW may not follow\n"
     "  loyalty query OP --program PROGRAM.json [REQUEST.json | -]\n"
     "      run one core operation on a JSON request (OP: see the list below)\n"
     "  loyalty preview --program PROGRAM.json [REQUEST.json | -]\n"
@@ -169,7 +176,57 @@ std::optional<std::int64_t> whole_number(const char* command, const std::string&
 
 namespace {
 
+// `check --against OLD NEW [--db URL] [--at MS]`
+int check_against(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() < 4 || (args.size() - 4) % 2 != 0) {
+    err << usage();
+    return 2;
+  }
+  std::map<std::string, std::string> flags = {{"--db", ""}, {"--at", ""}};
+  std::vector<std::string> flag_args = {"check"};
+  flag_args.insert(flag_args.end(), args.begin() + 4, args.end());
+  if (!read_flags(flag_args, flags, {}, err)) return 2;
+  auto before = load_engine(args[2], out, err);
+  if (!before) return 1;
+  auto after = load_engine(args[3], out, err);
+  if (!after) return 1;
+  const Program& old_rules = before->program();
+  const Program& new_rules = after->program();
+  const Errors conflicts = server::version_conflicts(old_rules, new_rules);
+  Json migrate = Json::parse(program_json(new_rules)).value("migrate", Json::object());
+  Json report = {{"before", {{"id", old_rules.id}, {"version", old_rules.version}}},
+                 {"after", {{"id", new_rules.id}, {"version", new_rules.version}}},
+                 {"conflicts", Json::parse(errors_json(conflicts))},
+                 {"migrate", migrate},
+                 {"rules", server::rule_changes(old_rules, new_rules)}};
+  if (!flags["--db"].empty()) {
+    std::int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+    if (!flags["--at"].empty()) {
+      auto given = whole_number("check", "--at", flags["--at"], err);
+      if (!given) return 2;
+      at = *given;
+    }
+    auto store = open_db(flags["--db"], err);
+    if (!store) return 1;
+    try {
+      server::Progress progress(err, "loyalty check", "members", store->member_count(), server::is_terminal(err));
+      report["members"] = server::states_change(old_rules, new_rules, *store, at, &progress);
+      progress.finish();
+    } catch (const server::StoreError& e) {
+      err << "loyalty check: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  print_value(report, out);
+  for (const Error& e : conflicts) err << args[3] << ": " << e.path << ": " << e.message << " [" << e.code << "]\n";
+  const bool unreadable = report.contains("members") && report["members"]["unreadable"].get<std::int64_t>() > 0;
+  if (unreadable) err << args[3] << ": some stored states cannot be read under it (members.unreadable_members)\n";
+  return conflicts.empty() && !unreadable ? 0 : 1;
+}
+
 int check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() >= 2 && args[1] == "--against") return check_against(args, out, err);
   if (args.size() != 2) {
     err << usage();
     return 2;

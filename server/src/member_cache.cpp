@@ -9,12 +9,16 @@ std::size_t MemberCache::bytes_held(const std::string& member_id, const MemberSt
   return entry + state.heap_bytes();
 }
 
-std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t version) {
+std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t version,
+                                             std::int64_t& program_version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
   if (it == held_.end()) return std::nullopt;
   std::optional<MemberState> state;
-  if (it->second.state.version == version) state = std::move(it->second.state);
+  if (it->second.state.version == version) {
+    state = std::move(it->second.state);
+    program_version = it->second.program_version;
+  }
   bytes_ -= it->second.bytes;
   recency_.erase(it->second.recency);
   held_.erase(it);  // taken, or stale: either way no longer held
@@ -28,7 +32,7 @@ void MemberCache::evict_least_recent() {
   recency_.pop_back();
 }
 
-void MemberCache::put(const std::string& member_id, MemberState state, std::size_t bytes) {
+void MemberCache::put(const std::string& member_id, MemberState state, std::int64_t program_version, std::size_t bytes) {
   if (capacity_ == 0 || bytes > budget_bytes_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
@@ -36,11 +40,12 @@ void MemberCache::put(const std::string& member_id, MemberState state, std::size
     if (it->second.state.version >= state.version) return;
     bytes_ = bytes_ - it->second.bytes + bytes;
     it->second.state = std::move(state);
+    it->second.program_version = program_version;
     it->second.bytes = bytes;
     recency_.splice(recency_.begin(), recency_, it->second.recency);
   } else {
     recency_.push_front(member_id);
-    held_.emplace(member_id, Held{std::move(state), bytes, recency_.begin()});
+    held_.emplace(member_id, Held{std::move(state), program_version, bytes, recency_.begin()});
     bytes_ += bytes;
   }
   while (held_.size() > capacity_ || bytes_ > budget_bytes_) evict_least_recent();

@@ -25,14 +25,16 @@ class MemberCache {
 
   // The member's state if it is held at `version`, taken out: the caller
   // applies to it and puts it back once its transaction has committed.
-  std::optional<MemberState> take(const std::string& member_id, std::int64_t version);
+  // `program_version` is set to the programme version it was read under.
+  std::optional<MemberState> take(const std::string& member_id, std::int64_t version, std::int64_t& program_version);
 
   // What holding a member's state costs: the state, what it holds on the
   // heap, and the cache's own entry for it.
   static std::size_t bytes_held(const std::string& member_id, const MemberState& state);
-  // Holds `state` as the member's committed state (state.version), unless
-  // a newer one is held; `bytes` is what it costs (bytes_held()).
-  void put(const std::string& member_id, MemberState state, std::size_t bytes);
+  // Holds `state` as the member's committed state (state.version, read
+  // under `program_version`), unless a newer one is held; `bytes` is what
+  // it costs (bytes_held()).
+  void put(const std::string& member_id, MemberState state, std::int64_t program_version, std::size_t bytes);
 
   std::size_t size() const;
   std::size_t bytes() const;
@@ -40,6 +42,7 @@ class MemberCache {
  private:
   struct Held {
     MemberState state;
+    std::int64_t program_version = 0;
     std::size_t bytes = 0;
     std::list<std::string>::iterator recency;
   };

@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -46,6 +46,15 @@ CREATE TABLE IF NOT EXISTS members (
 -- epochs, and rate limits shared by every server.
 ALTER TABLE members ADD COLUMN IF NOT EXISTS snapshot BYTEA;
 ALTER TABLE members ADD COLUMN IF NOT EXISTS token_epoch BIGINT NOT NULL DEFAULT 0;
+-- Version 7: the programme's published versions, and with each member the
+-- version its state was written under.
+ALTER TABLE members ADD COLUMN IF NOT EXISTS program_version BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS programs (
+  version BIGINT PRIMARY KEY,
+  effective_at BIGINT NOT NULL,
+  program TEXT NOT NULL,
+  published_at BIGINT NOT NULL
+);
 -- Token buckets every server shares: `tokens` left at `updated_ms`.
 CREATE TABLE IF NOT EXISTS rate_buckets (
   key TEXT PRIMARY KEY,
@@ -339,11 +348,12 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
 std::optional<MemberRow> read_member_row(PGconn* conn, const std::string& member_id) {
-  Result r = run(conn, "SELECT state, snapshot, version, inviter, snapshot IS NOT NULL FROM members WHERE member_id = $1",
+  Result r = run(conn, "SELECT state, snapshot, version, inviter, snapshot IS NOT NULL, program_version FROM members "
+                       "WHERE member_id = $1",
                  {member_id});
   if (r.rows() == 0) return std::nullopt;
   return MemberRow{member_id, stored_state_of(r.text(0, 0), r.text(0, 1), r.text(0, 4) == "t"), r.integer(0, 2),
-                   r.text(0, 3)};
+                   r.text(0, 3), r.integer(0, 5)};
 }
 
 BoxSeed read_or_make_seed(PGconn* conn, const std::string& box, const std::string& window,
@@ -394,10 +404,11 @@ class PostgresTransaction : public MemberTransaction {
     if (!events.empty()) write("INSERT INTO events (member_id, events) VALUES ($1, $2)", {member_id_, json_list(events)});
   }
   void save_member(const MemberRow& row, std::int64_t now) override {
-    write("INSERT INTO members (member_id, state, snapshot, version, inviter, created_at, updated_at) "
-          "VALUES ($1, '', $2, $3, $4, $5, $5) ON CONFLICT (member_id) DO UPDATE SET state = '', "
-          "snapshot = excluded.snapshot, version = excluded.version, updated_at = excluded.updated_at",
-          {member_id_, Param::bytes(row.state), row.version, row.inviter, now});
+    write("INSERT INTO members (member_id, state, snapshot, version, inviter, created_at, updated_at, program_version) "
+          "VALUES ($1, '', $2, $3, $4, $5, $5, $6) ON CONFLICT (member_id) DO UPDATE SET state = '', "
+          "snapshot = excluded.snapshot, version = excluded.version, updated_at = excluded.updated_at, "
+          "program_version = excluded.program_version",
+          {member_id_, Param::bytes(row.state), row.version, row.inviter, now, row.program_version});
   }
 
   std::optional<std::string> scan_code_owner(const std::string& code) override {
@@ -538,14 +549,14 @@ class PostgresStore : public Store {
         run(conn, "DECLARE member_scan NO SCROLL CURSOR FOR "
                   "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
                   "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0), "
-                  "m.snapshot, m.snapshot IS NOT NULL "
+                  "m.snapshot, m.snapshot IS NOT NULL, m.program_version "
                   "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
                   "GROUP BY m.member_id ORDER BY m.member_id");
         for (;;) {
           Result r = run(conn, "FETCH 500 FROM member_scan");
           for (int i = 0; i < r.rows(); ++i) {
             visit({r.text(i, 0), stored_state_of(r.text(i, 1), r.text(i, 8), r.text(i, 9) == "t"), r.integer(i, 2),
-                   r.text(i, 3)},
+                   r.text(i, 3), r.integer(i, 10)},
                   {r.integer(i, 4), r.integer(i, 5), r.integer(i, 6), r.integer(i, 7)});
           }
           if (r.rows() < 500) break;
@@ -564,14 +575,14 @@ class PostgresStore : public Store {
       run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       try {
         run(conn, "DECLARE history_scan NO SCROLL CURSOR FOR "
-                  "SELECT member_id, state, version, inviter, snapshot, snapshot IS NOT NULL FROM members "
+                  "SELECT member_id, state, version, inviter, snapshot, snapshot IS NOT NULL, program_version FROM members "
                   "ORDER BY member_id");
         std::vector<std::string> history;
         for (;;) {
           Result page = run(conn, "FETCH 500 FROM history_scan");
           for (int i = 0; i < page.rows(); ++i) {
             const MemberRow row{page.text(i, 0), stored_state_of(page.text(i, 1), page.text(i, 4), page.text(i, 5) == "t"),
-                                page.integer(i, 2), page.text(i, 3)};
+                                page.integer(i, 2), page.text(i, 3), page.integer(i, 6)};
             Result events = run(conn, "SELECT events FROM events WHERE member_id = $1 ORDER BY seq", {row.member_id});
             history.clear();
             for (int e = 0; e < events.rows(); ++e) history.push_back(events.text(e, 0));
@@ -653,6 +664,26 @@ class PostgresStore : public Store {
       if (r.rows() > 0) epoch = r.integer(0, 0);
     });
     return epoch;
+  }
+
+  std::vector<ProgramRow> programs(std::int64_t after_version) override {
+    std::vector<ProgramRow> rows;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT version, effective_at, program, published_at FROM programs WHERE version > $1 "
+                           "ORDER BY version", {after_version});
+      for (int i = 0; i < r.rows(); ++i) rows.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.integer(i, 3)});
+    });
+    return rows;
+  }
+  bool publish_program(const ProgramRow& row) override {
+    bool published = false;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "INSERT INTO programs (version, effective_at, program, published_at) VALUES ($1, $2, $3, $4) "
+                           "ON CONFLICT (version) DO NOTHING RETURNING version",
+                     {row.version, row.effective_at, row.program, row.published_at});
+      published = r.rows() == 1;
+    });
+    return published;
   }
 
   bool shares_rate_limits() const override { return true; }

@@ -41,16 +41,10 @@ void log_event(Json fields) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-// FNV-1a: a stable fingerprint of the programme text for its ETag.
-std::string fingerprint(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
+void print_errors(const std::string& file, const Errors& errors) {
+  for (const Error& e : errors) {
+    std::cerr << file << ": " << (e.path.empty() ? "" : e.path + ": ") << e.message << " [" << e.code << "]\n";
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
 }
 
 bool parse_listen(const std::string& value, Options& options) {
@@ -139,20 +133,10 @@ int run(const Options& options) {
   }
   std::stringstream text;
   text << file.rdbuf();
-  auto engine = Engine::load(text.str());
-  if (!engine.ok()) {
-    for (const Error& e : engine.errors()) {
-      std::cerr << options.program_path << ": " << (e.path.empty() ? "" : e.path + ": ") << e.message
-                << " [" << e.code << "]\n";
-    }
+  if (auto engine = Engine::load(text.str()); !engine.ok()) {
+    print_errors(options.program_path, engine.errors());
     return 1;
   }
-  const Program& program = engine.value().program();
-  const std::string program_body =
-      "{\"program\":" + program_json(program) + ",\"version\":" + std::to_string(program.version) + "}";
-  const std::string etag = "\"" + program.id + "-" + std::to_string(program.version) + "-" +
-                           fingerprint(program_body) + "\"";
-
   server::ApiSettings settings;
   settings.demo = options.demo;
   settings.token_ttl_seconds = options.token_ttl_seconds;
@@ -171,14 +155,21 @@ int run(const Options& options) {
     std::cerr << "loyalty serve: " << e.what() << "\n";
     return 1;
   }
-  server::SyncService sync(engine.value(), *store, static_cast<std::size_t>(options.member_cache_mb), token_secret);
+  // The file's rules join the versions the store keeps (program_versions.hpp).
+  auto programs = server::ProgramVersions::open(*store, text.str(), now_ms());
+  if (!programs.ok()) {
+    print_errors(options.program_path, programs.errors());
+    return 1;
+  }
+  server::ProgramVersions& versions = *programs.value();
+  server::SyncService sync(versions, *store, static_cast<std::size_t>(options.member_cache_mb), token_secret);
   try {
     sync.deliver_outbox(now_ms());  // what a crash left between two members' transactions
   } catch (const server::StoreError& e) {
     log_event({{"event", "store_error"}, {"path", "outbox"}, {"error", e.what()}});
   }
   server::MemberTokens tokens(token_secret);
-  server::ApiRoutes api(sync, *store, tokens, settings);
+  server::ApiRoutes api(sync, *store, versions, tokens, settings);
 
   // A worker serves one connection at a time: enough of them that many
   // keep-alive clients do not queue behind each other, and each connection
@@ -230,15 +221,6 @@ int run(const Options& options) {
       res.set_content(schema, "application/schema+json");
     });
   }
-  server.Get("/v1/program", [&](const httplib::Request& req, httplib::Response& res) {
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "no-cache");
-    if (req.get_header_value("If-None-Match") == etag) {
-      res.status = 304;
-      return;
-    }
-    res.set_content(program_body, server::kJsonType);
-  });
   if (!options.package_dir.empty() && !server.set_mount_point("/pkg", options.package_dir)) {
     std::cerr << "loyalty serve: no folder " << options.package_dir << "\n";
     return 1;
@@ -301,10 +283,11 @@ int run(const Options& options) {
     return 1;
   }
   server.deepen_accept_queue();
+  const server::HeldVersion in_force = versions.in_force(now_ms());
   Json listening = {{"event", "listening"},
                     {"url", "http://" + options.host + ":" + std::to_string(port) + "/"},
-                    {"program", program.id},
-                    {"program_version", program.version},
+                    {"program", in_force->program().id},
+                    {"program_version", in_force->version()},
                     {"store", store->describe()},
                     {"demo", options.demo}};
   // Demo only: the merchant key, so that one can try the merchant endpoints.

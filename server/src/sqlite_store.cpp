@@ -27,7 +27,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -38,7 +38,9 @@ constexpr int kSchemaVersion = 6;
 // kAddTokenEpoch to older files). Version 5 adds the log of events applied
 // (append-only, like the ledger), which `loyalty export` reads. Version 6
 // adds the points mall's units sold, per item and local day, and the goods
-// its redemptions ask to ship. Every
+// its redemptions ask to ship. Version 7 keeps the programme's published
+// versions, and with each member the version its state was written under
+// (added by kAddProgramVersion to older files). Every other
 // statement is IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
@@ -48,7 +50,14 @@ CREATE TABLE IF NOT EXISTS members (
   inviter TEXT NOT NULL DEFAULT '',
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  token_epoch INTEGER NOT NULL DEFAULT 0
+  token_epoch INTEGER NOT NULL DEFAULT 0,
+  program_version INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS programs (
+  version INTEGER PRIMARY KEY,
+  effective_at INTEGER NOT NULL,
+  program TEXT NOT NULL,
+  published_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ledger (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -139,6 +148,7 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 // One connection and the statements prepared on it, kept prepared: parsing
 // the SQL again for every event costs more than running it.
 constexpr const char* kAddTokenEpoch = "ALTER TABLE members ADD COLUMN token_epoch INTEGER NOT NULL DEFAULT 0";
+constexpr const char* kAddProgramVersion = "ALTER TABLE members ADD COLUMN program_version INTEGER NOT NULL DEFAULT 0";
 
 class Connection {
  public:
@@ -225,11 +235,11 @@ void exec(sqlite3* db, const char* sql) {
 }
 
 MemberRow read_member_row(Connection& db, const std::string& member_id, bool& found) {
-  Statement s(db, "SELECT state, version, inviter FROM members WHERE member_id = ?");
+  Statement s(db, "SELECT state, version, inviter, program_version FROM members WHERE member_id = ?");
   s.bind(1, member_id);
   found = s.step();
   if (!found) return {};
-  return {member_id, s.bytes(0), s.integer(1), s.text(2)};
+  return {member_id, s.bytes(0), s.integer(1), s.text(2), s.integer(3)};
 }
 
 BoxSeed read_or_make_seed(Connection& db, const std::string& box, const std::string& window,
@@ -284,11 +294,12 @@ class SqliteTransaction : public MemberTransaction {
     Statement(db_, "INSERT INTO events (member_id, events) VALUES (?, ?)").bind(1, member_id_).bind(2, json_list(events)).step();
   }
   void save_member(const MemberRow& row, std::int64_t now) override {
-    Statement s(db_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
-                     "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at");
+    Statement s(db_, "INSERT INTO members (member_id, state, version, inviter, created_at, updated_at, program_version) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET "
+                     "state = excluded.state, version = excluded.version, updated_at = excluded.updated_at, "
+                     "program_version = excluded.program_version");
     s.bind(1, member_id_).bind_bytes(2, row.state).bind(3, row.version).bind(4, row.inviter).bind(5, now)
-        .bind(6, now).step();
+        .bind(6, now).bind(7, row.program_version).step();
   }
 
   std::optional<std::string> scan_code_owner(const std::string& code) override {
@@ -495,12 +506,13 @@ class SqliteStore : public Store {
 
   void for_each_member(const std::function<void(const MemberRow&, const LedgerSums&)>& visit) override {
     scanning([&](Connection& c) {
-      Statement s(c, "SELECT m.member_id, m.state, m.version, m.inviter, COUNT(l.seq), "
+      Statement s(c, "SELECT m.member_id, m.state, m.version, m.inviter, m.program_version, COUNT(l.seq), "
                      "COALESCE(SUM(l.available), 0), COALESCE(SUM(l.pending), 0), COALESCE(SUM(l.debt), 0) "
                      "FROM members m LEFT JOIN ledger l ON l.member_id = m.member_id "
                      "GROUP BY m.member_id ORDER BY m.member_id");
       while (s.step()) {
-        visit({s.text(0), s.bytes(1), s.integer(2), s.text(3)}, {s.integer(4), s.integer(5), s.integer(6), s.integer(7)});
+        visit({s.text(0), s.bytes(1), s.integer(2), s.text(3), s.integer(4)},
+              {s.integer(5), s.integer(6), s.integer(7), s.integer(8)});
       }
     });
   }
@@ -508,11 +520,11 @@ class SqliteStore : public Store {
   void for_each_member_history(
       const std::function<void(const MemberRow&, const std::vector<std::string>&)>& visit) override {
     scanning([&](Connection& c) {
-      Statement members(c, "SELECT member_id, state, version, inviter FROM members ORDER BY member_id");
+      Statement members(c, "SELECT member_id, state, version, inviter, program_version FROM members ORDER BY member_id");
       Statement events(c, "SELECT events FROM events WHERE member_id = ? ORDER BY seq");
       std::vector<std::string> history;
       while (members.step()) {
-        const MemberRow row{members.text(0), members.bytes(1), members.integer(2), members.text(3)};
+        const MemberRow row{members.text(0), members.bytes(1), members.integer(2), members.text(3), members.integer(4)};
         history.clear();
         events.bind(1, row.member_id);
         while (events.step()) history.push_back(events.text(0));
@@ -566,6 +578,24 @@ class SqliteStore : public Store {
     durably([&] { return Statement(*connection_, "DELETE FROM outbox WHERE seq = ?").bind(1, seq).step(); });
   }
 
+  std::vector<ProgramRow> programs(std::int64_t after_version) override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT version, effective_at, program, published_at FROM programs WHERE version > ? ORDER BY version");
+      s.bind(1, after_version);
+      std::vector<ProgramRow> rows;
+      while (s.step()) rows.push_back({s.integer(0), s.integer(1), s.text(2), s.integer(3)});
+      return rows;
+    });
+  }
+  bool publish_program(const ProgramRow& row) override {
+    return durably([&] {
+      Statement s(*connection_, "INSERT INTO programs (version, effective_at, program, published_at) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (version) DO NOTHING");
+      s.bind(1, row.version).bind(2, row.effective_at).bind(3, row.program).bind(4, row.published_at).step();
+      return sqlite3_changes(connection_->db()) == 1;
+    });
+  }
+
   std::string describe() const override { return "sqlite:" + path_ + " (WAL)"; }
 
  private:
@@ -584,6 +614,7 @@ class SqliteStore : public Store {
     try {
       exec(db_, kSchema);
       if (have >= 1 && have < 4) exec(db_, kAddTokenEpoch);
+      if (have >= 1 && have < 7) exec(db_, kAddProgramVersion);
       exec(db_, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
       exec(db_, "COMMIT");
     } catch (...) {

@@ -26,6 +26,18 @@ struct MemberRow {
   std::string state;  // stored_form() of the member's state (stored_state.hpp)
   std::int64_t version = 0;
   std::string inviter;     // who invited the member at join, "" if nobody
+  // The programme version the state was written under (0: the first one
+  // published, for rows written before versions were kept).
+  std::int64_t program_version = 0;
+};
+
+// A published version of the programme: applied to events from
+// `effective_at` until the next version takes effect.
+struct ProgramRow {
+  std::int64_t version = 0;
+  std::int64_t effective_at = 0;
+  std::string program;  // its JSON, as the core writes it back
+  std::int64_t published_at = 0;
 };
 
 // The first answer to an event id, kept so that a retry gets the same bytes.
@@ -173,6 +185,10 @@ class Store {
   // One request from `key`'s bucket of `per_minute` a minute: 0 when allowed
   // (and counted), else the seconds to wait. Only if shares_rate_limits().
   virtual std::int64_t take_rate(const std::string& key, std::int64_t per_minute, std::int64_t now_ms);
+  // The programme's published versions after `after_version`, oldest first.
+  virtual std::vector<ProgramRow> programs(std::int64_t after_version) = 0;
+  // Publishes a version, durably; false if that version is published already.
+  virtual bool publish_program(const ProgramRow& row) = 0;
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
 };
 

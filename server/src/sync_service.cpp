@@ -114,6 +114,24 @@ MemberState stored_state(const Program& program, const MemberRow& row) {
   return std::move(state).value();
 }
 
+// A state written under one programme version, as the next one reads it:
+// the stored form names tiers and categories by id, which the newer
+// version's `migrate` maps (its publication checked that it can).
+MemberState migrated(const Program& from, const Program& to, const MemberState& state) {
+  auto moved = read_stored_state(to, stored_form(from, state));
+  if (!moved.ok()) {
+    throw std::runtime_error("version " + std::to_string(to.version) + " cannot read " + state.member_id + "'s state: " +
+                             moved.errors()[0].code);
+  }
+  return std::move(moved).value();
+}
+
+// The programme version answers name: what a client should hold now.
+void append_program_version(std::string& body, std::int64_t version) {
+  body += ",\"program_version\":";
+  body += std::to_string(version);
+}
+
 std::string rejected(const std::string& id, const Errors& errors) {
   return "{\"errors\":" + errors_json(errors) + ",\"id\":" + quoted(id) + ",\"result\":\"rejected\"}";
 }
@@ -186,9 +204,10 @@ HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view
 HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
                                     const std::set<std::string>& allowed, AnswerState form, std::int64_t now,
                                     Sender sender) {
-  const Program& program = engine_.program();
-  const std::int64_t skew_ms = program.sync.claimed_time_skew_seconds * 1000;
+  const HeldVersion current = programs_.in_force(now);
+  const std::int64_t skew_ms = current->program().sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
+  HeldVersion under;  // the version the member's state is read under, once its transaction is done
   bool sent_later = false;  // an inviter's referral reward fell due, or a spokesperson's friend acted
   std::optional<MemberState> committed;  // the member's state, once its transaction is done
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
@@ -201,14 +220,17 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
       answer = error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
       return;
     }
-    auto held = members_.take(member_id, *stored_version);
+    std::int64_t held_under = 0;
+    auto held = members_.take(member_id, *stored_version, held_under);
     MemberState state;
-    if (held) {
+    HeldVersion reading = held ? programs_.version(held_under) : nullptr;
+    if (reading) {
       state = std::move(*held);
     } else {
-      state = stored_state(program, *tx.member());
+      state = read_member_state(*tx.member(), 0, reading);
     }
     const std::int64_t version_before = state.version;
+    const std::int64_t program_before = reading->version();
     results = "[";
     for (const Json& event : events) {
       if (results.size() > 1) results += ",";
@@ -246,10 +268,18 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
           at = claimed_at.value();
         }
         at = std::max(at, state.clock);
+        // Under the version in force at the event's time (a time claimed ahead
+        // of the server's counts from now); a member never goes back to an
+        // older version, as its time never goes back.
+        if (const HeldVersion due = programs_.in_force(std::min(at, now)); due->version() > reading->version()) {
+          state = migrated(reading->program(), due->program(), state);
+          reading = due;
+        }
+        const Program& program = reading->program();
         Json stamped = event;
         stamped["at"] = at;
         ServerFacts facts;
-        auto completed = add_server_facts(tx, member_id, state, stamped, sender, facts, now);
+        auto completed = add_server_facts(tx, program, member_id, state, stamped, sender, facts, now);
         auto parsed = completed.ok() ? event_from_json(program, stamped, "event") : Result<Event>(completed.errors());
         auto outcome = parsed.ok() ? apply_in_place(program, state, parsed.value()) : Result<Applied>(parsed.errors());
         if (!outcome.ok()) {
@@ -288,12 +318,13 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
 
     tx.append_ledger(rows);
     tx.append_events(history);
-    if (state.version != version_before) {
+    if (state.version != version_before || reading->version() != program_before) {
       // The member exists: an update keeps the inviter it joined with.
-      snapshot = stored_form(program, state);
-      tx.save_member({member_id, snapshot, state.version, ""}, now);
+      snapshot = stored_form(reading->program(), state);
+      tx.save_member({member_id, snapshot, state.version, "", reading->version()}, now);
     }
     committed = std::move(state);
+    under = reading;
   });
   if (!committed) return answer;
   // Committed: the answer is made outside the store's transaction, and the
@@ -301,12 +332,20 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   // One buffer, sized once: a large snapshot is copied into it, and only once.
   std::string& body = answer.body;
   body.reserve(256 + results.size() + snapshot.size() * 4 / 3);
+  // The answer reads the state as the version in force now does, as the client will.
+  if (current->version() > under->version()) {
+    *committed = migrated(under->program(), current->program(), *committed);
+    under = current;
+    snapshot.clear();
+  }
+  const Program& program = under->program();
   body += "{\"balances\":";
   body += balances_at(program, *committed, now);
   body += ",\"ledger\":";
   body += json_array(rows, 0);
   body += ",\"member_id\":";
   body += quoted(member_id);
+  append_program_version(body, current->version());
   body += ",\"results\":";
   body += results;
   body += ",\"server_time\":";
@@ -316,7 +355,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   body += std::to_string(committed->version);
   body += '}';
   const std::size_t held_bytes = MemberCache::bytes_held(member_id, *committed);
-  members_.put(member_id, std::move(*committed), held_bytes);
+  members_.put(member_id, std::move(*committed), under->version(), held_bytes);
   // The inviter's (or spokesperson's) side runs in their own transaction, from the outbox.
   if (sent_later) deliver_outbox(now);
   return answer;
@@ -372,7 +411,7 @@ Result<bool> SyncService::read_share_code(Json& event) {
   return true;
 }
 
-Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::string& member_id,
+Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const Program& program, const std::string& member_id,
                                            const MemberState& state, Json& event, Sender sender, ServerFacts& facts,
                                            std::int64_t now) {
   // The server's own events carry what it filled in before.
@@ -387,7 +426,6 @@ Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::str
                      std::string("event.") + field}};
     }
   }
-  const Program& program = engine_.program();
   // Any JSON may be here: a type that is not a string is the core's to refuse.
   const Json* type_field = find(event, "type");
   const std::string type = type_field && type_field->is_string() ? type_field->get<std::string>() : "";
@@ -420,16 +458,15 @@ Result<bool> SyncService::add_server_facts(MemberTransaction& tx, const std::str
     // What a member needs to verify the draw once the seed is revealed.
     facts.draw = {{"box", box.id}, {"window", facts.window}, {"commitment", seed.commitment}, {"stock", stock}, {"budget", budget}};
   }
-  add_mall_stock(tx, state, type, event, facts);
+  add_mall_stock(tx, program, state, type, event, facts);
   return true;
 }
 
 // A redemption of a stocked item is told what is left (read under the
 // item's lock, held to the commit); a cancellation of one will give its
 // units back to the day they were taken from.
-void SyncService::add_mall_stock(MemberTransaction& tx, const MemberState& state, const std::string& type, Json& event,
-                                 ServerFacts& facts) {
-  const Program& program = engine_.program();
+void SyncService::add_mall_stock(MemberTransaction& tx, const Program& program, const MemberState& state,
+                                 const std::string& type, Json& event, ServerFacts& facts) {
   const auto stocked = [](const MallItem* item) { return item && (item->stock || item->daily_stock); };
   const auto text = [&](const char* key) -> const std::string* {
     const Json* v = find(event, key);
@@ -497,7 +534,8 @@ HttpAnswer SyncService::fulfilments_view(std::int64_t after, std::int64_t limit)
 }
 
 HttpAnswer SyncService::mall_stock(std::int64_t now) {
-  const Program& program = engine_.program();
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
   const std::string today = date_from_day_number(local_day_number(now, program.utc_offset_minutes)).iso();
   const std::map<std::string, MallSold> sold = store_.mall_sold_on(today);
   Json stock = Json::object();
@@ -514,7 +552,8 @@ HttpAnswer SyncService::mall_stock(std::int64_t now) {
 }
 
 HttpAnswer SyncService::box_commitment(const std::string& box_id, std::int64_t now) {
-  const Program& program = engine_.program();
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
   const Box* box = program.tasks.box(box_id);
   if (!box) return error_answer(404, "box.unknown", "not a box of this programme", "box");
   const std::int64_t today = local_day_number(now, program.utc_offset_minutes);
@@ -525,7 +564,8 @@ HttpAnswer SyncService::box_commitment(const std::string& box_id, std::int64_t n
 }
 
 HttpAnswer SyncService::box_seed_reveal(const std::string& box_id, const std::string& window, std::int64_t now) {
-  const Program& program = engine_.program();
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
   const Box* box = program.tasks.box(box_id);
   if (!box) return error_answer(404, "box.unknown", "not a box of this programme", "box");
   const auto date = parse_iso_date(window);
@@ -564,7 +604,9 @@ HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
 
   Json state = {{"member_id", member_id}, {"joined_at", now}};
   if (const Json* birthday = find(request, "birthday")) state["birthday"] = *birthday;
-  auto parsed = member_state_from_json(engine_.program(), state, "");
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
+  auto parsed = member_state_from_json(program, state, "");
   if (!parsed.ok()) return errors_answer(400, parsed.errors());
 
   HttpAnswer answer;
@@ -580,13 +622,13 @@ HttpAnswer SyncService::join(std::string_view body, std::int64_t now) {
       answer = error_answer(409, "member.exists", member_id + " has joined already", "member_id");
       return;
     }
-    const std::string state_text = state_json(engine_.program(), parsed.value());
+    const std::string state_text = state_json(program, parsed.value());
     answer = {201, "{\"member_id\":" + quoted(member_id) + ",\"state\":" + state_text + ",\"version\":0}"};
-    tx.save_member({member_id, stored_form(engine_.program(), parsed.value()), 0, inviter_id}, now);
+    tx.save_member({member_id, stored_form(program, parsed.value()), 0, inviter_id, current->version()}, now);
     tx.put_answer(kJoinKey, {body_sha256, answer.body}, now);
     // Both sides of a referral, each applied in its own member's transaction
     // from the outbox, written with the join: a crash delays them, never loses them.
-    if (!inviter_id.empty() && engine_.program().tasks.referral) {
+    if (!inviter_id.empty() && program.tasks.referral) {
       tx.send_later(member_id, Json{{"id", "join:referred"}, {"type", "referred"}, {"inviter", inviter_id}}.dump(), now);
       tx.send_later(inviter_id, referral_event(member_id, "joined").dump(), now);
     }
@@ -604,7 +646,8 @@ void SyncService::ensure_member(const std::string& member_id, std::int64_t now, 
     MemberState state;
     state.member_id = member_id;
     state.joined_at = now;
-    tx.save_member({member_id, stored_form(engine_.program(), state), 0, ""}, now);
+    const HeldVersion current = programs_.in_force(now);
+    tx.save_member({member_id, stored_form(current->program(), state), 0, "", current->version()}, now);
     // The core refuses a member's own code, as it refuses every other bad visit.
     if (share) tx.send_later(member_id, joined_through_share(*share).dump(), now);
     joined = true;
@@ -613,15 +656,16 @@ void SyncService::ensure_member(const std::string& member_id, std::int64_t now, 
 }
 
 HttpAnswer SyncService::share_code(const std::string& member_id, const std::string& campaign_id, std::int64_t now) {
-  const Program& program = engine_.program();
   if (campaign_id.empty()) return error_answer(400, "field.missing", "name the campaign: ?campaign=", "campaign");
-  const SpokespersonCampaign* campaign = program.tasks.campaign(campaign_id);
+  auto row = store_.read_member(member_id);
+  if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
+  HeldVersion under;  // the version in force now, unless another server's clock ran ahead
+  const MemberState state = read_member_state(*row, now, under);
+  const SpokespersonCampaign* campaign = under->program().tasks.campaign(campaign_id);
   if (!campaign) {
     return error_answer(404, "spokesperson.unknown_campaign", "not a spokesperson campaign of this programme", "campaign");
   }
-  auto row = store_.read_member(member_id);
-  if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
-  if (auto refusal = spokesperson_refusal(program, stored_state(program, *row), *campaign, now)) {
+  if (auto refusal = spokesperson_refusal(under->program(), state, *campaign, now)) {
     return error_answer(refusal->code == "spokesperson.not_running" ? 409 : 403, refusal->code, refusal->message,
                         "campaign");
   }
@@ -636,16 +680,34 @@ HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t n
   }
   auto row = store_.read_member(member_id);
   if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
-  const MemberState state = stored_state(engine_.program(), *row);
-  std::string body = "{\"balances\":" + balances_at(engine_.program(), state, now) +
-                     ",\"member_id\":" + quoted(member_id) + ",\"server_time\":" + std::to_string(now);
-  append_state_answer(body, engine_.program(), state, form, "");
+  HeldVersion under;
+  const MemberState state = read_member_state(*row, now, under);
+  std::string body = "{\"balances\":" + balances_at(under->program(), state, now) +
+                     ",\"member_id\":" + quoted(member_id);
+  append_program_version(body, programs_.in_force(now)->version());
+  body += ",\"server_time\":" + std::to_string(now);
+  append_state_answer(body, under->program(), state, form, "");
   body += ",\"version\":" + std::to_string(row->version) + "}";
   return {200, std::move(body)};
 }
 
 HttpAnswer SyncService::liability_view(std::int64_t now) {
-  return {200, liability_report(engine_.program(), store_, now).dump()};
+  const HeldVersion current = programs_.in_force(now);
+  return {200, liability_report(current->program(), store_, now).dump()};
+}
+
+MemberState SyncService::read_member_state(const MemberRow& row, TimeMs at, HeldVersion& under) {
+  under = programs_.version(row.program_version);
+  if (!under) {
+    throw std::runtime_error(row.member_id + "'s state names programme version " + std::to_string(row.program_version) +
+                             ", which is not published");
+  }
+  MemberState state = stored_state(under->program(), row);
+  if (const HeldVersion due = programs_.in_force(at); due->version() > under->version()) {
+    state = migrated(under->program(), due->program(), state);
+    under = due;
+  }
+  return state;
 }
 
 HttpAnswer SyncService::ledger_view(const std::string& member_id, std::int64_t after, std::int64_t limit) {

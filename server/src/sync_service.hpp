@@ -22,6 +22,7 @@
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "member_cache.hpp"
+#include "program_versions.hpp"
 #include "share_codes.hpp"
 #include "store.hpp"
 
@@ -45,9 +46,10 @@ class SyncService {
   static constexpr std::size_t kHeldMegabytes = 32;
 
   // `secret`: the servers' token secret, under which share codes are signed too.
-  SyncService(const Engine& engine, Store& store, std::size_t held_megabytes = kHeldMegabytes,
+  // Each event is applied under the programme version in force at its time.
+  SyncService(ProgramVersions& programs, Store& store, std::size_t held_megabytes = kHeldMegabytes,
               const std::string& secret = "")
-      : engine_(engine), store_(store), members_(kHeldMembers, held_megabytes << 20), share_codes_(secret) {}
+      : programs_(programs), store_(store), members_(kHeldMembers, held_megabytes << 20), share_codes_(secret) {}
 
   // The member's state in a batch's answer: "state" as JSON (the default),
   // "snapshot" as the core's binary snapshot in base64url (what a client
@@ -116,21 +118,25 @@ class SyncService {
   // Who sent an event: the member's client, the merchant's backend (which
   // may say what cash it took) or the server itself (the outbox, trusted).
   enum class Sender { member, merchant, server };
-  Result<bool> add_server_facts(MemberTransaction& tx, const std::string& member_id, const MemberState& state,
-                                Json& event, Sender sender, ServerFacts& facts, std::int64_t now);
+  Result<bool> add_server_facts(MemberTransaction& tx, const Program& program, const std::string& member_id,
+                                const MemberState& state, Json& event, Sender sender, ServerFacts& facts,
+                                std::int64_t now);
   Result<bool> read_share_code(Json& event);
   // The friend's report that reaches the spokesperson through the outbox.
   static Json spokesperson_credit(const std::string& campaign, const std::string& friend_id, const std::string& action);
   // The new member's first event when it joined through a share code (checked).
   static Json joined_through_share(const ShareCode& share);
-  void add_mall_stock(MemberTransaction& tx, const MemberState& state, const std::string& type, Json& event,
-                      ServerFacts& facts);
+  void add_mall_stock(MemberTransaction& tx, const Program& program, const MemberState& state, const std::string& type,
+                      Json& event, ServerFacts& facts);
+  // A member's stored state, read under the version it was written under,
+  // brought to the version in force at `at` if that is newer.
+  MemberState read_member_state(const MemberRow& row, TimeMs at, HeldVersion& under);
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
                          AnswerState form, std::int64_t now, Sender sender = Sender::member);
 
-  const Engine& engine_;
+  ProgramVersions& programs_;
   Store& store_;
   MemberCache members_;
   ShareCodes share_codes_;

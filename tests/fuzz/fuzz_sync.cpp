@@ -11,17 +11,17 @@
 #include "sync_service.hpp"
 
 namespace {
-std::optional<loyalty::Engine> engine;
 std::unique_ptr<loyalty::server::Store> store;
+std::unique_ptr<loyalty::server::ProgramVersions> programs;
 std::optional<loyalty::server::SyncService> sync;
 constexpr std::int64_t kNow = 1795276800000;
 }
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   using namespace loyalty;
-  engine.emplace(std::move(Engine::load(fuzz::bakery())).value());
   store = server::open_sqlite_store(":memory:");
-  sync.emplace(*engine, *store);
+  programs = std::move(server::ProgramVersions::open(*store, fuzz::bakery(), kNow)).value();
+  sync.emplace(*programs, *store);
   sync->join(R"({"member_id":"m1"})", kNow);
   sync->merchant_event("order", R"({"member_id":"m1","id":"o","order_id":"o","lines":[{"sku":"s","category":"cake","unit_price":50000,"quantity":1}]})", kNow);
   return 0;

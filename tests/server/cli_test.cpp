@@ -3,8 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+
+#include "loyalty/json_codec.hpp"
+#include "program_versions.hpp"
+#include "store.hpp"
+#include "sync_service.hpp"
 
 namespace loyalty {
 namespace {
@@ -27,6 +35,57 @@ TEST(Cli, CheckPrintsEveryErrorWithItsPathAndCode) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("earning.points.rounding: "), std::string::npos) << r.err;
+}
+
+TEST(Cli, CheckAgainstSaysANewVersionMayFollowAndWhatChanged) {
+  const CliRun r = run({"check", "--against", kPrograms + "bakery.json", kPrograms + "bakery-v2.json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const Json report = Json::parse(r.out);
+  EXPECT_EQ(report["conflicts"], Json::array());
+  EXPECT_EQ(report["migrate"]["tiers"]["silver"], "gold");
+  std::vector<std::string> paths;
+  for (const Json& change : report["rules"]) paths.push_back(change["path"].get<std::string>());
+  EXPECT_NE(std::find(paths.begin(), paths.end(), "tiers[silver]"), paths.end()) << r.out;
+  EXPECT_NE(std::find(paths.begin(), paths.end(), "earning.categories[pastry]"), paths.end()) << r.out;
+  EXPECT_EQ(std::find(paths.begin(), paths.end(), "version"), paths.end()) << "the version always changes";
+}
+
+TEST(Cli, CheckAgainstRefusesAnOlderVersionAndADroppedTierLeftUnmapped) {
+  const CliRun older = run({"check", "--against", kPrograms + "bakery-v2.json", kPrograms + "bakery.json"});
+  EXPECT_EQ(older.code, 1);
+  EXPECT_NE(older.err.find("[program.version_not_newer]"), std::string::npos) << older.err;
+
+  Json unmapped = Json::parse(read(kPrograms + "bakery-v2.json"));
+  unmapped.erase("migrate");
+  const std::string path = "/tmp/loyalty-cli-unmapped-" + std::to_string(getpid()) + ".json";
+  std::ofstream(path) << unmapped.dump();
+  const CliRun r = run({"check", "--against", kPrograms + "bakery.json", path});
+  std::remove(path.c_str());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("migrate.tiers: \"silver\" is a tier of the version before"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[migrate.unmapped_category]"), std::string::npos) << r.err;
+}
+
+// With the store: every member read under both versions, their tiers now under each.
+TEST(Cli, CheckAgainstCountsHowStoredMembersTiersMove) {
+  const std::string db = "/tmp/loyalty-cli-against-" + std::to_string(getpid()) + ".db";
+  {
+    auto store = server::open_store("sqlite:" + db);
+    auto programs = server::ProgramVersions::open(*store, read(kPrograms + "bakery.json"), 1795276800000);
+    ASSERT_TRUE(programs.ok());
+    server::SyncService sync(*programs.value(), *store);
+    for (const char* member : {"m-silver", "m-new"}) sync.join(std::string(R"({"member_id":")") + member + "\"}", 1795276800000);
+    sync.merchant_event("order", R"({"member_id":"m-silver","id":"o1","order_id":"o1","lines":[{"sku":"cake","category":"cake","unit_price":60000,"quantity":1}]})",
+                        1795276800000);
+  }
+  const CliRun r = run({"check", "--against", kPrograms + "bakery.json", kPrograms + "bakery-v2.json", "--db", "sqlite:" + db,
+                        "--at", "1795363200000"});
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  EXPECT_EQ(r.code, 0) << r.err;
+  const Json members = Json::parse(r.out)["members"];
+  EXPECT_EQ(members["read"], 2);
+  EXPECT_EQ(members["unreadable"], 0);
+  EXPECT_EQ(members["tiers"], Json::parse(R"([{"from":"member","members":1,"to":"member"},{"from":"silver","members":1,"to":"gold"}])"));
 }
 
 TEST(Cli, PreviewPricesACartFromARequestFile) {

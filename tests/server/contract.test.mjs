@@ -21,8 +21,8 @@ test('an answer body missing a field the document requires fails the contract', 
 
 test('a request the server accepted but the document refuses fails; events the answer rejected are left out', async () => {
   const answer = (result) => ({
-    balances: { available: 0, balance: 0, debt: 0, pending: 0 }, ledger: [], member_id: 'm-1', server_time: 1,
-    version: 1, results: [{ id: 'x', ...result }],
+    balances: { available: 0, balance: 0, debt: 0, pending: 0 }, ledger: [], member_id: 'm-1', program_version: 1,
+    server_time: 1, version: 1, results: [{ id: 'x', ...result }],
   });
   const body = { events: [{ id: 'x', type: 'order' }] };
   const applied = answer({ result: 'applied', at: 1, ledger: [], notices: [] });

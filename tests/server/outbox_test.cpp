@@ -26,13 +26,14 @@ std::string read_file(const std::string& path) {
 class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = Engine::load(read_file(std::string(LOYALTY_SOURCE_DIR) + "/programs/bakery.json"));
-    ASSERT_TRUE(loaded.ok());
-    engine_.emplace(std::move(loaded).value());
     path_ = "/tmp/loyalty-outbox-test-" + std::to_string(getpid()) + ".db";
     store_ = open_store("sqlite:" + path_);
+    auto versions = ProgramVersions::open(*store_, read_file(std::string(LOYALTY_SOURCE_DIR) + "/programs/bakery.json"), kNow);
+    ASSERT_TRUE(versions.ok());
+    programs_ = std::move(versions).value();
   }
   void TearDown() override {
+    programs_.reset();
     store_.reset();
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
   }
@@ -42,13 +43,13 @@ class OutboxTest : public ::testing::Test {
     return n;
   }
 
-  std::optional<Engine> engine_;
+  std::unique_ptr<ProgramVersions> programs_;
   std::string path_;
   std::unique_ptr<Store> store_;
 };
 
 TEST_F(OutboxTest, ARewardLeftByACrashIsAppliedAtStartOnce) {
-  SyncService before_crash(*engine_, *store_);
+  SyncService before_crash(*programs_, *store_);
   ASSERT_EQ(before_crash.join(R"({"member_id":"inviter"})", kNow).status, 201);
   // The invitee's transactions (its join, then its first order, which pays
   // the inviter in the bakery) committed with the inviter's events in the
@@ -60,7 +61,7 @@ TEST_F(OutboxTest, ARewardLeftByACrashIsAppliedAtStartOnce) {
   });
   ASSERT_EQ(referral_rows("inviter"), 0);
 
-  SyncService restarted(*engine_, *store_);
+  SyncService restarted(*programs_, *store_);
   restarted.deliver_outbox(kNow + 1000);
   EXPECT_EQ(referral_rows("inviter"), 1);
   EXPECT_TRUE(store_->outbox(10).empty());
@@ -77,7 +78,7 @@ TEST_F(OutboxTest, AnEventForAMemberWhoNeverJoinedIsDroppedNotRetriedForever) {
   store_->with_member("invitee", [&](MemberTransaction& tx) {
     tx.send_later("nobody", SyncService::referral_event("invitee", "joined").dump(), kNow);
   });
-  SyncService sync(*engine_, *store_);
+  SyncService sync(*programs_, *store_);
   sync.deliver_outbox(kNow);
   EXPECT_TRUE(store_->outbox(10).empty());
   EXPECT_FALSE(store_->read_member("nobody"));

@@ -43,6 +43,24 @@ TEST_F(SqliteMigrationTest, AVersion3FileOpensWithItsMembersReadableAtEpochZero)
   EXPECT_FALSE(store->token_epoch("nobody").has_value());
 }
 
+TEST_F(SqliteMigrationTest, AVersion6FileGainsProgrammeVersionsWithItsMembersUnderTheFirst) {
+  write_file(R"sql(
+    CREATE TABLE members (member_id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL,
+                          inviter TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                          token_epoch INTEGER NOT NULL DEFAULT 0);
+    INSERT INTO members VALUES ('old', '{"member_id":"old","growth":5}', 2, '', 1, 1, 0);
+    PRAGMA user_version = 6;
+  )sql");
+  auto store = open_store("sqlite:" + path_);
+  EXPECT_EQ(store->read_member("old")->program_version, 0) << "the first version published";
+  EXPECT_TRUE(store->programs(0).empty());
+  EXPECT_TRUE(store->publish_program({1, 0, "{}", 5}));
+  EXPECT_FALSE(store->publish_program({1, 0, "{}", 6})) << "a version is published once";
+  ASSERT_EQ(store->programs(0).size(), 1u);
+  EXPECT_EQ(store->programs(0)[0].published_at, 5);
+  EXPECT_TRUE(store->programs(1).empty());
+}
+
 TEST_F(SqliteMigrationTest, AnOlderFileGainsAnEventLogThatStartsEmpty) {
   write_file(R"sql(
     CREATE TABLE members (member_id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL,
