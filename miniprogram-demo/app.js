@@ -1,7 +1,8 @@
 // Starts the core once for every page: the .wasm.br from the code package
 // through WXWebAssembly (TTWebAssembly on Douyin), the programme the server
 // last published (kept in storage) or the one bundled with the package, then
-// the member's account.
+// the member's account; a core on the new rules when the server publishes a
+// new programme version.
 const { createLoyaltyCore } = require('./lib/loyalty-core.js');
 const bundledProgram = require('./lib/program.js');
 const { serverUrl, WASM_PATH } = require('./utils/config.js');
@@ -27,26 +28,16 @@ App({
     const sync = new SyncClient({ host: syncHost(), server: serverUrl(), storageKey: 'loyalty.account', memberPrefix: 'mp-' });
     const member = new Member(core, sync);
     this.member = member;
+    // A brand's new rules: the first answer that names another version brings
+    // them, kept for the next start, and the open pages re-render on them.
+    sync.followProgram(program.version, async ({ program: next }) => {
+      api.setStorageSync(PROGRAM_KEY, next);
+      member.core = await createLoyaltyCore({ program: next, wasmPath: WASM_PATH });
+    });
     // Before the first login, so that a new member joins through the code.
     await sync.arrivedThrough(shareCode(options));
     member.sync.refresh();
-    this.refreshProgram(member);
     return member;
-  },
-
-  // A newer programme from the server replaces the core's for the next start;
-  // the running pages keep one programme for the whole visit.
-  refreshProgram(member) {
-    api.request({
-      url: serverUrl() + '/v1/program',
-      dataType: 'json',
-      success: (res) => {
-        if (res.statusCode === 200 && res.data && res.data.program
-            && JSON.stringify(res.data.program) !== JSON.stringify(member.program)) {
-          api.setStorageSync(PROGRAM_KEY, res.data.program);
-        }
-      },
-    });
   },
 
   // Back in front, perhaps from a share card: a member already in reports the visit.

@@ -1,5 +1,6 @@
 // What both demo pages do first: load the programme from the server (or the
-// last copy when offline), start the WASM core in the page, and keep the
+// last copy when offline), start the WASM core in the page (again on a new
+// programme version the server publishes), and keep the
 // header (title, language, offline notice) in the member's language. The
 // package's files are loaded by the content-hashed names its manifest lists
 // (kept by the browser for a year; a new build has new names), or by their
@@ -53,6 +54,12 @@ export async function startPage({ pageTitle, products = [], memberKind = 'new', 
   const share = new URLSearchParams(window.location.search).get('share');
   if (share) sync.arrivedThrough(share);
   const store = new Store(core, productList, sync);
+  // A brand's new rules: the first answer that names another version brings
+  // them, kept for offline starts, and every preview follows at once.
+  sync.followProgram(program.version, async ({ program: next }) => {
+    localStorage.setItem(PROGRAM_CACHE_KEY, JSON.stringify(next));
+    store.useCore(await createLoyaltyCore({ program: next, wasmUrl }));
+  });
   store.offline = offline;
   store.memberKind = memberKind;
   document.documentElement.lang = store.locale;

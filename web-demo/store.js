@@ -26,6 +26,14 @@ export class Store extends EventTarget {
     return this.core.program;
   }
 
+  // A core on the programme's new version: every answer is asked of it from now on.
+  useCore(core) {
+    this.persona?.member.close();
+    this.persona = null;
+    this.core = core;
+    this.changed();
+  }
+
   // "me" is the server's state with the member's unsent events applied by
   // the core (the package's sync client keeps both); personas are fixed.
   get state() {

@@ -25,6 +25,11 @@
 // with its own id, e.g. the demo checkout; `meta` is the caller's, kept
 // while it waits).
 //
+// The programme: every answer names the version in force on the server
+// (`program_version`); a host that follows it (followProgram) is handed the
+// new version's rules once, to build its core anew, so that previews follow
+// a brand's published change at the next sync.
+//
 // The server's answers are typed by the HTTP API's document (../http-api.d.ts,
 // generated from server/openapi.yaml): scripts/test.sh type-checks this file
 // against it (wasm/sync/tsconfig.json), so a field the server renames breaks
@@ -80,6 +85,9 @@ class SyncClient {
     this.listeners = [];
     this.revision = 0;                         // bumped on every change, for caches
     this.held = null;                          // the core's view of the member: { core, base, pending, session, state }
+    this.programVersion = null;                // the programme version the server last said is in force
+    /** @type {{ held: number, reload: Function, loading: Promise<void> | null } | null} */
+    this.following = null;                     // see followProgram
     if (host.watch) host.watch(storageKey, () => this.reload());
   }
 
@@ -267,6 +275,39 @@ class SyncClient {
     this.state = answer.snapshot ? null : answer.state || null;
     this.version = answer.version;
     this.balances = answer.balances;
+    this.programVersion = answer.program_version;
+    this.checkProgram();
+  }
+
+  /**
+   * Follows the programme the server has in force: once an answer names a
+   * version other than `held` (the one the host's core previews with),
+   * GET /v1/program's answer ({ program, version, effective_at }) is handed
+   * to `reload`, which builds the host's core on it; listeners are told
+   * once it has. Offline, or if `reload` fails, the next answer tries again.
+   * @param {number} held
+   * @param {(answer: Api['ProgramAnswer']) => Promise<void> | void} reload
+   */
+  followProgram(held, reload) {
+    this.following = { held, reload, loading: null };
+    this.checkProgram();
+  }
+
+  /** The reload of a new programme version under way, if any (resolved once done). */
+  get programLoading() {
+    return (this.following && this.following.loading) || Promise.resolve();
+  }
+
+  checkProgram() {
+    const following = this.following;
+    if (!following || following.loading || this.programVersion === null || this.programVersion === following.held) return;
+    following.loading = (async () => {
+      const res = await this.host.request({ method: 'GET', url: this.url('/v1/program'), headers: {} });
+      if (!res || res.status !== 200 || !res.json || res.json.version === following.held) return;
+      await following.reload(res.json);
+      following.held = res.json.version;
+      this.changed();
+    })().catch(() => {}).then(() => { following.loading = null; });
   }
 
   // The whole ledger, a page at a time (the server's pages end with an empty one).
