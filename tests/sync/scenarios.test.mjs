@@ -174,6 +174,41 @@ for (const platform of platformNames) {
   });
 }
 
+// A server of its own: the brand publishes version 2 of its programme there.
+describe('a brand\'s new programme version', () => {
+  const republished = { url: '' };
+  let other;
+  before(async () => {
+    other = await startServer(['--program', 'programs/bakery.json', '--demo']);
+    republished.url = other.url;
+    const v2 = JSON.parse(readFileSync(`${root}programs/bakery-v2.json`, 'utf8'));
+    const res = await client(other.url)('POST', '/v1/program', { auth: merchantKey, body: { program: v2 } });
+    assert.equal(res.status, 201, res.text);
+  });
+  after(() => other.stop());
+
+  for (const platform of platformNames) {
+    test(`reaches a client in ${platform} following version 1 once, at its next answer`, async () => {
+      const net = network(republished);
+      const storage = deviceStorage();
+      storage.values.set('account', JSON.stringify({ memberId: `${platform}-v-${++members}` }));
+      const sync = new SyncClient({ host: hostFor(platform, net, storage), server: SERVER.slice(0, -1), storageKey: 'account', timers: manualTimers() });
+      const reloads = [];
+      sync.followProgram(1, (answer) => { reloads.push([answer.version, answer.program.tiers.map((t) => t.id)]); });
+      await sync.refresh();
+      await sync.programLoading;
+      assert.equal(sync.programVersion, 2);
+      assert.deepEqual(reloads, [[2, ['member', 'gold']]]);
+      sync.send({ type: 'checkin' });
+      await sync.flush();
+      await sync.programLoading;
+      assert.equal(reloads.length, 1, 'once per version');
+      assert.equal(net.journal.filter((r) => r.path === '/v1/program').length, 1);
+      sync.stop();
+    });
+  }
+});
+
 test('the state is kept as the server\'s snapshot, and as JSON when asked; the member sees the same either way', async () => {
   const seen = {};
   for (const stateForm of ['snapshot', 'json']) {
