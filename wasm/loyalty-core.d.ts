@@ -238,7 +238,7 @@ export interface ProgramInput {
    * (its tier, its held orders' categories) written under an earlier version
    * is read as the mapped one. Only ids this programme lacks may be mapped.
    */
-  migrate?: { tiers?: { [oldTier: string]: Id }; categories?: { [oldCategory: string]: Id } };
+  migrate?: { tiers?: Record<Id, Id>; categories?: Record<Id, Id> };
 }
 
 /**
