@@ -35,7 +35,7 @@ Result<std::unique_ptr<ProgramVersions>> ProgramVersions::open(Store& store, std
   auto file = Engine::load(file_text);
   if (!file.ok()) return file.errors();
   std::unique_ptr<ProgramVersions> versions(new ProgramVersions(store));
-  versions->refresh(now, true);
+  versions->refresh(true);
   const Program& wanted = file.value().program();
   const std::string text = program_json(wanted);
   std::lock_guard<std::mutex> lock(versions->mutex_);
@@ -68,11 +68,12 @@ Result<std::unique_ptr<ProgramVersions>> ProgramVersions::open(Store& store, std
   return versions;
 }
 
-void ProgramVersions::refresh(TimeMs now, bool now_or_never) {
+void ProgramVersions::refresh(bool now) {
   {
+    const auto checked = std::chrono::steady_clock::now();
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!now_or_never && now - refreshed_at_ < 1000 && now >= refreshed_at_) return;
-    refreshed_at_ = now;
+    if (!now && checked - refreshed_at_ < std::chrono::seconds(1)) return;
+    refreshed_at_ = checked;
   }
   const std::int64_t after = [&] {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -93,7 +94,7 @@ void ProgramVersions::refresh(TimeMs now, bool now_or_never) {
 }
 
 HeldVersion ProgramVersions::in_force(TimeMs at) {
-  refresh(at, false);
+  refresh(false);
   std::lock_guard<std::mutex> lock(mutex_);
   auto after = std::upper_bound(versions_.begin(), versions_.end(), at,
                                 [](TimeMs t, const HeldVersion& v) { return t < v->effective_at; });
@@ -109,7 +110,7 @@ HeldVersion ProgramVersions::version(std::int64_t number) {
         if (v->version() == number) return v;
       }
     }
-    refresh(0, true);  // another server published it
+    refresh(true);  // another server published it
   }
   return nullptr;
 }
@@ -126,7 +127,7 @@ Result<HeldVersion> ProgramVersions::publish(std::string_view program_text, Time
   }
   auto engine = Engine::load(program_text);
   if (!engine.ok()) return under_program(engine.errors());
-  refresh(now, true);
+  refresh(true);
   const HeldVersion newest = [&] {
     std::lock_guard<std::mutex> lock(mutex_);
     return versions_.back();

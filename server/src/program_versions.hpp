@@ -11,6 +11,7 @@
 // by its `migrate` (program_change.hpp checks it).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -63,14 +64,15 @@ class ProgramVersions {
 
  private:
   explicit ProgramVersions(Store& store) : store_(store) {}
-  // New versions from the store; at most once a second unless `now_or_never`.
-  void refresh(TimeMs now, bool now_or_never);
+  // New versions from the store: at most once a second (by this process's
+  // own steady clock, whatever times the events carry) unless `now`.
+  void refresh(bool now);
   static Result<HeldVersion> parse(const ProgramRow& row);
 
   Store& store_;
   std::mutex mutex_;
   std::vector<HeldVersion> versions_;  // ascending in version and in effective_at
-  TimeMs refreshed_at_ = 0;
+  std::chrono::steady_clock::time_point refreshed_at_{};
 };
 
 }  // namespace loyalty::server
