@@ -292,6 +292,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The experiment's figures per variant over local days (today by default), from the ledger, live.
+         * @description Each variant's points issued, redeemed, expired, clawed back and returned, red packets, coupons and box chances, by ledger kind, as `loyalty simulate` reports them for a replayed history. A programme without an experiment answers 409 `experiment.none`.
+         */
+        get: operations["getVariantReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -472,7 +492,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -720,6 +740,55 @@ export interface components {
             /** @description only when the programme has an experiment: each variant -> share */
             by_variant?: {
                 [key: string]: components["schemas"]["LiabilityShare"];
+            };
+        };
+        VariantFigures: {
+            /** @description points earned by orders, tasks, gifts and prizes (pending included) */
+            issued: number;
+            /** @description points spent at checkout, on rewards, draws, make-ups and in the mall */
+            redeemed: number;
+            expired: number;
+            /** @description taken back by refunds (debt included) */
+            clawed_back: number;
+            /** @description checkout points given back by refunds */
+            returned: number;
+            red_packet_minor: number;
+            coupons: number;
+            box_chances: number;
+            /** @description ledger kind -> points */
+            issued_by_kind: {
+                [key: string]: number;
+            };
+            /** @description ledger kind -> points */
+            redeemed_by_kind: {
+                [key: string]: number;
+            };
+            /** @description members of the variant with any ledger row on those days */
+            members_with_rows: number;
+            /** @description the variant's share of members, in basis points */
+            share_bp: number;
+        };
+        VariantReport: {
+            experiment: string;
+            /**
+             * Format: date
+             * @description local date
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description local date, included
+             */
+            to: string;
+            program: {
+                id: string;
+                version: number;
+            };
+            /** @description rows of a ledger kind this server does not know (a newer server wrote them) */
+            unread_rows: number;
+            /** @description variant id -> its figures */
+            variants: {
+                [key: string]: components["schemas"]["VariantFigures"];
             };
         };
         ProgramAnswer: {
@@ -1315,6 +1384,36 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getVariantReport: {
+        parameters: {
+            query?: {
+                /** @description first local date (default today) */
+                from?: string;
+                /** @description last local date, included (default today); at most 366 days after from */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantReport"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };

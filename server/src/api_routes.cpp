@@ -234,6 +234,11 @@ void ApiRoutes::install(httplib::Server& server) {
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
     send(res, sync_.liability_view(now_ms()));
   });
+  server.Get("/v1/reports/variants", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string none;
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    send(res, sync_.variants_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
+  });
   server.Get("/v1/mall/fulfilments", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
     if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);

@@ -569,6 +569,30 @@ class PostgresStore : public Store {
     });
   }
 
+  void for_each_ledger_row(std::int64_t from_ms, std::int64_t to_ms,
+                           const std::function<void(const std::string&, const LedgerRow&)>& visit) override {
+    with_connection([&](PGconn* conn) {
+      run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      try {
+        run(conn, "DECLARE ledger_scan NO SCROLL CURSOR FOR "
+                  "SELECT member_id, seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+                  "WHERE at >= $1 AND at < $2 ORDER BY member_id, seq", {from_ms, to_ms});
+        for (;;) {
+          Result r = run(conn, "FETCH 1000 FROM ledger_scan");
+          for (int i = 0; i < r.rows(); ++i) {
+            visit(r.text(i, 0), {r.integer(i, 1), r.text(i, 2), r.integer(i, 3), r.text(i, 4), r.integer(i, 5),
+                                 r.integer(i, 6), r.integer(i, 7), r.text(i, 8)});
+          }
+          if (r.rows() < 1000) break;
+        }
+        run(conn, "COMMIT");
+      } catch (...) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        throw;
+      }
+    });
+  }
+
   void for_each_member_history(
       const std::function<void(const MemberRow&, const std::vector<std::string>&)>& visit) override {
     with_connection([&](PGconn* conn) {

@@ -16,8 +16,9 @@ constexpr std::size_t kMostAffected = 20;
 constexpr const char* kSideNames[] = {"current", "candidate"};
 constexpr const char* kChangeNames[] = {"upgraded", "kept", "downgraded"};
 
-// Adds a ledger row to the figures of its span.
-void count(Figures& f, const LedgerEntry& row) {
+}  // namespace
+
+void count_ledger_entry(Figures& f, const LedgerEntry& row) {
   const std::int64_t points = row.available + row.pending;
   switch (row.kind) {
     case LedgerKind::earn:
@@ -59,6 +60,8 @@ void count(Figures& f, const LedgerEntry& row) {
   if (!row.coupon.empty()) f.coupons += row.kind == LedgerKind::coupon_expired || row.kind == LedgerKind::mall_cancel ? 0 : 1;
 }
 
+namespace {
+
 void add(Figures& into, const Figures& f) {
   into.issued += f.issued;
   into.redeemed += f.redeemed;
@@ -72,12 +75,16 @@ void add(Figures& into, const Figures& f) {
   for (const auto& [kind, points] : f.redeemed_by_kind) into.redeemed_by_kind[kind] += points;
 }
 
+}  // namespace
+
 Json figures_json(const Figures& f) {
   return {{"issued", f.issued},         {"redeemed", f.redeemed},       {"expired", f.expired},
           {"clawed_back", f.clawed_back}, {"returned", f.returned},     {"red_packet_minor", f.red_packet_minor},
           {"coupons", f.coupons},       {"box_chances", f.box_chances}, {"issued_by_kind", f.issued_by_kind},
           {"redeemed_by_kind", f.redeemed_by_kind}};
 }
+
+namespace {
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -138,8 +145,8 @@ void Simulation::add_event(const Json& event) {
     for (const LedgerEntry& row : applied.value().ledger) {
       Figures& month = by_month_[month_of(row.at)][s];
       const std::int64_t issued_before = month.issued;
-      count(month, row);
-      if (!side.variant.empty()) count(side.by_variant[side.variant].total, row);
+      count_ledger_entry(month, row);
+      if (!side.variant.empty()) count_ledger_entry(side.by_variant[side.variant].total, row);
       side.issued += month.issued - issued_before;
       side.member_outstanding += row.available + row.pending - row.debt;
     }

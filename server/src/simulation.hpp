@@ -45,6 +45,10 @@ struct Figures {
   std::map<std::string, std::int64_t> redeemed_by_kind;  // checkout, redeem, box_cost, makeup, mall_redeem -> points
 };
 
+// Adds a ledger row to the figures of its span (also the live variant report's).
+void count_ledger_entry(Figures& f, const LedgerEntry& row);
+Json figures_json(const Figures& f);
+
 // One member's lines of the file, read and checked.
 struct MemberEvents {
   std::string member_id;

@@ -517,6 +517,18 @@ class SqliteStore : public Store {
     });
   }
 
+  void for_each_ledger_row(std::int64_t from_ms, std::int64_t to_ms,
+                           const std::function<void(const std::string&, const LedgerRow&)>& visit) override {
+    scanning([&](Connection& c) {
+      Statement s(c, "SELECT member_id, seq, event_id, at, kind, available, pending, debt, entry FROM ledger "
+                     "WHERE at >= ? AND at < ? ORDER BY member_id, seq");
+      s.bind(1, from_ms).bind(2, to_ms);
+      while (s.step()) {
+        visit(s.text(0), {s.integer(1), s.text(2), s.integer(3), s.text(4), s.integer(5), s.integer(6), s.integer(7), s.text(8)});
+      }
+    });
+  }
+
   void for_each_member_history(
       const std::function<void(const MemberRow&, const std::vector<std::string>&)>& visit) override {
     scanning([&](Connection& c) {

@@ -163,6 +163,10 @@ class Store {
   // element of `batches` is one request's events, a JSON array.
   virtual void for_each_member_history(
       const std::function<void(const MemberRow&, const std::vector<std::string>& batches)>& visit) = 0;
+  // Every ledger row at [from_ms, to_ms), member by member (in order of
+  // member id, then of seq), from one consistent snapshot: the live reports.
+  virtual void for_each_ledger_row(std::int64_t from_ms, std::int64_t to_ms,
+                                   const std::function<void(const std::string& member_id, const LedgerRow&)>& visit) = 0;
   // The seed of a box's window, made from `fresh_seed_hex` if it has none yet.
   virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                            std::int64_t now) = 0;

@@ -9,6 +9,7 @@
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
 #include "stored_state.hpp"
+#include "variant_report.hpp"
 
 namespace loyalty::server {
 
@@ -694,6 +695,27 @@ HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t n
 HttpAnswer SyncService::liability_view(std::int64_t now) {
   const HeldVersion current = programs_.in_force(now);
   return {200, liability_report(current->program(), store_, now).dump()};
+}
+
+HttpAnswer SyncService::variants_view(const std::string& from, const std::string& to, std::int64_t now) {
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
+  if (!program.experiment) {
+    return error_answer(409, "experiment.none", "the programme in force runs no experiment", "");
+  }
+  const std::int64_t today = local_day_number(now, program.utc_offset_minutes);
+  std::int64_t days[2] = {today, today};
+  const std::pair<const char*, const std::string*> given[] = {{"from", &from}, {"to", &to}};
+  for (int i = 0; i < 2; ++i) {
+    if (given[i].second->empty()) continue;
+    const auto date = parse_iso_date(*given[i].second);
+    if (!date) return error_answer(400, "value.invalid_date", "must be a date YYYY-MM-DD", given[i].first);
+    days[i] = day_number_from_date(*date);
+  }
+  if (days[1] < days[0] || days[1] - days[0] >= 366) {
+    return error_answer(400, "value.out_of_range", "from <= to, at most 366 days", "to");
+  }
+  return {200, variant_report(program, store_, days[0], days[1]).dump()};
 }
 
 MemberState SyncService::read_member_state(const MemberRow& row, TimeMs at, HeldVersion& under) {

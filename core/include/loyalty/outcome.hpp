@@ -37,6 +37,8 @@ enum class LedgerKind {
   tag_removed,
   spokesperson,     // a spokesperson campaign's reward (subject: the campaign; prize: the friend or the milestone)
 };
+// The last kind above: readers of stored rows look a kind's name up over all of them.
+inline constexpr LedgerKind kLastLedgerKind = LedgerKind::spokesperson;
 
 // One row of the append-only ledger. Per column, the sum of a member's rows
 // equals the state: available = spendable lots, pending = pending lots,

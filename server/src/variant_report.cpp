@@ -1,0 +1,76 @@
+#include "variant_report.hpp"
+
+#include <map>
+#include <vector>
+
+#include "loyalty/local_time.hpp"
+#include "loyalty/segments.hpp"
+#include "simulation.hpp"
+
+namespace loyalty::server {
+
+namespace {
+
+const std::map<std::string, LedgerKind, std::less<>>& kinds_by_name() {
+  static const auto* kinds = [] {
+    auto* map = new std::map<std::string, LedgerKind, std::less<>>();
+    for (int k = 0; k <= static_cast<int>(kLastLedgerKind); ++k) {
+      map->emplace(ledger_kind_name(static_cast<LedgerKind>(k)), static_cast<LedgerKind>(k));
+    }
+    return map;
+  }();
+  return *kinds;
+}
+
+// A stored row as the core wrote it: its columns, and from its entry the
+// task rewards the figures count.
+std::optional<LedgerEntry> entry_of(const LedgerRow& row) {
+  const auto kind = kinds_by_name().find(row.kind);
+  if (kind == kinds_by_name().end()) return std::nullopt;
+  LedgerEntry entry(row.event_id, row.at, kind->second, row.available, row.pending, row.debt);
+  auto parsed = parse_json(row.entry_json);
+  if (parsed.ok() && parsed.value().is_object()) {
+    const Json& j = parsed.value();
+    entry.red_packet = j.value("red_packet", std::int64_t{0});
+    entry.box_chances = j.value("box_chances", std::int64_t{0});
+    entry.coupon = j.value("coupon", std::string());
+  }
+  return entry;
+}
+
+}  // namespace
+
+Json variant_report(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day) {
+  const Experiment& experiment = *program.experiment;
+  std::vector<Figures> figures(experiment.variants.size());
+  std::vector<std::int64_t> members(experiment.variants.size(), 0);
+  std::string last_member;
+  std::size_t variant = 0;
+  std::int64_t unread = 0;
+  store.for_each_ledger_row(start_of_local_day(from_day, program.utc_offset_minutes),
+                            start_of_local_day(to_day + 1, program.utc_offset_minutes),
+                            [&](const std::string& member_id, const LedgerRow& row) {
+                              if (member_id != last_member) {  // rows come member by member
+                                last_member = member_id;
+                                variant = variant_of(experiment, member_id);
+                                ++members[variant];
+                              }
+                              if (auto entry = entry_of(row)) count_ledger_entry(figures[variant], *entry);
+                              else ++unread;  // a kind a newer server wrote
+                            });
+  Json variants = Json::object();
+  for (std::size_t v = 0; v < experiment.variants.size(); ++v) {
+    Json one = figures_json(figures[v]);
+    one["members_with_rows"] = members[v];
+    one["share_bp"] = experiment.variants[v].share_bp;
+    variants[experiment.variants[v].id] = std::move(one);
+  }
+  return {{"experiment", experiment.id},
+          {"from", date_from_day_number(from_day).iso()},
+          {"to", date_from_day_number(to_day).iso()},
+          {"program", {{"id", program.id}, {"version", program.version}}},
+          {"unread_rows", unread},
+          {"variants", variants}};
+}
+
+}  // namespace loyalty::server
