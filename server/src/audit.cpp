@@ -10,12 +10,24 @@ struct Stopped {};
 }  // namespace
 
 int audit(const Program& program, Store& store, std::ostream& out, std::ostream& err, Progress* progress) {
+  return audit([&](const MemberRow&) { return &program; }, store, out, err, progress);
+}
+
+int audit(const ProgramOf& program_of, Store& store, std::ostream& out, std::ostream& err, Progress* progress) {
   std::int64_t members = 0, rows = 0, mismatches = 0;
   const auto check_member = [&](const MemberRow& member, const LedgerSums& sums) {
     if (progress && Progress::stop_asked()) throw Stopped{};
     if (progress) progress->step();
     ++members;
     rows += sums.rows;
+    const Program* under = program_of(member);
+    if (!under) {
+      ++mismatches;
+      err << member.member_id << ": the stored state names programme version " << member.program_version
+          << ", which the store does not hold\n";
+      return;
+    }
+    const Program& program = *under;
     auto state = read_stored_state(program, member.state);
     if (!state.ok()) {
       ++mismatches;

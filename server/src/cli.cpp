@@ -36,9 +36,11 @@ constexpr const char* kUsage =
     "      pages on each --cors-origin (exact, repeatable) may call the API and load /pkg/\n"
     "  loyalty migrate --db URL\n"
     "      create the store's schema or bring it up to date\n"
-    "  loyalty audit --program PROGRAM.json --db URL\n"
+    "  loyalty audit --db URL [--program PROGRAM.json]\n"
     "      recompute every member's balances from the ledger; exit 1 on any mismatch;\n"
-    "      progress on stderr (Ctrl-C stops it, exit 130)\n"
+    "      progress on stderr (Ctrl-C stops it, exit 130). Each member is read under the\n"
+    "      programme version its state was written with; --program only for a store\n"
+    "      that holds no versions (as for export and report)\n"
     "  loyalty backup --db sqlite:PATH --to FILE\n"
     "      copy a SQLite store while the server runs (a new FILE; restore: put it at --db\n"
     "      before the server starts); PostgreSQL stores are backed up with pg_dump\n"
@@ -50,7 +52,7 @@ constexpr const char* kUsage =
     "      a synthetic history of the programme's members (the same for the same seed):\n"
     "      each member's join line, then its events, one JSON object a line; what was\n"
     "      made is summed up on stderr as JSON\n"
-    "  loyalty export --program PROGRAM.json --db URL [--out EVENTS.jsonl[.gz]]\n"
+    "  loyalty export --db URL [--program PROGRAM.json] [--out EVENTS.jsonl[.gz]]\n"
     "      every member's history from the store, while the server runs, as generate writes\n"
     "      it (a join line, then the events applied, in order): the input of simulate\n"
     "  loyalty simulate --program CURRENT.json [--candidate NEW.json] --events EVENTS.jsonl[.gz]\n"
@@ -59,8 +61,9 @@ constexpr const char* kUsage =
     "      the candidate: points issued, redeemed, expired and outstanding by month, the\n"
     "      liability, tiers and who moves; JSON on stdout or in REPORT.json, and with --csv\n"
     "      months.csv, tiers.csv and tier_moves.csv; progress on stderr (Ctrl-C writes nothing)\n"
-    "  loyalty report liability --program PROGRAM.json --db URL [--at MS]\n"
-    "      the points liability now (or at MS, epoch milliseconds), from the store while\n"
+    "  loyalty report liability --db URL [--program PROGRAM.json] [--at MS]\n"
+    "      the points liability now (or at MS, epoch milliseconds) under the version then\n"
+    "      in force, from the store while\n"
     "      the server runs: outstanding points and their worth, what expires by month, by\n"
     "      tier and by lifecycle stage, as JSON; progress on stderr (Ctrl-C stops it, exit 130)\n"
     "  loyalty check PROGRAM.json\n"
@@ -155,6 +158,41 @@ std::unique_ptr<server::Store> open_db(const std::string& url, std::ostream& err
     err << "loyalty: " << e.what() << "\n";
     return nullptr;
   }
+}
+
+std::optional<StorePrograms> StorePrograms::open(const std::string& command, const std::string& program_path,
+                                                 server::Store& store, std::ostream& out, std::ostream& err) {
+  StorePrograms programs;
+  programs.versions_ = server::ProgramVersions::stored(store);
+  if (programs.versions_) {
+    if (!program_path.empty()) {
+      const auto all = programs.versions_->all();
+      const std::string held = all.size() == 1 ? "version " + std::to_string(all.front()->version())
+                                                : "versions " + std::to_string(all.front()->version()) + " to " +
+                                                      std::to_string(all.back()->version());
+      err << "loyalty " << command << ": the store holds programme " << held
+          << ", which it reads its members under; --program is not used\n";
+    }
+    return programs;
+  }
+  if (program_path.empty()) {
+    err << "loyalty " << command << ": the store holds no programme versions (it was written before they were "
+        << "kept): --program is required\n";
+    return std::nullopt;
+  }
+  programs.file_ = load_engine(program_path, out, err);
+  if (!programs.file_) return std::nullopt;
+  return programs;
+}
+
+const Program* StorePrograms::of(const server::MemberRow& member) {
+  if (!versions_) return &file_->program();
+  const server::HeldVersion held = versions_->version(member.program_version);
+  return held ? &held->program() : nullptr;  // the versions held outlive the pointer
+}
+
+const Program& StorePrograms::in_force(TimeMs at) {
+  return versions_ ? versions_->in_force(at)->program() : file_->program();
 }
 
 // A whole number for a flag, or a message that says which flag and why.
@@ -281,14 +319,15 @@ int migrate(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
 int audit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}};
-  if (!read_flags(args, flags, {"--program", "--db"}, err)) return 2;
-  auto engine = load_engine(flags["--program"], out, err);
-  if (!engine) return 1;
+  if (!read_flags(args, flags, {"--db"}, err)) return 2;
   auto store = open_db(flags["--db"], err);
   if (!store) return 1;
   try {
+    auto programs = StorePrograms::open("audit", flags["--program"], *store, out, err);
+    if (!programs) return 1;
     server::Progress progress(err, "loyalty audit", "members", store->member_count(), server::is_terminal(err));
-    return server::audit(engine->program(), *store, out, err, &progress);
+    return server::audit([&](const server::MemberRow& member) { return programs->of(member); }, *store, out, err,
+                         &progress);
   } catch (const server::StoreError& e) {
     err << "loyalty audit: " << e.what() << "\n";
     return 1;

@@ -15,6 +15,7 @@
 
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
+#include "program_versions.hpp"
 #include "store.hpp"
 
 namespace loyalty::cli {
@@ -29,6 +30,24 @@ bool read_flags(const std::vector<std::string>& args, std::map<std::string, std:
                 std::initializer_list<const char*> required, std::ostream& err);
 std::optional<Engine> load_engine(const std::string& path, std::ostream& out, std::ostream& err);
 std::unique_ptr<server::Store> open_db(const std::string& url, std::ostream& err);
+
+// The rules a command on the store reads its members with. A store that
+// holds programme versions gives them (each member under the version its
+// state was written with, a report under the version in force at its
+// moment), and a --program file given as well is not used, which is said;
+// a store that holds none (written before versions were kept) needs the file.
+class StorePrograms {
+ public:
+  static std::optional<StorePrograms> open(const std::string& command, const std::string& program_path,
+                                           server::Store& store, std::ostream& out, std::ostream& err);
+  // nullptr: the member's state names a version the store does not hold.
+  const Program* of(const server::MemberRow& member);
+  const Program& in_force(TimeMs at);
+
+ private:
+  std::unique_ptr<server::ProgramVersions> versions_;
+  std::optional<Engine> file_;
+};
 std::optional<std::int64_t> whole_number(const char* command, const std::string& flag, const std::string& text,
                                          std::ostream& err);
 

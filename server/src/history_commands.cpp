@@ -226,9 +226,7 @@ int report(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());  // "liability" --flag value ...
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--at", ""}};
-  if (!read_flags(rest, flags, {"--program", "--db"}, err)) return 2;
-  auto engine = load_engine(flags["--program"], out, err);
-  if (!engine) return 1;
+  if (!read_flags(rest, flags, {"--db"}, err)) return 2;
   std::int64_t at = server::now_ms();
   if (!flags["--at"].empty()) {
     const auto given = whole_number("report", "--at", flags["--at"], err);
@@ -238,9 +236,11 @@ int report(const std::vector<std::string>& args, std::ostream& out, std::ostream
   auto store = open_db(flags["--db"], err);
   if (!store) return 1;
   try {
+    auto programs = StorePrograms::open("report", flags["--program"], *store, out, err);
+    if (!programs) return 1;
     server::Progress progress(err, "loyalty report liability", "members", store->member_count(),
                               server::is_terminal(err));
-    const Json report = server::liability_report(engine->program(), *store, at, &progress);
+    const Json report = server::liability_report(programs->in_force(at), *store, at, &progress);
     if (server::Progress::stop_asked()) {
       err << "loyalty report: stopped by Ctrl-C after " << progress.done() << " of " << progress.total() << " members\n";
       return 130;
@@ -256,11 +256,17 @@ int report(const std::vector<std::string>& args, std::ostream& out, std::ostream
 // state it joined with) and the events applied to it, from the event log.
 int export_history(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--out", ""}};
-  if (!read_flags(args, flags, {"--program", "--db"}, err)) return 2;
-  auto engine = load_engine(flags["--program"], out, err);
-  if (!engine) return 1;
+  if (!read_flags(args, flags, {"--db"}, err)) return 2;
   auto store = open_db(flags["--db"], err);
   if (!store) return 1;
+  std::optional<StorePrograms> programs;
+  try {
+    programs = StorePrograms::open("export", flags["--program"], *store, out, err);
+  } catch (const server::StoreError& e) {
+    err << "loyalty export: " << e.what() << "\n";
+    return 1;
+  }
+  if (!programs) return 1;
   std::optional<server::LineWriter> file;
   if (!open_output("export", flags["--out"], file, err)) return 1;
   std::ostream& lines = file ? file->stream() : out;
@@ -270,7 +276,9 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
     store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& batches) {
       if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
       progress.step();
-      auto state = server::read_stored_state(engine->program(), row.state);
+      const Program* program = programs->of(row);
+      auto state = program ? server::read_stored_state(*program, row.state)
+                           : Result<MemberState>(Error{"program.version_unknown", "a version the store does not hold", ""});
       if (!state.ok()) {
         ++unreadable;  // `loyalty audit` names them
         return;

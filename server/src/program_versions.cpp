@@ -68,6 +68,13 @@ Result<std::unique_ptr<ProgramVersions>> ProgramVersions::open(Store& store, std
   return versions;
 }
 
+std::unique_ptr<ProgramVersions> ProgramVersions::stored(Store& store) {
+  std::unique_ptr<ProgramVersions> versions(new ProgramVersions(store));
+  versions->refresh(true);
+  if (versions->versions_.empty()) return nullptr;
+  return versions;
+}
+
 void ProgramVersions::refresh(bool now) {
   {
     const auto checked = std::chrono::steady_clock::now();

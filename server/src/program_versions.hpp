@@ -47,6 +47,10 @@ class ProgramVersions {
   // whose version is stored with other rules, or that is older than the
   // newest stored version, is refused with what to do.
   static Result<std::unique_ptr<ProgramVersions>> open(Store& store, std::string_view file_text, TimeMs now);
+  // The store's versions as they are, for the operators' commands: nothing
+  // published; nullptr when the store holds none (one written before
+  // versions were kept).
+  static std::unique_ptr<ProgramVersions> stored(Store& store);
 
   // The version in force at `at`.
   HeldVersion in_force(TimeMs at);

@@ -45,7 +45,7 @@ test('a backup taken while orders come in restores into a server with the same b
     assert.equal(taken.status, 0, taken.stderr);
     assert.match(taken.stdout, /^backed up 5 members \(\d+ pages\) to /);
 
-    assertAuditClean(program, `sqlite:${copy}`, 5);
+    assertAuditClean(`sqlite:${copy}`, 5);
     const restored = await startServer(['--program', program, '--db', `sqlite:${copy}`]);
     const again = client(restored.url);
     for (const m of members) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "audit.hpp"
 #include "loyalty/json_codec.hpp"
 #include "program_versions.hpp"
 #include "store.hpp"
@@ -86,6 +87,76 @@ TEST(Cli, CheckAgainstCountsHowStoredMembersTiersMove) {
   EXPECT_EQ(members["read"], 2);
   EXPECT_EQ(members["unreadable"], 0);
   EXPECT_EQ(members["tiers"], Json::parse(R"([{"from":"member","members":1,"to":"member"},{"from":"silver","members":1,"to":"gold"}])"));
+}
+
+// A store whose members were written under two versions: bakery version 1,
+// then a version 2 that adds Platinum (which version 1 cannot read).
+struct TwoVersionStore {
+  static constexpr TimeMs kFirst = 1795276800000, kSecond = 1795363200000;
+  TwoVersionStore() {
+    Json v2 = Json::parse(read(kPrograms + "bakery-v2.json"));
+    v2["tiers"].push_back({{"id", "platinum"}, {"name", {{"en", "Platinum"}, {"zh-CN", "铂金卡"}}}, {"qualify", {{"growth", 3000}}}});
+    auto store = server::open_store(url);
+    auto programs = server::ProgramVersions::open(*store, read(kPrograms + "bakery.json"), kFirst);
+    EXPECT_TRUE(programs.ok());
+    server::SyncService sync(*programs.value(), *store);
+    sync.join(R"({"member_id":"m-first"})", kFirst);
+    EXPECT_TRUE(programs.value()->publish(v2.dump(), kSecond, kFirst).ok());
+    sync.join(R"({"member_id":"m-platinum"})", kSecond);
+    sync.merchant_event("order", R"({"member_id":"m-platinum","id":"o1","order_id":"o1","lines":[{"sku":"cake","category":"cake","unit_price":500000,"quantity":1}]})",
+                        kSecond);
+    version_one = Engine::load(read(kPrograms + "bakery.json")).value().program();
+  }
+  ~TwoVersionStore() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  }
+  std::string db = "/tmp/loyalty-cli-versions-" + std::to_string(getpid()) + ".db";
+  std::string url = "sqlite:" + db;
+  Program version_one;
+};
+
+TEST(Cli, AuditReadsEachMemberUnderTheVersionItsStateWasWrittenWith) {
+  TwoVersionStore two;
+  auto store = server::open_store(two.url);
+  EXPECT_EQ(store->read_member("m-platinum")->program_version, 2);
+  // Read under version 1 alone, the Platinum member's state does not load.
+  std::ostringstream out, err;
+  EXPECT_EQ(server::audit(two.version_one, *store, out, err), 1);
+  EXPECT_NE(err.str().find("m-platinum: the stored state does not load"), std::string::npos) << err.str();
+
+  const CliRun r = run({"audit", "--db", two.url});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("audited 2 members"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("clean"), std::string::npos) << r.out;
+  // A --program given as well is not what the store's members are read under, and it says so.
+  const CliRun given = run({"audit", "--db", two.url, "--program", kPrograms + "bakery.json"});
+  EXPECT_EQ(given.code, 0) << given.err;
+  EXPECT_NE(given.err.find("the store holds programme versions 1 to 2, which it reads its members under; --program is not used"),
+            std::string::npos) << given.err;
+}
+
+TEST(Cli, ReportLiabilityIsUnderTheVersionInForceAtItsMoment) {
+  TwoVersionStore two;
+  for (const auto& [at, version] : {std::pair{TwoVersionStore::kSecond - 1, 1}, std::pair{TwoVersionStore::kSecond, 2}}) {
+    const CliRun r = run({"report", "liability", "--db", two.url, "--at", std::to_string(at)});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const Json report = Json::parse(r.out);
+    EXPECT_EQ(report["program"]["version"], version) << at;
+    EXPECT_EQ(report["by_tier"].contains("platinum"), version == 2) << at;
+  }
+}
+
+TEST(Cli, StoreCommandsOnAStoreWithoutVersionsAskForTheProgramme) {
+  const std::string db = "/tmp/loyalty-cli-unversioned-" + std::to_string(getpid()) + ".db";
+  server::open_store("sqlite:" + db);  // the schema, no programme published
+  const CliRun without = run({"audit", "--db", "sqlite:" + db});
+  const CliRun with = run({"audit", "--db", "sqlite:" + db, "--program", kPrograms + "bakery.json"});
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  EXPECT_EQ(without.code, 1);
+  EXPECT_NE(without.err.find("the store holds no programme versions"), std::string::npos) << without.err;
+  EXPECT_NE(without.err.find("--program is required"), std::string::npos) << without.err;
+  EXPECT_EQ(with.code, 0) << with.err;
+  EXPECT_EQ(with.out, "audited 0 members, 0 ledger rows: clean\n");
 }
 
 TEST(Cli, PreviewPricesACartFromARequestFile) {

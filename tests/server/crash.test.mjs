@@ -43,5 +43,5 @@ test(`a server killed with -9 ${cycles} times under load loses no order and appl
   } finally {
     await server.stop();
   }
-  assertAuditClean(program, db, members.length);
+  assertAuditClean(db, members.length);
 });

@@ -52,5 +52,5 @@ test('a full disk answers 503 and keeps nothing of the failed writes; retries ap
   } finally {
     await server.stop();
   }
-  assertAuditClean(program, db, members.length);
+  assertAuditClean(db, members.length);
 });

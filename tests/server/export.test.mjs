@@ -45,7 +45,7 @@ test('an exported history simulated under the same programme gives the server\'s
 
     // Exported while the server runs, compressed.
     const file = join(dir, 'history.jsonl.gz');
-    const exported = spawnSync(bin, ['export', '--program', program, '--db', db, '--out', file], { cwd: root, encoding: 'utf8' });
+    const exported = spawnSync(bin, ['export', '--db', db, '--out', file], { cwd: root, encoding: 'utf8' });
     assert.equal(exported.status, 0, exported.stderr);
     assert.match(exported.stderr, /^exported 3 members, \d+ events\n$/);
     const lines = gunzipSync(readFileSync(file)).toString().trim().split('\n').map((l) => JSON.parse(l));

@@ -53,7 +53,7 @@ test('the liability adds up to the members\' balances and splits whole by tier, 
     assert.ok(report.expiring_by_month.every((m) => /^\d{4}-\d{2}$/.test(m.month)));
 
     // The same from the command line, on the store the server is using.
-    const cli = spawnSync(bin, ['report', 'liability', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
+    const cli = spawnSync(bin, ['report', 'liability', '--db', db], { cwd: root, encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stderr);
     const { at: printedAt, ...printed } = JSON.parse(cli.stdout);
     const { at: answeredAt, ...answered } = report;
@@ -79,7 +79,7 @@ test('the liability of a moment after points expire counts them no more', { skip
   } finally {
     await server.stop();
   }
-  const at = (ms) => JSON.parse(spawnSync(bin, ['report', 'liability', '--program', program, '--db', db, '--at', String(ms)],
+  const at = (ms) => JSON.parse(spawnSync(bin, ['report', 'liability', '--db', db, '--at', String(ms)],
     { cwd: root, encoding: 'utf8' }).stdout);
   const now = at(Date.now());
   assert.ok(now.outstanding_points > 0);
@@ -107,7 +107,7 @@ test('the report and the audit read every member of a store larger than one page
   } finally {
     await server.stop();
   }
-  const audit = spawnSync(bin, ['audit', '--program', program, '--db', db], { cwd: root, encoding: 'utf8' });
+  const audit = spawnSync(bin, ['audit', '--db', db], { cwd: root, encoding: 'utf8' });
   assert.equal(audit.status, 0, audit.stderr);
   assert.match(audit.stdout, new RegExp(`^audited ${1234} members, 0 ledger rows: clean`));
 });

@@ -42,5 +42,5 @@ test('PostgreSQL restarted under load: clients get 503, retry, and nothing is lo
   } finally {
     await server.stop();
   }
-  assertAuditClean(program, db, members.length);
+  assertAuditClean(db, members.length);
 });
