@@ -276,9 +276,12 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
     store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& batches) {
       if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
       progress.step();
-      const Program* program = programs->of(row);
-      auto state = program ? server::read_stored_state(*program, row.state)
-                           : Result<MemberState>(Error{"program.version_unknown", "a version the store does not hold", ""});
+      const Program* program = programs->of(row);  // nullptr: a version the store does not hold
+      if (!program) {
+        ++unreadable;
+        return;
+      }
+      auto state = server::read_stored_state(*program, row.state);
       if (!state.ok()) {
         ++unreadable;  // `loyalty audit` names them
         return;
