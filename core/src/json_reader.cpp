@@ -122,7 +122,6 @@ bool ValueReader::is_array(const Json& v, const Path& path, std::size_t max_item
 
 ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string path)
     : reader_(reader), object_(object), path_(std::move(path)), valid_(object.is_object()) {
-  read_.reserve(16);
   if (!valid_) {
     reader_.error("type.expected_object", "must be an object, got " + type_name(object), path_);
   }
@@ -130,13 +129,29 @@ ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string 
 
 const Json* ObjectReader::field(std::string_view key, bool required) {
   if (!valid_) return nullptr;
-  if (std::find(read_.begin(), read_.end(), key) == read_.end()) read_.push_back(key);
   auto it = object_.find(key);
   if (it == object_.end()) {
     if (required) reader_.error("field.missing", "is required", path_of(key));
     return nullptr;
   }
+  note_found(&*it);
   return &*it;
+}
+
+bool ObjectReader::was_found(const Json* member) const {
+  const std::size_t inline_count = std::min(found_count_, kInline);
+  return std::find(found_, found_ + inline_count, member) != found_ + inline_count ||
+         std::find(found_more_.begin(), found_more_.end(), member) != found_more_.end();
+}
+
+void ObjectReader::note_found(const Json* member) {
+  if (was_found(member)) return;
+  if (found_count_ < kInline) {
+    found_[found_count_] = member;
+  } else {
+    found_more_.push_back(member);
+  }
+  ++found_count_;
 }
 
 std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
@@ -212,11 +227,9 @@ std::optional<std::int64_t> ObjectReader::date(std::string_view key, bool requir
 }
 
 void ObjectReader::finish() {
-  if (!valid_) return;
+  if (!valid_ || found_count_ == object_.size()) return;
   for (const auto& [key, value] : object_.items()) {
-    if (std::find(read_.begin(), read_.end(), key) == read_.end()) {
-      reader_.error("field.unknown", "is not a known field", path_of(key));
-    }
+    if (!was_found(&value)) reader_.error("field.unknown", "is not a known field", path_of(key));
   }
 }
 

@@ -94,7 +94,14 @@ class ObjectReader {
   const Json& object_;
   std::string path_;
   bool valid_;
-  std::vector<std::string_view> read_;  // a handful per object: a search beats a set's allocations
+  // The members asked for and present, by address: finish() needs no key
+  // compared when every member was asked for, and most objects fit inline.
+  static constexpr std::size_t kInline = 24;
+  const Json* found_[kInline];
+  std::size_t found_count_ = 0;
+  std::vector<const Json*> found_more_;
+  void note_found(const Json* member);
+  bool was_found(const Json* member) const;
 };
 
 }  // namespace loyalty::json_reader
