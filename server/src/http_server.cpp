@@ -176,15 +176,20 @@ void HttpServer::WorkerPool::enqueue(std::function<void()> fn) {
   });
 }
 
-bool HttpServer::wait_for_next_request(socket_t sock) const {
+bool HttpServer::wait_for_next_request(socket_t sock, bool first) const {
   constexpr milliseconds kSlice(100);
-  const auto until = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  // A new connection's request follows its handshake within a round trip,
+  // even on a slow phone network, or from a busy client: it is not idle yet.
+  constexpr milliseconds kFirstRequestGrace(1000);
+  const auto started = Clock::now();
+  const auto until = started + std::chrono::seconds(keep_alive_timeout_sec_);
+  const auto yields_from = first ? started + std::min(kFirstRequestGrace, deadline_) : started;
   for (;;) {
     const auto left = std::chrono::ceil<milliseconds>(until - Clock::now());
     if (left.count() <= 0) return false;
     if (wait_for(sock, POLLIN, std::min(left, kSlice))) return true;
     const WorkerPool* pool = pool_;
-    if (pool && pool->waiting() > 0) return false;
+    if (pool && pool->waiting() > 0 && Clock::now() >= yields_from) return false;
   }
 }
 
@@ -199,7 +204,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
   bool kept = false;
   for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
     // Between requests: wait for the next one's first byte, up to the keep-alive time-out.
-    if (!stream.buffered() && !wait_for_next_request(sock)) break;
+    if (!stream.buffered() && !wait_for_next_request(sock, left == keep_alive_max_count_)) break;
     stream.start_request(std::chrono::steady_clock::now() + deadline_);
     bool closed = false;
     kept = process_request(stream, left == 1, closed, nullptr);

@@ -64,9 +64,10 @@ class HttpServer : public httplib::Server {
 
   // cpp-httplib's keep-alive loop, with our stream in place of its own.
   bool process_and_close_socket(socket_t sock) override;
-  // The next request's first byte on a kept-alive connection, within the
-  // keep-alive time-out; false at once when other connections wait for a worker.
-  bool wait_for_next_request(socket_t sock) const;
+  // The next request's first byte, within the keep-alive time-out; false at
+  // once when other connections wait for a worker (for a new connection's
+  // `first` request, after a grace of a second).
+  bool wait_for_next_request(socket_t sock, bool first) const;
 
   std::atomic<WorkerPool*> pool_{nullptr};  // made by listen(), which owns it
 

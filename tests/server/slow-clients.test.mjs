@@ -55,20 +55,25 @@ test('clients dripping their requests byte by byte are cut, and others are still
   try {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const latencies = [];
+    // Each request on a connection of its own, as a new client among the
+    // drippers: a kept-alive one would be closed as idle while others wait
+    // for a worker, and a request sent as it closes is lost to the race any
+    // keep-alive client has with its server (browsers resend it; fetch does not).
+    const fresh = { Connection: 'close' };
     for (let i = 0; i < 10; ++i) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const started = performance.now();
-      const res = await fetch(`${server.url}healthz`, { signal: AbortSignal.timeout(10000) });
+      const res = await fetch(`${server.url}healthz`, { headers: fresh, signal: AbortSignal.timeout(10000) });
       assert.equal(res.status, 200);
       await res.text();
       latencies.push(performance.now() - started);
-      const join = await call('POST', '/v1/members', { auth: 'test-merchant-key', body: { member_id: `patient-${i}` } });
+      const join = await call('POST', '/v1/members', { auth: 'test-merchant-key', headers: fresh, body: { member_id: `patient-${i}` } });
       assert.equal(join.status, 201, join.text);
     }
     console.log(`# healthy requests among ${slow} dripping clients: ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const cuts = drippers.reduce((sum, d) => sum + d.cuts, 0);
     assert.ok(cuts >= slow, `every dripping client was cut at least once (${cuts} cuts)`);
-    const health = await call('GET', '/healthz');
+    const health = await call('GET', '/healthz', { headers: fresh });
     assert.ok(health.json.connections_cut >= slow, health.text);
     assert.match(server.log(), /"event":"request_timeout"/);
   } finally {
