@@ -16,6 +16,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -649,6 +650,7 @@ class SqliteStore : public Store {
   // The commit's number, 0 when the group did not commit.
   std::uint64_t run_group(const std::vector<Queued*>& group) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
+    const GroupThread running(group_thread_);
     try {
       run("BEGIN IMMEDIATE");
     } catch (...) {
@@ -772,6 +774,9 @@ class SqliteStore : public Store {
 
   template <typename Read>
   std::invoke_result_t<Read, Connection&> reading(Read read) {
+    // In memory, a member's transaction that reads (the programme versions)
+    // reads on the connection its group already holds.
+    if (!reader_ && group_thread_ == std::this_thread::get_id()) return read(*connection_);
     std::lock_guard<std::mutex> lock(reader_ ? reader_mutex_ : mutex_);
     return read(reader_ ? *reader_ : *connection_);
   }
@@ -792,6 +797,13 @@ class SqliteStore : public Store {
   std::optional<Connection> reader_;
   std::mutex reader_mutex_;
   std::mutex mutex_;  // the connection: one user at a time
+  std::atomic<std::thread::id> group_thread_{};  // the thread running a group, holding mutex_
+  // Names the calling thread as the group's for as long as it runs.
+  struct GroupThread {
+    std::atomic<std::thread::id>& id;
+    explicit GroupThread(std::atomic<std::thread::id>& held) : id(held) { id = std::this_thread::get_id(); }
+    ~GroupThread() { id = std::thread::id(); }
+  };
 
   bool wal_ = false;  // in WAL mode (not a database in memory)
   std::atomic<std::uint64_t> commits_{0};  // commits so far (written holding mutex_)

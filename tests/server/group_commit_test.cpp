@@ -79,5 +79,17 @@ TEST_F(GroupCommitTest, ReadsAndWritesOutsideGroupsAreKeptToo) {
   EXPECT_TRUE(store_->read_member("a").has_value());
 }
 
+// The server looks up the programme versions from within a member's
+// transaction (a version may have fallen due); in memory the store has one
+// connection, which the transaction's group holds.
+TEST(GroupCommitInMemory, AMemberTransactionReadsTheProgrammesWithoutWaitingOnItself) {
+  auto store = open_sqlite_store(":memory:");
+  store->publish_program({1, 0, "{}", 1});
+  std::vector<ProgramRow> seen;
+  store->with_member("a", [&](MemberTransaction&) { seen = store->programs(0); });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].version, 1);
+}
+
 }  // namespace
 }  // namespace loyalty::server
