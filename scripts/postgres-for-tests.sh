@@ -26,7 +26,7 @@ case ${1:-} in
       [[ $(id -u) -ne 0 ]] || chown postgres "$dir"
       if "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -A trust -U loyalty --no-sync >"$dir/initdb.log" 2>&1 &&
          "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-           -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=200" start >/dev/null; then
+           -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=200 -c recovery_init_sync_method=syncfs" start >/dev/null; then
         echo "postgres://loyalty@127.0.0.1:$port/postgres"
         exit 0
       fi
@@ -39,7 +39,9 @@ case ${1:-} in
     exit 1
     ;;
   restart)  # as after a power cut: no shutdown checkpoint, crash recovery at start
-    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 30 restart >/dev/null
+    # (which first syncs the data directory: one database per server under
+    # test makes thousands of files, hence syncfs at start and a long wait)
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 120 restart >/dev/null
     ;;
   stop)
     if [[ -f $dir/data/postmaster.pid ]]; then "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; fi

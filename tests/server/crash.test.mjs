@@ -11,6 +11,7 @@ const program = 'programs/bakery.json';
 const args = (db) => ['--program', program, '--db', db, '--member-rate', '0', '--ip-rate', '0'];
 const members = Array.from({ length: 8 }, (_, i) => `crash-${i}`);
 const cycles = 20;
+const workers = 16;
 
 // The kill moments are random but reproducible (a fixed-seed LCG).
 function random(seed) {
@@ -26,8 +27,15 @@ test(`a server killed with -9 ${cycles} times under load loses no order and appl
   let call = client(server.url);
   await load.join(call);
   for (let cycle = 0; cycle < cycles; ++cycle) {
-    const stop = load.run(() => call, { name: `c${cycle}`, untilGone: true });
-    await new Promise((resolve) => setTimeout(resolve, 100 + next() * 500));
+    const sentBefore = load.sent;
+    const stop = load.run(() => call, { name: `c${cycle}`, untilGone: true, workers });
+    // Killed under load whatever the machine's speed (on a busy one the first
+    // answers can take longer than a fixed wait): once as many orders have
+    // been answered as there are workers, at a random moment after.
+    for (const giveUp = Date.now() + 30000; load.sent < sentBefore + 2 * workers && Date.now() < giveUp;) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, next() * 500));
     const killing = server.kill();
     await stop();
     await killing;

@@ -22,10 +22,13 @@ test('PostgreSQL restarted under load: clients get 503, retry, and nothing is lo
   const db = freshDb();
   const server = await startServer(['--program', program, '--db', db, '--member-rate', '0', '--ip-rate', '0']);
   const call = client(server.url);
+  // Stopped in `finally` too: a failed restart must not leave the load
+  // retrying for ever (the test file would never end).
+  let stop = async () => {};
   try {
     const load = new OrderLoad(members);
     await load.join(call);
-    const stop = load.run(() => call, { name: 'pg', pause: 50 });
+    stop = load.run(() => call, { name: 'pg', pause: 50 });
     await new Promise((resolve) => setTimeout(resolve, 700));
     const appliedBefore = load.applied.size;
     await restartPostgres();
@@ -40,6 +43,7 @@ test('PostgreSQL restarted under load: clients get 503, retry, and nothing is lo
     await load.assertExactlyOnce(call);
     assert.match(server.log(), /"event":"store_error"/);
   } finally {
+    await stop();
     await server.stop();
   }
   assertAuditClean(db, members.length);
