@@ -10,7 +10,7 @@ export function serverForFile(args) {
   let call;
   before(async () => {
     server = await startServer(args);
-    call = client(server.url);
+    call = client(server.url, server.log);
   });
   after(() => server?.stop());
   return { call: (...request) => call(...request), url: () => server.url };

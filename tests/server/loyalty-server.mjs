@@ -81,15 +81,23 @@ export async function startServer(args = [], { env = {}, binary = bin, limits = 
 
 /**
  * A client for one server: JSON in and out, with the answer's raw text. Every
- * exchange is checked against server/openapi.yaml (contract.mjs).
+ * exchange is checked against server/openapi.yaml (contract.mjs). Given the
+ * server's `log`, a request that gets no answer fails with the log's end.
  */
-export function client(url) {
+export function client(url, log) {
   return async function call(method, path, { body, auth, headers = {} } = {}) {
-    const res = await fetch(`${url}${path.replace(/^\//, '')}`, {
-      method,
-      headers: { ...(auth ? { Authorization: `Bearer ${auth}` } : {}), 'Content-Type': 'application/json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    let res;
+    try {
+      res = await fetch(`${url}${path.replace(/^\//, '')}`, {
+        method,
+        headers: { ...(auth ? { Authorization: `Bearer ${auth}` } : {}), 'Content-Type': 'application/json', ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    } catch (error) {
+      if (!log) throw error;
+      const cause = error.cause?.code ?? error.cause?.message ?? '';
+      throw new Error(`${method} ${path}: ${error.message} (${cause}); the server's log ends:\n${log().slice(-4000)}`, { cause: error });
+    }
     const text = await res.text();
     let json;
     try { json = JSON.parse(text); } catch { json = undefined; }
