@@ -62,7 +62,7 @@ std::optional<TimeMs> Lots::next_due() const {
   const auto consider = [&](std::optional<TimeMs> t) {
     if (t && (!due || *t < *due)) due = t;
   };
-  if (shared_->indexed) {
+  if (indexed_now()) {
     if (!shared_->vesting.empty()) consider(shared_->vesting.begin()->first);
     // Lots expiring lead the spending orders (never-expiring ones come last).
     for (const SpendIndex* spend : {&shared_->spend_available, &shared_->spend_pending}) {
@@ -70,10 +70,13 @@ std::optional<TimeMs> Lots::next_due() const {
     }
     return due;
   }
+  const bool shared = shared_.use_count() > 1;
+  if (shared && shared_next_due_) return *shared_next_due_;
   for_each_held(*shared_, [&](Slot, const Lot& lot) {
     consider(lot.vests_at);
     consider(lot.expires_at);
   });
+  if (shared) shared_next_due_ = due;
   return due;
 }
 
@@ -89,7 +92,7 @@ std::vector<Lots::Slot> slots_by(const TimeIndex& times, TimeMs t) {
 
 }  // namespace
 
-bool Lots::indexed_now() {
+bool Lots::indexed_now() const {
   if (!shared_) return false;
   Shared& s = *shared_;
   if (s.indexed) return true;
@@ -146,6 +149,7 @@ std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
 }
 
 Lots::Shared& Lots::own() {
+  shared_next_due_.reset();
   if (!shared_) {
     shared_ = std::make_shared<Shared>();
   } else if (shared_.use_count() > 1) {
@@ -264,6 +268,7 @@ void Lots::compact_if_sparse() {
 }
 
 void Lots::assign(std::vector<Lot> lots) {
+  shared_next_due_.reset();
   shared_ = std::make_shared<Shared>();
   shared_->lots = std::move(lots);
   shared_->removed.assign(shared_->lots.size(), false);

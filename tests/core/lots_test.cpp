@@ -27,6 +27,23 @@ TEST(Lots, AChangeToACopyLeavesTheOriginalAsItWas) {
   EXPECT_EQ(copy.lots.next_due(), 100);
 }
 
+// A query's copy brought forward asks next_due() at every step; while its
+// lots are shared it keeps the answer, which no change may outlive.
+TEST(Lots, NextDueOfLotsSharedWithACopyFollowsAChangeToEither) {
+  MemberState held;
+  held.lots.push_back(lot("a", 500));
+  MemberState copy = held;
+  EXPECT_EQ(copy.lots.next_due(), 500);
+  EXPECT_EQ(held.lots.next_due(), 500);
+  held.lots.push_back(lot("b", 100));
+  EXPECT_EQ(held.lots.next_due(), 100);
+  EXPECT_EQ(copy.lots.next_due(), 500) << "the copy's lots did not change";
+  copy.lots.push_back(lot("c", 200));
+  const MemberState again = copy;  // shared again, after the change
+  EXPECT_EQ(copy.lots.next_due(), 200);
+  EXPECT_EQ(again.lots.next_due(), 200);
+}
+
 TEST(Lots, NextDueIsTheEarliestVestingOrExpiryAndFollowsEachChange) {
   Lots lots;
   EXPECT_EQ(lots.next_due(), std::nullopt);

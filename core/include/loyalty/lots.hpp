@@ -177,16 +177,22 @@ class Lots {
   }
   static SpendKey spend_key(const Lot& lot, Slot slot);
   Shared& own();  // owned by this state alone (a copy made now is not indexed)
-  // Whether the indexes answer, building them if scans have cost enough.
-  bool indexed_now();
+  // Whether the indexes answer, building them if scans have cost enough
+  // (lots this state alone holds: their indexes change nothing they hold).
+  bool indexed_now() const;
   static constexpr std::size_t kScansBeforeIndexing = 16;
   std::vector<Slot> due_by(TimeMs t, std::optional<TimeMs> Lot::*when);
-  void index(Shared& s, Slot slot);
-  void unindex(Shared& s, Slot slot);
-  void index_all(Shared& s);  // the held lots where they are
+  static void index(Shared& s, Slot slot);
+  static void unindex(Shared& s, Slot slot);
+  static void index_all(Shared& s);  // the held lots where they are
   void rebuild(Shared& s);    // compacted, then indexed
 
   std::shared_ptr<Shared> shared_;
+  // next_due() of lots shared with another state and not indexed: they
+  // cannot change while shared (a change copies them first, in own(), which
+  // forgets this), and a query's copy brought forward day by day asks at
+  // every step. Kept in this handle, which one state alone uses.
+  mutable std::optional<std::optional<TimeMs>> shared_next_due_;
 };
 
 template <typename Visit>
