@@ -114,6 +114,26 @@ test('answers read from tapes are the JSON answers byte for byte, past the strin
   }
 });
 
+test('a kept tierProgress is frozen all through, and what a page added to Object.prototype is left alone', () => {
+  const added = { note: 'a library put this on every object' };
+  Object.defineProperty(Object.prototype, 'pageExtra', { value: added, enumerable: true, configurable: true, writable: true });
+  try {
+    const progress = core.member({ member_id: 'm-frozen', growth: 1990, clock: at }).tierProgress(at);
+    assert.ok(progress.needs.length > 0, 'an answer with objects inside its arrays');
+    const unfrozen = [];
+    const walk = (value, path) => {
+      if (value === null || typeof value !== 'object') return;
+      if (!Object.isFrozen(value)) unfrozen.push(path);
+      for (const key of Object.keys(value)) walk(value[key], `${path}.${key}`);
+    };
+    walk(progress, 'progress');
+    assert.deepEqual(unfrozen, []);
+    assert.equal(Object.isFrozen(added), false);
+  } finally {
+    delete Object.prototype.pageExtra;
+  }
+});
+
 test('tierProgress is kept, frozen, for the rest of the local day and renewed when anything changes', () => {
   const state = { member_id: 'm-9', growth: 1990, clock: at };
   const member = core.member(state);
