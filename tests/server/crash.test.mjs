@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { OrderLoad } from './order-load.mjs';
+import { OrderLoad, until } from './order-load.mjs';
 import { assertAuditClean, client, freshDb, startServer } from './loyalty-server.mjs';
 
 const program = 'programs/bakery.json';
@@ -32,9 +32,7 @@ test(`a server killed with -9 ${cycles} times under load loses no order and appl
     // Killed under load whatever the machine's speed (on a busy one the first
     // answers can take longer than a fixed wait): once as many orders have
     // been answered as there are workers, at a random moment after.
-    for (const giveUp = Date.now() + 30000; load.sent < sentBefore + 2 * workers && Date.now() < giveUp;) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => load.sent >= sentBefore + 2 * workers);
     await new Promise((resolve) => setTimeout(resolve, next() * 500));
     const killing = server.kill();
     await stop();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { OrderLoad } from './order-load.mjs';
+import { OrderLoad, until } from './order-load.mjs';
 import { assertAuditClean, client, freshDb, startServer, storeKind } from './loyalty-server.mjs';
 
 const program = 'programs/bakery.json';
@@ -26,7 +26,7 @@ test('a full disk answers 503 and keeps nothing of the failed writes; retries ap
   let call = client(server.url);
   try {
     const stop = load.run(() => call, { name: 'full', workers: 4, pause: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await until(() => load.errors.get(503) > 0);
     await stop();
     assert.ok(load.applied.size > 0, 'orders were applied before the disk filled');
     assert.ok(load.errors.get(503) > 0, 'then refused with 503');

@@ -10,6 +10,17 @@ export const orderBody = ({ member_id, id }) => ({
   lines: [{ sku: 'tart', category: 'pastry', unit_price: 1000 + (id.length * 37) % 900, quantity: 1 }],
 });
 
+/**
+ * Waits until `condition()` holds, looking every 10 ms, for at most
+ * `seconds`: load tests wait for what they need to see (orders answered, a
+ * refusal) rather than for a time that a busy machine may not honour.
+ */
+export async function until(condition, seconds = 30) {
+  for (const giveUp = Date.now() + seconds * 1000; !condition() && Date.now() < giveUp;) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 export class OrderLoad {
   constructor(members) {
     this.members = members;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 
-import { OrderLoad } from './order-load.mjs';
+import { OrderLoad, until } from './order-load.mjs';
 import { assertAuditClean, client, freshDb, root, startServer, storeKind } from './loyalty-server.mjs';
 
 const program = 'programs/bakery.json';
@@ -29,11 +29,11 @@ test('PostgreSQL restarted under load: clients get 503, retry, and nothing is lo
     const load = new OrderLoad(members);
     await load.join(call);
     stop = load.run(() => call, { name: 'pg', pause: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await until(() => load.applied.size > 10);
     const appliedBefore = load.applied.size;
     await restartPostgres();
     const appliedAtRestart = load.applied.size;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await until(() => load.applied.size > appliedAtRestart + 10, 60);
     await stop();
     await load.settle(call);
     console.log(`# ${load.sent} orders; answers while PostgreSQL restarted: ${JSON.stringify(Object.fromEntries(load.errors))}`);
