@@ -182,9 +182,10 @@ test('the spokesperson card makes a QR poster of the member\'s share link; a fri
   await friendContext.close();
   const counted = (await serverState()).tasks.campaigns.find((c) => c.campaign === 'bakery-friends');
   assert.deepEqual(counted.friends, [{ actions: ['join'], member_id: friendId }]);
+  // The reloaded page shows its kept state at once and the server's after its first pull.
   await page.reload();
-  await page.waitForSelector('loyalty-spokesperson .friends');
-  assert.match(await page.textContent('loyalty-spokesperson .friends'), /已带来 1 位好友/);
+  await page.waitForFunction(() => /已带来 1 位好友/.test(document.querySelector('loyalty-spokesperson .friends')?.textContent ?? ''), null, { timeout: 10000 })
+    .catch(async () => assert.fail(`the card still says: ${await page.textContent('loyalty-spokesperson .friends')}`));
 });
 
 test('the member centre speaks English and fits a phone', async () => {
