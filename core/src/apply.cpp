@@ -162,7 +162,7 @@ class Timeline {
     std::vector<HeldCoupon>& coupons = state_.tasks.coupons;
     const auto due = [&](const HeldCoupon& c) { return c.expires_at <= t; };
     if (std::none_of(coupons.begin(), coupons.end(), due)) return;
-    if (undo_) undo_->tasks_changing();
+    if (undo_) undo_->coupons_changing();
     for (const HeldCoupon& c : coupons) {
       if (c.expires_at > t) continue;
       LedgerEntry e{"", c.expires_at, LedgerKind::coupon_expired, 0, 0, 0, "", "", ""};

@@ -14,10 +14,16 @@ void insert_sorted(std::vector<std::int64_t>& days, std::int64_t day) {
   days.insert(std::upper_bound(days.begin(), days.end(), day), day);
 }
 
-// Consecutive checked days of the cycle that end at `day` (which is checked).
+// Consecutive checked days of the cycle that end at `day`: the days are
+// sorted and unique, so the run is the days just before it that step by one.
 std::int64_t run_ending(const CheckinCycle& c, std::int64_t day) {
+  auto it = std::lower_bound(c.days.begin(), c.days.end(), day);
   std::int64_t run = 0;
-  while (contains(c.days, day - run)) ++run;
+  while (it != c.days.end() && *it == day - run) {
+    ++run;
+    if (it == c.days.begin()) break;
+    --it;
+  }
   return run;
 }
 
@@ -75,7 +81,11 @@ Result<CheckinStep> check_in(const CheckinRules& rules, const std::optional<Chec
     step.cycle.days = {day};
     step.cycle.streak_before = cycle && contains(cycle->days, day - 1) ? streak_through(*cycle, day - 1) : 0;
   } else {
-    step.cycle = *cycle;
+    step.cycle.start = cycle->start;
+    step.cycle.days.reserve(cycle->days.size() + 1);  // one allocation: the copy and the day it gains
+    step.cycle.days = cycle->days;
+    step.cycle.made_up = cycle->made_up;
+    step.cycle.streak_before = cycle->streak_before;
     insert_sorted(step.cycle.days, day);
   }
   step.position = position_of(rules, step.cycle, day);

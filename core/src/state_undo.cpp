@@ -1,6 +1,7 @@
 #include "state_undo.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace loyalty {
 
@@ -33,19 +34,35 @@ void StateUndo::activity_changing(std::int64_t day) { activity_.push_back({day, 
 void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
 
 void StateUndo::tasks_changing() {
-  if (tasks_) return;
-  TaskState& t = state_.tasks;
-  TextSet liked = std::move(t.liked), scanned = std::move(t.scanned);
-  std::vector<MallRedemption> mall = std::move(t.mall);
-  SpokespersonState spokesperson = std::move(t.spokesperson);
-  tasks_ = t;
-  t.liked = std::move(liked);
-  t.scanned = std::move(scanned);
-  t.mall = std::move(mall);
-  t.spokesperson = std::move(spokesperson);
+  if (task_counters_) return;
+  const TaskState& t = state_.tasks;
+  task_counters_ = TaskCounters{t.checkins, t.today,      t.invitee_rewarded, t.referrals_rewarded,
+                                t.draws,    t.red_packet, t.box_chances,      t.makeup_cards};
 }
 
 void StateUndo::task_text_added(TextList list, const std::string& text) { task_texts_.emplace_back(list, text); }
+
+void StateUndo::checkin_replaced(std::optional<CheckinCycle> before) {
+  if (!checkin_) checkin_ = std::move(before);
+}
+
+void StateUndo::coupon_added() {
+  if (!coupons_ && !coupons_held_) coupons_held_ = state_.tasks.coupons.size() - 1;
+}
+
+void StateUndo::coupons_changing() {
+  if (!coupons_) coupons_ = state_.tasks.coupons;
+}
+
+void StateUndo::progress_changing() {
+  if (!progress_) progress_ = state_.tasks.progress;
+}
+
+void StateUndo::invited_by_set() { invited_by_set_ = true; }
+
+void StateUndo::invitee_added() { ++invitees_added_; }
+
+void StateUndo::invitee_rewarded(std::size_t index) { invitee_rewarded_ = index; }
 
 void StateUndo::undo() {
   MemberState& s = state_;
@@ -82,18 +99,28 @@ void StateUndo::undo() {
   for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) s.activity.restore(note->day, note->before);
   s.activity.put_front(activity_pruned_);
   for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
-  if (tasks_) {
-    TextSet liked = std::move(s.tasks.liked), scanned = std::move(s.tasks.scanned);
-    std::vector<MallRedemption> mall = std::move(s.tasks.mall);
-    SpokespersonState spokesperson = std::move(s.tasks.spokesperson);
-    s.tasks = std::move(*tasks_);
-    s.tasks.liked = std::move(liked);
-    s.tasks.scanned = std::move(scanned);
-    s.tasks.mall = std::move(mall);
-    s.tasks.spokesperson = std::move(spokesperson);
+  TaskState& t = s.tasks;
+  if (task_counters_) {
+    const TaskCounters& c = *task_counters_;
+    t.checkins = c.checkins;
+    t.today = c.today;
+    t.invitee_rewarded = c.invitee_rewarded;
+    t.referrals_rewarded = c.referrals_rewarded;
+    t.draws = c.draws;
+    t.red_packet = c.red_packet;
+    t.box_chances = c.box_chances;
+    t.makeup_cards = c.makeup_cards;
   }
+  if (progress_) t.progress = std::move(*progress_);
+  if (invited_by_set_) t.invited_by.reset();
+  if (invitee_rewarded_) t.invitees[*invitee_rewarded_].rewarded = false;  // before the invitee it may name goes
+  t.invitees.resize(t.invitees.size() - invitees_added_);
+  if (checkin_) t.checkin = std::move(*checkin_);
+  if (coupons_) t.coupons = std::move(*coupons_);
+  // Added before any left (and so in the copy too), or with no copy taken.
+  if (coupons_held_) t.coupons.resize(*coupons_held_);
   for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
-    (s.tasks.*(note->first)).erase(note->second);
+    (t.*(note->first)).erase(note->second);
   }
 }
 

@@ -27,14 +27,21 @@ class StateUndo {
   void order_added();                              // after an order is appended
   void activity_changing(std::int64_t day);        // before the day's metrics change
   void activity_pruned(std::vector<ActivityDay> days);  // the days that left the front
-  // Before the task state changes (kept once, but for the articles liked
-  // and codes scanned, which only grow: what enters them is noted instead;
-  // and for the mall's redemptions and the spokesperson lists, which their
-  // events change only once nothing can refuse them, so that no event
-  // copies a member's history).
+  // Before the task state's counters and balances change (kept once). Its
+  // lists are noted by what changes them, so that no event copies a
+  // member's history: the articles liked and codes scanned only grow, and
+  // what enters them is noted; the mall's redemptions and the spokesperson
+  // lists are changed only once nothing can refuse the event.
   void tasks_changing();
   using TextList = TextSet TaskState::*;
   void task_text_added(TextList list, const std::string& text);  // after it entered the sorted list
+  void checkin_replaced(std::optional<CheckinCycle> before);     // the cycle as it was, given up whole
+  void coupon_added();                                           // after a coupon is appended
+  void coupons_changing();                                       // before coupons leave the list
+  void progress_changing();                                      // before the limited tasks' progress changes
+  void invited_by_set();                                         // after the member's inviter is set
+  void invitee_added();                                          // after an invitee is appended
+  void invitee_rewarded(std::size_t index);                      // after an invitee is marked rewarded
 
   // Puts every noted change back, newest first.
   void undo();
@@ -75,8 +82,22 @@ class StateUndo {
   std::vector<ActivityNote> activity_;
   std::vector<ActivityDay> activity_pruned_;
   std::size_t orders_added_ = 0;
-  std::optional<TaskState> tasks_;
+  // TaskState's fields that are not lists.
+  struct TaskCounters {
+    std::int64_t checkins;
+    TaskDay today;
+    bool invitee_rewarded;
+    std::int64_t referrals_rewarded, draws, red_packet, box_chances, makeup_cards;
+  };
+  std::optional<TaskCounters> task_counters_;
   std::vector<std::pair<TextList, std::string>> task_texts_;
+  std::optional<std::optional<CheckinCycle>> checkin_;
+  std::optional<std::vector<HeldCoupon>> coupons_;  // as they were before any left
+  std::optional<std::size_t> coupons_held_;         // how many were held before the first was added
+  std::optional<std::vector<TaskProgress>> progress_;
+  bool invited_by_set_ = false;
+  std::size_t invitees_added_ = 0;
+  std::optional<std::size_t> invitee_rewarded_;
 };
 
 }  // namespace loyalty

@@ -1,6 +1,7 @@
 #include "task_events.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "loyalty/checkin.hpp"
 #include "loyalty/checked_math.hpp"
@@ -44,10 +45,13 @@ bool is_task_event(EventKind kind) {
   }
 }
 
-std::int64_t TaskEvents::today() const { return local_day_number(event_.at, program_.utc_offset_minutes); }
-
 void TaskEvents::tasks_changing() {
   if (undo_) undo_->tasks_changing();
+}
+
+void TaskEvents::replace_checkin(CheckinCycle cycle) {
+  std::optional<CheckinCycle> before = std::exchange(state_.tasks.checkin, std::move(cycle));
+  if (undo_) undo_->checkin_replaced(std::move(before));
 }
 
 void TaskEvents::activity_changing() {
@@ -71,6 +75,7 @@ void TaskEvents::notice(NoticeKind kind, std::string subject, std::string prize)
 
 std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, const std::string& subject,
                                        const std::string& prize, bool counts_to_cap, const std::string& lot_suffix) {
+  tasks_changing();  // after an order too, where nothing else has
   TaskState& t = state_.tasks;
   Reward r = reward;
   if (counts_to_cap && rules_.daily_points_cap > 0 && r.points > 0) {
@@ -115,6 +120,7 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
     e.coupon = r.coupon->id;
     t.coupons.push_back({r.coupon->id, event_.id, event_.at,
                          start_of_local_day(today() + r.coupon->valid_days + 1, program_.utc_offset_minutes)});
+    if (undo_) undo_->coupon_added();
   }
   return std::nullopt;
 }
@@ -140,6 +146,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, const std::string& ite
   std::vector<TaskProgress>& progress = state_.tasks.progress;
   if (progress.empty() && rules_.limited.empty()) return std::nullopt;
   tasks_changing();
+  if (undo_) undo_->progress_changing();
   const std::int64_t d = today();
   // Forget progress of periods that are over and of tasks the programme no longer has.
   progress.erase(std::remove_if(progress.begin(), progress.end(), [&](const TaskProgress& p) {
@@ -194,17 +201,18 @@ std::optional<Error> TaskEvents::run() {
 std::optional<Error> TaskEvents::checkin() {
   if (!rules_.checkin) return refused("checkin.not_offered", "this programme has no daily check-in", "event.type");
   const CheckinRules& rules = *rules_.checkin;
-  auto step = check_in(rules, state_.tasks.checkin, today());
-  if (!step.ok()) return step.errors().front();
-  state_.tasks.checkin = step.value().cycle;
+  auto checked = check_in(rules, state_.tasks.checkin, today());
+  if (!checked.ok()) return checked.errors().front();
+  CheckinStep step = std::move(checked).value();
+  replace_checkin(std::move(step.cycle));
   state_.tasks.checkins += 1;
   Notice n;
   n.kind = NoticeKind::checked_in;
   n.at = event_.at;
-  n.position = step.value().position;
-  n.streak = step.value().streak;
+  n.position = step.position;
+  n.streak = step.streak;
   out_.notices.push_back(n);
-  if (auto e = grant(reward_for_position(rules, step.value().position), LedgerKind::checkin, date_from_day_number(today()).iso(), "", true)) {
+  if (auto e = grant(reward_for_position(rules, step.position), LedgerKind::checkin, date_from_day_number(today()).iso(), "", true)) {
     return e;
   }
   return count(TaskAction::checkin, "");
@@ -245,19 +253,20 @@ std::optional<Error> TaskEvents::makeup() {
   if (!rules_.checkin || !rules_.checkin->makeup) {
     return refused("makeup.not_offered", "this programme offers no make-up check-ins", "event.type");
   }
-  auto step = make_up(*rules_.checkin, *rules_.checkin->makeup, state_.tasks.checkin, event_.makeup_day, today());
-  if (!step.ok()) return step.errors().front();
+  auto made_up = make_up(*rules_.checkin, *rules_.checkin->makeup, state_.tasks.checkin, event_.makeup_day, today());
+  if (!made_up.ok()) return made_up.errors().front();
+  CheckinStep step = std::move(made_up).value();
   if (auto e = pay_makeup(*rules_.checkin->makeup, date_from_day_number(event_.makeup_day).iso())) return e;
-  state_.tasks.checkin = step.value().cycle;
+  replace_checkin(std::move(step.cycle));
   Notice n;
   n.kind = NoticeKind::streak_restored;
   n.at = event_.at;
-  n.position = step.value().position;
-  n.streak = step.value().streak;
+  n.position = step.position;
+  n.streak = step.streak;
   out_.notices.push_back(n);
   if (rules_.checkin->makeup->pays != MakeupPays::day_reward) return std::nullopt;
   // Paid as the check-in of the day it fills, under the same daily cap.
-  return grant(reward_for_position(*rules_.checkin, step.value().reward_position), LedgerKind::checkin,
+  return grant(reward_for_position(*rules_.checkin, step.reward_position), LedgerKind::checkin,
                date_from_day_number(event_.makeup_day).iso(), "", true);
 }
 
@@ -315,6 +324,7 @@ std::optional<Error> TaskEvents::referred() {
                                     [&](const Invitee& i) { return i.member_id == inviter; });
   if (circular) return refused("referral.circular", "the inviter was invited by this member", "event.inviter");
   t.invited_by = inviter;
+  if (undo_) undo_->invited_by_set();
   if (rules_.referral->reward_on != ReferralTrigger::join) return std::nullopt;
   t.invitee_rewarded = true;
   return grant(rules_.referral->invitee_reward, LedgerKind::referral, inviter, "", true);
@@ -332,6 +342,7 @@ std::optional<Error> TaskEvents::referral() {
   if (event_.stage == ReferralStage::joined) {
     if (it != t.invitees.end()) return refused("referral.duplicate", "this invitee is recorded already", "event.invitee");
     t.invitees.push_back({invitee, false});
+    if (undo_) undo_->invitee_added();
     it = t.invitees.end() - 1;
   } else {
     if (it == t.invitees.end()) return refused("referral.unknown_invitee", "no such invitee of this member", "event.invitee");
@@ -344,6 +355,7 @@ std::optional<Error> TaskEvents::referral() {
     return std::nullopt;
   }
   it->rewarded = true;
+  if (undo_) undo_->invitee_rewarded(static_cast<std::size_t>(it - t.invitees.begin()));
   t.referrals_rewarded += 1;
   return grant(rules.inviter_reward, LedgerKind::referral, invitee, "", true);
 }

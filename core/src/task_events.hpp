@@ -8,6 +8,7 @@
 
 #include "loyalty/error.hpp"
 #include "loyalty/event.hpp"
+#include "loyalty/local_time.hpp"
 #include "loyalty/outcome.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/program.hpp"
@@ -23,7 +24,8 @@ class TaskEvents {
   // `undo`, if given, is told of every change before it is made.
   TaskEvents(const Program& program, const Event& event, MemberState& state, Applied& out, PointsBook& book,
              StateUndo* undo = nullptr)
-      : program_(program), rules_(program.tasks), event_(event), out_(out), state_(state), book_(book), undo_(undo) {}
+      : program_(program), rules_(program.tasks), event_(event), out_(out), state_(state), book_(book), undo_(undo),
+        today_(local_day_number(event.at, program.utc_offset_minutes)) {}
 
   // The event's own effect; on an error the caller undoes what it changed.
   std::optional<Error> run();
@@ -31,7 +33,7 @@ class TaskEvents {
   std::optional<Error> after_order();
 
  private:
-  std::int64_t today() const;
+  std::int64_t today() const { return today_; }  // the event's local day
   TaskDay& day();
   std::optional<Error> grant(const Reward& reward, LedgerKind kind, const std::string& subject,
                              const std::string& prize, bool counts_to_cap, const std::string& lot_suffix = "");
@@ -63,12 +65,14 @@ class TaskEvents {
   const TaskRules& rules_;
   const Event& event_;
   void tasks_changing();
+  void replace_checkin(CheckinCycle cycle);  // noted for the undo
   void activity_changing();
 
   Applied& out_;
   MemberState& state_;
   PointsBook& book_;
   StateUndo* undo_;
+  std::int64_t today_;
   // The member as segments see it before this event's own activity (a
   // catalogue sees it so too): the last activity before it, and the facts.
   std::optional<std::optional<TimeMs>> activity_before_;

@@ -161,5 +161,65 @@ TEST(ApplyDifferential, ALikeRefusedPartWayLeavesTheStateAsItWas) {
   EXPECT_EQ(state_snapshot(program, held), state_snapshot(program, state));
 }
 
+
+// The task state's lists are noted by what changes them rather than copied
+// (core/src/state_undo.hpp). Each event below changes one of them and is then
+// refused, its reward overflowing a balance near the safe maximum: every list
+// is as it was, and the reference agrees.
+TEST(ApplyDifferential, TaskEventsRefusedPartWayLeaveEveryTaskListAsItWas) {
+  Json text = Json::parse(program_text("bakery.json"));
+  text["tasks"]["referral"]["reward_on"] = "join";
+  const Program bakery = load("bakery.json");
+  const Program paid_on_join = Engine::load(text.dump()).value().program();
+  const TimeMs day = 24 * kHour;
+  const TimeMs november = kStart + 310 * day;  // inside the weekly share task's dates
+
+  MemberState rich = member_at_start();
+  rich.lots.push_back({"rich", kStart, kMaxSafeInteger - 10, std::nullopt, std::nullopt, ""});
+  const std::int64_t today = local_day_number(november, bakery.utc_offset_minutes);
+  rich.tasks.checkin = CheckinCycle{today - 2, {today - 2, today - 1}, {}, 0};
+  rich.tasks.invitees = {{"friend-1", false}, {"friend-2", true}};
+  rich.tasks.coupons = {{"WELCOME-10", "old-gift", kStart, kStart + 30 * day}, {"LATER", "gift", kStart, november + 60 * day}};
+
+  struct Case {
+    const char* what;
+    const Program* program;
+    EventKind kind;
+    std::string other_member;
+    ReferralStage stage;
+  };
+  const std::vector<Case> cases = {
+      {"a check-in replaces the cycle", &bakery, EventKind::checkin, "", ReferralStage::joined},
+      {"a referral rewards an invitee held", &bakery, EventKind::referral, "friend-1", ReferralStage::first_order},
+      {"a referral adds and rewards an invitee", &paid_on_join, EventKind::referral, "friend-3", ReferralStage::joined},
+      {"a referred member gains an inviter", &paid_on_join, EventKind::referred, "inviter-1", ReferralStage::joined},
+      {"a share completes the weekly task", &bakery, EventKind::share, "", ReferralStage::joined},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    MemberState state = rich;
+    if (c.kind == EventKind::share) {
+      const std::int64_t monday = today - ((today % 7) + 10) % 7;  // 1970-01-01 was a Thursday
+      state.tasks.progress = {{"share-3-weekly", monday, 2, false, {"a1", "a2"}}};
+    }
+    Event e;
+    e.id = "refused";
+    e.kind = c.kind;
+    e.at = november + 9 * kHour;
+    e.other_member = c.other_member;
+    e.stage = c.stage;
+    e.article = "a3";
+    auto want = reference::apply(*c.program, state, e);
+    MemberState held = state;
+    auto got = apply_in_place(*c.program, held, e);
+    ASSERT_FALSE(want.ok());
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.errors()[0].code, "arith.overflow");
+    EXPECT_EQ(errors_text(got.errors()), errors_text(want.errors()));
+    EXPECT_EQ(held.tasks.coupons.size(), 2u) << "the coupon that fell due on the way is held again";
+    EXPECT_EQ(state_snapshot(*c.program, held), state_snapshot(*c.program, state));
+  }
+}
+
 }  // namespace
 }  // namespace loyalty

@@ -58,6 +58,8 @@ struct TaskProgress {
 // every one after the place of each new text.
 using TextSet = std::set<std::string, std::less<>>;
 
+// A field added here is one StateUndo (core/src/state_undo.hpp) must put
+// back when an event is refused.
 struct TaskState {
   std::optional<CheckinCycle> checkin;
   std::int64_t checkins = 0;  // ever
