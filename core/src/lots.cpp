@@ -232,11 +232,19 @@ const Lot& Lots::take(Slot slot, std::int64_t points) {
   return lot;
 }
 
+// Vesting changes neither the lot's place in spending order nor its order:
+// its key moves, node and all, from the pending index to the available one.
 void Lots::vest(Slot slot) {
   Shared& s = own();
-  if (s.indexed) unindex(s, slot);
-  s.lots[slot].vests_at.reset();
-  if (s.indexed) index(s, slot);
+  Lot& lot = s.lots[slot];
+  if (!lot.vests_at) return;
+  if (s.indexed) {  // both indexes allocate from the one pool, so a node may pass between them
+    s.vesting.erase({*lot.vests_at, slot});
+    s.spend_available.insert(s.spend_pending.extract(spend_key(lot, slot)));
+    s.pending -= lot.points;
+    s.available += lot.points;
+  }
+  lot.vests_at.reset();
 }
 
 void Lots::put_back(Slot slot, Lot lot) {

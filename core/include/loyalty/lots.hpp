@@ -228,6 +228,10 @@ void Lots::remove_empty(Removed&& removed) {
     ++s.removed_count;
     removed(slot, std::move(s.lots[slot]));
   }
+  if (s.emptied.empty()) {  // the list keeps its capacity for the next lots emptied
+    emptied.clear();
+    s.emptied.swap(emptied);
+  }
 }
 
 }  // namespace loyalty
