@@ -217,7 +217,9 @@ void Lots::rebuild(Shared& s) {
 Lots::Slot Lots::push_back(Lot lot) {
   Shared& s = own();  // unindexed lots stay so: a state being read in pays for no index
   s.lots.push_back(std::move(lot));
-  s.removed.resize(s.lots.size(), false);
+  // One more held: a push_back (a resize of a vector<bool> by one costs several times more).
+  if (s.removed.size() + 1 == s.lots.size()) s.removed.push_back(false);
+  else s.removed.resize(s.lots.size(), false);
   const Slot slot = s.lots.size() - 1;
   if (s.indexed) index(s, slot);
   return slot;
