@@ -203,12 +203,12 @@ std::optional<std::size_t> ObjectReader::choice(std::string_view key, bool requi
   auto s = reader_.string(*v, at(key), 64);
   if (!s) return std::nullopt;
   std::size_t i = 0;
-  std::string listed;
   for (std::string_view w : words) {
     if (w == *s) return i;
-    listed += (i ? ", " : "") + std::string(w);
     ++i;
   }
+  std::string listed;  // written only for the error
+  for (std::string_view w : words) listed.append(listed.empty() ? "" : ", ").append(w);
   reader_.error("value.unknown_choice", "must be one of " + listed, path_of(key));
   return std::nullopt;
 }
