@@ -186,7 +186,8 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         continue;
       }
       if (event) {
-        member->events.push_back(*event);
+        Json whole = std::move(item).value();
+        member->events.push_back(std::move(whole["event"]));  // moved out of the line's tree, not copied
         continue;
       }
       if (member) {

@@ -113,6 +113,7 @@ class Simulation {
 
   const Program& current_;
   const Program* candidate_;
+  bool events_read_alike_;  // an event read under the current programme stands for the candidate too
   std::array<Side, 2> side_;
   std::map<std::string, std::array<Figures, 2>> by_month_;
   std::int64_t members_ = 0;

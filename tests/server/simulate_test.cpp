@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "loyalty/engine.hpp"
@@ -57,6 +59,24 @@ TEST_F(Simulate, ACandidateIdenticalToTheCurrentProgrammeChangesNothing) {
   EXPECT_EQ(report["tier_changes"], (Json{{"upgraded", 0}, {"kept", 150}, {"downgraded", 0}}));
   EXPECT_TRUE(report["tier_moves"].empty());
   for (const Json& member : report["most_affected"]) EXPECT_EQ(member["issued"]["current"], member["issued"]["candidate"]);
+}
+
+// A line's category is read as its place in the programme: a candidate that
+// lists the same categories in another order reads each event for itself and
+// earns the same (an event read once under the current programme would put
+// bread's lines under drinks there).
+TEST_F(Simulate, ACandidateWithItsCategoriesReorderedReadsEachEventItselfAndChangesNothing) {
+  std::ifstream in(kPrograms + "bakery.json", std::ios::binary);
+  Json reordered = Json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+  Json& categories = reordered["earning"]["categories"];
+  std::reverse(categories.begin(), categories.end());
+  const CliRun r = run({"simulate", "--program", kPrograms + "bakery.json", "--candidate",
+                        write("reordered.json", reordered.dump()), "--events", events_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json report = Json::parse(r.out);
+  for (const Json& month : report["months"]) EXPECT_EQ(month["current"], month["candidate"]) << month["month"];
+  EXPECT_EQ(report["programmes"]["current"]["total"], report["programmes"]["candidate"]["total"]);
+  EXPECT_EQ(report["programmes"]["candidate"]["refused_events"], report["programmes"]["current"]["refused_events"]);
 }
 
 // Each member's events through the core's apply_events: its final balances
