@@ -224,12 +224,8 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   };
   if (type && e.kind == EventKind::order) {
     order_id();
-    // The order's lines are a cart: the same rules, the same paths.
-    Json cart = Json::object();
-    if (const Json* lines = obj.field("lines", true)) cart["lines"] = *lines;
-    auto parsed = cart_from_json(program, cart, path);
-    if (!parsed.ok()) errors.insert(errors.end(), parsed.errors().begin(), parsed.errors().end());
-    else e.cart = std::move(parsed).value();
+    // The order's lines are a cart's: the same rules, the same paths.
+    if (const Json* lines = obj.field("lines", true)) read_lines(program, reader, *lines, obj.path_of("lines"), e.cart);
     if (auto r = obj.integer("redeem_points", false, 0, kMaxSafeInteger)) e.redeem_points = *r;
   } else if (type && e.kind == EventKind::refund) {
     order_id();
