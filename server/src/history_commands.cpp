@@ -8,6 +8,9 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "api_routes.hpp"
 #include "history_generator.hpp"
@@ -134,6 +137,13 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return 2;
   }
   const bool keep_moves = candidate && !flags["--csv"].empty();
+#if defined(__GLIBC__)
+  // This thread builds each event's tree and a worker frees it: glibc puts
+  // those blocks on this thread's fast lists, and every larger request
+  // sweeps them together again (malloc_consolidate, 7 % of a run). Without
+  // the fast lists (the per-thread caches stay) a run takes ~10 % less CPU.
+  mallopt(M_MXFAST, 0);
+#endif
   server::ParallelSimulation simulation(current->program(), candidate ? &candidate->program() : nullptr,
                                         static_cast<unsigned>(*threads), keep_moves);
   std::int64_t skipped = 0;
