@@ -1,5 +1,6 @@
 #include "line_files.hpp"
 
+#include <cstring>
 #include <streambuf>
 #include <vector>
 
@@ -13,7 +14,7 @@ bool ends_with_gz(const std::string& path) { return path.size() > 3 && path.comp
 
 }  // namespace
 
-LineReader::LineReader(const std::string& path) {
+LineReader::LineReader(const std::string& path) : buffer_(1 << 20) {
   // zlib reads a file that is not compressed as it is.
   file_ = gzopen(path.c_str(), "rb");
   if (file_) gzbuffer(static_cast<gzFile>(file_), 1 << 17);
@@ -23,27 +24,39 @@ LineReader::~LineReader() {
   if (file_) gzclose(static_cast<gzFile>(file_));
 }
 
+bool LineReader::fill() {
+  const int n = gzread(static_cast<gzFile>(file_), buffer_.data(), static_cast<unsigned>(buffer_.size()));
+  if (n > 0) {
+    begin_ = 0;
+    end_ = static_cast<std::size_t>(n);
+    return true;
+  }
+  // Z_BUF_ERROR: a compressed file that ends mid-stream (cut off).
+  int error = Z_OK;
+  gzerror(static_cast<gzFile>(file_), &error);
+  failed_ = n < 0 || error != Z_OK;
+  return false;
+}
+
 bool LineReader::next(std::string& line) {
   line.clear();
   if (!file_ || failed_) return false;
-  char chunk[8192];
   for (;;) {
-    if (!gzgets(static_cast<gzFile>(file_), chunk, sizeof chunk)) {
-      // Z_BUF_ERROR: a compressed file that ends mid-stream (cut off).
-      int error = Z_OK;
-      gzerror(static_cast<gzFile>(file_), &error);
-      failed_ = error != Z_OK;
-      return !failed_ && !line.empty();
-    }
-    line += chunk;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
+    const char* start = buffer_.data() + begin_;
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    if (newline) {
+      line.append(start, newline);
+      begin_ = static_cast<std::size_t>(newline - buffer_.data()) + 1;
       return true;
     }
+    line.append(start, end_ - begin_);
+    begin_ = end_ = 0;
+    if (!fill()) return !failed_ && !line.empty();
   }
 }
 
 void LineReader::rewind() {
+  begin_ = end_ = 0;
   if (file_) gzrewind(static_cast<gzFile>(file_));
 }
 

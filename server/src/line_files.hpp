@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace loyalty::server {
 
@@ -26,8 +27,14 @@ class LineReader {
   void rewind();
 
  private:
+  bool fill();  // the next block into the buffer; false at the end or on an error
+
   void* file_ = nullptr;  // gzFile
   bool failed_ = false;
+  // Read a block at a time and cut at each "\n" (gzgets copied 8 KB at most
+  // a call and was most of reading a file).
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;  // what is read and not yet returned
 };
 
 // An ostream onto a file, compressed when its name ends in ".gz".
