@@ -31,8 +31,8 @@ class LineReader {
 
   void* file_ = nullptr;  // gzFile
   bool failed_ = false;
-  // Read a block at a time and cut at each "\n" (gzgets copied 8 KB at most
-  // a call and was most of reading a file).
+  // Read a megabyte at a time and cut at each "\n" (gzgets copied at most
+  // 8 KB a call, and each piece was copied again onto the line).
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // what is read and not yet returned
 };
