@@ -81,11 +81,8 @@ Result<CheckinStep> check_in(const CheckinRules& rules, const std::optional<Chec
     step.cycle.days = {day};
     step.cycle.streak_before = cycle && contains(cycle->days, day - 1) ? streak_through(*cycle, day - 1) : 0;
   } else {
-    step.cycle.start = cycle->start;
-    step.cycle.days.reserve(cycle->days.size() + 1);  // one allocation: the copy and the day it gains
-    step.cycle.days = cycle->days;
-    step.cycle.made_up = cycle->made_up;
-    step.cycle.streak_before = cycle->streak_before;
+    step.cycle.days.reserve(cycle->days.size() + 1);  // room for the day it gains: one allocation
+    step.cycle = *cycle;  // member by member, the days into that room
     insert_sorted(step.cycle.days, day);
   }
   step.position = position_of(rules, step.cycle, day);

@@ -145,7 +145,6 @@ bool TaskEvents::in_segments(const std::vector<std::size_t>& segments) {
 std::optional<Error> TaskEvents::count(TaskAction action, const std::string& item) {
   std::vector<TaskProgress>& progress = state_.tasks.progress;
   if (progress.empty() && rules_.limited.empty()) return std::nullopt;
-  tasks_changing();
   if (undo_) undo_->progress_changing();
   const std::int64_t d = today();
   // Forget progress of periods that are over and of tasks the programme no longer has.
