@@ -53,7 +53,7 @@ std::int64_t now_ms() {
 }
 
 std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, Role role, std::string& member_id,
-                                                  httplib::Response& res) {
+                                                  httplib::Response& res, std::int64_t* epoch_to_check) {
   const std::int64_t now = now_ms();
   if (role == Role::member) {
     if (std::int64_t wait = ip_limit_->take("ip:" + req.remote_addr, now)) {
@@ -76,10 +76,12 @@ std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, R
                           check.error_code == "auth.expired" ? "the token has expired; log in again" : "the token is not valid");
     }
     if (role != Role::member) return error_answer(403, "auth.forbidden", "a member token cannot call merchant endpoints");
-    // Checked on every request, so that a revocation holds on every server at once.
-    const auto epoch = store_.token_epoch(check.member_id);
-    if (epoch && *epoch != check.epoch) {
-      return error_answer(401, "auth.revoked", "the member's tokens were revoked; log in again");
+    // Checked on every request, so that a revocation holds on every server
+    // at once: here, or by the caller in the member's own transaction.
+    if (epoch_to_check) {
+      *epoch_to_check = check.epoch;
+    } else if (const auto epoch = store_.token_epoch(check.member_id); epoch && *epoch != check.epoch) {
+      return revoked_token_answer();
     }
     if (std::int64_t wait = member_limit_->take("member:" + check.member_id, now)) {
       res.set_header("Retry-After", std::to_string(wait));
@@ -162,8 +164,9 @@ void ApiRoutes::install(httplib::Server& server) {
   // Member endpoints.
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
-    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
-    send(res, sync_.member_sync(member, req.body, now_ms()));
+    std::int64_t token_epoch = 0;
+    if (auto refused = authenticate(req, Role::member, member, res, &token_epoch)) return send(res, *refused);
+    send(res, sync_.member_sync(member, token_epoch, req.body, now_ms()));
   });
   server.Get("/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;

@@ -32,9 +32,10 @@ class ApiRoutes {
  private:
   enum class Role { member, merchant };
   // The member id a member token names, or "" for the merchant; an answer
-  // when the caller is refused.
+  // when the caller is refused. With `epoch_to_check`, a member token's
+  // epoch is left there for the caller to check against the member's.
   std::optional<HttpAnswer> authenticate(const httplib::Request& req, Role role, std::string& member_id,
-                                         httplib::Response& res);
+                                         httplib::Response& res, std::int64_t* epoch_to_check = nullptr);
 
   // GET and POST /v1/program, GET /v1/program/versions.
   void install_program(httplib::Server& server);

@@ -344,6 +344,24 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
   return Result(last);
 }
 
+// A text[] parameter's literal: each item quoted, its quotes and
+// backslashes escaped.
+std::string text_array(const std::vector<std::string>& items) {
+  const std::string_view quote = "\"";
+  const std::string_view escaped = "\"\\";
+  std::string literal = "{";
+  for (const std::string& item : items) {
+    if (literal.size() > 1) literal += ',';
+    literal += quote;
+    for (char c : item) {
+      if (escaped.find(c) != std::string_view::npos) literal += '\\';
+      literal += c;
+    }
+    literal += quote;
+  }
+  return literal + "}";
+}
+
 // Waits for every other transaction holding the same key, until commit.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
@@ -378,10 +396,18 @@ class PostgresTransaction : public MemberTransaction {
     flush();
     return read_member_row(conn_, member_id_);
   }
-  std::optional<std::int64_t> member_version() override {
-    Result r = read("SELECT version FROM members WHERE member_id = $1", {member_id_});
+  std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
+                                          std::map<std::string, StoredAnswer>& answered) override {
+    // One row with no answer, or a row per answer found.
+    Result r = read("SELECT m.version, m.token_epoch, a.event_id, a.body_sha256, a.answer FROM members m "
+                    "LEFT JOIN answers a ON a.member_id = m.member_id AND a.event_id = ANY($2::text[]) "
+                    "WHERE m.member_id = $1",
+                    {member_id_, text_array(answer_keys)});
     if (r.rows() == 0) return std::nullopt;
-    return r.integer(0, 0);
+    for (int i = 0; i < r.rows(); ++i) {
+      if (!r.is_null(i, 2)) answered[r.text(i, 2)] = StoredAnswer{r.text(i, 3), r.text(i, 4)};
+    }
+    return MemberStamp{r.integer(0, 0), r.integer(0, 1)};
   }
   std::optional<StoredAnswer> answer(const std::string& event_id) override {
     Result r = read("SELECT body_sha256, answer FROM answers WHERE member_id = $1 AND event_id = $2",

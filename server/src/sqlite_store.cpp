@@ -265,11 +265,15 @@ class SqliteTransaction : public MemberTransaction {
     if (!found) return std::nullopt;
     return row;
   }
-  std::optional<std::int64_t> member_version() override {
-    Statement s(db_, "SELECT version FROM members WHERE member_id = ?");
+  std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
+                                          std::map<std::string, StoredAnswer>& answered) override {
+    Statement s(db_, "SELECT version, token_epoch FROM members WHERE member_id = ?");
     s.bind(1, member_id_);
     if (!s.step()) return std::nullopt;
-    return s.integer(0);
+    for (const std::string& key : answer_keys) {
+      if (auto given = answer(key)) answered[key] = std::move(*given);
+    }
+    return MemberStamp{s.integer(0), s.integer(1)};
   }
   std::optional<StoredAnswer> answer(const std::string& event_id) override {
     Statement s(db_, "SELECT body_sha256, answer FROM answers WHERE member_id = ? AND event_id = ?");

@@ -106,14 +106,24 @@ struct BudgetUsed {
   std::int64_t red_packet = 0;
 };
 
+struct MemberStamp {
+  std::int64_t version = 0;
+  std::int64_t token_epoch = 0;
+};
+
 // What one member's transaction can read and write. The member is held for
 // the whole transaction: no other transaction of the same member runs.
 class MemberTransaction {
  public:
   virtual ~MemberTransaction() = default;
   virtual std::optional<MemberRow> member() = 0;
-  // The member's stored version, without reading its state (for a held copy).
-  virtual std::optional<std::int64_t> member_version() = 0;
+  // The member's stored version and token epoch, without reading its state
+  // (the version tells whether a held copy is current; the epoch is checked
+  // here, so that a revoked token costs a sync no query of its own), and
+  // the answers already given under any of `answer_keys` (events sent
+  // again), put in `answered`: on PostgreSQL, one query for both.
+  virtual std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
+                                                  std::map<std::string, StoredAnswer>& answered) = 0;
   virtual std::optional<StoredAnswer> answer(const std::string& event_id) = 0;
   virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
   virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;

@@ -59,7 +59,6 @@ HttpAnswer errors_answer(int status, const Errors& errors) { return {status, err
 // The member's state as an answer field in the form asked for (with its
 // leading comma; none: nothing). `snapshot`, when not empty, is the stored
 // form already written, so that it is not written twice.
-// Appends the state's field of an answer, in the form asked for.
 void append_state_answer(std::string& body, const Program& program, const MemberState& state,
                          SyncService::AnswerState form, const std::string& snapshot) {
   if (form == SyncService::AnswerState::json) {
@@ -105,6 +104,14 @@ std::optional<Error> check_member_id(const Json* value, const std::string& path)
 const Json* find(const Json& object, const char* key) {
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
+}
+
+// The event's id, if it has a good one: a string of 1 to 128 characters.
+const std::string* valid_event_id(const Json& event) {
+  const Json* id = event.is_object() ? find(event, "id") : nullptr;
+  if (!id || !id->is_string()) return nullptr;
+  const std::string& text = id->get_ref<const std::string&>();
+  return text.empty() || text.size() > 128 ? nullptr : &text;
 }
 
 MemberState stored_state(const Program& program, const MemberRow& row) {
@@ -157,6 +164,10 @@ HttpAnswer error_answer(int status, const std::string& code, const std::string& 
   return {status, error_envelope({{code, message, path}})};
 }
 
+HttpAnswer revoked_token_answer() {
+  return error_answer(401, "auth.revoked", "the member's tokens were revoked; log in again");
+}
+
 bool SyncService::valid_member_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 &&
          std::all_of(id.begin(), id.end(), [](char c) {
@@ -165,7 +176,8 @@ bool SyncService::valid_member_id(const std::string& id) {
          });
 }
 
-HttpAnswer SyncService::member_sync(const std::string& member_id, std::string_view body, std::int64_t now) {
+HttpAnswer SyncService::member_sync(const std::string& member_id, std::int64_t token_epoch, std::string_view body,
+                                    std::int64_t now) {
   Json request;
   if (auto refused = parse_object(body, request)) return *refused;
   Errors errors = unknown_fields(request, {"events", "member_id", "state"});
@@ -188,7 +200,7 @@ HttpAnswer SyncService::member_sync(const std::string& member_id, std::string_vi
     return error_answer(413, "sync.batch_too_large", "send at most " + std::to_string(kMaxBatch) + " events at once",
                         "events");
   }
-  return apply_batch(member_id, *events, kMemberEvents, form, now);
+  return apply_batch(member_id, *events, kMemberEvents, form, now, Sender::member, token_epoch);
 }
 
 HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view body, std::int64_t now) {
@@ -204,7 +216,7 @@ HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view
 
 HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
                                     const std::set<std::string>& allowed, AnswerState form, std::int64_t now,
-                                    Sender sender) {
+                                    Sender sender, std::optional<std::int64_t> token_epoch) {
   const HeldVersion current = programs_.in_force(now);
   const std::int64_t skew_ms = current->program().sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
@@ -216,13 +228,22 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::string snapshot;  // the stored form, when the batch changed the member
   std::vector<std::string> history;  // the events applied, for the member's event log
   store_.with_member(member_id, [&](MemberTransaction& tx) {
-    const auto stored_version = tx.member_version();
-    if (!stored_version) {
+    std::vector<std::string> keys;
+    for (const Json& event : events) {
+      if (const std::string* id = valid_event_id(event)) keys.push_back(answer_key(*id));
+    }
+    std::map<std::string, StoredAnswer> answered;  // and those given in this batch, as it goes
+    const auto stamp = tx.member_stamp(keys, answered);
+    if (!stamp) {
       answer = error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
       return;
     }
+    if (token_epoch && *token_epoch != stamp->token_epoch) {
+      answer = revoked_token_answer();
+      return;
+    }
     std::int64_t held_under = 0;
-    auto held = members_.take(member_id, *stored_version, held_under);
+    auto held = members_.take(member_id, stamp->version, held_under);
     MemberState state;
     HeldVersion reading = held ? programs_.version(held_under) : nullptr;
     if (reading) {
@@ -235,22 +256,23 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     results = "[";
     for (const Json& event : events) {
       if (results.size() > 1) results += ",";
-      const Json* id = event.is_object() ? find(event, "id") : nullptr;
       if (!event.is_object()) {
         results += rejected("", {{"type.expected_object", "an event is a JSON object", "event"}});
         continue;
       }
-      if (!id || !id->is_string() || id->get_ref<const std::string&>().empty() ||
-          id->get_ref<const std::string&>().size() > 128) {
-        results += rejected("", {{id ? "event.invalid_id" : "field.missing",
+      const std::string* valid_id = valid_event_id(event);
+      if (!valid_id) {
+        results += rejected("", {{find(event, "id") ? "event.invalid_id" : "field.missing",
                                   "an event needs an id: a string of 1 to 128 characters", "event.id"}});
         continue;
       }
-      const std::string& event_id = id->get_ref<const std::string&>();
+      const std::string& event_id = *valid_id;
       const std::string body_sha256 = to_hex(sha256(event.dump()));
-      if (auto first = tx.answer(answer_key(event_id))) {
-        results += first->body_sha256 == body_sha256
-                       ? "{\"first\":" + first->answer + ",\"id\":" + quoted(event_id) + ",\"result\":\"duplicate\"}"
+      const std::string key = answer_key(event_id);
+      if (const auto given = answered.find(key); given != answered.end()) {
+        const StoredAnswer& first = given->second;
+        results += first.body_sha256 == body_sha256
+                       ? "{\"first\":" + first.answer + ",\"id\":" + quoted(event_id) + ",\"result\":\"duplicate\"}"
                        : rejected(event_id, {{"event.id_reused", "this id was used for another event", "event.id"}});
         continue;
       }
@@ -312,8 +334,8 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
                   ",\"notices\":" + notices_json(program, o.notices) + ",\"result\":\"applied\"}";
         }
       }
-      tx.put_answer(answer_key(event_id), {body_sha256, first}, now);
       results += first;
+      tx.put_answer(key, answered[key] = {body_sha256, std::move(first)}, now);
     }
     results += "]";
 

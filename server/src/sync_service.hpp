@@ -35,6 +35,8 @@ struct HttpAnswer {
 
 HttpAnswer error_answer(int status, const std::string& code, const std::string& message,
                         const std::string& path = "");
+// 401 auth.revoked: the member token's epoch is no longer the member's.
+HttpAnswer revoked_token_answer();
 
 class SyncService {
  public:
@@ -58,8 +60,10 @@ class SyncService {
   enum class AnswerState { json, snapshot, none };
 
   // POST /v1/sync: {"events": [...], "member_id"?, "state"?: "json" | "snapshot" | "none"}
-  // for the member the token names.
-  HttpAnswer member_sync(const std::string& member_id, std::string_view body, std::int64_t now);
+  // for the member the token names, if the token's epoch is still the
+  // member's (checked in the member's transaction: no query of its own).
+  HttpAnswer member_sync(const std::string& member_id, std::int64_t token_epoch, std::string_view body,
+                         std::int64_t now);
   // POST /v1/orders and /v1/refunds: one event of `type` for body.member_id.
   HttpAnswer merchant_event(const std::string& type, std::string_view body, std::int64_t now);
   // POST /v1/members: {"member_id", "birthday"?: "MM-DD", "inviter"?, "share_code"?}.
@@ -136,8 +140,10 @@ class SyncService {
   MemberState read_member_state(const MemberRow& row, TimeMs at, HeldVersion& under);
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
+  // `token_epoch`: the member token's, refused if no longer the member's.
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
-                         AnswerState form, std::int64_t now, Sender sender = Sender::member);
+                         AnswerState form, std::int64_t now, Sender sender = Sender::member,
+                         std::optional<std::int64_t> token_epoch = std::nullopt);
 
   ProgramVersions& programs_;
   Store& store_;

@@ -91,10 +91,15 @@ test('two servers taking turns on one member never apply to a state the other ha
 test("revoking a member's tokens through one server refuses them on the other at once", { skip }, async () => {
   const { member_id, token } = await member();
   assert.equal((await calls[1]('GET', '/v1/me', { auth: token })).status, 200);
+  // The other server holds the member's state after this: its check reads the store, not that copy.
+  assert.equal((await sync(1, token, [{ id: 'before', type: 'checkin' }])).json.results[0].result, 'applied');
   assert.equal((await calls[0]('POST', `/v1/members/${member_id}/tokens/revoke`, { auth: merchantKey })).status, 200);
   const refused = await calls[1]('GET', '/v1/me', { auth: token });
   assert.equal(refused.status, 401);
   assert.equal(refused.json.errors[0].code, 'auth.revoked');
+  const refusedSync = await sync(1, token, [{ id: 'after', type: 'like', article: 'spring-menu' }]);
+  assert.equal(refusedSync.status, 401);
+  assert.equal(refusedSync.json.errors[0].code, 'auth.revoked');
 });
 
 test("a member's rate limit holds across servers, not per server", { skip }, async () => {

@@ -71,6 +71,24 @@ test('a retried batch answers each first answer byte for byte and applies nothin
   assert.deepEqual(again.json.ledger, []);
 });
 
+test('an id sent twice in one batch is applied once; a batch mixing answered and new ids applies only the new', async () => {
+  const { token } = await newMember(1);
+  const once = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('r-1', 10), redeem('r-1', 10), redeem('r-1', 20)] } });
+  assert.deepEqual(once.json.results.map((r) => r.result), ['applied', 'duplicate', 'rejected'], once.text);
+  assert.equal(JSON.stringify(once.json.results[1].first), JSON.stringify(once.json.results[0]));
+  assert.equal(once.json.results[2].errors[0].code, 'event.id_reused');
+  const mixed = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('r-2', 5), redeem('r-1', 10), redeem('r-3', 5)] } });
+  assert.deepEqual(mixed.json.results.map((r) => r.result), ['applied', 'duplicate', 'applied'], mixed.text);
+  assert.equal(mixed.json.balances.available, once.json.balances.available - 5 - 5);
+  assert.equal(mixed.json.version, once.json.version + 2);
+  // Ids are looked up as given, whatever characters they hold.
+  const odd = ['say "hi"', 'back\\slash', '{a,b}', 'NULL', '中文 id'];
+  const first = await call('POST', '/v1/sync', { auth: token, body: { events: odd.map((id) => redeem(id, 1)) } });
+  assert.deepEqual(first.json.results.map((r) => r.result), odd.map(() => 'applied'), first.text);
+  const again = await call('POST', '/v1/sync', { auth: token, body: { events: odd.map((id) => redeem(id, 1)) } });
+  assert.deepEqual(again.json.results.map((r) => r.result), odd.map(() => 'duplicate'), again.text);
+});
+
 test('the same event id with another body is refused and changes nothing', async () => {
   const { token } = await newMember(1);
   await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('r-1', 50)] } });
@@ -315,17 +333,25 @@ test("tokens signed with Node's own HMAC-SHA-256 are accepted: the core's digest
   assert.equal(old.json.errors[0].code, 'auth.expired');
 });
 
-test("revoking a member's tokens refuses them on the next request; a new login works", async () => {
+test("revoking a member's tokens refuses them on the next request, which changes nothing; a new login works", async () => {
   const { member_id, token } = await newMember();
   assert.equal((await call('GET', '/v1/me', { auth: token })).status, 200);
+  // The server now holds the member's state: the check must not rely on reading it.
+  const liked = await call('POST', '/v1/sync', { auth: token, body: { events: [{ id: 'l', type: 'like', article: 'spring-menu' }] } });
+  assert.equal(liked.json.results[0].result, 'applied', liked.text);
   const revoked = await call('POST', `/v1/members/${member_id}/tokens/revoke`, { auth: merchantKey, body: {} });
   assert.equal(revoked.status, 200, revoked.text);
   assert.equal(revoked.json.token_epoch, 1);
   const refused = await call('POST', '/v1/sync', { auth: token, body: { events: [{ id: 'c', type: 'checkin' }] } });
   assert.equal(refused.status, 401);
   assert.equal(refused.json.errors[0].code, 'auth.revoked');
+  assert.equal((await call('GET', '/v1/me', { auth: token })).json.errors[0].code, 'auth.revoked');
   const again = (await call('POST', '/v1/demo/login', { body: { member_id } })).json.token;
   assert.equal((await call('GET', '/v1/me', { auth: again })).status, 200);
+  // The refused check-in was not applied nor remembered: its id is new to the member.
+  const checkedIn = await call('POST', '/v1/sync', { auth: again, body: { events: [{ id: 'c', type: 'checkin' }] } });
+  assert.equal(checkedIn.json.results[0].result, 'applied', checkedIn.text);
+  assert.equal(checkedIn.json.version, liked.json.version + 1);
   assert.equal((await call('POST', '/v1/members/nobody-here/tokens/revoke', { auth: merchantKey })).status, 404);
   assert.equal((await call('POST', `/v1/members/${member_id}/tokens/revoke`, { auth: again })).status, 403);
 });
