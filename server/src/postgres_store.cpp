@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -49,6 +49,10 @@ ALTER TABLE members ADD COLUMN IF NOT EXISTS token_epoch BIGINT NOT NULL DEFAULT
 -- Version 7: the programme's published versions, and with each member the
 -- version its state was written under.
 ALTER TABLE members ADD COLUMN IF NOT EXISTS program_version BIGINT NOT NULL DEFAULT 0;
+-- Version 8: snapshots of 1 KiB or more LZ4-compressed in members.snapshot
+-- (stored_state.hpp); an older binary refuses the database rather than
+-- failing on such a row. PostgreSQL's own compression of them is turned off.
+ALTER TABLE members ALTER COLUMN snapshot SET STORAGE EXTERNAL;
 CREATE TABLE IF NOT EXISTS programs (
   version BIGINT PRIMARY KEY,
   effective_at BIGINT NOT NULL,

@@ -28,7 +28,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -41,7 +41,9 @@ constexpr int kSchemaVersion = 7;
 // adds the points mall's units sold, per item and local day, and the goods
 // its redemptions ask to ship. Version 7 keeps the programme's published
 // versions, and with each member the version its state was written under
-// (added by kAddProgramVersion to older files). Every other
+// (added by kAddProgramVersion to older files). Version 8 keeps large
+// states LZ4-compressed (stored_state.hpp), which an older binary would not
+// read: it refuses the file instead. Every other
 // statement is IF NOT EXISTS, so running the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (

@@ -1,8 +1,10 @@
 // How a member's state is kept in a store: as the core's binary snapshot
 // (state_snapshot.hpp), several times smaller and faster to read and write
-// than its JSON. Rows written before snapshots hold the JSON snapshot; they
-// are still read (the two are told apart by their first byte), and become
-// snapshots when the member next changes.
+// than its JSON; a snapshot of 1 KiB or more is kept LZ4-compressed (a
+// member with a year of orders: 10 KB as 3.4 KB), so that the store writes
+// a third of the bytes a request. Rows written before snapshots hold the
+// JSON snapshot; each form is told apart by its first bytes, all are read,
+// and a row takes the current form when the member next changes.
 #pragma once
 
 #include <string>
@@ -15,6 +17,8 @@
 namespace loyalty::server {
 
 std::string stored_form(const Program& program, const MemberState& state);
+// A snapshot (state_snapshot()) as it is kept.
+std::string stored_form_of_snapshot(std::string_view snapshot);
 Result<MemberState> read_stored_state(const Program& program, std::string_view stored);
 
 }  // namespace loyalty::server

@@ -8,6 +8,7 @@
 #include "loyalty/apply.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/sha256.hpp"
+#include "loyalty/state_snapshot.hpp"
 #include "stored_state.hpp"
 #include "variant_report.hpp"
 
@@ -58,7 +59,7 @@ HttpAnswer errors_answer(int status, const Errors& errors) { return {status, err
 
 // The member's state as an answer field in the form asked for (with its
 // leading comma; none: nothing). `snapshot`, when not empty, is the stored
-// form already written, so that it is not written twice.
+// state's snapshot already written, so that it is not written twice.
 void append_state_answer(std::string& body, const Program& program, const MemberState& state,
                          SyncService::AnswerState form, const std::string& snapshot) {
   if (form == SyncService::AnswerState::json) {
@@ -66,7 +67,7 @@ void append_state_answer(std::string& body, const Program& program, const Member
     body += state_json(program, state);
   } else if (form == SyncService::AnswerState::snapshot) {
     body += ",\"snapshot\":\"";
-    append_base64url(body, snapshot.empty() ? stored_form(program, state) : snapshot);
+    append_base64url(body, snapshot.empty() ? state_snapshot(program, state) : snapshot);
     body += '"';
   }
 }
@@ -225,7 +226,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::optional<MemberState> committed;  // the member's state, once its transaction is done
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
-  std::string snapshot;  // the stored form, when the batch changed the member
+  std::string snapshot;  // the state's snapshot, when the batch changed the member
   std::vector<std::string> history;  // the events applied, for the member's event log
   store_.with_member(member_id, [&](MemberTransaction& tx) {
     std::vector<std::string> keys;
@@ -343,8 +344,8 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     tx.append_events(history);
     if (state.version != version_before || reading->version() != program_before) {
       // The member exists: an update keeps the inviter it joined with.
-      snapshot = stored_form(reading->program(), state);
-      tx.save_member({member_id, snapshot, state.version, "", reading->version()}, now);
+      snapshot = state_snapshot(reading->program(), state);
+      tx.save_member({member_id, stored_form_of_snapshot(snapshot), state.version, "", reading->version()}, now);
     }
     committed = std::move(state);
     under = reading;
