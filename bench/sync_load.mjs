@@ -12,12 +12,13 @@
 // snapshot. PostgreSQL (a throwaway cluster from scripts/postgres-for-tests.sh):
 // 64 clients over 1, 2 and 4 server processes on one database.
 // Prints one JSON line per measurement.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { freshDb, merchantKey, root, tokenSecret } from '../tests/server/loyalty-server.mjs';
+import { freshDb, root } from '../tests/server/loyalty-server.mjs';
+import { run, startLoggingToFile } from './load_servers.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -30,48 +31,15 @@ const serverBinary = resolve(root, option('--bin', 'build/native-release/server/
 const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');
 let tags = 0;
 
-// Run without blocking: the servers' logs are read by this process meanwhile.
-function run(file, args, env) {
-  return new Promise((done) => {
-    const child = spawn(file, args, { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
-
 async function measure(servers, { clients, batch = 1, history = 0, state = 'json', store }) {
   const args = ['--url', servers.map((s) => s.url).join(','), '--server-pid', servers.map((s) => s.pid).join(','),
     '--clients', String(clients), '--batch', String(batch), '--history', String(history), '--state', state,
     '--seconds', seconds, '--tag', `load-${process.pid}-${++tags}`];
-  const load = await run(loadBinary, args, { LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret });
+  const load = await run(loadBinary, args);
   if (load.status !== 0) throw new Error(`bench_sync_load ${args.join(' ')}:\n${load.stdout}${load.stderr}`);
   const result = { store, servers: servers.length, ...JSON.parse(load.stdout) };
   console.log(JSON.stringify(result));
   return result;
-}
-
-// A server logging to a file: reading its log through a pipe here would put
-// this process's CPU into the measurement.
-async function startLoggingToFile(args, log) {
-  const child = spawn(serverBinary, ['serve', '--listen', '127.0.0.1:0', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', openSync(log, 'w')],
-    env: { ...process.env, LOYALTY_MERCHANT_KEY: merchantKey, LOYALTY_TOKEN_SECRET: tokenSecret },
-  });
-  for (let waited = 0; waited < 15000; waited += 50) {
-    const match = readFileSync(log, 'utf8').match(/"event":"listening".*?"url":"([^"]+)"/);
-    if (match) {
-      const exited = new Promise((done) => child.once('exit', done));
-      return { url: match[1], pid: child.pid, stop: () => { child.kill('SIGTERM'); return exited; } };
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`loyalty serve did not start:\n${readFileSync(log, 'utf8')}`);
 }
 
 async function withServers(count, db, work) {
@@ -79,7 +47,7 @@ async function withServers(count, db, work) {
   const logs = mkdtempSync(join(tmpdir(), 'loyalty-load-'));
   const servers = [];
   try {
-    for (let i = 0; i < count; ++i) servers.push(await startLoggingToFile(args, join(logs, `server-${i}.log`)));
+    for (let i = 0; i < count; ++i) servers.push(await startLoggingToFile(serverBinary, args, join(logs, `server-${i}.log`)));
     await work(servers);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
