@@ -11,8 +11,52 @@ HeldOrders& HeldOrders::operator=(const HeldOrders& o) {
     orders_ = o.orders_;
     by_id_.clear();
     indexed_ = false;
+    forget_snapshot();
   }
   return *this;
+}
+
+HeldOrders::HeldOrders(HeldOrders&& o) noexcept
+    : orders_(std::move(o.orders_)),
+      by_id_(std::move(o.by_id_)),
+      first_(o.first_),
+      indexed_(o.indexed_),
+      snapshot_(std::move(o.snapshot_)),
+      snapshot_program_(o.snapshot_program_) {
+  o.orders_.clear();
+  o.by_id_.clear();
+  o.indexed_ = false;
+  o.forget_snapshot();
+}
+
+HeldOrders& HeldOrders::operator=(HeldOrders&& o) noexcept {
+  if (this != &o) {
+    orders_ = std::move(o.orders_);
+    by_id_ = std::move(o.by_id_);
+    first_ = o.first_;
+    indexed_ = o.indexed_;
+    snapshot_ = std::move(o.snapshot_);
+    snapshot_program_ = o.snapshot_program_;
+    o.orders_.clear();
+    o.by_id_.clear();
+    o.indexed_ = false;
+    o.forget_snapshot();
+  }
+  return *this;
+}
+
+const std::string* HeldOrders::kept_snapshot(const void* program) const {
+  return snapshot_program_ && snapshot_program_ == program ? &snapshot_ : nullptr;
+}
+
+void HeldOrders::keep_snapshot(const void* program, std::string_view bytes) const {
+  snapshot_.assign(bytes.data(), bytes.size());
+  snapshot_program_ = program;
+}
+
+void HeldOrders::forget_snapshot() {
+  snapshot_.clear();
+  snapshot_program_ = nullptr;
 }
 
 void HeldOrders::build_index() {
@@ -23,6 +67,7 @@ void HeldOrders::build_index() {
 }
 
 OrderRecord* HeldOrders::find(const std::string& order_id, TimeMs from) {
+  forget_snapshot();  // the order found may be changed through the pointer
   if (!indexed_) build_index();
   const std::int64_t hash = id_hash(order_id);
   for (auto it = by_id_.lower_bound({hash, 0}); it != by_id_.end() && it->first == hash; ++it) {
@@ -33,17 +78,20 @@ OrderRecord* HeldOrders::find(const std::string& order_id, TimeMs from) {
 }
 
 void HeldOrders::push_back(OrderRecord order) {
+  forget_snapshot();
   if (indexed_) by_id_.emplace(id_hash(order.order_id), first_ + orders_.size());
   orders_.push_back(std::move(order));
 }
 
 void HeldOrders::pop_back() {
+  forget_snapshot();
   if (indexed_) by_id_.erase({id_hash(orders_.back().order_id), first_ + orders_.size() - 1});
   orders_.pop_back();
 }
 
 void HeldOrders::forget_before(TimeMs from) {
   while (!orders_.empty() && orders_.front().at < from) {
+    forget_snapshot();
     if (indexed_) by_id_.erase({id_hash(orders_.front().order_id), first_});
     orders_.pop_front();
     ++first_;
@@ -52,6 +100,7 @@ void HeldOrders::forget_before(TimeMs from) {
 
 std::deque<OrderRecord>& HeldOrders::edit() {
   indexed_ = false;
+  forget_snapshot();
   return orders_;
 }
 
@@ -61,7 +110,7 @@ std::size_t HeldOrders::heap_bytes() const {
   const std::size_t per_buffer = sizeof(OrderRecord) < 512 ? 512 / sizeof(OrderRecord) : 1;
   const std::size_t buffers = orders_.size() / per_buffer + 1;
   std::size_t bytes = buffers * block(per_buffer * sizeof(OrderRecord)) + block((buffers + 8) * sizeof(void*)) +
-                      of_nodes(by_id_);
+                      of_nodes(by_id_) + of(snapshot_);
   for (const OrderRecord& o : orders_) {
     bytes += of(o.order_id) + of_array(o.lines) + of_array(o.redeemed) + of(o.refund_ids);
     for (const OrderLineRecord& line : o.lines) bytes += of(line.sku);

@@ -4,6 +4,7 @@
 #include "loyalty/state_snapshot.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <type_traits>
@@ -65,6 +66,14 @@ class Writer {
     varint(items.size());
     for (const auto& item : items) write(item);
   }
+  // Bytes written elsewhere, as they are; and what was written from a size on.
+  void raw(std::string_view bytes) {
+    room(bytes.size());
+    std::copy(bytes.begin(), bytes.end(), at_);
+    at_ += bytes.size();
+  }
+  std::size_t size() const { return static_cast<std::size_t>(at_ - out_.data()); }
+  std::string_view since(std::size_t from) const { return std::string_view(out_.data() + from, size() - from); }
   std::string take() {
     out_.resize(static_cast<std::size_t>(at_ - out_.data()));
     return std::move(out_);
@@ -572,7 +581,33 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-std::string state_snapshot(const Program& program, const MemberState& s) {
+// The held orders' list as state_snapshot() writes it.
+void write_orders(Writer& w, const Program& program, const HeldOrders& orders) {
+  w.list(orders, [&](const OrderRecord& o) {
+    w.integer(o.at);
+    w.integer(o.growth);
+    w.integer(o.growth_clawed);
+    w.list(o.lines, [&](const OrderLineRecord& l) {
+      w.text(program.categories[l.category].id);
+      w.integer(l.paid);
+      w.integer(l.points);
+      w.integer(l.quantity);
+      w.integer(l.refunded_quantity);
+      w.text(l.sku);
+    });
+    w.text(o.order_id);
+    w.integer(o.paid);
+    w.integer(o.paid_refunded);
+    w.integer(o.points);
+    w.integer(o.points_clawed);
+    write_parts(w, o.redeemed);
+    w.integer(o.redeemed_points);
+    w.integer(o.redeemed_returned);
+    w.list(o.refund_ids, [&](const std::string& id) { w.text(id); });
+  });
+}
+
+std::string state_snapshot(const Program& program, const MemberState& s, bool keep_orders) {
   Writer w;
   w.list(s.activity, [&](const ActivityDay& a) {
     w.integer(a.day);
@@ -616,28 +651,19 @@ std::string state_snapshot(const Program& program, const MemberState& s) {
     w.optional(lot.vests_at, [&](TimeMs t) { w.integer(t); });
   }
   w.text(s.member_id);
-  w.list(s.orders, [&](const OrderRecord& o) {
-    w.integer(o.at);
-    w.integer(o.growth);
-    w.integer(o.growth_clawed);
-    w.list(o.lines, [&](const OrderLineRecord& l) {
-      w.text(program.categories[l.category].id);
-      w.integer(l.paid);
-      w.integer(l.points);
-      w.integer(l.quantity);
-      w.integer(l.refunded_quantity);
-      w.text(l.sku);
-    });
-    w.text(o.order_id);
-    w.integer(o.paid);
-    w.integer(o.paid_refunded);
-    w.integer(o.points);
-    w.integer(o.points_clawed);
-    write_parts(w, o.redeemed);
-    w.integer(o.redeemed_points);
-    w.integer(o.redeemed_returned);
-    w.list(o.refund_ids, [&](const std::string& id) { w.text(id); });
-  });
+  if (const std::string* kept = keep_orders ? s.orders.kept_snapshot(&program) : nullptr) {
+    w.raw(*kept);
+#ifndef NDEBUG
+    Writer check;
+    const std::size_t header = check.size();
+    write_orders(check, program, s.orders);
+    assert(check.since(header) == *kept);  // every change to the orders forgets what was kept
+#endif
+  } else {
+    const std::size_t from = w.size();
+    write_orders(w, program, s.orders);
+    if (keep_orders) s.orders.keep_snapshot(&program, w.since(from));
+  }
   w.optional(s.paid, [&](const PaidTerm& p) {
     w.integer(p.expires_at);
     w.text(program.tiers[p.tier].id);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "event_sequence.hpp"
+#include "loyalty/apply.hpp"
 #include "loyalty/state_snapshot.hpp"
 
 namespace loyalty {
@@ -37,6 +38,36 @@ TEST_P(StateSnapshots, EveryStateTheCoreMakesRoundTripsExactly) {
       ASSERT_EQ(state_json(program, back.value()), state_json(program, s.state())) << "seed " << seed << " event " << i;
       ASSERT_EQ(state_snapshot(program, back.value()), bytes);
     }
+  }
+}
+
+// The sync server writes a member after every request and keeps the
+// orders' bytes between writes: they must be what a fresh write gives after
+// any event (orders placed, refunded, redeemed on, forgotten as time passes),
+// and after the state is moved or copied.
+TEST_P(StateSnapshots, OrdersKeptBetweenWritesAreWhatAFreshWriteGives) {
+  const Program program = load(GetParam());
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    Sequence s(program, seed * 7919);
+    MemberState held = s.state();
+    std::size_t reused = 0;
+    for (int i = 0; i < 80; ++i) {
+      const Event e = s.next_event();
+      s.step(e);
+      if (HasFatalFailure()) return;
+      (void)apply_in_place(program, held, e);
+      if (i % 9 == 4) {
+        MemberState moved = std::move(held);
+        EXPECT_TRUE(moved.orders.empty() || held.orders.empty());
+        held = std::move(moved);
+      }
+      if (i % 13 == 6) held = MemberState(held);
+      if (held.orders.kept_snapshot(&program)) ++reused;
+      const std::string kept = state_snapshot(program, held, /*keep_orders=*/true);
+      ASSERT_EQ(kept, state_snapshot(program, s.state())) << "seed " << seed << " event " << i;
+      ASSERT_EQ(kept, state_snapshot(program, held)) << "seed " << seed << " event " << i;
+    }
+    EXPECT_GT(reused, 0u) << "seed " << seed << ": the orders were never reused";
   }
 }
 

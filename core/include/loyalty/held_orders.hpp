@@ -10,6 +10,7 @@
 #include <utility>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loyalty/local_time.hpp"
@@ -59,8 +60,9 @@ class HeldOrders {
   // A copy builds its index when it is first asked for an order.
   HeldOrders(const HeldOrders& o) : orders_(o.orders_) {}
   HeldOrders& operator=(const HeldOrders& o);
-  HeldOrders(HeldOrders&&) = default;
-  HeldOrders& operator=(HeldOrders&&) = default;
+  // What is moved from is left empty, with nothing kept.
+  HeldOrders(HeldOrders&& o) noexcept;
+  HeldOrders& operator=(HeldOrders&& o) noexcept;
 
   const_iterator begin() const { return orders_.begin(); }
   const_iterator end() const { return orders_.end(); }
@@ -81,8 +83,15 @@ class HeldOrders {
 
   std::size_t heap_bytes() const;
 
+  // The orders as a snapshot writes them under `program`, if kept since
+  // the last change (state_snapshot's keep_orders): a member with a year
+  // of orders is written after every request, and its orders change in few.
+  const std::string* kept_snapshot(const void* program) const;
+  void keep_snapshot(const void* program, std::string_view bytes) const;
+
  private:
   void build_index();
+  void forget_snapshot();
 
   std::deque<OrderRecord> orders_;
   // (the order id's hash, its sequence number: orders_[seq - first_]), so
@@ -90,6 +99,8 @@ class HeldOrders {
   std::set<std::pair<std::int64_t, std::size_t>> by_id_;
   std::size_t first_ = 0;  // the sequence number of orders_.front()
   bool indexed_ = false;
+  mutable std::string snapshot_;
+  mutable const void* snapshot_program_ = nullptr;  // none kept
 };
 
 }  // namespace loyalty
