@@ -388,9 +388,10 @@ BoxSeed read_or_make_seed(PGconn* conn, const std::string& box, const std::strin
 }
 
 // A member's transaction whose writes wait and go with the next read, or
-// with COMMIT: a one-event batch is three round trips (BEGIN, the member's
-// lock and its version; the answer lookup; the writes and COMMIT), not
-// eight. A read sends what waits first, so it sees every earlier write.
+// with COMMIT: a one-event batch is two round trips (BEGIN, the member's
+// lock and its stamp with the answers already given; the writes and
+// COMMIT), not eight. A read sends what waits first, so it sees every
+// earlier write.
 class PostgresTransaction : public MemberTransaction {
  public:
   PostgresTransaction(PGconn* conn, std::string member_id, std::vector<Pending>& pending)
