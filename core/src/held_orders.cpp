@@ -16,18 +16,7 @@ HeldOrders& HeldOrders::operator=(const HeldOrders& o) {
   return *this;
 }
 
-HeldOrders::HeldOrders(HeldOrders&& o) noexcept
-    : orders_(std::move(o.orders_)),
-      by_id_(std::move(o.by_id_)),
-      first_(o.first_),
-      indexed_(o.indexed_),
-      snapshot_(std::move(o.snapshot_)),
-      snapshot_program_(o.snapshot_program_) {
-  o.orders_.clear();
-  o.by_id_.clear();
-  o.indexed_ = false;
-  o.forget_snapshot();
-}
+HeldOrders::HeldOrders(HeldOrders&& o) noexcept { *this = std::move(o); }
 
 HeldOrders& HeldOrders::operator=(HeldOrders&& o) noexcept {
   if (this != &o) {

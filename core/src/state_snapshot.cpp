@@ -75,7 +75,7 @@ class Writer {
   std::size_t size() const { return static_cast<std::size_t>(at_ - out_.data()); }
   std::string_view since(std::size_t from) const { return std::string_view(out_.data() + from, size() - from); }
   std::string take() {
-    out_.resize(static_cast<std::size_t>(at_ - out_.data()));
+    out_.resize(size());
     return std::move(out_);
   }
 
