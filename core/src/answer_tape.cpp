@@ -1,14 +1,35 @@
 #include "loyalty/answer_tape.hpp"
 
 #include <cstring>
-#include <functional>
+#include <cstdint>
 
 namespace loyalty {
 
+namespace {
+
+// Whether two runs of `n` bytes are the same, eight at a time: a call to
+// memcmp per string was a tenth of a preview's tape in WASM.
+bool same_bytes(const char* a, const char* b, std::size_t n) {
+  for (; n >= 8; a += 8, b += 8, n -= 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; ++a, ++b, --n) {
+    if (*a != *b) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool TapeStrings::find(std::string_view s, Found& found) {
-  Slot& slot = slots_[(std::hash<const void*>{}(s.data()) ^ s.size()) % kSlots];
-  if (slot.data == s.data() && slot.size == s.size() &&
-      std::memcmp(strings_[slot.index].data(), s.data(), s.size()) == 0) {
+  // Fibonacci hashing of the address: std::hash of a pointer is a murmur
+  // hash in libc++, and slots need only spread addresses.
+  const auto address = reinterpret_cast<std::uintptr_t>(s.data()) ^ s.size();
+  Slot& slot = slots_[static_cast<std::uint32_t>(address * 0x9e3779b1u) >> (32 - kSlotBits)];
+  if (slot.data == s.data() && slot.size == s.size() && same_bytes(slot.kept, s.data(), s.size())) {
     found = {slot.index, false};
     return true;
   }
@@ -23,7 +44,7 @@ bool TapeStrings::find(std::string_view s, Found& found) {
     by_text_.emplace(strings_.back(), index);
     found = {index, true};
   }
-  slot = {s.data(), s.size(), found.index};
+  slot = {s.data(), s.size(), strings_[found.index].data(), found.index};
   return true;
 }
 

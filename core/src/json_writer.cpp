@@ -8,19 +8,19 @@ namespace loyalty {
 
 JsonWriter::JsonWriter(TapeStrings* strings) : tape_(strings) {
   out_.resize(1024);
-  if (tape_) put_le(tape_->size(), 4);  // the header: the strings the decoder holds
+  if (tape_) put_le<4>(tape_->size());  // the header: the strings the decoder holds
 }
 
 void JsonWriter::tape_string(std::string_view v) {
   TapeStrings::Found found;
   if (!tape_->find(v, found)) {
-    put_tagged(tape::string, v.size(), 4);
+    put_tagged<4>(tape::string, v.size());
     put(v);
   } else if (found.added) {
-    put_tagged(tape::string_def, v.size(), 2);
+    put_tagged<2>(tape::string_def, v.size());
     put(v);
   } else {
-    put_tagged(tape::string_ref, found.index, 2);
+    put_tagged<2>(tape::string_ref, found.index);
   }
 }
 
@@ -73,8 +73,8 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 
 JsonWriter& JsonWriter::value(std::int64_t v) {
   if (tape_) {
-    const bool small = v >= INT32_MIN && v <= INT32_MAX;
-    put_tagged(small ? tape::int32 : tape::int64, static_cast<std::uint64_t>(v), small ? 4 : 8);
+    if (v >= INT32_MIN && v <= INT32_MAX) put_tagged<4>(tape::int32, static_cast<std::uint64_t>(v));
+    else put_tagged<8>(tape::int64, static_cast<std::uint64_t>(v));
     return *this;
   }
   before_value();
@@ -115,7 +115,7 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   if (tape_) {
-    put_tagged(tape::json_text, json.size(), 4);
+    put_tagged<4>(tape::json_text, json.size());
     put(json);
     return *this;
   }

@@ -68,15 +68,23 @@ class JsonWriter {
     size_ += s.size();
   }
 
-  // A number's low `bytes` bytes, little-endian, as a tape holds them.
-  void put_le(std::uint64_t number, std::size_t bytes) {
-    char* at = room(bytes);
-    for (std::size_t b = 0; b < bytes; ++b) at[b] = static_cast<char>((number >> (8 * b)) & 0xff);
-    size_ += bytes;
+  // A number's low `Bytes` bytes, little-endian, as a tape holds them.
+  template <std::size_t Bytes>
+  static void write_le(char* at, std::uint64_t number) {
+    for (std::size_t b = 0; b < Bytes; ++b) at[b] = static_cast<char>((number >> (8 * b)) & 0xff);
   }
-  void put_tagged(char tag, std::uint64_t number, std::size_t bytes) {
-    put(tag);
-    put_le(number, bytes);
+  template <std::size_t Bytes>
+  void put_le(std::uint64_t number) {
+    write_le<Bytes>(room(Bytes), number);
+    size_ += Bytes;
+  }
+  // A tag and its number, with one check for room: a tape is mostly these.
+  template <std::size_t Bytes>
+  void put_tagged(char tag, std::uint64_t number) {
+    char* at = room(1 + Bytes);
+    at[0] = tag;
+    write_le<Bytes>(at + 1, number);
+    size_ += 1 + Bytes;
   }
   void tape_string(std::string_view v);
 

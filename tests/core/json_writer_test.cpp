@@ -84,6 +84,16 @@ TEST(TapeStrings, TakesAStringByItsTextNotByWhereItLives) {
   ASSERT_TRUE(strings.find(copy, found));
   EXPECT_FALSE(found.added);
   EXPECT_EQ(found.index, 0);
+  char sku[] = "sku-espresso-double-shot";  // compared eight bytes at a time: changed in the second eight
+  ASSERT_TRUE(strings.find(sku, found));
+  EXPECT_EQ(found.index, 2);
+  sku[12] = '_';
+  ASSERT_TRUE(strings.find(sku, found));
+  EXPECT_TRUE(found.added);
+  EXPECT_EQ(found.index, 3);
+  ASSERT_TRUE(strings.find(sku, found));
+  EXPECT_FALSE(found.added) << "the same address and text again";
+  EXPECT_EQ(found.index, 3);
 }
 
 TEST(TapeStrings, SendsLongStringsAndThoseBeyondItsBoundAsTheyAre) {

@@ -50,8 +50,15 @@ function tapeReader(module) {
     switch (heap[i++]) {
       case TAPE.beginObject: {
         const object = {};
-        while (heap[i] !== TAPE.endObject) {
-          const key = value();
+        for (let tag = heap[i]; tag !== TAPE.endObject; tag = heap[i]) {
+          // Keys are nearly always strings sent before: read here, not through value().
+          let key;
+          if (tag === TAPE.stringRef) {
+            key = strings[heap[i + 1] | (heap[i + 2] << 8)];
+            i += 3;
+          } else {
+            key = value();
+          }
           object[key] = value();
         }
         i++;

@@ -61,9 +61,11 @@ class TapeStrings {
   struct Slot {
     const char* data = nullptr;
     std::size_t size = 0;
+    const char* kept = nullptr;  // the text as sent (strings_ never move)
     std::uint16_t index = 0;
   };
-  static constexpr std::size_t kSlots = 1024;
+  static constexpr unsigned kSlotBits = 10;
+  static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
   std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
   std::deque<std::string> strings_;  // a deque: its strings never move, so views of them hold
   std::unordered_map<std::string_view, std::uint16_t> by_text_;
