@@ -25,13 +25,33 @@ bool is_identifier(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), is_identifier_char);
 }
 
+// Paths are made for every value read: each with one allocation.
 std::string member_path(const std::string& parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
-  return parent + "." + std::string(key);
+  std::string path;
+  path.reserve(parent.size() + 1 + key.size());
+  path.append(parent).append(1, '.').append(key);
+  return path;
+}
+
+void append_index(std::string& path, std::size_t index) {
+  char digits[24];
+  char* at = digits + sizeof digits;
+  *--at = ']';
+  do {
+    *--at = static_cast<char>('0' + index % 10);
+    index /= 10;
+  } while (index != 0);
+  *--at = '[';
+  path.append(at, static_cast<std::size_t>(digits + sizeof digits - at));
 }
 
 std::string index_path(const std::string& parent, std::size_t index) {
-  return parent + "[" + std::to_string(index) + "]";
+  std::string path;
+  path.reserve(parent.size() + 8);
+  path.append(parent);
+  append_index(path, index);
+  return path;
 }
 
 std::string Path::str() const {
@@ -120,10 +140,16 @@ bool ValueReader::is_array(const Json& v, const Path& path, std::size_t max_item
   return true;
 }
 
-ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string path)
-    : reader_(reader), object_(object), path_(std::move(path)), valid_(object.is_object()) {
+ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string&& path)
+    : ObjectReader(reader, object, static_cast<const std::string&>(path)) {
+  kept_path_ = std::move(path);
+  path_ = &kept_path_;
+}
+
+ObjectReader::ObjectReader(ValueReader& reader, const Json& object, const std::string& path)
+    : reader_(reader), object_(object), path_(&path), valid_(object.is_object()) {
   if (!valid_) {
-    reader_.error("type.expected_object", "must be an object, got " + type_name(object), path_);
+    reader_.error("type.expected_object", "must be an object, got " + type_name(object), path);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "loyalty/json_codec.hpp"
@@ -17,6 +18,8 @@ bool is_identifier(std::string_view s);
 
 std::string member_path(const std::string& parent, std::string_view key);
 std::string index_path(const std::string& parent, std::size_t index);
+// "[index]" appended to `path`.
+void append_index(std::string& path, std::size_t index);
 
 // Where a value is, written out only if an error needs it: every value read
 // has a path, and errors are rare. Either a whole path or a parent's path
@@ -60,12 +63,18 @@ class ValueReader {
 // for. Keys asked for must outlive the reader (literals, or the object's own).
 class ObjectReader {
  public:
-  ObjectReader(ValueReader& reader, const Json& object, std::string path);
+  // A reader is made for every object read, and its path is needed only for
+  // an error: a path given as a temporary is kept, one that outlives the
+  // reader (a parameter, a local, another reader's path) is referred to.
+  ObjectReader(ValueReader& reader, const Json& object, std::string&& path);
+  ObjectReader(ValueReader& reader, const Json& object, const std::string& path);
+  ObjectReader(const ObjectReader&) = delete;
+  ObjectReader& operator=(const ObjectReader&) = delete;
 
   bool valid() const { return valid_; }
-  const std::string& path() const { return path_; }
-  std::string path_of(std::string_view key) const { return member_path(path_, key); }
-  Path at(std::string_view key) const { return Path(path_, key); }
+  const std::string& path() const { return *path_; }
+  std::string path_of(std::string_view key) const { return member_path(*path_, key); }
+  Path at(std::string_view key) const { return Path(*path_, key); }
 
   // The field's value, or nullptr if absent (reporting "field.missing" when required).
   const Json* field(std::string_view key, bool required);
@@ -92,7 +101,8 @@ class ObjectReader {
  private:
   ValueReader& reader_;
   const Json& object_;
-  std::string path_;
+  std::string kept_path_;
+  const std::string* path_;  // kept_path_ or the caller's
   bool valid_;
   // The members asked for and present, by address: finish() needs no key
   // compared when every member was asked for, and most objects fit inline.
@@ -103,5 +113,25 @@ class ObjectReader {
   void note_found(const Json* member);
   bool was_found(const Json* member) const;
 };
+
+// Calls read(item, path), or read(item, path, index), for each item of the
+// array at `path`: nothing when it is absent (nullptr), an error when it is
+// not an array or holds more than `max_items`. The items' paths are written
+// into one buffer, reused from item to item.
+template <typename Read>
+void each_item(ValueReader& reader, const Json* array, const std::string& path, std::size_t max_items, Read read) {
+  if (!array || !reader.is_array(*array, path, max_items)) return;
+  std::string item = path;
+  const std::size_t prefix = item.size();
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    item.resize(prefix);
+    append_index(item, i);
+    if constexpr (std::is_invocable_v<Read&, const Json&, const std::string&, std::size_t>) {
+      read((*array)[i], static_cast<const std::string&>(item), i);
+    } else {
+      read((*array)[i], static_cast<const std::string&>(item));
+    }
+  }
+}
 
 }  // namespace loyalty::json_reader

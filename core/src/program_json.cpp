@@ -10,6 +10,7 @@ namespace loyalty {
 
 using json_reader::index_path;
 using json_reader::member_path;
+using json_reader::each_item;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
@@ -23,14 +24,6 @@ void index_id(ValueReader& reader, std::map<std::string, std::size_t, std::less<
   if (!index.emplace(id, i).second) {
     reader.error(code, "id \"" + id + "\" is used twice", path);
   }
-}
-
-// Calls read(element, path, i) for each element of an array field.
-template <typename Read>
-void each(ValueReader& reader, const Json& v, const std::string& path, std::size_t max_items,
-          Read read) {
-  if (!reader.is_array(v, path, max_items)) return;
-  for (std::size_t i = 0; i < v.size(); ++i) read(v[i], index_path(path, i), i);
 }
 
 std::optional<Currency> read_currency(ValueReader& reader, const Json& v, const std::string& path) {
@@ -74,7 +67,7 @@ Requirement read_requirement(ValueReader& reader, const Json& v, const std::stri
 
 std::vector<std::string> read_ids(ValueReader& reader, const Json& v, const std::string& path) {
   std::vector<std::string> ids;
-  each(reader, v, path, 100, [&](const Json& e, const std::string& p, std::size_t) {
+  each_item(reader, &v, path, 100, [&](const Json& e, const std::string& p, std::size_t) {
     if (auto id = reader.identifier(e, p)) ids.push_back(*id);
   });
   return ids;
@@ -186,7 +179,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     if (categories->is_array() && categories->empty()) {
       reader.error("categories.empty", "must hold at least one category", cpath);
     }
-    each(reader, *categories, cpath, kMaxCategories, [&](const Json& e, const std::string& p, std::size_t i) {
+    each_item(reader, categories, cpath, kMaxCategories, [&](const Json& e, const std::string& p, std::size_t i) {
       ObjectReader c(reader, e, p);
       Category category;
       if (auto id = c.identifier("id", true)) {
@@ -201,7 +194,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     });
   }
   if (const Json* skus = obj.field("skus", false)) {
-    each(reader, *skus, obj.path_of("skus"), kMaxSkuMultipliers, [&](const Json& e, const std::string& p, std::size_t i) {
+    each_item(reader, skus, obj.path_of("skus"), kMaxSkuMultipliers, [&](const Json& e, const std::string& p, std::size_t i) {
       ObjectReader s(reader, e, p);
       SkuMultiplier sku;
       if (const Json* id = s.field("id", true)) {
@@ -216,7 +209,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     });
   }
   if (const Json* campaigns = obj.field("campaigns", false)) {
-    each(reader, *campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const Json& e, const std::string& p, std::size_t) {
+    each_item(reader, campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const Json& e, const std::string& p, std::size_t) {
       ObjectReader c(reader, e, p);
       Campaign campaign;
       if (auto id = c.identifier("id", true)) campaign.id = *id;
@@ -246,7 +239,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     program.birthday = bonus;
   }
   if (const Json* caps = obj.field("caps", false)) {
-    each(reader, *caps, obj.path_of("caps"), 2, [&](const Json& e, const std::string& p, std::size_t) {
+    each_item(reader, caps, obj.path_of("caps"), 2, [&](const Json& e, const std::string& p, std::size_t) {
       ObjectReader c(reader, e, p);
       EarnCap cap;
       auto period = c.choice("period", true, {"day", "month"});
@@ -337,7 +330,7 @@ void read_paid_membership(ValueReader& reader, const Json& v, const std::string&
 void read_recall(ValueReader& reader, const Json& v, const std::string& path, std::vector<RecallOffer>& offers) {
   std::map<std::string, std::size_t, std::less<>> ids;
   std::set<LifecycleStage> stages;
-  each(reader, v, path, 3, [&](const Json& e, const std::string& p, std::size_t i) {
+  each_item(reader, &v, path, 3, [&](const Json& e, const std::string& p, std::size_t i) {
     ObjectReader obj(reader, e, p);
     RecallOffer offer;
     if (auto id = obj.identifier("id", true)) {

@@ -12,16 +12,11 @@ namespace loyalty {
 
 using json_reader::index_path;
 using json_reader::member_path;
+using json_reader::each_item;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
 namespace {
-
-template <typename Read>
-void each(ValueReader& reader, const Json* v, const std::string& path, std::size_t max_items, Read read) {
-  if (!v || !reader.is_array(*v, path, max_items)) return;
-  for (std::size_t i = 0; i < v->size(); ++i) read((*v)[i], index_path(path, i));
-}
 
 std::optional<std::int64_t> time_field(ObjectReader& obj, std::string_view key, bool required) {
   return obj.integer(key, required, kMinTimeMs, kMaxTimeMs);
@@ -54,7 +49,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
   OrderRecord o;
   if (auto s = obj.short_text("order_id", true)) o.order_id = *s;
   if (auto t = time_field(obj, "at", true)) o.at = *t;
-  each(reader, obj.field("lines", true), obj.path_of("lines"), kMaxCartLines, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("lines", true), obj.path_of("lines"), kMaxCartLines, [&](const Json& e, const std::string& p) {
     ObjectReader l(reader, e, p);
     OrderLineRecord line;
     if (auto s = l.short_text("sku", true)) line.sku = *s;
@@ -77,7 +72,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
     obj.integer_into(key, *into, 0, kMaxSafeInteger);
   }
   read_redeemed_parts(reader, obj, "redeemed", o.redeemed);
-  each(reader, obj.field("refund_ids", false), obj.path_of("refund_ids"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("refund_ids", false), obj.path_of("refund_ids"), 1000, [&](const Json& e, const std::string& p) {
     if (auto s = reader.string(e, p, 128)) o.refund_ids.push_back(*s);
   });
   obj.finish();
@@ -110,7 +105,7 @@ CapUsage read_cap(ValueReader& reader, const Json& v, const std::string& path, b
 }  // namespace
 
 void read_redeemed_parts(ValueReader& reader, ObjectReader& obj, std::string_view key, std::vector<RedeemedPart>& into) {
-  each(reader, obj.field(key, false), obj.path_of(key), 10000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, false), obj.path_of(key), 10000, [&](const Json& e, const std::string& p) {
     ObjectReader r(reader, e, p);
     RedeemedPart part;
     if (auto s = r.short_text("lot", true)) part.lot = *s;
@@ -181,9 +176,9 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     r.finish();
     if (tier && until) s.paid = PaidTerm{*tier, *until};
   }
-  each(reader, obj.field("lots", false), obj.path_of("lots"), 100000,
+  each_item(reader, obj.field("lots", false), obj.path_of("lots"), 100000,
        [&](const Json& e, const std::string& p) { s.lots.push_back(read_lot(reader, e, p)); });
-  each(reader, obj.field("orders", false), obj.path_of("orders"), 100000,
+  each_item(reader, obj.field("orders", false), obj.path_of("orders"), 100000,
        [&](const Json& e, const std::string& p) {
          s.orders.push_back(read_order(reader, program, e, p));
          // Held in the order they came: apply() finds the refund window's first order by time.
@@ -191,7 +186,7 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
            reader.error("state.orders_order", "orders are held in the order they were placed", p + ".at");
          }
        });
-  each(reader, obj.field("activity", false), obj.path_of("activity"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("activity", false), obj.path_of("activity"), 1000, [&](const Json& e, const std::string& p) {
     ObjectReader a(reader, e, p);
     ActivityDay day;
     if (auto d = a.date("date", true)) day.day = *d;
@@ -220,12 +215,12 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     const auto index = offer ? recall_offer_index(program, *offer) : std::nullopt;
     if (index && entered && used) s.recall = RecallGiven{*index, *entered, *used};
   }
-  each(reader, obj.field("recent_events", false), obj.path_of("recent_events"), kRecentEvents,
+  each_item(reader, obj.field("recent_events", false), obj.path_of("recent_events"), kRecentEvents,
        [&](const Json& e, const std::string& p) {
          if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
        });
   if (const Json* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
-  each(reader, obj.field("tags", false), obj.path_of("tags"), kMaxTags, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("tags", false), obj.path_of("tags"), kMaxTags, [&](const Json& e, const std::string& p) {
     if (auto tag = reader.identifier(e, p)) s.tags.insert(*tag);
   });
   obj.finish();

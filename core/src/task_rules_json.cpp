@@ -8,6 +8,7 @@
 namespace loyalty {
 
 using json_reader::index_path;
+using json_reader::each_item;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
@@ -39,12 +40,6 @@ Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) 
 
 namespace {
 
-template <typename Read>
-void each(ValueReader& reader, const Json& v, const std::string& path, std::size_t max_items, Read read) {
-  if (!reader.is_array(v, path, max_items)) return;
-  for (std::size_t i = 0; i < v.size(); ++i) read(v[i], index_path(path, i));
-}
-
 Reward reward_field(ValueReader& reader, ObjectReader& obj, std::string_view key, bool required) {
   const Json* v = obj.field(key, required);
   return v ? read_reward(reader, *v, obj.path_of(key)) : Reward{};
@@ -66,7 +61,7 @@ CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string&
   }
   rules.by_day.resize(static_cast<std::size_t>(rules.cycle_days));
   if (const Json* rewards = obj.field("rewards", false)) {
-    each(reader, *rewards, obj.path_of("rewards"), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
+    each_item(reader, rewards, obj.path_of("rewards"), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
       ObjectReader day(reader, e, p);
       auto d = day.integer("day", true, 1, rules.cycle_days);
       Reward reward = reward_field(reader, day, "reward", true);
@@ -107,7 +102,7 @@ ScanRules read_scans(ValueReader& reader, const Json& v, const std::string& path
   obj.integer_into("daily_cap", rules.daily_cap, 0, kMaxCount);
   if (const Json* batches = obj.field("batches", false)) {
     std::set<std::string> prefixes;
-    each(reader, *batches, obj.path_of("batches"), 1000, [&](const Json& e, const std::string& p) {
+    each_item(reader, batches, obj.path_of("batches"), 1000, [&](const Json& e, const std::string& p) {
       ObjectReader b(reader, e, p);
       ScanBatch batch;
       if (auto prefix = b.identifier("prefix", true)) {
@@ -148,7 +143,7 @@ void read_window(ValueReader& reader, ObjectReader& obj, std::int64_t& from_day,
 void read_limited(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
                   std::vector<LimitedTask>& tasks) {
   std::set<std::string> ids;
-  each(reader, v, path, kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
+  each_item(reader, &v, path, kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
     ObjectReader obj(reader, e, p);
     LimitedTask task;
     if (auto id = unique_id(reader, obj, ids)) task.id = *id;
@@ -187,7 +182,7 @@ Box read_box(ValueReader& reader, const Json& v, const std::string& path, const 
   }
   std::set<std::string> prize_ids;
   if (const Json* prizes = obj.field("prizes", true)) {
-    each(reader, *prizes, obj.path_of("prizes"), kMaxPrizes, [&](const Json& e, const std::string& p) {
+    each_item(reader, prizes, obj.path_of("prizes"), kMaxPrizes, [&](const Json& e, const std::string& p) {
       ObjectReader prize_obj(reader, e, p);
       Prize prize;
       if (auto id = unique_id(reader, prize_obj, prize_ids)) prize.id = *id;
@@ -232,7 +227,7 @@ SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std
     const char* key = per_friend ? "each" : "milestones";
     const Json* list = obj.field(key, false);
     if (!list) continue;
-    each(reader, *list, obj.path_of(key), per_friend ? 4 : kMaxMilestones, [&](const Json& e, const std::string& p) {
+    each_item(reader, list, obj.path_of(key), per_friend ? 4 : kMaxMilestones, [&](const Json& e, const std::string& p) {
       ObjectReader m(reader, e, p);
       FriendsReward r;
       r.action = friend_action_field(m);
@@ -280,12 +275,12 @@ void read_task_rules(ValueReader& reader, const Json& json, const std::string& p
   if (const Json* v = obj.field("limited", false)) read_limited(reader, *v, obj.path_of("limited"), program, rules.limited);
   if (const Json* v = obj.field("boxes", false)) {
     std::set<std::string> ids;
-    each(reader, *v, obj.path_of("boxes"), kMaxBoxes,
+    each_item(reader, v, obj.path_of("boxes"), kMaxBoxes,
          [&](const Json& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, program, ids)); });
   }
   if (const Json* v = obj.field("spokesperson", false)) {
     std::set<std::string> ids;
-    each(reader, *v, obj.path_of("spokesperson"), kMaxSpokespersonCampaigns, [&](const Json& e, const std::string& p) {
+    each_item(reader, v, obj.path_of("spokesperson"), kMaxSpokespersonCampaigns, [&](const Json& e, const std::string& p) {
       rules.spokesperson.push_back(read_campaign(reader, e, p, program, ids));
     });
   }

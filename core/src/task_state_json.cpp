@@ -6,18 +6,13 @@
 namespace loyalty {
 
 using json_reader::index_path;
+using json_reader::each_item;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
 
 namespace {
 
 constexpr std::size_t kMaxRemembered = 100000;
-
-template <typename Read>
-void each(ValueReader& reader, const Json* v, const std::string& path, std::size_t max_items, Read read) {
-  if (!v || !reader.is_array(*v, path, max_items)) return;
-  for (std::size_t i = 0; i < v->size(); ++i) read((*v)[i], index_path(path, i));
-}
 
 // Sorted and unique, as the core searches them.
 template <typename T>
@@ -28,7 +23,7 @@ void normalise(std::vector<T>& v) {
 
 std::vector<std::string> read_strings(ValueReader& reader, ObjectReader& obj, std::string_view key, std::size_t max) {
   std::vector<std::string> out;
-  each(reader, obj.field(key, false), obj.path_of(key), max, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, false), obj.path_of(key), max, [&](const Json& e, const std::string& p) {
     if (auto s = reader.string(e, p, 128)) out.push_back(*s);
   });
   normalise(out);
@@ -37,7 +32,7 @@ std::vector<std::string> read_strings(ValueReader& reader, ObjectReader& obj, st
 
 std::vector<std::int64_t> read_dates(ValueReader& reader, ObjectReader& obj, std::string_view key) {
   std::vector<std::int64_t> out;
-  each(reader, obj.field(key, false), obj.path_of(key), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, false), obj.path_of(key), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
     auto s = reader.string(e, p, 10);
     auto d = s ? parse_iso_date(*s) : std::nullopt;
     if (s && !d) reader.error("value.invalid_date", "must be a date YYYY-MM-DD from 1970 on", p);
@@ -50,7 +45,7 @@ std::vector<std::int64_t> read_dates(ValueReader& reader, ObjectReader& obj, std
 // Friend actions as a list of names, in the order of FriendAction.
 std::uint8_t read_actions(ValueReader& reader, ObjectReader& obj, std::string_view key) {
   std::uint8_t bits = 0;
-  each(reader, obj.field(key, true), obj.path_of(key), 4, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, true), obj.path_of(key), 4, [&](const Json& e, const std::string& p) {
     auto name = reader.string(e, p, 16);
     for (std::uint8_t a = 0; name && a < 4; ++a) {
       if (*name == friend_action_name(static_cast<FriendAction>(a))) {
@@ -72,13 +67,13 @@ void write_actions(JsonWriter& w, std::string_view key, std::uint8_t bits) {
 }
 
 void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& t) {
-  each(reader, obj.field("campaigns", false), obj.path_of("campaigns"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("campaigns", false), obj.path_of("campaigns"), 1000, [&](const Json& e, const std::string& p) {
     ObjectReader c(reader, e, p);
     CampaignFriends campaign;
     if (auto id = c.identifier("campaign", true)) campaign.campaign = *id;
     if (auto d = c.date("date", false)) campaign.day = *d;
     c.integer_into("today", campaign.today, 0, kMaxCampaignFriends);
-    each(reader, c.field("friends", true), c.path_of("friends"), kMaxCampaignFriends, [&](const Json& fe, const std::string& fp) {
+    each_item(reader, c.field("friends", true), c.path_of("friends"), kMaxCampaignFriends, [&](const Json& fe, const std::string& fp) {
       ObjectReader f(reader, fe, fp);
       CountedFriend counted;
       counted.actions = read_actions(reader, f, "actions");
@@ -89,7 +84,7 @@ void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& 
     c.finish();
     t.spokesperson.campaigns.push_back(std::move(campaign));
   });
-  each(reader, obj.field("brought_by", false), obj.path_of("brought_by"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("brought_by", false), obj.path_of("brought_by"), 1000, [&](const Json& e, const std::string& p) {
     ObjectReader b(reader, e, p);
     BroughtBy brought;
     if (auto id = b.identifier("campaign", true)) brought.campaign = *id;
@@ -182,7 +177,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     if (auto s = reader.string(*v, obj.path_of("invited_by"), 128)) t.invited_by = *s;
   }
   t.invitee_rewarded = obj.boolean("invitee_rewarded", false).value_or(false);
-  each(reader, obj.field("invitees", false), obj.path_of("invitees"), kMaxRemembered, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("invitees", false), obj.path_of("invitees"), kMaxRemembered, [&](const Json& e, const std::string& p) {
     ObjectReader i(reader, e, p);
     Invitee invitee;
     if (const Json* id = i.field("member_id", true)) {
@@ -192,7 +187,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     i.finish();
     t.invitees.push_back(std::move(invitee));
   });
-  each(reader, obj.field("progress", false), obj.path_of("progress"), kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("progress", false), obj.path_of("progress"), kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
     ObjectReader g(reader, e, p);
     TaskProgress progress;
     if (auto id = g.identifier("task", true)) progress.task = *id;
@@ -203,7 +198,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     g.finish();
     t.progress.push_back(std::move(progress));
   });
-  each(reader, obj.field("coupons", false), obj.path_of("coupons"), 10000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("coupons", false), obj.path_of("coupons"), 10000, [&](const Json& e, const std::string& p) {
     ObjectReader c(reader, e, p);
     HeldCoupon coupon;
     if (auto id = c.identifier("coupon", true)) coupon.coupon = *id;
@@ -215,7 +210,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     c.finish();
     t.coupons.push_back(std::move(coupon));
   });
-  each(reader, obj.field("mall", false), obj.path_of("mall"), kMaxMallRedemptions, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("mall", false), obj.path_of("mall"), kMaxMallRedemptions, [&](const Json& e, const std::string& p) {
     ObjectReader m(reader, e, p);
     MallRedemption r;
     if (auto s = m.short_text("id", true)) r.id = *s;
