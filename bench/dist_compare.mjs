@@ -3,7 +3,9 @@
 // history on the coffee programme) and start-up, each row measured for every
 // build in turn, twice, alternating, so that a noisy moment hits all alike.
 // The module's size is printed with it (brotli, as the mini-program ships it).
-//   node bench/dist_compare.mjs DIST [DIST ...]    (e.g. wasm/dist and another build's)
+//   node bench/dist_compare.mjs [--rows ROW,...] [--rounds N] DIST [DIST ...]
+//     (e.g. wasm/dist and another build's; --rows picks rows by name, startup
+//     among them, and --rounds alternates the builds more often than twice)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,15 @@ import { measure } from './timing.mjs';
 
 const root = new URL('..', import.meta.url);
 const coffee = readFileSync(new URL('programs/coffee.json', root), 'utf8');
-const dists = process.argv.slice(2);
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at < 0 ? fallback : args.splice(at, 2)[1];
+};
+const onlyRows = option('--rows', '').split(',').filter(Boolean);
+const rounds = Number(option('--rounds', '2'));
+const dists = args;
+const wanted = (row) => onlyRows.length === 0 || onlyRows.includes(row);
 
 if (dists[0] === '--startup') {
   const t0 = performance.now();
@@ -60,16 +70,16 @@ for (const dir of dists) {
 }
 
 const ns = Object.fromEntries(builds.map((b) => [b.dir, {}]));
-for (const row of Object.keys(builds[0].rows)) {
-  for (let round = 0; round < 2; ++round) {
-    for (const b of round === 0 ? builds : [...builds].reverse()) {
+for (const row of Object.keys(builds[0].rows).filter(wanted)) {
+  for (let round = 0; round < rounds; ++round) {
+    for (const b of round % 2 === 0 ? builds : [...builds].reverse()) {
       const value = await measure(b.rows[row], 9);
       ns[b.dir][row] = Math.min(ns[b.dir][row] ?? Infinity, value);
     }
   }
 }
 const script = fileURLToPath(import.meta.url);
-for (const b of builds) {
+for (const b of wanted('startup') ? builds : []) {
   const runs = [];
   for (let i = 0; i < 7; ++i) runs.push(Number(execFileSync(process.execPath, [script, '--startup', b.dir], { encoding: 'utf8' })));
   ns[b.dir].startup_ms = runs.sort((x, y) => x - y)[3];
