@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "loyalty/answer_tape.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/state_snapshot.hpp"
@@ -137,6 +138,20 @@ void SessionPreviewOrderEnvelope(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(coffee().preview_order(member, cart, history().at));
 }
 BENCHMARK(SessionPreviewOrderEnvelope);
+
+// What the module does for member.previewOrder: the answer written as a
+// tape for a decoder that holds the strings sent before.
+void SessionPreviewOrderTape(benchmark::State& st) {
+  const loyalty::MemberSession member = held();
+  const loyalty::Cart cart{cart_lines(3)};
+  loyalty::TapeStrings strings;
+  for (auto _ : st) {
+    auto preview = member.preview_order(cart, history().at);
+    benchmark::DoNotOptimize(loyalty::preview_json(coffee().program(), preview.value(), &strings));
+  }
+  st.counters["text_lookups"] = benchmark::Counter(static_cast<double>(strings.text_lookups()), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(SessionPreviewOrderTape);
 
 // Another local day each call: the day's totals and the progress are made anew.
 void SessionTierProgressNewDay(benchmark::State& st) {

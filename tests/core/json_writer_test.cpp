@@ -94,6 +94,36 @@ TEST(TapeStrings, TakesAStringByItsTextNotByWhereItLives) {
   ASSERT_TRUE(strings.find(sku, found));
   EXPECT_FALSE(found.added) << "the same address and text again";
   EXPECT_EQ(found.index, 3);
+  // Shorter than a word: compared as two overlapping halves, or byte by byte.
+  char six[] = "tier-a";
+  char three[] = "abc";
+  ASSERT_TRUE(strings.find(six, found));
+  ASSERT_TRUE(strings.find(three, found));
+  six[3] = '_';
+  three[1] = 'x';
+  ASSERT_TRUE(strings.find(six, found));
+  EXPECT_TRUE(found.added) << "a six-byte text changed in its middle";
+  ASSERT_TRUE(strings.find(three, found));
+  EXPECT_TRUE(found.added) << "a three-byte text changed in its middle";
+}
+
+TEST(TapeStrings, NeighbouringStringsKeepTheirOwnSlots) {
+  // Keys as literals lie: eight bytes apart, sizes 7 and 15 (the low bits
+  // of address and size together are the same for both).
+  alignas(16) static const char keys[] = "drop_to\0evaluation_date";
+  const std::string_view first(keys, 7), second(keys + 8, 15);
+  TapeStrings strings;
+  TapeStrings::Found found;
+  ASSERT_TRUE(strings.find(first, found));
+  ASSERT_TRUE(strings.find(second, found));
+  const std::size_t lookups = strings.text_lookups();
+  for (int answer = 0; answer < 10; ++answer) {
+    ASSERT_TRUE(strings.find(first, found));
+    EXPECT_EQ(found.index, 0);
+    ASSERT_TRUE(strings.find(second, found));
+    EXPECT_EQ(found.index, 1);
+  }
+  EXPECT_EQ(strings.text_lookups(), lookups) << "each found by its slot, none evicting the other";
 }
 
 TEST(TapeStrings, SendsLongStringsAndThoseBeyondItsBoundAsTheyAre) {

@@ -50,6 +50,9 @@ class TapeStrings {
   bool find(std::string_view s, Found& found);
 
   std::size_t size() const { return strings_.size(); }
+  // How many finds were not answered by their address's slot and looked the
+  // text up (the slow way): for tests and benchmarks.
+  std::size_t text_lookups() const { return text_lookups_; }
   // Forgets every string (the decoder lost step and forgets its copy too).
   void clear();
 
@@ -69,6 +72,7 @@ class TapeStrings {
   std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
   std::deque<std::string> strings_;  // a deque: its strings never move, so views of them hold
   std::unordered_map<std::string_view, std::uint16_t> by_text_;
+  std::size_t text_lookups_ = 0;
 };
 
 }  // namespace loyalty
