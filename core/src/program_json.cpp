@@ -67,7 +67,7 @@ Requirement read_requirement(ValueReader& reader, const Json& v, const std::stri
 
 std::vector<std::string> read_ids(ValueReader& reader, const Json& v, const std::string& path) {
   std::vector<std::string> ids;
-  each_item(reader, &v, path, 100, [&](const Json& e, const std::string& p, std::size_t) {
+  each_item(reader, &v, path, 100, [&](const Json& e, const std::string& p) {
     if (auto id = reader.identifier(e, p)) ids.push_back(*id);
   });
   return ids;
@@ -209,7 +209,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     });
   }
   if (const Json* campaigns = obj.field("campaigns", false)) {
-    each_item(reader, campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const Json& e, const std::string& p, std::size_t) {
+    each_item(reader, campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const Json& e, const std::string& p) {
       ObjectReader c(reader, e, p);
       Campaign campaign;
       if (auto id = c.identifier("id", true)) campaign.id = *id;
@@ -239,7 +239,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     program.birthday = bonus;
   }
   if (const Json* caps = obj.field("caps", false)) {
-    each_item(reader, caps, obj.path_of("caps"), 2, [&](const Json& e, const std::string& p, std::size_t) {
+    each_item(reader, caps, obj.path_of("caps"), 2, [&](const Json& e, const std::string& p) {
       ObjectReader c(reader, e, p);
       EarnCap cap;
       auto period = c.choice("period", true, {"day", "month"});

@@ -10,7 +10,6 @@
 
 namespace loyalty {
 
-using json_reader::index_path;
 using json_reader::member_path;
 using json_reader::each_item;
 using json_reader::ObjectReader;

@@ -5,7 +5,6 @@
 
 namespace loyalty {
 
-using json_reader::index_path;
 using json_reader::each_item;
 using json_reader::ObjectReader;
 using json_reader::ValueReader;
