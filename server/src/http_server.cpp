@@ -171,8 +171,10 @@ HttpServer::HttpServer(std::size_t workers, std::chrono::milliseconds deadline,
 void HttpServer::WorkerPool::enqueue(std::function<void()> fn) {
   ++waiting_;
   pool_.enqueue([this, fn = std::move(fn)] {
+    ++busy_;
     --waiting_;
     fn();
+    --busy_;
   });
 }
 
@@ -189,7 +191,7 @@ bool HttpServer::wait_for_next_request(socket_t sock, bool first) const {
     if (left.count() <= 0) return false;
     if (wait_for(sock, POLLIN, std::min(left, kSlice))) return true;
     const WorkerPool* pool = pool_;
-    if (pool && pool->waiting() > 0 && Clock::now() >= yields_from) return false;
+    if (pool && pool->starved() && Clock::now() >= yields_from) return false;
   }
 }
 

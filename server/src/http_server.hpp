@@ -18,6 +18,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -49,16 +50,21 @@ class HttpServer : public httplib::Server {
   void deepen_accept_queue();
 
  private:
-  // httplib's thread pool, counting the connections waiting for a worker.
+  // httplib's thread pool, counting the connections queued and the workers busy.
   class WorkerPool : public httplib::TaskQueue {
    public:
-    explicit WorkerPool(std::size_t workers) : pool_(workers) {}
+    explicit WorkerPool(std::size_t workers) : workers_(workers), pool_(workers) {}
     void enqueue(std::function<void()> fn) override;
     void shutdown() override { pool_.shutdown(); }
-    std::size_t waiting() const { return waiting_; }
+    // More connections queued than idle workers to take them: some wait for
+    // a worker. A connection queued while a worker is idle is only on its
+    // way to it, and is no reason to close a kept one.
+    bool starved() const { return waiting_ > workers_ - std::min<std::size_t>(busy_, workers_); }
 
    private:
+    const std::size_t workers_;
     std::atomic<std::size_t> waiting_{0};
+    std::atomic<std::size_t> busy_{0};
     httplib::ThreadPool pool_;
   };
 

@@ -13,7 +13,7 @@ before(async () => {
 after(() => server?.stop());
 
 test('GET /v1/program answers the normalised programme with an ETag', async () => {
-  const call = client(server.url);
+  const call = client(server.url, server.log);
   const res = await call('GET', '/v1/program');
   assert.equal(res.status, 200);
   const body = res.json;
@@ -28,15 +28,15 @@ test('GET /v1/program answers the normalised programme with an ETag', async () =
 });
 
 test('the JS package is served with the wasm MIME type streaming compilation needs', async () => {
-  const res = await fetch(`${server.url}pkg/loyalty-core.wasm`);
+  const res = await client(server.url, server.log)('GET', '/pkg/loyalty-core.wasm');
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/wasm');
 });
 
 test('an unknown path is a 404 with an error envelope', async () => {
-  const res = await fetch(`${server.url}v1/nothing-here`);
+  const res = await client(server.url, server.log)('GET', '/v1/nothing-here');
   assert.equal(res.status, 404);
-  const body = await res.json();
+  const body = res.json;
   assert.equal(body.ok, false);
   assert.equal(body.errors[0].code, 'http.not_found');
 });
