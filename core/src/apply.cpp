@@ -592,18 +592,18 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
   return next_due(program, state, first_evaluated_day(program, state, at), evaluation);
 }
 
-Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
-  Applied out;
-  if (state.recent_events.contains(event.id)) {
-    out.duplicate = true;
-    return out;
-  }
+std::optional<Errors> apply_in_place(const Program& program, MemberState& state, const Event& event, Applied& out) {
+  out.ledger.clear();
+  out.notices.clear();
+  out.duplicate = state.recent_events.contains(event.id);
+  if (out.duplicate) return std::nullopt;
   if (event.at < state.clock) {
-    return refused("event.out_of_order", "the state is already at " + std::to_string(state.clock) +
-                   "; events must come in time order", "event.at");
+    return Errors{refused("event.out_of_order",
+                          "the state is already at " + std::to_string(state.clock) + "; events must come in time order",
+                          "event.at")};
   }
   if (event.kind == EventKind::paid_membership && !program.paid_membership) {
-    return refused("paid_membership.not_offered", "this programme has no paid membership", "event.type");
+    return Errors{refused("paid_membership.not_offered", "this programme has no paid membership", "event.type")};
   }
 #ifdef LOYALTY_CHECK_INVARIANTS
   const bool held_invariants = check_invariants(program, state).empty();
@@ -611,13 +611,17 @@ Result<Applied> apply_in_place(const Program& program, MemberState& state, const
   // Most events write a row or a few; time passing mostly writes none. Three
   // rows (888 bytes) stay within glibc's per-thread cache of small blocks
   // (up to 1,032 bytes), which four would not.
-  if (event.kind != EventKind::time_passes) out.ledger.reserve(3);
+  if (event.kind != EventKind::time_passes && out.ledger.capacity() < 3) out.ledger.reserve(3);
   state.lots.prepare();
   StateUndo undo(state);
   auto errors = Transition(program, event, state, out, undo).run();
   if (errors) undo.undo();
   state.lots.compact_if_sparse();  // slots may change now: the notes of this event are done with
-  if (errors) return *errors;
+  if (errors) {
+    out.ledger.clear();
+    out.notices.clear();
+    return errors;
+  }
 #ifdef LOYALTY_CHECK_INVARIANTS
   if (held_invariants) {
     const Errors broken = check_invariants(program, state);
@@ -628,6 +632,12 @@ Result<Applied> apply_in_place(const Program& program, MemberState& state, const
     }
   }
 #endif
+  return std::nullopt;
+}
+
+Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event) {
+  Applied out;
+  if (auto errors = apply_in_place(program, state, event, out)) return *std::move(errors);
   return out;
 }
 

@@ -152,13 +152,14 @@ void Simulation::add_event(const Json& event) {
     Side& side = side_[s];
     if (!read || !events_read_alike_) read = event_from_json(*side.program, event, "event");
     const Result<Event>& parsed = *read;
-    auto applied = parsed.ok() ? apply_in_place(*side.program, side.state, parsed.value()) : Result<Applied>(parsed.errors());
-    if (!applied.ok()) {
+    const auto errors = parsed.ok() ? apply_in_place(*side.program, side.state, parsed.value(), side.applied)
+                                    : std::optional<Errors>(parsed.errors());
+    if (errors) {
       side.refused += 1;
-      side.refused_by_code[applied.errors().front().code] += 1;
+      side.refused_by_code[errors->front().code] += 1;
       continue;
     }
-    for (const LedgerEntry& row : applied.value().ledger) {
+    for (const LedgerEntry& row : side.applied.ledger) {
       Figures& month = by_month_[month_of(row.at)][s];
       const std::int64_t issued_before = month.issued;
       count_ledger_entry(month, row);

@@ -27,6 +27,7 @@
 
 #include "loyalty/json_codec.hpp"
 #include "loyalty/member_state.hpp"
+#include "loyalty/outcome.hpp"
 #include "loyalty/program.hpp"
 
 namespace loyalty::server {
@@ -86,6 +87,7 @@ class Simulation {
   struct Side {
     const Program* program;
     MemberState state;
+    Applied applied;  // the last event's rows and notices, its memory reused by the next
     std::int64_t issued = 0;  // by this member, for the most affected
     std::int64_t refused = 0;
     std::map<std::string, std::int64_t> refused_by_code;

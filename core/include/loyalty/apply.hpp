@@ -10,6 +10,8 @@
 // (Outcome::duplicate). An error leaves the state untouched.
 #pragma once
 
+#include <optional>
+
 #include "loyalty/error.hpp"
 #include "loyalty/event.hpp"
 #include "loyalty/member_state.hpp"
@@ -24,6 +26,11 @@ Result<Outcome> apply(const Program& program, const MemberState& state, const Ev
 // back, and nothing of the state is copied. A refused event leaves `state`
 // exactly as it was (what it changed before it was refused is undone).
 Result<Applied> apply_in_place(const Program& program, MemberState& state, const Event& event);
+// The same, with what the event did written into `out`: its rows and
+// notices replace those there, in the memory they had, so that a loop
+// applying many events (a replay, a simulation) allocates for them once.
+// The errors of a refused event, which leaves `out` empty.
+std::optional<Errors> apply_in_place(const Program& program, MemberState& state, const Event& event, Applied& out);
 
 // The state as it will be at `at` if nothing but time passes.
 // Error: "event.out_of_order" if `at` is before the state's clock.
