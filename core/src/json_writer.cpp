@@ -11,19 +11,6 @@ JsonWriter::JsonWriter(TapeStrings* strings) : tape_(strings) {
   if (tape_) put_le<4>(tape_->size());  // the header: the strings the decoder holds
 }
 
-void JsonWriter::tape_string(std::string_view v) {
-  TapeStrings::Found found;
-  if (!tape_->find(v, found)) {
-    put_tagged<4>(tape::string, v.size());
-    put(v);
-  } else if (found.added) {
-    put_tagged<2>(tape::string_def, v.size());
-    put(v);
-  } else {
-    put_tagged<2>(tape::string_ref, found.index);
-  }
-}
-
 void JsonWriter::grow(std::size_t n) { out_.resize(std::max(out_.size() * 2, size_ + n)); }
 
 void JsonWriter::before_value() {

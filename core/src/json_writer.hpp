@@ -86,7 +86,18 @@ class JsonWriter {
     write_le<Bytes>(at + 1, number);
     size_ += 1 + Bytes;
   }
-  void tape_string(std::string_view v);
+  void tape_string(std::string_view v) {
+    TapeStrings::Found found;
+    if (!tape_->find(v, found)) {
+      put_tagged<4>(tape::string, v.size());
+      put(v);
+    } else if (found.added) {
+      put_tagged<2>(tape::string_def, v.size());
+      put(v);
+    } else {
+      put_tagged<2>(tape::string_ref, found.index);
+    }
+  }
 
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
