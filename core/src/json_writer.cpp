@@ -9,6 +9,7 @@ namespace loyalty {
 JsonWriter::JsonWriter(TapeStrings* strings) : tape_(strings) {
   out_.resize(1024);
   if (tape_) put_le<4>(tape_->size());  // the header: the strings the decoder holds
+  if (keeps_frames()) stack_.reserve(8);  // deep enough for every answer: no growing one frame at a time
 }
 
 void JsonWriter::grow(std::size_t n) { out_.resize(std::max(out_.size() * 2, size_ + n)); }
@@ -29,27 +30,28 @@ JsonWriter& JsonWriter::open(char bracket) {
     before_value();
     put(bracket);
   }
-  stack_.emplace_back();
+  if (keeps_frames()) stack_.emplace_back();
   return *this;
 }
 
 JsonWriter& JsonWriter::close(char bracket) {
   put(tape_ ? static_cast<char>(bracket == '}' ? tape::end_object : tape::end_array) : bracket);
-  stack_.pop_back();
+  if (keeps_frames()) stack_.pop_back();
   return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
-  Frame& frame = stack_.back();
 #ifndef NDEBUG
-  assert((frame.first || std::string_view(frame.last_key) < k) && "JSON keys must be written sorted");
-  frame.last_key = std::string(k);
+  Frame& checked = stack_.back();
+  assert((!checked.keyed || std::string_view(checked.last_key) < k) && "JSON keys must be written sorted");
+  checked.keyed = true;
+  checked.last_key = std::string(k);
 #endif
   if (tape_) {
-    frame.first = false;
     tape_string(k);
     return *this;
   }
+  Frame& frame = stack_.back();
   if (!frame.first) put(',');
   frame.first = false;
   write_string(k);

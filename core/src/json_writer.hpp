@@ -107,9 +107,19 @@ class JsonWriter {
   struct Frame {
     bool first = true;
 #ifndef NDEBUG
-    std::string last_key;  // only checked in debug builds
+    bool keyed = false;    // only checked in debug builds
+    std::string last_key;
 #endif
   };
+  // Text needs a frame per object or array open, for its commas; a tape has
+  // none and keeps them only where debug builds check the keys' order.
+  bool keeps_frames() const {
+#ifndef NDEBUG
+    return true;
+#else
+    return tape_ == nullptr;
+#endif
+  }
   std::string out_;        // its first size_ bytes are the text so far
   std::size_t size_ = 0;
   std::vector<Frame> stack_;
