@@ -1,6 +1,5 @@
 #include "loyalty/answer_tape.hpp"
 
-#include <cstring>
 #include <cstdint>
 
 namespace loyalty {
