@@ -18,7 +18,6 @@
 
 #include <httplib.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -59,7 +58,7 @@ class HttpServer : public httplib::Server {
     // More connections queued than idle workers to take them: some wait for
     // a worker. A connection queued while a worker is idle is only on its
     // way to it, and is no reason to close a kept one.
-    bool starved() const { return waiting_ > workers_ - std::min<std::size_t>(busy_, workers_); }
+    bool starved() const { return waiting_ + busy_ > workers_; }
 
    private:
     const std::size_t workers_;
