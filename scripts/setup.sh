@@ -9,6 +9,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libssl-dev
   libsqlite3-dev                   # the sync server's embedded store
+  libsodium-dev                    # operators' passwords hashed with Argon2id (the console)
   liblz4-dev                       # large member states kept compressed in the stores
   zlib1g-dev                       # event files written and read gzip-compressed (loyalty generate, simulate)
   libpq-dev postgresql             # the shared store, and a local server for its tests

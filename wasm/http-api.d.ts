@@ -55,6 +55,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/console/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A console operator signs in with a name and a password; the answer sets the session cookie.
+         * @description A wrong password and an unknown name are refused alike (operator.bad_credentials). Five failures in a row lock the operator out for 15 minutes (operator.locked, with Retry-After), whatever the password. Passwords are kept as Argon2id hashes; operators are added with `loyalty operator add`.
+         */
+        post: operations["consoleSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in operator, its role and what it may do, and the session's CSRF token (for a page loaded again). */
+        get: operations["consoleSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the operator's session (the cookie no longer opens it, on every server). */
+        post: operations["consoleSignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of operator actions (who, when, what, before and after), oldest first, a page at a time. */
+        get: operations["consoleAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/program": {
         parameters: {
             query?: never;
@@ -492,7 +563,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "arith.overflow" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "arith.overflow" | "auth.csrf" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "operator.bad_credentials" | "operator.locked" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -612,6 +683,34 @@ export interface components {
             /** @description the state as the core's binary snapshot, base64url, when asked for ?state=snapshot */
             snapshot?: string;
             version: number;
+        };
+        ConsoleSession: {
+            /** @description send as X-CSRF-Token with every change */
+            csrf_token: string;
+            /** @description UTC ms; sign in again after it */
+            expires_at: number;
+            name: string;
+            permissions: ("read" | "help_members" | "draft" | "publish")[];
+            /** @enum {string} */
+            role: "viewer" | "service" | "editor" | "publisher";
+        };
+        AuditPage: {
+            /** @description oldest first */
+            rows: {
+                /** @description sign_in, sign_in_failed, sign_in_locked, sign_out, member_tagged, member_tokens_revoked, program_published; operator_added and operator_changed (by the CLI) */
+                action: string;
+                /** @description what the action left (JSON), or null */
+                after: unknown;
+                at: number;
+                /** @description what was there before (JSON), or null */
+                before: unknown;
+                /** @description who; "cli" for `loyalty operator add` */
+                operator: string;
+                /** @description pass as ?after= for the next page */
+                seq: number;
+                /** @description the member, operator or programme acted on */
+                target: string;
+            }[];
         };
         LedgerPage: {
             ledger: components["schemas"]["LedgerEntry"][];
@@ -935,6 +1034,114 @@ export interface operations {
                 };
             };
             404: components["responses"]["Error"];
+        };
+    };
+    consoleSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    /** @description loyalty_console=<token>; Path=/v1; HttpOnly; SameSite=Strict; Max-Age=28800 */
+                    "Set-Cookie": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Error"];
+        };
+    };
+    consoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    consoleSignOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        signed_out: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    consoleAudit: {
+        parameters: {
+            query?: {
+                after?: components["parameters"]["after"];
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     getProgram: {

@@ -45,7 +45,7 @@ ApiRoutes::ApiRoutes(SyncService& sync, Store& store, ProgramVersions& programs,
                      ApiSettings settings)
     : sync_(sync), store_(store), programs_(programs), tokens_(tokens), settings_(std::move(settings)),
       member_limit_(rate_limiter(store, settings_.member_rate_per_minute)),
-      ip_limit_(rate_limiter(store, settings_.ip_rate_per_minute)) {}
+      ip_limit_(rate_limiter(store, settings_.ip_rate_per_minute)), operators_(store) {}
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -99,6 +99,130 @@ std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, R
   return std::nullopt;
 }
 
+std::optional<HttpAnswer> ApiRoutes::authorize(const httplib::Request& req, httplib::Response& res, Permission need,
+                                               std::optional<OperatorSession>& who) {
+  who.reset();
+  // A backend sends the merchant key; only a browser sends the console's cookie.
+  const std::string cookie =
+      req.has_header("Authorization") ? "" : cookie_value(req.get_header_value("Cookie"), OperatorDesk::kCookie);
+  if (cookie.empty()) {
+    std::string none;
+    return authenticate(req, Role::merchant, none, res);
+  }
+  who = operators_.session(cookie, now_ms());
+  if (!who) return error_answer(401, "auth.invalid", "the console session has ended or is unknown; sign in again");
+  if (!role_may(who->role, need)) {
+    return error_answer(403, "auth.forbidden",
+                        "an operator with the role " + who->role + " may not do this (it needs " + permission_name(need) + ")");
+  }
+  // SameSite keeps the cookie from other sites' requests; the token, which
+  // only the console's own pages can read, is the second lock on changes.
+  if (req.method != "GET" && req.method != "HEAD" &&
+      !equal_in_constant_time(req.get_header_value("X-CSRF-Token"), who->csrf_token)) {
+    return error_answer(403, "auth.csrf", "a change from the console carries the session's X-CSRF-Token header");
+  }
+  return std::nullopt;
+}
+
+void ApiRoutes::audit(const std::optional<OperatorSession>& who, const char* action, const std::string& target,
+                      std::string before, std::string after) {
+  if (who) operators_.record(who->name, action, target, std::move(before), std::move(after), now_ms());
+}
+
+namespace {
+
+// What the console knows of its operator: name, role, what the role may do,
+// the CSRF token for changes and when the session ends.
+std::string session_json(const OperatorSession& s) {
+  return Json{{"csrf_token", s.csrf_token}, {"expires_at", s.expires_at}, {"name", s.name},
+              {"permissions", permissions_of(s.role)}, {"role", s.role}}.dump();
+}
+
+// HTTP-only (no script reads it), SameSite=Strict (no other site's page
+// sends it), for the API only; Secure behind a proxy that terminates TLS.
+std::string session_cookie(const httplib::Request& req, const std::string& value, std::int64_t max_age_s) {
+  std::string cookie = std::string(OperatorDesk::kCookie) + "=" + value + "; Path=/v1; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(max_age_s);
+  if (req.get_header_value("X-Forwarded-Proto") == "https") cookie += "; Secure";
+  return cookie;
+}
+
+// A member's tags in a member view or an event's answer ({"tags": [...]}),
+// or the answer itself when it holds no state (a refusal).
+std::string tags_in(const std::string& body) {
+  auto parsed = parse_json(body);
+  if (!parsed.ok()) return "null";
+  const Json& j = parsed.value();
+  if (!j.is_object() || !j.contains("state") || !j["state"].is_object()) return body;
+  return Json{{"tags", j["state"].value("tags", Json::array())}}.dump();
+}
+
+}  // namespace
+
+void ApiRoutes::install_console(httplib::Server& server) {
+  server.Post("/v1/console/sign-in", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::int64_t now = now_ms();
+    if (std::int64_t wait = ip_limit_->take("ip:" + req.remote_addr, now)) {
+      res.set_header("Retry-After", std::to_string(wait));
+      return send(res, error_answer(429, "rate.limited", "too many requests from this address; retry after " +
+                                                             std::to_string(wait) + " s"));
+    }
+    auto body = parse_json(req.body);
+    if (!body.ok()) return send(res, {400, error_envelope(body.errors())});
+    const Json& request = body.value();
+    if (!request.is_object()) return send(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
+    Errors errors;
+    for (const auto& item : request.items()) {
+      if (item.key() != "name" && item.key() != "password") errors.push_back({"field.unknown", "is not a known field", item.key()});
+    }
+    for (const char* field : {"name", "password"}) {
+      if (!request.contains(field)) errors.push_back({"field.missing", "is required", field});
+      else if (!request[field].is_string()) errors.push_back({"type.expected_string", "must be a string", field});
+    }
+    if (!errors.empty()) return send(res, {400, error_envelope(errors)});
+    const SignIn signed_in = operators_.sign_in(request["name"].get<std::string>(),
+                                                request["password"].get_ref<const std::string&>(), now);
+    if (!signed_in.session) {
+      if (signed_in.refusal == "operator.locked") {
+        res.set_header("Retry-After", std::to_string(signed_in.retry_after_s));
+        return send(res, error_answer(429, "operator.locked", "too many failed sign-ins; retry after " +
+                                                                  std::to_string(signed_in.retry_after_s) + " s"));
+      }
+      return send(res, error_answer(401, "operator.bad_credentials", "no operator has this name and password"));
+    }
+    res.set_header("Set-Cookie", session_cookie(req, signed_in.cookie_token, operators_.policy().session_ms / 1000));
+    send(res, {200, session_json(*signed_in.session)});
+  });
+  // The signed-in operator (after a reload, the page learns its CSRF token here).
+  server.Get("/v1/console/session", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    if (!who) return send(res, error_answer(403, "auth.forbidden", "the merchant key has no console session"));
+    send(res, {200, session_json(*who)});
+  });
+  server.Post("/v1/console/sign-out", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    if (!who) return send(res, error_answer(403, "auth.forbidden", "the merchant key has no console session"));
+    operators_.sign_out(*who, now_ms());
+    res.set_header("Set-Cookie", session_cookie(req, "", 0));
+    send(res, {200, Json{{"signed_out", true}}.dump()});
+  });
+  // The audit log of operator actions, oldest first, a page at a time.
+  server.Get("/v1/console/audit", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    auto p = page(req);
+    if (!p) return send(res, kBadPage);
+    std::string rows = "[";
+    for (const OperatorAuditRow& row : store_.operator_audit(p->first, p->second)) {
+      if (rows.size() > 1) rows += ',';
+      rows += audit_row_json(row);
+    }
+    send(res, {200, "{\"rows\":" + rows + "]}"});
+  });
+}
+
 void ApiRoutes::install_program(httplib::Server& server) {
   // Public: the version in force now, what clients preview with. A client
   // reloads it when an answer names another program_version.
@@ -116,39 +240,17 @@ void ApiRoutes::install_program(httplib::Server& server) {
   });
   // Merchant: publish a new version, in force from effective_at (default now).
   server.Post("/v1/program", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
-    auto body = parse_json(req.body);
-    if (!body.ok()) return send(res, {400, error_envelope(body.errors())});
-    const Json& request = body.value();
-    const std::int64_t now = now_ms();
-    Errors errors;
-    if (!request.is_object()) return send(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
-    for (const auto& item : request.items()) {
-      if (item.key() != "program" && item.key() != "effective_at") errors.push_back({"field.unknown", "is not a known field", item.key()});
-    }
-    if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
-    std::int64_t effective_at = now;
-    if (request.contains("effective_at")) {
-      auto at = time_from_json(request["effective_at"], "effective_at");
-      if (at.ok()) effective_at = at.value();
-      else errors.insert(errors.end(), at.errors().begin(), at.errors().end());
-    }
-    if (!errors.empty()) return send(res, {400, error_envelope(errors)});
-    auto published = programs_.publish(request["program"].dump(), effective_at, now);
-    if (!published.ok()) {
-      const std::string& code = published.errors()[0].code;
-      const bool conflict = code == "program.version_not_newer" || code == "program.other_id" ||
-                            code == "program.effective_before_newest";
-      return send(res, {conflict ? 409 : 400, error_envelope(published.errors())});
-    }
-    const HeldVersion& v = published.value();
-    send(res, {201, Json{{"effective_at", v->effective_at}, {"version", v->version()}}.dump()});
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::publish, who)) return send(res, *refused);
+    const std::int64_t newest_before = programs_.all().back()->version();
+    const HttpAnswer answer = publish(req.body);
+    audit(who, "program_published", "program", Json{{"newest_version", newest_before}}.dump(), answer.body);
+    send(res, answer);
   });
   // Merchant: every published version and when it takes effect.
   server.Get("/v1/program/versions", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     const std::int64_t now = now_ms();
     const std::int64_t in_force = programs_.in_force(now)->version();
     Json versions = Json::array();
@@ -159,8 +261,38 @@ void ApiRoutes::install_program(httplib::Server& server) {
   });
 }
 
+HttpAnswer ApiRoutes::publish(const std::string& text) {
+  auto body = parse_json(text);
+  if (!body.ok()) return {400, error_envelope(body.errors())};
+  const Json& request = body.value();
+  const std::int64_t now = now_ms();
+  Errors errors;
+  if (!request.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
+  for (const auto& item : request.items()) {
+    if (item.key() != "program" && item.key() != "effective_at") errors.push_back({"field.unknown", "is not a known field", item.key()});
+  }
+  if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
+  std::int64_t effective_at = now;
+  if (request.contains("effective_at")) {
+    auto at = time_from_json(request["effective_at"], "effective_at");
+    if (at.ok()) effective_at = at.value();
+    else errors.insert(errors.end(), at.errors().begin(), at.errors().end());
+  }
+  if (!errors.empty()) return {400, error_envelope(errors)};
+  auto published = programs_.publish(request["program"].dump(), effective_at, now);
+  if (!published.ok()) {
+    const std::string& code = published.errors()[0].code;
+    const bool conflict = code == "program.version_not_newer" || code == "program.other_id" ||
+                          code == "program.effective_before_newest";
+    return {conflict ? 409 : 400, error_envelope(published.errors())};
+  }
+  const HeldVersion& v = published.value();
+  return {201, Json{{"effective_at", v->effective_at}, {"version", v->version()}}.dump()};
+}
+
 void ApiRoutes::install(httplib::Server& server) {
   install_program(server);
+  install_console(server);
   // Member endpoints.
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
@@ -208,7 +340,26 @@ void ApiRoutes::install(httplib::Server& server) {
   // The points mall: redemptions with a cash part (the merchant took the
   // cash) and cancellations come from the merchant's backend.
   server.Post("/v1/mall/redemptions", merchant_event("mall_redeem"));
-  server.Post("/v1/tags", merchant_event("tag"));
+  // Tags: the merchant's backend, or customer service in the console
+  // (audited with the member's tags before and after).
+  server.Post("/v1/tags", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::help_members, who)) return send(res, *refused);
+    const std::int64_t now = now_ms();
+    std::string member;
+    std::string before = "null";
+    if (who) {
+      auto body = parse_json(req.body);
+      if (body.ok() && body.value().is_object() && body.value().contains("member_id") &&
+          body.value()["member_id"].is_string()) {
+        member = body.value()["member_id"].get<std::string>();
+        before = tags_in(sync_.member_view(member, now, "json").body);
+      }
+    }
+    const HttpAnswer answer = sync_.merchant_event("tag", req.body, now);
+    audit(who, "member_tagged", member, std::move(before), tags_in(answer.body));
+    send(res, answer);
+  });
   server.Post("/v1/mall/cancellations", merchant_event("mall_cancel"));
   // Public, as the catalogue is: what is left of each stocked item.
   server.Get("/v1/mall", [this](const httplib::Request&, httplib::Response& res) { send(res, sync_.mall_stock(now_ms())); });
@@ -218,39 +369,41 @@ void ApiRoutes::install(httplib::Server& server) {
     send(res, sync_.join(req.body, now_ms()));
   });
   server.Get(R"(/v1/members/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     send(res, sync_.member_view(req.matches[1], now_ms(), req.get_param_value("state")));
   });
   // Every token the member holds stops working, on every server (a lost
   // phone, an account taken over); the member logs in again.
   server.Post(R"(/v1/members/([^/]+)/tokens/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::help_members, who)) return send(res, *refused);
     const std::string member = req.matches[1];
     const auto epoch = store_.revoke_tokens(member);
     if (!epoch) return send(res, error_answer(404, "member.unknown", "no member " + member + " has joined", "member_id"));
+    audit(who, "member_tokens_revoked", member, Json{{"token_epoch", *epoch - 1}}.dump(),
+          Json{{"token_epoch", *epoch}}.dump());
     send(res, {200, Json{{"member_id", member}, {"token_epoch", *epoch}}.dump()});
   });
   server.Get("/v1/reports/liability", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     send(res, sync_.liability_view(now_ms()));
   });
   server.Get("/v1/reports/variants", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     send(res, sync_.variants_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
   });
   server.Get("/v1/mall/fulfilments", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     auto p = page(req);
     send(res, p ? sync_.fulfilments_view(p->first, p->second) : kBadPage);
   });
   server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     auto p = page(req);
     send(res, p ? sync_.ledger_view(req.matches[1], p->first, p->second) : kBadPage);
   });

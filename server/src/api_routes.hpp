@@ -10,6 +10,7 @@
 #include <string>
 
 #include "member_token.hpp"
+#include "operators.hpp"
 #include "rate_limiter.hpp"
 #include "sync_service.hpp"
 
@@ -37,8 +38,21 @@ class ApiRoutes {
   std::optional<HttpAnswer> authenticate(const httplib::Request& req, Role role, std::string& member_id,
                                          httplib::Response& res, std::int64_t* epoch_to_check = nullptr);
 
+  // An endpoint the merchant key may call, and a console operator whose
+  // role has `need` (a change also needs the session's CSRF token). `who`
+  // is the operator, or nullopt for the merchant key.
+  std::optional<HttpAnswer> authorize(const httplib::Request& req, httplib::Response& res, Permission need,
+                                      std::optional<OperatorSession>& who);
+  // An operator's change, written to the audit log (the merchant key's are not).
+  void audit(const std::optional<OperatorSession>& who, const char* action, const std::string& target,
+             std::string before, std::string after);
+  // POST /v1/program's body published: 201, or why not.
+  HttpAnswer publish(const std::string& body);
+
   // GET and POST /v1/program, GET /v1/program/versions.
   void install_program(httplib::Server& server);
+  // The console's sign-in, session, sign-out and audit log (/v1/console/...).
+  void install_console(httplib::Server& server);
 
   SyncService& sync_;
   Store& store_;
@@ -47,6 +61,7 @@ class ApiRoutes {
   ApiSettings settings_;
   std::unique_ptr<RateLimiter> member_limit_;
   std::unique_ptr<RateLimiter> ip_limit_;
+  OperatorDesk operators_;
 };
 
 std::int64_t now_ms();

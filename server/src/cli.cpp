@@ -41,6 +41,14 @@ constexpr const char* kUsage =
     "      progress on stderr (Ctrl-C stops it, exit 130). Each member is read under the\n"
     "      programme version its state was written with; --program only for a store\n"
     "      that holds no versions (as for export and report)\n"
+    "  loyalty audit operators --db URL [--after SEQ] [--limit 1000]\n"
+    "      the console's audit log: every operator action (who, when, what, before and\n"
+    "      after), one JSON object a line, oldest first\n"
+    "  loyalty operator add --db URL --name NAME --role viewer|service|editor|publisher\n"
+    "      add a console operator, or change one's role and password (unlocking it); the\n"
+    "      password from LOYALTY_OPERATOR_PASSWORD or the first line of stdin (10+ characters)\n"
+    "  loyalty operator list --db URL\n"
+    "      the console's operators and their roles, as JSON\n"
     "  loyalty backup --db sqlite:PATH --to FILE\n"
     "      copy a SQLite store while the server runs (a new FILE; restore: put it at --db\n"
     "      before the server starts); PostgreSQL stores are backed up with pg_dump\n"
@@ -318,6 +326,7 @@ int migrate(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 }
 
 int audit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() > 1 && args[1] == "operators") return audit_operators({args.begin() + 1, args.end()}, out, err);
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}};
   if (!read_flags(args, flags, {"--db"}, err)) return 2;
   auto store = open_db(flags["--db"], err);
@@ -469,6 +478,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "simulate") return simulate(args, out, err);
   if (args[0] == "report") return report(args, out, err);
   if (args[0] == "export") return export_history(args, out, err);
+  if (args[0] == "operator") return operator_command(args, out, err);
   err << "loyalty: unknown command '" << args[0] << "'\n" << usage();
   return 2;
 }

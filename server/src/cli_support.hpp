@@ -57,4 +57,8 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int export_history(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// operator_commands.cpp
+int operator_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int audit_operators(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 }  // namespace loyalty::cli

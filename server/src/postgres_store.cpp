@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -154,6 +154,36 @@ CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger AS $$
 DROP TRIGGER IF EXISTS events_no_change ON events;
 CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events
   FOR EACH ROW EXECUTE FUNCTION events_append_only();
+-- Version 9: the console's operators, their sessions and the audit log of
+-- their actions (append-only, like the ledger).
+CREATE TABLE IF NOT EXISTS operators (
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  failures BIGINT NOT NULL DEFAULT 0,
+  locked_until BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS operator_sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS operator_audit (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at BIGINT NOT NULL,
+  operator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL
+);
+CREATE OR REPLACE FUNCTION operator_audit_append_only() RETURNS trigger AS $$
+  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS operator_audit_no_change ON operator_audit;
+CREATE TRIGGER operator_audit_no_change BEFORE UPDATE OR DELETE ON operator_audit
+  FOR EACH ROW EXECUTE FUNCTION operator_audit_append_only();
 )sql";
 
 // One statement's result, freed when it goes.
@@ -194,6 +224,10 @@ class Param {
   std::string text_;
   bool binary_ = false;
 };
+
+OperatorRow operator_row(const Result& r, int i) {
+  return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.integer(i, 3), r.integer(i, 4), r.integer(i, 5)};
+}
 
 // A BYTEA column as PostgreSQL writes it in text ("\x" and hex), as bytes.
 std::string unescaped_bytes(const std::string& text) {
@@ -739,6 +773,79 @@ class PostgresStore : public Store {
       published = r.rows() == 1;
     });
     return published;
+  }
+
+  std::optional<OperatorRow> find_operator(const std::string& name) override {
+    std::optional<OperatorRow> row;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT name, password_hash, role, failures, locked_until, created_at FROM operators "
+                           "WHERE name = $1", {name});
+      if (r.rows() > 0) row = operator_row(r, 0);
+    });
+    return row;
+  }
+  std::vector<OperatorRow> operators() override {
+    std::vector<OperatorRow> rows;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT name, password_hash, role, failures, locked_until, created_at FROM operators ORDER BY name");
+      for (int i = 0; i < r.rows(); ++i) rows.push_back(operator_row(r, i));
+    });
+    return rows;
+  }
+  void save_operator(const OperatorRow& row) override {
+    with_connection([&](PGconn* conn) {
+      run(conn, "INSERT INTO operators (name, password_hash, role, failures, locked_until, created_at) "
+                "VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (name) DO UPDATE SET "
+                "password_hash = excluded.password_hash, role = excluded.role, failures = 0, locked_until = 0",
+          {row.name, row.password_hash, row.role, row.created_at});
+    });
+  }
+  void count_operator_failure(const std::string& name, std::int64_t lock_after, std::int64_t locked_until) override {
+    with_connection([&](PGconn* conn) {
+      run(conn, "UPDATE operators SET "
+                "locked_until = CASE WHEN failures + 1 >= $1 THEN $2 ELSE locked_until END, "
+                "failures = CASE WHEN failures + 1 >= $1 THEN 0 ELSE failures + 1 END WHERE name = $3",
+          {lock_after, locked_until, name});
+    });
+  }
+  void clear_operator_failures(const std::string& name) override {
+    with_connection([&](PGconn* conn) { run(conn, "UPDATE operators SET failures = 0 WHERE name = $1 AND failures > 0", {name}); });
+  }
+  void open_operator_session(const OperatorSessionRow& row, std::int64_t now) override {
+    with_connection([&](PGconn* conn) {
+      run(conn, "DELETE FROM operator_sessions WHERE expires_at <= $1", {now});
+      run(conn, "INSERT INTO operator_sessions (token_sha256, name, csrf_token, expires_at) VALUES ($1, $2, $3, $4)",
+          {row.token_sha256, row.name, row.csrf_token, row.expires_at});
+    });
+  }
+  std::optional<OperatorSessionRow> operator_session(const std::string& token_sha256) override {
+    std::optional<OperatorSessionRow> row;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT token_sha256, name, csrf_token, expires_at FROM operator_sessions "
+                           "WHERE token_sha256 = $1", {token_sha256});
+      if (r.rows() > 0) row = OperatorSessionRow{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.integer(0, 3)};
+    });
+    return row;
+  }
+  void end_operator_session(const std::string& token_sha256) override {
+    with_connection([&](PGconn* conn) { run(conn, "DELETE FROM operator_sessions WHERE token_sha256 = $1", {token_sha256}); });
+  }
+  void append_operator_audit(const OperatorAuditRow& row) override {
+    with_connection([&](PGconn* conn) {
+      run(conn, "INSERT INTO operator_audit (at, operator, action, target, before, after) VALUES ($1, $2, $3, $4, $5, $6)",
+          {row.at, row.operator_name, row.action, row.target, row.before, row.after});
+    });
+  }
+  std::vector<OperatorAuditRow> operator_audit(std::int64_t after_seq, std::int64_t limit) override {
+    std::vector<OperatorAuditRow> rows;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT seq, at, operator, action, target, before, after FROM operator_audit "
+                           "WHERE seq > $1 ORDER BY seq LIMIT $2", {after_seq, limit});
+      for (int i = 0; i < r.rows(); ++i) {
+        rows.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)});
+      }
+    });
+    return rows;
   }
 
   bool shares_rate_limits() const override { return true; }

@@ -28,7 +28,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -43,8 +43,10 @@ constexpr int kSchemaVersion = 8;
 // versions, and with each member the version its state was written under
 // (added by kAddProgramVersion to older files). Version 8 keeps large
 // states LZ4-compressed (stored_state.hpp), which an older binary would not
-// read: it refuses the file instead. Every other
-// statement is IF NOT EXISTS, so running the schema migrates any older file.
+// read: it refuses the file instead. Version 9 adds the console's
+// operators, their sessions and the audit log of their actions (append-only,
+// like the ledger). Every other statement is IF NOT EXISTS, so running the
+// schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
   member_id TEXT PRIMARY KEY,
@@ -146,6 +148,33 @@ CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE IF NOT EXISTS operators (
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS operator_sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS operator_audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS operator_audit_no_update BEFORE UPDATE ON operator_audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS operator_audit_no_delete BEFORE DELETE ON operator_audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
 // One connection and the statements prepared on it, kept prepared: parsing
@@ -612,6 +641,82 @@ class SqliteStore : public Store {
                                 "ON CONFLICT (version) DO NOTHING");
       s.bind(1, row.version).bind(2, row.effective_at).bind(3, row.program).bind(4, row.published_at).step();
       return sqlite3_changes(connection_->db()) == 1;
+    });
+  }
+
+  std::optional<OperatorRow> find_operator(const std::string& name) override {
+    return reading([&](Connection& c) -> std::optional<OperatorRow> {
+      Statement s(c, "SELECT name, password_hash, role, failures, locked_until, created_at FROM operators WHERE name = ?");
+      s.bind(1, name);
+      if (!s.step()) return std::nullopt;
+      return OperatorRow{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.integer(5)};
+    });
+  }
+  std::vector<OperatorRow> operators() override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT name, password_hash, role, failures, locked_until, created_at FROM operators ORDER BY name");
+      std::vector<OperatorRow> rows;
+      while (s.step()) rows.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.integer(5)});
+      return rows;
+    });
+  }
+  void save_operator(const OperatorRow& row) override {
+    durably([&] {
+      Statement s(*connection_, "INSERT INTO operators (name, password_hash, role, failures, locked_until, created_at) "
+                                "VALUES (?, ?, ?, 0, 0, ?) ON CONFLICT (name) DO UPDATE SET "
+                                "password_hash = excluded.password_hash, role = excluded.role, failures = 0, locked_until = 0");
+      return s.bind(1, row.name).bind(2, row.password_hash).bind(3, row.role).bind(4, row.created_at).step();
+    });
+  }
+  void count_operator_failure(const std::string& name, std::int64_t lock_after, std::int64_t locked_until) override {
+    durably([&] {
+      Statement s(*connection_, "UPDATE operators SET "
+                                "locked_until = CASE WHEN failures + 1 >= ? THEN ? ELSE locked_until END, "
+                                "failures = CASE WHEN failures + 1 >= ? THEN 0 ELSE failures + 1 END WHERE name = ?");
+      return s.bind(1, lock_after).bind(2, locked_until).bind(3, lock_after).bind(4, name).step();
+    });
+  }
+  void clear_operator_failures(const std::string& name) override {
+    durably([&] {
+      return Statement(*connection_, "UPDATE operators SET failures = 0 WHERE name = ? AND failures > 0").bind(1, name).step();
+    });
+  }
+  void open_operator_session(const OperatorSessionRow& row, std::int64_t now) override {
+    durably([&] {
+      Statement(*connection_, "DELETE FROM operator_sessions WHERE expires_at <= ?").bind(1, now).step();
+      Statement s(*connection_, "INSERT INTO operator_sessions (token_sha256, name, csrf_token, expires_at) VALUES (?, ?, ?, ?)");
+      return s.bind(1, row.token_sha256).bind(2, row.name).bind(3, row.csrf_token).bind(4, row.expires_at).step();
+    });
+  }
+  std::optional<OperatorSessionRow> operator_session(const std::string& token_sha256) override {
+    return reading([&](Connection& c) -> std::optional<OperatorSessionRow> {
+      Statement s(c, "SELECT token_sha256, name, csrf_token, expires_at FROM operator_sessions WHERE token_sha256 = ?");
+      s.bind(1, token_sha256);
+      if (!s.step()) return std::nullopt;
+      return OperatorSessionRow{s.text(0), s.text(1), s.text(2), s.integer(3)};
+    });
+  }
+  void end_operator_session(const std::string& token_sha256) override {
+    durably([&] {
+      return Statement(*connection_, "DELETE FROM operator_sessions WHERE token_sha256 = ?").bind(1, token_sha256).step();
+    });
+  }
+  void append_operator_audit(const OperatorAuditRow& row) override {
+    durably([&] {
+      Statement s(*connection_, "INSERT INTO operator_audit (at, operator, action, target, before, after) "
+                                "VALUES (?, ?, ?, ?, ?, ?)");
+      return s.bind(1, row.at).bind(2, row.operator_name).bind(3, row.action).bind(4, row.target).bind(5, row.before)
+          .bind(6, row.after).step();
+    });
+  }
+  std::vector<OperatorAuditRow> operator_audit(std::int64_t after_seq, std::int64_t limit) override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT seq, at, operator, action, target, before, after FROM operator_audit "
+                     "WHERE seq > ? ORDER BY seq LIMIT ?");
+      s.bind(1, after_seq).bind(2, limit);
+      std::vector<OperatorAuditRow> rows;
+      while (s.step()) rows.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+      return rows;
     });
   }
 

@@ -111,6 +111,38 @@ struct MemberStamp {
   std::int64_t token_epoch = 0;
 };
 
+// An operator of the console (operators.hpp): a name, an Argon2id hash of
+// the password, a role, and the failures counted toward a lock-out.
+struct OperatorRow {
+  std::string name;
+  std::string password_hash;
+  std::string role;
+  std::int64_t failures = 0;      // failed sign-ins since the last good one
+  std::int64_t locked_until = 0;  // ms; no sign-in before then
+  std::int64_t created_at = 0;
+};
+
+// A signed-in operator: the session cookie's SHA-256 (the cookie itself is
+// never stored) and the token every change must carry against CSRF.
+struct OperatorSessionRow {
+  std::string token_sha256;
+  std::string name;
+  std::string csrf_token;
+  std::int64_t expires_at = 0;
+};
+
+// One operator action: who, when, what, on what, and what it was before and
+// after (JSON texts, "null" when the action has no such side).
+struct OperatorAuditRow {
+  std::int64_t seq = 0;  // assigned by the store, ascending
+  std::int64_t at = 0;
+  std::string operator_name;
+  std::string action;
+  std::string target;
+  std::string before = "null";
+  std::string after = "null";
+};
+
 // What one member's transaction can read and write. The member is held for
 // the whole transaction: no other transaction of the same member runs.
 class MemberTransaction {
@@ -204,6 +236,26 @@ class Store {
   // Publishes a version, durably; false if that version is published already.
   virtual bool publish_program(const ProgramRow& row) = 0;
   virtual std::string describe() const = 0;  // for logs: "sqlite:/path (WAL)"
+
+  // The console's operators (operators.hpp). Not member-keyed: on a
+  // distributed PostgreSQL these tables stay on the coordinator.
+  virtual std::optional<OperatorRow> find_operator(const std::string& name) = 0;
+  virtual std::vector<OperatorRow> operators() = 0;
+  // Inserts or replaces the operator's password hash and role, and unlocks it.
+  virtual void save_operator(const OperatorRow& row) = 0;
+  // A failed sign-in: one more failure; at `lock_after` failures the
+  // operator is locked until `locked_until` and counting starts again. One
+  // statement, so that failures sent at once to several servers all count.
+  virtual void count_operator_failure(const std::string& name, std::int64_t lock_after, std::int64_t locked_until) = 0;
+  virtual void clear_operator_failures(const std::string& name) = 0;
+  // Sessions: opened at sign-in (expired ones are dropped then), looked up
+  // by the cookie's hash, ended at sign-out.
+  virtual void open_operator_session(const OperatorSessionRow& row, std::int64_t now) = 0;
+  virtual std::optional<OperatorSessionRow> operator_session(const std::string& token_sha256) = 0;
+  virtual void end_operator_session(const std::string& token_sha256) = 0;
+  // The audit log of operator actions: appended durably, read in pages.
+  virtual void append_operator_audit(const OperatorAuditRow& row) = 0;
+  virtual std::vector<OperatorAuditRow> operator_audit(std::int64_t after_seq, std::int64_t limit) = 0;
 };
 
 // JSON texts as one JSON array's text: "[a,b]".

@@ -1,0 +1,202 @@
+// The console's operators on the server: accounts made with `loyalty
+// operator add`, sign-in into an HTTP-only session cookie, roles that decide
+// which merchant endpoints an operator may call, a CSRF token on every
+// change, a lock-out after repeated failures, and the audit log of every
+// operator action (through the API and `loyalty audit operators`).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+
+import { bin, client, freshDb, joinMember, merchantKey, root, startServer } from './loyalty-server.mjs';
+
+const password = 'correct horse battery';
+
+function addOperator(db, name, role, secret = password) {
+  const run = spawnSync(bin, ['operator', 'add', '--db', db, '--name', name, '--role', role], {
+    cwd: root, encoding: 'utf8', input: `${secret}\n`, env: { ...process.env, LOYALTY_OPERATOR_PASSWORD: '' },
+  });
+  return run;
+}
+
+// A server with one operator of each role, and a member to help.
+async function consoleServer() {
+  const db = freshDb();
+  for (const role of ['viewer', 'service', 'editor', 'publisher']) {
+    const added = addOperator(db, `${role}-1`, role);
+    assert.equal(added.status, 0, added.stderr);
+  }
+  const server = await startServer(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0', '--db', db]);
+  const call = client(server.url, server.log);
+  const member = await joinMember(call, 'm-console');
+  return { db, server, call, member };
+}
+
+async function signIn(call, name, secret = password) {
+  const answer = await call('POST', '/v1/console/sign-in', { body: { name, password: secret } });
+  if (answer.status !== 200) return { answer };
+  const cookie = answer.headers.get('set-cookie');
+  return { answer, cookie, headers: { Cookie: cookie.split(';')[0], 'X-CSRF-Token': answer.json.csrf_token } };
+}
+
+const auditRows = async (call, headers) => (await call('GET', '/v1/console/audit', { headers })).json.rows;
+
+test('an operator signs in into an HTTP-only, SameSite session cookie, and signing out ends it', async () => {
+  const { server, call } = await consoleServer();
+  try {
+    const { answer, cookie, headers } = await signIn(call, 'viewer-1');
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual({ name: answer.json.name, role: answer.json.role, permissions: answer.json.permissions },
+      { name: 'viewer-1', role: 'viewer', permissions: ['read'] });
+    assert.match(cookie, /^loyalty_console=[0-9a-f]{64}; Path=\/v1; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+    assert.match(answer.json.csrf_token, /^[0-9a-f]{64}$/);
+    assert.ok(answer.json.expires_at > Date.now() + 7 * 3600 * 1000);
+
+    const session = await call('GET', '/v1/console/session', { headers: { Cookie: headers.Cookie } });
+    assert.equal(session.status, 200);
+    assert.equal(session.json.csrf_token, answer.json.csrf_token, 'a page loaded again learns its token');
+
+    const out = await call('POST', '/v1/console/sign-out', { headers });
+    assert.equal(out.status, 200);
+    assert.match(out.headers.get('set-cookie'), /^loyalty_console=; .*Max-Age=0/);
+    const after = await call('GET', '/v1/console/session', { headers: { Cookie: headers.Cookie } });
+    assert.equal(after.status, 401);
+    assert.equal(after.json.errors[0].code, 'auth.invalid');
+    const forged = await call('GET', '/v1/console/session', { headers: { Cookie: `loyalty_console=${'ab'.repeat(32)}` } });
+    assert.equal(forged.status, 401);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a wrong password and an unknown name are refused alike, and five failures lock the operator out', async () => {
+  const { server, call, db } = await consoleServer();
+  try {
+    const unknown = await signIn(call, 'nobody', password);
+    const wrong = await signIn(call, 'service-1', 'not the password');
+    assert.equal(unknown.answer.status, 401);
+    assert.equal(wrong.answer.status, 401);
+    assert.deepEqual(unknown.answer.json, wrong.answer.json);
+    assert.equal(wrong.answer.json.errors[0].code, 'operator.bad_credentials');
+    for (let i = 2; i <= 5; i++) assert.equal((await signIn(call, 'service-1', `wrong ${i}`)).answer.status, 401);
+
+    const locked = await signIn(call, 'service-1', password);
+    assert.equal(locked.answer.status, 429, 'locked: even the right password is refused');
+    assert.equal(locked.answer.json.errors[0].code, 'operator.locked');
+    assert.ok(Number(locked.answer.headers.get('retry-after')) > 14 * 60);
+    // Another operator is not affected, and a bad body says where it is bad.
+    assert.equal((await signIn(call, 'viewer-1')).answer.status, 200);
+    const bad = await call('POST', '/v1/console/sign-in', { body: { name: 'viewer-1', password: 7, remember: true } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json.errors.map((e) => [e.code, e.path]), [['field.unknown', 'remember'], ['type.expected_string', 'password']]);
+
+    // Setting the password again (the operators' way back in) unlocks.
+    assert.equal(addOperator(db, 'service-1', 'service', 'a new long password').status, 0);
+    assert.equal((await signIn(call, 'service-1', 'a new long password')).answer.status, 200);
+    const actions = (await auditRows(call, (await signIn(call, 'viewer-1')).headers))
+      .filter((r) => r.target === 'service-1').map((r) => r.action);
+    assert.deepEqual(actions, ['operator_added', 'sign_in_failed', 'sign_in_failed', 'sign_in_failed', 'sign_in_failed',
+      'sign_in_locked', 'operator_changed', 'sign_in']);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a role decides what an operator may call: a viewer reads but may not tag, revoke or publish', async () => {
+  const { server, call, member } = await consoleServer();
+  try {
+    const viewer = (await signIn(call, 'viewer-1')).headers;
+    const read = await call('GET', `/v1/members/${member.member_id}`, { headers: viewer });
+    assert.equal(read.status, 200);
+    assert.equal((await call('GET', `/v1/members/${member.member_id}/ledger`, { headers: viewer })).status, 200);
+    assert.equal((await call('GET', '/v1/reports/liability', { headers: viewer })).status, 200);
+
+    const changes = [
+      ['POST', '/v1/tags', { member_id: member.member_id, id: 'tag-1', add: ['vip'] }],
+      ['POST', `/v1/members/${member.member_id}/tokens/revoke`, undefined],
+      ['POST', '/v1/program', { program: {} }],
+    ];
+    for (const [method, path, body] of changes) {
+      const refused = await call(method, path, { headers: viewer, body });
+      assert.equal(refused.status, 403, `${path}: ${refused.text}`);
+      assert.equal(refused.json.errors[0].code, 'auth.forbidden');
+    }
+    // Orders stay the merchant's backend's, whatever the role.
+    const publisher = (await signIn(call, 'publisher-1')).headers;
+    const order = await call('POST', '/v1/orders', { headers: publisher, body: { member_id: member.member_id, id: 'o', order_id: 'o', lines: [] } });
+    assert.equal(order.status, 401);
+    // The editor drafts but may not publish; the publisher may.
+    const editor = (await signIn(call, 'editor-1')).headers;
+    assert.equal((await call('POST', '/v1/program', { headers: editor, body: { program: {} } })).status, 403);
+    const invalid = await call('POST', '/v1/program', { headers: publisher, body: { program: {} } });
+    assert.equal(invalid.status, 400, 'a publisher reaches the programme checks');
+    assert.equal((await call('GET', `/v1/members/${member.member_id}`)).status, 401, 'no cookie, no key: refused');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a change from a console session without its CSRF token is refused and changes nothing', async () => {
+  const { server, call, member } = await consoleServer();
+  try {
+    const service = (await signIn(call, 'service-1')).headers;
+    const other = (await signIn(call, 'viewer-1')).headers;
+    const body = { member_id: member.member_id, id: 'tag-csrf', add: ['vip'] };
+    for (const token of [undefined, other['X-CSRF-Token'], '']) {
+      const headers = { Cookie: service.Cookie, ...(token === undefined ? {} : { 'X-CSRF-Token': token }) };
+      const refused = await call('POST', '/v1/tags', { headers, body });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json.errors[0].code, 'auth.csrf');
+    }
+    const state = (await call('GET', `/v1/members/${member.member_id}`, { auth: merchantKey })).json.state;
+    assert.deepEqual(state.tags ?? [], [], "untagged still");
+    const tagged = await call('POST', '/v1/tags', { headers: service, body });
+    assert.equal(tagged.status, 200, tagged.text);
+    assert.deepEqual(tagged.json.state.tags, ['vip']);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("customer service's changes are audit rows with who, when, what, before and after", async () => {
+  const { server, call, member, db } = await consoleServer();
+  try {
+    const service = (await signIn(call, 'service-1')).headers;
+    const startedAt = Date.now();
+    assert.equal((await call('POST', '/v1/tags', { headers: service, body: { member_id: member.member_id, id: 't1', add: ['vip', 'gold-fan'] } })).status, 200);
+    const revoked = await call('POST', `/v1/members/${member.member_id}/tokens/revoke`, { headers: service });
+    assert.equal(revoked.status, 200);
+    // The merchant key's calls are the backend's, not an operator's: not audited.
+    await call('POST', '/v1/tags', { auth: merchantKey, body: { member_id: member.member_id, id: 't2', remove: ['vip'] } });
+
+    const rows = (await auditRows(call, service)).filter((r) => r.operator === 'service-1' && r.action !== 'sign_in');
+    assert.deepEqual(rows.map(({ action, target, before, after }) => ({ action, target, before, after })), [
+      { action: 'member_tagged', target: member.member_id, before: { tags: [] }, after: { tags: ['gold-fan', 'vip'] } },
+      { action: 'member_tokens_revoked', target: member.member_id, before: { token_epoch: 0 }, after: { token_epoch: 1 } },
+    ]);
+    assert.ok(rows.every((r) => r.at >= startedAt && r.at <= Date.now()));
+    assert.ok(rows[0].seq < rows[1].seq);
+
+    // The same log from the CLI, one JSON object a line, and a page of it.
+    const cli = spawnSync(bin, ['audit', 'operators', '--db', db], { cwd: root, encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    const lines = cli.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(lines, await auditRows(call, service));
+    const page = await call('GET', `/v1/console/audit?after=${lines[1].seq}&limit=2`, { auth: merchantKey });
+    assert.deepEqual(page.json.rows, lines.slice(2, 4));
+  } finally {
+    await server.stop();
+  }
+});
+
+test('loyalty operator add refuses an unknown role, a bad name and a short password', async () => {
+  const db = freshDb();
+  const role = addOperator(db, 'alice', 'admin');
+  assert.equal(role.status, 2);
+  assert.match(role.stderr, /--role is viewer, service, editor or publisher/);
+  assert.equal(addOperator(db, 'alice smith', 'viewer').status, 2);
+  const short = addOperator(db, 'alice', 'viewer', 'short');
+  assert.equal(short.status, 2);
+  assert.match(short.stderr, /at least 10 characters/);
+  const list = spawnSync(bin, ['operator', 'list', '--db', db], { cwd: root, encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(list.stdout), []);
+});
