@@ -1,0 +1,128 @@
+// The operator console in Debian's Chromium: customer service signs in,
+// finds a member, sees what the server holds, tags the member and sees the
+// change in the audit log; a viewer gets no change controls; a refused
+// sign-in is explained in the operator's language. Screenshots at a desktop
+// and a phone size, in both languages.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+
+import { bin, client, freshDb, merchantKey, root, startServer } from '../server/loyalty-server.mjs';
+import { launchChromium, watchProblems } from './browser.mjs';
+
+const shots = `${root}test-output/screenshots`;
+const password = 'correct horse battery';
+// Refused on purpose: asking for a session before signing in, a wrong password.
+const expectedRefusals = /\/v1\/console\/(session|sign-in)$/;
+
+let server;
+let browser;
+let call;
+const memberId = 'm-desk';
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const db = freshDb();
+  for (const [name, role] of [['service-1', 'service'], ['viewer-1', 'viewer']]) {
+    const added = spawnSync(bin, ['operator', 'add', '--db', db, '--name', name, '--role', role],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, LOYALTY_OPERATOR_PASSWORD: password } });
+    assert.equal(added.status, 0, added.stderr);
+  }
+  server = await startServer(['--program', 'programs/bakery.json', '--static', 'build/web-demo', '--package', 'wasm/dist', '--db', db]);
+  call = client(server.url, server.log);
+  assert.equal((await call('POST', '/v1/members', { auth: merchantKey, body: { member_id: memberId } })).status, 201);
+  const order = await call('POST', '/v1/orders', {
+    auth: merchantKey,
+    body: { member_id: memberId, id: 'o-1', order_id: 'o-1', lines: [{ sku: 'cake', category: 'cake', unit_price: 60000, quantity: 1 }] },
+  });
+  assert.equal(order.status, 200, order.text);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openConsole(viewport = { width: 1440, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = watchProblems(page, expectedRefusals);
+  await page.goto(`${server.url}console.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, problems };
+}
+
+async function signIn(page, name, secret = password) {
+  await page.fill('#sign-in input[name="name"]', name);
+  await page.fill('#sign-in input[name="password"]', secret);
+  await page.click('#sign-in button[type="submit"]');
+}
+
+test('customer service finds a member, sees what the server holds, tags it, and the audit log shows it', async () => {
+  const { page, problems } = await openConsole();
+  assert.equal(await page.textContent('h1'), '会员运营后台');
+  await signIn(page, 'service-1');
+  await page.waitForSelector('body[data-signed-in="true"]');
+  assert.equal(await page.textContent('#operator'), 'service-1 · 客服');
+
+  await page.fill('#find input[name="member"]', memberId);
+  await page.click('#find button');
+  await page.waitForSelector('#member:not([hidden])');
+  const held = (await call('GET', `/v1/members/${memberId}`, { auth: merchantKey })).json;
+  assert.equal(await page.getAttribute('#member-tier', 'data-tier'), held.state.tier);
+  assert.equal(await page.textContent('#member-tier'), '银卡', "the tier's name in the operator's language");
+  assert.equal(await page.textContent('#member-available'), String(held.balances.available));
+  assert.equal(await page.textContent('#member-pending'), String(held.balances.pending));
+  assert.equal(await page.textContent('#member-growth'), String(held.state.growth));
+  const ledger = (await call('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey })).json.ledger;
+  assert.equal(await page.locator('#ledger tbody tr').count(), Math.min(20, ledger.length));
+  assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), ledger.at(-1).event_id, 'newest first');
+
+  await page.fill('#tag input[name="tag"]', 'vip');
+  await page.click('#tag button[value="add"]');
+  await page.waitForSelector('#member-tags[data-tags=\'["vip"]\']');
+  const tagged = (await call('GET', `/v1/members/${memberId}`, { auth: merchantKey })).json.state;
+  assert.deepEqual(tagged.tags, ['vip']);
+  await page.waitForSelector('#audit tbody tr[data-action="member_tagged"]');
+  const row = await page.locator('#audit tbody tr[data-action="member_tagged"]').first().textContent();
+  assert.match(row, /service-1修改会员标签m-desk\{"tags":\[\]\} → \{"tags":\["vip"\]\}/);
+  await page.screenshot({ path: `${shots}/console-desk-1440.png`, fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${shots}/console-desk-390.png`, fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px on a phone`);
+
+  await page.click('#sign-out');
+  await page.waitForSelector('body[data-signed-in="false"]');
+  const after = await page.evaluate(async () => (await fetch('/v1/console/session')).status);
+  assert.equal(after, 401, 'signed out on the server, not only in the page');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a refused sign-in is explained in the operator\'s language, and a viewer gets no change controls', async () => {
+  const { page, problems } = await openConsole({ width: 390, height: 844 });
+  await signIn(page, 'viewer-1', 'not the password');
+  await page.waitForSelector('#message:not([hidden])');
+  assert.equal(await page.textContent('#message'), '账号或密码不正确');
+
+  await page.click('#language');
+  assert.equal(await page.textContent('h1'), 'Members console');
+  await signIn(page, 'viewer-1');
+  await page.waitForSelector('body[data-signed-in="true"]');
+  await page.fill('#find input[name="member"]', memberId);
+  await page.click('#find button');
+  await page.waitForSelector('#member:not([hidden])');
+  assert.equal(await page.isVisible('#tag'), false);
+  assert.equal(await page.isVisible('#revoke'), false);
+  // Even a request made by hand is the server's to refuse.
+  const forced = await page.evaluate(async (member) => (await fetch('/v1/tags', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ member_id: member, id: 'x', add: ['y'] }),
+  })).status, memberId);
+  assert.equal(forced, 403);
+  await page.screenshot({ path: `${shots}/console-viewer-en-390.png`, fullPage: true });
+  assert.deepEqual(problems.filter((p) => !p.includes('403')), []);
+  await page.close();
+});

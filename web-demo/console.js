@@ -1,0 +1,184 @@
+// The operator console: sign-in, the member desk (a member's tier, points,
+// tags and ledger; tags and sign-in revocation for customer service) and the
+// audit log. Everything goes through the server's API with the session
+// cookie; changes carry the session's CSRF token. What an operator may do is
+// the server's decision: the page only hides what the role cannot use.
+import { consoleWords } from './console-words.js';
+
+const languageKey = 'loyalty-console.language';
+let language = localStorage.getItem(languageKey) === 'en' ? 'en' : 'zh-CN';
+let session = null;  // the server's ConsoleSession, once signed in
+let shownMember = null;
+let tierNames = {};  // tier id -> { 'zh-CN': ..., en: ... }, from the programme in force
+
+const $ = (selector) => document.querySelector(selector);
+const words = () => consoleWords[language];
+
+function applyWords() {
+  document.documentElement.lang = language;
+  document.title = words().title;
+  for (const element of document.querySelectorAll('[data-text]')) element.textContent = words()[element.dataset.text];
+  $('#language').textContent = words().language;
+  if (session) $('#operator').textContent = words().operator(session.name, session.role);
+}
+
+function say(text, isError = false) {
+  const message = $('#message');
+  message.textContent = text;
+  message.classList.toggle('error', isError);
+  message.hidden = !text;
+}
+
+const refusal = (json) => {
+  const error = json?.errors?.[0];
+  return words().errors[error?.code] ?? error?.message ?? words().errors['auth.invalid'];
+};
+
+async function api(method, path, body) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrf_token;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body && JSON.stringify(body) });
+  const json = await res.json().catch(() => undefined);
+  if (res.status === 401 && session) show(null);  // the session ended: sign in again
+  return { ok: res.ok, status: res.status, json };
+}
+
+function show(signedIn) {
+  session = signedIn;
+  document.body.dataset.signedIn = String(Boolean(session));
+  $('#sign-in').hidden = Boolean(session);
+  for (const id of ['#desk', '#audit', '#operator', '#sign-out']) $(id).hidden = !session;
+  for (const element of document.querySelectorAll('[data-needs]')) {
+    element.hidden = !session?.permissions.includes(element.dataset.needs);
+  }
+  if (!session) {
+    $('#member').hidden = true;
+    shownMember = null;
+    return;
+  }
+  applyWords();
+  refreshAudit();
+}
+
+const when = (ms) => new Date(ms).toLocaleString(language, { hour12: false });
+
+function cells(row, values) {
+  for (const value of values) {
+    const cell = document.createElement('td');
+    cell.textContent = value;
+    row.append(cell);
+  }
+  return row;
+}
+
+async function ledgerOf(memberId) {
+  const rows = [];
+  for (let after = 0; after !== null;) {
+    const page = await api('GET', `/v1/members/${encodeURIComponent(memberId)}/ledger?after=${after}&limit=1000`);
+    if (!page.ok) break;
+    rows.push(...page.json.ledger);
+    after = page.json.next_after;
+  }
+  return rows.slice(-20).reverse();
+}
+
+function renderMember(memberId, state, balances, ledger) {
+  shownMember = memberId;
+  $('#member').hidden = false;
+  $('#member').dataset.member = memberId;
+  $('#member-tier').textContent = tierNames[state.tier]?.[language] ?? state.tier;
+  $('#member-tier').dataset.tier = state.tier;
+  $('#member-available').textContent = String(balances.available);
+  $('#member-pending').textContent = String(balances.pending);
+  $('#member-growth').textContent = String(state.growth);
+  const tags = state.tags ?? [];
+  $('#member-tags').textContent = tags.length ? tags.join(', ') : words().noTags;
+  $('#member-tags').dataset.tags = JSON.stringify(tags);
+  if (ledger) {
+    const body = $('#ledger tbody');
+    body.replaceChildren(...ledger.map((r) => cells(document.createElement('tr'), [when(r.at), r.kind, r.available, r.pending, r.event_id])));
+  }
+}
+
+async function findMember(memberId) {
+  const view = await api('GET', `/v1/members/${encodeURIComponent(memberId)}?state=json`);
+  if (!view.ok) {
+    $('#member').hidden = true;
+    return say(refusal(view.json), true);
+  }
+  say('');
+  renderMember(memberId, view.json.state, view.json.balances, await ledgerOf(memberId));
+}
+
+async function refreshAudit() {
+  const rows = [];
+  for (let after = 0; ;) {
+    const page = await api('GET', `/v1/console/audit?after=${after}&limit=1000`);
+    if (!page.ok) return;
+    rows.push(...page.json.rows);
+    if (page.json.rows.length < 1000) break;
+    after = page.json.rows.at(-1).seq;
+  }
+  const change = (r) => [r.before, r.after].every((v) => v === null) ? '' : `${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`;
+  $('#audit tbody').replaceChildren(...rows.slice(-50).reverse().map((r) => {
+    const row = cells(document.createElement('tr'), [when(r.at), r.operator, words().actions[r.action] ?? r.action, r.target, change(r)]);
+    row.dataset.action = r.action;
+    return row;
+  }));
+}
+
+$('#sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const answer = await api('POST', '/v1/console/sign-in', { name: form.get('name'), password: form.get('password') });
+  event.target.elements.password.value = '';
+  if (!answer.ok) return say(refusal(answer.json), true);
+  say('');
+  show(answer.json);
+});
+
+$('#sign-out').addEventListener('click', async () => {
+  await api('POST', '/v1/console/sign-out');
+  say('');
+  show(null);
+});
+
+$('#find').addEventListener('submit', (event) => {
+  event.preventDefault();
+  findMember(new FormData(event.target).get('member').trim());
+});
+
+$('#tag').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const tag = event.target.elements.tag.value.trim();
+  const change = event.submitter?.value === 'remove' ? { remove: [tag] } : { add: [tag] };
+  const id = `console-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const answer = await api('POST', '/v1/tags', { member_id: shownMember, id, ...change });
+  const result = answer.json?.results?.[0];
+  if (!answer.ok || result?.result === 'rejected') return say(refusal(answer.ok ? result : answer.json), true);
+  say(words().tagged);
+  renderMember(shownMember, answer.json.state, answer.json.balances);
+  refreshAudit();
+});
+
+$('#revoke').addEventListener('click', async () => {
+  const answer = await api('POST', `/v1/members/${encodeURIComponent(shownMember)}/tokens/revoke`);
+  if (!answer.ok) return say(refusal(answer.json), true);
+  say(words().revoked(answer.json.token_epoch));
+  refreshAudit();
+});
+
+$('#language').addEventListener('click', () => {
+  language = language === 'en' ? 'zh-CN' : 'en';
+  localStorage.setItem(languageKey, language);
+  applyWords();
+  if (session) refreshAudit();
+  if (shownMember) findMember(shownMember);
+});
+
+applyWords();
+const programme = await api('GET', '/v1/program');
+if (programme.ok) tierNames = Object.fromEntries(programme.json.program.tiers.map((t) => [t.id, t.name]));
+const current = await api('GET', '/v1/console/session');
+show(current.ok ? current.json : null);
+document.body.dataset.ready = 'true';
