@@ -778,6 +778,11 @@ export type Event = { id: string; at: number } & (
   | { type: 'spokesperson_visit'; campaign: string; spokesperson: string; joined?: boolean }
   /** Server only: a friend the member's share brought did a counted action (from the friend's spokesperson_friend notice). */
   | { type: 'spokesperson_credit'; campaign: string; friend: string; action: FriendAction }
+  /**
+   * Merchant only: customer service adds (or, negative, takes) points and growth, with the reason on
+   * every ledger row. Added points are a lot spendable at once that expires as earned points do.
+   */
+  | { type: 'adjust'; points?: number; growth?: number; /** 1 … 128 bytes */ reason: string }
 );
 
 /** A draw as the server completes it: a client never supplies the seed or the outcome. */
@@ -797,7 +802,7 @@ export interface LedgerEntry {
   kind:
     | 'earn' | 'vest' | 'expire' | 'checkout' | 'redeem' | 'clawback' | 'debt' | 'debt_settled' | 'returned' | 'birthday_gift'
     | 'checkin' | 'makeup' | 'like' | 'scan' | 'referral' | 'task' | 'box_cost' | 'box_prize' | 'coupon_expired'
-    | 'mall_redeem' | 'mall_cancel' | 'tag_added' | 'tag_removed' | 'spokesperson';
+    | 'mall_redeem' | 'mall_cancel' | 'tag_added' | 'tag_removed' | 'spokesperson' | 'adjust';
   available: number;
   pending: number;
   debt: number;
@@ -1005,7 +1010,7 @@ export interface Lifecycle {
  * adds its own (server/openapi.yaml).
  */
 export type ErrorCode =
-  | 'arith.overflow' | 'birthday.already_given' | 'birthday.not_today' | 'birthday.unknown'
+  | 'adjust.growth_below_zero' | 'adjust.nothing' | 'arith.overflow' | 'birthday.already_given' | 'birthday.not_today' | 'birthday.unknown'
   | 'box.daily_limit' | 'box.no_chances' | 'box.no_weight' | 'box.segment_required' | 'box.sold_out' | 'box.unknown'
   | 'box.unknown_prize' | 'campaigns.dates_reversed' | 'campaigns.unknown_category' | 'caps.duplicate_period'
   | 'cart.unknown_category' | 'categories.duplicate_id' | 'categories.empty' | 'checkin.already_today'

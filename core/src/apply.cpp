@@ -264,6 +264,7 @@ class Transition {
       case EventKind::paid_membership: paid_membership(); break;
       case EventKind::time_passes: break;
       case EventKind::tag: error = tag(); break;
+      case EventKind::adjust: error = adjust(); break;
       default: error = TaskEvents(program_, event_, state_, out_, book_, &undo_).run(); break;
     }
     if (!error && event_.kind == EventKind::order) {
@@ -501,6 +502,51 @@ class Transition {
       if (tags.erase(t) == 0) continue;
       out_.ledger.push_back({event_.id, event_.at, LedgerKind::tag_removed, 0, 0, 0, "", "", ""});
       out_.ledger.back().subject = t;
+    }
+    return std::nullopt;
+  }
+
+  // Customer service's adjustment, with its reason on every row: points
+  // added as a lot that vests at once and expires as earned points do, or
+  // taken from the spendable lots in spending order; growth added or taken
+  // back on today's activity. Checked whole first, so a refused adjustment
+  // changes nothing. Not the member's own activity: it keeps no points from
+  // lapsing and opens no recall offer.
+  std::optional<Error> adjust() {
+    if (event_.points == 0 && event_.growth == 0) {
+      return refused("adjust.nothing", "an adjustment changes points or growth", "event");
+    }
+    if (event_.points < 0 && state_.available_points() < -event_.points) return insufficient(-event_.points, "event.points");
+    if (event_.growth < 0 && state_.growth < -event_.growth) {
+      return refused("adjust.growth_below_zero",
+                     "the member has " + std::to_string(state_.growth) + " growth; an adjustment cannot take more",
+                     "event.growth");
+    }
+    std::int64_t growth = state_.growth;
+    std::int64_t points = state_.available_points();
+    if (!checked_add(growth, event_.growth) || !checked_add(points, event_.points)) {
+      return refused("arith.overflow", "the member's balances would leave the safe integer range");
+    }
+    const std::size_t first_row = out_.ledger.size();
+    if (event_.points > 0) {
+      book_.add({event_.id, event_.at, event_.points, expiry_for(program_, event_.at), std::nullopt, ""}, LedgerKind::adjust,
+                event_.at);
+    } else if (event_.points < 0) {
+      book_.spend(-event_.points, event_.at, LedgerKind::adjust, "", "");
+    } else {
+      out_.ledger.push_back({event_.id, event_.at, LedgerKind::adjust, 0, 0, 0, "", "", ""});
+    }
+    bool growth_noted = false;
+    for (std::size_t i = first_row; i < out_.ledger.size(); ++i) {
+      LedgerEntry& row = out_.ledger[i];
+      if (row.kind != LedgerKind::adjust) continue;  // debt paid from added points
+      row.subject = event_.reason;
+      if (!growth_noted) row.growth = event_.growth;
+      growth_noted = true;
+    }
+    if (event_.growth != 0) {
+      state_.growth = growth;
+      add_activity_of(today(), event_.growth, 0, 0);
     }
     return std::nullopt;
   }

@@ -213,7 +213,7 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
                                         "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw",
                                         "mall_redeem", "mall_cancel", "tag", "spokesperson_visit",
-                                        "spokesperson_credit"});
+                                        "spokesperson_credit", "adjust"});
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
     if (const Json* v = obj.field("order_id", true)) {
@@ -242,6 +242,10 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   } else if (type && e.kind == EventKind::redeem) {
     if (auto n = obj.integer("points", true, 1, kMaxSafeInteger)) e.points = *n;
     if (auto r = obj.identifier("reward_id", true)) e.reward_id = *r;
+  } else if (type && e.kind == EventKind::adjust) {
+    if (auto n = obj.integer("points", false, -kMaxSafeInteger, kMaxSafeInteger)) e.points = *n;
+    if (auto n = obj.integer("growth", false, -kMaxSafeInteger, kMaxSafeInteger)) e.growth = *n;
+    if (auto r = obj.short_text("reason", true, true)) e.reason = *r;
   } else if (type) {
     read_task_event(program, reader, obj, e);
   }

@@ -289,6 +289,7 @@ const char* ledger_kind(LedgerKind kind) {
     case LedgerKind::tag_added: return "tag_added";
     case LedgerKind::tag_removed: return "tag_removed";
     case LedgerKind::spokesperson: return "spokesperson";
+    case LedgerKind::adjust: return "adjust";
   }
   return "earn";
 }

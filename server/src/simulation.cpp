@@ -66,6 +66,15 @@ void count_ledger_entry(Figures& f, const LedgerEntry& row) {
     case LedgerKind::coupon_expired:
     case LedgerKind::tag_added:
     case LedgerKind::tag_removed: break;
+    case LedgerKind::adjust:
+      // Customer service's points count as issued, and those taken as clawed back.
+      if (points > 0) {
+        f.issued += points;
+        f.issued_by_kind[std::string(ledger_kind_name(row.kind))] += points;
+      } else {
+        f.clawed_back -= points;
+      }
+      break;
   }
   if (row.red_packet > 0) f.red_packet_minor += row.red_packet;
   if (row.box_chances > 0) f.box_chances += row.box_chances;

@@ -36,6 +36,7 @@ enum class EventKind {
   tag,              // the operator adds or removes tags (标签) of the member
   spokesperson_visit,   // the member opened a spokesperson's share (or joined through it)
   spokesperson_credit,  // a friend the member's share brought did a counted action
+  adjust,               // customer service adds or takes points or growth, with a reason
 };
 
 enum class MakeupPayment { any, card, points };
@@ -91,6 +92,9 @@ struct Event {
   // tag
   std::vector<std::string> tags_add;
   std::vector<std::string> tags_remove;
+  // adjust: points (in `points`) and growth, either may be negative, and why
+  std::int64_t growth = 0;
+  std::string reason;
 };
 
 }  // namespace loyalty

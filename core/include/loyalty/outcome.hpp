@@ -36,9 +36,10 @@ enum class LedgerKind {
   tag_added,        // the operator tagged the member (subject: the tag)
   tag_removed,
   spokesperson,     // a spokesperson campaign's reward (subject: the campaign; prize: the friend or the milestone)
+  adjust,           // customer service's adjustment of points or growth (subject: the reason)
 };
 // The last kind above: readers of stored rows look a kind's name up over all of them.
-inline constexpr LedgerKind kLastLedgerKind = LedgerKind::spokesperson;
+inline constexpr LedgerKind kLastLedgerKind = LedgerKind::adjust;
 
 // One row of the append-only ledger. Per column, the sum of a member's rows
 // equals the state: available = spendable lots, pending = pending lots,
