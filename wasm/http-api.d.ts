@@ -434,6 +434,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customer service adds or takes a member's points or growth, with a reason (every ledger row carries it).
+         * @description `points` and `growth` may be negative; at least one is not zero. Added points are a lot spendable at once that expires as earned points do; taken points come from the lots that expire first (`points.insufficient` when the member has fewer), taken growth from today's activity (`adjust.growth_below_zero` below zero). From the console, customer service's role; each one is a row of the audit log with the member's balances before and after.
+         */
+        post: operations["postAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/mall/redemptions": {
         parameters: {
             query?: never;
@@ -563,7 +583,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "arith.overflow" | "auth.csrf" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "operator.bad_credentials" | "operator.locked" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "adjust.growth_below_zero" | "adjust.nothing" | "arith.overflow" | "auth.csrf" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "operator.bad_credentials" | "operator.locked" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -581,7 +601,7 @@ export interface components {
             debt: number;
             event_id: string;
             /** @enum {string} */
-            kind: "earn" | "vest" | "expire" | "checkout" | "redeem" | "clawback" | "debt" | "debt_settled" | "returned" | "birthday_gift" | "checkin" | "makeup" | "like" | "scan" | "referral" | "task" | "box_cost" | "box_prize" | "coupon_expired" | "mall_redeem" | "mall_cancel" | "tag_added" | "tag_removed" | "spokesperson";
+            kind: "earn" | "vest" | "expire" | "checkout" | "redeem" | "clawback" | "debt" | "debt_settled" | "returned" | "birthday_gift" | "checkin" | "makeup" | "like" | "scan" | "referral" | "task" | "box_cost" | "box_prize" | "coupon_expired" | "mall_redeem" | "mall_cancel" | "tag_added" | "tag_removed" | "spokesperson" | "adjust";
             /** @description task rows: the columns a row moves, present when it moves them */
             growth?: number;
             /** @description minor units */
@@ -697,7 +717,7 @@ export interface components {
         AuditPage: {
             /** @description oldest first */
             rows: {
-                /** @description sign_in, sign_in_failed, sign_in_locked, sign_out, member_tagged, member_tokens_revoked, program_published; operator_added and operator_changed (by the CLI) */
+                /** @description sign_in, sign_in_failed, sign_in_locked, sign_out, member_tagged, member_adjusted, member_tokens_revoked, program_published; operator_added and operator_changed (by the CLI) */
                 action: string;
                 /** @description what the action left (JSON), or null */
                 after: unknown;
@@ -1698,6 +1718,34 @@ export interface operations {
                     id: string;
                     add?: string[];
                     remove?: string[];
+                    at?: number;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Batch"];
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    postAdjustment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    member_id: string;
+                    id: string;
+                    points?: number;
+                    growth?: number;
+                    reason: string;
                     at?: number;
                 };
             };

@@ -96,7 +96,9 @@ function renderMember(memberId, state, balances, ledger) {
   $('#member-tags').dataset.tags = JSON.stringify(tags);
   if (ledger) {
     const body = $('#ledger tbody');
-    body.replaceChildren(...ledger.map((r) => cells(document.createElement('tr'), [when(r.at), r.kind, r.available, r.pending, r.event_id])));
+    // A row's detail: its reason or subject (a tag, a task), else its order or event.
+    const detail = (r) => r.subject ?? r.order_id ?? r.event_id;
+    body.replaceChildren(...ledger.map((r) => cells(document.createElement('tr'), [when(r.at), r.kind, r.available, r.pending, detail(r)])));
   }
 }
 
@@ -155,9 +157,30 @@ $('#tag').addEventListener('submit', async (event) => {
   const id = `console-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const answer = await api('POST', '/v1/tags', { member_id: shownMember, id, ...change });
   const result = answer.json?.results?.[0];
-  if (!answer.ok || result?.result === 'rejected') return say(refusal(answer.ok ? result : answer.json), true);
+  if (!answer.ok || result?.result === 'rejected') {
+    say(refusal(answer.ok ? result : answer.json), true);
+    return refreshAudit();
+  }
   say(words().tagged);
   renderMember(shownMember, answer.json.state, answer.json.balances);
+  refreshAudit();
+});
+
+$('#adjust').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target.elements;
+  const id = `console-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const answer = await api('POST', '/v1/adjustments', {
+    member_id: shownMember, id, points: Number(form.points.value), growth: Number(form.growth.value), reason: form.reason.value.trim(),
+  });
+  const result = answer.json?.results?.[0];
+  if (!answer.ok || result?.result === 'rejected') {
+    say(refusal(answer.ok ? result : answer.json), true);
+    return refreshAudit();
+  }
+  say(words().adjusted);
+  event.target.reset();
+  renderMember(shownMember, answer.json.state, answer.json.balances, await ledgerOf(shownMember));
   refreshAudit();
 });
 

@@ -147,15 +147,28 @@ std::string session_cookie(const httplib::Request& req, const std::string& value
   return cookie;
 }
 
-// A member's tags in a member view or an event's answer ({"tags": [...]}),
-// or the answer itself when it holds no state (a refusal).
-std::string tags_in(const std::string& body) {
+// What a member view or an event's answer says of the member's tags
+// ({"tags": [...]}) or balances ({"available", "growth", "pending"}), with
+// the codes of a refused event ("refused"), or the answer itself when it
+// holds no state (the request was refused whole).
+std::string state_part(const std::string& body, bool tags) {
   auto parsed = parse_json(body);
   if (!parsed.ok()) return "null";
   const Json& j = parsed.value();
   if (!j.is_object() || !j.contains("state") || !j["state"].is_object()) return body;
-  return Json{{"tags", j["state"].value("tags", Json::array())}}.dump();
+  Json part = tags ? Json{{"tags", j["state"].value("tags", Json::array())}}
+                   : Json{{"available", j["balances"].value("available", 0)}, {"growth", j["state"].value("growth", 0)},
+                          {"pending", j["balances"].value("pending", 0)}};
+  const Json* results = j.contains("results") && j["results"].is_array() ? &j["results"] : nullptr;
+  if (results && !results->empty() && (*results)[0].value("result", "") == "rejected") {
+    Json codes = Json::array();
+    for (const Json& e : (*results)[0].value("errors", Json::array())) codes.push_back(e.value("code", ""));
+    part["refused"] = codes;
+  }
+  return part.dump();
 }
+std::string tags_in(const std::string& body) { return state_part(body, true); }
+std::string balances_in(const std::string& body) { return state_part(body, false); }
 
 }  // namespace
 
@@ -340,26 +353,30 @@ void ApiRoutes::install(httplib::Server& server) {
   // The points mall: redemptions with a cash part (the merchant took the
   // cash) and cancellations come from the merchant's backend.
   server.Post("/v1/mall/redemptions", merchant_event("mall_redeem"));
-  // Tags: the merchant's backend, or customer service in the console
-  // (audited with the member's tags before and after).
-  server.Post("/v1/tags", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::help_members, who)) return send(res, *refused);
-    const std::int64_t now = now_ms();
-    std::string member;
-    std::string before = "null";
-    if (who) {
-      auto body = parse_json(req.body);
-      if (body.ok() && body.value().is_object() && body.value().contains("member_id") &&
-          body.value()["member_id"].is_string()) {
-        member = body.value()["member_id"].get<std::string>();
-        before = tags_in(sync_.member_view(member, now, "json").body);
+  // Tags and adjustments: the merchant's backend, or customer service in
+  // the console (audited with what they change, before and after).
+  auto member_help = [this](const char* type, const char* action, std::string (*shown)(const std::string&)) {
+    return [this, type, action, shown](const httplib::Request& req, httplib::Response& res) {
+      std::optional<OperatorSession> who;
+      if (auto refused = authorize(req, res, Permission::help_members, who)) return send(res, *refused);
+      const std::int64_t now = now_ms();
+      std::string member;
+      std::string before = "null";
+      if (who) {
+        auto body = parse_json(req.body);
+        if (body.ok() && body.value().is_object() && body.value().contains("member_id") &&
+            body.value()["member_id"].is_string()) {
+          member = body.value()["member_id"].get<std::string>();
+          before = shown(sync_.member_view(member, now, "json").body);
+        }
       }
-    }
-    const HttpAnswer answer = sync_.merchant_event("tag", req.body, now);
-    audit(who, "member_tagged", member, std::move(before), tags_in(answer.body));
-    send(res, answer);
-  });
+      const HttpAnswer answer = sync_.merchant_event(type, req.body, now);
+      audit(who, action, member, std::move(before), shown(answer.body));
+      send(res, answer);
+    };
+  };
+  server.Post("/v1/tags", member_help("tag", "member_tagged", tags_in));
+  server.Post("/v1/adjustments", member_help("adjust", "member_adjusted", balances_in));
   server.Post("/v1/mall/cancellations", merchant_event("mall_cancel"));
   // Public, as the catalogue is: what is left of each stocked item.
   server.Get("/v1/mall", [this](const httplib::Request&, httplib::Response& res) { send(res, sync_.mall_stock(now_ms())); });

@@ -112,6 +112,7 @@ test('a role decides what an operator may call: a viewer reads but may not tag, 
 
     const changes = [
       ['POST', '/v1/tags', { member_id: member.member_id, id: 'tag-1', add: ['vip'] }],
+      ['POST', '/v1/adjustments', { member_id: member.member_id, id: 'adj-1', points: 10, reason: 'goodwill' }],
       ['POST', `/v1/members/${member.member_id}/tokens/revoke`, undefined],
       ['POST', '/v1/program', { program: {} }],
     ];
@@ -163,6 +164,15 @@ test("customer service's changes are audit rows with who, when, what, before and
     const service = (await signIn(call, 'service-1')).headers;
     const startedAt = Date.now();
     assert.equal((await call('POST', '/v1/tags', { headers: service, body: { member_id: member.member_id, id: 't1', add: ['vip', 'gold-fan'] } })).status, 200);
+    const adjusted = await call('POST', '/v1/adjustments', {
+      headers: service, body: { member_id: member.member_id, id: 'adj-1', points: 80, growth: 5, reason: '补偿：配送延误' },
+    });
+    assert.equal(adjusted.status, 200, adjusted.text);
+    assert.deepEqual(adjusted.json.ledger.map((r) => [r.kind, r.available, r.growth, r.subject]), [['adjust', 80, 5, '补偿：配送延误']]);
+    const tooMuch = await call('POST', '/v1/adjustments', {
+      headers: service, body: { member_id: member.member_id, id: 'adj-2', points: -81, reason: 'more than there is' },
+    });
+    assert.equal(tooMuch.json.results[0].errors[0].code, 'points.insufficient');
     const revoked = await call('POST', `/v1/members/${member.member_id}/tokens/revoke`, { headers: service });
     assert.equal(revoked.status, 200);
     // The merchant key's calls are the backend's, not an operator's: not audited.
@@ -171,10 +181,15 @@ test("customer service's changes are audit rows with who, when, what, before and
     const rows = (await auditRows(call, service)).filter((r) => r.operator === 'service-1' && r.action !== 'sign_in');
     assert.deepEqual(rows.map(({ action, target, before, after }) => ({ action, target, before, after })), [
       { action: 'member_tagged', target: member.member_id, before: { tags: [] }, after: { tags: ['gold-fan', 'vip'] } },
+      { action: 'member_adjusted', target: member.member_id, before: { available: 0, growth: 0, pending: 0 }, after: { available: 80, growth: 5, pending: 0 } },
+      {
+        action: 'member_adjusted', target: member.member_id, before: { available: 80, growth: 5, pending: 0 },
+        after: { available: 80, growth: 5, pending: 0, refused: ['points.insufficient'] },
+      },
       { action: 'member_tokens_revoked', target: member.member_id, before: { token_epoch: 0 }, after: { token_epoch: 1 } },
     ]);
     assert.ok(rows.every((r) => r.at >= startedAt && r.at <= Date.now()));
-    assert.ok(rows[0].seq < rows[1].seq);
+    assert.ok(rows[0].seq < rows[1].seq && rows[1].seq < rows[3].seq);
 
     // The same log from the CLI, one JSON object a line, and a page of it.
     const cli = spawnSync(bin, ['audit', 'operators', '--db', db], { cwd: root, encoding: 'utf8' });

@@ -77,7 +77,7 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   assert.equal(await page.textContent('#member-growth'), String(held.state.growth));
   const ledger = (await call('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey })).json.ledger;
   assert.equal(await page.locator('#ledger tbody tr').count(), Math.min(20, ledger.length));
-  assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), ledger.at(-1).event_id, 'newest first');
+  assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), ledger.at(-1).order_id, 'newest first');
 
   await page.fill('#tag input[name="tag"]', 'vip');
   await page.click('#tag button[value="add"]');
@@ -87,6 +87,23 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   await page.waitForSelector('#audit tbody tr[data-action="member_tagged"]');
   const row = await page.locator('#audit tbody tr[data-action="member_tagged"]').first().textContent();
   assert.match(row, /service-1修改会员标签m-desk\{"tags":\[\]\} → \{"tags":\["vip"\]\}/);
+  // An adjustment with a reason: in the member's ledger at once, with the reason on its row.
+  await page.fill('#adjust input[name="points"]', '-150');
+  await page.fill('#adjust input[name="reason"]', '重复发放的积分');
+  await page.click('#adjust button');
+  await page.waitForSelector('#message:text("已调整")');
+  const adjusted = (await call('GET', `/v1/members/${memberId}`, { auth: merchantKey })).json;
+  assert.equal(adjusted.balances.available, held.balances.available - 150);
+  assert.equal(await page.textContent('#member-available'), String(adjusted.balances.available));
+  assert.equal(await page.locator('#ledger tbody tr td').nth(1).textContent(), 'adjust');
+  assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), '重复发放的积分', 'the reason, on its row');
+  const rows = (await call('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey })).json.ledger;
+  assert.equal(rows.at(-1).subject, '重复发放的积分');
+  await page.fill('#adjust input[name="points"]', '0');
+  await page.fill('#adjust input[name="reason"]', '无');
+  await page.click('#adjust button');
+  await page.waitForSelector('#message:text("积分和成长值都为 0，没有可调整的")');
+  await page.waitForSelector('#audit tbody tr[data-action="member_adjusted"] >> text=adjust.nothing');
   await page.screenshot({ path: `${shots}/console-desk-1440.png`, fullPage: true });
 
   await page.setViewportSize({ width: 390, height: 844 });
@@ -117,6 +134,7 @@ test('a refused sign-in is explained in the operator\'s language, and a viewer g
   await page.waitForSelector('#member:not([hidden])');
   assert.equal(await page.isVisible('#tag'), false);
   assert.equal(await page.isVisible('#revoke'), false);
+  assert.equal(await page.isVisible('#adjust'), false);
   // Even a request made by hand is the server's to refuse.
   const forced = await page.evaluate(async (member) => (await fetch('/v1/tags', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ member_id: member, id: 'x', add: ['y'] }),
