@@ -3,13 +3,15 @@
 // audit log. Everything goes through the server's API with the session
 // cookie; changes carry the session's CSRF token. What an operator may do is
 // the server's decision: the page only hides what the role cannot use.
+import { init as chart } from './charts.js';
 import { consoleWords } from './console-words.js';
 
 const languageKey = 'loyalty-console.language';
 let language = localStorage.getItem(languageKey) === 'en' ? 'en' : 'zh-CN';
 let session = null;  // the server's ConsoleSession, once signed in
 let shownMember = null;
-let tierNames = {};  // tier id -> { 'zh-CN': ..., en: ... }, from the programme in force
+let tierNames = {};  // tier id -> { 'zh-CN': ..., en: ... }, from the programme in force, in its order
+const charts = {};  // element id -> its ECharts instance
 
 const $ = (selector) => document.querySelector(selector);
 const words = () => consoleWords[language];
@@ -47,7 +49,7 @@ function show(signedIn) {
   session = signedIn;
   document.body.dataset.signedIn = String(Boolean(session));
   $('#sign-in').hidden = Boolean(session);
-  for (const id of ['#desk', '#audit', '#operator', '#sign-out']) $(id).hidden = !session;
+  for (const id of ['#dashboard', '#desk', '#audit', '#operator', '#sign-out']) $(id).hidden = !session;
   for (const element of document.querySelectorAll('[data-needs]')) {
     element.hidden = !session?.permissions.includes(element.dataset.needs);
   }
@@ -58,6 +60,7 @@ function show(signedIn) {
   }
   applyWords();
   refreshAudit();
+  refreshDashboard();
 }
 
 const when = (ms) => new Date(ms).toLocaleString(language, { hour12: false });
@@ -110,6 +113,65 @@ async function findMember(memberId) {
   }
   say('');
   renderMember(memberId, view.json.state, view.json.balances, await ledgerOf(memberId));
+}
+
+// A bar chart of `values` by `labels`; its numbers also on the element, for tests and screen readers.
+function bars(id, labels, values, name) {
+  const element = $(`#${id}`);
+  element.dataset.values = JSON.stringify(Object.fromEntries(labels.map((label, i) => [label, values[i]])));
+  element.setAttribute('aria-label', labels.map((label, i) => `${label}: ${values[i]}`).join(', '));
+  charts[id] ??= chart(element);
+  charts[id].setOption({
+    animation: false,  // an operator reads the numbers; a screenshot shows them whole
+    grid: { left: 56, right: 16, top: 16, bottom: 48 },
+    tooltip: { trigger: 'axis' },
+    // Every label shown: slanted where they would not fit side by side (a phone).
+    xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: element.clientWidth / labels.length < 72 ? 30 : 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ type: 'bar', name, data: values, itemStyle: { color: '#9a3c0e' } }],
+  }, true);
+}
+
+const isoToday = () => new Date().toLocaleDateString('sv');  // YYYY-MM-DD, the browser's day
+
+// What the operators watch: the liability now, this month's points, tiers,
+// lifecycle stages, experiment variants and the mall's stock.
+async function refreshDashboard() {
+  const today = isoToday();
+  const [liability, month, mall] = await Promise.all([
+    api('GET', '/v1/reports/liability'),
+    api('GET', `/v1/reports/activity?from=${today.slice(0, 8)}01&to=${today}`),
+    api('GET', '/v1/mall'),
+  ]);
+  const w = words();
+  if (liability.ok) {
+    const r = liability.json;
+    const { code, minor_units: units } = r.program.currency;
+    $('#outstanding').textContent = String(r.outstanding_points);
+    $('#liability').textContent = new Intl.NumberFormat(language, { style: 'currency', currency: code, minimumFractionDigits: units })
+      .format(r.liability_minor / 10 ** units);
+    $('#members-total').textContent = String(r.members);
+    bars('chart-expiring', r.expiring_by_month.map((m) => m.month), r.expiring_by_month.map((m) => m.points), w.pointsAxis);
+    const tiers = Object.keys(tierNames).filter((t) => t in r.by_tier);
+    bars('chart-tiers', tiers.map((t) => tierNames[t]?.[language] ?? t), tiers.map((t) => r.by_tier[t].members), w.membersAxis);
+    const stages = ['new', 'active', 'silent', 'sleeping', 'lost'];
+    bars('chart-stages', stages.map((s) => w.stages[s]), stages.map((s) => r.by_stage[s]?.members ?? 0), w.membersAxis);
+  }
+  if (month.ok) {
+    const f = month.json.figures;
+    const shown = ['issued', 'redeemed', 'expired', 'clawed_back', 'returned'];
+    bars('chart-month', shown.map((k) => w.figures[k]), shown.map((k) => f[k]), w.pointsAxis);
+    const variants = Object.entries(month.json.variants ?? {});
+    $('#variants').hidden = variants.length === 0;
+    $('#variants tbody').replaceChildren(...variants.map(([id, v]) =>
+      cells(document.createElement('tr'), [id, v.members_with_rows, v.issued, v.redeemed, v.expired])));
+  }
+  if (mall.ok) {
+    const left = (n) => (n === undefined ? w.unlimited : String(n));
+    $('#stock tbody').replaceChildren(...Object.entries(mall.json.stock).map(([item, s]) =>
+      cells(document.createElement('tr'), [item, left(s.left), left(s.left_today)])));
+  }
+  document.body.dataset.dashboard = 'ready';
 }
 
 async function refreshAudit() {
@@ -182,6 +244,7 @@ $('#adjust').addEventListener('submit', async (event) => {
   event.target.reset();
   renderMember(shownMember, answer.json.state, answer.json.balances, await ledgerOf(shownMember));
   refreshAudit();
+  refreshDashboard();
 });
 
 $('#revoke').addEventListener('click', async () => {
@@ -191,11 +254,14 @@ $('#revoke').addEventListener('click', async () => {
   refreshAudit();
 });
 
+$('#refresh').addEventListener('click', () => refreshDashboard());
+
 $('#language').addEventListener('click', () => {
   language = language === 'en' ? 'zh-CN' : 'en';
   localStorage.setItem(languageKey, language);
   applyWords();
   if (session) refreshAudit();
+  if (session) refreshDashboard();
   if (shownMember) findMember(shownMember);
 });
 

@@ -407,6 +407,11 @@ void ApiRoutes::install(httplib::Server& server) {
     if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
     send(res, sync_.liability_view(now_ms()));
   });
+  server.Get("/v1/reports/activity", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<OperatorSession> who;
+    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    send(res, sync_.activity_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
+  });
   server.Get("/v1/reports/variants", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
     if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);

@@ -720,14 +720,13 @@ HttpAnswer SyncService::liability_view(std::int64_t now) {
   return {200, liability_report(current->program(), store_, now).dump()};
 }
 
-HttpAnswer SyncService::variants_view(const std::string& from, const std::string& to, std::int64_t now) {
-  const HeldVersion current = programs_.in_force(now);
-  const Program& program = current->program();
-  if (!program.experiment) {
-    return error_answer(409, "experiment.none", "the programme in force runs no experiment", "");
-  }
+namespace {
+
+// ?from=&to= local dates (today by default) as day numbers, or why not.
+std::optional<HttpAnswer> report_days(const Program& program, const std::string& from, const std::string& to,
+                                      std::int64_t now, std::int64_t (&days)[2]) {
   const std::int64_t today = local_day_number(now, program.utc_offset_minutes);
-  std::int64_t days[2] = {today, today};
+  days[0] = days[1] = today;
   const std::pair<const char*, const std::string*> given[] = {{"from", &from}, {"to", &to}};
   for (int i = 0; i < 2; ++i) {
     if (given[i].second->empty()) continue;
@@ -738,7 +737,27 @@ HttpAnswer SyncService::variants_view(const std::string& from, const std::string
   if (days[1] < days[0] || days[1] - days[0] >= 366) {
     return error_answer(400, "value.out_of_range", "from <= to, at most 366 days", "to");
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpAnswer SyncService::variants_view(const std::string& from, const std::string& to, std::int64_t now) {
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
+  if (!program.experiment) {
+    return error_answer(409, "experiment.none", "the programme in force runs no experiment", "");
+  }
+  std::int64_t days[2];
+  if (auto refused = report_days(program, from, to, now, days)) return *refused;
   return {200, variant_report(program, store_, days[0], days[1]).dump()};
+}
+
+HttpAnswer SyncService::activity_view(const std::string& from, const std::string& to, std::int64_t now) {
+  const HeldVersion current = programs_.in_force(now);
+  std::int64_t days[2];
+  if (auto refused = report_days(current->program(), from, to, now, days)) return *refused;
+  return {200, activity_report(current->program(), store_, days[0], days[1]).dump()};
 }
 
 MemberState SyncService::read_member_state(const MemberRow& row, TimeMs at, HeldVersion& under) {

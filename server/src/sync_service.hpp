@@ -89,6 +89,8 @@ class SyncService {
   // GET /v1/reports/variants?from=&to=: the experiment's figures per variant
   // over local dates (variant_report.hpp); both default to today.
   HttpAnswer variants_view(const std::string& from, const std::string& to, std::int64_t now);
+  // GET /v1/reports/activity: the ledger's figures for local days, in all and by variant.
+  HttpAnswer activity_view(const std::string& from, const std::string& to, std::int64_t now);
   // Joins the member unless it exists (the demo login), through a share code if one is given.
   void ensure_member(const std::string& member_id, std::int64_t now, const std::string& share_code = "");
 

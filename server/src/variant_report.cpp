@@ -38,39 +38,85 @@ std::optional<LedgerEntry> entry_of(const LedgerRow& row) {
   return entry;
 }
 
-}  // namespace
+// Every row of the local days asked, counted in all and, under an
+// experiment, for its member's variant; in one scan of the ledger.
+struct WindowFigures {
+  Figures all;
+  std::int64_t members = 0;
+  std::vector<Figures> by_variant;
+  std::vector<std::int64_t> variant_members;
+  std::int64_t unread = 0;  // rows of a kind a newer server wrote
+};
 
-Json variant_report(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day) {
-  const Experiment& experiment = *program.experiment;
-  std::vector<Figures> figures(experiment.variants.size());
-  std::vector<std::int64_t> members(experiment.variants.size(), 0);
+WindowFigures count_window(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day) {
+  WindowFigures w;
+  const Experiment* experiment = program.experiment ? &*program.experiment : nullptr;
+  if (experiment) {
+    w.by_variant.resize(experiment->variants.size());
+    w.variant_members.resize(experiment->variants.size(), 0);
+  }
   std::string last_member;
   std::size_t variant = 0;
-  std::int64_t unread = 0;
   store.for_each_ledger_row(start_of_local_day(from_day, program.utc_offset_minutes),
                             start_of_local_day(to_day + 1, program.utc_offset_minutes),
                             [&](const std::string& member_id, const LedgerRow& row) {
                               if (member_id != last_member) {  // rows come member by member
                                 last_member = member_id;
-                                variant = variant_of(experiment, member_id);
-                                ++members[variant];
+                                ++w.members;
+                                if (experiment) {
+                                  variant = variant_of(*experiment, member_id);
+                                  ++w.variant_members[variant];
+                                }
                               }
-                              if (auto entry = entry_of(row)) count_ledger_entry(figures[variant], *entry);
-                              else ++unread;  // a kind a newer server wrote
+                              const auto entry = entry_of(row);
+                              if (!entry) {
+                                ++w.unread;
+                                return;
+                              }
+                              count_ledger_entry(w.all, *entry);
+                              if (experiment) count_ledger_entry(w.by_variant[variant], *entry);
                             });
+  return w;
+}
+
+Json variants_json(const Experiment& experiment, const WindowFigures& w) {
   Json variants = Json::object();
   for (std::size_t v = 0; v < experiment.variants.size(); ++v) {
-    Json one = figures_json(figures[v]);
-    one["members_with_rows"] = members[v];
+    Json one = figures_json(w.by_variant[v]);
+    one["members_with_rows"] = w.variant_members[v];
     one["share_bp"] = experiment.variants[v].share_bp;
     variants[experiment.variants[v].id] = std::move(one);
   }
-  return {{"experiment", experiment.id},
-          {"from", date_from_day_number(from_day).iso()},
+  return variants;
+}
+
+Json window_json(const Program& program, std::int64_t from_day, std::int64_t to_day, const WindowFigures& w) {
+  return {{"from", date_from_day_number(from_day).iso()},
           {"to", date_from_day_number(to_day).iso()},
           {"program", {{"id", program.id}, {"version", program.version}}},
-          {"unread_rows", unread},
-          {"variants", variants}};
+          {"unread_rows", w.unread}};
+}
+
+}  // namespace
+
+Json variant_report(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day) {
+  const WindowFigures w = count_window(program, store, from_day, to_day);
+  Json report = window_json(program, from_day, to_day, w);
+  report["experiment"] = program.experiment->id;
+  report["variants"] = variants_json(*program.experiment, w);
+  return report;
+}
+
+Json activity_report(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day) {
+  const WindowFigures w = count_window(program, store, from_day, to_day);
+  Json report = window_json(program, from_day, to_day, w);
+  report["figures"] = figures_json(w.all);
+  report["members_with_rows"] = w.members;
+  if (program.experiment) {
+    report["experiment"] = program.experiment->id;
+    report["variants"] = variants_json(*program.experiment, w);
+  }
+  return report;
 }
 
 }  // namespace loyalty::server

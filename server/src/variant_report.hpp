@@ -16,5 +16,9 @@ namespace loyalty::server {
 // Local days `from_day`..`to_day` (day numbers, both included) of a
 // programme that has an experiment. Throws StoreError.
 Json variant_report(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day);
+// The same figures for every member in all ("figures", the console's
+// dashboard: what this month issued, redeemed, expired), and by variant
+// when the programme runs an experiment. GET /v1/reports/activity.
+Json activity_report(const Program& program, Store& store, std::int64_t from_day, std::int64_t to_day);
 
 }  // namespace loyalty::server

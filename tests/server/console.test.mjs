@@ -191,6 +191,12 @@ test("customer service's changes are audit rows with who, when, what, before and
     assert.ok(rows.every((r) => r.at >= startedAt && r.at <= Date.now()));
     assert.ok(rows[0].seq < rows[1].seq && rows[1].seq < rows[3].seq);
 
+    // The dashboard's figures for today count the adjustment as issued points.
+    const today = await call('GET', '/v1/reports/activity', { headers: service });
+    assert.equal(today.status, 200, today.text);
+    assert.equal(today.json.figures.issued_by_kind.adjust, 80);
+    assert.equal(today.json.variants, undefined, 'no experiment, no variants');
+
     // The same log from the CLI, one JSON object a line, and a page of it.
     const cli = spawnSync(bin, ['audit', 'operators', '--db', db], { cwd: root, encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stderr);

@@ -43,6 +43,13 @@ test('each variant\'s figures add up to the ledger, and the tested group earns m
   const perMember = (v) => variants[v].issued / variants[v].members_with_rows;
   assert.ok(perMember('bread') > perMember('control'), JSON.stringify(variants));
   assert.deepEqual(Object.keys(variants.bread.issued_by_kind), ['earn']);
+
+  // The activity report: the same days in all, and the same split by variant.
+  const activity = await call('GET', '/v1/reports/activity', { auth: merchantKey });
+  assert.equal(activity.status, 200, activity.text);
+  assert.equal(activity.json.figures.issued, variants.bread.issued + variants.control.issued);
+  assert.equal(activity.json.members_with_rows, members.length);
+  assert.deepEqual(activity.json.variants, variants);
 });
 
 test('the days asked are checked, and a day with nothing has nothing', async () => {

@@ -66,6 +66,21 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   await page.waitForSelector('body[data-signed-in="true"]');
   assert.equal(await page.textContent('#operator'), 'service-1 · 客服');
 
+  // The dashboard: the liability now, this month's points, tiers and stages, the mall's stock.
+  await page.waitForSelector('body[data-dashboard="ready"]');
+  const liability = (await call('GET', '/v1/reports/liability', { auth: merchantKey })).json;
+  assert.equal(await page.textContent('#outstanding'), String(liability.outstanding_points));
+  assert.equal(await page.textContent('#members-total'), '1');
+  assert.match(await page.textContent('#liability'), /6\.00/);
+  const month = JSON.parse(await page.getAttribute('#chart-month', 'data-values'));
+  assert.equal(month['发放'], 600, "the order's points, issued this month");
+  const tiers = JSON.parse(await page.getAttribute('#chart-tiers', 'data-values'));
+  assert.deepEqual(Object.entries(tiers), [['会员', 0], ['银卡', 1], ['金卡', 0]], "the programme's tiers, in its order");
+  const stock = (await call('GET', '/v1/mall')).json.stock;
+  assert.equal(await page.locator('#stock tbody tr').count(), Object.keys(stock).length);
+  assert.equal(await page.isVisible('#variants'), false, 'no experiment runs');
+  assert.ok(await page.evaluate(() => document.querySelectorAll('#chart-month canvas').length > 0), 'drawn by ECharts');
+
   await page.fill('#find input[name="member"]', memberId);
   await page.click('#find button');
   await page.waitForSelector('#member:not([hidden])');
