@@ -363,6 +363,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the ledger moved over local days (today by default), live: points issued, redeemed, expired, clawed back and returned, red packets, coupons and box chances, by ledger kind; and by variant under an experiment.
+         * @description The console's dashboard asks it for the month so far. The same figures as `loyalty simulate` reports for a replayed history and GET /v1/reports/variants per variant.
+         */
+        get: operations["getActivityReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/variants": {
         parameters: {
             query?: never;
@@ -867,7 +887,7 @@ export interface components {
             /** @description points spent at checkout, on rewards, draws, make-ups and in the mall */
             redeemed: number;
             expired: number;
-            /** @description taken back by refunds (debt included) */
+            /** @description taken back by refunds (debt included) and by customer service's adjustments */
             clawed_back: number;
             /** @description checkout points given back by refunds */
             returned: number;
@@ -886,6 +906,55 @@ export interface components {
             members_with_rows: number;
             /** @description the variant's share of members, in basis points */
             share_bp: number;
+        };
+        Figures: {
+            /** @description points earned by orders, tasks, gifts, prizes and customer service's adjustments (pending included) */
+            issued: number;
+            /** @description points spent at checkout, on rewards, draws, make-ups and in the mall */
+            redeemed: number;
+            expired: number;
+            /** @description taken back by refunds (debt included) and by customer service's adjustments */
+            clawed_back: number;
+            /** @description checkout points given back by refunds */
+            returned: number;
+            red_packet_minor: number;
+            coupons: number;
+            box_chances: number;
+            /** @description ledger kind -> points */
+            issued_by_kind: {
+                [key: string]: number;
+            };
+            /** @description ledger kind -> points */
+            redeemed_by_kind: {
+                [key: string]: number;
+            };
+        };
+        ActivityReport: {
+            figures: components["schemas"]["Figures"];
+            /** @description members with any ledger row on those days */
+            members_with_rows: number;
+            /**
+             * Format: date
+             * @description local date
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description local date, included
+             */
+            to: string;
+            program: {
+                id: string;
+                version: number;
+            };
+            /** @description rows of a ledger kind this server does not know (a newer server wrote them) */
+            unread_rows: number;
+            /** @description the experiment the programme runs, if any */
+            experiment?: string;
+            /** @description with an experiment: variant id -> its figures */
+            variants?: {
+                [key: string]: components["schemas"]["VariantFigures"];
+            };
         };
         VariantReport: {
             experiment: string;
@@ -1609,6 +1678,35 @@ export interface operations {
                     "application/json": components["schemas"]["LiabilityReport"];
                 };
             };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getActivityReport: {
+        parameters: {
+            query?: {
+                /** @description first local date (default today) */
+                from?: string;
+                /** @description last local date, included (default today); at most 366 days after from */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityReport"];
+                };
+            };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             503: components["responses"]["Error"];

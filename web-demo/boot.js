@@ -1,20 +1,17 @@
 // What both demo pages do first: load the programme from the server (or the
 // last copy when offline), start the WASM core in the page (again on a new
 // programme version the server publishes), and keep the
-// header (title, language, offline notice) in the member's language. The
-// package's files are loaded by the content-hashed names its manifest lists
-// (kept by the browser for a year; a new build has new names), or by their
-// plain names if the manifest cannot be read.
+// header (title, language, offline notice) in the member's language.
 
 import { localized, messages } from './i18n.js';
+import { packageFiles } from './package.js';
 import { Store } from './store.js';
 import { useStore } from './widgets.js';
 
 const PROGRAM_CACHE_KEY = 'loyalty-demo.program';
 
 async function loadPackage() {
-  const manifest = await fetch('/pkg/manifest.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
-  const url = (name) => `/pkg/${manifest[name] ?? name}`;
+  const url = await packageFiles();
   const [core, sync] = await Promise.all([import(url('loyalty-core.web.mjs')), import(url('loyalty-sync.mjs'))]);
   return { ...core, ...sync, wasmUrl: url('loyalty-core.wasm') };
 }

@@ -5,6 +5,7 @@
 // the server's decision: the page only hides what the role cannot use.
 import { init as chart } from './charts.js';
 import { consoleWords } from './console-words.js';
+import { packageFiles } from './package.js';
 
 const languageKey = 'loyalty-console.language';
 let language = localStorage.getItem(languageKey) === 'en' ? 'en' : 'zh-CN';
@@ -61,6 +62,7 @@ function show(signedIn) {
   applyWords();
   refreshAudit();
   refreshDashboard();
+  if (session.permissions.includes('draft')) openEditor();
 }
 
 const when = (ms) => new Date(ms).toLocaleString(language, { hour12: false });
@@ -173,6 +175,154 @@ async function refreshDashboard() {
   }
   document.body.dataset.dashboard = 'ready';
 }
+
+// The programme editor: a draft of the next version, kept in this browser,
+// checked by the core in the page on every change (each error shown at its
+// field), previewed against the version in force, and published with the
+// moment it takes effect (the publisher's role).
+const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0 };
+const draftKey = () => `loyalty-console.draft.${session.name}`;
+
+async function openEditor() {
+  const [current, url] = await Promise.all([api('GET', '/v1/program'), packageFiles()]);
+  if (!current.ok) return;
+  const { createLoyaltyCore } = await import(url('loyalty-core.web.mjs'));
+  editor.createCore = (program) => createLoyaltyCore({ program, wasmUrl: url('loyalty-core.wasm') });
+  editor.published = current.json;
+  editor.core = await editor.createCore(current.json.program);
+  const saved = JSON.parse(localStorage.getItem(draftKey()) ?? 'null');
+  editor.draft = saved?.base === current.json.version ? saved.program : { ...structuredClone(current.json.program), version: current.json.program.version + 1 };
+  const since = current.json.effective_at ? when(current.json.effective_at) : words().fromStart;
+  $('#published').textContent = words().publishedAs(current.json.version, since);
+  const soon = new Date(Date.now() + 60000);
+  $('#publish input[name="at"]').value = new Date(soon - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+  renderThresholds();
+  $('#draft').value = JSON.stringify(editor.draft, null, 2);
+  checkDraft();
+}
+
+// Each tier's requirements to qualify and to keep it, as number fields.
+function renderThresholds() {
+  const rows = editor.draft.tiers.flatMap((tier, i) => ['qualify', 'retain'].flatMap((side) =>
+    Object.keys(tier[side] ?? {}).map((metric) => {
+      const label = document.createElement('label');
+      const name = document.createElement('span');
+      name.textContent = `${tier.name?.[language] ?? tier.id} · ${words().sides[side]} · ${words().qualify[metric] ?? metric}`;
+      const input = Object.assign(document.createElement('input'), { type: 'number', step: 1, value: tier[side][metric] });
+      input.dataset.path = `tiers[${i}].${side}.${metric}`;
+      const problem = Object.assign(document.createElement('span'), { className: 'field-problem', hidden: true });
+      label.append(name, input, problem);
+      input.addEventListener('input', () => {
+        editor.draft.tiers[i][side][metric] = input.value === '' ? null : Number(input.value);
+        $('#draft').value = JSON.stringify(editor.draft, null, 2);
+        checkDraft();
+      });
+      return label;
+    })));
+  $('#thresholds').replaceChildren(...rows);
+}
+
+function checkDraft() {
+  clearTimeout(editor.checkTimer);
+  editor.checkTimer = setTimeout(runCheck, 150);
+}
+
+async function runCheck() {
+  localStorage.setItem(draftKey(), JSON.stringify({ base: editor.published.version, program: editor.draft }));
+  for (const input of document.querySelectorAll('#thresholds input')) {
+    input.removeAttribute('aria-invalid');
+    input.nextElementSibling.hidden = true;
+  }
+  const checked = editor.core.checkProgram(editor.draft);
+  const problems = checked.ok ? [] : checked.errors;
+  for (const p of problems) {
+    const input = document.querySelector(`#thresholds input[data-path="${CSS.escape(p.path)}"]`);
+    if (!input) continue;
+    input.setAttribute('aria-invalid', 'true');
+    Object.assign(input.nextElementSibling, { hidden: false, textContent: p.message });
+  }
+  showProblems(problems);
+  $('#changes').replaceChildren(...changedPaths(editor.published.program, editor.draft).map((line) =>
+    Object.assign(document.createElement('li'), { textContent: line })));
+  if (!$('#changes').children.length) $('#changes').append(Object.assign(document.createElement('li'), { textContent: words().noChanges }));
+  $('#publish button').disabled = problems.length > 0;
+  document.body.dataset.draft = problems.length ? 'invalid' : 'valid';
+  if (problems.length) {
+    // A draft that does not check out previews nothing.
+    for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
+  } else {
+    await previewDraft();
+  }
+}
+
+function showProblems(problems) {
+  const list = $('#problems');
+  list.classList.toggle('error', problems.length > 0);
+  list.replaceChildren(...(problems.length ? problems : [{ message: words().noProblems }]).map((p) =>
+    Object.assign(document.createElement('li'), { textContent: p.path ? `${p.path}: ${p.message} [${p.code}]` : p.message })));
+}
+
+// "path: before → after" for every value that differs, objects and arrays walked.
+function changedPaths(before, after, path = '') {
+  if (typeof before === 'object' && before !== null && typeof after === 'object' && after !== null &&
+      Array.isArray(before) === Array.isArray(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k) => changedPaths(before[k], after[k], Array.isArray(before) ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+  }
+  const text = (v) => (v === undefined ? '—' : JSON.stringify(v));
+  return text(before) === text(after) ? [] : [`${path}: ${text(before)} → ${text(after)}`];
+}
+
+// A new member's next order, one ¥100 item of each category, under both versions.
+async function previewDraft() {
+  const draftCore = await editor.createCore(editor.draft);
+  const at = Date.now();
+  const cartOf = (program) => ({ lines: program.earning.categories.map((c, i) => ({ sku: `sample-${i}`, category: c.id, unit_price: 10000, quantity: 1 })) });
+  const state = { member_id: 'preview', joined_at: at };
+  const describe = (core, program) => {
+    const p = core.previewOrder({ state, cart: cartOf(program), at });
+    const after = p.progress_after;
+    const need = after.needs?.find((n) => n.missing > 0);
+    const tierName = (id) => program.tiers.find((t) => t.id === id)?.name?.[language] ?? id;
+    return {
+      points: String(p.points),
+      tier: tierName(after.tier),
+      missing: after.next_tier && need ? words().previewMissing(need.missing, words().qualify[need.metric] ?? need.metric) : words().previewTop,
+    };
+  };
+  const before = describe(editor.core, editor.published.program);
+  const now = describe(draftCore, editor.draft);
+  const rows = [['previewPoints', 'points'], ['previewTier', 'tier'], ['', 'missing']];
+  $('#preview tbody').replaceChildren(...rows.map(([label, key]) => {
+    const row = cells(document.createElement('tr'), [label ? words()[label] : '', before[key], now[key]]);
+    row.dataset.row = key;
+    return row;
+  }));
+}
+
+$('#draft').addEventListener('input', (event) => {
+  try {
+    editor.draft = JSON.parse(event.target.value);
+  } catch (e) {
+    showProblems([{ code: 'json.syntax', message: e.message, path: '' }]);
+    for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
+    document.body.dataset.draft = 'invalid';
+    $('#publish button').disabled = true;
+    return;
+  }
+  renderThresholds();
+  checkDraft();
+});
+
+$('#publish').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const effective_at = new Date(event.target.elements.at.value).getTime();
+  const answer = await api('POST', '/v1/program', { program: editor.draft, effective_at });
+  if (!answer.ok) return say(refusal(answer.json), true);
+  say(words().published(answer.json.version));
+  localStorage.removeItem(draftKey());
+  refreshAudit();
+});
 
 async function refreshAudit() {
   const rows = [];

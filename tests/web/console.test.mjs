@@ -24,7 +24,7 @@ const memberId = 'm-desk';
 before(async () => {
   mkdirSync(shots, { recursive: true });
   const db = freshDb();
-  for (const [name, role] of [['service-1', 'service'], ['viewer-1', 'viewer']]) {
+  for (const [name, role] of [['service-1', 'service'], ['viewer-1', 'viewer'], ['editor-1', 'editor'], ['publisher-1', 'publisher']]) {
     const added = spawnSync(bin, ['operator', 'add', '--db', db, '--name', name, '--role', role],
       { cwd: root, encoding: 'utf8', env: { ...process.env, LOYALTY_OPERATOR_PASSWORD: password } });
     assert.equal(added.status, 0, added.stderr);
@@ -158,4 +158,74 @@ test('a refused sign-in is explained in the operator\'s language, and a viewer g
   await page.screenshot({ path: `${shots}/console-viewer-en-390.png`, fullPage: true });
   assert.deepEqual(problems.filter((p) => !p.includes('403')), []);
   await page.close();
+});
+
+const previewCell = (page, row, column) => page.locator(`#preview tr[data-row="${row}"] td`).nth(column).textContent();
+
+test("an editor's threshold change shows in the preview, an invalid one is shown at its field, and only a publisher publishes", async () => {
+  const { page, problems } = await openConsole();
+  await signIn(page, 'editor-1');
+  await page.waitForSelector('body[data-draft="valid"]');
+  assert.equal(await page.isVisible('#publish'), false, 'an editor drafts but does not publish');
+  assert.equal(await previewCell(page, 'tier', 1), '会员');
+  assert.equal(await previewCell(page, 'tier', 2), '会员', 'the draft starts as the version in force');
+
+  await page.locator('#thresholds input[data-path="tiers[1].retain.growth"]').fill('100');
+  const silver = page.locator('#thresholds input[data-path="tiers[1].qualify.growth"]');
+  await silver.fill('100');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="tier"] td:nth-child(3)')?.textContent === '银卡');
+  assert.equal(await previewCell(page, 'tier', 1), '会员', 'the version in force is unchanged');
+  assert.match(await page.textContent('#changes'), /tiers\[1\]\.qualify\.growth: 500 → 100/);
+
+  const gold = page.locator('#thresholds input[data-path="tiers[2].qualify.growth"]');
+  await gold.fill('50');
+  await page.waitForSelector('body[data-draft="invalid"]');
+  assert.equal(await gold.getAttribute('aria-invalid'), 'true');
+  const shown = await page.locator('#thresholds input[data-path="tiers[2].qualify.growth"] + .field-problem').textContent();
+  assert.match(shown, /tiers\[1\]\.qualify\.growth/, 'the error, at the field it is about');
+  assert.match(await page.textContent('#problems'), /\[tiers\.threshold_order\]/);
+  assert.equal(await previewCell(page, 'tier', 2), '—', 'an invalid draft previews nothing');
+  await page.screenshot({ path: `${shots}/console-editor-1440.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a publisher publishes the draft with its effective time, and the storefront previews under it from then on', async () => {
+  const shop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const badge = async () => {
+    await shop.goto(`${server.url}index.html`);
+    await shop.waitForSelector('body[data-ready="true"]');
+    return Number(await shop.getAttribute('.product[data-sku="baguette"] .badge', 'data-points'));
+  };
+  const before = await badge();
+
+  const { page, problems } = await openConsole({ width: 390, height: 844 });
+  await signIn(page, 'publisher-1');
+  await page.waitForSelector('body[data-draft="valid"]');
+  const draft = JSON.parse(await page.inputValue('#draft'));
+  draft.earning.points.earn *= 2;
+  await page.click('#editor summary');
+  await page.fill('#draft', JSON.stringify(draft, null, 2));
+  await page.waitForFunction(() => /earning\.points\.earn: 1 → 2/.test(document.querySelector('#changes').textContent));
+  await page.waitForSelector('body[data-draft="valid"]');
+  assert.equal(Number(await previewCell(page, 'points', 2)), 2 * Number(await previewCell(page, 'points', 1)));
+  const effective = Date.now() + 3000;
+  await page.evaluate((at) => {
+    const local = new Date(at - new Date(at).getTimezoneOffset() * 60000);
+    document.querySelector('#publish input[name="at"]').value = local.toISOString().slice(0, 19);
+  }, effective);
+  await page.click('#publish button');
+  await page.waitForSelector('#message:text("第 2 版已发布")');
+  await page.screenshot({ path: `${shots}/console-publish-390.png`, fullPage: true });
+
+  const versions = (await call('GET', '/v1/program/versions', { auth: merchantKey })).json.versions;
+  assert.deepEqual(versions.map((v) => [v.version, v.in_force]), [[1, true], [2, false]], 'not before its time');
+  assert.equal(await badge(), before, 'the storefront still previews under version 1');
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, effective - Date.now()) + 300));
+  assert.ok(await badge() > before, 'from its effective time, the storefront previews under version 2');
+  const audit = (await call('GET', '/v1/console/audit', { auth: merchantKey })).json.rows.filter((r) => r.action === 'program_published');
+  assert.deepEqual(audit.map((r) => [r.operator, r.before, r.after.version]), [['publisher-1', { newest_version: 1 }, 2]]);
+  assert.deepEqual(problems, []);
+  await page.close();
+  await shop.close();
 });
