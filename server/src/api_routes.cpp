@@ -7,14 +7,11 @@
 
 namespace loyalty::server {
 
-namespace {
-
-void send(httplib::Response& res, const HttpAnswer& answer) {
+void send_answer(httplib::Response& res, const HttpAnswer& answer) {
   res.status = answer.status;
   res.set_content(answer.body, kJsonType);
 }
 
-// ?after=&limit= for ledger pages; nullopt when not whole numbers.
 std::optional<std::pair<std::int64_t, std::int64_t>> page(const httplib::Request& req) {
   auto number = [&](const char* key, std::int64_t fallback) -> std::optional<std::int64_t> {
     if (!req.has_param(key)) return fallback;
@@ -29,8 +26,6 @@ std::optional<std::pair<std::int64_t, std::int64_t>> page(const httplib::Request
 }
 
 const HttpAnswer kBadPage = error_answer(400, "request.bad_page", "after >= 0 and 1 <= limit <= 1000", "limit");
-
-}  // namespace
 
 namespace {
 
@@ -131,22 +126,6 @@ void ApiRoutes::audit(const std::optional<OperatorSession>& who, const char* act
 
 namespace {
 
-// What the console knows of its operator: name, role, what the role may do,
-// the CSRF token for changes and when the session ends.
-std::string session_json(const OperatorSession& s) {
-  return Json{{"csrf_token", s.csrf_token}, {"expires_at", s.expires_at}, {"name", s.name},
-              {"permissions", permissions_of(s.role)}, {"role", s.role}}.dump();
-}
-
-// HTTP-only (no script reads it), SameSite=Strict (no other site's page
-// sends it), for the API only; Secure behind a proxy that terminates TLS.
-std::string session_cookie(const httplib::Request& req, const std::string& value, std::int64_t max_age_s) {
-  std::string cookie = std::string(OperatorDesk::kCookie) + "=" + value + "; Path=/v1; HttpOnly; SameSite=Strict; Max-Age=" +
-                       std::to_string(max_age_s);
-  if (req.get_header_value("X-Forwarded-Proto") == "https") cookie += "; Secure";
-  return cookie;
-}
-
 // What a member view or an event's answer says of the member's tags
 // ({"tags": [...]}) or balances ({"available", "growth", "pending"}), with
 // the codes of a refused event ("refused"), or the answer itself when it
@@ -172,70 +151,6 @@ std::string balances_in(const std::string& body) { return state_part(body, false
 
 }  // namespace
 
-void ApiRoutes::install_console(httplib::Server& server) {
-  server.Post("/v1/console/sign-in", [this](const httplib::Request& req, httplib::Response& res) {
-    const std::int64_t now = now_ms();
-    if (std::int64_t wait = ip_limit_->take("ip:" + req.remote_addr, now)) {
-      res.set_header("Retry-After", std::to_string(wait));
-      return send(res, error_answer(429, "rate.limited", "too many requests from this address; retry after " +
-                                                             std::to_string(wait) + " s"));
-    }
-    auto body = parse_json(req.body);
-    if (!body.ok()) return send(res, {400, error_envelope(body.errors())});
-    const Json& request = body.value();
-    if (!request.is_object()) return send(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
-    Errors errors;
-    for (const auto& item : request.items()) {
-      if (item.key() != "name" && item.key() != "password") errors.push_back({"field.unknown", "is not a known field", item.key()});
-    }
-    for (const char* field : {"name", "password"}) {
-      if (!request.contains(field)) errors.push_back({"field.missing", "is required", field});
-      else if (!request[field].is_string()) errors.push_back({"type.expected_string", "must be a string", field});
-    }
-    if (!errors.empty()) return send(res, {400, error_envelope(errors)});
-    const SignIn signed_in = operators_.sign_in(request["name"].get<std::string>(),
-                                                request["password"].get_ref<const std::string&>(), now);
-    if (!signed_in.session) {
-      if (signed_in.refusal == "operator.locked") {
-        res.set_header("Retry-After", std::to_string(signed_in.retry_after_s));
-        return send(res, error_answer(429, "operator.locked", "too many failed sign-ins; retry after " +
-                                                                  std::to_string(signed_in.retry_after_s) + " s"));
-      }
-      return send(res, error_answer(401, "operator.bad_credentials", "no operator has this name and password"));
-    }
-    res.set_header("Set-Cookie", session_cookie(req, signed_in.cookie_token, operators_.policy().session_ms / 1000));
-    send(res, {200, session_json(*signed_in.session)});
-  });
-  // The signed-in operator (after a reload, the page learns its CSRF token here).
-  server.Get("/v1/console/session", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    if (!who) return send(res, error_answer(403, "auth.forbidden", "the merchant key has no console session"));
-    send(res, {200, session_json(*who)});
-  });
-  server.Post("/v1/console/sign-out", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    if (!who) return send(res, error_answer(403, "auth.forbidden", "the merchant key has no console session"));
-    operators_.sign_out(*who, now_ms());
-    res.set_header("Set-Cookie", session_cookie(req, "", 0));
-    send(res, {200, Json{{"signed_out", true}}.dump()});
-  });
-  // The audit log of operator actions, oldest first, a page at a time.
-  server.Get("/v1/console/audit", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    auto p = page(req);
-    if (!p) return send(res, kBadPage);
-    std::string rows = "[";
-    for (const OperatorAuditRow& row : store_.operator_audit(p->first, p->second)) {
-      if (rows.size() > 1) rows += ',';
-      rows += audit_row_json(row);
-    }
-    send(res, {200, "{\"rows\":" + rows + "]}"});
-  });
-}
-
 void ApiRoutes::install_program(httplib::Server& server) {
   // Public: the version in force now, what clients preview with. A client
   // reloads it when an answer names another program_version.
@@ -254,23 +169,23 @@ void ApiRoutes::install_program(httplib::Server& server) {
   // Merchant: publish a new version, in force from effective_at (default now).
   server.Post("/v1/program", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::publish, who)) return send(res, *refused);
+    if (auto refused = authorize(req, res, Permission::publish, who)) return send_answer(res, *refused);
     const std::int64_t newest_before = programs_.all().back()->version();
     const HttpAnswer answer = publish(req.body);
     audit(who, "program_published", "program", Json{{"newest_version", newest_before}}.dump(), answer.body);
-    send(res, answer);
+    send_answer(res, answer);
   });
   // Merchant: every published version and when it takes effect.
   server.Get("/v1/program/versions", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
     const std::int64_t now = now_ms();
     const std::int64_t in_force = programs_.in_force(now)->version();
     Json versions = Json::array();
     for (const HeldVersion& v : programs_.all()) {
       versions.push_back({{"effective_at", v->effective_at}, {"in_force", v->version() == in_force}, {"version", v->version()}});
     }
-    send(res, {200, Json{{"server_time", now}, {"versions", versions}}.dump()});
+    send_answer(res, {200, Json{{"server_time", now}, {"versions", versions}}.dump()});
   });
 }
 
@@ -310,41 +225,41 @@ void ApiRoutes::install(httplib::Server& server) {
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
     std::int64_t token_epoch = 0;
-    if (auto refused = authenticate(req, Role::member, member, res, &token_epoch)) return send(res, *refused);
-    send(res, sync_.member_sync(member, token_epoch, req.body, now_ms()));
+    if (auto refused = authenticate(req, Role::member, member, res, &token_epoch)) return send_answer(res, *refused);
+    send_answer(res, sync_.member_sync(member, token_epoch, req.body, now_ms()));
   });
   server.Get("/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
-    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
-    send(res, sync_.member_view(member, now_ms(), req.get_param_value("state")));
+    if (auto refused = authenticate(req, Role::member, member, res)) return send_answer(res, *refused);
+    send_answer(res, sync_.member_view(member, now_ms(), req.get_param_value("state")));
   });
   server.Get("/v1/me/share-code", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
-    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
-    send(res, sync_.share_code(member, req.get_param_value("campaign"), now_ms()));
+    if (auto refused = authenticate(req, Role::member, member, res)) return send_answer(res, *refused);
+    send_answer(res, sync_.share_code(member, req.get_param_value("campaign"), now_ms()));
   });
   server.Get("/v1/me/ledger", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
-    if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+    if (auto refused = authenticate(req, Role::member, member, res)) return send_answer(res, *refused);
     auto p = page(req);
-    send(res, p ? sync_.ledger_view(member, p->first, p->second) : kBadPage);
+    send_answer(res, p ? sync_.ledger_view(member, p->first, p->second) : kBadPage);
   });
 
   // Public: anyone may check a box's commitment before drawing, and its
   // revealed seed after the window (verify with the core's verify_draw).
   server.Get(R"(/v1/boxes/([A-Za-z0-9_.:-]+)/commitment)", [this](const httplib::Request& req, httplib::Response& res) {
-    send(res, sync_.box_commitment(req.matches[1], now_ms()));
+    send_answer(res, sync_.box_commitment(req.matches[1], now_ms()));
   });
   server.Get(R"(/v1/boxes/([A-Za-z0-9_.:-]+)/seeds/([0-9-]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    send(res, sync_.box_seed_reveal(req.matches[1], req.matches[2], now_ms()));
+    send_answer(res, sync_.box_seed_reveal(req.matches[1], req.matches[2], now_ms()));
   });
 
   // Merchant endpoints.
   auto merchant_event = [this](const char* type) {
     return [this, type](const httplib::Request& req, httplib::Response& res) {
       std::string none;
-      if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
-      send(res, sync_.merchant_event(type, req.body, now_ms()));
+      if (auto refused = authenticate(req, Role::merchant, none, res)) return send_answer(res, *refused);
+      send_answer(res, sync_.merchant_event(type, req.body, now_ms()));
     };
   };
   server.Post("/v1/orders", merchant_event("order"));
@@ -358,7 +273,7 @@ void ApiRoutes::install(httplib::Server& server) {
   auto member_help = [this](const char* type, const char* action, std::string (*shown)(const std::string&)) {
     return [this, type, action, shown](const httplib::Request& req, httplib::Response& res) {
       std::optional<OperatorSession> who;
-      if (auto refused = authorize(req, res, Permission::help_members, who)) return send(res, *refused);
+      if (auto refused = authorize(req, res, Permission::help_members, who)) return send_answer(res, *refused);
       const std::int64_t now = now_ms();
       std::string member;
       std::string before = "null";
@@ -372,62 +287,62 @@ void ApiRoutes::install(httplib::Server& server) {
       }
       const HttpAnswer answer = sync_.merchant_event(type, req.body, now);
       audit(who, action, member, std::move(before), shown(answer.body));
-      send(res, answer);
+      send_answer(res, answer);
     };
   };
   server.Post("/v1/tags", member_help("tag", "member_tagged", tags_in));
   server.Post("/v1/adjustments", member_help("adjust", "member_adjusted", balances_in));
   server.Post("/v1/mall/cancellations", merchant_event("mall_cancel"));
   // Public, as the catalogue is: what is left of each stocked item.
-  server.Get("/v1/mall", [this](const httplib::Request&, httplib::Response& res) { send(res, sync_.mall_stock(now_ms())); });
+  server.Get("/v1/mall", [this](const httplib::Request&, httplib::Response& res) { send_answer(res, sync_.mall_stock(now_ms())); });
   server.Post("/v1/members", [this](const httplib::Request& req, httplib::Response& res) {
     std::string none;
-    if (auto refused = authenticate(req, Role::merchant, none, res)) return send(res, *refused);
-    send(res, sync_.join(req.body, now_ms()));
+    if (auto refused = authenticate(req, Role::merchant, none, res)) return send_answer(res, *refused);
+    send_answer(res, sync_.join(req.body, now_ms()));
   });
   server.Get(R"(/v1/members/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    send(res, sync_.member_view(req.matches[1], now_ms(), req.get_param_value("state")));
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    send_answer(res, sync_.member_view(req.matches[1], now_ms(), req.get_param_value("state")));
   });
   // Every token the member holds stops working, on every server (a lost
   // phone, an account taken over); the member logs in again.
   server.Post(R"(/v1/members/([^/]+)/tokens/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::help_members, who)) return send(res, *refused);
+    if (auto refused = authorize(req, res, Permission::help_members, who)) return send_answer(res, *refused);
     const std::string member = req.matches[1];
     const auto epoch = store_.revoke_tokens(member);
-    if (!epoch) return send(res, error_answer(404, "member.unknown", "no member " + member + " has joined", "member_id"));
+    if (!epoch) return send_answer(res, error_answer(404, "member.unknown", "no member " + member + " has joined", "member_id"));
     audit(who, "member_tokens_revoked", member, Json{{"token_epoch", *epoch - 1}}.dump(),
           Json{{"token_epoch", *epoch}}.dump());
-    send(res, {200, Json{{"member_id", member}, {"token_epoch", *epoch}}.dump()});
+    send_answer(res, {200, Json{{"member_id", member}, {"token_epoch", *epoch}}.dump()});
   });
   server.Get("/v1/reports/liability", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    send(res, sync_.liability_view(now_ms()));
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    send_answer(res, sync_.liability_view(now_ms()));
   });
   server.Get("/v1/reports/activity", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    send(res, sync_.activity_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    send_answer(res, sync_.activity_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
   });
   server.Get("/v1/reports/variants", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
-    send(res, sync_.variants_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    send_answer(res, sync_.variants_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
   });
   server.Get("/v1/mall/fulfilments", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
     auto p = page(req);
-    send(res, p ? sync_.fulfilments_view(p->first, p->second) : kBadPage);
+    send_answer(res, p ? sync_.fulfilments_view(p->first, p->second) : kBadPage);
   });
   server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
     auto p = page(req);
-    send(res, p ? sync_.ledger_view(req.matches[1], p->first, p->second) : kBadPage);
+    send_answer(res, p ? sync_.ledger_view(req.matches[1], p->first, p->second) : kBadPage);
   });
 
   // Demo only: anyone may log in as any member (joined on first login).
@@ -437,7 +352,7 @@ void ApiRoutes::install(httplib::Server& server) {
       const Json* id = body.ok() && body.value().is_object() && body.value().contains("member_id")
                            ? &body.value()["member_id"] : nullptr;
       if (!id || !id->is_string() || !SyncService::valid_member_id(id->get<std::string>())) {
-        return send(res, error_answer(400, "member.invalid_id", "member_id: 1 to 64 letters, digits or -_.:@",
+        return send_answer(res, error_answer(400, "member.invalid_id", "member_id: 1 to 64 letters, digits or -_.:@",
                                       "member_id"));
       }
       const std::string member = id->get<std::string>();
@@ -447,22 +362,22 @@ void ApiRoutes::install(httplib::Server& server) {
       sync_.ensure_member(member, now, code && code->is_string() ? code->get<std::string>() : "");
       const std::int64_t expires = now + settings_.token_ttl_seconds * 1000;
       const std::string token = tokens_.issue(member, store_.token_epoch(member).value_or(0), expires);
-      send(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", token}}.dump()});
+      send_answer(res, {200, Json{{"expires_at", expires}, {"member_id", member}, {"token", token}}.dump()});
     });
     // The storefront's own backend would post the order; in the demo the
     // server stands in for it: the member's order, its id the order id.
     server.Post("/v1/demo/checkout", [this](const httplib::Request& req, httplib::Response& res) {
       std::string member;
-      if (auto refused = authenticate(req, Role::member, member, res)) return send(res, *refused);
+      if (auto refused = authenticate(req, Role::member, member, res)) return send_answer(res, *refused);
       auto body = parse_json(req.body);
-      if (!body.ok()) return send(res, {400, error_envelope(body.errors())});
+      if (!body.ok()) return send_answer(res, {400, error_envelope(body.errors())});
       Json order = std::move(body).value();
       if (!order.is_object() || !order.contains("id") || !order["id"].is_string()) {
-        return send(res, error_answer(400, "field.missing", "an order needs an id (a string)", "id"));
+        return send_answer(res, error_answer(400, "field.missing", "an order needs an id (a string)", "id"));
       }
       order["member_id"] = member;
       order["order_id"] = order["id"];
-      send(res, sync_.merchant_event("order", order.dump(), now_ms()));
+      send_answer(res, sync_.merchant_event("order", order.dump(), now_ms()));
     });
   }
 }
