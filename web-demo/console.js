@@ -99,6 +99,13 @@ function renderMember(memberId, state, balances, ledger) {
   const tags = state.tags ?? [];
   $('#member-tags').textContent = tags.length ? tags.join(', ') : words().noTags;
   $('#member-tags').dataset.tags = JSON.stringify(tags);
+  // What the member holds: each lot and when it falls due, then the coupons.
+  const expiry = (lot) => lot.expires_at ?? Number.MAX_SAFE_INTEGER;
+  const lots = [...(state.lots ?? [])].sort((a, b) => expiry(a) - expiry(b));
+  $('#lots tbody').replaceChildren(...lots.map((l) => cells(document.createElement('tr'),
+    [l.points, when(l.earned_at), l.vests_at ? when(l.vests_at) : '', l.expires_at ? when(l.expires_at) : words().never])));
+  $('#coupons tbody').replaceChildren(...(state.tasks?.coupons ?? []).map((c) => cells(document.createElement('tr'),
+    [c.coupon, when(c.granted_at), when(c.expires_at)])));
   if (ledger) {
     const body = $('#ledger tbody');
     // A row's detail: its reason or subject (a tag, a task), else its order or event.

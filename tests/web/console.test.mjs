@@ -90,6 +90,8 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   assert.equal(await page.textContent('#member-available'), String(held.balances.available));
   assert.equal(await page.textContent('#member-pending'), String(held.balances.pending));
   assert.equal(await page.textContent('#member-growth'), String(held.state.growth));
+  assert.equal(await page.locator('#lots tbody tr').count(), held.state.lots.length);
+  assert.equal(await page.locator('#lots tbody tr td').first().textContent(), String(held.state.lots[0].points));
   const ledger = (await call('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey })).json.ledger;
   assert.equal(await page.locator('#ledger tbody tr').count(), Math.min(20, ledger.length));
   assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), ledger.at(-1).order_id, 'newest first');
