@@ -187,7 +187,7 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0 };
+const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
@@ -299,13 +299,46 @@ async function previewDraft() {
   };
   const before = describe(editor.core, editor.published.program);
   const now = describe(draftCore, editor.draft);
-  const rows = [['previewPoints', 'points'], ['previewTier', 'tier'], ['', 'missing']];
+  const rows = [[words().previewPoints, 'points'], [words().previewTier, 'tier'], ['', 'missing']];
+  // A member from the store, as each version would rank it today (an error
+  // if the draft cannot read its state, e.g. a tier it drops unmapped).
+  if (editor.member) {
+    const { id, state } = editor.member;
+    const rank = (core, program, into) => {
+      try {
+        const progress = core.tierProgress({ state, at });
+        const need = progress.needs?.find((n) => n.missing > 0);
+        into.memberTier = program.tiers.find((t) => t.id === progress.tier)?.name?.[language] ?? progress.tier;
+        into.memberNeeds = progress.next_tier && need ? words().previewMissing(need.missing, words().qualify[need.metric] ?? need.metric) : words().previewTop;
+      } catch (e) {
+        into.memberTier = `${e.code ?? 'error'}: ${e.message}`;
+        into.memberNeeds = '';
+      }
+    };
+    rank(editor.core, editor.published.program, before);
+    rank(draftCore, editor.draft, now);
+    rows.push([words().memberTierNow(id), 'memberTier'], [words().memberNeeds(id), 'memberNeeds']);
+  }
   $('#preview tbody').replaceChildren(...rows.map(([label, key]) => {
-    const row = cells(document.createElement('tr'), [label ? words()[label] : '', before[key], now[key]]);
+    const row = cells(document.createElement('tr'), [label, before[key], now[key]]);
     row.dataset.row = key;
     return row;
   }));
 }
+
+$('#sample').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = new FormData(event.target).get('member').trim();
+  if (!id) {
+    editor.member = null;
+    return checkDraft();
+  }
+  const view = await api('GET', `/v1/members/${encodeURIComponent(id)}?state=json`);
+  if (!view.ok) return say(refusal(view.json), true);
+  say('');
+  editor.member = { id, state: view.json.state };
+  checkDraft();
+});
 
 $('#draft').addEventListener('input', (event) => {
   try {

@@ -179,6 +179,18 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   assert.equal(await previewCell(page, 'tier', 1), '会员', 'the version in force is unchanged');
   assert.match(await page.textContent('#changes'), /tiers\[1\]\.qualify\.growth: 500 → 100/);
 
+  // A member from the store, ranked by each version: m-desk has 600 growth, silver under both.
+  await page.fill('#sample input[name="member"]', memberId);
+  await page.click('#sample button');
+  await page.waitForSelector('#preview tr[data-row="memberTier"]');
+  assert.equal(await previewCell(page, 'memberTier', 1), '银卡');
+  assert.equal(await previewCell(page, 'memberNeeds', 1), '距下一级还差 1400（成长值）');
+  await page.locator('#thresholds input[data-path="tiers[2].retain.growth"]').fill('600');
+  await page.locator('#thresholds input[data-path="tiers[2].qualify.growth"]').fill('600');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="memberTier"] td:nth-child(3)')?.textContent === '金卡');
+  assert.equal(await previewCell(page, 'memberTier', 1), '银卡', 'the version in force ranks it as before');
+  assert.equal(await previewCell(page, 'memberNeeds', 2), '已是最高等级');
+
   const gold = page.locator('#thresholds input[data-path="tiers[2].qualify.growth"]');
   await gold.fill('50');
   await page.waitForSelector('body[data-draft="invalid"]');
