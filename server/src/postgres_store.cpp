@@ -565,6 +565,7 @@ class PostgresStore : public Store {
   }
   ~PostgresStore() override {
     for (PGconn* c : idle_) finish(c);
+    if (programs_conn_) finish(programs_conn_);
   }
 
   void with_member(const std::string& member_id,
@@ -755,13 +756,29 @@ class PostgresStore : public Store {
     return epoch;
   }
 
+  // The programme versions are read from inside members' transactions (a
+  // version falls due, another server published one), so not from the pool:
+  // when every pooled connection is in a transaction of one member, all but
+  // one wait for that member's lock, and the one holding it would wait for a
+  // free connection that never comes. A connection of their own, one read at
+  // a time, needs nothing a transaction holds.
   std::vector<ProgramRow> programs(std::int64_t after_version) override {
     std::vector<ProgramRow> rows;
-    with_connection([&](PGconn* conn) {
-      Result r = run(conn, "SELECT version, effective_at, program, published_at FROM programs WHERE version > $1 "
-                           "ORDER BY version", {after_version});
+    std::lock_guard<std::mutex> hold(programs_mutex_);
+    try {
+      if (!programs_conn_) programs_conn_ = connect();
+      if (PQstatus(programs_conn_) != CONNECTION_OK) {
+        prepared_statements().forget(programs_conn_);
+        PQreset(programs_conn_);
+      }
+      Result r = run(programs_conn_, "SELECT version, effective_at, program, published_at FROM programs WHERE version > $1 "
+                                     "ORDER BY version", {after_version});
       for (int i = 0; i < r.rows(); ++i) rows.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.integer(i, 3)});
-    });
+    } catch (...) {
+      if (programs_conn_) finish(programs_conn_);  // opened again on the next read
+      programs_conn_ = nullptr;
+      throw;
+    }
     return rows;
   }
   bool publish_program(const ProgramRow& row) override {
@@ -979,6 +996,8 @@ class PostgresStore : public Store {
   std::condition_variable free_;
   std::vector<PGconn*> idle_;
   std::atomic<std::uint64_t> rate_takes_{0};
+  std::mutex programs_mutex_;
+  PGconn* programs_conn_ = nullptr;  // programs() only
   std::size_t opened_ = 0;
 };
 

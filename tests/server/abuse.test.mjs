@@ -73,3 +73,20 @@ test('a captured request replayed 50 times at once is applied once; every replay
   assert.equal(me.json.version, before + 2, 'its two events changed the member, once each');
   assert.deepEqual((await ledgerOf(token)).map((row) => row.event_id), ['c1', 'l1']);
 });
+
+test('fifty batches at once for one member, again and again for three seconds, are all answered', { timeout: 60000 }, async () => {
+  // On PostgreSQL every pooled connection is then in a transaction of that
+  // member, all but one waiting for its lock; the one holding it reads the
+  // programme's versions about once a second, which must need no pooled
+  // connection (it would wait for one forever).
+  const { token } = await newMember();
+  const until = Date.now() + 3000;
+  let sent = 0;
+  while (Date.now() < until) {
+    const answers = await Promise.all(Array.from({ length: 50 }, () =>
+      call('POST', '/v1/sync', { auth: token, body: { events: [{ id: `b${++sent}`, type: 'like', article: 'spring-menu' }] } })));
+    assert.ok(answers.every((a) => a.status === 200), answers.find((a) => a.status !== 200)?.text);
+  }
+  const likes = (await ledgerOf(token)).filter((row) => row.kind === 'like');
+  assert.equal(likes.length, 1, `${sent} likes of one article, its reward once`);
+});
