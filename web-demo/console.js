@@ -280,6 +280,15 @@ function changedPaths(before, after, path = '') {
   return text(before) === text(after) ? [] : [`${path}: ${text(before)} → ${text(after)}`];
 }
 
+// A tier progress as the preview shows it: the tier's name and what the next tier lacks.
+function standing(progress, program) {
+  const need = progress.needs?.find((n) => n.missing > 0);
+  return {
+    tier: program.tiers.find((t) => t.id === progress.tier)?.name?.[language] ?? progress.tier,
+    missing: progress.next_tier && need ? words().previewMissing(need.missing, words().qualify[need.metric] ?? need.metric) : words().previewTop,
+  };
+}
+
 // A new member's next order, one ¥100 item of each category, under both versions.
 async function previewDraft() {
   const draftCore = await editor.createCore(editor.draft);
@@ -288,14 +297,7 @@ async function previewDraft() {
   const state = { member_id: 'preview', joined_at: at };
   const describe = (core, program) => {
     const p = core.previewOrder({ state, cart: cartOf(program), at });
-    const after = p.progress_after;
-    const need = after.needs?.find((n) => n.missing > 0);
-    const tierName = (id) => program.tiers.find((t) => t.id === id)?.name?.[language] ?? id;
-    return {
-      points: String(p.points),
-      tier: tierName(after.tier),
-      missing: after.next_tier && need ? words().previewMissing(need.missing, words().qualify[need.metric] ?? need.metric) : words().previewTop,
-    };
+    return { points: String(p.points), ...standing(p.progress_after, program) };
   };
   const before = describe(editor.core, editor.published.program);
   const now = describe(draftCore, editor.draft);
@@ -306,10 +308,9 @@ async function previewDraft() {
     const { id, state } = editor.member;
     const rank = (core, program, into) => {
       try {
-        const progress = core.tierProgress({ state, at });
-        const need = progress.needs?.find((n) => n.missing > 0);
-        into.memberTier = program.tiers.find((t) => t.id === progress.tier)?.name?.[language] ?? progress.tier;
-        into.memberNeeds = progress.next_tier && need ? words().previewMissing(need.missing, words().qualify[need.metric] ?? need.metric) : words().previewTop;
+        const { tier, missing } = standing(core.tierProgress({ state, at }), program);
+        into.memberTier = tier;
+        into.memberNeeds = missing;
       } catch (e) {
         into.memberTier = `${e.code ?? 'error'}: ${e.message}`;
         into.memberNeeds = '';

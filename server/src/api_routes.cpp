@@ -177,8 +177,7 @@ void ApiRoutes::install_program(httplib::Server& server) {
   });
   // Merchant: every published version and when it takes effect.
   server.Get("/v1/program/versions", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     const std::int64_t now = now_ms();
     const std::int64_t in_force = programs_.in_force(now)->version();
     Json versions = Json::array();
@@ -301,8 +300,7 @@ void ApiRoutes::install(httplib::Server& server) {
     send_answer(res, sync_.join(req.body, now_ms()));
   });
   server.Get(R"(/v1/members/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     send_answer(res, sync_.member_view(req.matches[1], now_ms(), req.get_param_value("state")));
   });
   // Every token the member holds stops working, on every server (a lost
@@ -318,29 +316,24 @@ void ApiRoutes::install(httplib::Server& server) {
     send_answer(res, {200, Json{{"member_id", member}, {"token_epoch", *epoch}}.dump()});
   });
   server.Get("/v1/reports/liability", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     send_answer(res, sync_.liability_view(now_ms()));
   });
   server.Get("/v1/reports/activity", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     send_answer(res, sync_.activity_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
   });
   server.Get("/v1/reports/variants", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     send_answer(res, sync_.variants_view(req.get_param_value("from"), req.get_param_value("to"), now_ms()));
   });
   server.Get("/v1/mall/fulfilments", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     auto p = page(req);
     send_answer(res, p ? sync_.fulfilments_view(p->first, p->second) : kBadPage);
   });
   server.Get(R"(/v1/members/([^/]+)/ledger)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     auto p = page(req);
     send_answer(res, p ? sync_.ledger_view(req.matches[1], p->first, p->second) : kBadPage);
   });

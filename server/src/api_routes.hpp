@@ -43,6 +43,11 @@ class ApiRoutes {
   // is the operator, or nullopt for the merchant key.
   std::optional<HttpAnswer> authorize(const httplib::Request& req, httplib::Response& res, Permission need,
                                       std::optional<OperatorSession>& who);
+  // The same, for a read that does not care who is asking.
+  std::optional<HttpAnswer> authorize(const httplib::Request& req, httplib::Response& res, Permission need) {
+    std::optional<OperatorSession> who;
+    return authorize(req, res, need, who);
+  }
   // An operator's change, written to the audit log (the merchant key's are not).
   void audit(const std::optional<OperatorSession>& who, const char* action, const std::string& target,
              std::string before, std::string after);

@@ -79,8 +79,7 @@ void ApiRoutes::install_console(httplib::Server& server) {
   });
   // The audit log of operator actions, oldest first, a page at a time.
   server.Get("/v1/console/audit", [this](const httplib::Request& req, httplib::Response& res) {
-    std::optional<OperatorSession> who;
-    if (auto refused = authorize(req, res, Permission::read, who)) return send_answer(res, *refused);
+    if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     auto p = page(req);
     if (!p) return send_answer(res, kBadPage);
     std::string rows = "[";

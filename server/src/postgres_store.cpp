@@ -766,11 +766,7 @@ class PostgresStore : public Store {
     std::vector<ProgramRow> rows;
     std::lock_guard<std::mutex> hold(programs_mutex_);
     try {
-      if (!programs_conn_) programs_conn_ = connect();
-      if (PQstatus(programs_conn_) != CONNECTION_OK) {
-        prepared_statements().forget(programs_conn_);
-        PQreset(programs_conn_);
-      }
+      make_ready(programs_conn_);
       Result r = run(programs_conn_, "SELECT version, effective_at, program, published_at FROM programs WHERE version > $1 "
                                      "ORDER BY version", {after_version});
       for (int i = 0; i < r.rows(); ++i) rows.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.integer(i, 3)});
@@ -934,17 +930,22 @@ class PostgresStore : public Store {
       }
     }
     try {
-      if (!conn) conn = connect();
-      if (PQstatus(conn) != CONNECTION_OK) {
-        prepared_statements().forget(conn);
-        PQreset(conn);
-      }
+      make_ready(conn);
       use(conn);
     } catch (...) {
       give_back(conn);
       throw;
     }
     give_back(conn);
+  }
+
+  // Opens `conn` if it is not yet, or resets it if the server dropped it.
+  void make_ready(PGconn*& conn) {
+    if (!conn) conn = connect();
+    if (PQstatus(conn) != CONNECTION_OK) {
+      prepared_statements().forget(conn);
+      PQreset(conn);
+    }
   }
 
   void give_back(PGconn* conn) {

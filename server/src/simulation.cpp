@@ -34,6 +34,13 @@ bool read_events_alike(const Program& a, const Program& b) {
 void count_ledger_entry(Figures& f, const LedgerEntry& row) {
   const std::int64_t points = row.available + row.pending;
   switch (row.kind) {
+    case LedgerKind::adjust:
+      // Customer service's points: those taken count as clawed back, those added as issued.
+      if (points < 0) {
+        f.clawed_back -= points;
+        break;
+      }
+      [[fallthrough]];
     case LedgerKind::earn:
     case LedgerKind::birthday_gift:
     case LedgerKind::checkin:
@@ -66,15 +73,6 @@ void count_ledger_entry(Figures& f, const LedgerEntry& row) {
     case LedgerKind::coupon_expired:
     case LedgerKind::tag_added:
     case LedgerKind::tag_removed: break;
-    case LedgerKind::adjust:
-      // Customer service's points count as issued, and those taken as clawed back.
-      if (points > 0) {
-        f.issued += points;
-        f.issued_by_kind[std::string(ledger_kind_name(row.kind))] += points;
-      } else {
-        f.clawed_back -= points;
-      }
-      break;
   }
   if (row.red_packet > 0) f.red_packet_minor += row.red_packet;
   if (row.box_chances > 0) f.box_chances += row.box_chances;

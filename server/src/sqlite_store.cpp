@@ -274,6 +274,11 @@ MemberRow read_member_row(Connection& db, const std::string& member_id, bool& fo
   return {member_id, s.bytes(0), s.integer(1), s.text(2), s.integer(3)};
 }
 
+// A row of `SELECT name, password_hash, role, failures, locked_until, created_at FROM operators`.
+OperatorRow operator_row(const Statement& s) {
+  return {s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.integer(5)};
+}
+
 BoxSeed read_or_make_seed(Connection& db, const std::string& box, const std::string& window,
                           const std::string& fresh_seed_hex, std::int64_t now) {
   Statement insert(db, "INSERT INTO box_seeds (box, draw_window, seed, commitment, created_at) VALUES (?, ?, ?, ?, ?) "
@@ -649,14 +654,14 @@ class SqliteStore : public Store {
       Statement s(c, "SELECT name, password_hash, role, failures, locked_until, created_at FROM operators WHERE name = ?");
       s.bind(1, name);
       if (!s.step()) return std::nullopt;
-      return OperatorRow{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.integer(5)};
+      return operator_row(s);
     });
   }
   std::vector<OperatorRow> operators() override {
     return reading([&](Connection& c) {
       Statement s(c, "SELECT name, password_hash, role, failures, locked_until, created_at FROM operators ORDER BY name");
       std::vector<OperatorRow> rows;
-      while (s.step()) rows.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.integer(5)});
+      while (s.step()) rows.push_back(operator_row(s));
       return rows;
     });
   }
