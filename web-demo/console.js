@@ -126,18 +126,29 @@ async function findMember(memberId) {
 
 // A bar chart of `values` by `labels`; its numbers also on the element, for tests and screen readers.
 function bars(id, labels, values, name) {
+  groupedBars(id, labels, [{ name, values }]);
+}
+
+// Bars of several series side by side (the version in force, the draft); the
+// element's data-values holds each series' numbers by label.
+function groupedBars(id, labels, series) {
   const element = $(`#${id}`);
-  element.dataset.values = JSON.stringify(Object.fromEntries(labels.map((label, i) => [label, values[i]])));
-  element.setAttribute('aria-label', labels.map((label, i) => `${label}: ${values[i]}`).join(', '));
+  const byLabel = (values) => Object.fromEntries(labels.map((label, i) => [label, values[i]]));
+  element.dataset.values = JSON.stringify(series.length === 1 ? byLabel(series[0].values)
+    : Object.fromEntries(series.map((s) => [s.name, byLabel(s.values)])));
+  element.setAttribute('aria-label', series.map((s) =>
+    `${series.length > 1 ? `${s.name}: ` : ''}${labels.map((label, i) => `${label}: ${s.values[i]}`).join(', ')}`).join('; '));
   charts[id] ??= chart(element);
+  const colors = ['#9a3c0e', '#3b6fb6'];
   charts[id].setOption({
     animation: false,  // an operator reads the numbers; a screenshot shows them whole
-    grid: { left: 56, right: 16, top: 16, bottom: 48 },
+    grid: { left: 56, right: 16, top: series.length > 1 ? 32 : 16, bottom: 48 },
     tooltip: { trigger: 'axis' },
+    ...(series.length > 1 ? { legend: { top: 0 } } : {}),
     // Every label shown: slanted where they would not fit side by side (a phone).
     xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: element.clientWidth / labels.length < 72 ? 30 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', name, data: values, itemStyle: { color: '#9a3c0e' } }],
+    series: series.map((s, i) => ({ type: 'bar', name: s.name, data: s.values, itemStyle: { color: colors[i % colors.length] } })),
   }, true);
 }
 
@@ -187,7 +198,7 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null };
+const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
@@ -253,6 +264,8 @@ async function runCheck() {
     Object.assign(document.createElement('li'), { textContent: line })));
   if (!$('#changes').children.length) $('#changes').append(Object.assign(document.createElement('li'), { textContent: words().noChanges }));
   $('#publish button').disabled = problems.length > 0;
+  $('#simulate button').disabled = problems.length > 0;
+  $('#simulation-stale').hidden = !editor.simulated || editor.simulated === JSON.stringify(editor.draft);
   document.body.dataset.draft = problems.length ? 'invalid' : 'valid';
   if (problems.length) {
     // A draft that does not check out previews nothing.
@@ -327,6 +340,69 @@ async function previewDraft() {
   }));
 }
 
+// The draft replayed by the server over members' logged events, beside the
+// version in force: totals, the last twelve months, and who moves tier.
+async function simulateDraft(members) {
+  const button = $('#simulate button');
+  button.disabled = true;
+  button.textContent = words().simulating;
+  const draftText = JSON.stringify(editor.draft);
+  const answer = await api('POST', '/v1/program/simulation', { program: editor.draft, members });
+  button.disabled = false;
+  button.textContent = words().simulate;
+  if (!answer.ok) return say(refusal(answer.json), true);
+  say('');
+  editor.simulated = draftText;
+  renderSimulation(answer.json);
+}
+
+function renderSimulation(report) {
+  const w = words();
+  const [current, draft] = [report.programmes.current, report.programmes.candidate];
+  const { code, minor_units: units } = current.currency;
+  const money = (minor) => new Intl.NumberFormat(language, { style: 'currency', currency: code, minimumFractionDigits: units }).format(minor / 10 ** units);
+  const signed = (n, format = String) => (n > 0 ? `+${format(n)}` : n < 0 ? `−${format(-n)}` : '0');
+  const rows = [
+    ['issued', current.total.issued, draft.total.issued],
+    ['redeemed', current.total.redeemed, draft.total.redeemed],
+    ['expired', current.total.expired, draft.total.expired],
+    ['outstanding_points', current.outstanding_points, draft.outstanding_points],
+    ['liability', current.liability_minor, draft.liability_minor, money],
+    ['breakage', current.breakage_per_mille, draft.breakage_per_mille],
+  ].map(([key, before, after, format = String]) => {
+    const row = cells(document.createElement('tr'), [w.simRows[key], format(before), format(after), signed(after - before, format)]);
+    row.dataset.row = key;
+    return row;
+  });
+  for (const key of ['upgraded', 'downgraded']) {
+    const row = cells(document.createElement('tr'), [w.simRows[key], '—', String(report.tier_changes[key]), '']);
+    row.dataset.row = key;
+    rows.push(row);
+  }
+  $('#simulation-totals tbody').replaceChildren(...rows);
+  $('#simulation-sample').textContent = w.simulationSample(report.sample, report.events);
+  const months = report.months.slice(-12);
+  const labels = months.map((m) => m.month);
+  const sides = (figure) => [
+    { name: w.publishedColumn, values: months.map((m) => m.current[figure]) },
+    { name: w.draftColumn, values: months.map((m) => m.candidate[figure]) },
+  ];
+  $('#simulation').hidden = false;
+  $('#simulation-stale').hidden = true;
+  groupedBars('chart-sim-issued', labels, sides('issued'));
+  groupedBars('chart-sim-outstanding', labels, sides('outstanding'));
+  const tierName = (id) => editor.draft.tiers.find((t) => t.id === id)?.name?.[language] ?? tierNames[id]?.[language] ?? id;
+  const moves = Object.entries(report.tier_moves).sort((a, b) => b[1] - a[1]);
+  $('#tier-moves tbody').replaceChildren(...moves.map(([move, count]) => cells(document.createElement('tr'),
+    [move.split(' -> ').map(tierName).join(' → '), String(count)])));
+  document.body.dataset.simulation = 'ready';
+}
+
+$('#simulate').addEventListener('submit', (event) => {
+  event.preventDefault();
+  simulateDraft(Number(new FormData(event.target).get('members')));
+});
+
 $('#sample').addEventListener('submit', async (event) => {
   event.preventDefault();
   const id = new FormData(event.target).get('member').trim();
@@ -349,6 +425,7 @@ $('#draft').addEventListener('input', (event) => {
     for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
     document.body.dataset.draft = 'invalid';
     $('#publish button').disabled = true;
+    $('#simulate button').disabled = true;
     return;
   }
   renderThresholds();

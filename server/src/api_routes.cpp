@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "loyalty/sha256.hpp"
+#include "history_simulation.hpp"
 #include "http_server.hpp"
 
 namespace loyalty::server {
@@ -186,6 +187,48 @@ void ApiRoutes::install_program(httplib::Server& server) {
     }
     send_answer(res, {200, Json{{"server_time", now}, {"versions", versions}}.dump()});
   });
+  // An editor's draft tried on the store's history before it is published.
+  server.Post("/v1/program/simulation", [this](const httplib::Request& req, httplib::Response& res) {
+    if (auto refused = authorize(req, res, Permission::draft)) return send_answer(res, *refused);
+    bool idle = false;
+    if (!simulating_.compare_exchange_strong(idle, true)) {
+      res.set_header("Retry-After", "5");
+      return send_answer(res, error_answer(429, "simulation.busy", "another simulation is running; retry when it ends"));
+    }
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag = false; }
+    } done{simulating_};
+    send_answer(res, simulate_draft(req.body));
+  });
+}
+
+HttpAnswer ApiRoutes::simulate_draft(const std::string& text) {
+  auto body = parse_json(text);
+  if (!body.ok()) return {400, error_envelope(body.errors())};
+  const Json& request = body.value();
+  if (!request.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
+  Errors errors;
+  for (const auto& item : request.items()) {
+    if (item.key() != "program" && item.key() != "members") errors.push_back({"field.unknown", "is not a known field", item.key()});
+  }
+  if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
+  std::int64_t members = kSimulatedMembers;
+  if (request.contains("members")) {
+    const Json& m = request["members"];
+    if (!m.is_number_integer() || m.get<std::int64_t>() < 1 || m.get<std::int64_t>() > kMostSimulatedMembers) {
+      errors.push_back({"value.out_of_range", "must be a whole number from 1 to " + std::to_string(kMostSimulatedMembers),
+                        "members"});
+    } else {
+      members = m.get<std::int64_t>();
+    }
+  }
+  if (!errors.empty()) return {400, error_envelope(errors)};
+  auto draft = Engine::load(request["program"].dump());
+  if (!draft.ok()) return {400, error_envelope(under_program(draft.errors()))};
+  const HeldVersion current = programs_.in_force(now_ms());
+  const Json report = simulate_store_history(current->program(), draft.value().program(), store_, programs_, members);
+  return {200, report.dump()};
 }
 
 HttpAnswer ApiRoutes::publish(const std::string& text) {

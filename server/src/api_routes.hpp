@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -53,6 +54,12 @@ class ApiRoutes {
              std::string before, std::string after);
   // POST /v1/program's body published: 201, or why not.
   HttpAnswer publish(const std::string& body);
+  // POST /v1/program/simulation: the draft in the body over the store's history.
+  HttpAnswer simulate_draft(const std::string& body);
+  // Members a draft's simulation takes by default, and at most: a few
+  // seconds of one core on a year of history each.
+  static constexpr std::int64_t kSimulatedMembers = 5000;
+  static constexpr std::int64_t kMostSimulatedMembers = 50000;
 
   // GET and POST /v1/program, GET /v1/program/versions.
   void install_program(httplib::Server& server);
@@ -67,6 +74,7 @@ class ApiRoutes {
   std::unique_ptr<RateLimiter> member_limit_;
   std::unique_ptr<RateLimiter> ip_limit_;
   OperatorDesk operators_;
+  std::atomic<bool> simulating_{false};  // one draft simulation at a time
 };
 
 std::int64_t now_ms();

@@ -17,6 +17,7 @@
 #include "liability_report.hpp"
 #include "line_files.hpp"
 #include "progress.hpp"
+#include "history_simulation.hpp"
 #include "simulation.hpp"
 #include "stored_state.hpp"
 
@@ -298,12 +299,7 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
         return;
       }
       ++members;
-      std::vector<std::string> history;
-      for (const std::string& batch : batches) {
-        auto list = parse_json(batch);
-        if (!list.ok() || !list.value().is_array()) throw server::StoreError(row.member_id + "'s event log does not read");
-        for (const Json& event : list.value()) history.push_back(event.dump());
-      }
+      const std::vector<Json> history = server::logged_events(row.member_id, batches);
       // Events applied before the store kept its log are not in it.
       if (static_cast<std::int64_t>(history.size()) < state.value().version) ++partial;
       Json join = {{"member_id", row.member_id}, {"joined_at", state.value().joined_at}};
@@ -314,7 +310,7 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
         join["birthday"] = text;
       }
       lines << join.dump() << '\n';
-      for (const std::string& event : history) lines << "{\"member_id\":" << Json(row.member_id).dump() << ",\"event\":" << event << "}\n";
+      for (const Json& event : history) lines << "{\"member_id\":" << Json(row.member_id).dump() << ",\"event\":" << event.dump() << "}\n";
       events += static_cast<std::int64_t>(history.size());
     });
   } catch (const server::StoreError& e) {

@@ -9,15 +9,10 @@
 
 namespace loyalty::server {
 
-namespace {
-
-// The programme's own errors, their paths under "program" (the request's field).
 Errors under_program(Errors errors) {
   for (Error& e : errors) e.path = e.path.empty() ? "program" : "program." + e.path;
   return errors;
 }
-
-}  // namespace
 
 Result<HeldVersion> ProgramVersions::parse(const ProgramRow& row) {
   auto engine = Engine::load(row.program);

@@ -38,6 +38,10 @@ struct ProgramVersion {
 
 using HeldVersion = std::shared_ptr<const ProgramVersion>;
 
+// A programme's own errors with their paths under "program" (the field of
+// the request that carried it).
+Errors under_program(Errors errors);
+
 class ProgramVersions {
  public:
   // Reads the store's versions and brings `file_text` (the programme the

@@ -221,3 +221,47 @@ test('loyalty operator add refuses an unknown role, a bad name and a short passw
   const list = spawnSync(bin, ['operator', 'list', '--db', db], { cwd: root, encoding: 'utf8' });
   assert.deepEqual(JSON.parse(list.stdout), []);
 });
+
+test("an editor's draft is simulated on the store's history: what it would have issued beside the version in force", async () => {
+  const { server, call, member } = await consoleServer();
+  try {
+    // Three members with a loaf of bread each (2 points a yuan under the bakery's rules).
+    const members = [member.member_id, (await joinMember(call, 'm-sim-2')).member_id, (await joinMember(call, 'm-sim-3')).member_id];
+    for (const [i, member_id] of members.entries()) {
+      const order = { member_id, id: `sim-${i}`, order_id: `sim-${i}`, lines: [{ sku: 'loaf', category: 'bread', unit_price: 1000 * (i + 1), quantity: 1 }] };
+      assert.equal((await call('POST', '/v1/orders', { auth: merchantKey, body: order })).status, 200);
+    }
+    const { program } = (await call('GET', '/v1/program')).json;
+    const draft = structuredClone(program);
+    draft.version += 1;
+    draft.earning.points.earn = 2;
+
+    const editor = (await signIn(call, 'editor-1')).headers;
+    const simulated = await call('POST', '/v1/program/simulation', { headers: editor, body: { program: draft } });
+    assert.equal(simulated.status, 200, simulated.text);
+    const { programmes, sample, months } = simulated.json;
+    assert.deepEqual(sample, { every: 1, members_in_store: 3, members_simulated: 3, unreadable: 0 });
+    assert.equal(programmes.current.total.issued_by_kind.earn, 2 * (10 + 20 + 30));
+    assert.equal(programmes.candidate.total.issued_by_kind.earn, 2 * programmes.current.total.issued_by_kind.earn);
+    assert.equal(months.at(-1).candidate.issued, 2 * months.at(-1).current.issued);
+
+    // One member in two when asked for at most two: a sample, said so.
+    const halved = await call('POST', '/v1/program/simulation', { headers: editor, body: { program: draft, members: 2 } });
+    assert.deepEqual(halved.json.sample, { every: 2, members_in_store: 3, members_simulated: 2, unreadable: 0 });
+
+    // A draft that does not check out is refused at its field; a viewer may not simulate; nor may a forged request.
+    draft.tiers[1].qualify.growth = -5;
+    const bad = await call('POST', '/v1/program/simulation', { headers: editor, body: { program: draft, members: 0 } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json.errors.map((e) => [e.code, e.path]), [['value.out_of_range', 'members']]);
+    const badDraft = await call('POST', '/v1/program/simulation', { headers: editor, body: { program: draft } });
+    assert.equal(badDraft.status, 400);
+    assert.ok(badDraft.json.errors.some((e) => e.path === 'program.tiers[1].qualify.growth'), badDraft.text);
+    const viewer = (await signIn(call, 'viewer-1')).headers;
+    assert.equal((await call('POST', '/v1/program/simulation', { headers: viewer, body: { program } })).json.errors[0].code, 'auth.forbidden');
+    const forged = await call('POST', '/v1/program/simulation', { headers: { Cookie: editor.Cookie }, body: { program } });
+    assert.equal(forged.json.errors[0].code, 'auth.csrf');
+  } finally {
+    await server.stop();
+  }
+});

@@ -191,8 +191,24 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   assert.equal(await previewCell(page, 'memberTier', 1), '银卡', 'the version in force ranks it as before');
   assert.equal(await previewCell(page, 'memberNeeds', 2), '已是最高等级');
 
+  // The draft replayed on the store's history: the same points, m-desk a gold member instead of a silver one.
+  await page.click('#simulate button');
+  await page.waitForSelector('body[data-simulation="ready"]');
+  const totals = await page.$$eval('#simulation-totals tr[data-row]', (rows) =>
+    Object.fromEntries(rows.map((r) => [r.dataset.row, [...r.cells].slice(1).map((c) => c.textContent)])));
+  assert.equal(totals.issued[2], '0', 'the same points issued');
+  assert.deepEqual(totals.upgraded, ['—', '1', '']);
+  assert.deepEqual(await page.$$eval('#tier-moves tbody td', (cells) => cells.map((c) => c.textContent)), ['银卡 → 金卡', '1']);
+  assert.match(await page.textContent('#simulation-sample'), /模拟了 1 \/ 1 位会员/);
+  const issued = JSON.parse(await page.getAttribute('#chart-sim-issued', 'data-values'));
+  assert.deepEqual(Object.keys(issued), ['当前版本', '草稿']);
+  assert.deepEqual(issued['当前版本'], issued['草稿']);
+  assert.equal(await page.isVisible('#simulation-stale'), false);
+
   const gold = page.locator('#thresholds input[data-path="tiers[2].qualify.growth"]');
   await gold.fill('50');
+  await page.waitForSelector('#simulation-stale:not([hidden])');
+  assert.equal(await page.isDisabled('#simulate button'), true, 'an invalid draft is not simulated');
   await page.waitForSelector('body[data-draft="invalid"]');
   assert.equal(await gold.getAttribute('aria-invalid'), 'true');
   const shown = await page.locator('#thresholds input[data-path="tiers[2].qualify.growth"] + .field-problem').textContent();
