@@ -198,7 +198,7 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null };
+const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null, saved: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
@@ -208,8 +208,13 @@ async function openEditor() {
   editor.createCore = (program) => createLoyaltyCore({ program, wasmUrl: url('loyalty-core.wasm') });
   editor.published = current.json;
   editor.core = await editor.createCore(current.json.program);
-  const saved = JSON.parse(localStorage.getItem(draftKey()) ?? 'null');
-  editor.draft = saved?.base === current.json.version ? saved.program : { ...structuredClone(current.json.program), version: current.json.program.version + 1 };
+  // The working copy this browser kept (and the server draft it was opened from), if it was made on this version.
+  const kept = JSON.parse(localStorage.getItem(draftKey()) ?? 'null');
+  const keptIsCurrent = kept?.base === current.json.version;
+  editor.draft = keptIsCurrent ? kept.program : { ...structuredClone(current.json.program), version: current.json.program.version + 1 };
+  editor.saved = keptIsCurrent ? kept.saved ?? null : null;
+  $('#drafts input[name="name"]').value = editor.saved?.name ?? `v${current.json.version + 1}`;
+  refreshDrafts(editor.saved?.name);
   const since = current.json.effective_at ? when(current.json.effective_at) : words().fromStart;
   $('#published').textContent = words().publishedAs(current.json.version, since);
   const soon = new Date(Date.now() + 60000);
@@ -246,7 +251,7 @@ function checkDraft() {
 }
 
 async function runCheck() {
-  localStorage.setItem(draftKey(), JSON.stringify({ base: editor.published.version, program: editor.draft }));
+  localStorage.setItem(draftKey(), JSON.stringify({ base: editor.published.version, program: editor.draft, saved: editor.saved }));
   for (const input of document.querySelectorAll('#thresholds input')) {
     input.removeAttribute('aria-invalid');
     input.nextElementSibling.hidden = true;
@@ -339,6 +344,59 @@ async function previewDraft() {
     return row;
   }));
 }
+
+// Drafts kept on the server: saved over the revision this page opened (a
+// save over someone else's newer one is refused), opened, deleted.
+async function refreshDrafts(selected = $('#saved-drafts').value) {
+  const list = await api('GET', '/v1/program/drafts');
+  if (!list.ok) return;
+  const option = (value, text) => Object.assign(document.createElement('option'), { value, textContent: text });
+  $('#saved-drafts').replaceChildren(option('', words().chooseDraft),
+    ...list.json.drafts.map((d) => option(d.name, words().draftOption(d, when(d.saved_at)))));
+  $('#saved-drafts').value = list.json.drafts.some((d) => d.name === selected) ? selected : '';
+}
+
+const draftPath = (name) => `/v1/program/drafts/${encodeURIComponent(name)}`;
+
+async function saveDraft(name) {
+  const revision = editor.saved?.name === name ? editor.saved.revision : 0;
+  const answer = await api('PUT', draftPath(name), { program: editor.draft, revision, base_version: editor.published.version });
+  if (!answer.ok) return say(refusal(answer.json), true);
+  editor.saved = { name, revision: answer.json.revision };
+  localStorage.setItem(draftKey(), JSON.stringify({ base: editor.published.version, program: editor.draft, saved: editor.saved }));
+  say(words().draftSaved(name, answer.json.revision));
+  await refreshDrafts(name);
+  refreshAudit();
+}
+
+async function openDraft(name) {
+  const answer = await api('GET', draftPath(name));
+  if (!answer.ok) return say(refusal(answer.json), true);
+  const { program, revision, base_version: base } = answer.json;
+  editor.draft = program;
+  editor.saved = { name, revision };
+  $('#drafts input[name="name"]').value = name;
+  say(base === editor.published.version ? words().draftOpened(name, revision) : words().draftOnOlder(name, base, editor.published.version));
+  renderThresholds();
+  $('#draft').value = JSON.stringify(editor.draft, null, 2);
+  checkDraft();
+}
+
+async function deleteDraft(name) {
+  const answer = await api('DELETE', draftPath(name));
+  if (!answer.ok) return say(refusal(answer.json), true);
+  if (editor.saved?.name === name) editor.saved = null;
+  say(words().draftDeleted(name));
+  await refreshDrafts();
+  refreshAudit();
+}
+
+$('#drafts').addEventListener('submit', (event) => {
+  event.preventDefault();
+  saveDraft(new FormData(event.target).get('name').trim());
+});
+$('#open-draft').addEventListener('click', () => $('#saved-drafts').value && openDraft($('#saved-drafts').value));
+$('#delete-draft').addEventListener('click', () => $('#saved-drafts').value && deleteDraft($('#saved-drafts').value));
 
 // The draft replayed by the server over members' logged events, beside the
 // version in force: totals, the last twelve months, and who moves tier.
@@ -439,6 +497,12 @@ $('#publish').addEventListener('submit', async (event) => {
   if (!answer.ok) return say(refusal(answer.json), true);
   say(words().published(answer.json.version));
   localStorage.removeItem(draftKey());
+  // A saved draft, once published, is done with: it leaves the list (an audit row says so).
+  if (editor.saved) {
+    await api('DELETE', draftPath(editor.saved.name));
+    editor.saved = null;
+    refreshDrafts();
+  }
   refreshAudit();
 });
 

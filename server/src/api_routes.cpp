@@ -263,6 +263,7 @@ HttpAnswer ApiRoutes::publish(const std::string& text) {
 void ApiRoutes::install(httplib::Server& server) {
   install_program(server);
   install_console(server);
+  install_drafts(server);
   // Member endpoints.
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;

@@ -65,6 +65,8 @@ class ApiRoutes {
   void install_program(httplib::Server& server);
   // The console's sign-in, session, sign-out and audit log (/v1/console/...).
   void install_console(httplib::Server& server);
+  // Programme drafts kept on the server (/v1/program/drafts/...).
+  void install_drafts(httplib::Server& server);
 
   SyncService& sync_;
   Store& store_;

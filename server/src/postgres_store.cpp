@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -184,6 +184,14 @@ CREATE OR REPLACE FUNCTION operator_audit_append_only() RETURNS trigger AS $$
 DROP TRIGGER IF EXISTS operator_audit_no_change ON operator_audit;
 CREATE TRIGGER operator_audit_no_change BEFORE UPDATE OR DELETE ON operator_audit
   FOR EACH ROW EXECUTE FUNCTION operator_audit_append_only();
+CREATE TABLE IF NOT EXISTS program_drafts (
+  name TEXT PRIMARY KEY,
+  base_version BIGINT NOT NULL,
+  program TEXT NOT NULL,
+  saved_by TEXT NOT NULL,
+  saved_at BIGINT NOT NULL,
+  revision BIGINT NOT NULL
+);
 )sql";
 
 // One statement's result, freed when it goes.
@@ -860,6 +868,45 @@ class PostgresStore : public Store {
     });
     return rows;
   }
+  std::vector<DraftRow> drafts() override {
+    std::vector<DraftRow> rows;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT name, base_version, saved_by, saved_at, revision FROM program_drafts ORDER BY name");
+      for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.integer(i, 1), "", r.text(i, 2), r.integer(i, 3), r.integer(i, 4)});
+    });
+    return rows;
+  }
+  std::optional<DraftRow> draft(const std::string& name) override {
+    std::optional<DraftRow> row;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT name, base_version, program, saved_by, saved_at, revision FROM program_drafts "
+                           "WHERE name = $1", {name});
+      if (r.rows() > 0) row = DraftRow{r.text(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.integer(0, 4), r.integer(0, 5)};
+    });
+    return row;
+  }
+  bool save_draft(const DraftRow& row, std::int64_t expected_revision) override {
+    bool saved = false;
+    with_connection([&](PGconn* conn) {
+      Result r = expected_revision == 0
+          ? run(conn, "INSERT INTO program_drafts (name, base_version, program, saved_by, saved_at, revision) "
+                      "VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (name) DO NOTHING RETURNING revision",
+                {row.name, row.base_version, row.program, row.saved_by, row.saved_at})
+          : run(conn, "UPDATE program_drafts SET base_version = $2, program = $3, saved_by = $4, saved_at = $5, "
+                      "revision = revision + 1 WHERE name = $1 AND revision = $6 RETURNING revision",
+                {row.name, row.base_version, row.program, row.saved_by, row.saved_at, expected_revision});
+      saved = r.rows() == 1;
+    });
+    return saved;
+  }
+  bool delete_draft(const std::string& name) override {
+    bool deleted = false;
+    with_connection([&](PGconn* conn) {
+      deleted = run(conn, "DELETE FROM program_drafts WHERE name = $1 RETURNING name", {name}).rows() == 1;
+    });
+    return deleted;
+  }
+
 
   bool shares_rate_limits() const override { return true; }
 

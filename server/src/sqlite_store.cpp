@@ -28,7 +28,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -175,6 +175,14 @@ CREATE TRIGGER IF NOT EXISTS operator_audit_no_update BEFORE UPDATE ON operator_
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS operator_audit_no_delete BEFORE DELETE ON operator_audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS program_drafts (
+  name TEXT PRIMARY KEY,
+  base_version INTEGER NOT NULL,
+  program TEXT NOT NULL,
+  saved_by TEXT NOT NULL,
+  saved_at INTEGER NOT NULL,
+  revision INTEGER NOT NULL
+);
 )sql";
 
 // One connection and the statements prepared on it, kept prepared: parsing
@@ -722,6 +730,44 @@ class SqliteStore : public Store {
       std::vector<OperatorAuditRow> rows;
       while (s.step()) rows.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
       return rows;
+    });
+  }
+
+  std::vector<DraftRow> drafts() override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT name, base_version, saved_by, saved_at, revision FROM program_drafts ORDER BY name");
+      std::vector<DraftRow> rows;
+      while (s.step()) rows.push_back({s.text(0), s.integer(1), "", s.text(2), s.integer(3), s.integer(4)});
+      return rows;
+    });
+  }
+  std::optional<DraftRow> draft(const std::string& name) override {
+    return reading([&](Connection& c) -> std::optional<DraftRow> {
+      Statement s(c, "SELECT name, base_version, program, saved_by, saved_at, revision FROM program_drafts WHERE name = ?");
+      s.bind(1, name);
+      if (!s.step()) return std::nullopt;
+      return DraftRow{s.text(0), s.integer(1), s.text(2), s.text(3), s.integer(4), s.integer(5)};
+    });
+  }
+  bool save_draft(const DraftRow& row, std::int64_t expected_revision) override {
+    return durably([&] {
+      if (expected_revision == 0) {
+        Statement s(*connection_, "INSERT INTO program_drafts (name, base_version, program, saved_by, saved_at, revision) "
+                                  "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (name) DO NOTHING");
+        s.bind(1, row.name).bind(2, row.base_version).bind(3, row.program).bind(4, row.saved_by).bind(5, row.saved_at).step();
+      } else {
+        Statement s(*connection_, "UPDATE program_drafts SET base_version = ?, program = ?, saved_by = ?, saved_at = ?, "
+                                  "revision = revision + 1 WHERE name = ? AND revision = ?");
+        s.bind(1, row.base_version).bind(2, row.program).bind(3, row.saved_by).bind(4, row.saved_at).bind(5, row.name)
+            .bind(6, expected_revision).step();
+      }
+      return sqlite3_changes(connection_->db()) == 1;
+    });
+  }
+  bool delete_draft(const std::string& name) override {
+    return durably([&] {
+      Statement(*connection_, "DELETE FROM program_drafts WHERE name = ?").bind(1, name).step();
+      return sqlite3_changes(connection_->db()) == 1;
     });
   }
 

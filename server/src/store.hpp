@@ -143,6 +143,20 @@ struct OperatorAuditRow {
   std::string after = "null";
 };
 
+// A programme draft the console's editors keep on the server, by name: the
+// published version it was drafted from, its JSON (as the editor left it,
+// valid or not), who saved it last and when, and its revision (1 at the
+// first save, one more at each), so that one editor's save never silently
+// replaces another's.
+struct DraftRow {
+  std::string name;
+  std::int64_t base_version = 0;
+  std::string program;  // "" in a listing
+  std::string saved_by;
+  std::int64_t saved_at = 0;
+  std::int64_t revision = 0;
+};
+
 // What one member's transaction can read and write. The member is held for
 // the whole transaction: no other transaction of the same member runs.
 class MemberTransaction {
@@ -256,6 +270,15 @@ class Store {
   // The audit log of operator actions: appended durably, read in pages.
   virtual void append_operator_audit(const OperatorAuditRow& row) = 0;
   virtual std::vector<OperatorAuditRow> operator_audit(std::int64_t after_seq, std::int64_t limit) = 0;
+  // Programme drafts (DraftRow), listed by name without their programmes.
+  virtual std::vector<DraftRow> drafts() = 0;
+  virtual std::optional<DraftRow> draft(const std::string& name) = 0;
+  // Saves `row` as revision `expected_revision` + 1 when the stored draft is
+  // at `expected_revision` (0: no draft of that name yet); false when another
+  // save came first, and nothing changed.
+  virtual bool save_draft(const DraftRow& row, std::int64_t expected_revision) = 0;
+  // False when there was no such draft.
+  virtual bool delete_draft(const std::string& name) = 0;
 };
 
 // JSON texts as one JSON array's text: "[a,b]".

@@ -265,3 +265,68 @@ test("an editor's draft is simulated on the store's history: what it would have 
     await server.stop();
   }
 });
+
+test('drafts kept on the server: saved by revision, a stale save refused, read by any operator, deleted by an editor', async () => {
+  const { server, call } = await consoleServer();
+  try {
+    const { program, version } = (await call('GET', '/v1/program')).json;
+    const editor = (await signIn(call, 'editor-1')).headers;
+    const publisher = (await signIn(call, 'publisher-1')).headers;
+    const draft = { ...structuredClone(program), version: version + 1 };
+    draft.earning.points.earn = 2;
+
+    const first = await call('PUT', '/v1/program/drafts/double-bread', { headers: editor, body: { program: draft, revision: 0 } });
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual({ ...first.json, saved_at: 0 },
+      { name: 'double-bread', base_version: version, revision: 1, saved_by: 'editor-1', saved_at: 0, problems: [] });
+
+    // The publisher saves over revision 1; the editor, still at 1, is refused and loses nothing.
+    draft.earning.points.earn = 3;
+    assert.equal((await call('PUT', '/v1/program/drafts/double-bread', { headers: publisher, body: { program: draft, revision: 1 } })).json.revision, 2);
+    const stale = await call('PUT', '/v1/program/drafts/double-bread', { headers: editor, body: { program: {}, revision: 1 } });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.json.errors[0].code, 'draft.changed');
+    assert.match(stale.json.errors[0].message, /publisher-1 as revision 2/);
+    const again = await call('PUT', '/v1/program/drafts/double-bread', { headers: editor, body: { program: {}, revision: 0 } });
+    assert.equal(again.status, 409, 'a new draft under a taken name is refused too');
+
+    // A viewer reads the draft, with the core's problems; a draft that does not check out is kept as it is.
+    const viewer = (await signIn(call, 'viewer-1')).headers;
+    const read = await call('GET', '/v1/program/drafts/double-bread', { headers: viewer });
+    assert.equal(read.status, 200, read.text);
+    assert.equal(read.json.program.earning.points.earn, 3);
+    assert.deepEqual(read.json.problems, []);
+    draft.tiers[1].qualify.growth = -1;
+    const broken = await call('PUT', '/v1/program/drafts/broken', { headers: editor, body: { program: draft } });
+    assert.equal(broken.status, 200, broken.text);
+    assert.ok(broken.json.problems.some((p) => p.path === 'tiers[1].qualify.growth'), broken.text);
+    const list = await call('GET', '/v1/program/drafts', { headers: viewer });
+    assert.deepEqual(list.json.drafts.map((d) => [d.name, d.revision, d.saved_by]), [['broken', 1, 'editor-1'], ['double-bread', 2, 'publisher-1']]);
+
+    // Who may do what, and bad requests.
+    assert.equal((await call('PUT', '/v1/program/drafts/mine', { headers: viewer, body: { program: draft } })).json.errors[0].code, 'auth.forbidden');
+    assert.equal((await call('DELETE', '/v1/program/drafts/broken', { headers: viewer })).status, 403);
+    assert.equal((await call('PUT', '/v1/program/drafts/mine', { headers: { Cookie: editor.Cookie }, body: { program: draft } })).json.errors[0].code, 'auth.csrf');
+    const badName = await call('PUT', `/v1/program/drafts/${encodeURIComponent('a draft')}`, { headers: editor, body: { program: draft } });
+    assert.equal(badName.json.errors[0].code, 'draft.invalid_name');
+    const badBody = await call('PUT', '/v1/program/drafts/mine', { headers: editor, body: { program: [], revision: -1, note: 'x' } });
+    assert.deepEqual(badBody.json.errors.map((e) => [e.code, e.path]),
+      [['field.unknown', 'note'], ['type.expected_object', 'program'], ['type.expected_integer', 'revision']]);
+
+    assert.equal((await call('DELETE', '/v1/program/drafts/broken', { headers: editor })).status, 200);
+    const gone = await call('GET', '/v1/program/drafts/broken', { headers: viewer });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.json.errors[0].code, 'draft.unknown');
+    assert.equal((await call('DELETE', '/v1/program/drafts/broken', { headers: editor })).status, 404);
+
+    const audit = (await auditRows(call, viewer)).filter((r) => r.action.startsWith('draft_'));
+    assert.deepEqual(audit.map(({ operator, action, target, before, after }) => [operator, action, target, before, after]), [
+      ['editor-1', 'draft_saved', 'double-bread', { revision: 0 }, { base_version: version, revision: 1 }],
+      ['publisher-1', 'draft_saved', 'double-bread', { revision: 1 }, { base_version: version, revision: 2 }],
+      ['editor-1', 'draft_saved', 'broken', { revision: 0 }, { base_version: version, revision: 1 }],
+      ['editor-1', 'draft_deleted', 'broken', { revision: 1 }, null],
+    ]);
+  } finally {
+    await server.stop();
+  }
+});

@@ -205,6 +205,12 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   assert.deepEqual(issued['当前版本'], issued['草稿']);
   assert.equal(await page.isVisible('#simulation-stale'), false);
 
+  // Saved on the server under a name, for a publisher to open.
+  await page.fill('#drafts input[name="name"]', 'gold-600');
+  await page.click('#drafts button[name="save"]');
+  await page.waitForSelector('#message:text("草稿 gold-600 已保存（第 1 次）")');
+  assert.equal(await page.inputValue('#saved-drafts'), 'gold-600');
+
   const gold = page.locator('#thresholds input[data-path="tiers[2].qualify.growth"]');
   await gold.fill('50');
   await page.waitForSelector('#simulation-stale:not([hidden])');
@@ -232,6 +238,11 @@ test('a publisher publishes the draft with its effective time, and the storefron
   const { page, problems } = await openConsole({ width: 390, height: 844 });
   await signIn(page, 'publisher-1');
   await page.waitForSelector('body[data-draft="valid"]');
+  // The editor's saved draft, opened here: gold from 600 growth.
+  await page.selectOption('#saved-drafts', 'gold-600');
+  await page.click('#open-draft');
+  await page.waitForSelector('#message:text("已打开草稿 gold-600（第 1 次保存）")');
+  assert.equal(await page.inputValue('#thresholds input[data-path="tiers[2].qualify.growth"]'), '600');
   const draft = JSON.parse(await page.inputValue('#draft'));
   draft.earning.points.earn *= 2;
   await page.click('#editor summary');
@@ -244,6 +255,7 @@ test('a publisher publishes the draft with its effective time, and the storefron
     const local = new Date(at - new Date(at).getTimezoneOffset() * 60000);
     document.querySelector('#publish input[name="at"]').value = local.toISOString().slice(0, 19);
   }, effective);
+  await page.locator('#editor').screenshot({ path: `${shots}/console-editor-390.png` });
   await page.click('#publish button');
   await page.waitForSelector('#message:text("第 2 版已发布")');
   await page.screenshot({ path: `${shots}/console-publish-390.png`, fullPage: true });
@@ -255,6 +267,10 @@ test('a publisher publishes the draft with its effective time, and the storefron
   assert.ok(await badge() > before, 'from its effective time, the storefront previews under version 2');
   const audit = (await call('GET', '/v1/console/audit', { auth: merchantKey })).json.rows.filter((r) => r.action === 'program_published');
   assert.deepEqual(audit.map((r) => [r.operator, r.before, r.after.version]), [['publisher-1', { newest_version: 1 }, 2]]);
+  // The published draft has left the list.
+  assert.deepEqual((await call('GET', '/v1/program/drafts', { auth: merchantKey })).json.drafts, []);
+  const drafts = (await call('GET', '/v1/console/audit', { auth: merchantKey })).json.rows.filter((r) => r.action.startsWith('draft_'));
+  assert.deepEqual(drafts.map((r) => [r.operator, r.action, r.target]), [['editor-1', 'draft_saved', 'gold-600'], ['publisher-1', 'draft_deleted', 'gold-600']]);
   assert.deepEqual(problems, []);
   await page.close();
   await shop.close();
