@@ -167,6 +167,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/program/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The programme drafts kept on the server, by name, without their programmes. */
+        get: operations["listProgramDrafts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/drafts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 of A-Z a-z 0-9 - _ . : @ (else draft.invalid_name) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** A draft with its programme, as it was saved, and the core's check of it. */
+        get: operations["getProgramDraft"];
+        /**
+         * Saves a draft as the editor left it, valid or not, over the revision it names.
+         * @description `revision` is the revision the editor opened (0 for a new draft); a save over any other is refused with 409 `draft.changed` and changes nothing, so that one editor never silently replaces another's work. The answer is the saved draft's revision and the core's check of its programme (`problems`, [] when it would publish, apart from the version checks of publishing). An operator's save is an audit row.
+         */
+        put: operations["saveProgramDraft"];
+        post?: never;
+        /** Deletes a draft (an audit row when an operator does). */
+        delete: operations["deleteProgramDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/simulation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a draft programme would have done over the store's own history, beside the version in force.
+         * @description The console editor's check before publishing: members' logged events replayed under the version in force now and under the draft, as `loyalty simulate` replays an exported file (the README documents the report). At most `members` members are replayed, every k-th by member id when the store holds more (`sample` says how many and which); a member's state that no held version reads is counted as `unreadable`. One simulation runs at a time (`simulation.busy`, with Retry-After). The draft's own problems are reported under `program.`; nothing is stored.
+         */
+        post: operations["simulateDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sync": {
         parameters: {
             query?: never;
@@ -603,7 +665,7 @@ export interface components {
              * @example points.insufficient
              * @enum {string}
              */
-            code: "adjust.growth_below_zero" | "adjust.nothing" | "arith.overflow" | "auth.csrf" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "operator.bad_credentials" | "operator.locked" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
+            code: "adjust.growth_below_zero" | "adjust.nothing" | "arith.overflow" | "auth.csrf" | "auth.expired" | "auth.forbidden" | "auth.invalid" | "auth.missing" | "auth.other_member" | "auth.revoked" | "birthday.already_given" | "birthday.not_today" | "birthday.unknown" | "box.daily_limit" | "box.no_chances" | "box.no_weight" | "box.not_revealed" | "box.segment_required" | "box.sold_out" | "box.unknown" | "box.unknown_prize" | "campaigns.dates_reversed" | "campaigns.unknown_category" | "caps.duplicate_period" | "cart.unknown_category" | "categories.duplicate_id" | "categories.empty" | "checkin.already_today" | "checkin.duplicate_day" | "checkin.not_offered" | "cors.refused" | "draft.changed" | "draft.invalid_name" | "draft.unknown" | "draw.invalid_seed" | "event.id_reused" | "event.invalid_id" | "event.not_allowed" | "event.out_of_order" | "event.server_field" | "experiment.duplicate_id" | "experiment.none" | "experiment.shares" | "expiry.before_vesting" | "expiry.inactivity_period" | "field.missing" | "field.unknown" | "http.error" | "http.not_found" | "json.duplicate_key" | "json.syntax" | "json.too_deep" | "json.too_large" | "lifecycle.order" | "like.already_rewarded" | "like.daily_cap" | "like.not_offered" | "makeup.already_checked_in" | "makeup.limit_reached" | "makeup.no_card" | "makeup.not_for_points" | "makeup.not_in_cycle" | "makeup.not_offered" | "makeup.not_past" | "mall.already_cancelled" | "mall.cash_mismatch" | "mall.cash_unpaid" | "mall.duplicate_id" | "mall.gives_nothing" | "mall.limit_day" | "mall.limit_month" | "mall.limit_total" | "mall.not_on_sale" | "mall.reward_not_offered" | "mall.sale_ended" | "mall.segment_required" | "mall.sold_out" | "mall.sold_out_today" | "mall.tier_required" | "mall.unknown_item" | "mall.unknown_redemption" | "mall.unknown_tier" | "mall.window_reversed" | "member.exists" | "member.invalid_id" | "member.unknown" | "migrate.category_exists" | "migrate.tier_exists" | "migrate.unknown_category" | "migrate.unknown_tier" | "migrate.unmapped_category" | "migrate.unmapped_tier" | "operator.bad_credentials" | "operator.locked" | "order.duplicate" | "paid_membership.not_offered" | "paid_membership.unknown_tier" | "points.insufficient" | "program.effective_before_newest" | "program.effective_in_past" | "program.other_id" | "program.unsupported_schema" | "program.version_not_newer" | "rate.limited" | "recall.duplicate_id" | "recall.duplicate_stage" | "redeem.not_allowed" | "redeem.not_offered" | "redeem.over_share" | "referral.already_referred" | "referral.already_rewarded" | "referral.circular" | "referral.duplicate" | "referral.not_due" | "referral.not_offered" | "referral.self" | "referral.unknown_invitee" | "referral.unknown_inviter" | "refund.nothing_left" | "refund.too_many" | "refund.unknown_line" | "refund.unknown_order" | "request.bad_page" | "request.too_large" | "request.unknown_op" | "scan.code_used" | "scan.daily_cap" | "scan.not_offered" | "segments.bounds_reversed" | "segments.duplicate_id" | "segments.unknown" | "segments.unknown_tier" | "segments.unknown_variant" | "segments.window_too_long" | "server.internal" | "simulation.busy" | "skus.duplicate_id" | "spokesperson.already_brought" | "spokesperson.already_counted" | "spokesperson.circular" | "spokesperson.duplicate_action" | "spokesperson.duplicate_milestone" | "spokesperson.invalid_code" | "spokesperson.new_members_only" | "spokesperson.not_counted" | "spokesperson.not_eligible" | "spokesperson.not_running" | "spokesperson.nothing_counted" | "spokesperson.order_min_required" | "spokesperson.self" | "spokesperson.unknown_campaign" | "spokesperson.unknown_tier" | "state.activity_order" | "state.checkin_cycle" | "state.orders_order" | "state.unknown_tier" | "store.unavailable" | "sync.batch_too_large" | "tags.add_and_remove" | "tags.too_many" | "task.window_reversed" | "tasks.duplicate_id" | "tiers.duplicate_id" | "tiers.empty" | "tiers.first_qualifies_everyone" | "tiers.retain_above_qualify" | "tiers.threshold_order" | "type.expected_array" | "type.expected_boolean" | "type.expected_integer" | "type.expected_object" | "type.expected_string" | "value.empty" | "value.invalid_currency" | "value.invalid_date" | "value.invalid_hex" | "value.invalid_id" | "value.out_of_range" | "value.too_long" | "value.too_many" | "value.unknown_choice" | "value.unknown_rounding";
             message: string;
             /** @example event.points */
             path: string;
@@ -991,6 +1053,127 @@ export interface components {
             effective_at: number;
             version: number;
         };
+        ProgramDraftSummary: {
+            name: string;
+            /** @description the published version it was drafted from */
+            base_version: number;
+            /** @description 1 at the first save, one more at each */
+            revision: number;
+            /** @description the operator (merchant: the merchant key) */
+            saved_by: string;
+            /** @description UTC ms */
+            saved_at: number;
+        };
+        ProgramDraftList: {
+            /** @description by name */
+            drafts: components["schemas"]["ProgramDraftSummary"][];
+        };
+        ProgramDraftSaved: {
+            name: string;
+            /** @description the published version it was drafted from */
+            base_version: number;
+            /** @description 1 at the first save, one more at each */
+            revision: number;
+            /** @description the operator (merchant: the merchant key) */
+            saved_by: string;
+            /** @description UTC ms */
+            saved_at: number;
+            /** @description the core's check; [] when it would publish */
+            problems: components["schemas"]["Error"][];
+        };
+        ProgramDraft: {
+            name: string;
+            /** @description the published version it was drafted from */
+            base_version: number;
+            /** @description 1 at the first save, one more at each */
+            revision: number;
+            /** @description the operator (merchant: the merchant key) */
+            saved_by: string;
+            /** @description UTC ms */
+            saved_at: number;
+            /** @description the core's check; [] when it would publish */
+            problems: components["schemas"]["Error"][];
+            /** @description as it was saved */
+            program: Record<string, never>;
+        };
+        /** @description `loyalty simulate`'s report (README: What a programme change costs), with the sample it was made from. */
+        DraftSimulation: {
+            events: number;
+            members: number;
+            months: {
+                /** @description local month, 2026-11 */
+                month: string;
+                current: components["schemas"]["SimulatedFigures"];
+                candidate: components["schemas"]["SimulatedFigures"];
+            }[];
+            programmes: {
+                current: components["schemas"]["SimulatedProgramme"];
+                candidate: components["schemas"]["SimulatedProgramme"];
+            };
+            tier_changes: {
+                upgraded: number;
+                kept: number;
+                downgraded: number;
+            };
+            /** @description "member -> silver" → members */
+            tier_moves: {
+                [key: string]: number;
+            };
+            most_affected: {
+                member_id: string;
+                issued: {
+                    current?: number;
+                    candidate?: number;
+                };
+                tier: {
+                    current?: string;
+                    candidate?: string;
+                };
+            }[];
+            sample: {
+                /** @description every k-th member by id was replayed */
+                every: number;
+                members_in_store: number;
+                members_simulated: number;
+                /** @description members whose state no held version reads (loyalty audit names them) */
+                unreadable: number;
+            };
+        };
+        SimulatedFigures: {
+            issued: number;
+            issued_by_kind?: {
+                [key: string]: number;
+            };
+            redeemed: number;
+            redeemed_by_kind?: {
+                [key: string]: number;
+            };
+            expired: number;
+            clawed_back: number;
+            returned: number;
+            red_packet_minor?: number;
+            coupons?: number;
+            box_chances?: number;
+            outstanding: number;
+            liability_minor: number;
+        };
+        SimulatedProgramme: {
+            id: string;
+            version: number;
+            total: Record<string, never>;
+            outstanding_points: number;
+            liability_minor: number;
+            breakage_per_mille: number;
+            tiers_at_end: {
+                [key: string]: number;
+            };
+            refused_events?: number;
+            refused_by_code?: {
+                [key: string]: number;
+            };
+            by_variant?: Record<string, never>;
+            currency?: Record<string, never>;
+        };
         ProgramVersions: {
             server_time: number;
             /** @description oldest first */
@@ -1317,6 +1500,163 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    listProgramDrafts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drafts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDraftList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getProgramDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 of A-Z a-z 0-9 - _ . : @ (else draft.invalid_name) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDraft"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    saveProgramDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 of A-Z a-z 0-9 - _ . : @ (else draft.invalid_name) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the programme format (wasm/loyalty-core.d.ts, Program) */
+                    program: Record<string, never>;
+                    /** @default 0 */
+                    revision?: number;
+                    /** @description the published version it was drafted from; default the one in force */
+                    base_version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDraftSaved"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    deleteProgramDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 of A-Z a-z 0-9 - _ . : @ (else draft.invalid_name) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
+    simulateDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the draft, in the programme format (wasm/loyalty-core.d.ts, Program) */
+                    program: Record<string, never>;
+                    /**
+                     * @description at most this many members replayed
+                     * @default 5000
+                     */
+                    members?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftSimulation"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            429: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };
