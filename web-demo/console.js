@@ -198,7 +198,7 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null, saved: null };
+const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
@@ -219,7 +219,9 @@ async function openEditor() {
   $('#published').textContent = words().publishedAs(current.json.version, since);
   const soon = new Date(Date.now() + 60000);
   $('#publish input[name="at"]').value = new Date(soon - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+  editor.cart ??= categoriesOf(current.json.program).map((c) => ({ category: c.id, price: 10000, quantity: 1 }));
   renderThresholds();
+  renderCart();
   $('#draft').value = JSON.stringify(editor.draft, null, 2);
   checkDraft();
 }
@@ -272,6 +274,7 @@ async function runCheck() {
   $('#simulate button').disabled = problems.length > 0;
   $('#simulation-stale').hidden = !editor.simulated || editor.simulated === JSON.stringify(editor.draft);
   document.body.dataset.draft = problems.length ? 'invalid' : 'valid';
+  renderBoxOdds(problems.length === 0);
   if (problems.length) {
     // A draft that does not check out previews nothing.
     for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
@@ -307,15 +310,101 @@ function standing(progress, program) {
   };
 }
 
-// A new member's next order, one ¥100 item of each category, under both versions.
+// The sample cart both versions price: one ¥100 item of each category at
+// first, then as the operator makes it (prices in minor units).
+const categoriesOf = (program) => program?.earning?.categories ?? [];
+
+function renderCart() {
+  const known = [...categoriesOf(editor.draft), ...categoriesOf(editor.published.program)];
+  const ids = [...new Set(known.map((c) => c.id))];
+  const units = editor.published.program.currency.minor_units;
+  $('#cart tbody').replaceChildren(...editor.cart.map((line, i) => {
+    const category = document.createElement('select');
+    category.append(...ids.map((id) => Object.assign(document.createElement('option'),
+      { value: id, textContent: known.find((c) => c.id === id)?.name?.[language] ?? id })));
+    category.value = line.category;
+    const price = Object.assign(document.createElement('input'), { type: 'number', min: 0, step: 1 / 10 ** units, value: line.price / 10 ** units });
+    const quantity = Object.assign(document.createElement('input'), { type: 'number', min: 1, step: 1, value: line.quantity });
+    const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: words().removeLine });
+    category.addEventListener('change', () => { line.category = category.value; checkDraft(); });
+    price.addEventListener('input', () => { line.price = Math.round(Number(price.value) * 10 ** units); checkDraft(); });
+    quantity.addEventListener('input', () => { line.quantity = Math.max(1, Math.trunc(Number(quantity.value))); checkDraft(); });
+    remove.addEventListener('click', () => { editor.cart.splice(i, 1); renderCart(); checkDraft(); });
+    const row = document.createElement('tr');
+    for (const [control, label] of [[category, words().category], [price, words().unitPrice], [quantity, words().quantity], [remove]]) {
+      if (label) control.setAttribute('aria-label', label);
+      const cell = document.createElement('td');
+      cell.append(control);
+      row.append(cell);
+    }
+    return row;
+  }));
+}
+
+$('#add-line').addEventListener('click', () => {
+  const first = categoriesOf(editor.draft)[0] ?? categoriesOf(editor.published.program)[0];
+  editor.cart.push({ category: first?.id ?? '', price: 10000, quantity: 1 });
+  renderCart();
+  checkDraft();
+});
+
+// Each box's prizes: the chance of each per draw (its weight over the box's
+// total) and what a draw gives on average, under both versions.
+function renderBoxOdds(draftValid) {
+  const boxesOf = (program) => program?.tasks?.boxes ?? [];
+  const before = boxesOf(editor.published.program);
+  const after = draftValid ? boxesOf(editor.draft) : [];
+  const ids = [...new Set([...before, ...after].map((b) => b.id))];
+  $('#boxes').hidden = ids.length === 0;
+  const { code, minor_units: units } = editor.published.program.currency;
+  const money = (minor) => new Intl.NumberFormat(language, { style: 'currency', currency: code, maximumFractionDigits: units }).format(minor / 10 ** units);
+  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
+  const total = (box) => box.prizes.reduce((sum, p) => sum + p.weight, 0);
+  const odds = (box, prizeId) => {
+    const prize = box?.prizes.find((p) => p.id === prizeId);
+    return prize && total(box) > 0 ? percent.format(prize.weight / total(box)) : '—';
+  };
+  const average = (box) => {
+    if (!box || total(box) === 0) return '—';
+    const mean = (field) => box.prizes.reduce((sum, p) => sum + p.weight * (p.reward?.[field] ?? 0), 0) / total(box);
+    return words().perDrawValue(Math.round(mean('points') * 10) / 10, money(Math.round(mean('red_packet'))));
+  };
+  const rows = [];
+  for (const id of ids) {
+    const [old, now] = [before.find((b) => b.id === id), after.find((b) => b.id === id)];
+    const box = now ?? old;
+    const heading = document.createElement('tr');
+    const cell = Object.assign(document.createElement('th'), { colSpan: 3, scope: 'colgroup',
+      textContent: `${box.name?.[language] ?? id} · ${words().boxCost(box.cost?.points ?? 0, box.cost?.chances ?? 0)}` });
+    heading.append(cell);
+    rows.push(heading);
+    const prizes = [...new Map([...(old?.prizes ?? []), ...(now?.prizes ?? [])].map((p) => [p.id, p])).values()];
+    for (const prize of prizes) {
+      const row = cells(document.createElement('tr'), [prize.name?.[language] ?? prize.id, odds(old, prize.id), draftValid ? odds(now, prize.id) : '—']);
+      row.dataset.prize = `${id}/${prize.id}`;
+      rows.push(row);
+    }
+    const row = cells(document.createElement('tr'), [words().perDraw, average(old), draftValid ? average(now) : '—']);
+    row.dataset.prize = `${id}/average`;
+    rows.push(row);
+  }
+  $('#box-odds tbody').replaceChildren(...rows);
+}
+
+// A new member's next order (the sample cart) under both versions.
 async function previewDraft() {
   const draftCore = await editor.createCore(editor.draft);
   const at = Date.now();
-  const cartOf = (program) => ({ lines: program.earning.categories.map((c, i) => ({ sku: `sample-${i}`, category: c.id, unit_price: 10000, quantity: 1 })) });
+  const cart = { lines: editor.cart.map((l, i) => ({ sku: `sample-${i}`, category: l.category, unit_price: l.price, quantity: l.quantity })) };
   const state = { member_id: 'preview', joined_at: at };
+  // A cart a version cannot price (a category it drops) says why in its column.
   const describe = (core, program) => {
-    const p = core.previewOrder({ state, cart: cartOf(program), at });
-    return { points: String(p.points), ...standing(p.progress_after, program) };
+    try {
+      const p = core.previewOrder({ state, cart, at });
+      return { points: String(p.points), ...standing(p.progress_after, program) };
+    } catch (e) {
+      return { points: `${e.code ?? 'error'}: ${e.message}`, tier: '', missing: '' };
+    }
   };
   const before = describe(editor.core, editor.published.program);
   const now = describe(draftCore, editor.draft);

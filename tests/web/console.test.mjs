@@ -171,6 +171,16 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   assert.equal(await page.isVisible('#publish'), false, 'an editor drafts but does not publish');
   assert.equal(await previewCell(page, 'tier', 1), '会员');
   assert.equal(await previewCell(page, 'tier', 2), '会员', 'the draft starts as the version in force');
+  // The chest's odds from its prize weights: 5 points are 500 of 1,000.
+  assert.equal(await page.textContent('#box-odds tr[data-prize="chest/points-5"] td:nth-child(2)'), '50%');
+  assert.match(await page.textContent('#box-odds tr[data-prize="chest/average"] td:nth-child(2)'), /^8\.5 积分 · ¥0\.09 红包$/);
+
+  // The sample cart, made by the operator: three loaves of bread alone (2 points a yuan).
+  assert.equal(await previewCell(page, 'points', 1), '500', 'one ¥100 item of each category');
+  for (let i = 0; i < 3; i++) await page.click('#cart tbody tr:last-child button');
+  await page.fill('#cart tbody tr:first-child input[aria-label="数量"]', '3');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="points"] td:nth-child(2)')?.textContent === '600');
+  assert.equal(await page.inputValue('#cart tbody tr:first-child select'), 'bread');
 
   await page.locator('#thresholds input[data-path="tiers[1].retain.growth"]').fill('100');
   const silver = page.locator('#thresholds input[data-path="tiers[1].qualify.growth"]');
@@ -245,11 +255,14 @@ test('a publisher publishes the draft with its effective time, and the storefron
   assert.equal(await page.inputValue('#thresholds input[data-path="tiers[2].qualify.growth"]'), '600');
   const draft = JSON.parse(await page.inputValue('#draft'));
   draft.earning.points.earn *= 2;
+  draft.tasks.boxes[0].prizes[0].weight = 1500;
   await page.click('#editor summary');
   await page.fill('#draft', JSON.stringify(draft, null, 2));
   await page.waitForFunction(() => /earning\.points\.earn: 1 → 2/.test(document.querySelector('#changes').textContent));
   await page.waitForSelector('body[data-draft="valid"]');
   assert.equal(Number(await previewCell(page, 'points', 2)), 2 * Number(await previewCell(page, 'points', 1)));
+  assert.deepEqual(await page.$$eval('#box-odds tr[data-prize="chest/points-5"] td', (c) => c.map((td) => td.textContent)),
+    ['5积分', '50%', '75%'], '1,500 of 2,000');
   const effective = Date.now() + 3000;
   await page.evaluate((at) => {
     const local = new Date(at - new Date(at).getTimezoneOffset() * 60000);
