@@ -114,7 +114,16 @@ function renderMember(memberId, state, balances, ledger) {
   }
 }
 
-async function findMember(memberId) {
+// What an operator types may be a member id or a phone (written any way):
+// a phone-like text is looked up as a phone first, then as an id.
+const looksLikePhone = (text) => /^\+?[\d\s().-]+$/.test(text) && text.replace(/\D/g, '').length >= 5;
+
+async function findMember(text) {
+  let memberId = text;
+  if (looksLikePhone(text)) {
+    const byPhone = await api('GET', `/v1/members?phone=${encodeURIComponent(text)}`);
+    if (byPhone.ok) memberId = byPhone.json.member_id;
+  }
   const view = await api('GET', `/v1/members/${encodeURIComponent(memberId)}?state=json`);
   if (!view.ok) {
     $('#member').hidden = true;
@@ -122,6 +131,20 @@ async function findMember(memberId) {
   }
   say('');
   renderMember(memberId, view.json.state, view.json.balances, await ledgerOf(memberId));
+  showPhone((await api('GET', `/v1/members/${encodeURIComponent(memberId)}/phone`)).json?.phone_ending);
+}
+
+function showPhone(ending) {
+  $('#member-phone').textContent = ending ? words().phoneEnding(ending) : words().noPhone;
+  $('#member-phone').dataset.ending = ending ?? '';
+}
+
+async function setPhone(phone) {
+  const answer = await api('PUT', `/v1/members/${encodeURIComponent(shownMember)}/phone`, { phone });
+  if (!answer.ok) return say(refusal(answer.json), true);
+  showPhone(answer.json.phone_ending);
+  say(phone === null ? words().phoneCleared : words().phoneSet(answer.json.phone_ending));
+  refreshAudit();
 }
 
 // A bar chart of `values` by `labels`; its numbers also on the element, for tests and screen readers.
@@ -633,6 +656,12 @@ $('#find').addEventListener('submit', (event) => {
   findMember(new FormData(event.target).get('member').trim());
 });
 
+$('#phone').addEventListener('submit', (event) => {
+  event.preventDefault();
+  setPhone(event.target.elements.phone.value.trim());
+});
+$('#clear-phone').addEventListener('click', () => setPhone(null));
+
 $('#tag').addEventListener('submit', async (event) => {
   event.preventDefault();
   const tag = event.target.elements.tag.value.trim();
@@ -645,7 +674,7 @@ $('#tag').addEventListener('submit', async (event) => {
     return refreshAudit();
   }
   say(words().tagged);
-  renderMember(shownMember, answer.json.state, answer.json.balances);
+  renderMember(shownMember, answer.json.state, answer.json.balances, await ledgerOf(shownMember));
   refreshAudit();
 });
 

@@ -264,6 +264,7 @@ void ApiRoutes::install(httplib::Server& server) {
   install_program(server);
   install_console(server);
   install_drafts(server);
+  install_phones(server);
   // Member endpoints.
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;

@@ -67,6 +67,8 @@ class ApiRoutes {
   void install_console(httplib::Server& server);
   // Programme drafts kept on the server (/v1/program/drafts/...).
   void install_drafts(httplib::Server& server);
+  // Members' phones: set, and members found by them (member_phones.hpp).
+  void install_phones(httplib::Server& server);
 
   SyncService& sync_;
   Store& store_;

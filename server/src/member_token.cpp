@@ -54,4 +54,8 @@ TokenCheck MemberTokens::verify(const std::string& token, std::int64_t now_ms) c
   return {"", member_id, std::stoll(epoch)};
 }
 
+std::string MemberTokens::phone_digest(const std::string& normalized_phone) const {
+  return to_hex(hmac_sha256(secret_, "phone:" + normalized_phone));
+}
+
 }  // namespace loyalty::server

@@ -22,6 +22,11 @@ class MemberTokens {
   explicit MemberTokens(std::string secret) : secret_(std::move(secret)) {}
   std::string issue(const std::string& member_id, std::int64_t epoch, std::int64_t expires_at_ms) const;
   TokenCheck verify(const std::string& token, std::int64_t now_ms) const;
+  // A phone number (normalize_phone's form) as the store keeps it: an HMAC
+  // under this secret, which every server shares, so the store holds no
+  // phone numbers and a copy of it cannot be searched by phone without the
+  // secret.
+  std::string phone_digest(const std::string& normalized_phone) const;
   static bool looks_like_token(const std::string& text) {
     return text.rfind("m1.", 0) == 0 || text.rfind("m2.", 0) == 0;
   }

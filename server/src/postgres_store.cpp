@@ -26,7 +26,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 10;
+constexpr int kSchemaVersion = 11;
 constexpr std::size_t kConnections = 8;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
@@ -184,6 +184,12 @@ CREATE OR REPLACE FUNCTION operator_audit_append_only() RETURNS trigger AS $$
 DROP TRIGGER IF EXISTS operator_audit_no_change ON operator_audit;
 CREATE TRIGGER operator_audit_no_change BEFORE UPDATE OR DELETE ON operator_audit
   FOR EACH ROW EXECUTE FUNCTION operator_audit_append_only();
+CREATE TABLE IF NOT EXISTS member_phones (
+  digest TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  ending TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS member_phones_by_member ON member_phones (member_id);
 CREATE TABLE IF NOT EXISTS program_drafts (
   name TEXT PRIMARY KEY,
   base_version BIGINT NOT NULL,
@@ -868,6 +874,44 @@ class PostgresStore : public Store {
     });
     return rows;
   }
+  std::optional<std::string> member_by_phone(const std::string& digest) override {
+    std::optional<std::string> member;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT member_id FROM member_phones WHERE digest = $1", {digest});
+      if (r.rows() > 0) member = r.text(0, 0);
+    });
+    return member;
+  }
+  std::optional<std::string> member_phone_ending(const std::string& member_id) override {
+    std::optional<std::string> ending;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT ending FROM member_phones WHERE member_id = $1", {member_id});
+      if (r.rows() > 0) ending = r.text(0, 0);
+    });
+    return ending;
+  }
+  bool set_member_phone(const std::string& member_id, const std::string& digest, const std::string& ending) override {
+    bool set = false;
+    with_connection([&](PGconn* conn) {
+      transaction(conn, [&] {
+        // One change of a member's phone at a time, on every server.
+        run(conn, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {"phone:" + member_id});
+        Result inserted = run(conn, "INSERT INTO member_phones (digest, member_id, ending) VALUES ($1, $2, $3) "
+                                    "ON CONFLICT (digest) DO NOTHING RETURNING member_id", {digest, member_id, ending});
+        if (inserted.rows() == 0) {
+          set = run(conn, "SELECT member_id FROM member_phones WHERE digest = $1", {digest}).text(0, 0) == member_id;
+          return;
+        }
+        run(conn, "DELETE FROM member_phones WHERE member_id = $1 AND digest <> $2", {member_id, digest});
+        set = true;
+      });
+    });
+    return set;
+  }
+  void clear_member_phone(const std::string& member_id) override {
+    with_connection([&](PGconn* conn) { run(conn, "DELETE FROM member_phones WHERE member_id = $1", {member_id}); });
+  }
+
   std::vector<DraftRow> drafts() override {
     std::vector<DraftRow> rows;
     with_connection([&](PGconn* conn) {

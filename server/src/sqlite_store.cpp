@@ -28,7 +28,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 10;
+constexpr int kSchemaVersion = 11;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -175,6 +175,12 @@ CREATE TRIGGER IF NOT EXISTS operator_audit_no_update BEFORE UPDATE ON operator_
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS operator_audit_no_delete BEFORE DELETE ON operator_audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS member_phones (
+  digest TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  ending TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS member_phones_by_member ON member_phones (member_id);
 CREATE TABLE IF NOT EXISTS program_drafts (
   name TEXT PRIMARY KEY,
   base_version INTEGER NOT NULL,
@@ -731,6 +737,37 @@ class SqliteStore : public Store {
       while (s.step()) rows.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
       return rows;
     });
+  }
+
+  std::optional<std::string> member_by_phone(const std::string& digest) override {
+    return reading([&](Connection& c) -> std::optional<std::string> {
+      Statement s(c, "SELECT member_id FROM member_phones WHERE digest = ?");
+      s.bind(1, digest);
+      if (!s.step()) return std::nullopt;
+      return s.text(0);
+    });
+  }
+  std::optional<std::string> member_phone_ending(const std::string& member_id) override {
+    return reading([&](Connection& c) -> std::optional<std::string> {
+      Statement s(c, "SELECT ending FROM member_phones WHERE member_id = ?");
+      s.bind(1, member_id);
+      if (!s.step()) return std::nullopt;
+      return s.text(0);
+    });
+  }
+  bool set_member_phone(const std::string& member_id, const std::string& digest, const std::string& ending) override {
+    return durably([&] {
+      Statement holder(*connection_, "SELECT member_id FROM member_phones WHERE digest = ?");
+      holder.bind(1, digest);
+      if (holder.step()) return holder.text(0) == member_id;
+      Statement(*connection_, "DELETE FROM member_phones WHERE member_id = ?").bind(1, member_id).step();
+      Statement(*connection_, "INSERT INTO member_phones (digest, member_id, ending) VALUES (?, ?, ?)")
+          .bind(1, digest).bind(2, member_id).bind(3, ending).step();
+      return true;
+    });
+  }
+  void clear_member_phone(const std::string& member_id) override {
+    durably([&] { return Statement(*connection_, "DELETE FROM member_phones WHERE member_id = ?").bind(1, member_id).step(); });
   }
 
   std::vector<DraftRow> drafts() override {

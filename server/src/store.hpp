@@ -270,6 +270,18 @@ class Store {
   // The audit log of operator actions: appended durably, read in pages.
   virtual void append_operator_audit(const OperatorAuditRow& row) = 0;
   virtual std::vector<OperatorAuditRow> operator_audit(std::int64_t after_seq, std::int64_t limit) = 0;
+  // Members' phones, as keyed digests with their last four digits
+  // (member_phones.hpp): one a member, and a phone is one member's. Looked
+  // up by the phone's digest (not member-keyed: on a distributed PostgreSQL
+  // the table is distributed by digest, and the lookup gives the member id
+  // the member's own calls need).
+  virtual std::optional<std::string> member_by_phone(const std::string& digest) = 0;
+  // The member's phone's last four digits, if it has a phone.
+  virtual std::optional<std::string> member_phone_ending(const std::string& member_id) = 0;
+  // Sets the member's phone, replacing the one it had; false, changing
+  // nothing, when the phone is another member's.
+  virtual bool set_member_phone(const std::string& member_id, const std::string& digest, const std::string& ending) = 0;
+  virtual void clear_member_phone(const std::string& member_id) = 0;
   // Programme drafts (DraftRow), listed by name without their programmes.
   virtual std::vector<DraftRow> drafts() = 0;
   virtual std::optional<DraftRow> draft(const std::string& name) = 0;

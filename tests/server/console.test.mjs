@@ -5,6 +5,8 @@
 // operator action (through the API and `loyalty audit operators`).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 
 import { bin, client, freshDb, joinMember, merchantKey, root, startServer } from './loyalty-server.mjs';
@@ -326,6 +328,61 @@ test('drafts kept on the server: saved by revision, a stale save refused, read b
       ['editor-1', 'draft_saved', 'broken', { revision: 0 }, { base_version: version, revision: 1 }],
       ['editor-1', 'draft_deleted', 'broken', { revision: 1 }, null],
     ]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a member's phone finds the member, however it is written, and the store keeps no phone number", async () => {
+  const { server, call, member, db } = await consoleServer();
+  try {
+    const other = (await joinMember(call, 'm-phone-2')).member_id;
+    const service = (await signIn(call, 'service-1')).headers;
+    const set = await call('PUT', `/v1/members/${member.member_id}/phone`, { headers: service, body: { phone: '+86 138-0013-8000' } });
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual(set.json, { member_id: member.member_id, phone_ending: '8000' });
+
+    const viewer = (await signIn(call, 'viewer-1')).headers;
+    const found = await call('GET', `/v1/members?phone=${encodeURIComponent('138 0013 8000')}`, { headers: viewer });
+    assert.equal(found.status, 200, found.text);
+    assert.equal(found.json.member_id, member.member_id);
+    assert.deepEqual((await call('GET', `/v1/members/${member.member_id}/phone`, { headers: viewer })).json,
+      { member_id: member.member_id, phone_ending: '8000' });
+
+    // A phone is one member's; a member has one phone (a new one replaces it); null clears it.
+    const taken = await call('PUT', `/v1/members/${other}/phone`, { auth: merchantKey, body: { phone: '13800138000' } });
+    assert.equal(taken.status, 409);
+    assert.equal(taken.json.errors[0].code, 'member.phone_taken');
+    assert.equal((await call('PUT', `/v1/members/${member.member_id}/phone`, { headers: service, body: { phone: '13900139000' } })).status, 200);
+    assert.equal((await call('GET', '/v1/members?phone=13800138000', { headers: viewer })).status, 404, 'the old phone is free');
+    assert.equal((await call('PUT', `/v1/members/${other}/phone`, { auth: merchantKey, body: { phone: '13800138000' } })).status, 200);
+    assert.equal((await call('GET', '/v1/members?phone=13800138000', { headers: viewer })).json.member_id, other);
+    const cleared = await call('PUT', `/v1/members/${member.member_id}/phone`, { headers: service, body: { phone: null } });
+    assert.deepEqual(cleared.json, { member_id: member.member_id, phone_ending: null });
+    const gone = await call('GET', '/v1/members?phone=13900139000', { headers: viewer });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.json.errors[0].code, 'member.unknown');
+
+    // Refusals: not a phone, an unknown member, a viewer, no CSRF token.
+    const bad = await call('GET', '/v1/members?phone=call-me', { headers: viewer });
+    assert.deepEqual([bad.status, bad.json.errors[0].code, bad.json.errors[0].path], [400, 'member.invalid_phone', 'phone']);
+    assert.equal((await call('PUT', `/v1/members/${member.member_id}/phone`, { headers: service, body: { phone: 13800138000 } })).json.errors[0].code, 'member.invalid_phone');
+    assert.equal((await call('PUT', '/v1/members/nobody/phone', { headers: service, body: { phone: '13700137000' } })).status, 404);
+    assert.equal((await call('PUT', `/v1/members/${member.member_id}/phone`, { headers: viewer, body: { phone: '13700137000' } })).status, 403);
+    assert.equal((await call('PUT', `/v1/members/${member.member_id}/phone`, { headers: { Cookie: service.Cookie }, body: { phone: '13700137000' } })).json.errors[0].code, 'auth.csrf');
+
+    const audit = (await auditRows(call, viewer)).filter((r) => r.action === 'member_phone_set');
+    assert.deepEqual(audit.map((r) => [r.operator, r.target, r.before.phone_ending, r.after.phone_ending]), [
+      ['service-1', member.member_id, null, '8000'],
+      ['service-1', member.member_id, '8000', '9000'],
+      ['service-1', member.member_id, '9000', null],
+    ]);
+    // No phone number in the store's files (the database and its WAL).
+    if (db.startsWith('sqlite:')) {
+      const path = db.slice('sqlite:'.length);
+      const bytes = Buffer.concat(readdirSync(dirname(path)).map((f) => readFileSync(join(dirname(path), f))));
+      for (const number of ['13800138000', '13900139000']) assert.equal(bytes.indexOf(number), -1, 'the store holds digests only');
+    }
   } finally {
     await server.stop();
   }

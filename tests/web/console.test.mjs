@@ -121,6 +121,20 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   await page.click('#adjust button');
   await page.waitForSelector('#message:text("积分和成长值都为 0，没有可调整的")');
   await page.waitForSelector('#audit tbody tr[data-action="member_adjusted"] >> text=adjust.nothing');
+
+  // A phone set at the desk finds the member again, however it is written; the desk shows its ending only.
+  assert.equal(await page.textContent('#member-phone'), '未绑定');
+  await page.fill('#phone input[name="phone"]', '+86 138 0013 8000');
+  await page.click('#phone button[type="submit"]');
+  await page.waitForSelector('#member-phone[data-ending="8000"]');
+  assert.equal(await page.textContent('#member-phone'), '尾号 8000');
+  await page.fill('#find input[name="member"]', '138-0013-8000');
+  const lookup = page.waitForResponse((r) => r.url().includes('/v1/members?phone='));
+  await page.click('#find button');
+  assert.equal((await lookup).status(), 200);
+  await page.waitForSelector('#member[data-member="m-desk"] #member-phone[data-ending="8000"]');
+  await page.waitForSelector('#audit tbody tr[data-action="member_phone_set"]');
+  assert.match(await page.locator('#audit tbody tr[data-action="member_phone_set"]').first().textContent(), /\{"phone_ending":null\} → \{"phone_ending":"8000"\}/);
   await page.screenshot({ path: `${shots}/console-desk-1440.png`, fullPage: true });
 
   await page.setViewportSize({ width: 390, height: 844 });
