@@ -243,31 +243,73 @@ async function openEditor() {
   const soon = new Date(Date.now() + 60000);
   $('#publish input[name="at"]').value = new Date(soon - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
   editor.cart ??= categoriesOf(current.json.program).map((c) => ({ category: c.id, price: 10000, quantity: 1 }));
-  renderThresholds();
+  renderForms();
   renderCart();
   $('#draft').value = JSON.stringify(editor.draft, null, 2);
   checkDraft();
 }
 
-// Each tier's requirements to qualify and to keep it, as number fields.
-function renderThresholds() {
-  const rows = editor.draft.tiers.flatMap((tier, i) => ['qualify', 'retain'].flatMap((side) =>
-    Object.keys(tier[side] ?? {}).map((metric) => {
-      const label = document.createElement('label');
-      const name = document.createElement('span');
-      name.textContent = `${tier.name?.[language] ?? tier.id} · ${words().sides[side]} · ${words().qualify[metric] ?? metric}`;
-      const input = Object.assign(document.createElement('input'), { type: 'number', step: 1, value: tier[side][metric] });
-      input.dataset.path = `tiers[${i}].${side}.${metric}`;
-      const problem = Object.assign(document.createElement('span'), { className: 'field-problem', hidden: true });
-      label.append(name, input, problem);
-      input.addEventListener('input', () => {
-        editor.draft.tiers[i][side][metric] = input.value === '' ? null : Number(input.value);
-        $('#draft').value = JSON.stringify(editor.draft, null, 2);
-        checkDraft();
-      });
-      return label;
-    })));
-  $('#thresholds').replaceChildren(...rows);
+// The draft's numbers as form fields where a form fits: tier thresholds,
+// treasure boxes, the points mall and the tasks' rewards and caps. Each
+// field edits the draft at its JSON path (so the core's errors land on it);
+// only what the draft has is shown; anything else is edited as JSON.
+const pathKeys = (path) => path.split(/[.[\]]/).filter(Boolean);
+const valueAt = (object, path) => pathKeys(path).reduce((o, k) => o?.[k], object);
+function setValueAt(object, path, value) {
+  const keys = pathKeys(path);
+  keys.slice(0, -1).reduce((o, k) => o[k], object)[keys.at(-1)] = value;
+}
+
+function numberField(path, text) {
+  const label = document.createElement('label');
+  const name = Object.assign(document.createElement('span'), { textContent: text });
+  const input = Object.assign(document.createElement('input'), { type: 'number', step: 1, value: valueAt(editor.draft, path) });
+  input.dataset.path = path;
+  const problem = Object.assign(document.createElement('span'), { className: 'field-problem', hidden: true });
+  label.append(name, input, problem);
+  input.addEventListener('input', () => {
+    setValueAt(editor.draft, path, input.value === '' ? null : Number(input.value));
+    $('#draft').value = JSON.stringify(editor.draft, null, 2);
+    checkDraft();
+  });
+  return label;
+}
+
+// [path, label] for each number the draft has among `candidates` ([suffix, label] under `base`).
+const present = (base, candidates) => candidates
+  .filter(([suffix]) => typeof valueAt(editor.draft, `${base}${suffix}`) === 'number')
+  .map(([suffix, text]) => [`${base}${suffix}`, text]);
+
+function renderForms() {
+  const w = words();
+  const f = w.fields;
+  const named = (thing) => thing?.name?.[language] ?? thing?.id;
+  const list = (value) => (Array.isArray(value) ? value : []);
+  const tiers = list(editor.draft.tiers).flatMap((tier, i) => ['qualify', 'retain'].flatMap((side) =>
+    Object.keys(tier?.[side] ?? {}).map((metric) => [`tiers[${i}].${side}.${metric}`,
+      `${named(tier)} · ${w.sides[side]} · ${w.qualify[metric] ?? metric}`])));
+  const boxes = list(editor.draft.tasks?.boxes).flatMap((box, i) => [
+    ...present(`tasks.boxes[${i}]`, [['.cost.points', f.costPoints], ['.cost.chances', f.costChances], ['.free_per_day', f.freePerDay]])
+      .map(([path, text]) => [path, `${named(box)} · ${text}`]),
+    ...list(box?.prizes).flatMap((prize, j) => present(`tasks.boxes[${i}].prizes[${j}]`, [['.weight', f.weight], ['.stock', f.stock]])
+      .map(([path, text]) => [path, `${named(box)} · ${named(prize)} · ${text}`])),
+  ]);
+  const mall = list(editor.draft.mall?.items).flatMap((item, i) => present(`mall.items[${i}]`, [
+    ['.points', f.points], ['.cash', f.cash], ['.stock', f.stock], ['.daily_stock', f.dailyStock],
+    ['.limits.per_day', f.perDay], ['.limits.per_month', f.perMonth], ['.limits.total', f.total],
+  ]).map(([path, text]) => [path, `${named(item)} · ${text}`]));
+  const tasks = [
+    ...present('tasks', [['.daily_points_cap', f.dailyPointsCap], ['.checkin.default_reward.points', f.checkinDefault],
+      ['.likes.reward.points', f.likePoints], ['.likes.daily_cap', f.likeCap], ['.scans.reward.points', f.scanPoints],
+      ['.scans.daily_cap', f.scanCap], ['.referral.inviter_reward.points', f.inviterPoints],
+      ['.referral.invitee_reward.points', f.inviteePoints], ['.referral.max_rewarded', f.maxReferrals]]),
+    ...list(editor.draft.tasks?.checkin?.rewards).flatMap((r, k) =>
+      present(`tasks.checkin.rewards[${k}]`, [['.reward.points', f.checkinDay(r?.day)]])),
+  ];
+  for (const [id, fields] of [['#thresholds', tiers], ['#box-fields', boxes], ['#mall-fields', mall], ['#task-fields', tasks]]) {
+    $(id).replaceChildren(...fields.map(([path, text]) => numberField(path, text)));
+    $(id).closest('.field-group').hidden = fields.length === 0;
+  }
 }
 
 function checkDraft() {
@@ -277,14 +319,14 @@ function checkDraft() {
 
 async function runCheck() {
   localStorage.setItem(draftKey(), JSON.stringify({ base: editor.published.version, program: editor.draft, saved: editor.saved }));
-  for (const input of document.querySelectorAll('#thresholds input')) {
+  for (const input of document.querySelectorAll('#editor .fields input')) {
     input.removeAttribute('aria-invalid');
     input.nextElementSibling.hidden = true;
   }
   const checked = editor.core.checkProgram(editor.draft);
   const problems = checked.ok ? [] : checked.errors;
   for (const p of problems) {
-    const input = document.querySelector(`#thresholds input[data-path="${CSS.escape(p.path)}"]`);
+    const input = document.querySelector(`#editor .fields input[data-path="${CSS.escape(p.path)}"]`);
     if (!input) continue;
     input.setAttribute('aria-invalid', 'true');
     Object.assign(input.nextElementSibling, { hidden: false, textContent: p.message });
@@ -489,7 +531,7 @@ async function openDraft(name) {
   editor.saved = { name, revision };
   $('#drafts input[name="name"]').value = name;
   say(base === editor.published.version ? words().draftOpened(name, revision) : words().draftOnOlder(name, base, editor.published.version));
-  renderThresholds();
+  renderForms();
   $('#draft').value = JSON.stringify(editor.draft, null, 2);
   checkDraft();
 }
@@ -598,7 +640,7 @@ $('#draft').addEventListener('input', (event) => {
     $('#simulate button').disabled = true;
     return;
   }
-  renderThresholds();
+  renderForms();
   checkDraft();
 });
 

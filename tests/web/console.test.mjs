@@ -189,6 +189,25 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   assert.equal(await page.textContent('#box-odds tr[data-prize="chest/points-5"] td:nth-child(2)'), '50%');
   assert.match(await page.textContent('#box-odds tr[data-prize="chest/average"] td:nth-child(2)'), /^8\.5 积分 · ¥0\.09 红包$/);
 
+  // Forms for the boxes, the mall and the tasks: a prize weight moves the odds; a bad price is shown at its field.
+  await page.click('#editor details:has(#box-fields) summary');
+  await page.fill('#box-fields input[data-path="tasks.boxes[0].prizes[0].weight"]', '1500');
+  await page.waitForFunction(() => document.querySelector('#box-odds tr[data-prize="chest/points-5"] td:nth-child(3)')?.textContent === '75%');
+  await page.click('#editor details:has(#mall-fields) summary');
+  const price = page.locator('#mall-fields input[data-path="mall.items[0].points"]');
+  assert.equal(await price.inputValue(), '300');
+  await price.fill('-5');
+  await page.waitForSelector('body[data-draft="invalid"]');
+  assert.match(await page.locator('#mall-fields input[data-path="mall.items[0].points"] + .field-problem').textContent(), /between 0 and/);
+  await price.fill('300');
+  await page.click('#editor details:has(#task-fields) summary');
+  await page.fill('#task-fields input[data-path="tasks.likes.daily_cap"]', '8');
+  await page.waitForSelector('body[data-draft="valid"]');
+  assert.match(await page.textContent('#changes'), /tasks\.likes\.daily_cap: 5 → 8/);
+  await page.locator('#editor').screenshot({ path: `${shots}/console-forms-1440.png` });
+  await page.fill('#task-fields input[data-path="tasks.likes.daily_cap"]', '5');
+  await page.fill('#box-fields input[data-path="tasks.boxes[0].prizes[0].weight"]', '500');
+
   // The sample cart, made by the operator: three loaves of bread alone (2 points a yuan).
   assert.equal(await previewCell(page, 'points', 1), '500', 'one ¥100 item of each category');
   for (let i = 0; i < 3; i++) await page.click('#cart tbody tr:last-child button');
@@ -270,7 +289,7 @@ test('a publisher publishes the draft with its effective time, and the storefron
   const draft = JSON.parse(await page.inputValue('#draft'));
   draft.earning.points.earn *= 2;
   draft.tasks.boxes[0].prizes[0].weight = 1500;
-  await page.click('#editor summary');
+  await page.click('#editor details:has(#draft) summary');
   await page.fill('#draft', JSON.stringify(draft, null, 2));
   await page.waitForFunction(() => /earning\.points\.earn: 1 → 2/.test(document.querySelector('#changes').textContent));
   await page.waitForSelector('body[data-draft="valid"]');
