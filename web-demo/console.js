@@ -5,6 +5,7 @@
 // the server's decision: the page only hides what the role cannot use.
 import { init as chart } from './charts.js';
 import { consoleWords } from './console-words.js';
+import { suggestions } from './json-completion.js';
 import { packageFiles } from './package.js';
 
 const languageKey = 'loyalty-console.language';
@@ -221,11 +222,13 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null };
+const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null, schema: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
-  const [current, url] = await Promise.all([api('GET', '/v1/program'), packageFiles()]);
+  const [current, url, schema] = await Promise.all([api('GET', '/v1/program'), packageFiles(),
+    fetch('/v1/schemas/program.schema.json').then((r) => r.json())]);
+  editor.schema = schema;
   if (!current.ok) return;
   const { createLoyaltyCore } = await import(url('loyalty-core.web.mjs'));
   editor.createCore = (program) => createLoyaltyCore({ program, wasmUrl: url('loyalty-core.wasm') });
@@ -629,7 +632,29 @@ $('#sample').addEventListener('submit', async (event) => {
   checkDraft();
 });
 
+// The programme format's keys and values at the caret, as buttons that insert them.
+function showCompletions() {
+  const area = $('#draft');
+  if (!editor.schema) return;
+  const items = suggestions(editor.schema, area.value, area.selectionStart).slice(0, 40);
+  $('#completions').replaceChildren(...items.map((item) => {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: item.label, title: item.detail });
+    button.dataset.insert = item.insert;
+    button.addEventListener('click', () => {
+      const at = area.selectionStart;
+      area.setRangeText(item.insert, at, area.selectionEnd, 'end');
+      area.focus();
+      area.dispatchEvent(new Event('input'));
+    });
+    const entry = document.createElement('li');
+    entry.append(button);
+    return entry;
+  }));
+}
+for (const type of ['keyup', 'click', 'focus']) $('#draft').addEventListener(type, showCompletions);
+
 $('#draft').addEventListener('input', (event) => {
+  showCompletions();
   try {
     editor.draft = JSON.parse(event.target.value);
   } catch (e) {

@@ -208,6 +208,28 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   await page.fill('#task-fields input[data-path="tasks.likes.daily_cap"]', '5');
   await page.fill('#box-fields input[data-path="tasks.boxes[0].prizes[0].weight"]', '500');
 
+  // The JSON, with the programme format's completion at the caret: keys the object has not got yet, values a field allows.
+  await page.click('#editor details:has(#draft) summary');
+  const text = await page.inputValue('#draft');
+  const caretAt = (offset) => page.evaluate((at) => {
+    const area = document.querySelector('#draft');
+    area.focus();
+    area.setSelectionRange(at, at);
+    area.dispatchEvent(new Event('click'));
+  }, offset);
+  await caretAt(2);
+  const offered = await page.$$eval('#completions button', (buttons) => buttons.map((b) => b.textContent));
+  assert.ok(offered.includes('experiment') && !offered.includes('tiers'), offered.join(' '));
+  const combine = text.indexOf('"combine": "') + '"combine": "'.length;
+  await caretAt(combine);
+  assert.deepEqual(await page.$$eval('#completions button', (buttons) => buttons.map((b) => b.textContent)), ['"multiply"', '"add"']);
+  await caretAt(2);
+  await page.click('#completions button:text-is("experiment")');
+  assert.match(await page.inputValue('#draft'), /^\{\n"experiment": \{\}/);
+  await page.fill('#draft', text);
+  await page.waitForSelector('body[data-draft="valid"]');
+  await page.click('#editor details:has(#draft) summary');
+
   // The sample cart, made by the operator: three loaves of bread alone (2 points a yuan).
   assert.equal(await previewCell(page, 'points', 1), '500', 'one ¥100 item of each category');
   for (let i = 0; i < 3; i++) await page.click('#cart tbody tr:last-child button');
