@@ -13,6 +13,8 @@ let language = localStorage.getItem(languageKey) === 'en' ? 'en' : 'zh-CN';
 let session = null;  // the server's ConsoleSession, once signed in
 let shownMember = null;
 let tierNames = {};  // tier id -> { 'zh-CN': ..., en: ... }, from the programme in force, in its order
+let boxesInForce = [];  // the programme in force's boxes, for their and their prizes' names
+let programmeCurrency = { code: 'CNY', minor_units: 2 };
 const charts = {};  // element id -> its ECharts instance
 
 const $ = (selector) => document.querySelector(selector);
@@ -182,10 +184,11 @@ const isoToday = () => new Date().toLocaleDateString('sv');  // YYYY-MM-DD, the 
 // lifecycle stages, experiment variants and the mall's stock.
 async function refreshDashboard() {
   const today = isoToday();
-  const [liability, month, mall] = await Promise.all([
+  const [liability, month, mall, boxes] = await Promise.all([
     api('GET', '/v1/reports/liability'),
     api('GET', `/v1/reports/activity?from=${today.slice(0, 8)}01&to=${today}`),
     api('GET', '/v1/mall'),
+    api('GET', '/v1/boxes/stock'),
   ]);
   const w = words();
   if (liability.ok) {
@@ -214,6 +217,25 @@ async function refreshDashboard() {
     const left = (n) => (n === undefined ? w.unlimited : String(n));
     $('#stock tbody').replaceChildren(...Object.entries(mall.json.stock).map(([item, s]) =>
       cells(document.createElement('tr'), [item, left(s.left), left(s.left_today)])));
+  }
+  if (boxes.ok) {
+    // Each prize given and left, then each budget's use today (red packets in money).
+    const rows = [];
+    for (const [id, box] of Object.entries(boxes.json.boxes)) {
+      const held = boxesInForce.find((b) => b.id === id);
+      const boxName = held?.name?.[language] ?? id;
+      for (const [prize, p] of Object.entries(box.prizes)) {
+        const prizeName = held?.prizes.find((x) => x.id === prize)?.name?.[language] ?? prize;
+        rows.push([boxName, prizeName, String(p.given), p.left === undefined ? w.unlimited : String(p.left)]);
+      }
+      const units = programmeCurrency.minor_units;
+      const amount = (kind, n) => (kind === 'red_packet' ? (n / 10 ** units).toFixed(units) : String(n));
+      for (const [kind, b] of Object.entries(box.budget)) {
+        if (b.left_today === undefined && b.used_today === 0) continue;  // no limit and nothing spent
+        rows.push([boxName, w.budgetToday[kind], amount(kind, b.used_today), b.left_today === undefined ? w.unlimited : amount(kind, b.left_today)]);
+      }
+    }
+    $('#box-stock tbody').replaceChildren(...rows.map((r) => cells(document.createElement('tr'), r)));
   }
   document.body.dataset.dashboard = 'ready';
 }
@@ -784,7 +806,11 @@ $('#language').addEventListener('click', () => {
 
 applyWords();
 const programme = await api('GET', '/v1/program');
-if (programme.ok) tierNames = Object.fromEntries(programme.json.program.tiers.map((t) => [t.id, t.name]));
+if (programme.ok) {
+  tierNames = Object.fromEntries(programme.json.program.tiers.map((t) => [t.id, t.name]));
+  boxesInForce = programme.json.program.tasks?.boxes ?? [];
+  programmeCurrency = programme.json.program.currency;
+}
 const current = await api('GET', '/v1/console/session');
 show(current.ok ? current.json : null);
 document.body.dataset.ready = 'true';

@@ -709,6 +709,23 @@ class PostgresStore : public Store {
     return seed;
   }
 
+  std::map<std::pair<std::string, std::string>, std::int64_t> prizes_given_all() override {
+    std::map<std::pair<std::string, std::string>, std::int64_t> given;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT box, prize, given FROM prizes_given");
+      for (int i = 0; i < r.rows(); ++i) given[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
+    });
+    return given;
+  }
+  std::map<std::string, BudgetUsed> budgets_used_on(const std::string& day) override {
+    std::map<std::string, BudgetUsed> used;
+    with_connection([&](PGconn* conn) {
+      Result r = run(conn, "SELECT box, points, red_packet FROM box_budget WHERE day = $1", {day});
+      for (int i = 0; i < r.rows(); ++i) used[r.text(i, 0)] = {r.integer(i, 1), r.integer(i, 2)};
+    });
+    return used;
+  }
+
   std::map<std::string, MallSold> mall_sold_on(const std::string& day) override {
     std::map<std::string, MallSold> sold;
     with_connection([&](PGconn* conn) {

@@ -607,6 +607,24 @@ class SqliteStore : public Store {
     return durably([&] { return read_or_make_seed(*connection_, box, window, fresh_seed_hex, now); });
   }
 
+  std::map<std::pair<std::string, std::string>, std::int64_t> prizes_given_all() override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT box, prize, given FROM prizes_given");
+      std::map<std::pair<std::string, std::string>, std::int64_t> given;
+      while (s.step()) given[{s.text(0), s.text(1)}] = s.integer(2);
+      return given;
+    });
+  }
+  std::map<std::string, BudgetUsed> budgets_used_on(const std::string& day) override {
+    return reading([&](Connection& c) {
+      Statement s(c, "SELECT box, points, red_packet FROM box_budget WHERE day = ?");
+      s.bind(1, day);
+      std::map<std::string, BudgetUsed> used;
+      while (s.step()) used[s.text(0)] = {s.integer(1), s.integer(2)};
+      return used;
+    });
+  }
+
   std::map<std::string, MallSold> mall_sold_on(const std::string& day) override {
     return reading([&](Connection& c) {
       Statement s(c, "SELECT item, SUM(units), COALESCE(SUM(CASE WHEN day = ? THEN units END), 0) "

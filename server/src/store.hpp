@@ -227,6 +227,10 @@ class Store {
   virtual BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
                            std::int64_t now) = 0;
   // Events waiting for their member, oldest first; done() once applied.
+  // Every box's prizes given, by box and prize, and its budget used on `day`
+  // (GET /v1/boxes/stock).
+  virtual std::map<std::pair<std::string, std::string>, std::int64_t> prizes_given_all() = 0;
+  virtual std::map<std::string, BudgetUsed> budgets_used_on(const std::string& day) = 0;
   // Every stocked mall item's units sold, in all and on `day` (GET /v1/mall).
   virtual std::map<std::string, MallSold> mall_sold_on(const std::string& day) = 0;
   // The goods to ship after `after_seq`, in order (GET /v1/mall/fulfilments).

@@ -575,6 +575,38 @@ HttpAnswer SyncService::mall_stock(std::int64_t now) {
   return {200, Json{{"date", today}, {"stock", stock}}.dump()};
 }
 
+HttpAnswer SyncService::box_stock(std::int64_t now) {
+  const HeldVersion current = programs_.in_force(now);
+  const Program& program = current->program();
+  const std::string today = date_from_day_number(local_day_number(now, program.utc_offset_minutes)).iso();
+  const auto given = store_.prizes_given_all();
+  const auto used = store_.budgets_used_on(today);
+  Json boxes = Json::object();
+  for (const Box& box : program.tasks.boxes) {
+    Json prizes = Json::object();
+    for (const Prize& prize : box.prizes) {
+      const auto it = given.find({box.id, prize.id});
+      const std::int64_t n = it == given.end() ? 0 : it->second;
+      Json entry = {{"given", n}};
+      if (prize.stock) entry["left"] = std::max<std::int64_t>(0, *prize.stock - n);
+      prizes[prize.id] = entry;
+    }
+    const auto u = used.find(box.id);
+    const BudgetUsed spent = u == used.end() ? BudgetUsed{} : u->second;
+    Json budget = Json::object();
+    // A budget of 0 has no limit: only what was spent is shown.
+    const auto add = [&](const char* name, std::int64_t limit, std::int64_t spent_today) {
+      Json b = {{"used_today", spent_today}};
+      if (limit > 0) b["left_today"] = std::max<std::int64_t>(0, limit - spent_today);
+      budget[name] = b;
+    };
+    add("points", box.daily_budget.points, spent.points);
+    add("red_packet", box.daily_budget.red_packet, spent.red_packet);
+    boxes[box.id] = {{"budget", budget}, {"prizes", prizes}};
+  }
+  return {200, Json{{"boxes", boxes}, {"date", today}}.dump()};
+}
+
 HttpAnswer SyncService::box_commitment(const std::string& box_id, std::int64_t now) {
   const HeldVersion current = programs_.in_force(now);
   const Program& program = current->program();

@@ -99,6 +99,9 @@ class SyncService {
   // GET /v1/mall: what is left of each stocked mall item, in all and today
   // (the member's catalogue takes it as its `stock`).
   HttpAnswer mall_stock(std::int64_t now);
+  // GET /v1/boxes/stock: each box's prizes given and left (stocked ones),
+  // and its daily budget used and left today.
+  HttpAnswer box_stock(std::int64_t now);
 
   // GET /v1/boxes/{box}/commitment: SHA-256 of today's seed, published before any draw.
   HttpAnswer box_commitment(const std::string& box, std::int64_t now);

@@ -93,6 +93,13 @@ test('a prize\'s stock is shared by all members: the second winner gets the fall
   assert.equal(first.draw.stock.cake, 1);
   assert.equal(second.notices.find((n) => n.kind === 'box_opened').prize, 'thanks');
   assert.equal(second.draw.stock.cake, 0);
+
+  // The operators' view of every box: prizes given, what is left of stocked ones, today's budget.
+  const stock = await call('GET', '/v1/boxes/stock', { auth: merchantKey });
+  assert.equal(stock.status, 200, stock.text);
+  assert.deepEqual(stock.json.boxes['last-cake'].prizes, { cake: { given: 1, left: 0 }, thanks: { given: 1 } });
+  assert.deepEqual(stock.json.boxes.chest.budget.red_packet.left_today + stock.json.boxes.chest.budget.red_packet.used_today, 100000);
+  assert.equal((await call('GET', '/v1/boxes/stock', { auth: a.token })).status, 403, 'not a member\'s to read');
 });
 
 test('a referral pays the invitee and the inviter at the invitee\'s first order, once', async () => {

@@ -79,6 +79,11 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   const stock = (await call('GET', '/v1/mall')).json.stock;
   assert.equal(await page.locator('#stock tbody tr').count(), Object.keys(stock).length);
   assert.equal(await page.isVisible('#variants'), false, 'no experiment runs');
+  // The chest's prizes and today's red packet budget, none given yet.
+  const boxRows = await page.$$eval('#box-stock tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(boxRows.find((r) => r[1] === '1.88元红包'), ['麦香宝箱', '1.88元红包', '0', '1000']);
+  assert.deepEqual(boxRows.find((r) => r[1] === '5积分'), ['麦香宝箱', '5积分', '0', '不限']);
+  assert.deepEqual(boxRows.at(-1), ['麦香宝箱', '今日红包预算（元）', '0.00', '1000.00']);
   assert.ok(await page.evaluate(() => document.querySelectorAll('#chart-month canvas').length > 0), 'drawn by ECharts');
 
   await page.fill('#find input[name="member"]', memberId);
