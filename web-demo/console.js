@@ -15,6 +15,7 @@ let shownMember = null;
 let tierNames = {};  // tier id -> { 'zh-CN': ..., en: ... }, from the programme in force, in its order
 let boxesInForce = [];  // the programme in force's boxes, for their and their prizes' names
 let programmeCurrency = { code: 'CNY', minor_units: 2 };
+let programmeInForce = null;  // GET /v1/program's programme, for the desk's core
 const charts = {};  // element id -> its ECharts instance
 
 const $ = (selector) => document.querySelector(selector);
@@ -79,6 +80,7 @@ function cells(row, values) {
   return row;
 }
 
+// Every ledger row of the member, oldest first (page after page).
 async function ledgerOf(memberId) {
   const rows = [];
   for (let after = 0; after !== null;) {
@@ -87,7 +89,70 @@ async function ledgerOf(memberId) {
     rows.push(...page.json.ledger);
     after = page.json.next_after;
   }
-  return rows.slice(-20).reverse();
+  return rows;
+}
+
+// The core for the version in force, loaded the first time the desk needs
+// it: the desk shows a member's progress and tasks as the member sees them.
+let deskCore = null;
+async function coreInForce() {
+  if (!deskCore) {
+    const url = await packageFiles();
+    const { createLoyaltyCore } = await import(url('loyalty-core.web.mjs'));
+    deskCore = createLoyaltyCore({ program: programmeInForce, wasmUrl: url('loyalty-core.wasm') });
+  }
+  return deskCore;
+}
+
+let deskLedger = [];  // the shown member's ledger, oldest first
+
+// The ledger's newest 20 rows of the kind and local dates chosen.
+function renderLedger() {
+  const kind = $('#ledger-kind').value;
+  const from = $('#ledger-from').value;
+  const to = $('#ledger-to').value;
+  const day = (ms) => new Date(ms).toLocaleDateString('sv');
+  const chosen = deskLedger.filter((r) => (!kind || r.kind === kind) && (!from || day(r.at) >= from) && (!to || day(r.at) <= to));
+  const kinds = [...new Set(deskLedger.map((r) => r.kind))].sort();
+  $('#ledger-kind').replaceChildren(Object.assign(document.createElement('option'), { value: '', textContent: words().allKinds }),
+    ...kinds.map((k) => Object.assign(document.createElement('option'), { value: k, textContent: k })));
+  $('#ledger-kind').value = kinds.includes(kind) ? kind : '';
+  $('#ledger-count').textContent = words().ledgerCount(chosen.length, deskLedger.length);
+  // A row's detail: its reason or subject (a tag, a task), else its order or event.
+  const detail = (r) => r.subject ?? r.order_id ?? r.event_id;
+  $('#ledger tbody').replaceChildren(...chosen.slice(-20).reverse().map((r) =>
+    cells(document.createElement('tr'), [when(r.at), r.kind, r.available, r.pending, detail(r)])));
+}
+
+for (const id of ['#ledger-kind', '#ledger-from', '#ledger-to']) $(id).addEventListener('change', renderLedger);
+
+// The member's progress to the next tier and its tasks, as the core computes them for the member.
+async function renderProgress(state) {
+  const w = words();
+  const name = (tier) => tierNames[tier]?.[language] ?? tier;
+  try {
+    const core = await coreInForce();
+    const at = Date.now();
+    const progress = core.tierProgress({ state, at });
+    const need = progress.needs.find((n) => n.missing > 0);
+    $('#member-next').textContent = progress.next_tier && need
+      ? w.nextTier(name(progress.next_tier), need.missing, w.qualify[need.metric] ?? need.metric) : w.previewTop;
+    const tasks = core.taskOverview({ state, at });
+    $('#member-red-packet').textContent = new Intl.NumberFormat(language, { style: 'currency', currency: programmeCurrency.code })
+      .format(tasks.balances.red_packet / 10 ** programmeCurrency.minor_units);
+    $('#member-box-chances').textContent = String(tasks.balances.box_chances);
+    $('#member-makeup-cards').textContent = String(tasks.balances.makeup_cards);
+    const limited = programmeInForce.tasks?.limited ?? [];
+    const rows = [
+      ...(tasks.likes ? [[w.likesToday, `${tasks.likes.today} / ${tasks.likes.daily_cap}`, '']] : []),
+      ...(tasks.scans ? [[w.scansToday, `${tasks.scans.today} / ${tasks.scans.daily_cap}`, '']] : []),
+      ...tasks.limited.map((t) => [limited.find((l) => l.id === t.task)?.name?.[language] ?? t.task, `${t.count} / ${t.target}`, t.done ? w.done : t.ends]),
+    ];
+    $('#member-tasks tbody').replaceChildren(...rows.map((r) => cells(document.createElement('tr'), r)));
+  } catch (e) {
+    // A state the version in force cannot read (one written under another version): the desk says why.
+    $('#member-next').textContent = `${e.code ?? 'error'}: ${e.message}`;
+  }
 }
 
 function renderMember(memberId, state, balances, ledger) {
@@ -110,11 +175,10 @@ function renderMember(memberId, state, balances, ledger) {
   $('#coupons tbody').replaceChildren(...(state.tasks?.coupons ?? []).map((c) => cells(document.createElement('tr'),
     [c.coupon, when(c.granted_at), when(c.expires_at)])));
   if (ledger) {
-    const body = $('#ledger tbody');
-    // A row's detail: its reason or subject (a tag, a task), else its order or event.
-    const detail = (r) => r.subject ?? r.order_id ?? r.event_id;
-    body.replaceChildren(...ledger.map((r) => cells(document.createElement('tr'), [when(r.at), r.kind, r.available, r.pending, detail(r)])));
+    deskLedger = ledger;
+    renderLedger();
   }
+  return renderProgress(state);
 }
 
 // What an operator types may be a member id or a phone (written any way):
@@ -364,9 +428,9 @@ async function runCheck() {
   $('#simulate button').disabled = problems.length > 0;
   $('#simulation-stale').hidden = !editor.simulated || editor.simulated === JSON.stringify(editor.draft);
   document.body.dataset.draft = problems.length ? 'invalid' : 'valid';
-  renderBoxOdds(problems.length === 0);
   if (problems.length) {
     // A draft that does not check out previews nothing.
+    renderBoxOdds(null);
     for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
   } else {
     await previewDraft();
@@ -438,43 +502,43 @@ $('#add-line').addEventListener('click', () => {
   checkDraft();
 });
 
-// Each box's prizes: the chance of each per draw (its weight over the box's
-// total) and what a draw gives on average, under both versions.
-function renderBoxOdds(draftValid) {
+// Each box's prizes: the chance of each per draw, as the core draws (its
+// boxOdds), and what a draw gives on average, under the version in force and
+// the draft (`draftCore`; null while the draft does not check out).
+function renderBoxOdds(draftCore) {
   const boxesOf = (program) => program?.tasks?.boxes ?? [];
   const before = boxesOf(editor.published.program);
-  const after = draftValid ? boxesOf(editor.draft) : [];
+  const after = draftCore ? boxesOf(editor.draft) : [];
   const ids = [...new Set([...before, ...after].map((b) => b.id))];
   $('#boxes').hidden = ids.length === 0;
   const { code, minor_units: units } = editor.published.program.currency;
   const money = (minor) => new Intl.NumberFormat(language, { style: 'currency', currency: code, maximumFractionDigits: units }).format(minor / 10 ** units);
   const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
-  const total = (box) => box.prizes.reduce((sum, p) => sum + p.weight, 0);
-  const odds = (box, prizeId) => {
-    const prize = box?.prizes.find((p) => p.id === prizeId);
-    return prize && total(box) > 0 ? percent.format(prize.weight / total(box)) : '—';
+  const oddsOf = (core, boxes, id) => (boxes.some((b) => b.id === id) ? core.boxOdds({ box: id }) : null);
+  const chance = (odds, prizeId) => {
+    const prize = odds?.prizes.find((p) => p.prize === prizeId);
+    return prize ? percent.format(prize.per_million / 1e6) : '—';
   };
-  const average = (box) => {
-    if (!box || total(box) === 0) return '—';
-    const mean = (field) => box.prizes.reduce((sum, p) => sum + p.weight * (p.reward?.[field] ?? 0), 0) / total(box);
+  const average = (odds) => {
+    if (!odds) return '—';
+    const mean = (field) => odds.prizes.reduce((sum, p) => sum + p.per_million * (p.reward?.[field] ?? 0), 0) / 1e6;
     return words().perDrawValue(Math.round(mean('points') * 10) / 10, money(Math.round(mean('red_packet'))));
   };
   const rows = [];
   for (const id of ids) {
-    const [old, now] = [before.find((b) => b.id === id), after.find((b) => b.id === id)];
-    const box = now ?? old;
+    const [old, now] = [oddsOf(editor.core, before, id), draftCore && oddsOf(draftCore, after, id)];
+    const box = after.find((b) => b.id === id) ?? before.find((b) => b.id === id);
     const heading = document.createElement('tr');
-    const cell = Object.assign(document.createElement('th'), { colSpan: 3, scope: 'colgroup',
-      textContent: `${box.name?.[language] ?? id} · ${words().boxCost(box.cost?.points ?? 0, box.cost?.chances ?? 0)}` });
-    heading.append(cell);
+    heading.append(Object.assign(document.createElement('th'), { colSpan: 3, scope: 'colgroup',
+      textContent: `${box.name?.[language] ?? id} · ${words().boxCost(box.cost?.points ?? 0, box.cost?.chances ?? 0)}` }));
     rows.push(heading);
-    const prizes = [...new Map([...(old?.prizes ?? []), ...(now?.prizes ?? [])].map((p) => [p.id, p])).values()];
+    const prizes = [...new Map([...before, ...after].filter((b) => b.id === id).flatMap((b) => b.prizes).map((p) => [p.id, p])).values()];
     for (const prize of prizes) {
-      const row = cells(document.createElement('tr'), [prize.name?.[language] ?? prize.id, odds(old, prize.id), draftValid ? odds(now, prize.id) : '—']);
+      const row = cells(document.createElement('tr'), [prize.name?.[language] ?? prize.id, chance(old, prize.id), chance(now, prize.id)]);
       row.dataset.prize = `${id}/${prize.id}`;
       rows.push(row);
     }
-    const row = cells(document.createElement('tr'), [words().perDraw, average(old), draftValid ? average(now) : '—']);
+    const row = cells(document.createElement('tr'), [words().perDraw, average(old), average(now)]);
     row.dataset.prize = `${id}/average`;
     rows.push(row);
   }
@@ -484,6 +548,7 @@ function renderBoxOdds(draftValid) {
 // A new member's next order (the sample cart) under both versions.
 async function previewDraft() {
   const draftCore = await editor.createCore(editor.draft);
+  renderBoxOdds(draftCore);
   const at = Date.now();
   const cart = { lines: editor.cart.map((l, i) => ({ sku: `sample-${i}`, category: l.category, unit_price: l.price, quantity: l.quantity })) };
   const state = { member_id: 'preview', joined_at: at };
@@ -681,6 +746,7 @@ $('#draft').addEventListener('input', (event) => {
     editor.draft = JSON.parse(event.target.value);
   } catch (e) {
     showProblems([{ code: 'json.syntax', message: e.message, path: '' }]);
+    renderBoxOdds(null);
     for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
     document.body.dataset.draft = 'invalid';
     $('#publish button').disabled = true;
@@ -810,6 +876,7 @@ if (programme.ok) {
   tierNames = Object.fromEntries(programme.json.program.tiers.map((t) => [t.id, t.name]));
   boxesInForce = programme.json.program.tasks?.boxes ?? [];
   programmeCurrency = programme.json.program.currency;
+  programmeInForce = programme.json.program;
 }
 const current = await api('GET', '/v1/console/session');
 show(current.ok ? current.json : null);

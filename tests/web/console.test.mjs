@@ -101,6 +101,14 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   assert.equal(await page.locator('#ledger tbody tr').count(), Math.min(20, ledger.length));
   assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), ledger.at(-1).order_id, 'newest first');
 
+  // The member's progress and tasks, as the core computes them for the member.
+  await page.waitForSelector('#member-next:not(:empty)');
+  assert.equal(await page.textContent('#member-next'), '距金卡还差 1400（成长值）');
+  assert.equal(await page.textContent('#member-box-chances'), '0');
+  const tasks = await page.$$eval('#member-tasks tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(tasks[0], ['今日点赞', '0 / 5', '']);
+  assert.ok(tasks.some((t) => t[0] === '本周分享3篇文章' && t[1] === '0 / 3'), JSON.stringify(tasks));
+
   await page.fill('#tag input[name="tag"]', 'vip');
   await page.click('#tag button[value="add"]');
   await page.waitForSelector('#member-tags[data-tags=\'["vip"]\']');
@@ -121,6 +129,17 @@ test('customer service finds a member, sees what the server holds, tags it, and 
   assert.equal(await page.locator('#ledger tbody tr td').nth(4).textContent(), '重复发放的积分', 'the reason, on its row');
   const rows = (await call('GET', `/v1/members/${memberId}/ledger`, { auth: merchantKey })).json.ledger;
   assert.equal(rows.at(-1).subject, '重复发放的积分');
+  // The ledger filtered by kind and by day.
+  await page.selectOption('#ledger-kind', 'earn');
+  assert.deepEqual(await page.$$eval('#ledger tbody tr td:nth-child(2)', (c) => c.map((x) => x.textContent)), ['earn']);
+  assert.equal(await page.textContent('#ledger-count'), `符合条件 1 条，共 ${rows.length} 条`);
+  await page.selectOption('#ledger-kind', '');
+  await page.fill('#ledger-to', '2020-01-01');
+  await page.dispatchEvent('#ledger-to', 'change');
+  assert.equal(await page.locator('#ledger tbody tr').count(), 0, 'nothing before 2020');
+  await page.fill('#ledger-to', '');
+  await page.dispatchEvent('#ledger-to', 'change');
+  assert.equal(await page.locator('#ledger tbody tr').count(), rows.length);
   await page.fill('#adjust input[name="points"]', '0');
   await page.fill('#adjust input[name="reason"]', '无');
   await page.click('#adjust button');
