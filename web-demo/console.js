@@ -339,7 +339,8 @@ async function openEditor() {
 }
 
 // The draft's numbers as form fields where a form fits: tier thresholds,
-// treasure boxes, the points mall and the tasks' rewards and caps. Each
+// earning rates and multipliers, treasure boxes, the points mall and the
+// tasks' rewards and caps. Each
 // field edits the draft at its JSON path (so the core's errors land on it);
 // only what the draft has is shown; anything else is edited as JSON.
 const pathKeys = (path) => path.split(/[.[\]]/).filter(Boolean);
@@ -377,6 +378,14 @@ function renderForms() {
   const tiers = list(editor.draft.tiers).flatMap((tier, i) => ['qualify', 'retain'].flatMap((side) =>
     Object.keys(tier?.[side] ?? {}).map((metric) => [`tiers[${i}].${side}.${metric}`,
       `${named(tier)} · ${w.sides[side]} · ${w.qualify[metric] ?? metric}`])));
+  const earning = [
+    ...present('earning', [['.points.earn', f.pointsEarn], ['.points.per_minor', f.pointsPer], ['.growth.earn', f.growthEarn],
+      ['.growth.per_minor', f.growthPer]]),
+    ...list(editor.draft.earning?.categories).flatMap((c, i) =>
+      present(`earning.categories[${i}]`, [['.multiplier_bp', f.multiplierBp]]).map(([path, text]) => [path, `${named(c)} · ${text}`])),
+    ...list(editor.draft.tiers).flatMap((tier, i) =>
+      present(`tiers[${i}]`, [['.points_multiplier_bp', f.multiplierBp]]).map(([path, text]) => [path, `${named(tier)} · ${text}`])),
+  ];
   const boxes = list(editor.draft.tasks?.boxes).flatMap((box, i) => [
     ...present(`tasks.boxes[${i}]`, [['.cost.points', f.costPoints], ['.cost.chances', f.costChances], ['.free_per_day', f.freePerDay]])
       .map(([path, text]) => [path, `${named(box)} · ${text}`]),
@@ -395,7 +404,7 @@ function renderForms() {
     ...list(editor.draft.tasks?.checkin?.rewards).flatMap((r, k) =>
       present(`tasks.checkin.rewards[${k}]`, [['.reward.points', f.checkinDay(r?.day)]])),
   ];
-  for (const [id, fields] of [['#thresholds', tiers], ['#box-fields', boxes], ['#mall-fields', mall], ['#task-fields', tasks]]) {
+  for (const [id, fields] of [['#thresholds', tiers], ['#earning-fields', earning], ['#box-fields', boxes], ['#mall-fields', mall], ['#task-fields', tasks]]) {
     $(id).replaceChildren(...fields.map(([path, text]) => numberField(path, text)));
     $(id).closest('.field-group').hidden = fields.length === 0;
   }
@@ -567,10 +576,16 @@ async function previewDraft() {
   // A member from the store, as each version would rank it today (an error
   // if the draft cannot read its state, e.g. a tier it drops unmapped).
   if (editor.member) {
-    const { id, state } = editor.member;
+    const { id, spend } = editor.member;
+    // A made-up member has joined and spent `spend` (minor units) in one order, under each version's own rules.
+    const stateFor = (core, program) => (spend === undefined ? editor.member.state : core.apply({
+      state: { member_id: 'made-up', joined_at: at },
+      event: { id: 'made-up-order', type: 'order', at, order_id: 'made-up-order',
+        lines: [{ sku: 'made-up', category: categoriesOf(program)[0]?.id, unit_price: spend, quantity: 1 }] },
+    }).state);
     const rank = (core, program, into) => {
       try {
-        const { tier, missing } = standing(core.tierProgress({ state, at }), program);
+        const { tier, missing } = standing(core.tierProgress({ state: stateFor(core, program), at }), program);
         into.memberTier = tier;
         into.memberNeeds = missing;
       } catch (e) {
@@ -707,7 +722,14 @@ $('#simulate').addEventListener('submit', (event) => {
 
 $('#sample').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const id = new FormData(event.target).get('member').trim();
+  const form = new FormData(event.target);
+  const id = form.get('member').trim();
+  const spend = form.get('spend').trim();
+  if (!id && spend !== '') {
+    const minor = Math.round(Number(spend) * 10 ** editor.published.program.currency.minor_units);
+    editor.member = { id: words().madeUp(spend), spend: minor };
+    return checkDraft();
+  }
   if (!id) {
     editor.member = null;
     return checkDraft();

@@ -260,6 +260,12 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   await page.fill('#cart tbody tr:first-child input[aria-label="数量"]', '3');
   await page.waitForFunction(() => document.querySelector('#preview tr[data-row="points"] td:nth-child(2)')?.textContent === '600');
   assert.equal(await page.inputValue('#cart tbody tr:first-child select'), 'bread');
+  // Earning as a form: bread at ×3 in the draft.
+  await page.click('#editor details:has(#earning-fields) summary');
+  await page.fill('#earning-fields input[data-path="earning.categories[0].multiplier_bp"]', '30000');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="points"] td:nth-child(3)')?.textContent === '900');
+  await page.fill('#earning-fields input[data-path="earning.categories[0].multiplier_bp"]', '20000');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="points"] td:nth-child(3)')?.textContent === '600');
 
   await page.locator('#thresholds input[data-path="tiers[1].retain.growth"]').fill('100');
   const silver = page.locator('#thresholds input[data-path="tiers[1].qualify.growth"]');
@@ -279,6 +285,13 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   await page.waitForFunction(() => document.querySelector('#preview tr[data-row="memberTier"] td:nth-child(3)')?.textContent === '金卡');
   assert.equal(await previewCell(page, 'memberTier', 1), '银卡', 'the version in force ranks it as before');
   assert.equal(await previewCell(page, 'memberNeeds', 2), '已是最高等级');
+  // A made-up new member who spends ¥700 (700 growth): silver under the version in force, gold under the draft.
+  await page.fill('#sample input[name="member"]', '');
+  await page.fill('#sample input[name="spend"]', '700');
+  await page.click('#sample button');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="memberTier"] td')?.textContent.startsWith('消费 ¥700'));
+  assert.equal(await previewCell(page, 'memberTier', 1), '银卡');
+  assert.equal(await previewCell(page, 'memberTier', 2), '金卡');
 
   // The draft replayed on the store's history: the same points, m-desk a gold member instead of a silver one.
   await page.click('#simulate button');
