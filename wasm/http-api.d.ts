@@ -249,6 +249,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/boxes/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each treasure box's prizes given and what is left of stocked ones, and its daily budget used and left today.
+         * @description For the operators' dashboard. A prize without a stock has no `left`; a budget of 0 (no limit) has no `left_today`. The day is the programme's local day.
+         */
+        get: operations["getBoxStock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/boxes/{box}/commitment": {
         parameters: {
             query?: never;
@@ -1080,6 +1100,32 @@ export interface components {
             effective_at: number;
             version: number;
         };
+        BoxStock: {
+            /**
+             * Format: date
+             * @description the local day the budgets are for
+             */
+            date: string;
+            boxes: {
+                [key: string]: {
+                    prizes: {
+                        [key: string]: {
+                            given: number;
+                            /** @description stocked prizes only */
+                            left?: number;
+                        };
+                    };
+                    budget: {
+                        [key: string]: {
+                            /** @description points, or red packets in minor units */
+                            used_today: number;
+                            /** @description budgets with a limit only */
+                            left_today?: number;
+                        };
+                    };
+                };
+            };
+        };
         MemberPhone: {
             member_id: string;
             /** @description the phone's last four digits */
@@ -1756,6 +1802,29 @@ export interface operations {
             404: components["responses"]["Error"];
             413: components["responses"]["Error"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Error"];
+        };
+    };
+    getBoxStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The boxes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoxStock"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
     };
