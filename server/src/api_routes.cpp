@@ -289,12 +289,13 @@ void ApiRoutes::install(httplib::Server& server) {
     send_answer(res, p ? sync_.ledger_view(member, p->first, p->second) : kBadPage);
   });
 
-  // Public: anyone may check a box's commitment before drawing, and its
-  // revealed seed after the window (verify with the core's verify_draw).
+  // The operators': every box's prizes given and left, and today's budgets.
   server.Get("/v1/boxes/stock", [this](const httplib::Request& req, httplib::Response& res) {
     if (auto refused = authorize(req, res, Permission::read)) return send_answer(res, *refused);
     send_answer(res, sync_.box_stock(now_ms()));
   });
+  // Public: anyone may check a box's commitment before drawing, and its
+  // revealed seed after the window (verify with the core's verify_draw).
   server.Get(R"(/v1/boxes/([A-Za-z0-9_.:-]+)/commitment)", [this](const httplib::Request& req, httplib::Response& res) {
     send_answer(res, sync_.box_commitment(req.matches[1], now_ms()));
   });
