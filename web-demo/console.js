@@ -247,13 +247,14 @@ const isoToday = () => new Date().toLocaleDateString('sv');  // YYYY-MM-DD, the 
 // What the operators watch: the liability now, this month's points, tiers,
 // lifecycle stages, experiment variants and the mall's stock.
 async function refreshDashboard() {
-  const today = isoToday();
-  const [liability, month, mall, boxes] = await Promise.all([
+  const [liability, mall, boxes] = await Promise.all([
     api('GET', '/v1/reports/liability'),
-    api('GET', `/v1/reports/activity?from=${today.slice(0, 8)}01&to=${today}`),
     api('GET', '/v1/mall'),
     api('GET', '/v1/boxes/stock'),
   ]);
+  // This month as the programme's local day has it (the server's date), not the browser's.
+  const today = mall.json?.date ?? isoToday();
+  const month = await api('GET', `/v1/reports/activity?from=${today.slice(0, 8)}01&to=${today}`);
   const w = words();
   if (liability.ok) {
     const r = liability.json;
@@ -308,7 +309,7 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, createCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null, schema: null };
+const editor = { published: null, draft: null, core: null, draftCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null, schema: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
@@ -317,9 +318,10 @@ async function openEditor() {
   editor.schema = schema;
   if (!current.ok) return;
   const { createLoyaltyCore } = await import(url('loyalty-core.web.mjs'));
-  editor.createCore = (program) => createLoyaltyCore({ program, wasmUrl: url('loyalty-core.wasm') });
+  const createCore = (program) => createLoyaltyCore({ program, wasmUrl: url('loyalty-core.wasm') });
   editor.published = current.json;
-  editor.core = await editor.createCore(current.json.program);
+  // One core for the version in force, one the draft is loaded into at each check.
+  [editor.core, editor.draftCore] = await Promise.all([createCore(current.json.program), createCore(current.json.program)]);
   // The working copy this browser kept (and the server draft it was opened from), if it was made on this version.
   const kept = JSON.parse(localStorage.getItem(draftKey()) ?? 'null');
   const keptIsCurrent = kept?.base === current.json.version;
@@ -442,7 +444,7 @@ async function runCheck() {
     renderBoxOdds(null);
     for (const cell of document.querySelectorAll('#preview td:nth-child(3)')) cell.textContent = '—';
   } else {
-    await previewDraft();
+    previewDraft();
   }
 }
 
@@ -555,8 +557,9 @@ function renderBoxOdds(draftCore) {
 }
 
 // A new member's next order (the sample cart) under both versions.
-async function previewDraft() {
-  const draftCore = await editor.createCore(editor.draft);
+function previewDraft() {
+  const draftCore = editor.draftCore;
+  draftCore.loadProgram(editor.draft);
   renderBoxOdds(draftCore);
   const at = Date.now();
   const cart = { lines: editor.cart.map((l, i) => ({ sku: `sample-${i}`, category: l.category, unit_price: l.price, quantity: l.quantity })) };

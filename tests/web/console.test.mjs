@@ -226,8 +226,8 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   await price.fill('300');
   await page.click('#editor details:has(#task-fields) summary');
   await page.fill('#task-fields input[data-path="tasks.likes.daily_cap"]', '8');
+  await page.waitForFunction(() => /tasks\.likes\.daily_cap: 5 → 8/.test(document.querySelector('#changes').textContent));
   await page.waitForSelector('body[data-draft="valid"]');
-  assert.match(await page.textContent('#changes'), /tasks\.likes\.daily_cap: 5 → 8/);
   await page.locator('#editor').screenshot({ path: `${shots}/console-forms-1440.png` });
   await page.fill('#task-fields input[data-path="tasks.likes.daily_cap"]', '5');
   await page.fill('#box-fields input[data-path="tasks.boxes[0].prizes[0].weight"]', '500');
