@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
+#include <future>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -264,8 +266,68 @@ int report(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
 }
 
+namespace {
+
+// Members of an export, taken from the store together and made into their
+// lines on a thread of their own.
+struct ExportBatch {
+  struct Member {
+    server::MemberRow row;
+    std::vector<std::string> log;  // the event log's rows
+    const Program* program;        // nullptr: a version the store does not hold
+  };
+  std::vector<Member> members;
+  std::string text;  // the lines, once made
+  std::int64_t exported = 0, events = 0, partial = 0, unreadable = 0;
+};
+constexpr std::size_t kExportBatchMembers = 256;
+constexpr std::size_t kExportBatchesInFlight = 2;
+
 // Each member's history as `loyalty generate` writes one: its join line (the
-// state it joined with) and the events applied to it, from the event log.
+// state it joined with) and the events applied to it, as the log holds them.
+void make_export_lines(ExportBatch& batch) {
+  std::vector<std::string_view> history;
+  for (const ExportBatch::Member& m : batch.members) {
+    std::optional<MemberState> state;
+    if (m.program) {
+      auto read = server::read_stored_state(*m.program, m.row.state);
+      if (read.ok()) state = std::move(read).value();
+    }
+    if (!state) {
+      ++batch.unreadable;  // `loyalty audit` names them
+      continue;
+    }
+    ++batch.exported;
+    history.clear();
+    server::logged_event_texts(m.row.member_id, m.log, history);
+    // Events applied before the store kept its log are not in it.
+    if (static_cast<std::int64_t>(history.size()) < state->version) ++batch.partial;
+    Json join = {{"member_id", m.row.member_id}, {"joined_at", state->joined_at}};
+    if (!m.row.inviter.empty()) join["inviter"] = m.row.inviter;
+    if (const auto& b = state->birthday) {
+      char text[8];
+      std::snprintf(text, sizeof text, "%02d-%02d", b->month, b->day);
+      join["birthday"] = text;
+    }
+    batch.text += join.dump();
+    batch.text += '\n';
+    const std::string prefix = "{\"member_id\":" + Json(m.row.member_id).dump() + ",\"event\":";
+    for (const std::string_view event : history) {
+      batch.text += prefix;
+      batch.text += event;
+      batch.text += "}\n";
+    }
+    batch.events += static_cast<std::int64_t>(history.size());
+  }
+  batch.members.clear();  // the rows' memory goes back before the text is written
+}
+
+}  // namespace
+
+// Every member's history from the store, in member order. Reading the store
+// and making the lines take about as long each, so the lines are made on
+// other threads, a batch of members at a time, while this one reads the
+// next rows and writes the batches made, in order.
 int export_history(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--out", ""}};
   if (!read_flags(args, flags, {"--db"}, err)) return 2;
@@ -283,37 +345,39 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
   if (!open_output("export", flags["--out"], file, err)) return 1;
   std::ostream& lines = file ? file->stream() : out;
   std::int64_t members = 0, events = 0, partial = 0, unreadable = 0;
+  std::deque<std::future<ExportBatch>> in_flight;
+  // The oldest batch made, written and counted.
+  const auto write_oldest = [&] {
+    ExportBatch done = in_flight.front().get();  // rethrows what making it threw
+    in_flight.pop_front();
+    lines << done.text;
+    members += done.exported;
+    events += done.events;
+    partial += done.partial;
+    unreadable += done.unreadable;
+  };
+  const auto hand_over = [&](ExportBatch& batch) {
+    if (batch.members.empty()) return;
+    if (in_flight.size() >= kExportBatchesInFlight) write_oldest();
+    in_flight.push_back(std::async(std::launch::async, [b = std::move(batch)]() mutable {
+      make_export_lines(b);
+      return std::move(b);
+    }));
+    batch = ExportBatch{};
+  };
   try {
     server::Progress progress(err, "loyalty export", "members", store->member_count(), server::is_terminal(err));
-    store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& batches) {
+    ExportBatch batch;
+    store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& log) {
       if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
       progress.step();
-      const Program* program = programs->of(row);  // nullptr: a version the store does not hold
-      if (!program) {
-        ++unreadable;
-        return;
-      }
-      auto state = server::read_stored_state(*program, row.state);
-      if (!state.ok()) {
-        ++unreadable;  // `loyalty audit` names them
-        return;
-      }
-      ++members;
-      const std::vector<Json> history = server::logged_events(row.member_id, batches);
-      // Events applied before the store kept its log are not in it.
-      if (static_cast<std::int64_t>(history.size()) < state.value().version) ++partial;
-      Json join = {{"member_id", row.member_id}, {"joined_at", state.value().joined_at}};
-      if (!row.inviter.empty()) join["inviter"] = row.inviter;
-      if (const auto& b = state.value().birthday) {
-        char text[8];
-        std::snprintf(text, sizeof text, "%02d-%02d", b->month, b->day);
-        join["birthday"] = text;
-      }
-      lines << join.dump() << '\n';
-      for (const Json& event : history) lines << "{\"member_id\":" << Json(row.member_id).dump() << ",\"event\":" << event.dump() << "}\n";
-      events += static_cast<std::int64_t>(history.size());
+      batch.members.push_back({row, log, programs->of(row)});
+      if (batch.members.size() >= kExportBatchMembers) hand_over(batch);
     });
+    hand_over(batch);
+    while (!in_flight.empty()) write_oldest();
   } catch (const server::StoreError& e) {
+    // Batches still being made are waited for as their futures go.
     err << "loyalty export: " << e.what() << "; " << (file ? flags["--out"] + " is not whole" : std::string("the output is not whole")) << "\n";
     return server::Progress::stop_asked() ? 130 : 1;
   }

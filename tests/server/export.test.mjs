@@ -85,3 +85,32 @@ test('an exported history simulated under the same programme gives the server\'s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a store of many members is exported whole and in member order, each member\'s lines together', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loyalty-export-'));
+  const db = freshDb();
+  const server = await startServer(['--program', program, '--db', db, '--demo', '--member-rate', '0', '--ip-rate', '0']);
+  try {
+    const call = client(server.url);
+    // More members than one batch of the export's (256), joined out of order, every third with an order.
+    const ids = Array.from({ length: 600 }, (_, i) => `many-${String((i * 7919) % 600).padStart(3, '0')}`);
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(ids.slice(i, i + 50).map(async (member_id, j) => {
+        assert.equal((await call('POST', '/v1/members', { auth: merchantKey, body: { member_id } })).status, 201);
+        if ((i + j) % 3 === 0) assert.equal((await call('POST', '/v1/orders', { auth: merchantKey, body: order(member_id, `o-${member_id}`, 1000) })).status, 200);
+      }));
+    }
+    const exported = spawnSync(bin, ['export', '--db', db], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(exported.status, 0, exported.stderr);
+    assert.match(exported.stderr, /^exported 600 members, 200 events\n$/);
+    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const joins = lines.filter((l) => !l.event).map((l) => l.member_id);
+    assert.deepEqual(joins, [...ids].sort(), 'every member once, by member id');
+    lines.forEach((line, i) => {
+      if (line.event) assert.equal(line.member_id, lines[i - 1].member_id, 'an event follows its member\'s join');
+    });
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
