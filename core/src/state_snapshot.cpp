@@ -683,11 +683,12 @@ std::string state_snapshot(const Program& program, const MemberState& s, bool ke
   return w.take();
 }
 
-Result<MemberState> member_state_from_snapshot(const Program& program, std::string_view bytes) {
-  Errors errors;
-  Reader r(bytes, errors);
-  MemberState s;
-  if (!r.header()) return errors;
+namespace {
+
+// The fields up to the member's join (its activity days, birthday, caps,
+// clock, debt, a pending downgrade, growth, joined_at): all that
+// member_join_from_snapshot reads.
+void read_until_join(Reader& r, const Program& program, MemberState& s) {
   r.list("activity", 1000, [&] {
     ActivityDay a;
     r.day("date", a.day);
@@ -731,6 +732,26 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
   });
   r.count("growth", s.growth);
   r.time("joined_at", s.joined_at);
+}
+
+}  // namespace
+
+Result<MemberJoin> member_join_from_snapshot(const Program& program, std::string_view bytes) {
+  Errors errors;
+  Reader r(bytes, errors);
+  MemberState s;
+  if (!r.header()) return errors;
+  read_until_join(r, program, s);
+  if (!errors.empty()) return errors;
+  return MemberJoin{s.joined_at, s.birthday};
+}
+
+Result<MemberState> member_state_from_snapshot(const Program& program, std::string_view bytes) {
+  Errors errors;
+  Reader r(bytes, errors);
+  MemberState s;
+  if (!r.header()) return errors;
+  read_until_join(r, program, s);
   r.optional("last_activity_at", [&] { r.time("", s.last_activity_at.emplace()); });
   r.count("lifetime_orders", s.lifetime_orders);
   r.count("lifetime_spend", s.lifetime_spend);

@@ -288,23 +288,24 @@ constexpr std::size_t kExportBatchesInFlight = 2;
 void make_export_lines(ExportBatch& batch) {
   std::vector<std::string_view> history;
   for (const ExportBatch::Member& m : batch.members) {
-    std::optional<MemberState> state;
+    // Only the head of the state is read (`loyalty audit` reads whole states).
+    std::optional<MemberJoin> joined;
     if (m.program) {
-      auto read = server::read_stored_state(*m.program, m.row.state);
-      if (read.ok()) state = std::move(read).value();
+      auto read = server::read_stored_join(*m.program, m.row.state);
+      if (read.ok()) joined = read.value();
     }
-    if (!state) {
+    if (!joined) {
       ++batch.unreadable;  // `loyalty audit` names them
       continue;
     }
     ++batch.exported;
     history.clear();
     server::logged_event_texts(m.row.member_id, m.log, history);
-    // Events applied before the store kept its log are not in it.
-    if (static_cast<std::int64_t>(history.size()) < state->version) ++batch.partial;
-    Json join = {{"member_id", m.row.member_id}, {"joined_at", state->joined_at}};
+    // Events applied before the store kept its log are not in it (the row's version counts every event applied).
+    if (static_cast<std::int64_t>(history.size()) < m.row.version) ++batch.partial;
+    Json join = {{"member_id", m.row.member_id}, {"joined_at", joined->joined_at}};
     if (!m.row.inviter.empty()) join["inviter"] = m.row.inviter;
-    if (const auto& b = state->birthday) {
+    if (const auto& b = joined->birthday) {
       char text[8];
       std::snprintf(text, sizeof text, "%02d-%02d", b->month, b->day);
       join["birthday"] = text;

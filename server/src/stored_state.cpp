@@ -62,4 +62,16 @@ Result<MemberState> read_stored_state(const Program& program, std::string_view s
   return member_state_from_json(program, json.value(), "state");
 }
 
+Result<MemberJoin> read_stored_join(const Program& program, std::string_view stored) {
+  if (is_compressed(stored)) {
+    auto snapshot = decompressed(stored);
+    if (!snapshot.ok()) return snapshot.errors();
+    return member_join_from_snapshot(program, snapshot.value());
+  }
+  if (stored.empty() || stored.front() != '{') return member_join_from_snapshot(program, stored);
+  auto state = read_stored_state(program, stored);  // a JSON row, from before snapshots: read whole
+  if (!state.ok()) return state.errors();
+  return MemberJoin{state.value().joined_at, state.value().birthday};
+}
+
 }  // namespace loyalty::server

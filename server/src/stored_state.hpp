@@ -13,6 +13,7 @@
 #include "loyalty/error.hpp"
 #include "loyalty/member_state.hpp"
 #include "loyalty/program.hpp"
+#include "loyalty/state_snapshot.hpp"
 
 namespace loyalty::server {
 
@@ -20,5 +21,8 @@ std::string stored_form(const Program& program, const MemberState& state);
 // A snapshot (state_snapshot()) as it is kept.
 std::string stored_form_of_snapshot(std::string_view snapshot);
 Result<MemberState> read_stored_state(const Program& program, std::string_view stored);
+// When and with what birthday the member joined, without reading the rest of
+// the state (member_join_from_snapshot): what `loyalty export` needs.
+Result<MemberJoin> read_stored_join(const Program& program, std::string_view stored);
 
 }  // namespace loyalty::server

@@ -87,6 +87,25 @@ TEST_P(StateSnapshots, ACutShortSnapshotIsAnErrorAtEveryLength) {
   EXPECT_EQ(longer.errors()[0].code, "snapshot.trailing_bytes");
 }
 
+// What an export reads of a state: its join, the same as the whole state's,
+// from every state the core makes; a snapshot cut before the join is an error.
+TEST_P(StateSnapshots, TheJoinReadAloneIsTheWholeStatesJoin) {
+  const Program program = load(GetParam());
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    MemberState state = rich_state(program, seed);
+    if (seed % 2 == 0) state.birthday = MonthDay{2, 29};
+    const std::string bytes = state_snapshot(program, state);
+    auto joined = member_join_from_snapshot(program, bytes);
+    ASSERT_TRUE(joined.ok()) << joined.errors()[0].code;
+    EXPECT_EQ(joined.value().joined_at, state.joined_at);
+    EXPECT_EQ(joined.value().birthday.has_value(), state.birthday.has_value());
+    if (state.birthday) EXPECT_EQ(joined.value().birthday->day, state.birthday->day);
+    for (std::size_t n = 0; n < 6; ++n) {
+      EXPECT_FALSE(member_join_from_snapshot(program, std::string_view(bytes).substr(0, n)).ok()) << n;
+    }
+  }
+}
+
 // Damage anywhere: either an error, or a state that the JSON reader takes
 // too (the binary reader never lets in what JSON would keep out).
 TEST_P(StateSnapshots, DamagedBytesAreAnErrorOrAStateJsonAlsoTakes) {

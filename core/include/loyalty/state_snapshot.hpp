@@ -48,6 +48,16 @@ std::string state_snapshot(const Program& program, const MemberState& state, boo
 // "state.checkin_cycle".
 Result<MemberState> member_state_from_snapshot(const Program& program, std::string_view bytes);
 
+// When and with what birthday the member joined, read from the head of a
+// snapshot without the rest (lots, orders, tasks): what a member's exported
+// history starts with. The fields it reads are checked as above; the rest is
+// not looked at.
+struct MemberJoin {
+  TimeMs joined_at = 0;
+  std::optional<MonthDay> birthday;
+};
+Result<MemberJoin> member_join_from_snapshot(const Program& program, std::string_view bytes);
+
 // Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates).
 bool is_valid_utf8(std::string_view text);
 
