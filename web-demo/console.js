@@ -309,7 +309,7 @@ async function refreshDashboard() {
 // checked by the core in the page on every change (each error shown at its
 // field), previewed against the version in force, and published with the
 // moment it takes effect (the publisher's role).
-const editor = { published: null, draft: null, core: null, draftCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null, schema: null };
+const editor = { published: null, draft: null, core: null, draftCore: null, checkTimer: 0, member: null, simulated: null, saved: null, cart: null, schema: null, report: null };
 const draftKey = () => `loyalty-console.draft.${session.name}`;
 
 async function openEditor() {
@@ -329,8 +329,7 @@ async function openEditor() {
   editor.saved = keptIsCurrent ? kept.saved ?? null : null;
   $('#drafts input[name="name"]').value = editor.saved?.name ?? `v${current.json.version + 1}`;
   refreshDrafts(editor.saved?.name);
-  const since = current.json.effective_at ? when(current.json.effective_at) : words().fromStart;
-  $('#published').textContent = words().publishedAs(current.json.version, since);
+  showPublished();
   const soon = new Date(Date.now() + 60000);
   $('#publish input[name="at"]').value = new Date(soon - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
   editor.cart ??= categoriesOf(current.json.program).map((c) => ({ category: c.id, price: 10000, quantity: 1 }));
@@ -338,6 +337,12 @@ async function openEditor() {
   renderCart();
   $('#draft').value = JSON.stringify(editor.draft, null, 2);
   checkDraft();
+}
+
+// The version in force, and since when.
+function showPublished() {
+  const { effective_at: at, version } = editor.published;
+  $('#published').textContent = words().publishedAs(version, at ? when(at) : words().fromStart);
 }
 
 // The draft's numbers as form fields where a form fits: tier thresholds,
@@ -579,7 +584,8 @@ function previewDraft() {
   // A member from the store, as each version would rank it today (an error
   // if the draft cannot read its state, e.g. a tier it drops unmapped).
   if (editor.member) {
-    const { id, spend } = editor.member;
+    const { spend } = editor.member;
+    const id = spend === undefined ? editor.member.id : words().madeUp(editor.member.spendText);
     // A made-up member has joined and spent `spend` (minor units) in one order, under each version's own rules.
     const stateFor = (core, program) => (spend === undefined ? editor.member.state : core.apply({
       state: { member_id: 'made-up', joined_at: at },
@@ -673,6 +679,7 @@ async function simulateDraft(members) {
   if (!answer.ok) return say(refusal(answer.json), true);
   say('');
   editor.simulated = draftText;
+  editor.report = answer.json;
   renderSimulation(answer.json);
 }
 
@@ -730,7 +737,7 @@ $('#sample').addEventListener('submit', async (event) => {
   const spend = form.get('spend').trim();
   if (!id && spend !== '') {
     const minor = Math.round(Number(spend) * 10 ** editor.published.program.currency.minor_units);
-    editor.member = { id: words().madeUp(spend), spend: minor };
+    editor.member = { spend: minor, spendText: spend };
     return checkDraft();
   }
   if (!id) {
@@ -893,6 +900,15 @@ $('#language').addEventListener('click', () => {
   if (session) refreshAudit();
   if (session) refreshDashboard();
   if (shownMember) findMember(shownMember);
+  // The editor's own words: its fields, the cart, the drafts, the preview, the last simulation.
+  if (editor.draft) {
+    showPublished();
+    renderForms();
+    renderCart();
+    refreshDrafts();
+    if (editor.report) renderSimulation(editor.report);
+    checkDraft();
+  }
 });
 
 applyWords();

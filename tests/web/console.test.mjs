@@ -324,6 +324,17 @@ test("an editor's threshold change shows in the preview, an invalid one is shown
   assert.match(await page.textContent('#problems'), /\[tiers\.threshold_order\]/);
   assert.equal(await previewCell(page, 'tier', 2), '—', 'an invalid draft previews nothing');
   await page.screenshot({ path: `${shots}/console-editor-1440.png`, fullPage: true });
+  // The same editor in English (the draft valid again): its fields, preview, odds and simulation say so.
+  await gold.fill('600');
+  await page.waitForSelector('body[data-draft="valid"]');
+  await page.click('#language');
+  await page.waitForFunction(() => document.querySelector('#preview tr[data-row="memberTier"] td')?.textContent === "A member who spent ¥700's tier");
+  assert.match(await page.textContent("#thresholds"), /Gold · to qualify · growth/);
+  assert.match(await page.textContent('#published'), /^In force: version 1/);
+  assert.equal(await page.textContent('#box-odds tr[data-prize="chest/points-5"] td'), '5 points');
+  assert.match(await page.textContent('#simulation-totals'), /Points issued/);
+  await page.screenshot({ path: `${shots}/console-editor-en-1440.png`, fullPage: true });
+  await page.click('#language');
   assert.deepEqual(problems, []);
   await page.close();
 });
