@@ -50,9 +50,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (data[0] % 2 == 0) {
     const std::string input = std::string("LCS") + static_cast<char>(kSnapshotVersion) + std::string(rest);
     auto state = member_state_from_snapshot(program, input);
+    // The head alone (an export's read) reads whatever the whole does, and the same join.
+    auto joined = member_join_from_snapshot(program, input);
     if (!state.ok()) {
       if (state.errors()[0].code.empty() || state.errors()[0].path.empty()) finding("an error without a code or path", "");
       return 0;
+    }
+    if (!joined.ok() || joined.value().joined_at != state.value().joined_at ||
+        joined.value().birthday.has_value() != state.value().birthday.has_value()) {
+      finding("a snapshot's join read alone differs from the whole state's", "");
     }
     const std::string json = state_json(program, state.value());
     auto parsed = parse_json(json);
