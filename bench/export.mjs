@@ -5,7 +5,9 @@
 // memory; the plain export is checked to be the generated file byte for
 // byte. Prints one JSON line, with the seconds scaled to 1,000,000 members
 // (the store's rows are read member by member, so time grows with them).
-//   node bench/export.mjs [--members 20000] [--build build/native-release]
+// --against BIN also times another build's `loyalty export` on the same
+// store, the two alternating twice, for a ratio measured side by side.
+//   node bench/export.mjs [--members 20000] [--build build/native-release] [--against OLD/loyalty]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const members = Number(option('--members', '20000'));
 const build = resolve(root, option('--build', 'build/native-release'));
+const against = option('--against', '');
 
 const work = mkdtempSync(join(tmpdir(), 'loyalty-export-'));
 // Seconds, CPU seconds and peak RSS of one command, from GNU time.
@@ -35,11 +38,24 @@ try {
   const same = readFileSync(events).equals(readFileSync(join(work, 'export.jsonl')));
   const gz = timed(loyalty, ['export', '--db', db, '--program', 'programs/bakery.json', '--out', join(work, 'export.jsonl.gz')]);
   const scale = 1e6 / members;
+  // The other build, alternating with this one: the best of two each.
+  let compared = {};
+  if (against) {
+    const run = (binary) => timed(resolve(root, binary), ['export', '--db', db, '--program', 'programs/bakery.json', '--out', join(work, 'again.jsonl')]);
+    const ours = [], theirs = [];
+    for (let round = 0; round < 2; round++) {
+      theirs.push(run(against));
+      ours.push(run(loyalty));
+    }
+    const best = (runs) => runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+    compared = { against_export_s: best(theirs).seconds, against_export_cpu_s: best(theirs).cpu, this_export_s: best(ours).seconds,
+      this_export_cpu_s: best(ours).cpu, speedup: Math.round((best(theirs).seconds / best(ours).seconds) * 10) / 10 };
+  }
   console.log(JSON.stringify({
     members, store_mb: Math.round(statSync(db.slice('sqlite:'.length)).size / 1048576), fill_s: filled.seconds,
     export_s: plain.seconds, export_cpu_s: plain.cpu, export_peak_mb: plain.peak_mb, export_same_as_generated: same,
     export_gz_s: gz.seconds, export_gz_cpu_s: gz.cpu, export_gz_peak_mb: gz.peak_mb,
-    export_s_at_1m: Math.round(plain.seconds * scale), export_gz_s_at_1m: Math.round(gz.seconds * scale),
+    export_s_at_1m: Math.round(plain.seconds * scale), export_gz_s_at_1m: Math.round(gz.seconds * scale), ...compared,
   }));
 } finally {
   rmSync(work, { recursive: true, force: true });
