@@ -204,14 +204,9 @@ void ApiRoutes::install_program(httplib::Server& server) {
 }
 
 HttpAnswer ApiRoutes::simulate_draft(const std::string& text) {
-  auto body = parse_json(text);
-  if (!body.ok()) return {400, error_envelope(body.errors())};
-  const Json& request = body.value();
-  if (!request.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
-  Errors errors;
-  for (const auto& item : request.items()) {
-    if (item.key() != "program" && item.key() != "members") errors.push_back({"field.unknown", "is not a known field", item.key()});
-  }
+  Json request;
+  if (auto refused = parse_object(text, request)) return *refused;
+  Errors errors = unknown_fields(request, {"program", "members"});
   if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
   std::int64_t members = kSimulatedMembers;
   if (request.contains("members")) {
@@ -232,15 +227,10 @@ HttpAnswer ApiRoutes::simulate_draft(const std::string& text) {
 }
 
 HttpAnswer ApiRoutes::publish(const std::string& text) {
-  auto body = parse_json(text);
-  if (!body.ok()) return {400, error_envelope(body.errors())};
-  const Json& request = body.value();
+  Json request;
+  if (auto refused = parse_object(text, request)) return *refused;
   const std::int64_t now = now_ms();
-  Errors errors;
-  if (!request.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
-  for (const auto& item : request.items()) {
-    if (item.key() != "program" && item.key() != "effective_at") errors.push_back({"field.unknown", "is not a known field", item.key()});
-  }
+  Errors errors = unknown_fields(request, {"program", "effective_at"});
   if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
   std::int64_t effective_at = now;
   if (request.contains("effective_at")) {

@@ -36,14 +36,9 @@ void ApiRoutes::install_console(httplib::Server& server) {
       return send_answer(res, error_answer(429, "rate.limited", "too many requests from this address; retry after " +
                                                              std::to_string(wait) + " s"));
     }
-    auto body = parse_json(req.body);
-    if (!body.ok()) return send_answer(res, {400, error_envelope(body.errors())});
-    const Json& request = body.value();
-    if (!request.is_object()) return send_answer(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
-    Errors errors;
-    for (const auto& item : request.items()) {
-      if (item.key() != "name" && item.key() != "password") errors.push_back({"field.unknown", "is not a known field", item.key()});
-    }
+    Json request;
+    if (auto refused = parse_object(req.body, request)) return send_answer(res, *refused);
+    Errors errors = unknown_fields(request, {"name", "password"});
     for (const char* field : {"name", "password"}) {
       if (!request.contains(field)) errors.push_back({"field.missing", "is required", field});
       else if (!request[field].is_string()) errors.push_back({"type.expected_string", "must be a string", field});

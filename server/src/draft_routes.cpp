@@ -53,16 +53,9 @@ void ApiRoutes::install_drafts(httplib::Server& server) {
     if (auto refused = authorize(req, res, Permission::draft, who)) return send_answer(res, *refused);
     const std::string name = req.matches[1];
     if (auto refused = bad_name(name)) return send_answer(res, *refused);
-    auto body = parse_json(req.body);
-    if (!body.ok()) return send_answer(res, {400, error_envelope(body.errors())});
-    const Json& request = body.value();
-    if (!request.is_object()) return send_answer(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
-    Errors errors;
-    for (const auto& item : request.items()) {
-      if (item.key() != "program" && item.key() != "revision" && item.key() != "base_version") {
-        errors.push_back({"field.unknown", "is not a known field", item.key()});
-      }
-    }
+    Json request;
+    if (auto refused = parse_object(req.body, request)) return send_answer(res, *refused);
+    Errors errors = unknown_fields(request, {"program", "revision", "base_version"});
     if (!request.contains("program")) errors.push_back({"field.missing", "is required", "program"});
     else if (!request["program"].is_object()) errors.push_back({"type.expected_object", "must be an object", "program"});
     const auto whole = [&](const char* field, std::int64_t fallback) {

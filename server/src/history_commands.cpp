@@ -19,7 +19,7 @@
 #include "liability_report.hpp"
 #include "line_files.hpp"
 #include "progress.hpp"
-#include "history_simulation.hpp"
+#include "event_log.hpp"
 #include "simulation.hpp"
 #include "stored_state.hpp"
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "event_log.hpp"
 #include "loyalty/json_codec.hpp"
 #include "loyalty/program.hpp"
 #include "program_versions.hpp"
@@ -17,17 +17,6 @@
 #include "store.hpp"
 
 namespace loyalty::server {
-
-// The events of a member's log (each element one request's events, a JSON
-// array), oldest first; a log that does not read is a StoreError.
-std::vector<Json> logged_events(const std::string& member_id, const std::vector<std::string>& batches);
-// The same events as the texts the log holds, appended to `events`, without
-// reading them: a row is the server's own writing (json_list of each
-// event's dump), so each element is the event's JSON as it was applied, and
-// `loyalty export` writes it on as it is. A row that is not a JSON array is
-// a StoreError.
-void logged_event_texts(const std::string& member_id, const std::vector<std::string>& batches,
-                        std::vector<std::string_view>& events);
 
 // `loyalty simulate`'s report over at most `max_members` of the store's
 // members (every k-th by member id when it holds more), with "sample":

@@ -41,13 +41,9 @@ void ApiRoutes::install_phones(httplib::Server& server) {
     std::optional<OperatorSession> who;
     if (auto refused = authorize(req, res, Permission::help_members, who)) return send_answer(res, *refused);
     const std::string member_id = req.matches[1];
-    auto body = parse_json(req.body);
-    if (!body.ok()) return send_answer(res, {400, error_envelope(body.errors())});
-    const Json& request = body.value();
-    if (!request.is_object()) return send_answer(res, error_answer(400, "type.expected_object", "the body must be a JSON object"));
-    for (const auto& item : request.items()) {
-      if (item.key() != "phone") return send_answer(res, error_answer(400, "field.unknown", "is not a known field", item.key()));
-    }
+    Json request;
+    if (auto refused = parse_object(req.body, request)) return send_answer(res, *refused);
+    if (Errors unknown = unknown_fields(request, {"phone"}); !unknown.empty()) return send_answer(res, {400, error_envelope(unknown)});
     if (!request.contains("phone")) return send_answer(res, error_answer(400, "field.missing", "is required (null clears it)", "phone"));
     const Json& given = request["phone"];
     std::optional<std::string> phone;

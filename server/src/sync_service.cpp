@@ -72,26 +72,6 @@ void append_state_answer(std::string& body, const Program& program, const Member
   }
 }
 
-// The request body as a JSON object, or the answer that refuses it.
-std::optional<HttpAnswer> parse_object(std::string_view body, Json& out) {
-  auto parsed = parse_json(body);
-  if (!parsed.ok()) return errors_answer(400, parsed.errors());
-  out = std::move(parsed).value();
-  if (!out.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
-  return std::nullopt;
-}
-
-Errors unknown_fields(const Json& object, std::initializer_list<const char*> known, const std::string& prefix = "") {
-  Errors errors;
-  for (const auto& item : object.items()) {
-    const std::string& key = item.key();  // a named variable: clang 14 cannot capture a structured binding
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
-      errors.push_back({"field.unknown", "is not a known field", prefix + key});
-    }
-  }
-  return errors;
-}
-
 // A member id: 1 to 64 characters of letters, digits and "-_.:@".
 std::optional<Error> check_member_id(const Json* value, const std::string& path) {
   if (!value) return Error{"field.missing", "is required", path};
@@ -160,6 +140,26 @@ std::string balances_at(const Program& program, const MemberState& state, std::i
 }
 
 }  // namespace
+
+// The request body as a JSON object, or the answer that refuses it.
+std::optional<HttpAnswer> parse_object(std::string_view body, Json& out) {
+  auto parsed = parse_json(body);
+  if (!parsed.ok()) return errors_answer(400, parsed.errors());
+  out = std::move(parsed).value();
+  if (!out.is_object()) return error_answer(400, "type.expected_object", "the body must be a JSON object");
+  return std::nullopt;
+}
+
+Errors unknown_fields(const Json& object, std::initializer_list<const char*> known, const std::string& prefix) {
+  Errors errors;
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();  // a named variable: clang 14 cannot capture a structured binding
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+      errors.push_back({"field.unknown", "is not a known field", prefix + key});
+    }
+  }
+  return errors;
+}
 
 HttpAnswer error_answer(int status, const std::string& code, const std::string& message, const std::string& path) {
   return {status, error_envelope({{code, message, path}})};

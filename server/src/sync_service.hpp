@@ -37,6 +37,10 @@ HttpAnswer error_answer(int status, const std::string& code, const std::string& 
                         const std::string& path = "");
 // 401 auth.revoked: the member token's epoch is no longer the member's.
 HttpAnswer revoked_token_answer();
+// The request body as a JSON object into `out`, or the answer that refuses it.
+std::optional<HttpAnswer> parse_object(std::string_view body, Json& out);
+// A field.unknown error for each of `object`'s fields not in `known`.
+Errors unknown_fields(const Json& object, std::initializer_list<const char*> known, const std::string& prefix = "");
 
 class SyncService {
  public:

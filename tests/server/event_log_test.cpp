@@ -3,7 +3,8 @@
 // JSON reader finds; a row that is not a JSON array is an error.
 #include <gtest/gtest.h>
 
-#include "history_simulation.hpp"
+#include "event_log.hpp"
+#include "store.hpp"
 
 using loyalty::server::logged_event_texts;
 using loyalty::server::logged_events;
