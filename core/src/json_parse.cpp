@@ -1,6 +1,8 @@
-// parse_json: a reader of our own that builds nlohmann's DOM directly. A
-// parse error is a value (never an exception, which would abort in WASM);
-// duplicate keys and excessive nesting are refused while reading.
+// JsonDocument::parse: a reader of our own building the core's flat
+// document (loyalty/json_value.hpp); parse_json gives the same document as
+// nlohmann's tree. A parse error is a value (never an exception, which
+// would abort in WASM); duplicate keys and excessive nesting are refused
+// while reading.
 //
 // It takes what nlohmann's parser takes, and gives the same values: a
 // leading byte order mark is skipped; strings are valid UTF-8 (RFC 3629)
@@ -9,34 +11,70 @@
 // (tests/core/json_parse_test.cpp holds the two side by side). Two
 // differences: it does not stop at a NUL byte (text after the document is
 // refused whatever it is), and a fraction's value is not read (every reader
-// refuses fractions; the core computes no floating point). Written for the module's sake: nlohmann's parser and lexer
-// were ~10 KB of its code and, built for size, several times slower.
+// refuses fractions; the core computes no floating point). Written for the
+// module's sake: nlohmann's parser and lexer were ~10 KB of its code and,
+// built for size, several times slower.
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 
 #include "loyalty/json_codec.hpp"
+#include "loyalty/json_value.hpp"
 
 namespace loyalty {
 
-namespace {
-
-class Reader {
+class JsonBuilder {
  public:
-  explicit Reader(std::string_view text) : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()) {}
+  JsonBuilder(std::string_view text, JsonDocument& doc)
+      : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()), doc_(doc) {}
 
-  Result<Json> document() {
+  std::optional<Error> document() {
     if (end_ - p_ >= 3 && static_cast<unsigned char>(p_[0]) == 0xef && static_cast<unsigned char>(p_[1]) == 0xbb &&
         static_cast<unsigned char>(p_[2]) == 0xbf) {
       p_ += 3;
     }
-    Json root;
-    if (value(root, 0)) {
+    if (value(doc_.root_, 0)) {
       skip_space();
       if (p_ != end_) fail("json.syntax", "unexpected text after the document");
     }
-    if (error_) return *error_;
-    return root;
+    if (!error_) link(doc_);
+    return error_;
+  }
+
+  // Containers hold the index of their first item or member while the
+  // arrays grow; once they are whole, pointers.
+  static void link(JsonDocument& doc) {
+    auto point = [&](JsonValue& v) {
+      if (v.kind_ == JsonValue::Kind::array) v.items_ = doc.items_.data() + v.int_;
+      if (v.kind_ == JsonValue::Kind::object) v.members_ = doc.members_.data() + v.int_;
+    };
+    point(doc.root_);
+    for (JsonValue& v : doc.items_) point(v);
+    for (JsonMember& m : doc.members_) point(m.value);
+  }
+
+  static JsonValue of_kind(JsonValue::Kind kind) {
+    JsonValue v;
+    v.kind_ = kind;
+    return v;
+  }
+  static JsonValue integer(std::int64_t i, JsonValue::Kind kind) {
+    JsonValue v = of_kind(kind);
+    v.int_ = i;
+    return v;
+  }
+  static JsonValue text(std::string_view s) {
+    JsonValue v = of_kind(JsonValue::Kind::string);
+    v.chars_ = s.data();
+    v.size_ = static_cast<std::uint32_t>(s.size());
+    return v;
+  }
+  // Items or members [first, first + size) of the document's arrays.
+  static JsonValue container(JsonValue::Kind kind, std::size_t first, std::size_t size) {
+    JsonValue v = integer(static_cast<std::int64_t>(first), kind);
+    v.size_ = static_cast<std::uint32_t>(size);
+    return v;
   }
 
  private:
@@ -60,26 +98,26 @@ class Reader {
     return true;
   }
 
-  bool value(Json& out, std::size_t depth) {
+  bool value(JsonValue& out, std::size_t depth) {
     skip_space();
     if (p_ == end_) return syntax("unexpected end of input; expected a value");
     switch (*p_) {
       case '{': return object(out, depth);
       case '[': return array(out, depth);
       case '"': {
-        std::string s;
+        std::string_view s;
         if (!string(s)) return false;
-        out = std::move(s);
+        out = text(s);
         return true;
       }
       case 't':
-        out = true;
+        out = integer(1, JsonValue::Kind::boolean);
         return literal("true", 4);
       case 'f':
-        out = false;
+        out = integer(0, JsonValue::Kind::boolean);
         return literal("false", 5);
       case 'n':
-        out = nullptr;
+        out = of_kind(JsonValue::Kind::null);
         return literal("null", 4);
       default: return number(out);
     }
@@ -94,28 +132,52 @@ class Reader {
     return true;
   }
 
-  bool object(Json& out, std::size_t depth) {
+  // Whether `key` is already among the members [start, end) of the object
+  // being read. Written by the core (and by nlohmann's dump), keys come
+  // sorted: one comparison with the greatest so far settles most; large
+  // unsorted objects get a set.
+  struct Keys {
+    std::string_view greatest;
+    std::unordered_set<std::string_view> set;
+  };
+  bool seen(Keys& keys, std::size_t start, std::string_view key) {
+    const std::size_t count = members_.size() - start;
+    if (count == 0 || key > keys.greatest) {
+      keys.greatest = key;
+      if (!keys.set.empty()) keys.set.insert(key);
+      return false;
+    }
+    if (count < 16) {
+      return std::any_of(members_.begin() + static_cast<std::ptrdiff_t>(start), members_.end(),
+                         [&](const JsonMember& m) { return m.key == key; });
+    }
+    if (keys.set.empty()) {
+      for (auto m = members_.begin() + static_cast<std::ptrdiff_t>(start); m != members_.end(); ++m) keys.set.insert(m->key);
+    }
+    return !keys.set.insert(key).second;
+  }
+
+  bool object(JsonValue& out, std::size_t depth) {
     if (!open(depth)) return false;
-    out = Json::object();
-    auto& members = out.get_ref<Json::object_t&>();
+    const std::size_t start = members_.size();
     if (p_ != end_ && *p_ == '}') {
       ++p_;
+      out = container(JsonValue::Kind::object, doc_.members_.size(), 0);
       return true;
     }
+    Keys keys;
     for (;;) {
       skip_space();
       if (p_ == end_ || *p_ != '"') return syntax("expected a key in quotes");
-      std::string key;
+      std::string_view key;
       if (!string(key)) return false;
       skip_space();
       if (p_ == end_ || *p_ != ':') return syntax("expected ':' after a key");
       ++p_;
-      // Written by the core (and by nlohmann's dump), keys come sorted: the
-      // hint makes each insertion one comparison with the last key.
-      const std::size_t held = members.size();
-      auto member = members.emplace_hint(members.end(), std::move(key), nullptr);
-      if (members.size() == held) return fail("json.duplicate_key", "duplicate key \"" + member->first + "\"");
-      if (!value(member->second, depth + 1)) return false;
+      if (seen(keys, start, key)) return fail("json.duplicate_key", "duplicate key \"" + std::string(key) + "\"");
+      JsonMember member{key, {}};
+      if (!value(member.value, depth + 1)) return false;
+      members_.push_back(member);
       skip_space();
       if (p_ != end_ && *p_ == ',') {
         ++p_;
@@ -123,23 +185,30 @@ class Reader {
       }
       if (p_ != end_ && *p_ == '}') {
         ++p_;
+        const auto first = members_.begin() + static_cast<std::ptrdiff_t>(start);
+        auto by_key = [](const JsonMember& a, const JsonMember& b) { return a.key < b.key; };
+        if (!std::is_sorted(first, members_.end(), by_key)) std::sort(first, members_.end(), by_key);
+        out = container(JsonValue::Kind::object, doc_.members_.size(), members_.size() - start);
+        doc_.members_.insert(doc_.members_.end(), first, members_.end());
+        members_.resize(start);
         return true;
       }
       return syntax("expected ',' or '}' in an object");
     }
   }
 
-  bool array(Json& out, std::size_t depth) {
+  bool array(JsonValue& out, std::size_t depth) {
     if (!open(depth)) return false;
-    out = Json::array();
-    auto& items = out.get_ref<Json::array_t&>();
+    const std::size_t start = items_.size();
     if (p_ != end_ && *p_ == ']') {
       ++p_;
+      out = container(JsonValue::Kind::array, doc_.items_.size(), 0);
       return true;
     }
     for (;;) {
-      items.emplace_back();
-      if (!value(items.back(), depth + 1)) return false;
+      JsonValue item;
+      if (!value(item, depth + 1)) return false;
+      items_.push_back(item);
       skip_space();
       if (p_ != end_ && *p_ == ',') {
         ++p_;
@@ -147,6 +216,10 @@ class Reader {
       }
       if (p_ != end_ && *p_ == ']') {
         ++p_;
+        const auto first = items_.begin() + static_cast<std::ptrdiff_t>(start);
+        out = container(JsonValue::Kind::array, doc_.items_.size(), items_.size() - start);
+        doc_.items_.insert(doc_.items_.end(), first, items_.end());
+        items_.resize(start);
         return true;
       }
       return syntax("expected ',' or ']' in an array");
@@ -224,7 +297,7 @@ class Reader {
 
   // One UTF-8 sequence of two to four bytes, as RFC 3629 allows them (no
   // overlong forms, no surrogates, nothing past U+10FFFF).
-  bool utf8(std::string& out) {
+  bool utf8() {
     const auto b = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
     const unsigned char lead = b(0);
     int size = 0;
@@ -246,13 +319,16 @@ class Reader {
     for (int i = 2; i < size; ++i) {
       if (b(i) < 0x80 || b(i) > 0xbf) return syntax("invalid UTF-8 in a string");
     }
-    out.append(p_, static_cast<std::size_t>(size));
     p_ += size;
     return true;
   }
 
-  bool string(std::string& out) {
+  // A string is viewed where it is in the text, unless an escape makes its
+  // value differ: then it is written out, once, into the document.
+  bool string(std::string_view& out) {
     ++p_;  // the opening quote
+    const char* start = p_;
+    std::string* written = nullptr;
     for (;;) {
       const char* run = p_;
       while (p_ != end_) {
@@ -260,26 +336,30 @@ class Reader {
         if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
         ++p_;
       }
-      out.append(run, static_cast<std::size_t>(p_ - run));
+      if (written) written->append(run, static_cast<std::size_t>(p_ - run));
       if (p_ == end_) return syntax("unexpected end of input in a string");
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
+        out = written ? std::string_view(*written) : std::string_view(start, static_cast<std::size_t>(p_ - start));
         ++p_;
         return true;
       }
       if (c == '\\') {
-        if (!escape(out)) return false;
+        if (!written) written = &doc_.unescaped_.emplace_back(start, static_cast<std::size_t>(p_ - start));
+        if (!escape(*written)) return false;
       } else if (c < 0x20) {
         return syntax("a control character in a string must be escaped");
-      } else if (!utf8(out)) {
-        return false;
+      } else {
+        const char* sequence = p_;
+        if (!utf8()) return false;
+        if (written) written->append(sequence, static_cast<std::size_t>(p_ - sequence));
       }
     }
   }
 
   static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-  bool number(Json& out) {
+  bool number(JsonValue& out) {
     const char* start = p_;
     const bool negative = p_ != end_ && *p_ == '-';
     if (negative) ++p_;
@@ -316,11 +396,12 @@ class Reader {
         magnitude = magnitude * 10 + v;
       }
       if (fits && !negative) {
-        out = magnitude;
+        out = integer(static_cast<std::int64_t>(magnitude), JsonValue::Kind::unsigned_integer);
         return true;
       }
       if (fits && magnitude <= static_cast<std::uint64_t>(INT64_MAX) + 1) {
-        out = magnitude == static_cast<std::uint64_t>(INT64_MAX) + 1 ? INT64_MIN : -static_cast<std::int64_t>(magnitude);
+        out = integer(magnitude == static_cast<std::uint64_t>(INT64_MAX) + 1 ? INT64_MIN : -static_cast<std::int64_t>(magnitude),
+                      JsonValue::Kind::integer);
         return true;
       }
     }
@@ -329,7 +410,7 @@ class Reader {
     // (no floating point in the core). Past double's range it is an error,
     // as nlohmann has it, decided on the digits.
     if (beyond_double(start, p_)) return syntax("number overflow");
-    out = Json(Json::value_t::number_float);
+    out = of_kind(JsonValue::Kind::fraction);
     return true;
   }
 
@@ -372,19 +453,107 @@ class Reader {
   const char* p_;
   const char* begin_;
   const char* end_;
+  JsonDocument& doc_;
+  // Items and members of the containers being read, moved into the
+  // document's arrays when each closes, so that a container's are adjacent.
+  std::vector<JsonValue> items_;
+  std::vector<JsonMember> members_;
   std::optional<Error> error_;
 };
 
-}  // namespace
-
-Result<Json> parse_json(std::string_view text) {
+Result<JsonDocument> JsonDocument::parse(std::string_view text) {
   if (text.size() > kMaxJsonBytes) {
     return Error{"json.too_large",
                  "document is " + std::to_string(text.size()) + " bytes; the limit is " +
                      std::to_string(kMaxJsonBytes),
                  ""};
   }
-  return Reader(text).document();
+  JsonDocument doc;
+  if (auto error = JsonBuilder(text, doc).document()) return *std::move(error);
+  return doc;
+}
+
+JsonDocument JsonDocument::from(const nlohmann::json& json) {
+  JsonDocument doc;
+  struct Copier {
+    JsonDocument& doc;
+    JsonValue copy(const nlohmann::json& j) {
+      using K = JsonValue::Kind;
+      switch (j.type()) {
+        case nlohmann::json::value_t::boolean: return JsonBuilder::integer(j.get<bool>() ? 1 : 0, K::boolean);
+        case nlohmann::json::value_t::number_integer: return JsonBuilder::integer(j.get<std::int64_t>(), K::integer);
+        case nlohmann::json::value_t::number_unsigned:
+          return JsonBuilder::integer(static_cast<std::int64_t>(j.get<std::uint64_t>()), K::unsigned_integer);
+        case nlohmann::json::value_t::number_float: return JsonBuilder::of_kind(K::fraction);
+        case nlohmann::json::value_t::string: return JsonBuilder::text(j.get_ref<const std::string&>());
+        case nlohmann::json::value_t::array: {
+          std::vector<JsonValue> items;
+          items.reserve(j.size());
+          for (const auto& item : j) items.push_back(copy(item));
+          const std::size_t first = doc.items_.size();
+          doc.items_.insert(doc.items_.end(), items.begin(), items.end());
+          return JsonBuilder::container(K::array, first, items.size());
+        }
+        case nlohmann::json::value_t::object: {
+          std::vector<JsonMember> members;
+          members.reserve(j.size());
+          for (const auto& [key, value] : j.items()) members.push_back({key, copy(value)});
+          const std::size_t first = doc.members_.size();
+          doc.members_.insert(doc.members_.end(), members.begin(), members.end());
+          return JsonBuilder::container(K::object, first, members.size());
+        }
+        default: return JsonBuilder::of_kind(K::null);
+      }
+    }
+  };
+  doc.root_ = Copier{doc}.copy(json);
+  JsonBuilder::link(doc);
+  return doc;
+}
+
+nlohmann::json JsonDocument::to_json(const JsonValue& value) {
+  switch (value.kind()) {
+    case JsonValue::Kind::null: return nullptr;
+    case JsonValue::Kind::boolean: return value.boolean();
+    case JsonValue::Kind::integer: return value.int64();
+    case JsonValue::Kind::unsigned_integer: return value.uint64();
+    case JsonValue::Kind::fraction: return nlohmann::json(nlohmann::json::value_t::number_float);
+    case JsonValue::Kind::string: return std::string(value.str());
+    case JsonValue::Kind::array: {
+      nlohmann::json array = nlohmann::json::array();
+      auto& items = array.get_ref<nlohmann::json::array_t&>();
+      items.reserve(value.size());
+      for (const JsonValue& item : value) items.push_back(to_json(item));
+      return array;
+    }
+    case JsonValue::Kind::object: {
+      nlohmann::json object = nlohmann::json::object();
+      auto& members = object.get_ref<nlohmann::json::object_t&>();
+      for (const JsonMember& m : value.items()) members.emplace_hint(members.end(), std::string(m.key), to_json(m.value));
+      return object;
+    }
+  }
+  return nullptr;
+}
+
+const JsonValue* JsonValue::find(std::string_view key) const {
+  if (!is_object()) return nullptr;
+  // Members are sorted: a short object is scanned, a long one halved.
+  if (size_ <= 8) {
+    for (const JsonMember* m = members_; m != members_ + size_; ++m) {
+      if (m->key == key) return &m->value;
+    }
+    return nullptr;
+  }
+  const JsonMember* m = std::lower_bound(members_, members_ + size_, key,
+                                         [](const JsonMember& a, std::string_view k) { return a.key < k; });
+  return m != members_ + size_ && m->key == key ? &m->value : nullptr;
+}
+
+Result<Json> parse_json(std::string_view text) {
+  auto doc = JsonDocument::parse(text);
+  if (!doc.ok()) return doc.errors();
+  return JsonDocument::to_json(doc.value().root());
 }
 
 }  // namespace loyalty
