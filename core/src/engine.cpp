@@ -32,9 +32,9 @@ std::string Engine::check_program(std::string_view text) {
 std::string Engine::program_summary() const { return ok_envelope(program_json(*program_)); }
 
 Result<MemberSession> Engine::open_member(std::string_view state_json) const {
-  auto json = parse_json(state_json);
-  if (!json.ok()) return json.errors();
-  auto state = member_state_from_json(*program_, json.value(), "state");
+  auto doc = JsonDocument::parse(state_json);
+  if (!doc.ok()) return doc.errors();
+  auto state = member_state_from_json(*program_, doc.value().root(), "state");
   if (!state.ok()) return state.errors();
   return MemberSession(program_, std::move(state).value());
 }
@@ -51,16 +51,15 @@ std::string Engine::stateless(std::string_view request_json, bool state_required
   if (!request.errors.empty()) return error_envelope(request.errors);
   request.stateless = true;
   // The state is read first, so its errors come first, as in the request.
-  auto state = request_field<MemberState>(request, "state", state_required, [&](const Json& j) {
+  auto state = request_field<MemberState>(request, "state", state_required, [&](const JsonValue& j) {
     return member_state_from_json(*program_, j, "state");
   });
-  request.json.erase("state");
   MemberSession member(program_, std::move(state).value_or(MemberState{}));
   return (this->*operation)(member, request);
 }
 
 std::string Engine::preview_order(MemberSession& member, Request& request) const {
-  auto cart = request_field<Cart>(request, "cart", true, [&](const Json& j) { return cart_from_json(*program_, j, "cart"); });
+  auto cart = request_field<Cart>(request, "cart", true, [&](const JsonValue& j) { return cart_from_json(*program_, j, "cart"); });
   auto at = read_at(request);
   refuse_unknown_fields(request, {"cart", "at"});
   if (!request.errors.empty()) return error_envelope(request.errors);
@@ -75,7 +74,7 @@ std::string Engine::preview_order(MemberSession& member, const Cart& cart, TimeM
 
 std::string Engine::preview_listing(MemberSession& member, Request& request) const {
   // Products are cart lines: the same rules, reported at "products[i]".
-  auto products = request_field<Cart>(request, "products", true, [&](const Json& j) {
+  auto products = request_field<Cart>(request, "products", true, [&](const JsonValue& j) {
     return cart_lines_from_json(*program_, j, "products");
   });
   auto at = read_at(request);
@@ -97,7 +96,7 @@ std::string Engine::tier_progress(MemberSession& member, Request& request) const
 
 std::string Engine::points_summary(MemberSession& member, Request& request) const {
   auto at = read_at(request);
-  auto horizon = request_field<std::int64_t>(request, "horizon_days", false, [](const Json& j) {
+  auto horizon = request_field<std::int64_t>(request, "horizon_days", false, [](const JsonValue& j) {
     return integer_field(j, "horizon_days", 0, kMaxDays);
   });
   refuse_unknown_fields(request, {"at", "horizon_days"});
@@ -107,7 +106,7 @@ std::string Engine::points_summary(MemberSession& member, Request& request) cons
 
 std::string Engine::redemption_preview(MemberSession& member, Request& request) const {
   auto at = read_at(request);
-  auto total = request_field<std::int64_t>(request, "order_total", true, [](const Json& j) {
+  auto total = request_field<std::int64_t>(request, "order_total", true, [](const JsonValue& j) {
     return integer_field(j, "order_total", 0, kMaxSafeInteger);
   });
   refuse_unknown_fields(request, {"at", "order_total"});
@@ -155,7 +154,7 @@ std::string outcome_answer(const Program& program, const Request& request, const
 }  // namespace
 
 std::string Engine::apply(MemberSession& member, Request& request) const {
-  auto event = request_field<Event>(request, "event", true, [&](const Json& j) {
+  auto event = request_field<Event>(request, "event", true, [&](const JsonValue& j) {
     return event_from_json(*program_, j, "event");
   });
   refuse_unknown_fields(request, {"event"});
@@ -167,8 +166,8 @@ std::string Engine::apply(MemberSession& member, Request& request) const {
 }
 
 std::string Engine::apply_events(MemberSession& member, Request& request) const {
-  const auto events = request.json.find("events");
-  if (events == request.json.end()) request.errors.push_back({"field.missing", "is required", "events"});
+  const JsonValue* events = request.json().find("events");
+  if (!events) request.errors.push_back({"field.missing", "is required", "events"});
   else if (!events->is_array()) request.errors.push_back({"type.expected_array", "must be an array", "events"});
   refuse_unknown_fields(request, {"events"});
   if (!request.errors.empty()) return error_envelope(request.errors);
@@ -183,9 +182,8 @@ std::string Engine::apply_events(MemberSession& member, Request& request) const 
     auto outcome = event.ok() ? member.apply(event.value()) : Result<Applied>(event.errors());
     results.begin_object();
     if (!outcome.ok()) results.key("errors").raw(errors_json(outcome.errors()));
-    const Json* id = (*events)[i].is_object() ? &(*events)[i] : nullptr;
-    const auto id_it = id ? id->find("id") : Json::const_iterator();
-    results.field("id", std::string_view(id && id_it != id->end() && id_it->is_string() ? id_it->get_ref<const std::string&>() : std::string()));
+    const JsonValue* id = (*events)[i].find("id");
+    results.field("id", id && id->is_string() ? id->str() : std::string_view());
     if (!outcome.ok()) {
       results.field("result", std::string_view("rejected")).end_object();
       continue;
@@ -303,7 +301,8 @@ std::string Engine::call(MemberSession& member, std::string_view op, std::string
 std::string Engine::call(MemberSession& member, std::string_view op, TimeMs at) const {
   const OperationTable::Entry* e = OperationTable::find(op);
   if (!e || !e->member) return unknown_op(member_operations());
-  Request request{Json::object({{"at", at}}), {}};
+  const std::string text = "{\"at\":" + std::to_string(at) + "}";
+  Request request = parse_request(text);
   return (this->*e->member)(member, request);
 }
 

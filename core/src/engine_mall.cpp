@@ -16,20 +16,20 @@ using json_reader::ValueReader;
 constexpr std::size_t kListedRedemptions = 20;
 
 // {"<item>": {"left"?, "left_today"?}}: what the server says is left, by item index.
-Result<std::vector<MallStock>> read_stock(const Program& program, const Json& json) {
+Result<std::vector<MallStock>> read_stock(const Program& program, const JsonValue& json) {
   Errors errors;
   ValueReader reader(errors);
   std::vector<MallStock> stock(program.mall.items.size());
   ObjectReader obj(reader, json, "stock");
   if (obj.valid()) {
-    for (const auto& entry : json.items()) {
-      const std::string& id = entry.key();
+    for (const JsonMember& entry : json.items()) {
+      const std::string id(entry.key);
       const MallItem* item = program.mall.item(id);
       if (!item) {
         reader.error("mall.unknown_item", "\"" + id + "\" is not an item of this programme's mall", obj.path_of(id));
         continue;
       }
-      ObjectReader left(reader, entry.value(), obj.path_of(id));
+      ObjectReader left(reader, entry.value, obj.path_of(id));
       MallStock& s = stock[static_cast<std::size_t>(item - program.mall.items.data())];
       s.left = left.integer("left", false, 0, kMaxSafeInteger);
       s.left_today = left.integer("left_today", false, 0, kMaxSafeInteger);
@@ -99,7 +99,7 @@ std::string Engine::mall_catalog(std::string_view r) const { return stateless(r,
 
 std::string Engine::mall_catalog(MemberSession& member, Request& request) const {
   auto at = read_at(request);
-  auto stock = request_field<std::vector<MallStock>>(request, "stock", false, [&](const Json& j) {
+  auto stock = request_field<std::vector<MallStock>>(request, "stock", false, [&](const JsonValue& j) {
     return read_stock(*program_, j);
   });
   refuse_unknown_fields(request, {"at", "stock"});

@@ -223,28 +223,27 @@ std::string overview_json(const Program& program, const MemberState& s, TimeMs a
 constexpr std::size_t kMaxMemberIdBytes = 128;
 
 std::string member_text(Request& request, const char* key) {
-  auto it = request.json.find(key);
-  if (it == request.json.end()) {
+  const JsonValue* it = request.json().find(key);
+  if (!it) {
     request.errors.push_back({"field.missing", "is required", key});
-  } else if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+  } else if (!it->is_string() || it->str().empty()) {
     request.errors.push_back({"type.expected_string", "must be a non-empty string", key});
-  } else if (it->get_ref<const std::string&>().size() > kMaxMemberIdBytes) {
+  } else if (it->str().size() > kMaxMemberIdBytes) {
     // As in a state; it is hashed into every draw, so its length is work.
     request.errors.push_back({"value.too_long", "must be at most " + std::to_string(kMaxMemberIdBytes) + " bytes", key});
   } else {
-    return it->get<std::string>();
+    return std::string(it->str());
   }
   return "";
 }
 
 std::optional<std::string> hex_field(Request& request, const char* key, bool required) {
-  auto it = request.json.find(key);
-  if (it == request.json.end()) {
+  const JsonValue* it = request.json().find(key);
+  if (!it) {
     if (required) request.errors.push_back({"field.missing", "is required", key});
     return std::nullopt;
   }
-  auto bytes = it->is_string() && it->get_ref<const std::string&>().size() <= 2 * kMaxDigestInput
-                   ? bytes_from_hex(it->get_ref<const std::string&>()) : std::nullopt;
+  auto bytes = it->is_string() && it->str().size() <= 2 * kMaxDigestInput ? bytes_from_hex(it->str()) : std::nullopt;
   if (!bytes) request.errors.push_back({"value.invalid_hex", "must be hexadecimal digits, two per byte", key});
   return bytes;
 }
@@ -292,9 +291,9 @@ std::string Engine::box_odds(std::string_view request_json) const {
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
   const Box* box = nullptr;
-  auto it = request.json.find("box");
-  if (it == request.json.end()) request.errors.push_back({"field.missing", "is required", "box"});
-  else if (!it->is_string() || !(box = program_->tasks.box(it->get<std::string>()))) {
+  const JsonValue* it = request.json().find("box");
+  if (!it) request.errors.push_back({"field.missing", "is required", "box"});
+  else if (!it->is_string() || !(box = program_->tasks.box(std::string(it->str())))) {
     request.errors.push_back({"box.unknown", "not a box of this programme", "box"});
   }
   refuse_unknown_fields(request, {"box"});
@@ -318,17 +317,17 @@ std::string Engine::verify_draw(std::string_view request_json) const {
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
   const std::string member = member_text(request, "member_id");
-  auto nonce = request_field<std::int64_t>(request, "nonce", true, [](const Json& j) {
+  auto nonce = request_field<std::int64_t>(request, "nonce", true, [](const JsonValue& j) {
     return integer_field(j, "nonce", 0, kMaxSafeInteger);
   });
-  auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
+  auto draw = request_field<DrawInput>(request, "draw", true, [&](const JsonValue& j) {
     return draw_input_from_json(*program_, j, "draw");
   });
   const Box* box = draw ? program_->tasks.box(draw->box) : nullptr;
   if (draw && !box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
   std::optional<std::string> commitment;
-  if (auto it = request.json.find("commitment"); it != request.json.end()) {
-    if (it->is_string()) commitment = it->get<std::string>();
+  if (const JsonValue* it = request.json().find("commitment")) {
+    if (it->is_string()) commitment = std::string(it->str());
     else request.errors.push_back({"type.expected_string", "must be a string", "commitment"});
   }
   refuse_unknown_fields(request, {"member_id", "nonce", "draw", "commitment"});
@@ -351,15 +350,15 @@ std::string Engine::simulate_draws(std::string_view request_json) const {
   Request request = parse_request(request_json);
   if (!request.errors.empty()) return error_envelope(request.errors);
   const std::string member = member_text(request, "member_id");
-  auto draw = request_field<DrawInput>(request, "draw", true, [&](const Json& j) {
+  auto draw = request_field<DrawInput>(request, "draw", true, [&](const JsonValue& j) {
     return draw_input_from_json(*program_, j, "draw");
   });
   const Box* box = draw ? program_->tasks.box(draw->box) : nullptr;
   if (draw && !box) request.errors.push_back({"box.unknown", "not a box of this programme", "draw.box"});
-  auto from = request_field<std::int64_t>(request, "from_nonce", false, [](const Json& j) {
+  auto from = request_field<std::int64_t>(request, "from_nonce", false, [](const JsonValue& j) {
     return integer_field(j, "from_nonce", 0, kMaxSafeInteger - kMaxSimulatedDraws);
   });
-  auto count = request_field<std::int64_t>(request, "count", true, [](const Json& j) {
+  auto count = request_field<std::int64_t>(request, "count", true, [](const JsonValue& j) {
     return integer_field(j, "count", 1, kMaxSimulatedDraws);
   });
   refuse_unknown_fields(request, {"member_id", "draw", "from_nonce", "count"});

@@ -5,7 +5,7 @@
 namespace loyalty::json_reader {
 
 namespace {
-std::string type_name(const Json& v) {
+std::string type_name(const JsonValue& v) {
   if (v.is_number_float()) return "a fractional number";
   if (v.is_number()) return "a number";
   if (v.is_string()) return "a string";
@@ -63,7 +63,7 @@ void ValueReader::error(std::string code, std::string message, std::string path)
   errors_.push_back({std::move(code), std::move(message), std::move(path)});
 }
 
-std::optional<std::int64_t> ValueReader::integer(const Json& v, const Path& path,
+std::optional<std::int64_t> ValueReader::integer(const JsonValue& v, const Path& path,
                                                  std::int64_t min, std::int64_t max) {
   // Built only on error: this runs for every number of every request.
   auto range = [&] { return " between " + std::to_string(min) + " and " + std::to_string(max); };
@@ -72,30 +72,30 @@ std::optional<std::int64_t> ValueReader::integer(const Json& v, const Path& path
     return std::nullopt;
   }
   const bool too_big_unsigned =
-      v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
-  if (too_big_unsigned || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
-    const std::string got = v.is_number_unsigned() ? std::to_string(v.get<std::uint64_t>()) : std::to_string(v.get<std::int64_t>());
+      v.is_number_unsigned() && v.uint64() > static_cast<std::uint64_t>(max);
+  if (too_big_unsigned || v.int64() < min || v.int64() > max) {
+    const std::string got = v.is_number_unsigned() ? std::to_string(v.uint64()) : std::to_string(v.int64());
     error("value.out_of_range", "must be" + range() + ", got " + got, path.str());
     return std::nullopt;
   }
-  return v.get<std::int64_t>();
+  return v.int64();
 }
 
-std::optional<std::string> ValueReader::string(const Json& v, const Path& path,
+std::optional<std::string> ValueReader::string(const JsonValue& v, const Path& path,
                                                std::size_t max_length) {
   if (!v.is_string()) {
     error("type.expected_string", "must be a string, got " + type_name(v), path.str());
     return std::nullopt;
   }
-  const auto& s = v.get_ref<const std::string&>();
+  const std::string_view s = v.str();
   if (s.size() > max_length) {
     error("value.too_long", "must be at most " + std::to_string(max_length) + " bytes", path.str());
     return std::nullopt;
   }
-  return s;
+  return std::string(s);
 }
 
-std::optional<std::string> ValueReader::identifier(const Json& v, const Path& path) {
+std::optional<std::string> ValueReader::identifier(const JsonValue& v, const Path& path) {
   auto s = string(v, path, 64);
   if (!s) return std::nullopt;
   if (!is_identifier(*s)) {
@@ -105,7 +105,7 @@ std::optional<std::string> ValueReader::identifier(const Json& v, const Path& pa
   return s;
 }
 
-std::optional<Rounding> ValueReader::rounding(const Json& v, const Path& path) {
+std::optional<Rounding> ValueReader::rounding(const JsonValue& v, const Path& path) {
   auto s = string(v, path, 32);
   if (!s) return std::nullopt;
   auto r = rounding_from_name(*s);
@@ -113,7 +113,7 @@ std::optional<Rounding> ValueReader::rounding(const Json& v, const Path& path) {
   return r;
 }
 
-std::optional<LocalizedText> ValueReader::localized_text(const Json& v, const Path& path) {
+std::optional<LocalizedText> ValueReader::localized_text(const JsonValue& v, const Path& path) {
   if (!v.is_object()) {
     error("type.expected_object",
           "must be an object of locale to text, e.g. {\"zh-CN\": \"金卡\", \"en\": \"Gold\"}", path.str());
@@ -126,7 +126,7 @@ std::optional<LocalizedText> ValueReader::localized_text(const Json& v, const Pa
   return text;
 }
 
-bool ValueReader::is_array(const Json& v, const Path& path, std::size_t max_items) {
+bool ValueReader::is_array(const JsonValue& v, const Path& path, std::size_t max_items) {
   if (!v.is_array()) {
     error("type.expected_array", "must be an array, got " + type_name(v), path.str());
     return false;
@@ -140,37 +140,37 @@ bool ValueReader::is_array(const Json& v, const Path& path, std::size_t max_item
   return true;
 }
 
-ObjectReader::ObjectReader(ValueReader& reader, const Json& object, std::string&& path)
+ObjectReader::ObjectReader(ValueReader& reader, const JsonValue& object, std::string&& path)
     : ObjectReader(reader, object, static_cast<const std::string&>(path)) {
   kept_path_ = std::move(path);
   path_ = &kept_path_;
 }
 
-ObjectReader::ObjectReader(ValueReader& reader, const Json& object, const std::string& path)
+ObjectReader::ObjectReader(ValueReader& reader, const JsonValue& object, const std::string& path)
     : reader_(reader), object_(object), path_(&path), valid_(object.is_object()) {
   if (!valid_) {
     reader_.error("type.expected_object", "must be an object, got " + type_name(object), path);
   }
 }
 
-const Json* ObjectReader::field(std::string_view key, bool required) {
+const JsonValue* ObjectReader::field(std::string_view key, bool required) {
   if (!valid_) return nullptr;
-  auto it = object_.find(key);
-  if (it == object_.end()) {
+  const JsonValue* it = object_.find(key);
+  if (!it) {
     if (required) reader_.error("field.missing", "is required", path_of(key));
     return nullptr;
   }
-  note_found(&*it);
-  return &*it;
+  note_found(it);
+  return it;
 }
 
-bool ObjectReader::was_found(const Json* member) const {
+bool ObjectReader::was_found(const JsonValue* member) const {
   const std::size_t inline_count = std::min(found_count_, kInline);
   return std::find(found_, found_ + inline_count, member) != found_ + inline_count ||
          std::find(found_more_.begin(), found_more_.end(), member) != found_more_.end();
 }
 
-void ObjectReader::note_found(const Json* member) {
+void ObjectReader::note_found(const JsonValue* member) {
   if (was_found(member)) return;
   if (found_count_ < kInline) {
     found_[found_count_] = member;
@@ -182,7 +182,7 @@ void ObjectReader::note_found(const Json* member) {
 
 std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
                                                   std::int64_t min, std::int64_t max) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   return v ? reader_.integer(*v, at(key), min, max) : std::nullopt;
 }
 
@@ -191,40 +191,40 @@ void ObjectReader::integer_into(std::string_view key, std::int64_t& into, std::i
 }
 
 std::optional<std::string> ObjectReader::identifier(std::string_view key, bool required) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   return v ? reader_.identifier(*v, at(key)) : std::nullopt;
 }
 
 std::optional<std::string> ObjectReader::short_text(std::string_view key, bool required, bool non_empty) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   auto s = v ? reader_.string(*v, at(key), 128) : std::nullopt;
   if (s && s->empty() && non_empty) reader_.error("value.empty", "must not be empty", path_of(key));
   return s;
 }
 
 std::optional<Rounding> ObjectReader::rounding(std::string_view key, bool required) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   return v ? reader_.rounding(*v, at(key)) : std::nullopt;
 }
 
 std::optional<LocalizedText> ObjectReader::localized_text(std::string_view key, bool required) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   return v ? reader_.localized_text(*v, at(key)) : std::nullopt;
 }
 
 std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
     reader_.error("type.expected_boolean", "must be true or false, got " + type_name(*v), path_of(key));
     return std::nullopt;
   }
-  return v->get<bool>();
+  return v->boolean();
 }
 
 std::optional<std::size_t> ObjectReader::choice(std::string_view key, bool required,
                                                 std::initializer_list<std::string_view> words) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   if (!v) return std::nullopt;
   auto s = reader_.string(*v, at(key), 64);
   if (!s) return std::nullopt;
@@ -240,7 +240,7 @@ std::optional<std::size_t> ObjectReader::choice(std::string_view key, bool requi
 }
 
 std::optional<std::int64_t> ObjectReader::date(std::string_view key, bool required) {
-  const Json* v = field(key, required);
+  const JsonValue* v = field(key, required);
   if (!v) return std::nullopt;
   auto s = reader_.string(*v, at(key), 10);
   if (!s) return std::nullopt;

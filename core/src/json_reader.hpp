@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "loyalty/json_codec.hpp"
+#include "loyalty/json_value.hpp"
 
 namespace loyalty::json_reader {
 
@@ -45,13 +46,13 @@ class ValueReader {
 
   void error(std::string code, std::string message, std::string path);
 
-  std::optional<std::int64_t> integer(const Json& v, const Path& path, std::int64_t min, std::int64_t max);
-  std::optional<std::string> string(const Json& v, const Path& path, std::size_t max_length);
+  std::optional<std::int64_t> integer(const JsonValue& v, const Path& path, std::int64_t min, std::int64_t max);
+  std::optional<std::string> string(const JsonValue& v, const Path& path, std::size_t max_length);
   // 1..64 characters of [A-Za-z0-9_.:-]: ids that are safe in paths and logs.
-  std::optional<std::string> identifier(const Json& v, const Path& path);
-  std::optional<Rounding> rounding(const Json& v, const Path& path);
-  std::optional<LocalizedText> localized_text(const Json& v, const Path& path);
-  bool is_array(const Json& v, const Path& path, std::size_t max_items);
+  std::optional<std::string> identifier(const JsonValue& v, const Path& path);
+  std::optional<Rounding> rounding(const JsonValue& v, const Path& path);
+  std::optional<LocalizedText> localized_text(const JsonValue& v, const Path& path);
+  bool is_array(const JsonValue& v, const Path& path, std::size_t max_items);
 
   Errors& errors() { return errors_; }
 
@@ -66,8 +67,8 @@ class ObjectReader {
   // A reader is made for every object read, and its path is needed only for
   // an error: a path given as a temporary is kept, one that outlives the
   // reader (a parameter, a local, another reader's path) is referred to.
-  ObjectReader(ValueReader& reader, const Json& object, std::string&& path);
-  ObjectReader(ValueReader& reader, const Json& object, const std::string& path);
+  ObjectReader(ValueReader& reader, const JsonValue& object, std::string&& path);
+  ObjectReader(ValueReader& reader, const JsonValue& object, const std::string& path);
   ObjectReader(const ObjectReader&) = delete;
   ObjectReader& operator=(const ObjectReader&) = delete;
 
@@ -77,7 +78,7 @@ class ObjectReader {
   Path at(std::string_view key) const { return Path(*path_, key); }
 
   // The field's value, or nullptr if absent (reporting "field.missing" when required).
-  const Json* field(std::string_view key, bool required);
+  const JsonValue* field(std::string_view key, bool required);
 
   std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
                                       std::int64_t max);
@@ -100,18 +101,18 @@ class ObjectReader {
 
  private:
   ValueReader& reader_;
-  const Json& object_;
+  const JsonValue& object_;
   std::string kept_path_;
   const std::string* path_;  // kept_path_ or the caller's
   bool valid_;
   // The members asked for and present, by address: finish() needs no key
   // compared when every member was asked for, and most objects fit inline.
   static constexpr std::size_t kInline = 24;
-  const Json* found_[kInline];
+  const JsonValue* found_[kInline];
   std::size_t found_count_ = 0;
-  std::vector<const Json*> found_more_;
-  void note_found(const Json* member);
-  bool was_found(const Json* member) const;
+  std::vector<const JsonValue*> found_more_;
+  void note_found(const JsonValue* member);
+  bool was_found(const JsonValue* member) const;
 };
 
 // Calls read(item, path), or read(item, path, index), for each item of the
@@ -119,14 +120,14 @@ class ObjectReader {
 // not an array or holds more than `max_items`. The items' paths are written
 // into one buffer, reused from item to item.
 template <typename Read>
-void each_item(ValueReader& reader, const Json* array, const std::string& path, std::size_t max_items, Read read) {
+void each_item(ValueReader& reader, const JsonValue* array, const std::string& path, std::size_t max_items, Read read) {
   if (!array || !reader.is_array(*array, path, max_items)) return;
   std::string item = path;
   const std::size_t prefix = item.size();
   for (std::size_t i = 0; i < array->size(); ++i) {
     item.resize(prefix);
     append_index(item, i);
-    if constexpr (std::is_invocable_v<Read&, const Json&, const std::string&, std::size_t>) {
+    if constexpr (std::is_invocable_v<Read&, const JsonValue&, const std::string&, std::size_t>) {
       read((*array)[i], static_cast<const std::string&>(item), i);
     } else {
       read((*array)[i], static_cast<const std::string&>(item));

@@ -12,7 +12,7 @@ using json_reader::ValueReader;
 
 namespace {
 
-MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+MallItem read_item(ValueReader& reader, const JsonValue& v, const std::string& path, const Program& program,
                    std::set<std::string>& ids) {
   ObjectReader obj(reader, v, path);
   MallItem item;
@@ -30,7 +30,7 @@ MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, 
   }
   item.stock = obj.integer("stock", false, 0, kMaxSafeInteger);
   item.daily_stock = obj.integer("daily_stock", false, 0, kMaxSafeInteger);
-  if (const Json* l = obj.field("limits", false)) {
+  if (const JsonValue* l = obj.field("limits", false)) {
     ObjectReader limits(reader, *l, obj.path_of("limits"));
     limits.integer_into("per_day", item.limits.per_day, 0, kMaxSafeInteger);
     limits.integer_into("per_month", item.limits.per_month, 0, kMaxSafeInteger);
@@ -38,7 +38,7 @@ MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, 
     limits.finish();
   }
   item.tiers = read_tier_list(reader, obj, program, "mall.unknown_tier");
-  if (const Json* r = obj.field("reward", false)) {
+  if (const JsonValue* r = obj.field("reward", false)) {
     item.reward = read_reward(reader, *r, obj.path_of("reward"));
     if (item.reward.points || item.reward.growth || item.reward.makeup_cards) {
       reader.error("mall.reward_not_offered", "a mall item gives a coupon, a red packet or box chances",
@@ -46,7 +46,7 @@ MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, 
     }
   }
   item.segments = read_segment_list(reader, obj, program);
-  if (const Json* g = obj.field("goods", false)) {
+  if (const JsonValue* g = obj.field("goods", false)) {
     if (auto goods = reader.identifier(*g, obj.path_of("goods"))) item.goods = *goods;
   }
   obj.finish();
@@ -58,10 +58,10 @@ MallItem read_item(ValueReader& reader, const Json& v, const std::string& path, 
 
 }  // namespace
 
-void read_mall_rules(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
+void read_mall_rules(ValueReader& reader, const JsonValue& json, const std::string& path, Program& program) {
   ObjectReader obj(reader, json, path);
   std::set<std::string> ids;
-  if (const Json* items = obj.field("items", true); items && reader.is_array(*items, obj.path_of("items"), kMaxMallItems)) {
+  if (const JsonValue* items = obj.field("items", true); items && reader.is_array(*items, obj.path_of("items"), kMaxMallItems)) {
     for (std::size_t i = 0; i < items->size(); ++i) {
       program.mall.items.push_back(read_item(reader, (*items)[i], index_path(obj.path_of("items"), i), program, ids));
     }

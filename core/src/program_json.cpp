@@ -26,10 +26,10 @@ void index_id(ValueReader& reader, std::map<std::string, std::size_t, std::less<
   }
 }
 
-std::optional<Currency> read_currency(ValueReader& reader, const Json& v, const std::string& path) {
+std::optional<Currency> read_currency(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   Currency currency;
-  const Json* code = obj.field("code", true);
+  const JsonValue* code = obj.field("code", true);
   if (code) {
     auto s = reader.string(*code, obj.path_of("code"), 3);
     const bool iso = s && s->size() == 3 &&
@@ -47,7 +47,7 @@ std::optional<Currency> read_currency(ValueReader& reader, const Json& v, const 
   return currency;
 }
 
-std::optional<EarnRate> read_rate(ValueReader& reader, const Json& v, const std::string& path) {
+std::optional<EarnRate> read_rate(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   auto earn = obj.integer("earn", true, 0, kMaxRateTerm);
   auto per = obj.integer("per_minor", true, 1, kMaxRateTerm);
@@ -57,7 +57,7 @@ std::optional<EarnRate> read_rate(ValueReader& reader, const Json& v, const std:
   return EarnRate{*earn, *per, *rounding};
 }
 
-Requirement read_requirement(ValueReader& reader, const Json& v, const std::string& path) {
+Requirement read_requirement(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   Requirement r;
   for (Metric m : kMetrics) r[m] = obj.integer(metric_name(m), false, 1, kMaxSafeInteger);
@@ -65,15 +65,15 @@ Requirement read_requirement(ValueReader& reader, const Json& v, const std::stri
   return r;
 }
 
-std::vector<std::string> read_ids(ValueReader& reader, const Json& v, const std::string& path) {
+std::vector<std::string> read_ids(ValueReader& reader, const JsonValue& v, const std::string& path) {
   std::vector<std::string> ids;
-  each_item(reader, &v, path, 100, [&](const Json& e, const std::string& p) {
+  each_item(reader, &v, path, 100, [&](const JsonValue& e, const std::string& p) {
     if (auto id = reader.identifier(e, p)) ids.push_back(*id);
   });
   return ids;
 }
 
-void read_tier(ValueReader& reader, const Json& v, const std::string& path, std::size_t i,
+void read_tier(ValueReader& reader, const JsonValue& v, const std::string& path, std::size_t i,
                Program& program) {
   ObjectReader obj(reader, v, path);
   Tier tier;
@@ -83,13 +83,13 @@ void read_tier(ValueReader& reader, const Json& v, const std::string& path, std:
   }
   if (auto name = obj.localized_text("name", true)) tier.name = *name;
   tier.paid_only = obj.boolean("paid_only", false).value_or(false);
-  const Json* qualify = obj.field("qualify", false);
+  const JsonValue* qualify = obj.field("qualify", false);
   if (qualify) tier.qualify = read_requirement(reader, *qualify, obj.path_of("qualify"));
-  const Json* retain = obj.field("retain", false);
+  const JsonValue* retain = obj.field("retain", false);
   tier.retain = retain ? read_requirement(reader, *retain, obj.path_of("retain")) : tier.qualify;
   if (auto m = obj.integer("points_multiplier_bp", false, 0, kMaxMultiplierBp)) tier.points_multiplier_bp = *m;
   if (auto d = obj.integer("discount_bp", false, 0, kBasisPoints)) tier.discount_bp = *d;
-  if (const Json* perks = obj.field("perks", false)) tier.perks = read_ids(reader, *perks, obj.path_of("perks"));
+  if (const JsonValue* perks = obj.field("perks", false)) tier.perks = read_ids(reader, *perks, obj.path_of("perks"));
   if (auto b = obj.integer("birthday_points", false, 0, kMaxSafeInteger)) tier.birthday_points = *b;
   obj.finish();
 
@@ -135,7 +135,7 @@ void check_tier_order(ValueReader& reader, const Program& program, const std::st
   }
 }
 
-void read_tiers(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_tiers(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   if (!reader.is_array(v, path, kMaxTiers)) return;
   if (v.empty()) {
     reader.error("tiers.empty", "must hold at least one tier", path);
@@ -145,11 +145,11 @@ void read_tiers(ValueReader& reader, const Json& v, const std::string& path, Pro
   check_tier_order(reader, program, path);
 }
 
-void read_qualification(ValueReader& reader, const Json& v, const std::string& path,
+void read_qualification(ValueReader& reader, const JsonValue& v, const std::string& path,
                         Qualification& q) {
   ObjectReader obj(reader, v, path);
   if (auto c = obj.choice("combine", false, {"any", "all"})) q.all = *c == 1;
-  if (const Json* window = obj.field("window", false)) {
+  if (const JsonValue* window = obj.field("window", false)) {
     ObjectReader w(reader, *window, obj.path_of("window"));
     if (auto k = w.choice("kind", true, {"lifetime", "rolling_days", "calendar_year", "anniversary_year"})) {
       q.window = static_cast<WindowKind>(*k);
@@ -166,20 +166,20 @@ void read_qualification(ValueReader& reader, const Json& v, const std::string& p
   obj.finish();
 }
 
-void read_earning(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_earning(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
-  if (const Json* points = obj.field("points", true)) {
+  if (const JsonValue* points = obj.field("points", true)) {
     if (auto rate = read_rate(reader, *points, obj.path_of("points"))) program.points = *rate;
   }
-  if (const Json* growth = obj.field("growth", false)) {
+  if (const JsonValue* growth = obj.field("growth", false)) {
     program.growth = read_rate(reader, *growth, obj.path_of("growth"));
   }
-  if (const Json* categories = obj.field("categories", true)) {
+  if (const JsonValue* categories = obj.field("categories", true)) {
     const std::string cpath = obj.path_of("categories");
     if (categories->is_array() && categories->empty()) {
       reader.error("categories.empty", "must hold at least one category", cpath);
     }
-    each_item(reader, categories, cpath, kMaxCategories, [&](const Json& e, const std::string& p, std::size_t i) {
+    each_item(reader, categories, cpath, kMaxCategories, [&](const JsonValue& e, const std::string& p, std::size_t i) {
       ObjectReader c(reader, e, p);
       Category category;
       if (auto id = c.identifier("id", true)) {
@@ -193,11 +193,11 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
       program.categories.push_back(std::move(category));  // even when invalid
     });
   }
-  if (const Json* skus = obj.field("skus", false)) {
-    each_item(reader, skus, obj.path_of("skus"), kMaxSkuMultipliers, [&](const Json& e, const std::string& p, std::size_t i) {
+  if (const JsonValue* skus = obj.field("skus", false)) {
+    each_item(reader, skus, obj.path_of("skus"), kMaxSkuMultipliers, [&](const JsonValue& e, const std::string& p, std::size_t i) {
       ObjectReader s(reader, e, p);
       SkuMultiplier sku;
-      if (const Json* id = s.field("id", true)) {
+      if (const JsonValue* id = s.field("id", true)) {
         if (auto text = reader.string(*id, s.path_of("id"), 128)) {
           index_id(reader, program.sku_by_id, *text, i, "skus.duplicate_id", s.path_of("id"));
           sku.id = *text;
@@ -208,15 +208,15 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
       program.skus.push_back(std::move(sku));
     });
   }
-  if (const Json* campaigns = obj.field("campaigns", false)) {
-    each_item(reader, campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const Json& e, const std::string& p) {
+  if (const JsonValue* campaigns = obj.field("campaigns", false)) {
+    each_item(reader, campaigns, obj.path_of("campaigns"), kMaxCampaigns, [&](const JsonValue& e, const std::string& p) {
       ObjectReader c(reader, e, p);
       Campaign campaign;
       if (auto id = c.identifier("id", true)) campaign.id = *id;
       auto from = c.date("from", true);
       auto to = c.date("to", true);
       if (auto m = c.integer("multiplier_bp", true, 0, kMaxMultiplierBp)) campaign.multiplier_bp = *m;
-      if (const Json* cats = c.field("categories", false)) {
+      if (const JsonValue* cats = c.field("categories", false)) {
         for (const std::string& id : read_ids(reader, *cats, c.path_of("categories"))) {
           if (auto index = program.category_index(id)) campaign.categories.push_back(*index);
           else reader.error("campaigns.unknown_category", "\"" + id + "\" is not a category of this programme", c.path_of("categories"));
@@ -230,7 +230,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
       program.campaigns.push_back(std::move(campaign));
     });
   }
-  if (const Json* birthday = obj.field("birthday", false)) {
+  if (const JsonValue* birthday = obj.field("birthday", false)) {
     ObjectReader b(reader, *birthday, obj.path_of("birthday"));
     BirthdayBonus bonus;
     if (auto m = b.integer("multiplier_bp", true, 0, kMaxMultiplierBp)) bonus.multiplier_bp = *m;
@@ -238,8 +238,8 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
     b.finish();
     program.birthday = bonus;
   }
-  if (const Json* caps = obj.field("caps", false)) {
-    each_item(reader, caps, obj.path_of("caps"), 2, [&](const Json& e, const std::string& p) {
+  if (const JsonValue* caps = obj.field("caps", false)) {
+    each_item(reader, caps, obj.path_of("caps"), 2, [&](const JsonValue& e, const std::string& p) {
       ObjectReader c(reader, e, p);
       EarnCap cap;
       auto period = c.choice("period", true, {"day", "month"});
@@ -257,7 +257,7 @@ void read_earning(ValueReader& reader, const Json& v, const std::string& path, P
   obj.finish();
 }
 
-void read_expiry(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_expiry(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   Expiry& e = program.expiry;
   if (auto p = obj.choice("policy", true, {"never", "days", "period_end"})) e.policy = static_cast<ExpiryPolicy>(*p);
@@ -266,7 +266,7 @@ void read_expiry(ValueReader& reader, const Json& v, const std::string& path, Pr
   const bool periodic = e.policy == ExpiryPolicy::period_end;
   if (auto p = obj.choice("period", periodic, {"month", "quarter", "year"})) e.period = static_cast<ExpiryPeriod>(*p);
   if (auto n = obj.integer("periods", periodic, 0, 100)) e.periods = *n;
-  if (const Json* v = obj.field("inactivity", false)) {
+  if (const JsonValue* v = obj.field("inactivity", false)) {
     ObjectReader in(reader, *v, obj.path_of("inactivity"));
     InactivityExpiry rule;
     auto days = in.integer("days", false, 1, kMaxDays);
@@ -294,14 +294,14 @@ void read_expiry(ValueReader& reader, const Json& v, const std::string& path, Pr
   }
 }
 
-void read_refunds(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_refunds(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   if (auto s = obj.choice("shortfall", false, {"debt", "negative_balance"})) program.shortfall = static_cast<Shortfall>(*s);
   if (auto w = obj.integer("window_days", false, 1, kMaxDays)) program.refund_window_days = *w;
   obj.finish();
 }
 
-void read_redemption(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_redemption(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   Redemption r;
   if (auto n = obj.integer("points_per_unit", true, 1, kMaxRateTerm)) r.points_per_unit = *n;
@@ -313,7 +313,7 @@ void read_redemption(ValueReader& reader, const Json& v, const std::string& path
   program.redemption = r;
 }
 
-void read_paid_membership(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_paid_membership(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   PaidMembership paid;
   if (auto id = obj.identifier("tier", true)) {
@@ -327,10 +327,10 @@ void read_paid_membership(ValueReader& reader, const Json& v, const std::string&
 }
 
 // lifecycle.recall: an offer per stage a member may fall into.
-void read_recall(ValueReader& reader, const Json& v, const std::string& path, std::vector<RecallOffer>& offers) {
+void read_recall(ValueReader& reader, const JsonValue& v, const std::string& path, std::vector<RecallOffer>& offers) {
   std::map<std::string, std::size_t, std::less<>> ids;
   std::set<LifecycleStage> stages;
-  each_item(reader, &v, path, 3, [&](const Json& e, const std::string& p, std::size_t i) {
+  each_item(reader, &v, path, 3, [&](const JsonValue& e, const std::string& p, std::size_t i) {
     ObjectReader obj(reader, e, p);
     RecallOffer offer;
     if (auto id = obj.identifier("id", true)) {
@@ -351,21 +351,21 @@ void read_recall(ValueReader& reader, const Json& v, const std::string& path, st
   });
 }
 
-void read_lifecycle(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_lifecycle(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   Lifecycle& l = program.lifecycle;
   if (auto d = obj.integer("new_days", false, 0, kMaxDays)) l.new_days = *d;
   if (auto d = obj.integer("silent_days", false, 1, kMaxDays)) l.silent_days = *d;
   if (auto d = obj.integer("sleeping_days", false, 1, kMaxDays)) l.sleeping_days = *d;
   if (auto d = obj.integer("lost_days", false, 1, kMaxDays)) l.lost_days = *d;
-  if (const Json* recall = obj.field("recall", false)) read_recall(reader, *recall, obj.path_of("recall"), l.recall);
+  if (const JsonValue* recall = obj.field("recall", false)) read_recall(reader, *recall, obj.path_of("recall"), l.recall);
   obj.finish();
   if (!(l.silent_days < l.sleeping_days && l.sleeping_days < l.lost_days)) {
     reader.error("lifecycle.order", "silent_days < sleeping_days < lost_days must hold", path);
   }
 }
 
-void read_sync(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_sync(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   if (auto s = obj.integer("claimed_time_skew_seconds", false, 0, 86400)) program.sync.claimed_time_skew_seconds = *s;
   obj.finish();
@@ -373,7 +373,7 @@ void read_sync(ValueReader& reader, const Json& v, const std::string& path, Prog
 
 // migrate: {"tiers": {old: new}, "categories": {old: new}}, read after the
 // tiers and categories it maps into.
-void read_migration_map(ValueReader& reader, const Json* v, const std::string& path, const char* kind,
+void read_migration_map(ValueReader& reader, const JsonValue* v, const std::string& path, const char* kind,
                         const std::map<std::string, std::size_t, std::less<>>& own,
                         std::map<std::string, std::size_t, std::less<>>& into) {
   if (!v) return;
@@ -392,7 +392,7 @@ void read_migration_map(ValueReader& reader, const Json* v, const std::string& p
     if (!new_id) continue;
     if (own.count(old_id)) {
       reader.error(std::string("migrate.") + kind + "_exists",
-                   "\"" + old_id + "\" is still a " + kind + " of this programme; only ids it no longer has are mapped", at);
+                   "\"" + std::string(old_id) + "\" is still a " + kind + " of this programme; only ids it no longer has are mapped", at);
       continue;
     }
     auto target = own.find(*new_id);
@@ -404,7 +404,7 @@ void read_migration_map(ValueReader& reader, const Json* v, const std::string& p
   }
 }
 
-void read_migration(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+void read_migration(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader obj(reader, v, path);
   read_migration_map(reader, obj.field("tiers", false), obj.path_of("tiers"), "tier", program.tier_by_id,
                      program.migrate.tiers);
@@ -415,7 +415,7 @@ void read_migration(ValueReader& reader, const Json& v, const std::string& path,
 
 }  // namespace
 
-Result<Program> program_from_json(const Json& json) {
+Result<Program> program_from_json(const JsonValue& json) {
   Errors errors;
   ValueReader reader(errors);
   ObjectReader obj(reader, json, "");
@@ -423,7 +423,7 @@ Result<Program> program_from_json(const Json& json) {
   Program program;
 
   // Where an editor finds the format's JSON Schema; nothing to the core.
-  if (const Json* schema = obj.field("$schema", false)) reader.string(*schema, "$schema", 2048);
+  if (const JsonValue* schema = obj.field("$schema", false)) reader.string(*schema, "$schema", 2048);
 
   if (auto schema = obj.integer("schema_version", true, 0, kMaxSafeInteger)) {
     if (*schema != 1) {
@@ -433,35 +433,35 @@ Result<Program> program_from_json(const Json& json) {
   if (auto id = obj.identifier("id", true)) program.id = *id;
   if (auto version = obj.integer("version", true, 1, kMaxSafeInteger)) program.version = *version;
   if (auto name = obj.localized_text("name", true)) program.name = *name;
-  if (const Json* currency = obj.field("currency", true)) {
+  if (const JsonValue* currency = obj.field("currency", true)) {
     if (auto c = read_currency(reader, *currency, "currency")) program.currency = *c;
   }
   // UTC-12:00 .. UTC+14:00: every offset in use on Earth.
   if (auto offset = obj.integer("utc_offset_minutes", true, -720, 840)) {
     program.utc_offset_minutes = static_cast<std::int32_t>(*offset);
   }
-  if (const Json* tiers = obj.field("tiers", true)) read_tiers(reader, *tiers, "tiers", program);
-  if (const Json* q = obj.field("qualification", false)) {
+  if (const JsonValue* tiers = obj.field("tiers", true)) read_tiers(reader, *tiers, "tiers", program);
+  if (const JsonValue* q = obj.field("qualification", false)) {
     read_qualification(reader, *q, "qualification", program.qualification);
   }
   // Segments name tiers, the experiment's variants and the qualification's
   // window; campaigns, tasks and the mall name segments.
-  if (const Json* e = obj.field("experiment", false)) read_experiment(reader, *e, "experiment", program);
-  if (const Json* s = obj.field("segments", false)) read_segments(reader, *s, "segments", program);
-  if (const Json* earning = obj.field("earning", true)) read_earning(reader, *earning, "earning", program);
-  if (const Json* expiry = obj.field("expiry", false)) read_expiry(reader, *expiry, "expiry", program);
-  if (const Json* refunds = obj.field("refunds", false)) read_refunds(reader, *refunds, "refunds", program);
-  if (const Json* r = obj.field("redemption", false)) read_redemption(reader, *r, "redemption", program);
-  if (const Json* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
-  if (const Json* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
-  if (const Json* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
-  if (const Json* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program);
-  if (const Json* m = obj.field("mall", false)) read_mall_rules(reader, *m, "mall", program);
-  if (const Json* m = obj.field("migrate", false)) read_migration(reader, *m, "migrate", program);
+  if (const JsonValue* e = obj.field("experiment", false)) read_experiment(reader, *e, "experiment", program);
+  if (const JsonValue* s = obj.field("segments", false)) read_segments(reader, *s, "segments", program);
+  if (const JsonValue* earning = obj.field("earning", true)) read_earning(reader, *earning, "earning", program);
+  if (const JsonValue* expiry = obj.field("expiry", false)) read_expiry(reader, *expiry, "expiry", program);
+  if (const JsonValue* refunds = obj.field("refunds", false)) read_refunds(reader, *refunds, "refunds", program);
+  if (const JsonValue* r = obj.field("redemption", false)) read_redemption(reader, *r, "redemption", program);
+  if (const JsonValue* p = obj.field("paid_membership", false)) read_paid_membership(reader, *p, "paid_membership", program);
+  if (const JsonValue* l = obj.field("lifecycle", false)) read_lifecycle(reader, *l, "lifecycle", program);
+  if (const JsonValue* y = obj.field("sync", false)) read_sync(reader, *y, "sync", program);
+  if (const JsonValue* t = obj.field("tasks", false)) read_task_rules(reader, *t, "tasks", program);
+  if (const JsonValue* m = obj.field("mall", false)) read_mall_rules(reader, *m, "mall", program);
+  if (const JsonValue* m = obj.field("migrate", false)) read_migration(reader, *m, "migrate", program);
 
   const bool discounts = std::any_of(program.tiers.begin(), program.tiers.end(),
                                      [](const Tier& t) { return t.discount_bp > 0; });
-  if (const Json* discount = obj.field("discount", false)) {
+  if (const JsonValue* discount = obj.field("discount", false)) {
     ObjectReader d(reader, *discount, "discount");
     if (auto r = d.rounding("rounding", true)) program.discount_rounding = *r;
     d.finish();

@@ -14,14 +14,14 @@ using json_reader::ValueReader;
 namespace {
 
 // An array of cart lines at `path` ("cart.lines", "products").
-void read_lines(const Program& program, ValueReader& reader, const Json& lines, const std::string& path,
+void read_lines(const Program& program, ValueReader& reader, const JsonValue& lines, const std::string& path,
                 Cart& cart) {
   if (reader.is_array(lines, path, kMaxCartLines)) {
     cart.lines.reserve(lines.size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
       ObjectReader line_obj(reader, lines[i], index_path(path, i));
       CartLine line;
-      if (const Json* sku = line_obj.field("sku", true)) {
+      if (const JsonValue* sku = line_obj.field("sku", true)) {
         auto s = reader.string(*sku, line_obj.path_of("sku"), kMaxSkuBytes);
         if (s && s->empty()) reader.error("value.empty", "must not be empty", line_obj.path_of("sku"));
         if (s) line.sku = *s;
@@ -50,7 +50,7 @@ void read_lines(const Program& program, ValueReader& reader, const Json& lines, 
 }
 
 // 64 hex digits -> the 32 bytes they spell.
-std::optional<std::string> seed_bytes(ValueReader& reader, const Json& v, const std::string& path) {
+std::optional<std::string> seed_bytes(ValueReader& reader, const JsonValue& v, const std::string& path) {
   auto hex = reader.string(v, path, 64);
   if (!hex) return std::nullopt;
   auto bytes = hex->size() == 64 ? bytes_from_hex(*hex) : std::nullopt;
@@ -63,22 +63,22 @@ std::optional<std::string> seed_bytes(ValueReader& reader, const Json& v, const 
 
 void read_draw(const Program& program, ValueReader& reader, ObjectReader& obj, DrawInput& draw) {
   if (auto box = obj.identifier("box", true)) draw.box = *box;
-  if (const Json* seed = obj.field("seed", true)) {
+  if (const JsonValue* seed = obj.field("seed", true)) {
     if (auto bytes = seed_bytes(reader, *seed, obj.path_of("seed"))) draw.seed = *bytes;
   }
   const Box* box = program.tasks.box(draw.box);
-  if (const Json* stock = obj.field("stock", false)) {
+  if (const JsonValue* stock = obj.field("stock", false)) {
     ObjectReader left(reader, *stock, obj.path_of("stock"));
     if (left.valid()) {
-      for (const auto& item : stock->items()) {
-        const std::string& prize = item.key();  // a structured binding cannot be captured in C++17
+      for (const JsonMember& item : stock->items()) {
+        const std::string_view prize = item.key;
         const bool known = box && std::any_of(box->prizes.begin(), box->prizes.end(), [&](const Prize& p) { return p.id == prize; });
-        if (box && !known) reader.error("box.unknown_prize", "\"" + prize + "\" is not a prize of this box", left.path_of(prize));
-        if (auto n = left.integer(prize, true, 0, kMaxSafeInteger)) draw.stock[prize] = *n;
+        if (box && !known) reader.error("box.unknown_prize", "\"" + std::string(prize) + "\" is not a prize of this box", left.path_of(prize));
+        if (auto n = left.integer(prize, true, 0, kMaxSafeInteger)) draw.stock[std::string(prize)] = *n;
       }
     }
   }
-  if (const Json* budget = obj.field("budget", false)) {
+  if (const JsonValue* budget = obj.field("budget", false)) {
     ObjectReader b(reader, *budget, obj.path_of("budget"));
     draw.points_left = b.integer("points", false, 0, kMaxSafeInteger);
     draw.red_packet_left = b.integer("red_packet", false, 0, kMaxSafeInteger);
@@ -99,7 +99,7 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       break;
     case EventKind::scan:
       if (auto c = obj.identifier("code", true)) e.code = *c;
-      if (const Json* by = obj.field("code_used_by", false)) {
+      if (const JsonValue* by = obj.field("code_used_by", false)) {
         if (auto s = reader.string(*by, obj.path_of("code_used_by"), 128)) e.code_used_by = *s;
       }
       break;
@@ -126,7 +126,7 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
     case EventKind::mall_redeem:
       if (auto item = obj.identifier("item", true)) e.item = *item;
       obj.integer_into("quantity", e.quantity, 1, kMaxMallQuantity);
-      if (const Json* stock = obj.field("stock", false)) {
+      if (const JsonValue* stock = obj.field("stock", false)) {
         ObjectReader left(reader, *stock, obj.path_of("stock"));
         e.mall_stock.left = left.integer("left", false, 0, kMaxSafeInteger);
         e.mall_stock.left_today = left.integer("left_today", false, 0, kMaxSafeInteger);
@@ -137,7 +137,7 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
     case EventKind::tag: {
       bool any = false;
       for (auto [key, into] : {std::pair{"add", &e.tags_add}, {"remove", &e.tags_remove}}) {
-        const Json* list = obj.field(key, false);
+        const JsonValue* list = obj.field(key, false);
         if (!list || !reader.is_array(*list, obj.path_of(key), kMaxTags)) continue;
         any = any || !list->empty();
         for (std::size_t i = 0; i < list->size(); ++i) {
@@ -156,19 +156,19 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
 
 }  // namespace
 
-Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path) {
+Result<Cart> cart_from_json(const Program& program, const JsonValue& json, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
   ObjectReader obj(reader, json, path);
   Cart cart;
-  const Json* lines = obj.field("lines", true);
+  const JsonValue* lines = obj.field("lines", true);
   obj.finish();
   if (lines) read_lines(program, reader, *lines, obj.path_of("lines"), cart);
   if (!errors.empty()) return errors;
   return cart;
 }
 
-Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, const std::string& path) {
+Result<Cart> cart_lines_from_json(const Program& program, const JsonValue& lines, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
   Cart cart;
@@ -177,7 +177,7 @@ Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, con
   return cart;
 }
 
-Result<DrawInput> draw_input_from_json(const Program& program, const Json& json, const std::string& path) {
+Result<DrawInput> draw_input_from_json(const Program& program, const JsonValue& json, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
   ObjectReader obj(reader, json, path);
@@ -188,7 +188,7 @@ Result<DrawInput> draw_input_from_json(const Program& program, const Json& json,
   return draw;
 }
 
-Result<TimeMs> time_from_json(const Json& json, const std::string& path) {
+Result<TimeMs> time_from_json(const JsonValue& json, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
   auto at = reader.integer(json, path, kMinTimeMs, kMaxTimeMs);
@@ -197,17 +197,17 @@ Result<TimeMs> time_from_json(const Json& json, const std::string& path) {
 }
 
 
-Result<Event> event_from_json(const Program& program, const Json& json, const std::string& path) {
+Result<Event> event_from_json(const Program& program, const JsonValue& json, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
   ObjectReader obj(reader, json, path);
   Event e;
-  if (const Json* id = obj.field("id", true)) {
+  if (const JsonValue* id = obj.field("id", true)) {
     auto s = reader.string(*id, obj.path_of("id"), 128);
     if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("id"));
     if (s) e.id = *s;
   }
-  if (const Json* at = obj.field("at", true)) {
+  if (const JsonValue* at = obj.field("at", true)) {
     if (auto t = reader.integer(*at, obj.path_of("at"), kMinTimeMs, kMaxTimeMs)) e.at = *t;
   }
   auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
@@ -216,7 +216,7 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
                                         "spokesperson_credit", "adjust"});
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
-    if (const Json* v = obj.field("order_id", true)) {
+    if (const JsonValue* v = obj.field("order_id", true)) {
       auto s = reader.string(*v, obj.path_of("order_id"), 128);
       if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("order_id"));
       if (s) e.order_id = *s;
@@ -225,11 +225,11 @@ Result<Event> event_from_json(const Program& program, const Json& json, const st
   if (type && e.kind == EventKind::order) {
     order_id();
     // The order's lines are a cart's: the same rules, the same paths.
-    if (const Json* lines = obj.field("lines", true)) read_lines(program, reader, *lines, obj.path_of("lines"), e.cart);
+    if (const JsonValue* lines = obj.field("lines", true)) read_lines(program, reader, *lines, obj.path_of("lines"), e.cart);
     if (auto r = obj.integer("redeem_points", false, 0, kMaxSafeInteger)) e.redeem_points = *r;
   } else if (type && e.kind == EventKind::refund) {
     order_id();
-    if (const Json* lines = obj.field("lines", false); lines && reader.is_array(*lines, obj.path_of("lines"), kMaxCartLines)) {
+    if (const JsonValue* lines = obj.field("lines", false); lines && reader.is_array(*lines, obj.path_of("lines"), kMaxCartLines)) {
       for (std::size_t i = 0; i < lines->size(); ++i) {
         ObjectReader l(reader, (*lines)[i], index_path(obj.path_of("lines"), i));
         RefundLine r;

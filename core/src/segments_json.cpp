@@ -29,7 +29,7 @@ Bounds read_bounds(ObjectReader& obj) {
 }
 
 std::optional<Bounds> bounds_field(ValueReader& reader, ObjectReader& when, std::string_view key) {
-  const Json* v = when.field(key, false);
+  const JsonValue* v = when.field(key, false);
   if (!v) return std::nullopt;
   ObjectReader obj(reader, *v, when.path_of(key));
   Bounds b = read_bounds(obj);
@@ -40,7 +40,7 @@ std::optional<Bounds> bounds_field(ValueReader& reader, ObjectReader& when, std:
 
 std::optional<WindowBounds> window_field(ValueReader& reader, ObjectReader& when, std::string_view key,
                                          const Program& program) {
-  const Json* v = when.field(key, false);
+  const JsonValue* v = when.field(key, false);
   if (!v) return std::nullopt;
   ObjectReader obj(reader, *v, when.path_of(key));
   WindowBounds w;
@@ -62,7 +62,7 @@ std::optional<WindowBounds> window_field(ValueReader& reader, ObjectReader& when
 
 std::vector<std::string> identifiers(ValueReader& reader, ObjectReader& obj, std::string_view key) {
   std::vector<std::string> ids;
-  const Json* v = obj.field(key, false);
+  const JsonValue* v = obj.field(key, false);
   if (!v || !reader.is_array(*v, obj.path_of(key), kMaxTags)) return ids;
   for (std::size_t i = 0; i < v->size(); ++i) {
     if (auto id = reader.identifier((*v)[i], index_path(obj.path_of(key), i))) ids.push_back(*id);
@@ -70,7 +70,7 @@ std::vector<std::string> identifiers(ValueReader& reader, ObjectReader& obj, std
   return ids;
 }
 
-SegmentRule read_rule(ValueReader& reader, const Json& v, const std::string& path, Program& program) {
+SegmentRule read_rule(ValueReader& reader, const JsonValue& v, const std::string& path, Program& program) {
   ObjectReader when(reader, v, path);
   SegmentRule r;
   const std::vector<std::string> tiers = identifiers(reader, when, "tiers");
@@ -138,14 +138,14 @@ void write_texts(JsonWriter& w, std::string_view key, const std::vector<std::str
 
 }  // namespace
 
-void read_experiment(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
+void read_experiment(ValueReader& reader, const JsonValue& json, const std::string& path, Program& program) {
   ObjectReader obj(reader, json, path);
   Experiment e;
   if (auto id = obj.identifier("id", true)) e.id = *id;
   if (auto s = obj.short_text("seed", true)) e.seed = *s;
   std::int64_t shares = 0;
   std::set<std::string> ids;
-  if (const Json* variants = obj.field("variants", true); variants && reader.is_array(*variants, obj.path_of("variants"), 20)) {
+  if (const JsonValue* variants = obj.field("variants", true); variants && reader.is_array(*variants, obj.path_of("variants"), 20)) {
     for (std::size_t i = 0; i < variants->size(); ++i) {
       ObjectReader v(reader, (*variants)[i], index_path(obj.path_of("variants"), i));
       ExperimentVariant variant;
@@ -176,7 +176,7 @@ void write_experiment(JsonWriter& w, const Experiment& e) {
   w.end_array().end_object();
 }
 
-void read_segments(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
+void read_segments(ValueReader& reader, const JsonValue& json, const std::string& path, Program& program) {
   if (!reader.is_array(json, path, kMaxSegments)) return;
   std::set<std::string> ids;
   for (std::size_t i = 0; i < json.size(); ++i) {
@@ -187,7 +187,7 @@ void read_segments(ValueReader& reader, const Json& json, const std::string& pat
       if (!ids.insert(*id).second) reader.error("segments.duplicate_id", "id \"" + *id + "\" is used twice", obj.path_of("id"));
     }
     if (auto name = obj.localized_text("name", false)) s.name = *name;
-    if (const Json* when = obj.field("when", true)) s.when = read_rule(reader, *when, obj.path_of("when"), program);
+    if (const JsonValue* when = obj.field("when", true)) s.when = read_rule(reader, *when, obj.path_of("when"), program);
     obj.finish();
     program.segments.push_back(std::move(s));
   }

@@ -30,7 +30,7 @@ std::optional<std::size_t> tier_field(ValueReader& reader, const Program& progra
   return index;
 }
 
-Lot read_lot(ValueReader& reader, const Json& v, const std::string& path) {
+Lot read_lot(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   Lot lot;
   if (auto s = obj.short_text("id", true)) lot.id = *s;
@@ -43,12 +43,12 @@ Lot read_lot(ValueReader& reader, const Json& v, const std::string& path) {
   return lot;
 }
 
-OrderRecord read_order(ValueReader& reader, const Program& program, const Json& v, const std::string& path) {
+OrderRecord read_order(ValueReader& reader, const Program& program, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   OrderRecord o;
   if (auto s = obj.short_text("order_id", true)) o.order_id = *s;
   if (auto t = time_field(obj, "at", true)) o.at = *t;
-  each_item(reader, obj.field("lines", true), obj.path_of("lines"), kMaxCartLines, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("lines", true), obj.path_of("lines"), kMaxCartLines, [&](const JsonValue& e, const std::string& p) {
     ObjectReader l(reader, e, p);
     OrderLineRecord line;
     if (auto s = l.short_text("sku", true)) line.sku = *s;
@@ -71,7 +71,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
     obj.integer_into(key, *into, 0, kMaxSafeInteger);
   }
   read_redeemed_parts(reader, obj, "redeemed", o.redeemed);
-  each_item(reader, obj.field("refund_ids", false), obj.path_of("refund_ids"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("refund_ids", false), obj.path_of("refund_ids"), 1000, [&](const JsonValue& e, const std::string& p) {
     if (auto s = reader.string(e, p, 128)) o.refund_ids.push_back(*s);
   });
   obj.finish();
@@ -80,7 +80,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const Json& 
 
 std::optional<std::int64_t> read_date_text(ValueReader& reader, ObjectReader& obj, std::string_view key,
                                            const char* suffix, std::size_t length) {
-  const Json* v = obj.field(key, true);
+  const JsonValue* v = obj.field(key, true);
   if (!v) return std::nullopt;
   auto s = reader.string(*v, obj.path_of(key), length);
   auto d = s && s->size() == length ? parse_iso_date(*s + suffix) : std::nullopt;
@@ -91,7 +91,7 @@ std::optional<std::int64_t> read_date_text(ValueReader& reader, ObjectReader& ob
   return length == 10 ? day_number_from_date(*d) : month_index(*d);
 }
 
-CapUsage read_cap(ValueReader& reader, const Json& v, const std::string& path, bool by_day) {
+CapUsage read_cap(ValueReader& reader, const JsonValue& v, const std::string& path, bool by_day) {
   ObjectReader obj(reader, v, path);
   CapUsage usage;
   auto period = by_day ? read_date_text(reader, obj, "date", "", 10) : read_date_text(reader, obj, "month", "-01", 7);
@@ -104,7 +104,7 @@ CapUsage read_cap(ValueReader& reader, const Json& v, const std::string& path, b
 }  // namespace
 
 void read_redeemed_parts(ValueReader& reader, ObjectReader& obj, std::string_view key, std::vector<RedeemedPart>& into) {
-  each_item(reader, obj.field(key, false), obj.path_of(key), 10000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, false), obj.path_of(key), 10000, [&](const JsonValue& e, const std::string& p) {
     ObjectReader r(reader, e, p);
     RedeemedPart part;
     if (auto s = r.short_text("lot", true)) part.lot = *s;
@@ -140,14 +140,14 @@ void check_checkin_cycle(ValueReader& reader, const CheckinCycle& c, std::int64_
   }
 }
 
-Result<MemberState> member_state_from_json(const Program& program, const Json& json, const std::string& path) {
+Result<MemberState> member_state_from_json(const Program& program, const JsonValue& json, const std::string& path) {
   Errors errors;
   ValueReader reader(errors);
   ObjectReader obj(reader, json, path);
   MemberState s;
   if (auto v = obj.short_text("member_id", false)) s.member_id = *v;
   if (auto t = time_field(obj, "joined_at", false)) s.joined_at = *t;
-  if (const Json* b = obj.field("birthday", false)) {
+  if (const JsonValue* b = obj.field("birthday", false)) {
     auto text = reader.string(*b, obj.path_of("birthday"), 5);
     auto d = text && text->size() == 5 ? parse_iso_date("2000-" + *text) : std::nullopt;  // 2000: 02-29 exists
     if (!d) reader.error("value.invalid_date", "must be MM-DD", obj.path_of("birthday"));
@@ -161,14 +161,14 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
   }
   s.tier = tier_field(reader, program, obj, "tier", false);
   if (auto t = time_field(obj, "tier_since", false)) s.tier_since = *t;
-  if (const Json* d = obj.field("downgrade", false)) {
+  if (const JsonValue* d = obj.field("downgrade", false)) {
     ObjectReader r(reader, *d, obj.path_of("downgrade"));
     auto to = tier_field(reader, program, r, "to", true);
     auto at = time_field(r, "at", true);
     r.finish();
     if (to && at) s.downgrade = PendingDowngrade{*to, *at};
   }
-  if (const Json* p = obj.field("paid", false)) {
+  if (const JsonValue* p = obj.field("paid", false)) {
     ObjectReader r(reader, *p, obj.path_of("paid"));
     auto tier = tier_field(reader, program, r, "tier", true);
     auto until = time_field(r, "expires_at", true);
@@ -176,16 +176,16 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     if (tier && until) s.paid = PaidTerm{*tier, *until};
   }
   each_item(reader, obj.field("lots", false), obj.path_of("lots"), 100000,
-       [&](const Json& e, const std::string& p) { s.lots.push_back(read_lot(reader, e, p)); });
+       [&](const JsonValue& e, const std::string& p) { s.lots.push_back(read_lot(reader, e, p)); });
   each_item(reader, obj.field("orders", false), obj.path_of("orders"), 100000,
-       [&](const Json& e, const std::string& p) {
+       [&](const JsonValue& e, const std::string& p) {
          s.orders.push_back(read_order(reader, program, e, p));
          // Held in the order they came: apply() finds the refund window's first order by time.
          if (s.orders.size() > 1 && s.orders.back().at < s.orders[s.orders.size() - 2].at) {
            reader.error("state.orders_order", "orders are held in the order they were placed", p + ".at");
          }
        });
-  each_item(reader, obj.field("activity", false), obj.path_of("activity"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("activity", false), obj.path_of("activity"), 1000, [&](const JsonValue& e, const std::string& p) {
     ObjectReader a(reader, e, p);
     ActivityDay day;
     if (auto d = a.date("date", true)) day.day = *d;
@@ -199,12 +199,12 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     }
     s.activity.push_back(day);
   });
-  if (const Json* c = obj.field("cap_day", false)) s.cap_day = read_cap(reader, *c, obj.path_of("cap_day"), true);
-  if (const Json* c = obj.field("cap_month", false)) s.cap_month = read_cap(reader, *c, obj.path_of("cap_month"), false);
+  if (const JsonValue* c = obj.field("cap_day", false)) s.cap_day = read_cap(reader, *c, obj.path_of("cap_day"), true);
+  if (const JsonValue* c = obj.field("cap_month", false)) s.cap_month = read_cap(reader, *c, obj.path_of("cap_month"), false);
   if (auto y = obj.integer("birthday_gift_year", false, 0, 9999)) s.birthday_gift_year = static_cast<std::int32_t>(*y);
   s.last_activity_at = time_field(obj, "last_activity_at", false);
   s.points_active_at = time_field(obj, "points_active_at", false);
-  if (const Json* g = obj.field("recall", false)) {
+  if (const JsonValue* g = obj.field("recall", false)) {
     ObjectReader r(reader, *g, obj.path_of("recall"));
     auto offer = r.identifier("offer", true);
     auto entered = time_field(r, "entered_at", true);
@@ -215,11 +215,11 @@ Result<MemberState> member_state_from_json(const Program& program, const Json& j
     if (index && entered && used) s.recall = RecallGiven{*index, *entered, *used};
   }
   each_item(reader, obj.field("recent_events", false), obj.path_of("recent_events"), kRecentEvents,
-       [&](const Json& e, const std::string& p) {
+       [&](const JsonValue& e, const std::string& p) {
          if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
        });
-  if (const Json* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
-  each_item(reader, obj.field("tags", false), obj.path_of("tags"), kMaxTags, [&](const Json& e, const std::string& p) {
+  if (const JsonValue* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
+  each_item(reader, obj.field("tags", false), obj.path_of("tags"), kMaxTags, [&](const JsonValue& e, const std::string& p) {
     if (auto tag = reader.identifier(e, p)) s.tags.insert(*tag);
   });
   obj.finish();

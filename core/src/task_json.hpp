@@ -12,15 +12,15 @@
 
 namespace loyalty {
 
-void read_task_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void read_task_rules(json_reader::ValueReader& reader, const JsonValue& json, const std::string& path, Program& program);
 void write_task_rules(JsonWriter& w, const Program& program);
-Reward read_reward(json_reader::ValueReader& reader, const Json& json, const std::string& path);
+Reward read_reward(json_reader::ValueReader& reader, const JsonValue& json, const std::string& path);
 void write_reward(JsonWriter& w, const Reward& reward);
 
 // The programme's "segments" (segments_json.cpp), read after the tiers and
 // before what names them; and the "segments" list of a task, box or mall item.
-void read_segments(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
-void read_experiment(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void read_segments(json_reader::ValueReader& reader, const JsonValue& json, const std::string& path, Program& program);
+void read_experiment(json_reader::ValueReader& reader, const JsonValue& json, const std::string& path, Program& program);
 void write_experiment(JsonWriter& w, const Experiment& experiment);
 void write_segments(JsonWriter& w, const Program& program);
 std::vector<std::size_t> read_segment_list(json_reader::ValueReader& reader, json_reader::ObjectReader& obj,
@@ -32,7 +32,7 @@ std::vector<std::size_t> read_tier_list(json_reader::ValueReader& reader, json_r
 void write_tier_list(JsonWriter& w, const Program& program, const std::vector<std::size_t>& tiers);
 
 // The programme's "mall" section (mall_json.cpp); tiers are read before it.
-void read_mall_rules(json_reader::ValueReader& reader, const Json& json, const std::string& path, Program& program);
+void read_mall_rules(json_reader::ValueReader& reader, const JsonValue& json, const std::string& path, Program& program);
 void write_mall_rules(JsonWriter& w, const Program& program);
 const char* makeup_pays_name(MakeupPays pays);  // "streak", "day_reward"
 
@@ -41,7 +41,7 @@ void read_redeemed_parts(json_reader::ValueReader& reader, json_reader::ObjectRe
                          std::vector<RedeemedPart>& into);
 void write_redeemed_parts(JsonWriter& w, const std::vector<RedeemedPart>& parts);
 
-void read_task_state(json_reader::ValueReader& reader, const Json& json, const std::string& path, TaskState& state);
+void read_task_state(json_reader::ValueReader& reader, const JsonValue& json, const std::string& path, TaskState& state);
 void write_task_state(JsonWriter& w, const TaskState& state);
 // Mall redemptions in the order they were made, as apply() keeps them (limits scan from the newest).
 void put_in_time_order(std::vector<MallRedemption>& mall);

@@ -17,7 +17,7 @@ constexpr std::int64_t kMaxCount = 1000000;
 
 }  // namespace
 
-Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) {
+Reward read_reward(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   Reward r;
   obj.integer_into("points", r.points, 0, kMaxSafeInteger);
@@ -25,7 +25,7 @@ Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) 
   obj.integer_into("red_packet", r.red_packet, 0, kMaxSafeInteger);
   obj.integer_into("box_chances", r.box_chances, 0, kMaxCount);
   obj.integer_into("makeup_cards", r.makeup_cards, 0, kMaxCount);
-  if (const Json* c = obj.field("coupon", false)) {
+  if (const JsonValue* c = obj.field("coupon", false)) {
     ObjectReader coupon(reader, *c, obj.path_of("coupon"));
     CouponGrant grant;
     if (auto id = coupon.identifier("id", true)) grant.id = *id;
@@ -40,7 +40,7 @@ Reward read_reward(ValueReader& reader, const Json& v, const std::string& path) 
 namespace {
 
 Reward reward_field(ValueReader& reader, ObjectReader& obj, std::string_view key, bool required) {
-  const Json* v = obj.field(key, required);
+  const JsonValue* v = obj.field(key, required);
   return v ? read_reward(reader, *v, obj.path_of(key)) : Reward{};
 }
 
@@ -51,7 +51,7 @@ std::optional<std::string> unique_id(ValueReader& reader, ObjectReader& obj, std
   return id;
 }
 
-CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string& path) {
+CheckinRules read_checkin(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   CheckinRules rules;
   obj.integer_into("cycle_days", rules.cycle_days, 1, static_cast<std::int64_t>(kMaxCheckinCycle));
@@ -59,8 +59,8 @@ CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string&
     rules.on_miss = static_cast<MissPolicy>(*m);
   }
   rules.by_day.resize(static_cast<std::size_t>(rules.cycle_days));
-  if (const Json* rewards = obj.field("rewards", false)) {
-    each_item(reader, rewards, obj.path_of("rewards"), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
+  if (const JsonValue* rewards = obj.field("rewards", false)) {
+    each_item(reader, rewards, obj.path_of("rewards"), kMaxCheckinCycle, [&](const JsonValue& e, const std::string& p) {
       ObjectReader day(reader, e, p);
       auto d = day.integer("day", true, 1, rules.cycle_days);
       Reward reward = reward_field(reader, day, "reward", true);
@@ -72,7 +72,7 @@ CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string&
     });
   }
   rules.default_reward = reward_field(reader, obj, "default_reward", false);
-  if (const Json* m = obj.field("makeup", false)) {
+  if (const JsonValue* m = obj.field("makeup", false)) {
     ObjectReader makeup(reader, *m, obj.path_of("makeup"));
     Makeup rules_makeup;
     makeup.integer_into("per_cycle", rules_makeup.per_cycle, 1, static_cast<std::int64_t>(kMaxCheckinCycle));
@@ -85,7 +85,7 @@ CheckinRules read_checkin(ValueReader& reader, const Json& v, const std::string&
   return rules;
 }
 
-LikeRules read_likes(ValueReader& reader, const Json& v, const std::string& path) {
+LikeRules read_likes(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   LikeRules rules;
   rules.reward = reward_field(reader, obj, "reward", true);
@@ -94,14 +94,14 @@ LikeRules read_likes(ValueReader& reader, const Json& v, const std::string& path
   return rules;
 }
 
-ScanRules read_scans(ValueReader& reader, const Json& v, const std::string& path) {
+ScanRules read_scans(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   ScanRules rules;
   rules.reward = reward_field(reader, obj, "reward", true);
   obj.integer_into("daily_cap", rules.daily_cap, 0, kMaxCount);
-  if (const Json* batches = obj.field("batches", false)) {
+  if (const JsonValue* batches = obj.field("batches", false)) {
     std::set<std::string> prefixes;
-    each_item(reader, batches, obj.path_of("batches"), 1000, [&](const Json& e, const std::string& p) {
+    each_item(reader, batches, obj.path_of("batches"), 1000, [&](const JsonValue& e, const std::string& p) {
       ObjectReader b(reader, e, p);
       ScanBatch batch;
       if (auto prefix = b.identifier("prefix", true)) {
@@ -119,7 +119,7 @@ ScanRules read_scans(ValueReader& reader, const Json& v, const std::string& path
   return rules;
 }
 
-ReferralRules read_referral(ValueReader& reader, const Json& v, const std::string& path) {
+ReferralRules read_referral(ValueReader& reader, const JsonValue& v, const std::string& path) {
   ObjectReader obj(reader, v, path);
   ReferralRules rules;
   rules.inviter_reward = reward_field(reader, obj, "inviter_reward", true);
@@ -139,10 +139,10 @@ void read_window(ValueReader& reader, ObjectReader& obj, std::int64_t& from_day,
   to_day = to.value_or(0);
 }
 
-void read_limited(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+void read_limited(ValueReader& reader, const JsonValue& v, const std::string& path, const Program& program,
                   std::vector<LimitedTask>& tasks) {
   std::set<std::string> ids;
-  each_item(reader, &v, path, kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
+  each_item(reader, &v, path, kMaxLimitedTasks, [&](const JsonValue& e, const std::string& p) {
     ObjectReader obj(reader, e, p);
     LimitedTask task;
     if (auto id = unique_id(reader, obj, ids)) task.id = *id;
@@ -160,28 +160,28 @@ void read_limited(ValueReader& reader, const Json& v, const std::string& path, c
   });
 }
 
-Box read_box(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+Box read_box(ValueReader& reader, const JsonValue& v, const std::string& path, const Program& program,
              std::set<std::string>& ids) {
   ObjectReader obj(reader, v, path);
   Box box;
   if (auto id = unique_id(reader, obj, ids)) box.id = *id;
   if (auto name = obj.localized_text("name", false)) box.name = *name;
-  if (const Json* c = obj.field("cost", false)) {
+  if (const JsonValue* c = obj.field("cost", false)) {
     ObjectReader cost(reader, *c, obj.path_of("cost"));
     cost.integer_into("points", box.cost.points, 0, kMaxSafeInteger);
     cost.integer_into("chances", box.cost.chances, 0, kMaxCount);
     cost.finish();
   }
   obj.integer_into("free_per_day", box.free_per_day, 0, 1000);
-  if (const Json* b = obj.field("daily_budget", false)) {
+  if (const JsonValue* b = obj.field("daily_budget", false)) {
     ObjectReader budget(reader, *b, obj.path_of("daily_budget"));
     budget.integer_into("points", box.daily_budget.points, 0, kMaxSafeInteger);
     budget.integer_into("red_packet", box.daily_budget.red_packet, 0, kMaxSafeInteger);
     budget.finish();
   }
   std::set<std::string> prize_ids;
-  if (const Json* prizes = obj.field("prizes", true)) {
-    each_item(reader, prizes, obj.path_of("prizes"), kMaxPrizes, [&](const Json& e, const std::string& p) {
+  if (const JsonValue* prizes = obj.field("prizes", true)) {
+    each_item(reader, prizes, obj.path_of("prizes"), kMaxPrizes, [&](const JsonValue& e, const std::string& p) {
       ObjectReader prize_obj(reader, e, p);
       Prize prize;
       if (auto id = unique_id(reader, prize_obj, prize_ids)) prize.id = *id;
@@ -212,7 +212,7 @@ FriendAction friend_action_field(ObjectReader& obj) {
   return static_cast<FriendAction>(a.value_or(0));
 }
 
-SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std::string& path, const Program& program,
+SpokespersonCampaign read_campaign(ValueReader& reader, const JsonValue& v, const std::string& path, const Program& program,
                                    std::set<std::string>& ids) {
   ObjectReader obj(reader, v, path);
   SpokespersonCampaign c;
@@ -224,9 +224,9 @@ SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std
   // Milestones name a number of friends; a reward for each friend does not (friends 0).
   for (const bool per_friend : {false, true}) {
     const char* key = per_friend ? "each" : "milestones";
-    const Json* list = obj.field(key, false);
+    const JsonValue* list = obj.field(key, false);
     if (!list) continue;
-    each_item(reader, list, obj.path_of(key), per_friend ? 4 : kMaxMilestones, [&](const Json& e, const std::string& p) {
+    each_item(reader, list, obj.path_of(key), per_friend ? 4 : kMaxMilestones, [&](const JsonValue& e, const std::string& p) {
       ObjectReader m(reader, e, p);
       FriendsReward r;
       r.action = friend_action_field(m);
@@ -263,23 +263,23 @@ SpokespersonCampaign read_campaign(ValueReader& reader, const Json& v, const std
 
 }  // namespace
 
-void read_task_rules(ValueReader& reader, const Json& json, const std::string& path, Program& program) {
+void read_task_rules(ValueReader& reader, const JsonValue& json, const std::string& path, Program& program) {
   TaskRules& rules = program.tasks;
   ObjectReader obj(reader, json, path);
   obj.integer_into("daily_points_cap", rules.daily_points_cap, 0, kMaxSafeInteger);
-  if (const Json* v = obj.field("checkin", false)) rules.checkin = read_checkin(reader, *v, obj.path_of("checkin"));
-  if (const Json* v = obj.field("likes", false)) rules.likes = read_likes(reader, *v, obj.path_of("likes"));
-  if (const Json* v = obj.field("scans", false)) rules.scans = read_scans(reader, *v, obj.path_of("scans"));
-  if (const Json* v = obj.field("referral", false)) rules.referral = read_referral(reader, *v, obj.path_of("referral"));
-  if (const Json* v = obj.field("limited", false)) read_limited(reader, *v, obj.path_of("limited"), program, rules.limited);
-  if (const Json* v = obj.field("boxes", false)) {
+  if (const JsonValue* v = obj.field("checkin", false)) rules.checkin = read_checkin(reader, *v, obj.path_of("checkin"));
+  if (const JsonValue* v = obj.field("likes", false)) rules.likes = read_likes(reader, *v, obj.path_of("likes"));
+  if (const JsonValue* v = obj.field("scans", false)) rules.scans = read_scans(reader, *v, obj.path_of("scans"));
+  if (const JsonValue* v = obj.field("referral", false)) rules.referral = read_referral(reader, *v, obj.path_of("referral"));
+  if (const JsonValue* v = obj.field("limited", false)) read_limited(reader, *v, obj.path_of("limited"), program, rules.limited);
+  if (const JsonValue* v = obj.field("boxes", false)) {
     std::set<std::string> ids;
     each_item(reader, v, obj.path_of("boxes"), kMaxBoxes,
-         [&](const Json& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, program, ids)); });
+         [&](const JsonValue& e, const std::string& p) { rules.boxes.push_back(read_box(reader, e, p, program, ids)); });
   }
-  if (const Json* v = obj.field("spokesperson", false)) {
+  if (const JsonValue* v = obj.field("spokesperson", false)) {
     std::set<std::string> ids;
-    each_item(reader, v, obj.path_of("spokesperson"), kMaxSpokespersonCampaigns, [&](const Json& e, const std::string& p) {
+    each_item(reader, v, obj.path_of("spokesperson"), kMaxSpokespersonCampaigns, [&](const JsonValue& e, const std::string& p) {
       rules.spokesperson.push_back(read_campaign(reader, e, p, program, ids));
     });
   }

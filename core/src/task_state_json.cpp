@@ -22,7 +22,7 @@ void normalise(std::vector<T>& v) {
 
 std::vector<std::string> read_strings(ValueReader& reader, ObjectReader& obj, std::string_view key, std::size_t max) {
   std::vector<std::string> out;
-  each_item(reader, obj.field(key, false), obj.path_of(key), max, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, false), obj.path_of(key), max, [&](const JsonValue& e, const std::string& p) {
     if (auto s = reader.string(e, p, 128)) out.push_back(*s);
   });
   normalise(out);
@@ -31,7 +31,7 @@ std::vector<std::string> read_strings(ValueReader& reader, ObjectReader& obj, st
 
 std::vector<std::int64_t> read_dates(ValueReader& reader, ObjectReader& obj, std::string_view key) {
   std::vector<std::int64_t> out;
-  each_item(reader, obj.field(key, false), obj.path_of(key), kMaxCheckinCycle, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, false), obj.path_of(key), kMaxCheckinCycle, [&](const JsonValue& e, const std::string& p) {
     auto s = reader.string(e, p, 10);
     auto d = s ? parse_iso_date(*s) : std::nullopt;
     if (s && !d) reader.error("value.invalid_date", "must be a date YYYY-MM-DD from 1970 on", p);
@@ -44,7 +44,7 @@ std::vector<std::int64_t> read_dates(ValueReader& reader, ObjectReader& obj, std
 // Friend actions as a list of names, in the order of FriendAction.
 std::uint8_t read_actions(ValueReader& reader, ObjectReader& obj, std::string_view key) {
   std::uint8_t bits = 0;
-  each_item(reader, obj.field(key, true), obj.path_of(key), 4, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field(key, true), obj.path_of(key), 4, [&](const JsonValue& e, const std::string& p) {
     auto name = reader.string(e, p, 16);
     for (std::uint8_t a = 0; name && a < 4; ++a) {
       if (*name == friend_action_name(static_cast<FriendAction>(a))) {
@@ -66,13 +66,13 @@ void write_actions(JsonWriter& w, std::string_view key, std::uint8_t bits) {
 }
 
 void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& t) {
-  each_item(reader, obj.field("campaigns", false), obj.path_of("campaigns"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("campaigns", false), obj.path_of("campaigns"), 1000, [&](const JsonValue& e, const std::string& p) {
     ObjectReader c(reader, e, p);
     CampaignFriends campaign;
     if (auto id = c.identifier("campaign", true)) campaign.campaign = *id;
     if (auto d = c.date("date", false)) campaign.day = *d;
     c.integer_into("today", campaign.today, 0, kMaxCampaignFriends);
-    each_item(reader, c.field("friends", true), c.path_of("friends"), kMaxCampaignFriends, [&](const Json& fe, const std::string& fp) {
+    each_item(reader, c.field("friends", true), c.path_of("friends"), kMaxCampaignFriends, [&](const JsonValue& fe, const std::string& fp) {
       ObjectReader f(reader, fe, fp);
       CountedFriend counted;
       counted.actions = read_actions(reader, f, "actions");
@@ -83,7 +83,7 @@ void read_spokesperson_state(ValueReader& reader, ObjectReader& obj, TaskState& 
     c.finish();
     t.spokesperson.campaigns.push_back(std::move(campaign));
   });
-  each_item(reader, obj.field("brought_by", false), obj.path_of("brought_by"), 1000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("brought_by", false), obj.path_of("brought_by"), 1000, [&](const JsonValue& e, const std::string& p) {
     ObjectReader b(reader, e, p);
     BroughtBy brought;
     if (auto id = b.identifier("campaign", true)) brought.campaign = *id;
@@ -140,14 +140,14 @@ void write_strings(JsonWriter& w, std::string_view key, const Texts& items) {
 
 }  // namespace
 
-void read_task_state(ValueReader& reader, const Json& json, const std::string& path, TaskState& t) {
+void read_task_state(ValueReader& reader, const JsonValue& json, const std::string& path, TaskState& t) {
   ObjectReader obj(reader, json, path);
   for (auto [key, into] : {std::pair{"checkins", &t.checkins}, {"referrals_rewarded", &t.referrals_rewarded},
                            {"draws", &t.draws}, {"red_packet", &t.red_packet}, {"box_chances", &t.box_chances},
                            {"makeup_cards", &t.makeup_cards}}) {
     obj.integer_into(key, *into, 0, kMaxSafeInteger);
   }
-  if (const Json* c = obj.field("checkin", false)) {
+  if (const JsonValue* c = obj.field("checkin", false)) {
     ObjectReader cycle(reader, *c, obj.path_of("checkin"));
     CheckinCycle cc;
     if (auto d = cycle.date("start", true)) cc.start = *d;
@@ -157,7 +157,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     cycle.finish();
     t.checkin = std::move(cc);
   }
-  if (const Json* d = obj.field("today", false)) {
+  if (const JsonValue* d = obj.field("today", false)) {
     ObjectReader day(reader, *d, obj.path_of("today"));
     if (auto date = day.date("date", true)) t.today.day = *date;
     for (auto [key, into] : {std::pair{"likes", &t.today.likes}, {"scans", &t.today.scans},
@@ -172,21 +172,21 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
   };
   t.liked = read_set("liked");
   t.scanned = read_set("scanned");
-  if (const Json* v = obj.field("invited_by", false)) {
+  if (const JsonValue* v = obj.field("invited_by", false)) {
     if (auto s = reader.string(*v, obj.path_of("invited_by"), 128)) t.invited_by = *s;
   }
   t.invitee_rewarded = obj.boolean("invitee_rewarded", false).value_or(false);
-  each_item(reader, obj.field("invitees", false), obj.path_of("invitees"), kMaxRemembered, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("invitees", false), obj.path_of("invitees"), kMaxRemembered, [&](const JsonValue& e, const std::string& p) {
     ObjectReader i(reader, e, p);
     Invitee invitee;
-    if (const Json* id = i.field("member_id", true)) {
+    if (const JsonValue* id = i.field("member_id", true)) {
       if (auto s = reader.string(*id, i.path_of("member_id"), 128)) invitee.member_id = *s;
     }
     invitee.rewarded = i.boolean("rewarded", false).value_or(false);
     i.finish();
     t.invitees.push_back(std::move(invitee));
   });
-  each_item(reader, obj.field("progress", false), obj.path_of("progress"), kMaxLimitedTasks, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("progress", false), obj.path_of("progress"), kMaxLimitedTasks, [&](const JsonValue& e, const std::string& p) {
     ObjectReader g(reader, e, p);
     TaskProgress progress;
     if (auto id = g.identifier("task", true)) progress.task = *id;
@@ -197,11 +197,11 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     g.finish();
     t.progress.push_back(std::move(progress));
   });
-  each_item(reader, obj.field("coupons", false), obj.path_of("coupons"), 10000, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("coupons", false), obj.path_of("coupons"), 10000, [&](const JsonValue& e, const std::string& p) {
     ObjectReader c(reader, e, p);
     HeldCoupon coupon;
     if (auto id = c.identifier("coupon", true)) coupon.coupon = *id;
-    if (const Json* v = c.field("event_id", true)) {
+    if (const JsonValue* v = c.field("event_id", true)) {
       if (auto s = reader.string(*v, c.path_of("event_id"), 128)) coupon.event_id = *s;
     }
     if (auto at = c.integer("granted_at", true, kMinTimeMs, kMaxTimeMs)) coupon.granted_at = *at;
@@ -209,7 +209,7 @@ void read_task_state(ValueReader& reader, const Json& json, const std::string& p
     c.finish();
     t.coupons.push_back(std::move(coupon));
   });
-  each_item(reader, obj.field("mall", false), obj.path_of("mall"), kMaxMallRedemptions, [&](const Json& e, const std::string& p) {
+  each_item(reader, obj.field("mall", false), obj.path_of("mall"), kMaxMallRedemptions, [&](const JsonValue& e, const std::string& p) {
     ObjectReader m(reader, e, p);
     MallRedemption r;
     if (auto s = m.short_text("id", true)) r.id = *s;

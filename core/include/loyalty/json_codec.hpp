@@ -21,6 +21,7 @@
 #include "loyalty/order_preview.hpp"
 #include "loyalty/program.hpp"
 #include "loyalty/event.hpp"
+#include "loyalty/json_value.hpp"
 #include "loyalty/outcome.hpp"
 #include "loyalty/queries.hpp"
 #include "loyalty/tier.hpp"
@@ -35,16 +36,25 @@ inline constexpr std::size_t kMaxJsonBytes = 4 * 1024 * 1024;
 // Parses text without throwing; errors carry "json.*" codes and byte offsets.
 Result<Json> parse_json(std::string_view text);
 
+// The readers, on a parsed document (json_value.hpp) or on nlohmann's tree.
+Result<Program> program_from_json(const JsonValue& json);
 Result<Program> program_from_json(const Json& json);
 // `path` prefixes every error path ("state", "cart").
+Result<MemberState> member_state_from_json(const Program& program, const JsonValue& json,
+                                           const std::string& path);
 Result<MemberState> member_state_from_json(const Program& program, const Json& json,
                                            const std::string& path);
+Result<Cart> cart_from_json(const Program& program, const JsonValue& json, const std::string& path);
 Result<Cart> cart_from_json(const Program& program, const Json& json, const std::string& path);
 // A bare array of cart lines (a listing's products), errors at `path`[i].
+Result<Cart> cart_lines_from_json(const Program& program, const JsonValue& lines, const std::string& path);
 Result<Cart> cart_lines_from_json(const Program& program, const Json& lines, const std::string& path);
+Result<Event> event_from_json(const Program& program, const JsonValue& json, const std::string& path);
 Result<Event> event_from_json(const Program& program, const Json& json, const std::string& path);
+Result<TimeMs> time_from_json(const JsonValue& json, const std::string& path);
 Result<TimeMs> time_from_json(const Json& json, const std::string& path);
 // What the server adds to a draw: {"box", "seed" (64 hex digits), "stock"?, "budget"?}.
+Result<DrawInput> draw_input_from_json(const Program& program, const JsonValue& json, const std::string& path);
 Result<DrawInput> draw_input_from_json(const Program& program, const Json& json, const std::string& path);
 
 // The programme normalised: every default filled in.

@@ -46,9 +46,12 @@ class JsonValue {
 
   // Items of an array or members of an object; 0 for anything else.
   std::size_t size() const { return is_array() || is_object() ? size_ : 0; }
+  // As nlohmann's: null and empty containers are empty, other values are not.
+  bool empty() const { return is_null() || ((is_array() || is_object()) && size_ == 0); }
   const JsonValue& operator[](std::size_t i) const { return items_[i]; }
-  const JsonValue* begin() const { return items_; }
-  const JsonValue* end() const { return items_ + size(); }
+  // An array's items; nothing for anything else.
+  const JsonValue* begin() const { return is_array() ? items_ : nullptr; }
+  const JsonValue* end() const { return is_array() ? items_ + size_ : nullptr; }
 
   // An object's members, sorted by key; the member `key`, or nullptr.
   const JsonMember* members_begin() const { return members_; }
