@@ -16,6 +16,7 @@
 // built for size, several times slower.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <unordered_set>
 
@@ -87,6 +88,8 @@ class JsonBuilder {
   bool syntax(const char* what) { return fail("json.syntax", what); }
 
   void skip_space() {
+    // Compact text (the core's own) has none: one test settles it.
+    if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ') return;
     while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
 
@@ -138,6 +141,7 @@ class JsonBuilder {
   // unsorted objects get a set.
   struct Keys {
     std::string_view greatest;
+    bool sorted = true;
     std::unordered_set<std::string_view> set;
   };
   bool seen(Keys& keys, std::size_t start, std::string_view key) {
@@ -147,6 +151,7 @@ class JsonBuilder {
       if (!keys.set.empty()) keys.set.insert(key);
       return false;
     }
+    keys.sorted = false;
     if (count < 16) {
       return std::any_of(members_.begin() + static_cast<std::ptrdiff_t>(start), members_.end(),
                          [&](const JsonMember& m) { return m.key == key; });
@@ -186,8 +191,9 @@ class JsonBuilder {
       if (p_ != end_ && *p_ == '}') {
         ++p_;
         const auto first = members_.begin() + static_cast<std::ptrdiff_t>(start);
-        auto by_key = [](const JsonMember& a, const JsonMember& b) { return a.key < b.key; };
-        if (!std::is_sorted(first, members_.end(), by_key)) std::sort(first, members_.end(), by_key);
+        if (!keys.sorted) {
+          std::sort(first, members_.end(), [](const JsonMember& a, const JsonMember& b) { return a.key < b.key; });
+        }
         out = container(JsonValue::Kind::object, doc_.members_.size(), members_.size() - start);
         doc_.members_.insert(doc_.members_.end(), first, members_.end());
         members_.resize(start);
@@ -323,6 +329,31 @@ class JsonBuilder {
     return true;
   }
 
+  // Moves past the bytes of a string that need no attention: not '"', '\\',
+  // a control character or a UTF-8 sequence. Eight at a time while eight
+  // are left (a byte-wise test on a 64-bit word; both x86 and WASM are
+  // little-endian, so the lowest flagged byte is the first).
+  void skip_plain() {
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const auto zero_byte = [&](std::uint64_t w) { return (w - ones) & ~w & highs; };
+    while (end_ - p_ >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p_, 8);
+      const std::uint64_t flagged =
+          zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\')) | ((w - ones * 0x20) & ~w & highs) | (w & highs);
+      if (flagged != 0) {
+        p_ += __builtin_ctzll(flagged) / 8;
+        return;
+      }
+      p_ += 8;
+    }
+    while (p_ != end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return;
+      ++p_;
+    }
+  }
+
   // A string is viewed where it is in the text, unless an escape makes its
   // value differ: then it is written out, once, into the document.
   bool string(std::string_view& out) {
@@ -331,11 +362,7 @@ class JsonBuilder {
     std::string* written = nullptr;
     for (;;) {
       const char* run = p_;
-      while (p_ != end_) {
-        const auto c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++p_;
-      }
+      skip_plain();
       if (written) written->append(run, static_cast<std::size_t>(p_ - run));
       if (p_ == end_) return syntax("unexpected end of input in a string");
       const auto c = static_cast<unsigned char>(*p_);
@@ -364,12 +391,22 @@ class JsonBuilder {
     const bool negative = p_ != end_ && *p_ == '-';
     if (negative) ++p_;
     if (p_ == end_ || !digit(*p_)) return syntax("invalid literal");
+    // The integer part's value is read as it is scanned: nineteen digits
+    // cannot overflow 64 bits, a longer number is checked digit by digit.
+    std::uint64_t magnitude = 0;
+    bool fits = true;
     if (*p_ == '0') {
       ++p_;
     } else {
-      while (p_ != end_ && digit(*p_)) ++p_;
+      const char* unchecked_end = end_ - p_ > 19 ? p_ + 19 : end_;
+      for (; p_ != unchecked_end && digit(*p_); ++p_) magnitude = magnitude * 10 + static_cast<std::uint64_t>(*p_ - '0');
+      for (; p_ != end_ && digit(*p_); ++p_) {
+        const auto v = static_cast<std::uint64_t>(*p_ - '0');
+        if (fits && (__builtin_mul_overflow(magnitude, 10, &magnitude) || __builtin_add_overflow(magnitude, v, &magnitude))) {
+          fits = false;
+        }
+      }
     }
-    const char* integer_end = p_;
     bool fraction = false;
     if (p_ != end_ && *p_ == '.') {
       ++p_;
@@ -385,16 +422,6 @@ class JsonBuilder {
       fraction = true;
     }
     if (!fraction) {
-      std::uint64_t magnitude = 0;
-      bool fits = true;
-      for (const char* d = start + (negative ? 1 : 0); d != integer_end; ++d) {
-        const auto v = static_cast<std::uint64_t>(*d - '0');
-        if (magnitude > (UINT64_MAX - v) / 10) {
-          fits = false;
-          break;
-        }
-        magnitude = magnitude * 10 + v;
-      }
       if (fits && !negative) {
         out = integer(static_cast<std::int64_t>(magnitude), JsonValue::Kind::unsigned_integer);
         return true;
@@ -536,18 +563,37 @@ nlohmann::json JsonDocument::to_json(const JsonValue& value) {
   return nullptr;
 }
 
-const JsonValue* JsonValue::find(std::string_view key) const {
-  if (!is_object()) return nullptr;
+namespace {
+
+// Keys of one object mostly differ in length or first letter: those are
+// settled without a call to memcmp (a loop of bytes in the module).
+bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+bool key_less(std::string_view a, std::string_view b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  return a < b;
+}
+
+}  // namespace
+
+std::size_t JsonValue::find_index(std::string_view key) const {
+  if (!is_object()) return 0;
   // Members are sorted: a short object is scanned, a long one halved.
-  if (size_ <= 8) {
-    for (const JsonMember* m = members_; m != members_ + size_; ++m) {
-      if (m->key == key) return &m->value;
+  if (size_ <= 16) {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (same_key(members_[i].key, key)) return i;
     }
-    return nullptr;
+    return size_;
   }
   const JsonMember* m = std::lower_bound(members_, members_ + size_, key,
-                                         [](const JsonMember& a, std::string_view k) { return a.key < k; });
-  return m != members_ + size_ && m->key == key ? &m->value : nullptr;
+                                         [](const JsonMember& a, std::string_view k) { return key_less(a.key, k); });
+  return m != members_ + size_ && same_key(m->key, key) ? static_cast<std::size_t>(m - members_) : size_;
+}
+
+const JsonValue* JsonValue::find(std::string_view key) const {
+  const std::size_t i = find_index(key);
+  return i < size() ? &members_[i].value : nullptr;
 }
 
 Result<Json> parse_json(std::string_view text) {

@@ -155,27 +155,29 @@ ObjectReader::ObjectReader(ValueReader& reader, const JsonValue& object, const s
 
 const JsonValue* ObjectReader::field(std::string_view key, bool required) {
   if (!valid_) return nullptr;
-  const JsonValue* it = object_.find(key);
-  if (!it) {
+  // Once every member has been asked for, the optional fields still asked
+  // about are absent: most objects omit their zeros, and are not searched.
+  const std::size_t index = found_count_ == object_.size() ? object_.size() : object_.find_index(key);
+  if (index == object_.size()) {
     if (required) reader_.error("field.missing", "is required", path_of(key));
     return nullptr;
   }
-  note_found(it);
-  return it;
+  note_found(index);
+  return &object_.members_begin()[index].value;
 }
 
-bool ObjectReader::was_found(const JsonValue* member) const {
-  const std::size_t inline_count = std::min(found_count_, kInline);
-  return std::find(found_, found_ + inline_count, member) != found_ + inline_count ||
-         std::find(found_more_.begin(), found_more_.end(), member) != found_more_.end();
+bool ObjectReader::was_found(std::size_t index) const {
+  if (index < 64) return (found_first_64_ >> index) & 1u;
+  return index - 64 < found_more_.size() && found_more_[index - 64];
 }
 
-void ObjectReader::note_found(const JsonValue* member) {
-  if (was_found(member)) return;
-  if (found_count_ < kInline) {
-    found_[found_count_] = member;
+void ObjectReader::note_found(std::size_t index) {
+  if (was_found(index)) return;
+  if (index < 64) {
+    found_first_64_ |= std::uint64_t{1} << index;
   } else {
-    found_more_.push_back(member);
+    if (found_more_.size() <= index - 64) found_more_.resize(index - 63);
+    found_more_[index - 64] = true;
   }
   ++found_count_;
 }
@@ -254,8 +256,8 @@ std::optional<std::int64_t> ObjectReader::date(std::string_view key, bool requir
 
 void ObjectReader::finish() {
   if (!valid_ || found_count_ == object_.size()) return;
-  for (const auto& [key, value] : object_.items()) {
-    if (!was_found(&value)) reader_.error("field.unknown", "is not a known field", path_of(key));
+  for (std::size_t i = 0; i < object_.size(); ++i) {
+    if (!was_found(i)) reader_.error("field.unknown", "is not a known field", path_of(object_.members_begin()[i].key));
   }
 }
 

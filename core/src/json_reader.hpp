@@ -105,14 +105,13 @@ class ObjectReader {
   std::string kept_path_;
   const std::string* path_;  // kept_path_ or the caller's
   bool valid_;
-  // The members asked for and present, by address: finish() needs no key
-  // compared when every member was asked for, and most objects fit inline.
-  static constexpr std::size_t kInline = 24;
-  const JsonValue* found_[kInline];
+  // The members asked for and present, by index: finish() looks at no key
+  // when every member was asked for.
+  std::uint64_t found_first_64_ = 0;
+  std::vector<bool> found_more_;
   std::size_t found_count_ = 0;
-  std::vector<const JsonValue*> found_more_;
-  void note_found(const JsonValue* member);
-  bool was_found(const JsonValue* member) const;
+  void note_found(std::size_t index);
+  bool was_found(std::size_t index) const;
 };
 
 // Calls read(item, path), or read(item, path, index), for each item of the

@@ -57,6 +57,8 @@ class JsonValue {
   const JsonMember* members_begin() const { return members_; }
   const JsonMember* members_end() const;
   const JsonValue* find(std::string_view key) const;
+  // The index of the member `key` among members_begin()..., or size() when absent.
+  std::size_t find_index(std::string_view key) const;
 
   struct Members {
     const JsonMember* first;
