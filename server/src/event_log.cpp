@@ -6,17 +6,6 @@
 
 namespace loyalty::server {
 
-std::vector<Json> logged_events(const std::string& member_id, const std::vector<std::string>& batches) {
-  std::vector<Json> events;
-  for (const std::string& batch : batches) {
-    auto list = parse_json(batch);
-    if (!list.ok() || !list.value().is_array()) throw StoreError(member_id + "'s event log does not read");
-    Json array = std::move(list).value();
-    for (Json& event : array) events.push_back(std::move(event));
-  }
-  return events;
-}
-
 namespace {
 
 // The top-level elements of a JSON array's text, found by their commas

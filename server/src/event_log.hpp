@@ -10,10 +10,8 @@
 
 namespace loyalty::server {
 
-// The events of a member's log (each element one request's events, a JSON
-// array), oldest first; a log that does not read is a StoreError.
-std::vector<Json> logged_events(const std::string& member_id, const std::vector<std::string>& batches);
-// The same events as the texts the log holds, appended to `events`, without
+// The events of a member's log (each row one request's events, a JSON
+// array), oldest first, as the texts the log holds, appended to `events`, without
 // reading them: a row is the server's own writing (json_list of each
 // event's dump), so each element is the event's JSON as it was applied, and
 // `loyalty export` writes it on as it is. A row that is not a JSON array is

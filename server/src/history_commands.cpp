@@ -163,20 +163,18 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       std::string problem;
-      auto item = parse_json(line);
-      const auto find = [&](const Json& object, const char* key) -> const Json* {
-        const auto it = object.find(key);
-        return it == object.end() ? nullptr : &*it;
-      };
-      const Json* id = item.ok() && item.value().is_object() ? find(item.value(), "member_id") : nullptr;
-      const Json* event = id ? find(item.value(), "event") : nullptr;
-      const Json* joined = id ? find(item.value(), "joined_at") : nullptr;
+      // Read here only to be checked; an event's line is read again, in
+      // full, on the thread that replays it.
+      auto item = JsonDocument::parse(line);
+      const JsonValue* id = item.ok() ? item.value().root().find("member_id") : nullptr;
+      const JsonValue* event = id ? item.value().root().find("event") : nullptr;
+      const JsonValue* joined = id ? item.value().root().find("joined_at") : nullptr;
       if (!item.ok()) {
         problem = item.errors()[0].message + " [" + item.errors()[0].code + "]";
       } else if (!id || !id->is_string()) {
         problem = "a line needs a member_id [field.missing]";
       } else if (event) {
-        if (!member || id->get_ref<const std::string&>() != member->member_id) {
+        if (!member || id->str() != member->member_id) {
           problem = "an event outside its member's lines [simulate.member_order]";
         }
       } else if (!joined || !joined->is_number_integer()) {
@@ -185,8 +183,8 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       // A join line is the member's first state: checked as the core reads one.
       std::optional<MonthDay> birthday;
       if (problem.empty() && !event) {
-        Json first = {{"member_id", *id}, {"joined_at", *joined}};
-        if (const Json* b = find(item.value(), "birthday")) first["birthday"] = *b;
+        Json first = {{"member_id", id->str()}, {"joined_at", JsonDocument::to_json(*joined)}};
+        if (const JsonValue* b = item.value().root().find("birthday")) first["birthday"] = JsonDocument::to_json(*b);
         auto state = member_state_from_json(current->program(), first, "");
         if (state.ok()) birthday = state.value().birthday;
         else problem = state.errors()[0].path + ": " + state.errors()[0].message + " [" + state.errors()[0].code + "]";
@@ -199,15 +197,14 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         continue;
       }
       if (event) {
-        Json whole = std::move(item).value();
-        member->events.push_back(std::move(whole["event"]));  // moved out of the line's tree, not copied
+        member->events.push_back(std::move(line));
         continue;
       }
       if (member) {
         simulation.add(std::move(*member));
         progress.step();
       }
-      member = server::MemberEvents{id->get<std::string>(), joined->get<std::int64_t>(), birthday, {}};
+      member = server::MemberEvents{std::string(id->str()), joined->int64(), birthday, {}, true};
     }
     if (member) {
       simulation.add(std::move(*member));

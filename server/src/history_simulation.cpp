@@ -24,8 +24,10 @@ Json simulate_store_history(const Program& current, const Program& candidate, St
       return;
     }
     ++simulated;
+    std::vector<std::string_view> texts;
+    logged_event_texts(row.member_id, batches, texts);
     simulation.add(MemberEvents{row.member_id, state->joined_at, state->birthday,
-                                logged_events(row.member_id, batches)});
+                                std::vector<std::string>(texts.begin(), texts.end())});
   });
   Json report = simulation.finish();
   report["sample"] = {{"every", every}, {"members_in_store", in_store}, {"members_simulated", simulated},

@@ -152,7 +152,7 @@ void Simulation::begin_member(const std::string& member_id, TimeMs joined_at, st
   }
 }
 
-void Simulation::add_event(const Json& event) {
+void Simulation::add_event(const JsonValue& event) {
   events_ += 1;
   std::optional<Result<Event>> read;  // once for both programmes when they read it alike
   for (std::size_t s = 0; s < sides(); ++s) {
@@ -207,9 +207,25 @@ void Simulation::end_member() {
   keep_if_most_affected(affected);
 }
 
+void Simulation::add_unreadable_event(const Error& error) {
+  events_ += 1;
+  for (std::size_t s = 0; s < sides(); ++s) {
+    side_[s].refused += 1;
+    side_[s].refused_by_code[error.code] += 1;
+  }
+}
+
 void Simulation::run(const MemberEvents& member) {
   begin_member(member.member_id, member.joined_at, member.birthday);
-  for (const Json& event : member.events) add_event(event);
+  for (const std::string& text : member.events) {
+    auto doc = JsonDocument::parse(text);
+    const JsonValue* event = !doc.ok() ? nullptr : member.in_lines ? doc.value().root().find("event") : &doc.value().root();
+    if (event) {
+      add_event(*event);
+    } else {
+      add_unreadable_event(doc.ok() ? Error{"field.missing", "is required", "event"} : doc.errors().front());
+    }
+  }
   end_member();
 }
 

@@ -50,12 +50,16 @@ struct Figures {
 void count_ledger_entry(Figures& f, const LedgerEntry& row);
 Json figures_json(const Figures& f);
 
-// One member's lines of the file, read and checked.
+// One member's lines of the file, read and checked. The events stay text,
+// read on the thread that replays them: with `in_lines`, each is a line of
+// `loyalty export`'s file, the event under its "event"; otherwise the
+// event's own JSON.
 struct MemberEvents {
   std::string member_id;
   TimeMs joined_at = 0;
   std::optional<MonthDay> birthday;
-  std::vector<Json> events;
+  std::vector<std::string> events;
+  bool in_lines = false;
 };
 
 class Simulation {
@@ -66,7 +70,9 @@ class Simulation {
   void begin_member(const std::string& member_id, TimeMs joined_at, std::optional<MonthDay> birthday = std::nullopt);
   // Applies one event under each programme; a refusal is counted, not fatal
   // (a candidate may refuse what the current programme took).
-  void add_event(const Json& event);
+  void add_event(const JsonValue& event);
+  // An event that does not read as JSON: refused under both programmes.
+  void add_unreadable_event(const Error& error);
   void end_member();
   void run(const MemberEvents& member);  // begin, every event, end
   // Adds another simulation's members (of the same programmes): sums, tiers

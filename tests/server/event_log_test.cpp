@@ -7,7 +7,6 @@
 #include "store.hpp"
 
 using loyalty::server::logged_event_texts;
-using loyalty::server::logged_events;
 
 TEST(EventLog, EachEventIsTheTextTheServerWrote) {
   const std::vector<std::string> rows = {
@@ -21,7 +20,11 @@ TEST(EventLog, EachEventIsTheTextTheServerWrote) {
   EXPECT_EQ(texts[0], R"({"at":1,"id":"a","type":"checkin"})");
   EXPECT_EQ(texts[1], R"({"article":"x,y]}{","id":"b\"],","type":"like"})");
   EXPECT_EQ(texts[2], R"({"id":"c","lines":[{"q":[1,[2]]}],"type":"order"})");
-  const std::vector<loyalty::Json> parsed = logged_events("m", rows);
+  std::vector<loyalty::Json> parsed;  // the same elements, as a JSON reader finds them
+  for (const std::string& row : rows) {
+    loyalty::Json events = loyalty::parse_json(row).value();
+    for (loyalty::Json& event : events) parsed.push_back(std::move(event));
+  }
   ASSERT_EQ(parsed.size(), texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(parsed[i].dump(), texts[i]);
 }
