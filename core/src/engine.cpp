@@ -183,7 +183,7 @@ std::string Engine::apply_events(MemberSession& member, Request& request) const 
     results.begin_object();
     if (!outcome.ok()) results.key("errors").raw(errors_json(outcome.errors()));
     const JsonValue* id = (*events)[i].find("id");
-    results.field("id", id && id->is_string() ? id->str() : std::string_view());
+    results.field("id", id && id->is_string() ? id->str() : std::string_view(""));
     if (!outcome.ok()) {
       results.field("result", std::string_view("rejected")).end_object();
       continue;

@@ -57,9 +57,9 @@ Result<MemberState> read_stored_state(const Program& program, std::string_view s
     return member_state_from_snapshot(program, snapshot.value());
   }
   if (stored.empty() || stored.front() != '{') return member_state_from_snapshot(program, stored);
-  auto json = parse_json(stored);
-  if (!json.ok()) return json.errors();
-  return member_state_from_json(program, json.value(), "state");
+  auto doc = JsonDocument::parse(stored);
+  if (!doc.ok()) return doc.errors();
+  return member_state_from_json(program, doc.value().root(), "state");
 }
 
 Result<MemberJoin> read_stored_join(const Program& program, std::string_view stored) {
