@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <unordered_set>
+#include <set>
 
 #include "loyalty/json_codec.hpp"
 #include "loyalty/json_value.hpp"
@@ -138,11 +138,12 @@ class JsonBuilder {
   // Whether `key` is already among the members [start, end) of the object
   // being read. Written by the core (and by nlohmann's dump), keys come
   // sorted: one comparison with the greatest so far settles most; large
-  // unsorted objects get a set.
+  // unsorted objects get a set (a tree: the module has a tree's code
+  // already, a hash table's would be new).
   struct Keys {
     std::string_view greatest;
     bool sorted = true;
-    std::unordered_set<std::string_view> set;
+    std::set<std::string_view> set;
   };
   bool seen(Keys& keys, std::size_t start, std::string_view key) {
     const std::size_t count = members_.size() - start;
