@@ -79,7 +79,7 @@ class JsonBuilder {
   }
 
  private:
-  bool fail(const char* code, std::string message) {
+  [[gnu::cold]] [[gnu::noinline]] bool fail(const char* code, std::string message) {
     if (!error_) {
       error_ = Error{code, std::move(message) + " (byte " + std::to_string(p_ - begin_) + ")", ""};
     }
@@ -87,7 +87,7 @@ class JsonBuilder {
   }
   bool syntax(const char* what) { return fail("json.syntax", what); }
 
-  void skip_space() {
+  [[gnu::always_inline]] void skip_space() {
     // Compact text (the core's own) has none: one test settles it.
     if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ') return;
     while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
@@ -147,7 +147,7 @@ class JsonBuilder {
   };
   bool seen(Keys& keys, std::size_t start, std::string_view key) {
     const std::size_t count = members_.size() - start;
-    if (count == 0 || key > keys.greatest) {
+    if (count == 0 || json_key_less(keys.greatest, key)) {
       keys.greatest = key;
       if (!keys.set.empty()) keys.set.insert(key);
       return false;
@@ -193,7 +193,7 @@ class JsonBuilder {
         ++p_;
         const auto first = members_.begin() + static_cast<std::ptrdiff_t>(start);
         if (!keys.sorted) {
-          std::sort(first, members_.end(), [](const JsonMember& a, const JsonMember& b) { return a.key < b.key; });
+          std::sort(first, members_.end(), [](const JsonMember& a, const JsonMember& b) { return json_key_less(a.key, b.key); });
         }
         out = container(JsonValue::Kind::object, doc_.members_.size(), members_.size() - start);
         doc_.members_.insert(doc_.members_.end(), first, members_.end());
@@ -334,7 +334,7 @@ class JsonBuilder {
   // a control character or a UTF-8 sequence. Eight at a time while eight
   // are left (a byte-wise test on a 64-bit word; both x86 and WASM are
   // little-endian, so the lowest flagged byte is the first).
-  void skip_plain() {
+  [[gnu::always_inline]] void skip_plain() {
     constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     const auto zero_byte = [&](std::uint64_t w) { return (w - ones) & ~w & highs; };
     while (end_ - p_ >= 8) {
@@ -357,7 +357,7 @@ class JsonBuilder {
 
   // A string is viewed where it is in the text, unless an escape makes its
   // value differ: then it is written out, once, into the document.
-  bool string(std::string_view& out) {
+  [[gnu::always_inline]] bool string(std::string_view& out) {
     ++p_;  // the opening quote
     const char* start = p_;
     std::string* written = nullptr;
@@ -385,7 +385,7 @@ class JsonBuilder {
     }
   }
 
-  static bool digit(char c) { return c >= '0' && c <= '9'; }
+  [[gnu::always_inline]] static bool digit(char c) { return c >= '0' && c <= '9'; }
 
   bool number(JsonValue& out) {
     const char* start = p_;
@@ -497,6 +497,11 @@ Result<JsonDocument> JsonDocument::parse(std::string_view text) {
                  ""};
   }
   JsonDocument doc;
+  // Sized for the text at once rather than grown by copies (a member's
+  // compact state has a member every ~18 bytes, an item every ~80).
+  constexpr std::size_t kMostReserved = 1 << 16;
+  doc.members_.reserve(std::min(text.size() / 16, kMostReserved));
+  doc.items_.reserve(std::min(text.size() / 64, kMostReserved));
   if (auto error = JsonBuilder(text, doc).document()) return *std::move(error);
   return doc;
 }
@@ -562,39 +567,6 @@ nlohmann::json JsonDocument::to_json(const JsonValue& value) {
     }
   }
   return nullptr;
-}
-
-namespace {
-
-// Keys of one object mostly differ in length or first letter: those are
-// settled without a call to memcmp (a loop of bytes in the module).
-bool same_key(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
-}
-bool key_less(std::string_view a, std::string_view b) {
-  if (!a.empty() && !b.empty() && a[0] != b[0]) return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
-  return a < b;
-}
-
-}  // namespace
-
-std::size_t JsonValue::find_index(std::string_view key) const {
-  if (!is_object()) return 0;
-  // Members are sorted: a short object is scanned, a long one halved.
-  if (size_ <= 16) {
-    for (std::size_t i = 0; i < size_; ++i) {
-      if (same_key(members_[i].key, key)) return i;
-    }
-    return size_;
-  }
-  const JsonMember* m = std::lower_bound(members_, members_ + size_, key,
-                                         [](const JsonMember& a, std::string_view k) { return key_less(a.key, k); });
-  return m != members_ + size_ && same_key(m->key, key) ? static_cast<std::size_t>(m - members_) : size_;
-}
-
-const JsonValue* JsonValue::find(std::string_view key) const {
-  const std::size_t i = find_index(key);
-  return i < size() ? &members_[i].value : nullptr;
 }
 
 Result<Json> parse_json(std::string_view text) {

@@ -81,7 +81,7 @@ std::optional<std::int64_t> ValueReader::integer(const JsonValue& v, const Path&
   return v.int64();
 }
 
-std::optional<std::string> ValueReader::string(const JsonValue& v, const Path& path,
+std::optional<std::string_view> ValueReader::string(const JsonValue& v, const Path& path,
                                                std::size_t max_length) {
   if (!v.is_string()) {
     error("type.expected_string", "must be a string, got " + type_name(v), path.str());
@@ -92,7 +92,7 @@ std::optional<std::string> ValueReader::string(const JsonValue& v, const Path& p
     error("value.too_long", "must be at most " + std::to_string(max_length) + " bytes", path.str());
     return std::nullopt;
   }
-  return std::string(s);
+  return s;
 }
 
 std::optional<std::string> ValueReader::identifier(const JsonValue& v, const Path& path) {
@@ -102,7 +102,7 @@ std::optional<std::string> ValueReader::identifier(const JsonValue& v, const Pat
     error("value.invalid_id", "must be 1 to 64 characters of A-Z a-z 0-9 _ - . :", path.str());
     return std::nullopt;
   }
-  return s;
+  return std::string(*s);
 }
 
 std::optional<Rounding> ValueReader::rounding(const JsonValue& v, const Path& path) {
@@ -157,18 +157,19 @@ const JsonValue* ObjectReader::field(std::string_view key, bool required) {
   if (!valid_) return nullptr;
   // Once every member has been asked for, the optional fields still asked
   // about are absent: most objects omit their zeros, and are not searched.
-  const std::size_t index = found_count_ == object_.size() ? object_.size() : object_.find_index(key);
+  const std::size_t index = found_count_ == object_.size() ? object_.size() : object_.find_index(key, next_);
   if (index == object_.size()) {
     if (required) reader_.error("field.missing", "is required", path_of(key));
     return nullptr;
   }
   note_found(index);
+  next_ = index + 1;
   return &object_.members_begin()[index].value;
 }
 
 bool ObjectReader::was_found(std::size_t index) const {
   if (index < 64) return (found_first_64_ >> index) & 1u;
-  return index - 64 < found_more_.size() && found_more_[index - 64];
+  return std::find(found_more_.begin(), found_more_.end(), index) != found_more_.end();
 }
 
 void ObjectReader::note_found(std::size_t index) {
@@ -176,8 +177,7 @@ void ObjectReader::note_found(std::size_t index) {
   if (index < 64) {
     found_first_64_ |= std::uint64_t{1} << index;
   } else {
-    if (found_more_.size() <= index - 64) found_more_.resize(index - 63);
-    found_more_[index - 64] = true;
+    found_more_.push_back(index);
   }
   ++found_count_;
 }
@@ -197,7 +197,7 @@ std::optional<std::string> ObjectReader::identifier(std::string_view key, bool r
   return v ? reader_.identifier(*v, at(key)) : std::nullopt;
 }
 
-std::optional<std::string> ObjectReader::short_text(std::string_view key, bool required, bool non_empty) {
+std::optional<std::string_view> ObjectReader::short_text(std::string_view key, bool required, bool non_empty) {
   const JsonValue* v = field(key, required);
   auto s = v ? reader_.string(*v, at(key), 128) : std::nullopt;
   if (s && s->empty() && non_empty) reader_.error("value.empty", "must not be empty", path_of(key));

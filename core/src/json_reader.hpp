@@ -47,7 +47,8 @@ class ValueReader {
   void error(std::string code, std::string message, std::string path);
 
   std::optional<std::int64_t> integer(const JsonValue& v, const Path& path, std::int64_t min, std::int64_t max);
-  std::optional<std::string> string(const JsonValue& v, const Path& path, std::size_t max_length);
+  // The string as it is in the document (which must outlive the view).
+  std::optional<std::string_view> string(const JsonValue& v, const Path& path, std::size_t max_length);
   // 1..64 characters of [A-Za-z0-9_.:-]: ids that are safe in paths and logs.
   std::optional<std::string> identifier(const JsonValue& v, const Path& path);
   std::optional<Rounding> rounding(const JsonValue& v, const Path& path);
@@ -87,7 +88,7 @@ class ObjectReader {
   std::optional<std::string> identifier(std::string_view key, bool required);
   // Text of at most 128 bytes (a member's, an order's or a lot's id); with
   // `non_empty`, "" is refused ("value.empty").
-  std::optional<std::string> short_text(std::string_view key, bool required, bool non_empty = false);
+  std::optional<std::string_view> short_text(std::string_view key, bool required, bool non_empty = false);
   std::optional<Rounding> rounding(std::string_view key, bool required);
   std::optional<LocalizedText> localized_text(std::string_view key, bool required);
   std::optional<bool> boolean(std::string_view key, bool required);
@@ -108,8 +109,9 @@ class ObjectReader {
   // The members asked for and present, by index: finish() looks at no key
   // when every member was asked for.
   std::uint64_t found_first_64_ = 0;
-  std::vector<bool> found_more_;
+  std::vector<std::size_t> found_more_;  // indexes past 64: as few as the fields asked for
   std::size_t found_count_ = 0;
+  std::size_t next_ = 0;  // where the next lookup starts: after the last member found
   void note_found(std::size_t index);
   bool was_found(std::size_t index) const;
 };

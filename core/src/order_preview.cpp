@@ -40,7 +40,7 @@ void for_each_multiplier(const Program& program, const CartLine& line, const Pri
     const Campaign& c = program.campaigns[i];
     const bool in_category = c.categories.empty() ||
                              std::find(c.categories.begin(), c.categories.end(), line.category) != c.categories.end();
-    const bool open = context.campaign_open.empty() || context.campaign_open[i];
+    const bool open = !context.campaign_closed[i];
     if (day >= c.from_day && day <= c.to_day && in_category && open) visit(EarnStepKind::campaign, i, c.multiplier_bp);
   }
   if (context.birthday) visit(EarnStepKind::birthday, 0, program.birthday->multiplier_bp);
@@ -160,7 +160,9 @@ PricingContext pricing_context(const Program& program, const MemberState& state,
   // Segments are asked once a call, and only of a programme that limits a campaign to some.
   if (std::any_of(program.campaigns.begin(), program.campaigns.end(), [](const Campaign& k) { return !k.segments.empty(); })) {
     const MemberFacts facts = member_facts(program, state, at);
-    for (const Campaign& k : program.campaigns) c.campaign_open.push_back(in_any_segment(program, k.segments, facts));
+    for (std::size_t i = 0; i < program.campaigns.size(); ++i) {
+      c.campaign_closed[i] = !in_any_segment(program, program.campaigns[i].segments, facts);
+    }
   }
   return c;
 }

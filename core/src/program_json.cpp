@@ -199,7 +199,7 @@ void read_earning(ValueReader& reader, const JsonValue& v, const std::string& pa
       SkuMultiplier sku;
       if (const JsonValue* id = s.field("id", true)) {
         if (auto text = reader.string(*id, s.path_of("id"), 128)) {
-          index_id(reader, program.sku_by_id, *text, i, "skus.duplicate_id", s.path_of("id"));
+          index_id(reader, program.sku_by_id, std::string(*text), i, "skus.duplicate_id", s.path_of("id"));
           sku.id = *text;
         }
       }

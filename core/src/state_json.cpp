@@ -72,7 +72,7 @@ OrderRecord read_order(ValueReader& reader, const Program& program, const JsonVa
   }
   read_redeemed_parts(reader, obj, "redeemed", o.redeemed);
   each_item(reader, obj.field("refund_ids", false), obj.path_of("refund_ids"), 1000, [&](const JsonValue& e, const std::string& p) {
-    if (auto s = reader.string(e, p, 128)) o.refund_ids.push_back(*s);
+    if (auto s = reader.string(e, p, 128)) o.refund_ids.emplace_back(*s);
   });
   obj.finish();
   return o;
@@ -83,7 +83,7 @@ std::optional<std::int64_t> read_date_text(ValueReader& reader, ObjectReader& ob
   const JsonValue* v = obj.field(key, true);
   if (!v) return std::nullopt;
   auto s = reader.string(*v, obj.path_of(key), length);
-  auto d = s && s->size() == length ? parse_iso_date(*s + suffix) : std::nullopt;
+  auto d = s && s->size() == length ? parse_iso_date(std::string(*s) + suffix) : std::nullopt;
   if (!d) {
     reader.error("value.invalid_date", "is not a date in the expected form", obj.path_of(key));
     return std::nullopt;
@@ -149,7 +149,7 @@ Result<MemberState> member_state_from_json(const Program& program, const JsonVal
   if (auto t = time_field(obj, "joined_at", false)) s.joined_at = *t;
   if (const JsonValue* b = obj.field("birthday", false)) {
     auto text = reader.string(*b, obj.path_of("birthday"), 5);
-    auto d = text && text->size() == 5 ? parse_iso_date("2000-" + *text) : std::nullopt;  // 2000: 02-29 exists
+    auto d = text && text->size() == 5 ? parse_iso_date("2000-" + std::string(*text)) : std::nullopt;  // 2000: 02-29 exists
     if (!d) reader.error("value.invalid_date", "must be MM-DD", obj.path_of("birthday"));
     else s.birthday = MonthDay{d->month, d->day};
   }
@@ -216,7 +216,7 @@ Result<MemberState> member_state_from_json(const Program& program, const JsonVal
   }
   each_item(reader, obj.field("recent_events", false), obj.path_of("recent_events"), kRecentEvents,
        [&](const JsonValue& e, const std::string& p) {
-         if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(*v);
+         if (auto v = reader.string(e, p, 128)) s.recent_events.push_back(std::string(*v));
        });
   if (const JsonValue* t = obj.field("tasks", false)) read_task_state(reader, *t, obj.path_of("tasks"), s.tasks);
   each_item(reader, obj.field("tags", false), obj.path_of("tags"), kMaxTags, [&](const JsonValue& e, const std::string& p) {

@@ -23,7 +23,7 @@ void normalise(std::vector<T>& v) {
 std::vector<std::string> read_strings(ValueReader& reader, ObjectReader& obj, std::string_view key, std::size_t max) {
   std::vector<std::string> out;
   each_item(reader, obj.field(key, false), obj.path_of(key), max, [&](const JsonValue& e, const std::string& p) {
-    if (auto s = reader.string(e, p, 128)) out.push_back(*s);
+    if (auto s = reader.string(e, p, 128)) out.emplace_back(*s);
   });
   normalise(out);
   return out;

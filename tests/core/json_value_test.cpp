@@ -45,6 +45,25 @@ TEST(JsonDocument, MembersOfObjectsLargeAndSmallAreSortedAndFoundByKey) {
   }
 }
 
+TEST(JsonDocument, AMemberIsFoundWhereverTheSearchStarts) {
+  // Readers start each lookup after the member they found last; a search
+  // starting anywhere, past the end too, finds every member and no other.
+  for (int count : {1, 5, 16, 17, 40}) {
+    const std::string text = shuffled_object(count, 11);
+    auto doc = JsonDocument::parse(text);
+    ASSERT_TRUE(doc.ok()) << text;
+    const JsonValue& root = doc.value().root();
+    for (std::size_t from = 0; from <= root.size() + 1; ++from) {
+      for (int i = 0; i < count; ++i) {
+        const std::size_t index = root.find_index("k" + std::to_string(i), from);
+        ASSERT_LT(index, root.size()) << "k" << i << " from " << from;
+        EXPECT_EQ(root.members_begin()[index].value.int64(), i);
+      }
+      EXPECT_EQ(root.find_index("k", from), root.size());
+    }
+  }
+}
+
 TEST(JsonDocument, ADuplicateKeyIsRefusedWhereItIsInAnyObject) {
   // Sorted, small unsorted and large unsorted objects take three ways to the same answer.
   for (int count : {5, 12, 40, 300}) {

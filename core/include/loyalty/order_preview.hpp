@@ -16,6 +16,7 @@
 //   points = sum(lines), cut to what the day and month caps leave
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -90,9 +91,8 @@ struct PricingContext {
   std::size_t tier = 0;
   bool birthday = false;
   std::optional<std::size_t> recall;  // index in program.lifecycle.recall
-  // Per campaign, whether the member is in its segments (empty: no
-  // campaign is limited to segments, so every one applies).
-  std::vector<bool> campaign_open;
+  // By campaign index, those limited to segments the member is not in.
+  std::bitset<kMaxCampaigns> campaign_closed;
 };
 PricingContext pricing_context(const Program& program, const MemberState& state, TimeMs at);
 
