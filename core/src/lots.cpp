@@ -184,7 +184,7 @@ void Lots::unindex(Shared& s, Slot slot) {
 }
 
 void Lots::index_all(Shared& s) {
-  s.removed.resize(s.lots.size(), false);  // lots added by edit() are held
+  s.removed.resize(s.lots.size(), 0);  // lots added by edit() are held
   s.available = s.pending = 0;
   s.vesting.clear();
   s.spend_available.clear();
@@ -198,14 +198,14 @@ void Lots::index_all(Shared& s) {
 }
 
 void Lots::rebuild(Shared& s) {
-  s.removed.resize(s.lots.size(), false);  // lots added by edit() are held
+  s.removed.resize(s.lots.size(), 0);  // lots added by edit() are held
   std::vector<Lot> held;
   held.reserve(s.lots.size() - s.removed_count);
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
     if (!s.removed[slot]) held.push_back(std::move(s.lots[slot]));
   }
   s.lots = std::move(held);
-  s.removed.assign(s.lots.size(), false);
+  s.removed.assign(s.lots.size(), 0);
   s.removed_count = 0;
   s.emptied.clear();
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
@@ -217,9 +217,9 @@ void Lots::rebuild(Shared& s) {
 Lots::Slot Lots::push_back(Lot lot) {
   Shared& s = own();  // unindexed lots stay so: a state being read in pays for no index
   s.lots.push_back(std::move(lot));
-  // One more held: a push_back (a resize of a vector<bool> by one costs several times more).
-  if (s.removed.size() + 1 == s.lots.size()) s.removed.push_back(false);
-  else s.removed.resize(s.lots.size(), false);
+  // One more held: a push_back (a resize by one costs several times more).
+  if (s.removed.size() + 1 == s.lots.size()) s.removed.push_back(0);
+  else s.removed.resize(s.lots.size(), 0);
   const Slot slot = s.lots.size() - 1;
   if (s.indexed) index(s, slot);
   return slot;
@@ -252,7 +252,7 @@ void Lots::vest(Slot slot) {
 void Lots::put_back(Slot slot, Lot lot) {
   Shared& s = own();
   if (s.removed[slot]) {
-    s.removed[slot] = false;
+    s.removed[slot] = 0;
     --s.removed_count;
   } else if (s.indexed) {
     unindex(s, slot);
@@ -281,7 +281,7 @@ void Lots::assign(std::vector<Lot> lots) {
   shared_next_due_.reset();
   shared_ = std::make_shared<Shared>();
   shared_->lots = std::move(lots);
-  shared_->removed.assign(shared_->lots.size(), false);
+  shared_->removed.assign(shared_->lots.size(), 0);
 }
 
 std::vector<Lot>& Lots::edit() {
@@ -295,7 +295,7 @@ std::size_t Lots::heap_bytes() const {
   if (!shared_) return 0;
   const Shared& s = *shared_;
   using namespace heap_bytes;
-  std::size_t bytes = block(sizeof(Shared) + 16) + of_array(s.lots) + block(s.removed.capacity() / 8) +
+  std::size_t bytes = block(sizeof(Shared) + 16) + of_array(s.lots) + block(s.removed.capacity()) +
                       of_array(s.emptied) + s.pool.chunk_bytes() + block(s.pool.chunks() * sizeof(void*));
   for (const Lot& lot : s.lots) bytes += of(lot.id) + of(lot.order_id);
   return bytes;

@@ -152,7 +152,7 @@ class Lots {
     Shared& operator=(const Shared&) = delete;
 
     std::vector<Lot> lots;
-    std::vector<bool> removed;  // by slot
+    std::vector<std::uint8_t> removed;  // by slot: 1 when removed (vector<bool>'s code is large in the module)
     std::size_t removed_count = 0;
     // The indexes are built when apply() first needs them (opening a state
     // to answer queries does not pay for them), then kept; edit() drops them.
@@ -224,7 +224,7 @@ void Lots::remove_empty(Removed&& removed) {
   for (Slot slot : emptied) {
     if (slot >= s.lots.size() || s.removed[slot] || s.lots[slot].points > 0) continue;
     if (s.indexed) unindex(s, slot);
-    s.removed[slot] = true;
+    s.removed[slot] = 1;
     ++s.removed_count;
     removed(slot, std::move(s.lots[slot]));
   }
