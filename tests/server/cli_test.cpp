@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -188,8 +189,17 @@ std::string year_of_events(int days) {
   return lines;
 }
 
+// A folder of this process's own under the test's temporary folder, made
+// empty: two runs of the suite at once (two worktrees) must not share files.
+std::string own_temp_dir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "loyalty-" + name + "-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 TEST(Cli, ReplayInChunksAnswersWhatOneApplyEventsCallAnswers) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = own_temp_dir("replay-chunks");
   const std::string events = year_of_events(400);  // more than two chunks of 500
   std::ofstream(dir + "/events.jsonl") << events;
   std::string request = R"({"state":{"member_id":"m1","joined_at":1767225600000},"events":[)";
@@ -211,16 +221,18 @@ TEST(Cli, ReplayInChunksAnswersWhatOneApplyEventsCallAnswers) {
   EXPECT_EQ(replay.err.find('\r'), std::string::npos);
   std::istringstream progress(replay.err);
   for (std::string line; std::getline(progress, line);) EXPECT_EQ(line.rfind("loyalty replay: ", 0), 0u) << line;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, ReplayOfAStateThatDoesNotReadIsRefusedAsTheOneCallRefusesIt) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = own_temp_dir("replay-bad-state");
   std::ofstream(dir + "/some.jsonl") << year_of_events(30);
   std::ofstream(dir + "/bad_state.json") << R"({"growth":-5})";
   const CliRun r = run({"replay", "--program", kPrograms + "bakery.json", "--events", dir + "/some.jsonl",
                         "--state", dir + "/bad_state.json"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "state.growth: must be between 0 and 9007199254740991, got -5 [value.out_of_range]\n");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, QueryRunsAnyCoreOperationByName) {
