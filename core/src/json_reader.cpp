@@ -82,7 +82,7 @@ std::optional<std::int64_t> ValueReader::integer(const JsonValue& v, const Path&
 }
 
 std::optional<std::string_view> ValueReader::string(const JsonValue& v, const Path& path,
-                                               std::size_t max_length) {
+                                                    std::size_t max_length) {
   if (!v.is_string()) {
     error("type.expected_string", "must be a string, got " + type_name(v), path.str());
     return std::nullopt;
