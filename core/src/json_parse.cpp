@@ -385,7 +385,7 @@ class JsonBuilder {
     }
   }
 
-  [[gnu::always_inline]] static bool digit(char c) { return c >= '0' && c <= '9'; }
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
 
   bool number(JsonValue& out) {
     const char* start = p_;
