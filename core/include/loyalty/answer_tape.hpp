@@ -48,8 +48,9 @@ class TapeStrings {
     bool added = false;  // new: the tape sends its text with it
   };
   // Its index, adding it if there is room; false when it must go as it is.
-  // Inline for the common case, a string whose address's slot answers it.
-  bool find(std::string_view s, Found& found) {
+  // Inline for the common case, a string whose address's slot answers it
+  // (always: in the module the writer calls it for every key and string).
+  [[gnu::always_inline]] bool find(std::string_view s, Found& found) {
     Slot& slot = slot_of(s);
     if (slot.data == s.data() && slot.size == s.size() && same_bytes(slot.kept, s.data(), s.size())) {
       found = {slot.index, false};
@@ -79,7 +80,7 @@ class TapeStrings {
   static constexpr unsigned kSlotBits = 10;
   static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
 
-  Slot& slot_of(std::string_view s) {
+  [[gnu::always_inline]] Slot& slot_of(std::string_view s) {
     // Fibonacci hashing of the address: std::hash of a pointer is a murmur
     // hash in libc++, and slots need only spread addresses. The size is added
     // above the bits that tell literals apart: XOR-ed into the low bits, it
@@ -100,7 +101,7 @@ class TapeStrings {
   // Whether two runs of `n` bytes are the same, eight bytes at a time and the
   // tail as one overlapping word: a call to memcmp per string was a tenth of a
   // preview's tape in WASM, and a byte loop for the tail most of what is left.
-  static bool same_bytes(const char* a, const char* b, std::size_t n) {
+  [[gnu::always_inline]] static bool same_bytes(const char* a, const char* b, std::size_t n) {
     if (n >= 8) {
       for (std::size_t i = 0; i + 8 < n; i += 8) {
         if (load<std::uint64_t>(a + i) != load<std::uint64_t>(b + i)) return false;
