@@ -186,6 +186,9 @@ Result<OrderPreview> price_order(const Program& program, const MemberState& stat
     LinePreview lp;
     lp.line = cart.lines[i];
     std::vector<EarnStep>* steps = detail == Detail::sums ? nullptr : &lp.steps;
+    // Room for the base and three multipliers at once: grown a step at a
+    // time, a line's steps were allocated two or three times over.
+    if (steps) steps->reserve(4);
     if (!price_line(program, context, lp.line, lp, steps)) return overflow(line_path("cart.lines", i));
     if (!add_line(preview, lp)) return overflow("cart");
     preview.lines.push_back(std::move(lp));
