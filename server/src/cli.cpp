@@ -193,9 +193,11 @@ std::optional<StorePrograms> StorePrograms::open(const std::string& command, con
   return programs;
 }
 
-const Program* StorePrograms::of(const server::MemberRow& member) {
+const Program* StorePrograms::of(const server::MemberRow& member) { return of_version(member.program_version); }
+
+const Program* StorePrograms::of_version(std::int64_t program_version) {
   if (!versions_) return &file_->program();
-  const server::HeldVersion held = versions_->version(member.program_version);
+  const server::HeldVersion held = versions_->version(program_version);
   return held ? &held->program() : nullptr;  // the versions held outlive the pointer
 }
 

@@ -42,6 +42,7 @@ class StorePrograms {
                                            server::Store& store, std::ostream& out, std::ostream& err);
   // nullptr: the member's state names a version the store does not hold.
   const Program* of(const server::MemberRow& member);
+  const Program* of_version(std::int64_t program_version);
   const Program& in_force(TimeMs at);
 
  private:

@@ -53,8 +53,14 @@ bool split_array(std::string_view text, std::vector<std::string_view>& items) {
 
 void logged_event_texts(const std::string& member_id, const std::vector<std::string>& batches,
                         std::vector<std::string_view>& events) {
-  for (const std::string& batch : batches) {
-    if (!split_array(batch, events)) throw StoreError(member_id + "'s event log does not read");
+  const std::vector<std::string_view> views(batches.begin(), batches.end());
+  logged_event_texts(member_id, views, events);
+}
+
+void logged_event_texts(std::string_view member_id, const std::vector<std::string_view>& batches,
+                        std::vector<std::string_view>& events) {
+  for (const std::string_view batch : batches) {
+    if (!split_array(batch, events)) throw StoreError(std::string(member_id) + "'s event log does not read");
   }
 }
 

@@ -18,5 +18,7 @@ namespace loyalty::server {
 // a StoreError.
 void logged_event_texts(const std::string& member_id, const std::vector<std::string>& batches,
                         std::vector<std::string_view>& events);
+void logged_event_texts(std::string_view member_id, const std::vector<std::string_view>& batches,
+                        std::vector<std::string_view>& events);
 
 }  // namespace loyalty::server

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -48,9 +49,10 @@ bool write_whole(const std::string& path, const std::string& text, std::ostream&
 // The --out file of a history (gzip-compressed for a name ending in .gz);
 // none named: standard output. False, with a message, if it cannot be written.
 bool open_output(const char* command, const std::string& path, std::optional<server::LineWriter>& file,
-                 std::ostream& err) {
+                 std::ostream& err,
+                 server::LineWriter::Compression compression = server::LineWriter::Compression::by_writer) {
   if (path.empty()) return true;
-  file.emplace(path);
+  file.emplace(path, compression);
   if (file->is_open()) return true;
   err << "loyalty " << command << ": cannot write " << path << "\n";
   return false;
@@ -265,67 +267,219 @@ int report(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
 namespace {
 
-// Members of an export, taken from the store together and made into their
-// lines on a thread of their own.
-struct ExportBatch {
-  struct Member {
-    server::MemberRow row;
-    std::vector<std::string> log;  // the event log's rows
-    const Program* program;        // nullptr: a version the store does not hold
-  };
-  std::vector<Member> members;
-  std::string text;  // the lines, once made
-  std::int64_t exported = 0, events = 0, partial = 0, unreadable = 0;
-};
-constexpr std::size_t kExportBatchMembers = 256;
-constexpr std::size_t kExportBatchesInFlight = 2;
-
-// Each member's history as `loyalty generate` writes one: its join line (the
-// state it joined with) and the events applied to it, as the log holds them.
-void make_export_lines(ExportBatch& batch) {
-  std::vector<std::string_view> history;
-  for (const ExportBatch::Member& m : batch.members) {
-    // Only the head of the state is read (`loyalty audit` reads whole states).
-    std::optional<MemberJoin> joined;
-    if (m.program) {
-      auto read = server::read_stored_join(*m.program, m.row.state);
-      if (read.ok()) joined = read.value();
-    }
-    if (!joined) {
-      ++batch.unreadable;  // `loyalty audit` names them
-      continue;
-    }
-    ++batch.exported;
-    history.clear();
-    server::logged_event_texts(m.row.member_id, m.log, history);
-    // Events applied before the store kept its log are not in it (the row's version counts every event applied).
-    if (static_cast<std::int64_t>(history.size()) < m.row.version) ++batch.partial;
-    Json join = {{"member_id", m.row.member_id}, {"joined_at", joined->joined_at}};
-    if (!m.row.inviter.empty()) join["inviter"] = m.row.inviter;
-    if (const auto& b = joined->birthday) {
-      char text[8];
-      std::snprintf(text, sizeof text, "%02d-%02d", b->month, b->day);
-      join["birthday"] = text;
-    }
-    batch.text += join.dump();
-    batch.text += '\n';
-    const std::string prefix = "{\"member_id\":" + Json(m.row.member_id).dump() + ",\"event\":";
-    for (const std::string_view event : history) {
-      batch.text += prefix;
-      batch.text += event;
-      batch.text += "}\n";
-    }
-    batch.events += static_cast<std::int64_t>(history.size());
+// What an export wrote, counted.
+struct ExportCounts {
+  std::int64_t members = 0, exported = 0, events = 0, partial = 0, unreadable = 0;
+  void add(const ExportCounts& more) {
+    members += more.members;
+    exported += more.exported;
+    events += more.events;
+    partial += more.partial;
+    unreadable += more.unreadable;
   }
-  batch.members.clear();  // the rows' memory goes back before the text is written
+};
+
+// A member's history as `loyalty generate` writes one, appended to `text`:
+// its join line (the state it joined with) and the events applied to it, as
+// the log holds them. `program`: the one its state was written under
+// (nullptr: a version the store does not hold). `history`: room to reuse.
+void append_member_lines(const server::MemberHistory& m, const Program* program,
+                         std::vector<std::string_view>& history, std::string& text, ExportCounts& counts) {
+  ++counts.members;
+  // Only the head of the state is read (`loyalty audit` reads whole states).
+  std::optional<MemberJoin> joined;
+  if (program) {
+    auto read = server::read_stored_join(*program, m.state);
+    if (read.ok()) joined = read.value();
+  }
+  if (!joined) {
+    ++counts.unreadable;  // `loyalty audit` names them
+    return;
+  }
+  ++counts.exported;
+  history.clear();
+  server::logged_event_texts(m.member_id, m.batches, history);
+  // Events applied before the store kept its log are not in it (the row's version counts every event applied).
+  if (static_cast<std::int64_t>(history.size()) < m.version) ++counts.partial;
+  const Json id = std::string(m.member_id);
+  Json join = {{"member_id", id}, {"joined_at", joined->joined_at}};
+  if (!m.inviter.empty()) join["inviter"] = std::string(m.inviter);
+  if (const auto& b = joined->birthday) {
+    char birthday[8];
+    std::snprintf(birthday, sizeof birthday, "%02d-%02d", b->month, b->day);
+    join["birthday"] = birthday;
+  }
+  text += join.dump();
+  text += '\n';
+  const std::string prefix = "{\"member_id\":" + id.dump() + ",\"event\":";
+  for (const std::string_view event : history) {
+    text += prefix;
+    text += event;
+    text += "}\n";
+  }
+  counts.events += static_cast<std::int64_t>(history.size());
+}
+
+// A run of members made into their lines on a thread of its own.
+struct ExportRun {
+  std::string text;
+  ExportCounts counts;
+};
+constexpr std::size_t kExportRunMembers = 256;
+
+// A store read on one connection (PostgreSQL): the main thread reads the
+// rows and copies a run's of them to the thread that makes its lines.
+struct CopiedMember {
+  server::MemberRow row;
+  std::vector<std::string> log;  // the event log's rows
+  const Program* program;
+};
+ExportRun make_copied_run(const std::vector<CopiedMember>& members) {
+  ExportRun run;
+  std::vector<std::string_view> history;
+  server::MemberHistory m;
+  for (const CopiedMember& c : members) {
+    m.member_id = c.row.member_id;
+    m.state = c.row.state;
+    m.version = c.row.version;
+    m.inviter = c.row.inviter;
+    m.batches.assign(c.log.begin(), c.log.end());
+    append_member_lines(m, c.program, history, run.text, run.counts);
+  }
+  return run;
+}
+
+// Made runs written in order, at most `window` of them made ahead; for a
+// ".gz" file each compressed on the thread that made it.
+class RunWriter {
+ public:
+  RunWriter(std::ostream& lines, server::Progress& progress, std::size_t window, bool gzip)
+      : lines_(lines), progress_(progress), window_(window), gzip_(gzip) {}
+  // `make` run on a thread of its own; once `window` runs are in flight, the oldest is written first.
+  template <typename Make>
+  void add(Make make) {
+    if (in_flight_.size() >= window_) write_oldest();
+    in_flight_.push_back(std::async(std::launch::async, [this, make = std::move(make)]() mutable {
+      ExportRun run = make();
+      if (gzip_) {
+        std::string packed = spare_text();
+        server::append_gzip_member(run.text, packed);
+        give_back(std::move(run.text));
+        run.text = std::move(packed);
+      }
+      return run;
+    }));
+  }
+  void finish() {
+    while (!in_flight_.empty()) write_oldest();
+  }
+  // What is in flight is waited for and dropped: the runs may use what the caller is about to free.
+  void abandon() {
+    for (auto& run : in_flight_) run.wait();
+    in_flight_.clear();
+  }
+  const ExportCounts& counts() const { return counts_; }
+  // The text's memory, for the next run to make its lines in.
+  std::string spare_text() {
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    if (spare_.empty()) return {};
+    std::string text = std::move(spare_.back());
+    spare_.pop_back();
+    text.clear();
+    return text;
+  }
+  void give_back(std::string text) {
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    spare_.push_back(std::move(text));
+  }
+
+ private:
+  void write_oldest() {
+    std::future<ExportRun> oldest = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    ExportRun run = oldest.get();  // rethrows what making it threw
+    lines_ << run.text;
+    counts_.add(run.counts);
+    for (std::int64_t i = 0; i < run.counts.members; ++i) progress_.step();
+    give_back(std::move(run.text));
+  }
+  std::ostream& lines_;
+  server::Progress& progress_;
+  std::size_t window_;
+  bool gzip_;
+  ExportCounts counts_;
+  std::mutex spare_mutex_;
+  std::vector<std::string> spare_;
+  std::deque<std::future<ExportRun>> in_flight_;  // last: its runs are waited for before the rest goes
+};
+
+// On one connection: the runs' rows copied to the threads that make them.
+void export_copied(server::Store& store, StorePrograms& programs, RunWriter& writer) {
+  std::vector<CopiedMember> members;
+  const auto hand_over = [&] {
+    if (members.empty()) return;
+    writer.add([run = std::move(members)] { return make_copied_run(run); });
+    members = {};
+  };
+  store.for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& log) {
+    if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
+    members.push_back({row, log, programs.of(row)});
+    if (members.size() >= kExportRunMembers) hand_over();
+  });
+  hand_over();
+  writer.finish();
+}
+
+// Each run handed to the writer, read and made on its reader's thread.
+void read_runs(server::HistoryScan& scan, StorePrograms& programs, RunWriter& writer,
+               const std::vector<std::string>& marks, std::vector<std::mutex>& reader_busy,
+               std::mutex& programs_mutex) {
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
+    const std::string& to = i + 1 < marks.size() ? marks[i + 1] : std::string();
+    const int reader = static_cast<int>(i % reader_busy.size());
+    writer.add([&, from = marks[i], to, reader, text = writer.spare_text()]() mutable {
+      std::lock_guard<std::mutex> busy(reader_busy[static_cast<std::size_t>(reader)]);
+      ExportRun run;
+      run.text = std::move(text);
+      std::vector<std::string_view> history;
+      std::map<std::int64_t, const Program*> known;  // by programme version
+      scan.read(reader, from, to, [&](const server::MemberHistory& m) {
+        if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
+        auto found = known.find(m.program_version);
+        if (found == known.end()) {
+          std::lock_guard<std::mutex> lock(programs_mutex);
+          found = known.emplace(m.program_version, programs.of_version(m.program_version)).first;
+        }
+        append_member_lines(m, found->second, history, run.text, run.counts);
+      });
+      return run;
+    });
+  }
+}
+
+// On several readers of one snapshot: run i is read and made on reader
+// i % readers, from its first member's id to the next run's, in the
+// reader's own memory; nothing is copied between threads but the lines.
+void export_scanned(server::HistoryScan& scan, StorePrograms& programs, RunWriter& writer) {
+  const std::vector<std::string> marks = scan.member_marks(static_cast<std::int64_t>(kExportRunMembers));
+  std::vector<std::mutex> reader_busy(static_cast<std::size_t>(scan.readers()));
+  std::mutex programs_mutex;  // StorePrograms reads versions as they are first asked for
+  try {
+    read_runs(scan, programs, writer, marks, reader_busy, programs_mutex);
+    writer.finish();
+  } catch (...) {
+    writer.abandon();
+    throw;
+  }
 }
 
 }  // namespace
 
-// Every member's history from the store, in member order. Reading the store
-// and making the lines take about as long each, so the lines are made on
-// other threads, a batch of members at a time, while this one reads the
-// next rows and writes the batches made, in order.
+// Every member's history from the store, in member order. The lines are
+// made on other threads, a run of members at a time, while this one writes
+// the runs made, in order; a store that reads on several connections at
+// once (SQLite) is read on those threads too, one reader a core.
 int export_history(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags = {{"--program", ""}, {"--db", ""}, {"--out", ""}};
   if (!read_flags(args, flags, {"--db"}, err)) return 2;
@@ -340,42 +494,27 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
   }
   if (!programs) return 1;
   std::optional<server::LineWriter> file;
-  if (!open_output("export", flags["--out"], file, err)) return 1;
+  const bool gzip = server::is_gzip_name(flags["--out"]);
+  if (!open_output("export", flags["--out"], file, err,
+                   gzip ? server::LineWriter::Compression::by_caller : server::LineWriter::Compression::by_writer)) {
+    return 1;
+  }
   std::ostream& lines = file ? file->stream() : out;
-  std::int64_t members = 0, events = 0, partial = 0, unreadable = 0;
-  std::deque<std::future<ExportBatch>> in_flight;
-  // The oldest batch made, written and counted.
-  const auto write_oldest = [&] {
-    ExportBatch done = in_flight.front().get();  // rethrows what making it threw
-    in_flight.pop_front();
-    lines << done.text;
-    members += done.exported;
-    events += done.events;
-    partial += done.partial;
-    unreadable += done.unreadable;
-  };
-  const auto hand_over = [&](ExportBatch& batch) {
-    if (batch.members.empty()) return;
-    if (in_flight.size() >= kExportBatchesInFlight) write_oldest();
-    in_flight.push_back(std::async(std::launch::async, [b = std::move(batch)]() mutable {
-      make_export_lines(b);
-      return std::move(b);
-    }));
-    batch = ExportBatch{};
-  };
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ExportCounts counts;
   try {
     server::Progress progress(err, "loyalty export", "members", store->member_count(), server::is_terminal(err));
-    ExportBatch batch;
-    store->for_each_member_history([&](const server::MemberRow& row, const std::vector<std::string>& log) {
-      if (server::Progress::stop_asked()) throw server::StoreError("stopped by Ctrl-C");
-      progress.step();
-      batch.members.push_back({row, log, programs->of(row)});
-      if (batch.members.size() >= kExportBatchMembers) hand_over(batch);
-    });
-    hand_over(batch);
-    while (!in_flight.empty()) write_oldest();
+    std::unique_ptr<server::HistoryScan> scan = store->history_scan(cores);
+    // Two runs a reader in flight: one read while the other waits to be written.
+    RunWriter writer(lines, progress, 2 * static_cast<std::size_t>(cores), gzip);
+    if (scan) {
+      export_scanned(*scan, *programs, writer);
+    } else {
+      export_copied(*store, *programs, writer);
+    }
+    counts = writer.counts();
   } catch (const server::StoreError& e) {
-    // Batches still being made are waited for as their futures go.
+    // Runs still being made were waited for as the writer went.
     err << "loyalty export: " << e.what() << "; " << (file ? flags["--out"] + " is not whole" : std::string("the output is not whole")) << "\n";
     return server::Progress::stop_asked() ? 130 : 1;
   }
@@ -384,9 +523,9 @@ int export_history(const std::vector<std::string>& args, std::ostream& out, std:
     err << "loyalty export: writing the history failed\n";
     return 1;
   }
-  err << "exported " << members << " members, " << events << " events";
-  if (partial) err << "; " << partial << " members' histories begin after their join (applied before the store kept its event log)";
-  if (unreadable) err << "; " << unreadable << " members' states do not load and were left out (loyalty audit names them)";
+  err << "exported " << counts.exported << " members, " << counts.events << " events";
+  if (counts.partial) err << "; " << counts.partial << " members' histories begin after their join (applied before the store kept its event log)";
+  if (counts.unreadable) err << "; " << counts.unreadable << " members' states do not load and were left out (loyalty audit names them)";
   err << "\n";
   return 0;
 }

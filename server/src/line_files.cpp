@@ -1,6 +1,9 @@
 #include "line_files.hpp"
 
 #include <cstring>
+#include <limits>
+#include <new>
+#include <stdexcept>
 #include <streambuf>
 #include <vector>
 
@@ -8,11 +11,7 @@
 
 namespace loyalty::server {
 
-namespace {
-
-bool ends_with_gz(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
-
-}  // namespace
+bool is_gzip_name(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
 
 LineReader::LineReader(const std::string& path) : buffer_(1 << 20) {
   // zlib reads a file that is not compressed as it is.
@@ -66,7 +65,7 @@ void LineReader::rewind() {
 // is written to be read by the next step, not to be archived).
 class LineWriter::Buffer : public std::streambuf {
  public:
-  explicit Buffer(const std::string& path) : file_(gzopen(path.c_str(), ends_with_gz(path) ? "wb1" : "wbT")), out_(1 << 17) {
+  Buffer(const std::string& path, bool compress) : file_(gzopen(path.c_str(), compress ? "wb1" : "wbT")), out_(1 << 17) {
     setp(out_.data(), out_.data() + out_.size());
   }
   ~Buffer() override { close(); }
@@ -103,8 +102,26 @@ class LineWriter::Buffer : public std::streambuf {
   bool failed_ = false;
 };
 
-LineWriter::LineWriter(const std::string& path)
-    : buffer_(std::make_unique<Buffer>(path)), stream_(std::make_unique<std::ostream>(buffer_.get())) {}
+LineWriter::LineWriter(const std::string& path, Compression compression)
+    : buffer_(std::make_unique<Buffer>(path, compression == Compression::by_writer && is_gzip_name(path))),
+      stream_(std::make_unique<std::ostream>(buffer_.get())) {}
+
+void append_gzip_member(std::string_view text, std::string& out) {
+  if (text.size() > std::numeric_limits<uInt>::max() / 2) throw std::length_error("gzip: a member of over 2 GB");
+  z_stream z{};
+  // 16 + 15: a gzip header and trailer around a deflate stream of a 32 KB window.
+  if (deflateInit2(&z, 1, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::bad_alloc();
+  const std::size_t start = out.size();
+  out.resize(start + deflateBound(&z, static_cast<uLong>(text.size())));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(&out[start]);
+  z.avail_out = static_cast<uInt>(out.size() - start);
+  const int done = deflate(&z, Z_FINISH);  // the bound leaves room for all of it in one call
+  out.resize(out.size() - z.avail_out);
+  deflateEnd(&z);
+  if (done != Z_STREAM_END) throw std::runtime_error("gzip: a member did not fit its bound");
+}
 
 LineWriter::~LineWriter() = default;
 

@@ -37,10 +37,21 @@ class LineReader {
   std::size_t begin_ = 0, end_ = 0;  // what is read and not yet returned
 };
 
-// An ostream onto a file, compressed when its name ends in ".gz".
+// Whether a file of this name is written compressed (it ends in ".gz").
+bool is_gzip_name(const std::string& path);
+
+// `text` deflated as one whole gzip member (at LineWriter's level), appended
+// to `out`. Members one after another read as one file (zlib's gzread,
+// gunzip, Node's zlib), so a file's lines can be compressed on several
+// threads at once and written in order.
+void append_gzip_member(std::string_view text, std::string& out);
+
+// An ostream onto a file, compressed when its name ends in ".gz" (or, for
+// `by_caller`, given compressed: append_gzip_member's, written as they are).
 class LineWriter {
  public:
-  explicit LineWriter(const std::string& path);
+  enum class Compression { by_writer, by_caller };
+  explicit LineWriter(const std::string& path, Compression compression = Compression::by_writer);
   ~LineWriter();
   LineWriter(const LineWriter&) = delete;
   LineWriter& operator=(const LineWriter&) = delete;

@@ -258,6 +258,11 @@ class Statement {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
   }
+  // The column's bytes where SQLite holds them: good until the next step.
+  std::string_view view(int column) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string_view();
+  }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
   bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   void reset() { sqlite3_reset(stmt_); }  // to run again with new bindings
@@ -424,6 +429,103 @@ class SqliteTransaction : public MemberTransaction {
   const std::string& member_id_;
 };
 
+// A connection of its own for a long read beside the writer (a WAL lets
+// them run together).
+sqlite3* open_reader(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw StoreError("cannot open " + path + " to read: " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+// Readers whose read transactions all began on one snapshot (see
+// SqliteStore::history_scan), each kept open until the scan is done.
+class SqliteHistoryScan : public HistoryScan {
+ public:
+  explicit SqliteHistoryScan(const std::string& path, int readers) {
+    for (int i = 0; i < readers; ++i) {
+      readers_.push_back(std::make_unique<Reader>());
+      readers_.back()->db = open_reader(path);
+      readers_.back()->connection.emplace(readers_.back()->db);
+    }
+  }
+  ~SqliteHistoryScan() override {
+    for (auto& r : readers_) {
+      r->connection.reset();  // its statements are finalised before the connection closes
+      sqlite3_exec(r->db, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_close(r->db);
+    }
+  }
+  // Starts every reader's read transaction (called while no commit can come between them).
+  void begin() {
+    for (auto& r : readers_) {
+      exec(r->db, "BEGIN");
+      Statement(*r->connection, "SELECT COUNT(*) FROM sqlite_master").step();  // a read: the snapshot is taken
+    }
+  }
+
+  int readers() const override { return static_cast<int>(readers_.size()); }
+
+  std::vector<std::string> member_marks(std::int64_t every) override {
+    Statement s(*readers_.front()->connection, "SELECT member_id FROM members ORDER BY member_id");
+    std::vector<std::string> marks;
+    for (std::int64_t i = 0; s.step(); ++i) {
+      if (i % every == 0) marks.push_back(s.text(0));
+    }
+    return marks;
+  }
+
+  void read(int reader, const std::string& from, const std::string& to,
+            const std::function<void(const MemberHistory&)>& visit) override {
+    Reader& r = *readers_.at(static_cast<std::size_t>(reader));
+    Statement members(*r.connection, to.empty() ? "SELECT member_id, state, version, inviter, program_version FROM members "
+                                                  "WHERE member_id >= ? ORDER BY member_id"
+                                                : "SELECT member_id, state, version, inviter, program_version FROM members "
+                                                  "WHERE member_id >= ? AND member_id < ? ORDER BY member_id");
+    members.bind(1, from);
+    if (!to.empty()) members.bind(2, to);
+    Statement events(*r.connection, "SELECT events FROM events WHERE member_id = ? ORDER BY seq");
+    MemberHistory history;
+    std::vector<std::size_t> ends;
+    while (members.step()) {
+      history.member_id = members.view(0);
+      history.state = members.view(1);
+      history.version = members.integer(2);
+      history.inviter = members.view(3);
+      history.program_version = members.integer(4);
+      // A row's bytes last only until the next step: the member's rows are
+      // gathered in the reader's buffer, which keeps its memory between members.
+      r.rows.clear();
+      ends.clear();
+      events.bind(1, std::string(history.member_id));
+      while (events.step()) {
+        r.rows += events.view(0);
+        ends.push_back(r.rows.size());
+      }
+      events.reset();
+      history.batches.clear();
+      std::size_t start = 0;
+      for (const std::size_t end : ends) {
+        history.batches.emplace_back(r.rows.data() + start, end - start);
+        start = end;
+      }
+      visit(history);
+    }
+  }
+
+ private:
+  struct Reader {
+    sqlite3* db = nullptr;
+    std::optional<Connection> connection;
+    std::string rows;  // the member being visited's event rows, end to end
+  };
+  std::vector<std::unique_ptr<Reader>> readers_;
+};
+
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(const std::string& path) : path_(path) {
@@ -448,10 +550,7 @@ class SqliteStore : public Store {
       // Reads on a connection of their own, beside the writer's groups (a
       // WAL lets readers and a writer run together); in memory, one connection.
       if (wal_) {
-        if (sqlite3_open_v2(path.c_str(), &read_db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-          throw StoreError("cannot open " + path + " to read: " + sqlite3_errmsg(read_db_));
-        }
-        sqlite3_busy_timeout(read_db_, 5000);
+        read_db_ = open_reader(path);
         reader_.emplace(read_db_);
       }
     } catch (...) {
@@ -599,6 +698,24 @@ class SqliteStore : public Store {
         visit(row, history);
       }
     });
+  }
+
+  // The readers' transactions begin while this connection holds the write
+  // lock, so that no commit falls between them and all read one snapshot:
+  // writers wait for as long as it takes to begin them, no longer.
+  std::unique_ptr<HistoryScan> history_scan(int readers) override {
+    if (!wal_) return nullptr;  // in memory: one connection
+    auto scan = std::make_unique<SqliteHistoryScan>(path_, readers);
+    std::lock_guard<std::mutex> lock(mutex_);
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      scan->begin();
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    exec(db_, "ROLLBACK");
+    return scan;
   }
 
   BoxSeed box_seed(const std::string& box, const std::string& window, const std::string& fresh_seed_hex,
@@ -965,12 +1082,7 @@ class SqliteStore : public Store {
     sqlite3* scan_db = nullptr;
     std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
     if (wal_) {
-      if (sqlite3_open_v2(path_.c_str(), &scan_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-        const std::string message = scan_db ? sqlite3_errmsg(scan_db) : "out of memory";
-        sqlite3_close(scan_db);
-        throw StoreError("cannot open " + path_ + " to read: " + message);
-      }
-      sqlite3_busy_timeout(scan_db, 5000);
+      scan_db = open_reader(path_);
     } else {
       lock.lock();
     }

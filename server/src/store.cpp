@@ -14,6 +14,8 @@ std::int64_t Store::take_rate(const std::string&, std::int64_t, std::int64_t) {
   throw StoreError(describe() + " keeps no rate limits: each server limits its own requests");
 }
 
+std::unique_ptr<HistoryScan> Store::history_scan(int) { return nullptr; }
+
 std::string json_list(const std::vector<std::string>& items) {
   std::string list = "[";
   for (const std::string& item : items) {

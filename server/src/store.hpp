@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace loyalty::server {
@@ -29,6 +30,32 @@ struct MemberRow {
   // The programme version the state was written under (0: the first one
   // published, for rows written before versions were kept).
   std::int64_t program_version = 0;
+};
+
+// A member's row and its logged events as views into a reader's memory,
+// good only while the visit that is given them runs: an export reads the
+// whole store and copies none of it.
+struct MemberHistory {
+  std::string_view member_id;
+  std::string_view state;  // stored_form() of the member's state
+  std::int64_t version = 0;
+  std::string_view inviter;
+  std::int64_t program_version = 0;
+  std::vector<std::string_view> batches;  // one request's events each, a JSON array, oldest first
+};
+
+// Every member's history from one consistent snapshot, on several readers
+// at once: each reader is used by one thread at a time, any thread.
+class HistoryScan {
+ public:
+  virtual ~HistoryScan() = default;
+  virtual int readers() const = 0;
+  // The id of every `every`-th member in order, the first member's first:
+  // the runs of members that read() is given.
+  virtual std::vector<std::string> member_marks(std::int64_t every) = 0;
+  // The members with `from` <= id < `to` ("": to the last), in order.
+  virtual void read(int reader, const std::string& from, const std::string& to,
+                    const std::function<void(const MemberHistory&)>& visit) = 0;
 };
 
 // A published version of the programme: applied to events from
@@ -219,6 +246,9 @@ class Store {
   // element of `batches` is one request's events, a JSON array.
   virtual void for_each_member_history(
       const std::function<void(const MemberRow&, const std::vector<std::string>& batches)>& visit) = 0;
+  // The same history with `readers` readers on one snapshot (`loyalty
+  // export`); nullptr when the store reads it on one connection only.
+  virtual std::unique_ptr<HistoryScan> history_scan(int readers);
   // Every ledger row at [from_ms, to_ms), member by member (in order of
   // member id, then of seq), from one consistent snapshot: the live reports.
   virtual void for_each_ledger_row(std::int64_t from_ms, std::int64_t to_ms,

@@ -33,6 +33,6 @@ TEST(EventLog, ARowThatIsNotAnArrayIsAnError) {
   for (const char* row : {"", "{}", "[", R"([{"id":"a"})", R"([{"id":"a"},])", R"([,{"id":"a"}])", R"([{"id":"a"}] x)",
                           R"(["open string])"}) {
     std::vector<std::string_view> texts;
-    EXPECT_THROW(logged_event_texts("m", {row}, texts), loyalty::server::StoreError) << row;
+    EXPECT_THROW(logged_event_texts("m", std::vector<std::string_view>{row}, texts), loyalty::server::StoreError) << row;
   }
 }
