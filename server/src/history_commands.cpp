@@ -328,7 +328,7 @@ struct ExportRun {
 constexpr std::size_t kExportRunMembers = 256;
 
 // A store read on one connection (PostgreSQL): the main thread reads the
-// rows and copies a run's of them to the thread that makes its lines.
+// rows and copies each run of them to the thread that makes its lines.
 struct CopiedMember {
   server::MemberRow row;
   std::vector<std::string> log;  // the event log's rows
