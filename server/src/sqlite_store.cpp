@@ -453,13 +453,6 @@ class SqliteHistoryScan : public HistoryScan {
       readers_.back()->connection.emplace(readers_.back()->db);
     }
   }
-  ~SqliteHistoryScan() override {
-    for (auto& r : readers_) {
-      r->connection.reset();  // its statements are finalised before the connection closes
-      sqlite3_exec(r->db, "ROLLBACK", nullptr, nullptr, nullptr);
-      sqlite3_close(r->db);
-    }
-  }
   // Starts every reader's read transaction (called while no commit can come between them).
   void begin() {
     for (auto& r : readers_) {
@@ -522,6 +515,13 @@ class SqliteHistoryScan : public HistoryScan {
     sqlite3* db = nullptr;
     std::optional<Connection> connection;
     std::string rows;  // the member being visited's event rows, end to end
+    // Closed with the scan, or with the ones opened before another failed to open.
+    ~Reader() {
+      if (!db) return;  // its open failed
+      connection.reset();  // its statements are finalised before the connection closes
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_close(db);
+    }
   };
   std::vector<std::unique_ptr<Reader>> readers_;
 };
