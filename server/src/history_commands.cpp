@@ -269,9 +269,8 @@ namespace {
 
 // What an export wrote, counted.
 struct ExportCounts {
-  std::int64_t members = 0, exported = 0, events = 0, partial = 0, unreadable = 0;
+  std::int64_t exported = 0, events = 0, partial = 0, unreadable = 0;
   void add(const ExportCounts& more) {
-    members += more.members;
     exported += more.exported;
     events += more.events;
     partial += more.partial;
@@ -285,7 +284,6 @@ struct ExportCounts {
 // (nullptr: a version the store does not hold). `history`: room to reuse.
 void append_member_lines(const server::MemberHistory& m, const Program* program,
                          std::vector<std::string_view>& history, std::string& text, ExportCounts& counts) {
-  ++counts.members;
   // Only the head of the state is read (`loyalty audit` reads whole states).
   std::optional<MemberJoin> joined;
   if (program) {
@@ -400,7 +398,8 @@ class RunWriter {
     ExportRun run = oldest.get();  // rethrows what making it threw
     lines_ << run.text;
     counts_.add(run.counts);
-    for (std::int64_t i = 0; i < run.counts.members; ++i) progress_.step();
+    // Every member read is either exported or left out as unreadable.
+    for (std::int64_t i = 0; i < run.counts.exported + run.counts.unreadable; ++i) progress_.step();
     give_back(std::move(run.text));
   }
   std::ostream& lines_;
