@@ -6,11 +6,13 @@
 // byte. Prints one JSON line, with the seconds scaled to 1,000,000 members
 // (the store's rows are read member by member, so time grows with them).
 // --against BIN also times another build's `loyalty export` on the same
-// store, the two alternating twice, for a ratio measured side by side.
+// store, the two alternating twice, plain and .gz, for ratios measured side
+// by side. The .gz export is checked to unzip to the generated file too.
 //   node bench/export.mjs [--members 20000] [--build build/native-release] [--against OLD/loyalty]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -37,24 +39,33 @@ try {
   const plain = timed(loyalty, ['export', '--db', db, '--program', 'programs/bakery.json', '--out', join(work, 'export.jsonl')]);
   const same = readFileSync(events).equals(readFileSync(join(work, 'export.jsonl')));
   const gz = timed(loyalty, ['export', '--db', db, '--program', 'programs/bakery.json', '--out', join(work, 'export.jsonl.gz')]);
+  const gzBytes = readFileSync(join(work, 'export.jsonl.gz'));
+  const gzSame = readFileSync(events).equals(gunzipSync(gzBytes));
   const scale = 1e6 / members;
-  // The other build, alternating with this one: the best of two each.
+  // The other build, alternating with this one: the best of two each, for
+  // the plain export and the .gz one.
   let compared = {};
   if (against) {
-    const run = (binary) => timed(resolve(root, binary), ['export', '--db', db, '--program', 'programs/bakery.json', '--out', join(work, 'again.jsonl')]);
-    const ours = [], theirs = [];
-    for (let round = 0; round < 2; round++) {
-      theirs.push(run(against));
-      ours.push(run(loyalty));
-    }
     const best = (runs) => runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
-    compared = { against_export_s: best(theirs).seconds, against_export_cpu_s: best(theirs).cpu, this_export_s: best(ours).seconds,
-      this_export_cpu_s: best(ours).cpu, speedup: Math.round((best(theirs).seconds / best(ours).seconds) * 10) / 10 };
+    for (const [key, name] of [['export', 'again.jsonl'], ['export_gz', 'again.jsonl.gz']]) {
+      const run = (binary) => timed(resolve(root, binary), ['export', '--db', db, '--program', 'programs/bakery.json', '--out', join(work, name)]);
+      const ours = [], theirs = [];
+      for (let round = 0; round < 2; round++) {
+        theirs.push(run(against));
+        ours.push(run(loyalty));
+      }
+      Object.assign(compared, {
+        [`against_${key}_s`]: best(theirs).seconds, [`against_${key}_cpu_s`]: best(theirs).cpu,
+        [`this_${key}_s`]: best(ours).seconds, [`this_${key}_cpu_s`]: best(ours).cpu,
+        [`${key}_speedup`]: Math.round((best(theirs).seconds / best(ours).seconds) * 10) / 10,
+      });
+    }
   }
   console.log(JSON.stringify({
     members, store_mb: Math.round(statSync(db.slice('sqlite:'.length)).size / 1048576), fill_s: filled.seconds,
     export_s: plain.seconds, export_cpu_s: plain.cpu, export_peak_mb: plain.peak_mb, export_same_as_generated: same,
     export_gz_s: gz.seconds, export_gz_cpu_s: gz.cpu, export_gz_peak_mb: gz.peak_mb,
+    export_gz_mb: Math.round(gzBytes.length / 1048576), export_gz_same_as_generated: gzSame,
     export_s_at_1m: Math.round(plain.seconds * scale), export_gz_s_at_1m: Math.round(gz.seconds * scale), ...compared,
   }));
 } finally {

@@ -40,7 +40,7 @@ class LineReader {
 // Whether a file of this name is written compressed (it ends in ".gz").
 bool is_gzip_name(const std::string& path);
 
-// `text` deflated as one whole gzip member (at LineWriter's level), appended
+// `text` deflated as one whole gzip member (libdeflate's level 1), appended
 // to `out`. Members one after another read as one file (zlib's gzread,
 // gunzip, Node's zlib), so a file's lines can be compressed on several
 // threads at once and written in order.
