@@ -1,8 +1,15 @@
 #include "loyalty/sha256.hpp"
 
+#include "sha256_blocks.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+
+#if defined(__x86_64__) && !defined(__EMSCRIPTEN__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 namespace loyalty {
 
@@ -23,10 +30,9 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (
 
 }  // namespace
 
-Sha256::Sha256()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+namespace sha256_blocks {
 
-void Sha256::compress(const std::uint8_t* block) {
+void compress_portable(State& state, const std::uint8_t* block) {
   std::array<std::uint32_t, 64> w{};
   for (int i = 0; i < 16; ++i) {
     w[i] = std::uint32_t{block[4 * i]} << 24 | std::uint32_t{block[4 * i + 1]} << 16 |
@@ -37,7 +43,8 @@ void Sha256::compress(const std::uint8_t* block) {
     const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6],
+                h = state[7];
   for (int i = 0; i < 64; ++i) {
     const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
     const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
@@ -50,7 +57,79 @@ void Sha256::compress(const std::uint8_t* block) {
     b = a;
     a = t1 + t2;
   }
-  h_[0] += a, h_[1] += b, h_[2] += c, h_[3] += d, h_[4] += e, h_[5] += f, h_[6] += g, h_[7] += h;
+  state[0] += a, state[1] += b, state[2] += c, state[3] += d, state[4] += e, state[5] += f, state[6] += g, state[7] += h;
+}
+
+#if defined(__x86_64__) && !defined(__EMSCRIPTEN__)
+
+bool cpu_has_sha_instructions() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3 && sse41 && (b & (1u << 29));
+}
+
+// The 64 rounds four at a time with the SHA extensions (sha256rnds2 does two
+// rounds; sha256msg1 and sha256msg2 extend the message schedule). The
+// instructions keep the state as ABEF and CDGH.
+[[gnu::target("sha,sse4.1,ssse3")]] static void compress_sha_ni(State& state, const std::uint8_t* block) {
+  const __m128i big_endian = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  const __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
+  const __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
+  const __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+  const __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+  const __m128i abef_before = abef, cdgh_before = cdgh;
+  __m128i m[4];  // the schedule's last 16 words, four a vector
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) {
+    __m128i& w = m[i % 4];
+    if (i < 4) {
+      w = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), big_endian);
+    } else {
+      const __m128i& w1 = m[(i + 3) % 4];  // words i-4 .. i-1
+      const __m128i& w2 = m[(i + 2) % 4];  // words i-8 .. i-5
+      const __m128i& w3 = m[(i + 1) % 4];  // words i-12 .. i-9
+      w = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w, w3), _mm_alignr_epi8(w1, w2, 4)), w1);
+    }
+    __m128i k = _mm_add_epi32(w, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRound[4 * i])));
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+    k = _mm_shuffle_epi32(k, 0x0e);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, k);
+  }
+  abef = _mm_add_epi32(abef, abef_before);
+  cdgh = _mm_add_epi32(cdgh, cdgh_before);
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), _mm_blend_epi16(feba, dchg, 0xf0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+bool compress_with_cpu(State& state, const std::uint8_t* block) {
+  static const bool available = cpu_has_sha_instructions();
+  if (!available) return false;
+  compress_sha_ni(state, block);
+  return true;
+}
+
+#else
+
+bool cpu_has_sha_instructions() { return false; }
+bool compress_with_cpu(State&, const std::uint8_t*) { return false; }
+
+#endif
+
+}  // namespace sha256_blocks
+
+Sha256::Sha256()
+    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+void Sha256::compress(const std::uint8_t* block) {
+  // The same digest either way; the CPU's instructions are ~10x faster (a
+  // box draw hashes four blocks, a fifth of `loyalty simulate`'s work).
+  if (!sha256_blocks::compress_with_cpu(h_, block)) sha256_blocks::compress_portable(h_, block);
 }
 
 void Sha256::update(std::string_view bytes) {

@@ -5,6 +5,9 @@
 
 #include "loyalty/sha256.hpp"
 
+#include "../../core/src/sha256_blocks.hpp"
+#include "splitmix64.hpp"
+
 namespace loyalty {
 namespace {
 
@@ -24,6 +27,21 @@ TEST(Sha256, GivesTheSameDigestHoweverTheInputIsSplit) {
     hash.update(std::string_view(text).substr(0, cut));
     hash.update(std::string_view(text).substr(cut));
     EXPECT_EQ(hash.finish(), sha256(text)) << cut;
+  }
+}
+
+TEST(Sha256, CpuInstructionsGiveThePortableRoundsResults) {
+  if (!sha256_blocks::cpu_has_sha_instructions()) GTEST_SKIP() << "this CPU has no SHA instructions";
+  testing::SplitMix64 random{7};
+  for (int round = 0; round < 2000; ++round) {
+    sha256_blocks::State state;
+    for (auto& word : state) word = static_cast<std::uint32_t>(random.next());
+    std::array<std::uint8_t, 64> block;
+    for (auto& byte : block) byte = static_cast<std::uint8_t>(random.next());
+    sha256_blocks::State portable = state, cpu = state;
+    sha256_blocks::compress_portable(portable, block.data());
+    ASSERT_TRUE(sha256_blocks::compress_with_cpu(cpu, block.data()));
+    ASSERT_EQ(cpu, portable) << round;
   }
 }
 
