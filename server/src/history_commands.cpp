@@ -28,6 +28,19 @@ namespace loyalty::cli {
 
 namespace {
 
+// The member id of an event line as export and generate write one,
+// `{"member_id":"…","event":…`, read from that beginning alone (an id without
+// escapes); nullopt for any other line, which is then read whole.
+std::optional<std::string_view> event_line_member(std::string_view line) {
+  constexpr std::string_view head = "{\"member_id\":\"", after = "\",\"event\":";
+  if (line.compare(0, head.size(), head) != 0) return std::nullopt;
+  const std::size_t end = line.find('"', head.size());
+  if (end == std::string_view::npos || line.compare(end, after.size(), after) != 0) return std::nullopt;
+  const std::string_view id = line.substr(head.size(), end - head.size());
+  if (id.find('\\') != std::string_view::npos) return std::nullopt;
+  return id;
+}
+
 // Writes `text` to `path` through a temporary file: a reader never sees half a report.
 bool write_whole(const std::string& path, const std::string& text, std::ostream& err) {
   const std::string part = path + ".part";
@@ -151,8 +164,8 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
 #endif
   server::ParallelSimulation simulation(current->program(), candidate ? &candidate->program() : nullptr,
                                         static_cast<unsigned>(*threads), keep_moves);
-  std::int64_t skipped = 0;
-  std::vector<std::int64_t> skipped_lines;  // the first few, for the report
+  const bool stop_at_bad_line = flags["--bad-lines"] == "stop";
+  std::vector<server::BadLine> bad_lines;  // found here; the workers find the rest
   std::optional<server::MemberEvents> member;
   {
     server::Progress progress(err, "loyalty simulate", "members", total, server::is_terminal(err));
@@ -163,10 +176,16 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
             << " members; nothing written\n";
         return 130;
       }
+      if (stop_at_bad_line && simulation.found_bad_line()) break;
+      // The member's next event, as export and generate write it: read in
+      // full only on the thread that replays it.
+      if (const auto id = event_line_member(line); id && member && *id == member->member_id) {
+        member->events.push_back(std::move(line));
+        member->line_numbers.push_back(number);
+        continue;
+      }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       std::string problem;
-      // Read here only to be checked; an event's line is read again, in
-      // full, on the thread that replays it.
       auto item = JsonDocument::parse(line);
       const JsonValue* id = item.ok() ? item.value().root().find("member_id") : nullptr;
       const JsonValue* event = id ? item.value().root().find("event") : nullptr;
@@ -192,23 +211,22 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         else problem = state.errors()[0].path + ": " + state.errors()[0].message + " [" + state.errors()[0].code + "]";
       }
       if (!problem.empty()) {
-        err << path << ":" << number << ": " << problem << "\n";
-        if (flags["--bad-lines"] == "stop") return 1;
-        skipped += 1;
-        if (skipped_lines.size() < 20) skipped_lines.push_back(number);
+        bad_lines.push_back({number, std::move(problem)});
+        if (stop_at_bad_line) break;
         continue;
       }
       if (event) {
         member->events.push_back(std::move(line));
+        member->line_numbers.push_back(number);
         continue;
       }
       if (member) {
         simulation.add(std::move(*member));
         progress.step();
       }
-      member = server::MemberEvents{std::string(id->str()), joined->int64(), birthday, {}, true};
+      member = server::MemberEvents{std::string(id->str()), joined->int64(), birthday, {}, true, {}};
     }
-    if (member) {
+    if (member && !(stop_at_bad_line && (!bad_lines.empty() || simulation.found_bad_line()))) {
       simulation.add(std::move(*member));
       progress.step();
     }
@@ -219,7 +237,20 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return 1;
   }
   Json report = simulation.finish();
-  report["skipped_lines"] = {{"count", skipped}, {"first", skipped_lines}};
+  // Bad lines in the file's order, those found here and on the workers.
+  for (server::BadLine& bad : simulation.bad_lines()) bad_lines.push_back(std::move(bad));
+  std::stable_sort(bad_lines.begin(), bad_lines.end(),
+                   [](const server::BadLine& a, const server::BadLine& b) { return a.number < b.number; });
+  if (stop_at_bad_line && !bad_lines.empty()) {
+    err << path << ":" << bad_lines.front().number << ": " << bad_lines.front().problem << "\n";
+    return 1;
+  }
+  std::vector<std::int64_t> skipped_lines;  // the first few, for the report
+  for (const server::BadLine& bad : bad_lines) {
+    err << path << ":" << bad.number << ": " << bad.problem << "\n";
+    if (skipped_lines.size() < 20) skipped_lines.push_back(bad.number);
+  }
+  report["skipped_lines"] = {{"count", bad_lines.size()}, {"first", skipped_lines}};
   if (!flags["--csv"].empty()) {
     const std::string dir = flags["--csv"] + "/";
     if (!write_whole(dir + "months.csv", server::Simulation::months_csv(report), err) ||

@@ -27,7 +27,7 @@ Json simulate_store_history(const Program& current, const Program& candidate, St
     std::vector<std::string_view> texts;
     logged_event_texts(row.member_id, batches, texts);
     simulation.add(MemberEvents{row.member_id, state->joined_at, state->birthday,
-                                std::vector<std::string>(texts.begin(), texts.end())});
+                                std::vector<std::string>(texts.begin(), texts.end()), false, {}});
   });
   Json report = simulation.finish();
   report["sample"] = {{"every", every}, {"members_in_store", in_store}, {"members_simulated", simulated},

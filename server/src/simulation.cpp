@@ -217,8 +217,13 @@ void Simulation::add_unreadable_event(const Error& error) {
 
 void Simulation::run(const MemberEvents& member) {
   begin_member(member.member_id, member.joined_at, member.birthday);
-  for (const std::string& text : member.events) {
-    auto doc = JsonDocument::parse(text);
+  for (std::size_t i = 0; i < member.events.size(); ++i) {
+    auto doc = JsonDocument::parse(member.events[i]);
+    if (member.in_lines && !doc.ok()) {
+      const Error& e = doc.errors().front();
+      bad_lines_.push_back({i < member.line_numbers.size() ? member.line_numbers[i] : 0, e.message + " [" + e.code + "]"});
+      continue;
+    }
     const JsonValue* event = !doc.ok() ? nullptr : member.in_lines ? doc.value().root().find("event") : &doc.value().root();
     if (event) {
       add_event(*event);
@@ -250,6 +255,7 @@ void Simulation::merge(const Simulation& other) {
   for (const auto& [move, n] : other.moves_) moves_[move] += n;
   for (std::size_t c = 0; c < changes_.size(); ++c) changes_[c] += other.changes_[c];
   for (const Affected& a : other.most_affected_) keep_if_most_affected(a);
+  bad_lines_.insert(bad_lines_.end(), other.bad_lines_.begin(), other.bad_lines_.end());
 }
 
 void Simulation::keep_if_most_affected(const Affected& affected) {
@@ -407,6 +413,7 @@ void ParallelSimulation::work(Worker& worker) {
     }
     changed_.notify_all();
     for (const MemberEvents& member : batch) worker.simulation->run(member);
+    if (!worker.simulation->bad_lines().empty()) found_bad_line_.store(true, std::memory_order_relaxed);
   }
 }
 
@@ -420,6 +427,12 @@ Json ParallelSimulation::finish() {
   for (auto& worker : workers_) worker->thread.join();
   for (std::size_t w = 1; w < workers_.size(); ++w) workers_[0]->simulation->merge(*workers_[w]->simulation);
   return workers_[0]->simulation->report();
+}
+
+std::vector<BadLine> ParallelSimulation::bad_lines() const {
+  std::vector<BadLine> lines = workers_[0]->simulation->bad_lines();  // merged into it by finish()
+  std::sort(lines.begin(), lines.end(), [](const BadLine& a, const BadLine& b) { return a.number < b.number; });
+  return lines;
 }
 
 std::string ParallelSimulation::moves_csv() {

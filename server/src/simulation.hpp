@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <climits>
 #include <cstdint>
@@ -50,16 +51,24 @@ struct Figures {
 void count_ledger_entry(Figures& f, const LedgerEntry& row);
 Json figures_json(const Figures& f);
 
-// One member's lines of the file, read and checked. The events stay text,
-// read on the thread that replays them: with `in_lines`, each is a line of
-// `loyalty export`'s file, the event under its "event"; otherwise the
-// event's own JSON.
+// One member's lines of the file. The events stay text, read on the thread
+// that replays them: with `in_lines`, each is a line of `loyalty export`'s
+// file, the event under its "event", and `line_numbers` says where each was
+// (a line that does not read as JSON is a bad line, reported by its number);
+// otherwise the event's own JSON.
 struct MemberEvents {
   std::string member_id;
   TimeMs joined_at = 0;
   std::optional<MonthDay> birthday;
   std::vector<std::string> events;
   bool in_lines = false;
+  std::vector<std::int64_t> line_numbers;
+};
+
+// A line of an event file that could not be read, and why.
+struct BadLine {
+  std::int64_t number = 0;
+  std::string problem;  // "message [code]"
 };
 
 class Simulation {
@@ -81,6 +90,8 @@ class Simulation {
   void merge(const Simulation& other);
 
   std::int64_t members() const { return members_; }
+  // The event lines that did not read as JSON, skipped (MemberEvents::in_lines).
+  const std::vector<BadLine>& bad_lines() const { return bad_lines_; }
   Json report() const;  // the stable schema README's `loyalty simulate` documents
   // months.csv and tiers.csv, from the report.
   static std::string months_csv(const Json& report);
@@ -133,6 +144,7 @@ class Simulation {
   std::array<std::int64_t, 3> changes_{};      // upgraded, kept, downgraded
   std::ostream* moves_out_ = nullptr;
   std::vector<Affected> most_affected_;        // kept to the largest kMostAffected
+  std::vector<BadLine> bad_lines_;
 };
 
 // Members simulated on several threads, each with a Simulation of its own,
@@ -149,6 +161,11 @@ class ParallelSimulation {
   void add(MemberEvents member);
   Json finish();             // waits for every member, then the merged report
   std::string moves_csv();   // after finish()
+  // Whether a worker has met a bad line yet (a reader that stops at the
+  // first one stops handing members over), and after finish() which, in
+  // the file's order.
+  bool found_bad_line() const { return found_bad_line_.load(std::memory_order_relaxed); }
+  std::vector<BadLine> bad_lines() const;
 
  private:
   struct Worker {
@@ -165,6 +182,7 @@ class ParallelSimulation {
   std::condition_variable changed_;
   std::deque<std::vector<MemberEvents>> queue_;
   bool done_ = false;
+  std::atomic<bool> found_bad_line_{false};
 };
 
 }  // namespace loyalty::server
