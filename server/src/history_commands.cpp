@@ -143,11 +143,6 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     err << "loyalty simulate: cannot read " << path << "\n";
     return 1;
   }
-  // Members first counted (join lines), for the progress and its estimate of the time left.
-  std::int64_t total = 0;
-  for (std::string line; events.next(line);) total += line.find("\"event\"") == std::string::npos;
-  events.rewind();
-
   const auto threads = whole_number("simulate", "--threads", flags["--threads"], err);
   if (!threads) return 2;
   if (*threads < 1 || *threads > 64) {
@@ -168,12 +163,15 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   std::vector<server::BadLine> bad_lines;  // found here; the workers find the rest
   std::optional<server::MemberEvents> member;
   {
-    server::Progress progress(err, "loyalty simulate", "members", total, server::is_terminal(err));
+    // Progress in MB of the file (compressed, for a .gz): counting its
+    // members first would read it twice.
+    constexpr std::int64_t kMB = 1 << 20;
+    server::Progress progress(err, "loyalty simulate", "MB", (events.size() + kMB - 1) / kMB, server::is_terminal(err));
+    std::int64_t members = 0;
     std::string line;
     for (std::int64_t number = 1; events.next(line); ++number) {
       if (server::Progress::stop_asked()) {
-        err << "loyalty simulate: stopped by Ctrl-C after " << progress.done() << " of " << total
-            << " members; nothing written\n";
+        err << "loyalty simulate: stopped by Ctrl-C after " << members << " members; nothing written\n";
         return 130;
       }
       if (stop_at_bad_line && simulation.found_bad_line()) break;
@@ -222,13 +220,14 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
       }
       if (member) {
         simulation.add(std::move(*member));
-        progress.step();
+        ++members;
+        progress.advance_to(events.position() / kMB);
       }
       member = server::MemberEvents{std::string(id->str()), joined->int64(), birthday, {}, true, {}};
     }
     if (member && !(stop_at_bad_line && (!bad_lines.empty() || simulation.found_bad_line()))) {
       simulation.add(std::move(*member));
-      progress.step();
+      progress.advance_to(progress.total());
     }
     progress.finish();
   }

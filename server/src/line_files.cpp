@@ -1,6 +1,8 @@
 #include "line_files.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <new>
 #include <stdexcept>
 #include <streambuf>
@@ -17,6 +19,9 @@ LineReader::LineReader(const std::string& path) : buffer_(1 << 20) {
   // zlib reads a file that is not compressed as it is.
   file_ = gzopen(path.c_str(), "rb");
   if (file_) gzbuffer(static_cast<gzFile>(file_), 1 << 17);
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error) size_ = static_cast<std::int64_t>(size);
 }
 
 LineReader::~LineReader() {
@@ -54,9 +59,9 @@ bool LineReader::next(std::string& line) {
   }
 }
 
-void LineReader::rewind() {
-  begin_ = end_ = 0;
-  if (file_) gzrewind(static_cast<gzFile>(file_));
+std::int64_t LineReader::position() const {
+  const auto offset = file_ ? gzoffset(static_cast<gzFile>(file_)) : 0;
+  return offset < 0 ? 0 : std::min<std::int64_t>(offset, size_);
 }
 
 // A streambuf that writes through zlib ("T": as it is, for a plain name).

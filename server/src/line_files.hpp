@@ -24,13 +24,17 @@ class LineReader {
   // The next line without its "\n"; false at the end or on an error (failed()).
   bool next(std::string& line);
   bool failed() const { return failed_; }
-  void rewind();
+  // How far reading has come in the file's own bytes (the compressed ones
+  // of a .gz), and the file's size: for progress without reading it twice.
+  std::int64_t position() const;
+  std::int64_t size() const { return size_; }
 
  private:
   bool fill();  // the next block into the buffer; false at the end or on an error
 
   void* file_ = nullptr;  // gzFile
   bool failed_ = false;
+  std::int64_t size_ = 0;
   // Read a megabyte at a time and cut at each "\n" (gzgets copied at most
   // 8 KB a call, and each piece was copied again onto the line).
   std::vector<char> buffer_;

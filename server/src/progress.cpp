@@ -52,8 +52,11 @@ Progress::~Progress() {
 
 bool Progress::stop_asked() { return stop_requested.load(); }
 
-void Progress::step() {
-  ++done_;
+void Progress::step() { advance_to(done_ + 1); }
+
+void Progress::advance_to(std::int64_t done) {
+  if (done == done_) return;
+  done_ = done;
   const auto now = std::chrono::steady_clock::now();
   if (now - started_ < quiet_) {
     // Quick work shows nothing; a log's tenths passed meanwhile are not owed.

@@ -24,6 +24,8 @@ class Progress {
 
   // One more item done.
   void step();
+  // `done` items done in all (a position in a file, say).
+  void advance_to(std::int64_t done);
   // The last line (on a terminal, ends the redrawn one).
   void finish();
   // True once Ctrl-C was pressed while this progress was shown.

@@ -57,6 +57,15 @@ TEST(HmacSha256, MatchesRfc4231) {
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
+TEST(BytesFromHex, ReadsEitherCaseAndRefusesWhatIsNotHex) {
+  EXPECT_EQ(bytes_from_hex("00ffABcd7e"), std::string("\x00\xff\xab\xcd\x7e", 5));
+  EXPECT_EQ(bytes_from_hex(""), std::string());
+  EXPECT_EQ(bytes_from_hex("abc"), std::nullopt);  // an odd count
+  for (const char* bad : {"0g", "g0", "-1", " a", "\xff\xff", "0:", "@A", "`a", "fG"}) {
+    EXPECT_EQ(bytes_from_hex(bad), std::nullopt) << bad;
+  }
+}
+
 TEST(ConstantTimeCompare, IsPlainEqualityOnTheResult) {
   EXPECT_TRUE(equal_in_constant_time("abc", "abc"));
   EXPECT_FALSE(equal_in_constant_time("abc", "abd"));
