@@ -154,11 +154,13 @@ void Simulation::begin_member(const std::string& member_id, TimeMs joined_at, st
 
 void Simulation::add_event(const JsonValue& event) {
   events_ += 1;
-  std::optional<Result<Event>> read;  // once for both programmes when they read it alike
+  // Read once for both programmes when they read it alike.
+  const Result<Event> read = event_from_json(*side_[0].program, event, "event");
+  std::optional<Result<Event>> read_by_candidate;
+  if (sides() == 2 && !events_read_alike_) read_by_candidate.emplace(event_from_json(*side_[1].program, event, "event"));
   for (std::size_t s = 0; s < sides(); ++s) {
     Side& side = side_[s];
-    if (!read || !events_read_alike_) read = event_from_json(*side.program, event, "event");
-    const Result<Event>& parsed = *read;
+    const Result<Event>& parsed = read_by_candidate && s == 1 ? *read_by_candidate : read;
     const auto errors = parsed.ok() ? apply_in_place(*side.program, side.state, parsed.value(), side.applied)
                                     : std::optional<Errors>(parsed.errors());
     if (errors) {
