@@ -69,6 +69,7 @@ bool names_its_member(const std::string& sql) {
 bool is_audit_scan(const std::string& sql) {
   return sql.find("GROUP BY m.member_id") != std::string::npos || sql == "SELECT COUNT(*) FROM members" ||
          sql.rfind("SELECT member_id, state, version, inviter", 0) == 0 ||  // export's scan, member by member
+         sql.rfind("SELECT member_id, events FROM events WHERE member_id = ANY", 0) == 0 ||  // its events, a page at a time
          sql == "SELECT member_id FROM members ORDER BY member_id" ||         // where export's runs begin
          sql.rfind("SELECT member_id, seq, event_id, at, kind", 0) == 0;    // the variant report's days of the ledger
 }
