@@ -373,7 +373,7 @@ class JsonBuilder {
         return true;
       }
       if (c == '\\') {
-        if (!written) written = &doc_.unescaped_.emplace_back(start, static_cast<std::size_t>(p_ - start));
+        if (!written) written = &doc_.unescaped_.emplace_front(start, static_cast<std::size_t>(p_ - start));
         if (!escape(*written)) return false;
       } else if (c < 0x20) {
         return syntax("a control character in a string must be escaped");
@@ -484,8 +484,30 @@ class JsonBuilder {
   JsonDocument& doc_;
   // Items and members of the containers being read, moved into the
   // document's arrays when each closes, so that a container's are adjacent.
-  std::vector<JsonValue> items_;
-  std::vector<JsonMember> members_;
+  // Kept on each thread from one document to the next (an event line at a
+  // time grew them anew each time); given back after a large document.
+  struct Scratch {
+    std::vector<JsonValue> items;
+    std::vector<JsonMember> members;
+  };
+  static Scratch& scratch() {
+    thread_local Scratch kept;
+    return kept;
+  }
+  struct Reuse {
+    Scratch& s;
+    explicit Reuse(Scratch& scratch) : s(scratch) {
+      s.items.clear();
+      s.members.clear();
+    }
+    ~Reuse() {
+      constexpr std::size_t kKept = 1 << 12;
+      if (s.items.capacity() > kKept) std::vector<JsonValue>().swap(s.items);
+      if (s.members.capacity() > kKept) std::vector<JsonMember>().swap(s.members);
+    }
+  } reuse_{scratch()};
+  std::vector<JsonValue>& items_ = reuse_.s.items;
+  std::vector<JsonMember>& members_ = reuse_.s.members;
   std::optional<Error> error_;
 };
 

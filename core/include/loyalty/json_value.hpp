@@ -10,7 +10,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,7 +121,10 @@ class JsonDocument {
   JsonValue root_;
   std::vector<JsonValue> items_;
   std::vector<JsonMember> members_;
-  std::deque<std::string> unescaped_;  // strings whose text differs from their source
+  // Strings whose text differs from their source, where views of them stay
+  // put. A list: libstdc++'s deque allocates twice even empty, and again
+  // when moved, which a document of one event line paid for.
+  std::forward_list<std::string> unescaped_;
 };
 
 }  // namespace loyalty
