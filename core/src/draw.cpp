@@ -1,12 +1,19 @@
 #include "loyalty/draw.hpp"
 
+#include <charconv>
+
 #include "loyalty/checked_math.hpp"
 
 namespace loyalty {
 
 std::uint64_t DrawStream::next() {
   if (used_ == 4) {
-    block_ = key_.mac(message_ + "\n" + std::to_string(blocks_++));
+    // message "\n" block number, written over the last one's in place.
+    char digits[20];
+    const auto written = std::to_chars(digits, digits + sizeof digits, blocks_++).ptr;
+    message_.resize(numbered_from_);
+    message_.append(digits, static_cast<std::size_t>(written - digits));
+    block_ = key_.mac(message_);
     used_ = 0;
   }
   std::uint64_t v = 0;
@@ -46,6 +53,7 @@ Result<DrawResult> draw_prize(const Box& box, const DrawInput& input, const Hmac
                               const std::string& member_id, std::int64_t nonce) {
   DrawStream stream(seed, draw_message(member_id, box.id, nonce));
   std::vector<std::int64_t> weights;
+  weights.reserve(box.prizes.size());
   for (const Prize& p : box.prizes) weights.push_back(p.weight);
   DrawResult result;
   result.prize = weighted_choice(weights, stream);

@@ -21,12 +21,15 @@ namespace loyalty {
 // Uniform 64-bit numbers: block k is HMAC(seed, message + "\n" + k), four numbers each.
 class DrawStream {
  public:
-  DrawStream(const HmacSha256& key, std::string message) : key_(key), message_(std::move(message)) {}
+  DrawStream(const HmacSha256& key, std::string message) : key_(key), message_(std::move(message) + "\n") {
+    numbered_from_ = message_.size();
+  }
   std::uint64_t next();
 
  private:
   const HmacSha256& key_;
-  std::string message_;
+  std::string message_;  // the message, "\n", and the number of the block being made
+  std::size_t numbered_from_ = 0;
   Digest block_{};
   std::size_t used_ = 4;  // numbers taken from block_
   std::uint64_t blocks_ = 0;
