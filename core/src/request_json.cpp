@@ -9,6 +9,7 @@ namespace loyalty {
 
 using json_reader::index_path;
 using json_reader::ObjectReader;
+using json_reader::Path;
 using json_reader::ValueReader;
 
 namespace {
@@ -22,7 +23,7 @@ void read_lines(const Program& program, ValueReader& reader, const JsonValue& li
       ObjectReader line_obj(reader, lines[i], index_path(path, i));
       CartLine line;
       if (const JsonValue* sku = line_obj.field("sku", true)) {
-        auto s = reader.string(*sku, line_obj.path_of("sku"), kMaxSkuBytes);
+        auto s = reader.string(*sku, line_obj.at("sku"), kMaxSkuBytes);
         if (s && s->empty()) reader.error("value.empty", "must not be empty", line_obj.path_of("sku"));
         if (s) line.sku = *s;
       }
@@ -50,12 +51,12 @@ void read_lines(const Program& program, ValueReader& reader, const JsonValue& li
 }
 
 // 64 hex digits -> the 32 bytes they spell.
-std::optional<std::string> seed_bytes(ValueReader& reader, const JsonValue& v, const std::string& path) {
+std::optional<std::string> seed_bytes(ValueReader& reader, const JsonValue& v, const Path& path) {
   auto hex = reader.string(v, path, 64);
   if (!hex) return std::nullopt;
   auto bytes = hex->size() == 64 ? bytes_from_hex(*hex) : std::nullopt;
   if (!bytes) {
-    reader.error("draw.invalid_seed", "must be 64 hexadecimal digits (32 bytes)", path);
+    reader.error("draw.invalid_seed", "must be 64 hexadecimal digits (32 bytes)", path.str());
     return std::nullopt;
   }
   return bytes;
@@ -64,7 +65,7 @@ std::optional<std::string> seed_bytes(ValueReader& reader, const JsonValue& v, c
 void read_draw(const Program& program, ValueReader& reader, ObjectReader& obj, DrawInput& draw) {
   if (auto box = obj.identifier("box", true)) draw.box = *box;
   if (const JsonValue* seed = obj.field("seed", true)) {
-    if (auto bytes = seed_bytes(reader, *seed, obj.path_of("seed"))) draw.seed = *bytes;
+    if (auto bytes = seed_bytes(reader, *seed, obj.at("seed"))) draw.seed = *bytes;
   }
   const Box* box = program.tasks.box(draw.box);
   if (const JsonValue* stock = obj.field("stock", false)) {
@@ -100,7 +101,7 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
     case EventKind::scan:
       if (auto c = obj.identifier("code", true)) e.code = *c;
       if (const JsonValue* by = obj.field("code_used_by", false)) {
-        if (auto s = reader.string(*by, obj.path_of("code_used_by"), 128)) e.code_used_by = *s;
+        if (auto s = reader.string(*by, obj.at("code_used_by"), 128)) e.code_used_by = *s;
       }
       break;
     case EventKind::referred:
@@ -138,7 +139,7 @@ void read_task_event(const Program& program, ValueReader& reader, ObjectReader& 
       bool any = false;
       for (auto [key, into] : {std::pair{"add", &e.tags_add}, {"remove", &e.tags_remove}}) {
         const JsonValue* list = obj.field(key, false);
-        if (!list || !reader.is_array(*list, obj.path_of(key), kMaxTags)) continue;
+        if (!list || !reader.is_array(*list, obj.at(key), kMaxTags)) continue;
         any = any || !list->empty();
         for (std::size_t i = 0; i < list->size(); ++i) {
           if (auto t = reader.identifier((*list)[i], index_path(obj.path_of(key), i))) into->push_back(*t);
@@ -203,12 +204,12 @@ Result<Event> event_from_json(const Program& program, const JsonValue& json, con
   ObjectReader obj(reader, json, path);
   Event e;
   if (const JsonValue* id = obj.field("id", true)) {
-    auto s = reader.string(*id, obj.path_of("id"), 128);
+    auto s = reader.string(*id, obj.at("id"), 128);
     if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("id"));
     if (s) e.id = *s;
   }
   if (const JsonValue* at = obj.field("at", true)) {
-    if (auto t = reader.integer(*at, obj.path_of("at"), kMinTimeMs, kMaxTimeMs)) e.at = *t;
+    if (auto t = reader.integer(*at, obj.at("at"), kMinTimeMs, kMaxTimeMs)) e.at = *t;
   }
   auto type = obj.choice("type", true, {"order", "refund", "redeem", "birthday", "paid_membership", "time_passes",
                                         "checkin", "makeup", "like", "share", "scan", "referred", "referral", "draw",
@@ -217,7 +218,7 @@ Result<Event> event_from_json(const Program& program, const JsonValue& json, con
   if (type) e.kind = static_cast<EventKind>(*type);
   auto order_id = [&] {
     if (const JsonValue* v = obj.field("order_id", true)) {
-      auto s = reader.string(*v, obj.path_of("order_id"), 128);
+      auto s = reader.string(*v, obj.at("order_id"), 128);
       if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("order_id"));
       if (s) e.order_id = *s;
     }
@@ -229,7 +230,7 @@ Result<Event> event_from_json(const Program& program, const JsonValue& json, con
     if (auto r = obj.integer("redeem_points", false, 0, kMaxSafeInteger)) e.redeem_points = *r;
   } else if (type && e.kind == EventKind::refund) {
     order_id();
-    if (const JsonValue* lines = obj.field("lines", false); lines && reader.is_array(*lines, obj.path_of("lines"), kMaxCartLines)) {
+    if (const JsonValue* lines = obj.field("lines", false); lines && reader.is_array(*lines, obj.at("lines"), kMaxCartLines)) {
       for (std::size_t i = 0; i < lines->size(); ++i) {
         ObjectReader l(reader, (*lines)[i], index_path(obj.path_of("lines"), i));
         RefundLine r;
