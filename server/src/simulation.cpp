@@ -29,6 +29,15 @@ bool read_events_alike(const Program& a, const Program& b) {
          std::equal(a.tasks.boxes.begin(), a.tasks.boxes.end(), b.tasks.boxes.begin(), b.tasks.boxes.end(), same_box);
 }
 
+// Points added under a name (a ledger kind's), found without making a string of it.
+void add_to(std::map<std::string, std::int64_t, std::less<>>& by_name, std::string_view name, std::int64_t points) {
+  if (auto it = by_name.find(name); it != by_name.end()) {
+    it->second += points;
+  } else {
+    by_name.emplace(name, points);
+  }
+}
+
 }  // namespace
 
 void count_ledger_entry(Figures& f, const LedgerEntry& row) {
@@ -52,7 +61,7 @@ void count_ledger_entry(Figures& f, const LedgerEntry& row) {
     case LedgerKind::spokesperson:
       if (points > 0) {
         f.issued += points;
-        f.issued_by_kind[std::string(ledger_kind_name(row.kind))] += points;
+        add_to(f.issued_by_kind, ledger_kind_name(row.kind), points);
       }
       break;
     case LedgerKind::checkout:
@@ -61,7 +70,7 @@ void count_ledger_entry(Figures& f, const LedgerEntry& row) {
     case LedgerKind::mall_redeem:
     case LedgerKind::makeup:
       f.redeemed -= points;
-      if (points < 0) f.redeemed_by_kind[std::string(ledger_kind_name(row.kind))] -= points;
+      if (points < 0) add_to(f.redeemed_by_kind, ledger_kind_name(row.kind), -points);
       break;
     case LedgerKind::expire: f.expired -= points; break;
     case LedgerKind::clawback: f.clawed_back -= points; break;
@@ -121,14 +130,15 @@ Simulation::Simulation(const Program& current, const Program* candidate)
   side_[1].program = candidate;
 }
 
-const std::string& Simulation::month_of(TimeMs at) {
-  // Rows come in time order, mostly on the day of the one before: the day's month is kept.
-  const std::int64_t day = local_day_number(at, current_.utc_offset_minutes);
-  if (day != month_day_) {
-    month_day_ = day;
-    month_ = date_from_day_number(day).iso().substr(0, 7);
-  }
-  return month_;
+std::array<Figures, 2>& Simulation::month_figures(TimeMs at) {
+  if (month_figures_ && at >= month_from_ && at < month_until_) return *month_figures_;
+  const std::int32_t offset = current_.utc_offset_minutes;
+  const LocalDate date = local_date(at, offset);
+  const std::int64_t month = month_index(date);
+  month_from_ = start_of_local_day(first_day_of_month_index(month), offset);
+  month_until_ = start_of_local_day(first_day_of_month_index(month + 1), offset);
+  month_figures_ = &by_month_[date.iso().substr(0, 7)];  // a map's elements stay put
+  return *month_figures_;
 }
 
 void Simulation::write_moves_to(std::ostream* out) {
@@ -169,7 +179,7 @@ void Simulation::add_event(const JsonValue& event) {
       continue;
     }
     for (const LedgerEntry& row : side.applied.ledger) {
-      Figures& month = by_month_[month_of(row.at)][s];
+      Figures& month = month_figures(row.at)[s];
       const std::int64_t issued_before = month.issued;
       count_ledger_entry(month, row);
       if (!side.variant.empty()) count_ledger_entry(side.by_variant[side.variant].total, row);

@@ -43,8 +43,9 @@ struct Figures {
   std::int64_t red_packet_minor = 0;
   std::int64_t coupons = 0;
   std::int64_t box_chances = 0;
-  std::map<std::string, std::int64_t> issued_by_kind;    // ledger kind -> points
-  std::map<std::string, std::int64_t> redeemed_by_kind;  // checkout, redeem, box_cost, makeup, mall_redeem -> points
+  // Found by a kind's name without making a string of it (a lookup a ledger row).
+  std::map<std::string, std::int64_t, std::less<>> issued_by_kind;    // ledger kind -> points
+  std::map<std::string, std::int64_t, std::less<>> redeemed_by_kind;  // checkout, redeem, box_cost, makeup, mall_redeem -> points
 };
 
 // Adds a ledger row to the figures of its span (also the live variant report's).
@@ -128,7 +129,8 @@ class Simulation {
 
   std::size_t sides() const { return candidate_ ? 2 : 1; }
   void keep_if_most_affected(const Affected& affected);
-  const std::string& month_of(TimeMs at);  // "2026-11", local
+  // The figures of the local month `at` falls in ("2026-11").
+  std::array<Figures, 2>& month_figures(TimeMs at);
 
   const Program& current_;
   const Program* candidate_;
@@ -138,8 +140,9 @@ class Simulation {
   std::int64_t members_ = 0;
   std::int64_t events_ = 0;
   std::string member_id_;
-  std::int64_t month_day_ = INT64_MIN;  // the local day month_ was made for
-  std::string month_;
+  // Rows come in time order: the month found last, and when it begins and ends.
+  std::array<Figures, 2>* month_figures_ = nullptr;
+  TimeMs month_from_ = 0, month_until_ = 0;
   std::map<std::string, std::int64_t> moves_;  // "gold -> silver"
   std::array<std::int64_t, 3> changes_{};      // upgraded, kept, downgraded
   std::ostream* moves_out_ = nullptr;
