@@ -202,7 +202,10 @@ Result<Event> event_from_json(const Program& program, const JsonValue& json, con
   Errors errors;
   ValueReader reader(errors);
   ObjectReader obj(reader, json, path);
-  Event e;
+  // Read into the result itself: an event is two dozen fields, and a line
+  // of a history is read for every event replayed.
+  Result<Event> read(std::in_place);
+  Event& e = read.value();
   if (const JsonValue* id = obj.field("id", true)) {
     auto s = reader.string(*id, obj.at("id"), 128);
     if (s && s->empty()) reader.error("value.empty", "must not be empty", obj.path_of("id"));
@@ -251,8 +254,8 @@ Result<Event> event_from_json(const Program& program, const JsonValue& json, con
     read_task_event(program, reader, obj, e);
   }
   obj.finish();
-  if (!errors.empty()) return errors;
-  return e;
+  if (!errors.empty()) read = Result<Event>(std::move(errors));
+  return read;
 }
 
 }  // namespace loyalty

@@ -33,9 +33,13 @@ class Result {
   Result(T&& value) : content_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   Result(Error error) : content_(Errors{std::move(error)}) {}  // NOLINT
   Result(Errors errors) : content_(std::move(errors)) {}        // NOLINT
+  // A value made in place, to be filled through value(): a reader that
+  // returns this one object moves nothing.
+  explicit Result(std::in_place_t) : content_(std::in_place_type<T>) {}
 
   bool ok() const { return std::holds_alternative<T>(content_); }
   const T& value() const& { return std::get<T>(content_); }
+  T& value() & { return std::get<T>(content_); }
   T&& value() && { return std::get<T>(std::move(content_)); }
   const Errors& errors() const { return std::get<Errors>(content_); }
 
