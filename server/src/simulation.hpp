@@ -76,6 +76,9 @@ class Simulation {
  public:
   // `candidate` may be null: the current programme's figures alone.
   Simulation(const Program& current, const Program* candidate);
+  // It keeps a pointer into its own months: not copied.
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
 
   void begin_member(const std::string& member_id, TimeMs joined_at, std::optional<MonthDay> birthday = std::nullopt);
   // Applies one event under each programme; a refusal is counted, not fatal
