@@ -237,7 +237,7 @@ int simulate(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   Json report = simulation.finish();
   // Bad lines in the file's order, those found here and on the workers.
-  for (server::BadLine& bad : simulation.bad_lines()) bad_lines.push_back(std::move(bad));
+  bad_lines.insert(bad_lines.end(), simulation.bad_lines().begin(), simulation.bad_lines().end());
   std::stable_sort(bad_lines.begin(), bad_lines.end(),
                    [](const server::BadLine& a, const server::BadLine& b) { return a.number < b.number; });
   if (stop_at_bad_line && !bad_lines.empty()) {
@@ -429,7 +429,7 @@ class RunWriter {
     lines_ << run.text;
     counts_.add(run.counts);
     // Every member read is either exported or left out as unreadable.
-    for (std::int64_t i = 0; i < run.counts.exported + run.counts.unreadable; ++i) progress_.step();
+    progress_.advance_to(progress_.done() + run.counts.exported + run.counts.unreadable);
     give_back(std::move(run.text));
   }
   std::ostream& lines_;

@@ -441,10 +441,8 @@ Json ParallelSimulation::finish() {
   return workers_[0]->simulation->report();
 }
 
-std::vector<BadLine> ParallelSimulation::bad_lines() const {
-  std::vector<BadLine> lines = workers_[0]->simulation->bad_lines();  // merged into it by finish()
-  std::sort(lines.begin(), lines.end(), [](const BadLine& a, const BadLine& b) { return a.number < b.number; });
-  return lines;
+const std::vector<BadLine>& ParallelSimulation::bad_lines() const {
+  return workers_[0]->simulation->bad_lines();  // merged into it by finish()
 }
 
 std::string ParallelSimulation::moves_csv() {

@@ -168,10 +168,10 @@ class ParallelSimulation {
   Json finish();             // waits for every member, then the merged report
   std::string moves_csv();   // after finish()
   // Whether a worker has met a bad line yet (a reader that stops at the
-  // first one stops handing members over), and after finish() which, in
-  // the file's order.
+  // first one stops handing members over), and after finish() which, in no
+  // particular order.
   bool found_bad_line() const { return found_bad_line_.load(std::memory_order_relaxed); }
-  std::vector<BadLine> bad_lines() const;
+  const std::vector<BadLine>& bad_lines() const;
 
  private:
   struct Worker {
