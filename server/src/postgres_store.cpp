@@ -26,8 +26,9 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 11;
+constexpr int kSchemaVersion = 12;
 constexpr std::size_t kConnections = 8;
+constexpr std::size_t kRateConnections = 2;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
 // triggers keep the ledger append-only. Every statement can run again.
@@ -60,12 +61,18 @@ CREATE TABLE IF NOT EXISTS programs (
   published_at BIGINT NOT NULL
 );
 -- Token buckets every server shares: `tokens` left at `updated_ms`.
-CREATE TABLE IF NOT EXISTS rate_buckets (
+-- Unlogged (version 12): a take is then no write to the WAL and its commit
+-- waits for no flush. Logged, every request waited for two fsyncs under the
+-- bucket's row lock, and the requests of one address queued behind each
+-- other's (bench/RESULTS.md, 2026-12-04). What a crash or a fail-over loses
+-- is only how full the buckets were: they start full again.
+CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
   key TEXT PRIMARY KEY,
   tokens DOUBLE PRECISION NOT NULL,
   updated_ms BIGINT NOT NULL,
   taken BOOLEAN NOT NULL
 );
+ALTER TABLE rate_buckets SET UNLOGGED;
 CREATE TABLE IF NOT EXISTS ledger (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   member_id TEXT NOT NULL,
@@ -564,6 +571,76 @@ class PostgresTransaction : public MemberTransaction {
   std::vector<Pending>& pending_;
 };
 
+// Connections opened as they are needed, up to `capacity`, each used by one
+// caller at a time; one that broke is replaced on its next use.
+class ConnectionPool {
+ public:
+  ConnectionPool(std::function<PGconn*()> connect, std::size_t capacity)
+      : connect_(std::move(connect)), capacity_(capacity) {}
+  ~ConnectionPool() {
+    for (PGconn* c : idle_) finish(c);
+  }
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // A connection opened elsewhere (the one that migrated the schema).
+  void adopt(PGconn* conn) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    idle_.push_back(conn);
+    ++opened_;
+  }
+
+  template <typename Use>
+  void with(Use&& use) {
+    PGconn* conn = nullptr;
+    {
+      std::unique_lock<std::mutex> hold(mutex_);
+      free_.wait(hold, [&] { return !idle_.empty() || opened_ < capacity_; });
+      if (!idle_.empty()) {
+        conn = idle_.back();
+        idle_.pop_back();
+      } else {
+        ++opened_;
+      }
+    }
+    try {
+      make_ready(conn);
+      use(conn);
+    } catch (...) {
+      give_back(conn);
+      throw;
+    }
+    give_back(conn);
+  }
+
+ private:
+  // Opens `conn` if it is not yet, or resets it if the server dropped it.
+  void make_ready(PGconn*& conn) {
+    if (!conn) conn = connect_();
+    if (PQstatus(conn) != CONNECTION_OK) {
+      prepared_statements().forget(conn);
+      PQreset(conn);
+    }
+  }
+  void give_back(PGconn* conn) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    if (conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+      idle_.push_back(conn);
+    } else {
+      if (conn) finish(conn);
+      --opened_;
+    }
+    free_.notify_one();
+  }
+
+  std::function<PGconn*()> connect_;
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable free_;
+  std::vector<PGconn*> idle_;
+  std::size_t opened_ = 0;
+};
+
 class PostgresStore : public Store {
  public:
   explicit PostgresStore(std::string url) : url_(std::move(url)) {
@@ -574,12 +651,7 @@ class PostgresStore : public Store {
       finish(first);
       throw;
     }
-    idle_.push_back(first);
-    opened_ = 1;
-  }
-  ~PostgresStore() override {
-    for (PGconn* c : idle_) finish(c);
-    if (programs_conn_) finish(programs_conn_);
+    requests_.adopt(first);
   }
 
   void with_member(const std::string& member_id,
@@ -805,17 +877,11 @@ class PostgresStore : public Store {
   // a time, needs nothing a transaction holds.
   std::vector<ProgramRow> programs(std::int64_t after_version) override {
     std::vector<ProgramRow> rows;
-    std::lock_guard<std::mutex> hold(programs_mutex_);
-    try {
-      make_ready(programs_conn_);
-      Result r = run(programs_conn_, "SELECT version, effective_at, program, published_at FROM programs WHERE version > $1 "
-                                     "ORDER BY version", {after_version});
+    programs_.with([&](PGconn* conn) {
+      Result r = run(conn, "SELECT version, effective_at, program, published_at FROM programs WHERE version > $1 "
+                           "ORDER BY version", {after_version});
       for (int i = 0; i < r.rows(); ++i) rows.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.integer(i, 3)});
-    } catch (...) {
-      if (programs_conn_) finish(programs_conn_);  // opened again on the next read
-      programs_conn_ = nullptr;
-      throw;
-    }
+    });
     return rows;
   }
   bool publish_program(const ProgramRow& row) override {
@@ -991,7 +1057,7 @@ class PostgresStore : public Store {
     std::snprintf(per_ms_text, sizeof per_ms_text, "%.17g", per_ms);
     double tokens = 0;
     bool taken = false;
-    with_connection([&](PGconn* conn) {
+    rates_.with([&](PGconn* conn) {
       // A bucket unused for a minute is full again: forgetting it changes nothing.
       if (++rate_takes_ % 1000 == 0) run(conn, "DELETE FROM rate_buckets WHERE updated_ms < $1", {now_ms - 60000});
       Result r = run(conn,
@@ -1033,48 +1099,10 @@ class PostgresStore : public Store {
     return conn;
   }
 
-  // A pooled connection for `use`; a connection that broke is replaced next time.
+  // A connection of the requests' pool for `use`.
   template <typename Use>
   void with_connection(Use&& use) {
-    PGconn* conn = nullptr;
-    {
-      std::unique_lock<std::mutex> hold(mutex_);
-      free_.wait(hold, [&] { return !idle_.empty() || opened_ < kConnections; });
-      if (!idle_.empty()) {
-        conn = idle_.back();
-        idle_.pop_back();
-      } else {
-        ++opened_;
-      }
-    }
-    try {
-      make_ready(conn);
-      use(conn);
-    } catch (...) {
-      give_back(conn);
-      throw;
-    }
-    give_back(conn);
-  }
-
-  // Opens `conn` if it is not yet, or resets it if the server dropped it.
-  void make_ready(PGconn*& conn) {
-    if (!conn) conn = connect();
-    if (PQstatus(conn) != CONNECTION_OK) {
-      prepared_statements().forget(conn);
-      PQreset(conn);
-    }
-  }
-
-  void give_back(PGconn* conn) {
-    std::lock_guard<std::mutex> hold(mutex_);
-    if (conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
-      idle_.push_back(conn);
-    } else {
-      if (conn) finish(conn);
-      --opened_;
-    }
-    free_.notify_one();
+    requests_.with(std::forward<Use>(use));
   }
 
   template <typename Work>
@@ -1111,13 +1139,14 @@ class PostgresStore : public Store {
   }
 
   std::string url_;
-  std::mutex mutex_;
-  std::condition_variable free_;
-  std::vector<PGconn*> idle_;
+  ConnectionPool requests_{[this] { return connect(); }, kConnections};
+  // Rate limits take their tokens on connections of their own: from the
+  // requests' pool, a take queued behind members' transactions waiting for
+  // their commits' flush, and the requests it let in queued again
+  // (bench/RESULTS.md, 2026-12-04).
+  ConnectionPool rates_{[this] { return connect(); }, kRateConnections};
+  ConnectionPool programs_{[this] { return connect(); }, 1};  // programs() only
   std::atomic<std::uint64_t> rate_takes_{0};
-  std::mutex programs_mutex_;
-  PGconn* programs_conn_ = nullptr;  // programs() only
-  std::size_t opened_ = 0;
 };
 
 }  // namespace
