@@ -6,11 +6,13 @@
 //
 //   node bench/sync_ab.mjs --bin /tmp/loyalty-before,build/native-release/server/loyalty
 //                          [--store sqlite|postgres] [--history 0,120] [--state snapshot]
-//                          [--rounds 3] [--seconds 5] [--clients 64] [--rate 0]
+//                          [--rounds 3] [--seconds 5] [--clients 64]
+//                          [--member-rate 0] [--ip-rate 0]
 //
-// --rate N turns the member and IP rate limits on at N requests a minute
-// (0, the default: off), so that what the limits cost is measured too; on
-// PostgreSQL they are shared by every server, a row a key.
+// The rate limits are off unless given (N requests a minute), so that what
+// they cost is measured apart; on PostgreSQL they are shared by every
+// server, a row a key. Every client here is 127.0.0.1, as every member is
+// behind a proxy (docs/deploy.md runs those with --ip-rate 0).
 //
 // Prints one JSON line per measurement, then each build's median per row.
 import { spawnSync } from 'node:child_process';
@@ -30,7 +32,8 @@ const state = option('--state', 'snapshot');
 const rounds = Number(option('--rounds', '3'));
 const seconds = option('--seconds', '5');
 const clients = option('--clients', '64');
-const rate = option('--rate', '0');
+const memberRate = option('--member-rate', '0');
+const ipRate = option('--ip-rate', '0');
 const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');
 if (builds.length < 2 || !['sqlite', 'postgres'].includes(store)) {
   console.error('usage: node bench/sync_ab.mjs --bin A,B[,...] [--store sqlite|postgres] [--history 0,120] [--state snapshot] [--rounds 3]');
@@ -56,8 +59,8 @@ try {
         if (made.status !== 0) throw new Error(made.stderr);
         db = cluster.replace(/\/[^/]*$/, `/ab_${process.pid}_${n}`);
       }
-      const server = await startLoggingToFile(binary, ['--program', 'programs/bakery.json', '--db', db, '--member-rate', rate,
-        '--ip-rate', rate], join(folder, `ab-${n}.log`));
+      const server = await startLoggingToFile(binary, ['--program', 'programs/bakery.json', '--db', db, '--member-rate', memberRate,
+        '--ip-rate', ipRate], join(folder, `ab-${n}.log`));
       try {
         for (const history of histories) {
           const load = await run(loadBinary, ['--url', server.url, '--server-pid', String(server.pid), '--clients', clients,
