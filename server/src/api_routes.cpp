@@ -10,6 +10,7 @@ namespace loyalty::server {
 
 void send_answer(httplib::Response& res, const HttpAnswer& answer) {
   res.status = answer.status;
+  if (answer.retry_after_seconds) res.set_header("Retry-After", std::to_string(answer.retry_after_seconds));
   res.set_content(answer.body, kJsonType);
 }
 
@@ -30,8 +31,8 @@ const HttpAnswer kBadPage = error_answer(400, "request.bad_page", "after >= 0 an
 
 namespace {
 
-std::unique_ptr<RateLimiter> rate_limiter(Store& store, std::int64_t per_minute) {
-  if (store.shares_rate_limits()) return std::make_unique<SharedRateLimiter>(store, per_minute);
+std::unique_ptr<RateLimiter> rate_limiter(Store& store, RateBucket bucket, std::int64_t per_minute) {
+  if (store.shares_rate_limits()) return std::make_unique<SharedRateLimiter>(store, bucket, per_minute);
   return std::make_unique<LocalRateLimiter>(per_minute);
 }
 
@@ -40,8 +41,8 @@ std::unique_ptr<RateLimiter> rate_limiter(Store& store, std::int64_t per_minute)
 ApiRoutes::ApiRoutes(SyncService& sync, Store& store, ProgramVersions& programs, const MemberTokens& tokens,
                      ApiSettings settings)
     : sync_(sync), store_(store), programs_(programs), tokens_(tokens), settings_(std::move(settings)),
-      member_limit_(rate_limiter(store, settings_.member_rate_per_minute)),
-      ip_limit_(rate_limiter(store, settings_.ip_rate_per_minute)), operators_(store) {}
+      member_limit_(rate_limiter(store, RateBucket::member, settings_.member_rate_per_minute)),
+      ip_limit_(rate_limiter(store, RateBucket::address, settings_.ip_rate_per_minute)), operators_(store) {}
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -49,13 +50,11 @@ std::int64_t now_ms() {
 }
 
 std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, Role role, std::string& member_id,
-                                                  httplib::Response& res, std::int64_t* epoch_to_check) {
+                                                  httplib::Response& res, MemberChecks* deferred) {
   const std::int64_t now = now_ms();
   if (role == Role::member) {
     if (std::int64_t wait = ip_limit_->take("ip:" + req.remote_addr, now)) {
-      res.set_header("Retry-After", std::to_string(wait));
-      return error_answer(429, "rate.limited", "too many requests from this address; retry after " +
-                                                   std::to_string(wait) + " s");
+      return rate_limited_answer("from this address", wait);
     }
   }
   const std::string header = req.get_header_value("Authorization");
@@ -74,17 +73,19 @@ std::optional<HttpAnswer> ApiRoutes::authenticate(const httplib::Request& req, R
     if (role != Role::member) return error_answer(403, "auth.forbidden", "a member token cannot call merchant endpoints");
     // Checked on every request, so that a revocation holds on every server
     // at once: here, or by the caller in the member's own transaction.
-    if (epoch_to_check) {
-      *epoch_to_check = check.epoch;
+    member_id = check.member_id;
+    if (deferred) {
+      deferred->token_epoch = check.epoch;
     } else if (const auto epoch = store_.token_epoch(check.member_id); epoch && *epoch != check.epoch) {
       return revoked_token_answer();
     }
-    if (std::int64_t wait = member_limit_->take("member:" + check.member_id, now)) {
-      res.set_header("Retry-After", std::to_string(wait));
-      return error_answer(429, "rate.limited", "too many requests for this member; retry after " +
-                                                   std::to_string(wait) + " s");
+    // Where the store keeps the limits, the caller's transaction takes the
+    // member's token too: one round trip fewer (bench/RESULTS.md, 2026-12-04).
+    if (deferred && store_.shares_rate_limits()) {
+      if (settings_.member_rate_per_minute > 0) deferred->rate = RateTake{settings_.member_rate_per_minute, now};
+    } else if (std::int64_t wait = member_limit_->take(check.member_id, now)) {
+      return rate_limited_answer("for this member", wait);
     }
-    member_id = check.member_id;
     return std::nullopt;
   }
   if (settings_.merchant_key.empty() || !equal_in_constant_time(credential, settings_.merchant_key)) {
@@ -258,9 +259,9 @@ void ApiRoutes::install(httplib::Server& server) {
   // Member endpoints.
   server.Post("/v1/sync", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;
-    std::int64_t token_epoch = 0;
-    if (auto refused = authenticate(req, Role::member, member, res, &token_epoch)) return send_answer(res, *refused);
-    send_answer(res, sync_.member_sync(member, token_epoch, req.body, now_ms()));
+    MemberChecks checks;
+    if (auto refused = authenticate(req, Role::member, member, res, &checks)) return send_answer(res, *refused);
+    send_answer(res, sync_.member_sync(member, checks, req.body, now_ms()));
   });
   server.Get("/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
     std::string member;

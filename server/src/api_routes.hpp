@@ -34,10 +34,11 @@ class ApiRoutes {
  private:
   enum class Role { member, merchant };
   // The member id a member token names, or "" for the merchant; an answer
-  // when the caller is refused. With `epoch_to_check`, a member token's
-  // epoch is left there for the caller to check against the member's.
+  // when the caller is refused. With `deferred`, what the caller checks in
+  // the member's own transaction is left there: the token's epoch, and the
+  // member's rate-limit token where the store keeps the limits.
   std::optional<HttpAnswer> authenticate(const httplib::Request& req, Role role, std::string& member_id,
-                                         httplib::Response& res, std::int64_t* epoch_to_check = nullptr);
+                                         httplib::Response& res, MemberChecks* deferred = nullptr);
 
   // An endpoint the merchant key may call, and a console operator whose
   // role has `need` (a change also needs the session's CSRF token). `who`

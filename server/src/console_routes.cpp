@@ -32,9 +32,7 @@ void ApiRoutes::install_console(httplib::Server& server) {
   server.Post("/v1/console/sign-in", [this](const httplib::Request& req, httplib::Response& res) {
     const std::int64_t now = now_ms();
     if (std::int64_t wait = ip_limit_->take("ip:" + req.remote_addr, now)) {
-      res.set_header("Retry-After", std::to_string(wait));
-      return send_answer(res, error_answer(429, "rate.limited", "too many requests from this address; retry after " +
-                                                             std::to_string(wait) + " s"));
+      return send_answer(res, rate_limited_answer("from this address", wait));
     }
     Json request;
     if (auto refused = parse_object(req.body, request)) return send_answer(res, *refused);

@@ -73,6 +73,16 @@ CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
   taken BOOLEAN NOT NULL
 );
 ALTER TABLE rate_buckets SET UNLOGGED;
+-- Each member's bucket (version 12), beside the member's rows: a sync takes
+-- its token in the member's own transaction. Logged, as the member's rows
+-- are (a standby has them; Citus moves them with the member's shard); a
+-- take outside a member's transaction commits without waiting for the flush.
+CREATE TABLE IF NOT EXISTS member_rate_buckets (
+  member_id TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  taken BOOLEAN NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ledger (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   member_id TEXT NOT NULL,
@@ -442,6 +452,50 @@ BoxSeed read_or_make_seed(PGconn* conn, const std::string& box, const std::strin
   return {r.text(0, 0), r.text(0, 1)};
 }
 
+// A token taken from a rate-limit bucket `b`: refilled since it was last
+// used (at most full), less one if one is there. $2 is the tokens a minute,
+// $3 now (ms), $4 the tokens a millisecond (as text, every digit kept).
+// Macros, so that each statement below is one literal for the prepared
+// statements and the sharding test (tests/server/sharding_keys_test.cpp).
+#define LOYALTY_TOKEN_TAKEN                                                                 \
+  "taken = LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) >= 1, " \
+  "tokens = LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) - "    \
+  "CASE WHEN LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) >= 1 " \
+  "THEN 1 ELSE 0 END, "                                                                     \
+  "updated_ms = GREATEST(b.updated_ms, $3) "                                                \
+  "RETURNING taken, tokens"
+// $1: the member.
+#define LOYALTY_TAKE_MEMBER_TOKEN                                                                          \
+  "INSERT INTO member_rate_buckets AS b (member_id, tokens, updated_ms, taken) VALUES ($1, $2::float8 - 1, $3, true) " \
+  "ON CONFLICT (member_id) DO UPDATE SET " LOYALTY_TOKEN_TAKEN
+
+// $1: the address.
+constexpr const char* kTakeAddressToken =
+    "INSERT INTO rate_buckets AS b (key, tokens, updated_ms, taken) VALUES ($1, $2::float8 - 1, $3, true) "
+    "ON CONFLICT (key) DO UPDATE SET " LOYALTY_TOKEN_TAKEN;
+constexpr const char* kTakeMemberToken = LOYALTY_TAKE_MEMBER_TOKEN;
+
+// The member's version and token epoch, one row with no answer or a row per
+// answer found among $2's keys.
+constexpr const char* kMemberStamp =
+    "SELECT m.version, m.token_epoch, a.event_id, a.body_sha256, a.answer FROM members m "
+    "LEFT JOIN answers a ON a.member_id = m.member_id AND a.event_id = ANY($2::text[]) "
+    "WHERE m.member_id = $1";
+// The same with a token of the member's bucket taken, $1 to $4 as above and
+// the answers' keys in $5: one round trip for both.
+constexpr const char* kMemberStampTakingToken =
+    "WITH take AS (" LOYALTY_TAKE_MEMBER_TOKEN ") "
+    "SELECT m.version, m.token_epoch, a.event_id, a.body_sha256, a.answer, take.taken, take.tokens FROM members m "
+    "CROSS JOIN take LEFT JOIN answers a ON a.member_id = m.member_id AND a.event_id = ANY($5::text[]) "
+    "WHERE m.member_id = $1";
+
+// A take's $4: the tokens a millisecond, every digit kept.
+std::string tokens_per_ms_text(const RateTake& take) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", take.per_ms());
+  return text;
+}
+
 // A member's transaction whose writes wait and go with the next read, or
 // with COMMIT: a one-event batch is two round trips (BEGIN, the member's
 // lock and its stamp with the answers already given; the writes and
@@ -457,17 +511,18 @@ class PostgresTransaction : public MemberTransaction {
     return read_member_row(conn_, member_id_);
   }
   std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
-                                          std::map<std::string, StoredAnswer>& answered) override {
-    // One row with no answer, or a row per answer found.
-    Result r = read("SELECT m.version, m.token_epoch, a.event_id, a.body_sha256, a.answer FROM members m "
-                    "LEFT JOIN answers a ON a.member_id = m.member_id AND a.event_id = ANY($2::text[]) "
-                    "WHERE m.member_id = $1",
-                    {member_id_, text_array(answer_keys)});
+                                          std::map<std::string, StoredAnswer>& answered,
+                                          const RateTake* member_rate) override {
+    Result r = member_rate ? read(kMemberStampTakingToken, {member_id_, member_rate->per_minute, member_rate->now_ms,
+                                                            tokens_per_ms_text(*member_rate), text_array(answer_keys)})
+                           : read(kMemberStamp, {member_id_, text_array(answer_keys)});
     if (r.rows() == 0) return std::nullopt;
     for (int i = 0; i < r.rows(); ++i) {
       if (!r.is_null(i, 2)) answered[r.text(i, 2)] = StoredAnswer{r.text(i, 3), r.text(i, 4)};
     }
-    return MemberStamp{r.integer(0, 0), r.integer(0, 1)};
+    MemberStamp stamp{r.integer(0, 0), r.integer(0, 1)};
+    if (member_rate && r.text(0, 5) != "t") stamp.rate_wait_seconds = member_rate->seconds_until_a_token(std::stod(r.text(0, 6)));
+    return stamp;
   }
   std::optional<StoredAnswer> answer(const std::string& event_id) override {
     Result r = read("SELECT body_sha256, answer FROM answers WHERE member_id = $1 AND event_id = $2",
@@ -614,13 +669,15 @@ class ConnectionPool {
   }
 
  private:
-  // Opens `conn` if it is not yet, or resets it if the server dropped it.
+  // Opens `conn` if it is not yet, or again if the server dropped it (a
+  // new one, so that it gets the pool's settings again).
   void make_ready(PGconn*& conn) {
-    if (!conn) conn = connect_();
-    if (PQstatus(conn) != CONNECTION_OK) {
+    if (conn && PQstatus(conn) != CONNECTION_OK) {
       prepared_statements().forget(conn);
-      PQreset(conn);
+      finish(conn);
+      conn = nullptr;
     }
+    if (!conn) conn = connect_();
   }
   void give_back(PGconn* conn) {
     std::lock_guard<std::mutex> hold(mutex_);
@@ -1047,34 +1104,24 @@ class PostgresStore : public Store {
 
   bool shares_rate_limits() const override { return true; }
 
-  // One statement: the bucket refilled since it was last used (at most
-  // full), a token taken if one is there. Two servers taking from one key
-  // at once are serialised by the row's lock.
-  std::int64_t take_rate(const std::string& key, std::int64_t per_minute, std::int64_t now_ms) override {
-    if (per_minute <= 0) return 0;
-    const double per_ms = static_cast<double>(per_minute) / 60000.0;
-    char per_ms_text[32];
-    std::snprintf(per_ms_text, sizeof per_ms_text, "%.17g", per_ms);
+  // One statement. Two servers taking from one bucket at once are
+  // serialised by its row's lock.
+  std::int64_t take_rate(RateBucket bucket, const std::string& key, const RateTake& take) override {
+    if (take.per_minute <= 0) return 0;
     double tokens = 0;
     bool taken = false;
     rates_.with([&](PGconn* conn) {
-      // A bucket unused for a minute is full again: forgetting it changes nothing.
-      if (++rate_takes_ % 1000 == 0) run(conn, "DELETE FROM rate_buckets WHERE updated_ms < $1", {now_ms - 60000});
-      Result r = run(conn,
-                     "INSERT INTO rate_buckets AS b (key, tokens, updated_ms, taken) VALUES ($1, $2::float8 - 1, $3, true) "
-                     "ON CONFLICT (key) DO UPDATE SET "
-                     "taken = LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) >= 1, "
-                     "tokens = LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) - "
-                     "CASE WHEN LEAST($2::float8, b.tokens + GREATEST(0, $3 - b.updated_ms) * $4::float8) >= 1 "
-                     "THEN 1 ELSE 0 END, "
-                     "updated_ms = GREATEST(b.updated_ms, $3) "
-                     "RETURNING taken, tokens",
-                     {key, per_minute, now_ms, per_ms_text});
+      // An address's bucket unused for a minute is full again: forgetting it
+      // changes nothing. (A member's is kept, a row per member as members are.)
+      if (bucket == RateBucket::address && ++address_takes_ % 1000 == 0) {
+        run(conn, "DELETE FROM rate_buckets WHERE updated_ms < $1", {take.now_ms - 60000});
+      }
+      Result r = run(conn, bucket == RateBucket::address ? kTakeAddressToken : kTakeMemberToken,
+                     {key, take.per_minute, take.now_ms, tokens_per_ms_text(take)});
       taken = r.text(0, 0) == "t";
       tokens = std::stod(r.text(0, 1));
     });
-    if (taken) return 0;
-    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / per_ms / 1000.0)));
+    return taken ? 0 : take.seconds_until_a_token(tokens);
   }
 
   std::string describe() const override {
@@ -1088,7 +1135,8 @@ class PostgresStore : public Store {
   }
 
  private:
-  PGconn* connect() {
+  // A new connection, with `setting` (a SET statement) if given.
+  PGconn* connect(const char* setting = nullptr) {
     PGconn* conn = PQconnectdb(url_.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
       const std::string message = trimmed(PQerrorMessage(conn));
@@ -1096,6 +1144,7 @@ class PostgresStore : public Store {
       throw StoreError("cannot connect to " + describe() + ": " + message);
     }
     PQclear(PQexec(conn, "SET client_min_messages = warning"));
+    if (setting) PQclear(PQexec(conn, setting));
     return conn;
   }
 
@@ -1144,9 +1193,11 @@ class PostgresStore : public Store {
   // requests' pool, a take queued behind members' transactions waiting for
   // their commits' flush, and the requests it let in queued again
   // (bench/RESULTS.md, 2026-12-04).
-  ConnectionPool rates_{[this] { return connect(); }, kRateConnections};
+  // A take commits without waiting for its flush: what a crash can lose is
+  // only the last tokens taken.
+  ConnectionPool rates_{[this] { return connect("SET synchronous_commit = off"); }, kRateConnections};
   ConnectionPool programs_{[this] { return connect(); }, 1};  // programs() only
-  std::atomic<std::uint64_t> rate_takes_{0};
+  std::atomic<std::uint64_t> address_takes_{0};
 };
 
 }  // namespace

@@ -1,14 +1,14 @@
 #include "rate_limiter.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 namespace loyalty::server {
 
 std::int64_t LocalRateLimiter::take(const std::string& key, std::int64_t now_ms) {
   if (per_minute_ <= 0) return 0;  // unlimited
+  const RateTake take{per_minute_, now_ms};
   const double capacity = static_cast<double>(per_minute_);
-  const double per_ms = capacity / 60000.0;
+  const double per_ms = take.per_ms();
   std::lock_guard<std::mutex> lock(mutex_);
   // Full buckets are dropped, so the map holds only recently active keys.
   if (buckets_.size() > 100000) {
@@ -27,7 +27,7 @@ std::int64_t LocalRateLimiter::take(const std::string& key, std::int64_t now_ms)
     b.tokens -= 1.0;
     return 0;
   }
-  return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / per_ms / 1000.0)));
+  return take.seconds_until_a_token(b.tokens);
 }
 
 }  // namespace loyalty::server

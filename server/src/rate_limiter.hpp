@@ -1,4 +1,4 @@
-// Token buckets per key ("member:m-1", "ip:10.0.0.7"): `per_minute` requests
+// Token buckets per key (a member id, an address): `per_minute` requests
 // a minute, bursts up to the same number. A refused request learns how many
 // seconds until the next one is allowed (Retry-After). Kept by the process
 // (one server) or by the store (several servers on one PostgreSQL).
@@ -39,13 +39,15 @@ class LocalRateLimiter : public RateLimiter {
 // Buckets in the store, shared by every server on it.
 class SharedRateLimiter : public RateLimiter {
  public:
-  SharedRateLimiter(Store& store, std::int64_t per_minute) : store_(store), per_minute_(per_minute) {}
+  SharedRateLimiter(Store& store, RateBucket bucket, std::int64_t per_minute)
+      : store_(store), bucket_(bucket), per_minute_(per_minute) {}
   std::int64_t take(const std::string& key, std::int64_t now_ms) override {
-    return per_minute_ <= 0 ? 0 : store_.take_rate(key, per_minute_, now_ms);
+    return per_minute_ <= 0 ? 0 : store_.take_rate(bucket_, key, {per_minute_, now_ms});
   }
 
  private:
   Store& store_;
+  RateBucket bucket_;
   std::int64_t per_minute_;
 };
 

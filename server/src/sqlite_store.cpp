@@ -320,8 +320,9 @@ class SqliteTransaction : public MemberTransaction {
     if (!found) return std::nullopt;
     return row;
   }
+  // No rate take is ever given: each server keeps its own limits (shares_rate_limits()).
   std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
-                                          std::map<std::string, StoredAnswer>& answered) override {
+                                          std::map<std::string, StoredAnswer>& answered, const RateTake*) override {
     Statement s(db_, "SELECT version, token_epoch FROM members WHERE member_id = ?");
     s.bind(1, member_id_);
     if (!s.step()) return std::nullopt;

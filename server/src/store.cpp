@@ -10,7 +10,7 @@ std::unique_ptr<Store> open_store(const std::string& url) {
   throw StoreError("unsupported database URL '" + url + "': use sqlite:PATH or postgres://USER@HOST:PORT/DB");
 }
 
-std::int64_t Store::take_rate(const std::string&, std::int64_t, std::int64_t) {
+std::int64_t Store::take_rate(RateBucket, const std::string&, const RateTake&) {
   throw StoreError(describe() + " keeps no rate limits: each server limits its own requests");
 }
 

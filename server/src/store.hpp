@@ -3,6 +3,8 @@
 // behind several servers are used the same way by the sync service.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -136,7 +138,27 @@ struct BudgetUsed {
 struct MemberStamp {
   std::int64_t version = 0;
   std::int64_t token_epoch = 0;
+  // With a rate take: 0 when its token was taken, else the seconds to wait.
+  std::int64_t rate_wait_seconds = 0;
 };
+
+// A token to take from the member's rate-limit bucket (`per_minute` a
+// minute, bursts up to the same) at `now_ms`.
+struct RateTake {
+  std::int64_t per_minute = 0;
+  std::int64_t now_ms = 0;
+
+  double per_ms() const { return static_cast<double>(per_minute) / 60000.0; }
+  // When a bucket holds `tokens` (fewer than one): the whole seconds until
+  // it holds one, at least 1 (what Retry-After says).
+  std::int64_t seconds_until_a_token(double tokens) const {
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / per_ms() / 1000.0)));
+  }
+};
+
+// The rate-limit buckets a store that shares them keeps: one per address
+// (taken before a request is authenticated) and one per member.
+enum class RateBucket { address, member };
 
 // An operator of the console (operators.hpp): a name, an Argon2id hash of
 // the password, a role, and the failures counted toward a lock-out.
@@ -194,9 +216,13 @@ class MemberTransaction {
   // (the version tells whether a held copy is current; the epoch is checked
   // here, so that a revoked token costs a sync no query of its own), and
   // the answers already given under any of `answer_keys` (events sent
-  // again), put in `answered`: on PostgreSQL, one query for both.
+  // again), put in `answered`: on PostgreSQL, one query for both. With
+  // `member_rate` (only where the store shares_rate_limits()), a token is
+  // taken from the member's bucket in the same query, and kept only if the
+  // transaction commits.
   virtual std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
-                                                  std::map<std::string, StoredAnswer>& answered) = 0;
+                                                  std::map<std::string, StoredAnswer>& answered,
+                                                  const RateTake* member_rate) = 0;
   virtual std::optional<StoredAnswer> answer(const std::string& event_id) = 0;
   virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
   virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;
@@ -276,9 +302,10 @@ class Store {
   // Whether rate limits are kept here, shared by every server on the store
   // (PostgreSQL), rather than by each server process (SQLite: one server).
   virtual bool shares_rate_limits() const { return false; }
-  // One request from `key`'s bucket of `per_minute` a minute: 0 when allowed
-  // (and counted), else the seconds to wait. Only if shares_rate_limits().
-  virtual std::int64_t take_rate(const std::string& key, std::int64_t per_minute, std::int64_t now_ms);
+  // One request from the bucket of `key` (an address or a member id): 0
+  // when allowed (and counted), else the seconds to wait. Only if
+  // shares_rate_limits().
+  virtual std::int64_t take_rate(RateBucket bucket, const std::string& key, const RateTake& take);
   // The programme's published versions after `after_version`, oldest first.
   virtual std::vector<ProgramRow> programs(std::int64_t after_version) = 0;
   // Publishes a version, durably; false if that version is published already.

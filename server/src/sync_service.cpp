@@ -169,6 +169,13 @@ HttpAnswer revoked_token_answer() {
   return error_answer(401, "auth.revoked", "the member's tokens were revoked; log in again");
 }
 
+HttpAnswer rate_limited_answer(const std::string& whose, std::int64_t wait_seconds) {
+  HttpAnswer answer = error_answer(429, "rate.limited", "too many requests " + whose + "; retry after " +
+                                                            std::to_string(wait_seconds) + " s");
+  answer.retry_after_seconds = wait_seconds;
+  return answer;
+}
+
 bool SyncService::valid_member_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 &&
          std::all_of(id.begin(), id.end(), [](char c) {
@@ -177,12 +184,14 @@ bool SyncService::valid_member_id(const std::string& id) {
          });
 }
 
-HttpAnswer SyncService::member_sync(const std::string& member_id, std::int64_t token_epoch, std::string_view body,
-                                    std::int64_t now) {
-  Json request;
-  if (auto refused = parse_object(body, request)) return *refused;
+namespace {
+
+// A member's sync request read: its events and the state's form asked
+// for, or the answer that refuses it.
+std::optional<HttpAnswer> read_sync_request(const std::string& member_id, std::string_view body, Json& request,
+                                            SyncService::AnswerState& form, const Json*& events) {
+  if (auto refused = parse_object(body, request)) return refused;
   Errors errors = unknown_fields(request, {"events", "member_id", "state"});
-  AnswerState form = AnswerState::json;
   if (const Json* wanted = find(request, "state")) {
     if (!wanted->is_string() || !answer_state_named(wanted->get<std::string>(), form)) {
       errors.push_back({"value.unknown_choice", "must be \"json\", \"snapshot\" or \"none\"", "state"});
@@ -193,15 +202,35 @@ HttpAnswer SyncService::member_sync(const std::string& member_id, std::int64_t t
       return error_answer(403, "auth.other_member", "a member token acts for its own member only", "member_id");
     }
   }
-  const Json* events = find(request, "events");
+  events = find(request, "events");
   if (!events) errors.push_back({"field.missing", "is required", "events"});
   else if (!events->is_array()) errors.push_back({"type.expected_array", "must be an array", "events"});
   if (!errors.empty()) return errors_answer(400, errors);
-  if (events->size() > kMaxBatch) {
-    return error_answer(413, "sync.batch_too_large", "send at most " + std::to_string(kMaxBatch) + " events at once",
-                        "events");
+  if (events->size() > SyncService::kMaxBatch) {
+    return error_answer(413, "sync.batch_too_large",
+                        "send at most " + std::to_string(SyncService::kMaxBatch) + " events at once", "events");
   }
-  return apply_batch(member_id, *events, kMemberEvents, form, now, Sender::member, token_epoch);
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpAnswer SyncService::member_sync(const std::string& member_id, const MemberChecks& checks, std::string_view body,
+                                    std::int64_t now) {
+  Json request;
+  AnswerState form = AnswerState::json;
+  const Json* events = nullptr;
+  if (auto refused = read_sync_request(member_id, body, request, form, events)) {
+    // Refused before the member's transaction, the request still counts
+    // toward the member's limit, as every request does.
+    if (checks.rate) {
+      if (std::int64_t wait = store_.take_rate(RateBucket::member, member_id, *checks.rate)) {
+        return rate_limited_answer("for this member", wait);
+      }
+    }
+    return *refused;
+  }
+  return apply_batch(member_id, *events, kMemberEvents, form, now, Sender::member, &checks);
 }
 
 HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view body, std::int64_t now) {
@@ -217,7 +246,7 @@ HttpAnswer SyncService::merchant_event(const std::string& type, std::string_view
 
 HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& events,
                                     const std::set<std::string>& allowed, AnswerState form, std::int64_t now,
-                                    Sender sender, std::optional<std::int64_t> token_epoch) {
+                                    Sender sender, const MemberChecks* checks) {
   const HeldVersion current = programs_.in_force(now);
   const std::int64_t skew_ms = current->program().sync.claimed_time_skew_seconds * 1000;
   HttpAnswer answer;
@@ -234,13 +263,17 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
       if (const std::string* id = valid_event_id(event)) keys.push_back(answer_key(*id));
     }
     std::map<std::string, StoredAnswer> answered;  // and those given in this batch, as it goes
-    const auto stamp = tx.member_stamp(keys, answered);
+    const auto stamp = tx.member_stamp(keys, answered, checks && checks->rate ? &*checks->rate : nullptr);
     if (!stamp) {
       answer = error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
       return;
     }
-    if (token_epoch && *token_epoch != stamp->token_epoch) {
+    if (checks && checks->token_epoch != stamp->token_epoch) {
       answer = revoked_token_answer();
+      return;
+    }
+    if (stamp->rate_wait_seconds) {
+      answer = rate_limited_answer("for this member", stamp->rate_wait_seconds);
       return;
     }
     std::int64_t held_under = 0;

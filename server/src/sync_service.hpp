@@ -31,6 +31,18 @@ namespace loyalty::server {
 struct HttpAnswer {
   int status = 200;
   std::string body;  // JSON
+  std::int64_t retry_after_seconds = 0;  // sent as Retry-After when not 0 (429)
+};
+
+// 429 rate.limited, with the seconds until the next request is allowed.
+HttpAnswer rate_limited_answer(const std::string& whose, std::int64_t wait_seconds);
+
+// What a member's sync checks in the member's own transaction, with no
+// query of its own: the token's epoch (refused if no longer the member's)
+// and, where the store shares rate limits, a token of the member's bucket.
+struct MemberChecks {
+  std::int64_t token_epoch = 0;
+  std::optional<RateTake> rate;
 };
 
 HttpAnswer error_answer(int status, const std::string& code, const std::string& message,
@@ -64,9 +76,8 @@ class SyncService {
   enum class AnswerState { json, snapshot, none };
 
   // POST /v1/sync: {"events": [...], "member_id"?, "state"?: "json" | "snapshot" | "none"}
-  // for the member the token names, if the token's epoch is still the
-  // member's (checked in the member's transaction: no query of its own).
-  HttpAnswer member_sync(const std::string& member_id, std::int64_t token_epoch, std::string_view body,
+  // for the member the token names, after `checks`.
+  HttpAnswer member_sync(const std::string& member_id, const MemberChecks& checks, std::string_view body,
                          std::int64_t now);
   // POST /v1/orders and /v1/refunds: one event of `type` for body.member_id.
   HttpAnswer merchant_event(const std::string& type, std::string_view body, std::int64_t now);
@@ -149,10 +160,10 @@ class SyncService {
   MemberState read_member_state(const MemberRow& row, TimeMs at, HeldVersion& under);
   void record_server_facts(MemberTransaction& tx, const ServerFacts& facts, const Applied& outcome,
                            const std::string& event_id, std::int64_t now);
-  // `token_epoch`: the member token's, refused if no longer the member's.
+  // `checks`: a member's own sync's (none for the merchant's events).
   HttpAnswer apply_batch(const std::string& member_id, const Json& events, const std::set<std::string>& allowed,
                          AnswerState form, std::int64_t now, Sender sender = Sender::member,
-                         std::optional<std::int64_t> token_epoch = std::nullopt);
+                         const MemberChecks* checks = nullptr);
 
   ProgramVersions& programs_;
   Store& store_;

@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   HttpAnswer answer;
   switch (data[0] % 5) {
-    case 0: answer = sync->member_sync("m1", 0, body, kNow); break;
+    case 0: answer = sync->member_sync("m1", {}, body, kNow); break;
     case 1: answer = sync->join(body, kNow); break;
     case 2: answer = sync->merchant_event("order", body, kNow); break;
     case 3: answer = sync->merchant_event("refund", body, kNow); break;

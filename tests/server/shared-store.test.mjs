@@ -102,6 +102,32 @@ test("revoking a member's tokens through one server refuses them on the other at
   assert.equal(refusedSync.json.errors[0].code, 'auth.revoked');
 });
 
+test("a member's syncs through two servers share its rate limit, bad ones too, and a refused batch applies nothing", { skip }, async () => {
+  const args = ['--program', program, '--db', db, '--demo', '--member-rate', '4', '--ip-rate', '0'];
+  const limited = await Promise.all([startServer(args), startServer(args)]);
+  try {
+    const limitedCalls = limited.map((s) => client(s.url));
+    const member_id = `sync-rated-${process.pid}`;
+    assert.equal((await limitedCalls[0]('POST', '/v1/members', { auth: merchantKey, body: { member_id } })).status, 201);
+    const { token } = (await limitedCalls[0]('POST', '/v1/demo/login', { body: { member_id } })).json;
+    const answers = [];
+    for (let i = 0; i < 8; ++i) {
+      // The first two are refused before the member's transaction, and count all the same.
+      const events = i < 2 ? 'not a list' : [{ id: `like-${i}`, type: 'like', article: `article-${i}` }];
+      answers.push(await limitedCalls[i % 2]('POST', '/v1/sync', { auth: token, body: { events } }));
+    }
+    assert.deepEqual(answers.map((a) => a.status), [400, 400, 200, 200, 429, 429, 429, 429]);
+    assert.equal(answers[4].json.errors[0].code, 'rate.limited');
+    assert.ok(Number(answers[4].headers.get('retry-after')) >= 1);
+    // The ledger (read with the merchant's key, which the member's limit
+    // does not count): the two likes let in earned, the rest nothing.
+    const ledger = (await limitedCalls[1]('GET', `/v1/members/${member_id}/ledger`, { auth: merchantKey })).json.ledger;
+    assert.deepEqual([...new Set(ledger.map((row) => row.event_id))].sort(), ['like-2', 'like-3']);
+  } finally {
+    await Promise.all(limited.map((s) => s.stop()));
+  }
+});
+
 test("a member's rate limit holds across servers, not per server", { skip }, async () => {
   const args = ['--program', program, '--db', db, '--demo', '--member-rate', '6', '--ip-rate', '0'];
   const limited = await Promise.all([startServer(args), startServer(args)]);
