@@ -1189,12 +1189,10 @@ class PostgresStore : public Store {
 
   std::string url_;
   ConnectionPool requests_{[this] { return connect(); }, kConnections};
-  // Rate limits take their tokens on connections of their own: from the
+  // Rate limits take their tokens on connections of their own (from the
   // requests' pool, a take queued behind members' transactions waiting for
-  // their commits' flush, and the requests it let in queued again
-  // (bench/RESULTS.md, 2026-12-04).
-  // A take commits without waiting for its flush: what a crash can lose is
-  // only the last tokens taken.
+  // their commits' flush; bench/RESULTS.md, 2026-12-04), and commit without
+  // waiting for the flush: a crash can lose only the last tokens taken.
   ConnectionPool rates_{[this] { return connect("SET synchronous_commit = off"); }, kRateConnections};
   ConnectionPool programs_{[this] { return connect(); }, 1};  // programs() only
   std::atomic<std::uint64_t> address_takes_{0};
