@@ -185,6 +185,19 @@ void SessionTierProgressNextDay(benchmark::State& st) {
 }
 BENCHMARK(SessionTierProgressNextDay);
 
+// The same, as the module answers member.tierProgress: the progress written
+// as a tape, no request read.
+void SessionTierProgressNextDayTape(benchmark::State& st) {
+  const loyalty::MemberSession member = held();
+  loyalty::TapeStrings strings;
+  std::int64_t day = 0;
+  for (auto _ : st) {
+    auto progress = member.tier_progress(history().at + (day++ % 60) * kDay);
+    benchmark::DoNotOptimize(loyalty::progress_json(coffee().program(), progress.value(), &strings));
+  }
+}
+BENCHMARK(SessionTierProgressNextDayTape);
+
 void SessionListing(benchmark::State& st) {
   const loyalty::MemberSession member = held();
   const loyalty::Cart products{cart_lines(static_cast<std::size_t>(st.range(0)))};

@@ -62,6 +62,11 @@ std::optional<TimeMs> Lots::next_due() const {
   const auto consider = [&](std::optional<TimeMs> t) {
     if (t && (!due || *t < *due)) due = t;
   };
+  if (Shared* s = listed_now()) {
+    while (s->due_from < s->due.size() && !due_still(*s, s->due[s->due_from])) ++s->due_from;
+    if (s->due_from < s->due.size()) due = s->due[s->due_from].at;
+    return due;
+  }
   if (indexed_now()) {
     if (!shared_->vesting.empty()) consider(shared_->vesting.begin()->first);
     // Lots expiring lead the spending orders (never-expiring ones come last).
@@ -107,8 +112,62 @@ bool Lots::indexed_now() const {
   return true;
 }
 
+Lots::Shared* Lots::listed_now() const {
+  if (!shared_ || shared_->indexed || shared_.use_count() > 1) return nullptr;
+  Shared& s = *shared_;
+  if (s.due_list == Shared::DueList::unbuilt) list_due(s);
+  return s.due_list == Shared::DueList::listed ? &s : nullptr;
+}
+
+// Two runs in slot order, the times lots vest and the times they expire,
+// merged. Lots earned one after another at fixed terms fall due in the order
+// they were earned; when they do not (terms that differ), no list is kept
+// and the indexes serve (a sort here cost the module 0.9 KB more, brotli).
+void Lots::list_due(Shared& s) {
+  std::vector<Shared::Due> vests, expires;
+  for_each_held(s, [&](Slot slot, const Lot& lot) {
+    if (lot.vests_at) vests.push_back({*lot.vests_at, slot, true});
+    if (lot.expires_at) expires.push_back({*lot.expires_at, slot, false});
+  });
+  const auto in_order = [](const std::vector<Shared::Due>& run) {
+    for (std::size_t i = 1; i < run.size(); ++i) {
+      if (run[i].at < run[i - 1].at) return false;
+    }
+    return true;
+  };
+  s.due.clear();
+  s.due_from = 0;
+  if (!in_order(vests) || !in_order(expires)) {
+    s.due_list = Shared::DueList::unordered;
+    return;
+  }
+  s.due.reserve(vests.size() + expires.size());
+  std::size_t v = 0, e = 0;
+  while (v < vests.size() || e < expires.size()) {
+    const bool vest_first = e == expires.size() || (v < vests.size() && vests[v].at <= expires[e].at);
+    s.due.push_back(vest_first ? vests[v++] : expires[e++]);
+  }
+  s.due_list = Shared::DueList::listed;
+}
+
+// Whether a due list's entry still holds: its lot held, with that time still set.
+bool Lots::due_still(const Shared& s, const Shared::Due& d) {
+  if (d.slot >= s.lots.size() || (d.slot < s.removed.size() && s.removed[d.slot])) return false;
+  const Lot& lot = s.lots[d.slot];
+  return (d.vests ? lot.vests_at : lot.expires_at) == d.at;
+}
+
 std::vector<Lots::Slot> Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when) {
   if (!shared_) return {};
+  if (const Shared* s = listed_now()) {
+    const bool vests = when == &Lot::vests_at;
+    std::vector<Slot> slots;
+    for (std::size_t i = s->due_from; i < s->due.size() && s->due[i].at <= t; ++i) {
+      if (s->due[i].vests == vests && due_still(*s, s->due[i])) slots.push_back(s->due[i].slot);
+    }
+    std::sort(slots.begin(), slots.end());
+    return slots;
+  }
   if (indexed_now()) {
     if (when == &Lot::vests_at) return slots_by(shared_->vesting, t);
     std::vector<Slot> slots;
@@ -162,6 +221,11 @@ Lots::Shared& Lots::own() {
     copy->removed = from.removed;
     copy->removed_count = from.removed_count;
     copy->emptied = from.emptied;
+    // A query's copy goes on with the times in order (or knows they are not).
+    if (from.due_list == Shared::DueList::listed) {
+      copy->due.assign(from.due.begin() + static_cast<std::ptrdiff_t>(from.due_from), from.due.end());
+    }
+    copy->due_list = from.due_list;
     shared_ = std::move(copy);
   }
   return *shared_;
@@ -198,6 +262,7 @@ void Lots::index_all(Shared& s) {
 }
 
 void Lots::rebuild(Shared& s) {
+  s.due_list = Shared::DueList::unbuilt;  // slots renumbered
   s.removed.resize(s.lots.size(), 0);  // lots added by edit() are held
   std::vector<Lot> held;
   held.reserve(s.lots.size() - s.removed_count);
@@ -216,6 +281,7 @@ void Lots::rebuild(Shared& s) {
 
 Lots::Slot Lots::push_back(Lot lot) {
   Shared& s = own();  // unindexed lots stay so: a state being read in pays for no index
+  s.due_list = Shared::DueList::unbuilt;
   s.lots.push_back(std::move(lot));
   // One more held: a push_back (a resize by one costs several times more).
   if (s.removed.size() + 1 == s.lots.size()) s.removed.push_back(0);
@@ -251,6 +317,7 @@ void Lots::vest(Slot slot) {
 
 void Lots::put_back(Slot slot, Lot lot) {
   Shared& s = own();
+  s.due_list = Shared::DueList::unbuilt;
   if (s.removed[slot]) {
     s.removed[slot] = 0;
     --s.removed_count;
@@ -263,6 +330,7 @@ void Lots::put_back(Slot slot, Lot lot) {
 
 void Lots::pop_back() {
   Shared& s = own();
+  s.due_list = Shared::DueList::unbuilt;
   if (!s.removed.back()) {
     if (s.indexed) unindex(s, s.lots.size() - 1);
   } else {
@@ -288,6 +356,7 @@ std::vector<Lot>& Lots::edit() {
   Shared& s = own();
   if (s.removed_count > 0) rebuild(s);  // compacted: the vector holds the lots and nothing else
   s.indexed = false;
+  s.due_list = Shared::DueList::unbuilt;
   return s.lots;
 }
 
@@ -296,7 +365,7 @@ std::size_t Lots::heap_bytes() const {
   const Shared& s = *shared_;
   using namespace heap_bytes;
   std::size_t bytes = block(sizeof(Shared) + 16) + of_array(s.lots) + block(s.removed.capacity()) +
-                      of_array(s.emptied) + s.pool.chunk_bytes() + block(s.pool.chunks() * sizeof(void*));
+                      of_array(s.emptied) + of_array(s.due) + s.pool.chunk_bytes() + block(s.pool.chunks() * sizeof(void*));
   for (const Lot& lot : s.lots) bytes += of(lot.id) + of(lot.order_id);
   return bytes;
 }

@@ -57,6 +57,51 @@ TEST(Lots, NextDueIsTheEarliestVestingOrExpiryAndFollowsEachChange) {
   EXPECT_EQ(lots.next_due(), std::nullopt);
 }
 
+// Lots without indexes (a query's copy brought forward) keep their due
+// times in order: vesting and removing pass over a lot's times, an undo
+// brings them back, and a copy made to change goes on from the list.
+TEST(Lots, UnindexedLotsFindWhatFallsDueInTimeOrderThroughVestingRemovingAndUndo) {
+  MemberState held;
+  held.lots.push_back(lot("soon", 300));
+  held.lots.push_back(lot("pending", 700, 200));
+  held.lots.push_back(lot("late", 900));
+  held.lots.push_back(lot("never", std::nullopt));
+  EXPECT_EQ(held.lots.next_due(), 200);
+  EXPECT_EQ(held.lots.vesting_by(200), (std::vector<Lots::Slot>{1}));
+  EXPECT_EQ(held.lots.expiring_by(200), (std::vector<Lots::Slot>{}));
+
+  MemberState copy = held;
+  copy.lots.vest(1);  // copied to change: goes on from the held list
+  EXPECT_EQ(copy.lots.next_due(), 300);
+  EXPECT_EQ(copy.lots.vesting_by(1000), (std::vector<Lots::Slot>{}));
+  EXPECT_EQ(copy.lots.expiring_by(700), (std::vector<Lots::Slot>{0, 1}));
+  const Lot soon = copy.lots[0];
+  copy.lots.take(0, 10);
+  copy.lots.remove_empty([](Lots::Slot, Lot&&) {});
+  EXPECT_EQ(copy.lots.next_due(), 700) << "a removed lot's expiry is passed over";
+  EXPECT_EQ(copy.lots.expiring_by(1000), (std::vector<Lots::Slot>{1, 2}));
+  copy.lots.put_back(0, soon);
+  EXPECT_EQ(copy.lots.next_due(), 300) << "an undone removal is due again";
+  EXPECT_EQ(copy.lots.expiring_by(1000), (std::vector<Lots::Slot>{0, 1, 2}));
+
+  EXPECT_EQ(held.lots.next_due(), 200) << "the held lots did not change";
+  EXPECT_EQ(held.lots.vesting_by(200), (std::vector<Lots::Slot>{1}));
+}
+
+// Lots that fall due in another order than they were earned (terms that
+// differ) keep no list and answer the same.
+TEST(Lots, UnindexedLotsFallingDueOutOfEarnedOrderAnswerTheSame) {
+  Lots lots;
+  lots.push_back(lot("year", 900));
+  lots.push_back(lot("bonus", 300, 600));
+  EXPECT_EQ(lots.next_due(), 300);
+  EXPECT_EQ(lots.expiring_by(500), (std::vector<Lots::Slot>{1}));
+  EXPECT_EQ(lots.vesting_by(600), (std::vector<Lots::Slot>{1}));
+  lots.take(1, 10);
+  lots.remove_empty([](Lots::Slot, Lot&&) {});
+  EXPECT_EQ(lots.next_due(), 900);
+}
+
 }  // namespace
 }  // namespace loyalty
 

@@ -13,9 +13,12 @@
 // The lots are shared by the copies of a state until one of them changes
 // them (a member may hold years of lots that an event does not touch).
 // Indexes are built for apply() (prepare()) and kept while it changes the
-// lots; a copy changed without them (a query bringing a state forward)
-// scans instead, and indexes its lots only once its scans have cost about
-// what building the indexes would.
+// lots. A copy changed without them (a query bringing a state forward)
+// keeps only its lots' vesting and expiry times in order, in a vector built
+// once for a fraction of the indexes' cost (when the lots fall due in the
+// order they were earned, as lots earned at fixed terms do); for anything
+// else it scans, and indexes its lots once its scans have cost about what
+// building the indexes would.
 #pragma once
 
 #include <algorithm>
@@ -167,6 +170,19 @@ class Lots {
     // The order id's hash (no copy of it); equal ids checked.
     TimeIndex by_order{PoolAllocator<std::pair<std::int64_t, Slot>>(&pool)};
     std::vector<Slot> emptied;  // taken to no points, to remove
+    // Without the indexes: every held lot's vests_at and expires_at, in time
+    // order. Vesting and removing a lot leave its entries stale (passed
+    // over, and dropped once they lead); any other change but taking points
+    // drops the list, built again when next needed.
+    struct Due {
+      TimeMs at;
+      Slot slot;
+      bool vests;  // vests_at, else expires_at
+    };
+    enum class DueList : std::uint8_t { unbuilt, listed, unordered };
+    std::vector<Due> due;
+    std::size_t due_from = 0;  // the entries before it are stale
+    DueList due_list = DueList::unbuilt;
   };
 
   Slot slots() const { return shared_ ? shared_->lots.size() : 0; }
@@ -182,6 +198,11 @@ class Lots {
   bool indexed_now() const;
   static constexpr std::size_t kScansBeforeIndexing = 16;
   std::vector<Slot> due_by(TimeMs t, std::optional<TimeMs> Lot::*when);
+  // The due list of lots this state alone holds and has not indexed, built
+  // if need be; nullptr when the lots are indexed or shared.
+  Shared* listed_now() const;
+  static void list_due(Shared& s);
+  static bool due_still(const Shared& s, const Shared::Due& d);
   static void index(Shared& s, Slot slot);
   static void unindex(Shared& s, Slot slot);
   static void index_all(Shared& s);  // the held lots where they are
