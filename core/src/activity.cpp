@@ -30,9 +30,21 @@ std::optional<ActivityDay> Activity::day(std::int64_t day) const {
 
 const ActivityDay& Activity::before(std::size_t i) const { return i > first_ ? running_[i - 1] : forgotten_; }
 
+std::size_t Activity::first_at_or_after(std::int64_t day) const {
+  const auto answers = [&](std::size_t i) {
+    return i >= first_ && i <= days_.size() && (i == first_ || days_[i - 1].day < day) &&
+           (i == days_.size() || days_[i].day >= day);
+  };
+  std::size_t& hint = window_hint_;
+  if (!answers(hint) && !answers(++hint)) {
+    hint = static_cast<std::size_t>(std::lower_bound(begin(), end(), day, before_day) - days_.begin());
+  }
+  return hint;
+}
+
 ActivityDay Activity::between(std::int64_t first, std::int64_t last) const {
   if (empty()) return {};
-  const auto lo = static_cast<std::size_t>(std::lower_bound(begin(), end(), first, before_day) - days_.begin());
+  const std::size_t lo = first_at_or_after(first);
   // A window mostly ends on the last day held or after it (today, or yesterday for an evaluation).
   const auto hi = last >= days_.back().day
                       ? days_.size()

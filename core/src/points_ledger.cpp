@@ -59,9 +59,8 @@ void PointsBook::take(Slot i, std::int64_t points, TimeMs at, LedgerKind kind, c
                       const std::string& reward_id) {
   if (undo_) undo_->lot_changing(i);
   const Lot& lot = state_.lots.take(i, points);
-  LedgerEntry entry{event_id_, at, kind, 0, 0, 0, lot.id, order_id, reward_id};
+  LedgerEntry& entry = ledger_.emplace_back(event_id_, at, kind, 0, 0, 0, lot.id, order_id, reward_id);
   (lot.vests_at ? entry.pending : entry.available) = -points;
-  ledger_.push_back(std::move(entry));
 }
 
 void PointsBook::remove_empty_lots() {
@@ -92,9 +91,8 @@ void PointsBook::settle_debt(TimeMs at) {
 
 PointsBook::Slot PointsBook::add(Lot lot, LedgerKind kind, TimeMs at) {
   if (lot.points <= 0) return Lots::Slot(-1);
-  LedgerEntry entry{event_id_, at, kind, 0, 0, 0, lot.id, lot.order_id, ""};
+  LedgerEntry& entry = ledger_.emplace_back(event_id_, at, kind, 0, 0, 0, lot.id, lot.order_id);
   (lot.vests_at ? entry.pending : entry.available) = lot.points;
-  ledger_.push_back(std::move(entry));
   const bool available = !lot.vests_at;
   const Slot slot = state_.lots.push_back(std::move(lot));
   if (undo_) undo_->lot_added(slot);
@@ -105,7 +103,7 @@ PointsBook::Slot PointsBook::add(Lot lot, LedgerKind kind, TimeMs at) {
 void PointsBook::vest(Slot i, TimeMs at) {
   if (undo_) undo_->lot_changing(i);
   const Lot& lot = state_.lots[i];
-  ledger_.push_back({event_id_, at, LedgerKind::vest, lot.points, -lot.points, 0, lot.id, lot.order_id, ""});
+  ledger_.emplace_back(event_id_, at, LedgerKind::vest, lot.points, -lot.points, 0, lot.id, lot.order_id);
   state_.lots.vest(i);
   settle_debt(at);
 }
@@ -177,7 +175,7 @@ void PointsBook::claw_back(std::int64_t points, TimeMs at, const std::string& or
     state_.lots.in_spending_order(pending, [&](Slot i) { return state_.lots[i].order_id == order_id || claw(i); });
   }
   if (points > 0) {
-    ledger_.push_back({event_id_, at, LedgerKind::debt, 0, 0, points, "", order_id, ""});
+    ledger_.emplace_back(event_id_, at, LedgerKind::debt, 0, 0, points, "", order_id);
     state_.debt += points;
   }
   remove_empty_lots();

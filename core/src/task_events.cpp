@@ -100,7 +100,7 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
     book_.add({event_.id + lot_suffix, event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, ""}, kind,
               event_.at);
   } else {
-    out_.ledger.push_back({event_.id, event_.at, kind, 0, 0, 0, "", "", ""});
+    out_.ledger.emplace_back(event_.id, event_.at, kind);
   }
   LedgerEntry& e = out_.ledger[row];
   e.growth = r.growth;

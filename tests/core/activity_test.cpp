@@ -1,6 +1,7 @@
 // A qualification window's sums come from running totals that carry on past
 // the days forgotten: they must equal the plain sum of the days held however
-// days are added, forgotten, put back and restored.
+// days are added, forgotten, put back and restored, and whether a window
+// begins where the last one did, a day on, or anywhere.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -27,6 +28,7 @@ TEST(Activity, WindowSumsEqualThePlainSumWhileDaysAreAddedForgottenAndPutBack) {
   Activity activity;
   std::map<std::int64_t, ActivityDay> held;  // the plain model
   std::int64_t today = 20000;
+  std::int64_t asked_first = today;  // where the last window asked began
   for (int step = 0; step < 5000; ++step) {
     const std::int64_t roll = random.below(10);
     if (roll < 6) {
@@ -52,7 +54,9 @@ TEST(Activity, WindowSumsEqualThePlainSumWhileDaysAreAddedForgottenAndPutBack) {
       }
     } else {
       const std::int64_t last = today - random.below(40);
-      const std::int64_t first = last - random.below(40);
+      // Half the windows move on from the last one, as a day's evaluations do.
+      const std::int64_t first = random.below(2) ? asked_first + random.below(2) : last - random.below(40);
+      asked_first = first;
       const ActivityDay got = activity.between(first, last);
       const ActivityDay want = plain_sum(held, first, last);
       ASSERT_EQ(got.growth, want.growth) << "step " << step << ", days " << first << ".." << last;

@@ -47,6 +47,7 @@ class Activity {
 
  private:
   std::vector<ActivityDay>::iterator find(std::int64_t day);
+  std::size_t first_at_or_after(std::int64_t day) const;  // an index into days_, from first_
   const ActivityDay& before(std::size_t i) const;  // the running totals before days_[i]
   void recount(std::size_t from);  // the running totals from days_[from] on
   void compact();  // drops the forgotten days from the vectors
@@ -57,6 +58,9 @@ class Activity {
   std::vector<ActivityDay> running_;  // running_[i]: forgotten_ plus the sums of days_[first_..i] (`day` unused)
   std::size_t first_ = 0;
   ActivityDay forgotten_;  // the sums of every day forgotten since the state was read
+  // Where the last window asked began: windows move a day at a time, so the
+  // next one mostly begins there or next to it (checked, never trusted).
+  mutable std::size_t window_hint_ = 0;
 };
 
 }  // namespace loyalty

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loyalty/member_state.hpp"
@@ -48,11 +49,12 @@ inline constexpr LedgerKind kLastLedgerKind = LedgerKind::adjust;
 // by tasks (orders record theirs with the order).
 struct LedgerEntry {
   LedgerEntry() = default;
-  LedgerEntry(std::string event_id_, TimeMs at_, LedgerKind kind_, std::int64_t available_ = 0,
-              std::int64_t pending_ = 0, std::int64_t debt_ = 0, std::string lot_ = "", std::string order_id_ = "",
-              std::string reward_id_ = "")
-      : event_id(std::move(event_id_)), at(at_), kind(kind_), available(available_), pending(pending_), debt(debt_),
-        lot(std::move(lot_)), order_id(std::move(order_id_)), reward_id(std::move(reward_id_)) {}
+  // Views, copied once into the row (emplaced, a row is built where it stays).
+  LedgerEntry(std::string_view event_id_, TimeMs at_, LedgerKind kind_, std::int64_t available_ = 0,
+              std::int64_t pending_ = 0, std::int64_t debt_ = 0, std::string_view lot_ = {},
+              std::string_view order_id_ = {}, std::string_view reward_id_ = {})
+      : event_id(event_id_), at(at_), kind(kind_), available(available_), pending(pending_), debt(debt_),
+        lot(lot_), order_id(order_id_), reward_id(reward_id_) {}
 
   std::string event_id;
   TimeMs at = 0;  // when it took effect (a lot expires at its expiry, whichever event notices)
