@@ -234,8 +234,11 @@ Lots::Shared& Lots::own() {
 void Lots::index(Shared& s, Slot slot) {
   const Lot& lot = s.lots[slot];
   (lot.vests_at ? s.pending : s.available) += lot.points;
-  if (lot.vests_at) s.vesting.emplace(*lot.vests_at, slot);
-  (lot.vests_at ? s.spend_pending : s.spend_available).insert(spend_key(lot, slot));
+  // Hinted at the end: lots earned later mostly vest and expire later (a
+  // wrong hint costs a search, as without one).
+  if (lot.vests_at) s.vesting.emplace_hint(s.vesting.end(), *lot.vests_at, slot);
+  SpendIndex& spend = lot.vests_at ? s.spend_pending : s.spend_available;
+  spend.insert(spend.end(), spend_key(lot, slot));
   if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
 }
 

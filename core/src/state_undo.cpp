@@ -5,13 +5,54 @@
 
 namespace loyalty {
 
+struct StateUndo::Spare {
+  std::vector<LotNote> lots;
+  std::vector<Lot> removed_lots;
+  std::vector<ActivityNote> activity;
+  std::vector<std::pair<TextList, TextSet::iterator>> task_texts;
+};
+
+StateUndo::Spare& StateUndo::spare() {
+  thread_local Spare kept;
+  return kept;
+}
+
 StateUndo::StateUndo(MemberState& s)
     : state_(s),
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
                s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at, s.points_active_at, s.recall} {}
 
+namespace {
+
+// A vector of notes about to take its first: the thread's spare one, if any.
+template <typename T>
+std::vector<T>& taken(std::vector<T>& notes, std::vector<T>& spare) {
+  if (notes.capacity() == 0) notes.swap(spare);
+  return notes;
+}
+
+// Given back cleared, unless an unusual event (a lapse of every lot) grew it:
+// a thread keeps only what ordinary events need.
+template <typename T>
+void give_back(std::vector<T>& used, std::vector<T>& spare) {
+  if (used.capacity() == 0 || used.capacity() > 64) return;
+  used.clear();
+  used.swap(spare);
+}
+
+}  // namespace
+
+StateUndo::~StateUndo() {
+  if (lots_.capacity() + removed_lots_.capacity() + activity_.capacity() + task_texts_.capacity() == 0) return;
+  Spare& kept = spare();
+  give_back(lots_, kept.lots);
+  give_back(removed_lots_, kept.removed_lots);
+  give_back(activity_, kept.activity);
+  give_back(task_texts_, kept.task_texts);
+}
+
 void StateUndo::note(LotNote n) {
-  if (lots_.empty()) lots_.reserve(8);  // an event that touches lots mostly touches a few
+  if (taken(lots_, spare().lots).capacity() == 0) lots_.reserve(8);  // an event that touches lots mostly touches a few
   lots_.push_back(n);
 }
 
@@ -24,12 +65,14 @@ void StateUndo::lot_added(Lots::Slot slot) { note({LotChange::added, slot, 0, st
 
 void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) {
   note({LotChange::removed, slot, 0, std::nullopt, removed_lots_.size()});
-  removed_lots_.push_back(std::move(lot));
+  taken(removed_lots_, spare().removed_lots).push_back(std::move(lot));
 }
 
 void StateUndo::order_added() { ++orders_added_; }
 
-void StateUndo::activity_changing(std::int64_t day) { activity_.push_back({day, state_.activity.day(day)}); }
+void StateUndo::activity_changing(std::int64_t day) {
+  taken(activity_, spare().activity).push_back({day, state_.activity.day(day)});
+}
 
 void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
 
@@ -40,7 +83,9 @@ void StateUndo::tasks_changing() {
                                 t.draws,    t.red_packet, t.box_chances,      t.makeup_cards};
 }
 
-void StateUndo::task_text_added(TextList list, const std::string& text) { task_texts_.emplace_back(list, text); }
+void StateUndo::task_text_added(TextList list, TextSet::iterator added) {
+  taken(task_texts_, spare().task_texts).emplace_back(list, added);
+}
 
 void StateUndo::checkin_replaced(std::optional<CheckinCycle> before) {
   if (!checkin_) checkin_ = std::move(before);
@@ -120,7 +165,7 @@ void StateUndo::undo() {
   // Added before any left (and so in the copy too), or with no copy taken.
   if (coupons_held_) t.coupons.resize(*coupons_held_);
   for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
-    (t.*(note->first)).erase(note->second);
+    (t.*(note->first)).erase(note->second);  // the newest first: every position noted is still held
   }
 }
 

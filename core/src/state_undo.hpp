@@ -20,6 +20,9 @@ class StateUndo {
  public:
   // Remembers the state's scalar fields (clock, balances, tier, caps...).
   explicit StateUndo(MemberState& state);
+  ~StateUndo();
+  StateUndo(const StateUndo&) = delete;
+  StateUndo& operator=(const StateUndo&) = delete;
 
   void lot_changing(Lots::Slot slot);            // before the lot's points or vesting change
   void lot_added(Lots::Slot slot);               // after a lot is appended
@@ -34,7 +37,7 @@ class StateUndo {
   // lists are changed only once nothing can refuse the event.
   void tasks_changing();
   using TextList = TextSet TaskState::*;
-  void task_text_added(TextList list, const std::string& text);  // after it entered the sorted list
+  void task_text_added(TextList list, TextSet::iterator added);  // after it entered the sorted list
   void checkin_replaced(std::optional<CheckinCycle> before);     // the cycle as it was, given up whole
   void coupon_added();                                           // after a coupon is appended
   void coupons_changing();                                       // before coupons leave the list
@@ -74,6 +77,12 @@ class StateUndo {
     std::optional<ActivityDay> before;  // absent: the day was not held
   };
 
+  // The notes' vectors, kept between events on this thread: taken when an
+  // undo notes its first change of a kind and given back cleared, so that
+  // an event allocates none of them.
+  struct Spare;
+  static Spare& spare();
+
   MemberState& state_;
   Scalars scalars_;
   void note(LotNote n);
@@ -90,7 +99,7 @@ class StateUndo {
     std::int64_t referrals_rewarded, draws, red_packet, box_chances, makeup_cards;
   };
   std::optional<TaskCounters> task_counters_;
-  std::vector<std::pair<TextList, std::string>> task_texts_;
+  std::vector<std::pair<TextList, TextSet::iterator>> task_texts_;  // a set's positions stay put
   std::optional<std::optional<CheckinCycle>> checkin_;
   std::optional<std::vector<HeldCoupon>> coupons_;  // as they were before any left
   std::optional<std::size_t> coupons_held_;         // how many were held before the first was added

@@ -279,8 +279,8 @@ std::optional<Error> TaskEvents::like() {
   if (rules_.likes->daily_cap > 0 && day().likes >= rules_.likes->daily_cap) {
     return refused("like.daily_cap", "today's rewarded likes are used: " + std::to_string(rules_.likes->daily_cap));
   }
-  liked.emplace_hint(place, event_.article);
-  if (undo_) undo_->task_text_added(&TaskState::liked, event_.article);
+  const auto added = liked.emplace_hint(place, event_.article);
+  if (undo_) undo_->task_text_added(&TaskState::liked, added);
   day().likes += 1;
   if (auto e = grant(rules_.likes->reward, LedgerKind::like, event_.article, "", true)) return e;
   return count(TaskAction::like, event_.article);
@@ -306,8 +306,8 @@ std::optional<Error> TaskEvents::scan() {
       matched = b.prefix.size();
     }
   }
-  scanned.emplace_hint(place, event_.code);
-  if (undo_) undo_->task_text_added(&TaskState::scanned, event_.code);
+  const auto added = scanned.emplace_hint(place, event_.code);
+  if (undo_) undo_->task_text_added(&TaskState::scanned, added);
   day().scans += 1;
   if (auto e = grant(*reward, LedgerKind::scan, event_.code, "", true)) return e;
   return count(TaskAction::scan, event_.code);
