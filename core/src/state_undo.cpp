@@ -24,13 +24,6 @@ StateUndo::StateUndo(MemberState& s)
 
 namespace {
 
-// A vector of notes about to take its first: the thread's spare one, if any.
-template <typename T>
-std::vector<T>& taken(std::vector<T>& notes, std::vector<T>& spare) {
-  if (notes.capacity() == 0) notes.swap(spare);
-  return notes;
-}
-
 // Given back cleared, unless an unusual event (a lapse of every lot) grew it:
 // a thread keeps only what ordinary events need.
 template <typename T>
@@ -42,6 +35,14 @@ void give_back(std::vector<T>& used, std::vector<T>& spare) {
 
 }  // namespace
 
+// A vector of notes about to take its first: the thread's spare one, if any
+// (the thread's spare vectors looked up only then).
+template <typename T>
+std::vector<T>& StateUndo::taken(std::vector<T>& notes, std::vector<T> Spare::*kept) {
+  if (notes.capacity() == 0) notes.swap(spare().*kept);
+  return notes;
+}
+
 StateUndo::~StateUndo() {
   if (lots_.capacity() + removed_lots_.capacity() + activity_.capacity() + task_texts_.capacity() == 0) return;
   Spare& kept = spare();
@@ -52,7 +53,7 @@ StateUndo::~StateUndo() {
 }
 
 void StateUndo::note(LotNote n) {
-  if (taken(lots_, spare().lots).capacity() == 0) lots_.reserve(8);  // an event that touches lots mostly touches a few
+  if (taken(lots_, &Spare::lots).capacity() == 0) lots_.reserve(8);  // an event that touches lots mostly touches a few
   lots_.push_back(n);
 }
 
@@ -65,13 +66,13 @@ void StateUndo::lot_added(Lots::Slot slot) { note({LotChange::added, slot, 0, st
 
 void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) {
   note({LotChange::removed, slot, 0, std::nullopt, removed_lots_.size()});
-  taken(removed_lots_, spare().removed_lots).push_back(std::move(lot));
+  taken(removed_lots_, &Spare::removed_lots).push_back(std::move(lot));
 }
 
 void StateUndo::order_added() { ++orders_added_; }
 
 void StateUndo::activity_changing(std::int64_t day) {
-  taken(activity_, spare().activity).push_back({day, state_.activity.day(day)});
+  taken(activity_, &Spare::activity).push_back({day, state_.activity.day(day)});
 }
 
 void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
@@ -84,7 +85,7 @@ void StateUndo::tasks_changing() {
 }
 
 void StateUndo::task_text_added(TextList list, TextSet::iterator added) {
-  taken(task_texts_, spare().task_texts).emplace_back(list, added);
+  taken(task_texts_, &Spare::task_texts).emplace_back(list, added);
 }
 
 void StateUndo::checkin_replaced(std::optional<CheckinCycle> before) {

@@ -82,6 +82,8 @@ class StateUndo {
   // an event allocates none of them.
   struct Spare;
   static Spare& spare();
+  template <typename T>
+  static std::vector<T>& taken(std::vector<T>& notes, std::vector<T> Spare::*kept);
 
   MemberState& state_;
   Scalars scalars_;
