@@ -6,19 +6,42 @@
 
 namespace loyalty {
 
+namespace {
+
+// Every moment of a period earns the same expiry under a period-end policy.
+// Earning events come in time order, so the last period's answer is kept per
+// thread (pure: its key is everything the answer depends on).
+struct PeriodExpiry {
+  ExpiryPeriod period = ExpiryPeriod::year;
+  std::int64_t periods = -1;
+  std::int32_t offset = 0;
+  TimeMs from = 0, until = 0;  // [from, until): the moments of the period
+  TimeMs expires_at = 0;
+};
+thread_local PeriodExpiry last_period_expiry;
+
+}  // namespace
+
 std::optional<TimeMs> expiry_for(const Program& program, TimeMs earned_at) {
   const Expiry& e = program.expiry;
   const std::int32_t offset = program.utc_offset_minutes;
-  const std::int64_t day = local_day_number(earned_at, offset);
   switch (e.policy) {
     case ExpiryPolicy::never: return std::nullopt;
-    case ExpiryPolicy::days: return start_of_local_day(day + e.days + 1, offset);
+    case ExpiryPolicy::days: return start_of_local_day(local_day_number(earned_at, offset) + e.days + 1, offset);
     case ExpiryPolicy::period_end: {
-      const std::int64_t month = month_index(date_from_day_number(day));
+      PeriodExpiry& last = last_period_expiry;
+      if (last.period == e.period && last.periods == e.periods && last.offset == offset && earned_at >= last.from &&
+          earned_at < last.until) {
+        return last.expires_at;
+      }
+      const std::int64_t month = month_index(date_from_day_number(local_day_number(earned_at, offset)));
       const std::int64_t months = e.period == ExpiryPeriod::month ? 1 : e.period == ExpiryPeriod::quarter ? 3 : 12;
       const std::int64_t period_start = month - ((month % months) + months) % months;
+      const auto start_of_month = [&](std::int64_t m) { return start_of_local_day(first_day_of_month_index(m), offset); };
       // Expire as the period `periods` after the earning period ends.
-      return start_of_local_day(first_day_of_month_index(period_start + months * (e.periods + 1)), offset);
+      last = {e.period, e.periods, offset, start_of_month(period_start), start_of_month(period_start + months),
+              start_of_month(period_start + months * (e.periods + 1))};
+      return last.expires_at;
     }
   }
   return std::nullopt;
