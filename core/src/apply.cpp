@@ -529,7 +529,7 @@ class Transition {
     }
     const std::size_t first_row = out_.ledger.size();
     if (event_.points > 0) {
-      book_.add({event_.id, event_.at, event_.points, expiry_for(program_, event_.at), std::nullopt, ""}, LedgerKind::adjust,
+      book_.add({event_.id, event_.at, event_.points, expiry_for(program_, event_.at), std::nullopt, {}}, LedgerKind::adjust,
                 event_.at);
     } else if (event_.points < 0) {
       book_.spend(-event_.points, event_.at, LedgerKind::adjust, "", "");
@@ -574,7 +574,7 @@ class Transition {
     state_.birthday_gift_year = today.year;
     const std::int64_t gift = program_.tiers[effective_tier(program_, state_, event_.at)].birthday_points;
     if (gift > 0) {
-      book_.add({event_.id, event_.at, gift, expiry_for(program_, event_.at), std::nullopt, ""}, LedgerKind::birthday_gift,
+      book_.add({event_.id, event_.at, gift, expiry_for(program_, event_.at), std::nullopt, {}}, LedgerKind::birthday_gift,
                 event_.at);
     }
     return std::nullopt;

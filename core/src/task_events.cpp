@@ -17,12 +17,12 @@ Error refused(std::string code, std::string message, std::string path = "event")
   return Error{std::move(code), std::move(message), std::move(path)};
 }
 
-bool contains(const std::vector<std::string>& sorted, const std::string& s) {
-  return std::binary_search(sorted.begin(), sorted.end(), s);
+bool contains(const std::vector<std::string>& sorted, std::string_view s) {
+  return std::binary_search(sorted.begin(), sorted.end(), s, std::less<>());
 }
 
-void insert_sorted(std::vector<std::string>& sorted, const std::string& s) {
-  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), s), s);
+void insert_sorted(std::vector<std::string>& sorted, std::string_view s) {
+  sorted.emplace(std::upper_bound(sorted.begin(), sorted.end(), s, std::less<>()), s);
 }
 
 }  // namespace
@@ -73,8 +73,8 @@ void TaskEvents::notice(NoticeKind kind, std::string subject, std::string prize)
   out_.notices.push_back(std::move(n));
 }
 
-std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, const std::string& subject,
-                                       const std::string& prize, bool counts_to_cap, const std::string& lot_suffix) {
+std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, std::string_view subject,
+                                       std::string_view prize, bool counts_to_cap, std::string_view lot_suffix) {
   tasks_changing();  // after an order too, where nothing else has
   TaskState& t = state_.tasks;
   Reward r = reward;
@@ -97,7 +97,9 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
   }
   const std::size_t row = out_.ledger.size();
   if (r.points > 0) {
-    book_.add({event_.id + lot_suffix, event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, ""}, kind,
+    std::string lot_id = event_.id;
+    if (!lot_suffix.empty()) lot_id.append(lot_suffix);
+    book_.add({std::move(lot_id), event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, {}}, kind,
               event_.at);
   } else {
     out_.ledger.emplace_back(event_.id, event_.at, kind);
@@ -107,8 +109,8 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, co
   e.red_packet = r.red_packet;
   e.box_chances = r.box_chances;
   e.makeup_cards = r.makeup_cards;
-  e.subject = subject;
-  e.prize = prize;
+  if (!subject.empty()) e.subject = subject;  // most rows have no prize: no call to copy nothing
+  if (!prize.empty()) e.prize = prize;
   if (r.growth > 0) {
     activity_changing();
     add_activity(program_, state_, today(), r.growth, 0, 0);
@@ -142,7 +144,7 @@ bool TaskEvents::in_segments(const std::vector<std::size_t>& segments) {
 }
 
 // Every counted action advances the limited-time tasks running today.
-std::optional<Error> TaskEvents::count(TaskAction action, const std::string& item) {
+std::optional<Error> TaskEvents::count(TaskAction action, std::string_view item) {
   std::vector<TaskProgress>& progress = state_.tasks.progress;
   if (progress.empty() && rules_.limited.empty()) return std::nullopt;
   if (undo_) undo_->progress_changing();

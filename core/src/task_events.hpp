@@ -35,9 +35,10 @@ class TaskEvents {
  private:
   std::int64_t today() const { return today_; }  // the event's local day
   TaskDay& day();
-  std::optional<Error> grant(const Reward& reward, LedgerKind kind, const std::string& subject,
-                             const std::string& prize, bool counts_to_cap, const std::string& lot_suffix = "");
-  std::optional<Error> count(TaskAction action, const std::string& item);
+  // Views: most subjects are the event's own ids or literals, copied once into the row.
+  std::optional<Error> grant(const Reward& reward, LedgerKind kind, std::string_view subject, std::string_view prize,
+                             bool counts_to_cap, std::string_view lot_suffix = {});
+  std::optional<Error> count(TaskAction action, std::string_view item);
   const MemberFacts& facts();
   bool in_segments(const std::vector<std::size_t>& segments);
   void notice(NoticeKind kind, std::string subject = "", std::string prize = "");
