@@ -90,6 +90,16 @@ Result<CheckinStep> check_in(const CheckinRules& rules, const std::optional<Chec
   return step;
 }
 
+Result<CheckinStep> check_in_place(const CheckinRules& rules, std::optional<CheckinCycle>& cycle, std::int64_t day) {
+  if (!cycle || contains(cycle->days, day) || over(rules, *cycle, day)) return check_in(rules, cycle, day);
+  insert_sorted(cycle->days, day);
+  CheckinStep step;
+  step.joined = true;
+  step.position = position_of(rules, *cycle, day);
+  step.streak = streak_through(*cycle, day);
+  return step;
+}
+
 Result<CheckinStep> make_up(const CheckinRules& rules, const Makeup& makeup, const std::optional<CheckinCycle>& cycle,
                             std::int64_t missed, std::int64_t today) {
   if (missed >= today) return Error{"makeup.not_past", "only a past day can be made up; check in for today", "event.day"};

@@ -92,6 +92,8 @@ void StateUndo::checkin_replaced(std::optional<CheckinCycle> before) {
   if (!checkin_) checkin_ = std::move(before);
 }
 
+void StateUndo::checkin_day_added(std::int64_t day) { checkin_day_added_ = day; }
+
 void StateUndo::coupon_added() {
   if (!coupons_ && !coupons_held_) coupons_held_ = state_.tasks.coupons.size() - 1;
 }
@@ -162,6 +164,13 @@ void StateUndo::undo() {
   if (invitee_rewarded_) t.invitees[*invitee_rewarded_].rewarded = false;  // before the invitee it may name goes
   t.invitees.resize(t.invitees.size() - invitees_added_);
   if (checkin_) t.checkin = std::move(*checkin_);
+  // Whether noted before or after a replaced cycle, the day was in neither
+  // cycle before the event (a check-in of a day held is refused).
+  if (checkin_day_added_ && t.checkin) {
+    std::vector<std::int64_t>& days = t.checkin->days;
+    const auto it = std::lower_bound(days.begin(), days.end(), *checkin_day_added_);
+    if (it != days.end() && *it == *checkin_day_added_) days.erase(it);
+  }
   if (coupons_) t.coupons = std::move(*coupons_);
   // Added before any left (and so in the copy too), or with no copy taken.
   if (coupons_held_) t.coupons.resize(*coupons_held_);

@@ -39,6 +39,7 @@ class StateUndo {
   using TextList = TextSet TaskState::*;
   void task_text_added(TextList list, TextSet::iterator added);  // after it entered the sorted list
   void checkin_replaced(std::optional<CheckinCycle> before);     // the cycle as it was, given up whole
+  void checkin_day_added(std::int64_t day);                      // after the day joined the cycle in place
   void coupon_added();                                           // after a coupon is appended
   void coupons_changing();                                       // before coupons leave the list
   void progress_changing();                                      // before the limited tasks' progress changes
@@ -103,6 +104,7 @@ class StateUndo {
   std::optional<TaskCounters> task_counters_;
   std::vector<std::pair<TextList, TextSet::iterator>> task_texts_;  // a set's positions stay put
   std::optional<std::optional<CheckinCycle>> checkin_;
+  std::optional<std::int64_t> checkin_day_added_;
   std::optional<std::vector<HeldCoupon>> coupons_;  // as they were before any left
   std::optional<std::size_t> coupons_held_;         // how many were held before the first was added
   std::optional<std::vector<TaskProgress>> progress_;

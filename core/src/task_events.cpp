@@ -202,10 +202,11 @@ std::optional<Error> TaskEvents::run() {
 std::optional<Error> TaskEvents::checkin() {
   if (!rules_.checkin) return refused("checkin.not_offered", "this programme has no daily check-in", "event.type");
   const CheckinRules& rules = *rules_.checkin;
-  auto checked = check_in(rules, state_.tasks.checkin, today());
+  auto checked = check_in_place(rules, state_.tasks.checkin, today());
   if (!checked.ok()) return checked.errors().front();
   CheckinStep step = std::move(checked).value();
-  replace_checkin(std::move(step.cycle));
+  if (!step.joined) replace_checkin(std::move(step.cycle));
+  else if (undo_) undo_->checkin_day_added(today());
   state_.tasks.checkins += 1;
   Notice n;
   n.kind = NoticeKind::checked_in;

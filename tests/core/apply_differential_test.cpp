@@ -198,9 +198,11 @@ TEST(ApplyDifferential, TaskEventsRefusedPartWayLeaveEveryTaskListAsItWas) {
     EventKind kind;
     std::string other_member;
     ReferralStage stage;
+    bool cycle_over = false;
   };
   const std::vector<Case> cases = {
-      {"a check-in replaces the cycle", &bakery, EventKind::checkin, "", ReferralStage::joined},
+      {"a check-in joins the cycle where it stands", &bakery, EventKind::checkin, "", ReferralStage::joined},
+      {"a check-in replaces a cycle that is over", &bakery, EventKind::checkin, "", ReferralStage::joined, true},
       {"a referral rewards an invitee held", &bakery, EventKind::referral, "friend-1", ReferralStage::first_order},
       {"a referral adds and rewards an invitee", &paid_on_join, EventKind::referral, "friend-3", ReferralStage::joined},
       {"a referred member gains an inviter", &paid_on_join, EventKind::referred, "inviter-1", ReferralStage::joined},
@@ -209,6 +211,10 @@ TEST(ApplyDifferential, TaskEventsRefusedPartWayLeaveEveryTaskListAsItWas) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
     MemberState state = rich;
+    if (c.cycle_over) {  // a new cycle's first day pays 5 points: the balance is nearer the maximum
+      state.tasks.checkin = CheckinCycle{today - 30, {today - 30, today - 29}, {}, 0};
+      state.lots.edit().back().points = kMaxSafeInteger - 1;
+    }
     if (c.kind == EventKind::share) {
       const std::int64_t monday = today - ((today % 7) + 10) % 7;  // 1970-01-01 was a Thursday
       state.tasks.progress = {{"share-3-weekly", monday, 2, false, {"a1", "a2"}}};

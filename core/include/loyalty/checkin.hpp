@@ -24,12 +24,16 @@ struct CheckinStep {
   // by position (each check-in counts as the next) the position the cycle
   // gains, so that no position is paid twice.
   std::int64_t reward_position = 0;
+  bool joined = false;  // check_in_place's: the day joined the cycle where it stands (`cycle` left empty)
 };
 
 const Reward& reward_for_position(const CheckinRules& rules, std::int64_t position);
 
 // Checking in on local day `day`. Error: "checkin.already_today".
 Result<CheckinStep> check_in(const CheckinRules& rules, const std::optional<CheckinCycle>& cycle, std::int64_t day);
+// The same step for apply: a day that joins the cycle is added to `cycle`
+// where it stands (no copy of its days); a new cycle is the step's, as above.
+Result<CheckinStep> check_in_place(const CheckinRules& rules, std::optional<CheckinCycle>& cycle, std::int64_t day);
 
 // Filling the missed day `missed` of the current cycle on `today`; the cost
 // is the caller's. Errors: "makeup.not_past", "makeup.already_checked_in",
