@@ -12,6 +12,7 @@ HeldOrders& HeldOrders::operator=(const HeldOrders& o) {
     by_id_.clear();
     indexed_ = false;
     forget_snapshot();
+    records_bytes_.reset();  // copied strings hold no more than their text
   }
   return *this;
 }
@@ -26,10 +27,12 @@ HeldOrders& HeldOrders::operator=(HeldOrders&& o) noexcept {
     indexed_ = o.indexed_;
     snapshot_ = std::move(o.snapshot_);
     snapshot_program_ = o.snapshot_program_;
+    records_bytes_ = o.records_bytes_;
     o.orders_.clear();
     o.by_id_.clear();
     o.indexed_ = false;
     o.forget_snapshot();
+    o.records_bytes_ = 0;
   }
   return *this;
 }
@@ -57,6 +60,7 @@ void HeldOrders::build_index() {
 
 OrderRecord* HeldOrders::find(const std::string& order_id, TimeMs from) {
   forget_snapshot();  // the order found may be changed through the pointer
+  records_bytes_.reset();
   if (!indexed_) build_index();
   const std::int64_t hash = id_hash(order_id);
   for (auto it = by_id_.lower_bound({hash, 0}); it != by_id_.end() && it->first == hash; ++it) {
@@ -68,12 +72,14 @@ OrderRecord* HeldOrders::find(const std::string& order_id, TimeMs from) {
 
 void HeldOrders::push_back(OrderRecord order) {
   forget_snapshot();
+  if (records_bytes_) *records_bytes_ += record_bytes(order);
   if (indexed_) by_id_.emplace(id_hash(order.order_id), first_ + orders_.size());
   orders_.push_back(std::move(order));
 }
 
 void HeldOrders::pop_back() {
   forget_snapshot();
+  if (records_bytes_) *records_bytes_ -= record_bytes(orders_.back());
   if (indexed_) by_id_.erase({id_hash(orders_.back().order_id), first_ + orders_.size() - 1});
   orders_.pop_back();
 }
@@ -81,6 +87,7 @@ void HeldOrders::pop_back() {
 void HeldOrders::forget_before(TimeMs from) {
   while (!orders_.empty() && orders_.front().at < from) {
     forget_snapshot();
+    if (records_bytes_) *records_bytes_ -= record_bytes(orders_.front());
     if (indexed_) by_id_.erase({id_hash(orders_.front().order_id), first_});
     orders_.pop_front();
     ++first_;
@@ -90,7 +97,16 @@ void HeldOrders::forget_before(TimeMs from) {
 std::deque<OrderRecord>& HeldOrders::edit() {
   indexed_ = false;
   forget_snapshot();
+  records_bytes_.reset();
   return orders_;
+}
+
+std::size_t HeldOrders::record_bytes(const OrderRecord& o) {
+  using namespace heap_bytes;
+  std::size_t bytes = of(o.order_id) + of_array(o.lines) + of_array(o.redeemed) + of(o.refund_ids);
+  for (const OrderLineRecord& line : o.lines) bytes += of(line.sku);
+  for (const RedeemedPart& part : o.redeemed) bytes += of(part.lot);
+  return bytes;
 }
 
 std::size_t HeldOrders::heap_bytes() const {
@@ -98,14 +114,12 @@ std::size_t HeldOrders::heap_bytes() const {
   // libstdc++'s deque: buffers of 512 bytes' worth of records (at least one), and a map of them.
   const std::size_t per_buffer = sizeof(OrderRecord) < 512 ? 512 / sizeof(OrderRecord) : 1;
   const std::size_t buffers = orders_.size() / per_buffer + 1;
-  std::size_t bytes = buffers * block(per_buffer * sizeof(OrderRecord)) + block((buffers + 8) * sizeof(void*)) +
-                      of_nodes(by_id_) + of(snapshot_);
-  for (const OrderRecord& o : orders_) {
-    bytes += of(o.order_id) + of_array(o.lines) + of_array(o.redeemed) + of(o.refund_ids);
-    for (const OrderLineRecord& line : o.lines) bytes += of(line.sku);
-    for (const RedeemedPart& part : o.redeemed) bytes += of(part.lot);
+  if (!records_bytes_) {
+    records_bytes_ = 0;
+    for (const OrderRecord& o : orders_) *records_bytes_ += record_bytes(o);
   }
-  return bytes;
+  return buffers * block(per_buffer * sizeof(OrderRecord)) + block((buffers + 8) * sizeof(void*)) +
+         of_nodes(by_id_) + of(snapshot_) + *records_bytes_;
 }
 
 }  // namespace loyalty

@@ -6,9 +6,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <set>
 #include <utility>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +92,8 @@ class HeldOrders {
  private:
   void build_index();
   void forget_snapshot();
+  static std::size_t record_bytes(const OrderRecord& o);
+
 
   std::deque<OrderRecord> orders_;
   // (the order id's hash, its sequence number: orders_[seq - first_]), so
@@ -101,6 +103,11 @@ class HeldOrders {
   bool indexed_ = false;
   mutable std::string snapshot_;
   mutable const void* snapshot_program_ = nullptr;  // none kept
+  // The records' own heap, summed when first asked and kept in step by
+  // push_back, pop_back and forget_before: the server weighs a held member
+  // after every request, and summing a year of orders was ~2 % of its CPU.
+  // find() forgets it, as the snapshot, since the order found may change.
+  mutable std::optional<std::size_t> records_bytes_;
 };
 
 }  // namespace loyalty
