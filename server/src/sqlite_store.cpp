@@ -22,6 +22,7 @@
 
 #include "loyalty/draw.hpp"
 #include "loyalty/sha256.hpp"
+#include "sqlite_checkpointer.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
@@ -553,8 +554,10 @@ class SqliteStore : public Store {
       if (wal_) {
         read_db_ = open_reader(path);
         reader_.emplace(read_db_);
+        checkpointer_.emplace(path, db_);
       }
     } catch (...) {
+      checkpointer_.reset();
       reader_.reset();
       sqlite3_close(read_db_);
       connection_.reset();
@@ -563,6 +566,7 @@ class SqliteStore : public Store {
     }
   }
   ~SqliteStore() override {
+    checkpointer_.reset();
     if (wal_fd_ >= 0) close(wal_fd_);
     reader_.reset();
     sqlite3_close(read_db_);
@@ -1136,6 +1140,7 @@ class SqliteStore : public Store {
   };
 
   bool wal_ = false;  // in WAL mode (not a database in memory)
+  std::optional<SqliteCheckpointer> checkpointer_;  // with a WAL: checkpoints off the writer's thread
   std::atomic<std::uint64_t> commits_{0};  // commits so far (written holding mutex_)
   std::mutex wal_mutex_;  // one sync at a time
   std::uint64_t synced_ = 0;  // commits known durable
