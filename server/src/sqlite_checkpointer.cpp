@@ -1,5 +1,7 @@
 #include "sqlite_checkpointer.hpp"
 
+#include <signal.h>
+
 #include "store.hpp"
 
 namespace loyalty::server {
@@ -12,7 +14,14 @@ SqliteCheckpointer::SqliteCheckpointer(const std::string& path, sqlite3* writer,
     throw StoreError("cannot open " + path + " for checkpoints: " + message);
   }
   sqlite3_busy_timeout(db_, 5000);
+  // Signals are the server's stopping thread's: the store is opened before
+  // the server blocks them, and a thread takes the mask it is started with.
+  sigset_t all;
+  sigset_t before;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &before);
   thread_ = std::thread([this] { run(); });
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
   sqlite3_wal_hook(writer_, &SqliteCheckpointer::committed, this);
 }
 
