@@ -94,7 +94,6 @@ class HeldOrders {
   void forget_snapshot();
   static std::size_t record_bytes(const OrderRecord& o);
 
-
   std::deque<OrderRecord> orders_;
   // (the order id's hash, its sequence number: orders_[seq - first_]), so
   // equal ids in the order they came.
