@@ -2,18 +2,10 @@
 
 #include <signal.h>
 
-#include "store.hpp"
-
 namespace loyalty::server {
 
-SqliteCheckpointer::SqliteCheckpointer(const std::string& path, sqlite3* writer, int pages)
-    : writer_(writer), pages_(pages) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw StoreError("cannot open " + path + " for checkpoints: " + message);
-  }
-  sqlite3_busy_timeout(db_, 5000);
+SqliteCheckpointer::SqliteCheckpointer(sqlite3* connection, sqlite3* writer, int pages)
+    : writer_(writer), db_(connection), pages_(pages) {
   // Signals are the server's stopping thread's: the store is opened before
   // the server blocks them, and a thread takes the mask it is started with.
   sigset_t all;

@@ -15,17 +15,16 @@
 
 #include <condition_variable>
 #include <mutex>
-#include <string>
 #include <thread>
 
 namespace loyalty::server {
 
 class SqliteCheckpointer {
  public:
-  // Takes over `writer`'s WAL hook (which ends its automatic checkpoints);
-  // checkpoints once a commit leaves `pages` or more in the WAL. Throws
-  // StoreError if the database cannot be opened for the checkpoints.
-  SqliteCheckpointer(const std::string& path, sqlite3* writer, int pages = 1000);
+  // Checkpoints on `connection` (its own, open on the same file; closed by
+  // this) once a commit of `writer` leaves `pages` or more in the WAL. Takes
+  // over `writer`'s WAL hook, which ends its automatic checkpoints.
+  SqliteCheckpointer(sqlite3* connection, sqlite3* writer, int pages = 1000);
   // Gives the hook back to SQLite's default and stops the thread after the
   // checkpoint under way, if any. Before `writer` closes.
   ~SqliteCheckpointer();

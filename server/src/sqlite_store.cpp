@@ -431,18 +431,23 @@ class SqliteTransaction : public MemberTransaction {
   const std::string& member_id_;
 };
 
-// A connection of its own for a long read beside the writer (a WAL lets
-// them run together).
-sqlite3* open_reader(const std::string& path) {
+// A connection to the store's file that waits up to 5 s for a lock another
+// holds (another process, as the audit, may hold the file briefly);
+// `purpose` names it in the error (" to read").
+sqlite3* open_connection(const std::string& path, int flags, const char* purpose) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    throw StoreError("cannot open " + path + " to read: " + message);
+    throw StoreError("cannot open " + path + purpose + ": " + message);
   }
   sqlite3_busy_timeout(db, 5000);
   return db;
 }
+
+// A connection of its own for a long read beside the writer (a WAL lets
+// them run together).
+sqlite3* open_reader(const std::string& path) { return open_connection(path, SQLITE_OPEN_READONLY, " to read"); }
 
 // Readers whose read transactions all began on one snapshot (see
 // SqliteStore::history_scan), each kept open until the scan is done.
@@ -531,15 +536,9 @@ class SqliteHistoryScan : public HistoryScan {
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(const std::string& path) : path_(path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
-      std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw StoreError("cannot open " + path + ": " + message);
-    }
+    db_ = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "");
     connection_.emplace(db_);
     try {
-      sqlite3_busy_timeout(db_, 5000);  // another process (audit) may hold the file briefly
       {
         Statement journal(*connection_, "PRAGMA journal_mode = WAL");
         wal_ = journal.step() && journal.text(0) == "wal";
@@ -554,7 +553,7 @@ class SqliteStore : public Store {
       if (wal_) {
         read_db_ = open_reader(path);
         reader_.emplace(read_db_);
-        checkpointer_.emplace(path, db_);
+        checkpointer_.emplace(open_connection(path, SQLITE_OPEN_READWRITE, " for checkpoints"), db_);
       }
     } catch (...) {
       checkpointer_.reset();

@@ -32,7 +32,9 @@ TEST(SqliteCheckpointer, CommitsPastThePagesAreCheckpointedOnItsThreadAndTheWalS
   exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)");
   constexpr int kCommits = 3000;  // ~2 pages each: ~24 MB of WAL were it never checkpointed
   {
-    SqliteCheckpointer checkpointer(path, db, 100);
+    sqlite3* own = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &own), SQLITE_OK);
+    SqliteCheckpointer checkpointer(own, db, 100);
     for (int i = 0; i < kCommits; ++i) exec(db, "INSERT INTO t VALUES (" + std::to_string(i) + ", zeroblob(5000))");
     for (int waited = 0; checkpointer.checkpoints() == 0 && waited < 5000; waited += 10) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
