@@ -29,7 +29,16 @@ const call = client(server.url);
 function processFacts(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm'))[1]);
-  return { rss_kb: field('VmRSS'), threads: field('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length };
+  // RSS split: the heap and stacks (anon) apart from mapped files (SQLite's WAL index).
+  return { rss_kb: field('VmRSS'), anon_kb: field('RssAnon'), file_kb: field('RssFile') + field('RssShmem'),
+    threads: field('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+// The member states the server holds (a cache bounded by --member-cache-mb):
+// memory that grows by design until the budget is full.
+async function heldMembersKb() {
+  const health = await (await fetch(`${server.url}healthz`)).json();
+  return Math.round(health.held_members.bytes / 1024);
 }
 
 // Members with points to spend; then a mix of what members and the
@@ -81,6 +90,7 @@ while (performance.now() - started < minutes * 60000) {
       requests_per_s: Math.round(latencies.length / ((now - lastSample) / 1000)),
       p50_ms: +at(0.5).toFixed(2), p99_ms: +at(0.99).toFixed(2), errors, in_flight: inFlight,
       ...processFacts(server.pid),
+      held_kb: await heldMembersKb(),
     });
     console.error(JSON.stringify(samples.at(-1)));
     latencies = [];
@@ -95,7 +105,9 @@ const quarter = (q) => samples.slice(Math.floor(samples.length * q / 4), Math.fl
 const mean = (rows, key) => rows.reduce((s, r) => s + r[key], 0) / rows.length;
 const summary = {
   minutes, rate, requests: n, errors,
-  rss_kb: { first: samples[0].rss_kb, second_quarter: Math.round(mean(quarter(1), 'rss_kb')), last_quarter: Math.round(mean(quarter(3), 'rss_kb')), max: Math.max(...samples.map((s) => s.rss_kb)) },
+  ...Object.fromEntries(['rss_kb', 'anon_kb', 'file_kb', 'held_kb'].map((key) => [key, {
+    first: samples[0][key], second_quarter: Math.round(mean(quarter(1), key)), last_quarter: Math.round(mean(quarter(3), key)),
+    max: Math.max(...samples.map((s) => s[key])) }])),
   fds: { first: samples[0].fds, last: samples.at(-1).fds, max: Math.max(...samples.map((s) => s.fds)) },
   threads: { first: samples[0].threads, last: samples.at(-1).threads },
   p99_ms: { second_quarter: +mean(quarter(1), 'p99_ms').toFixed(2), last_quarter: +mean(quarter(3), 'p99_ms').toFixed(2) },

@@ -38,6 +38,7 @@ class MemberCache {
 
   std::size_t size() const;
   std::size_t bytes() const;
+  std::size_t budget_bytes() const { return budget_bytes_; }
 
  private:
   struct Held {

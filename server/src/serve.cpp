@@ -202,7 +202,12 @@ int run(const Options& options) {
   });
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Json{{"ok", true}, {"store", store->describe()}, {"connections_cut", server.connections_cut()}}.dump(),
+    const server::MemberCache& held = sync.held_members();
+    res.set_content(Json{{"ok", true},
+                         {"store", store->describe()},
+                         {"connections_cut", server.connections_cut()},
+                         {"held_members", {{"members", held.size()}, {"bytes", held.bytes()}, {"budget_bytes", held.budget_bytes()}}}}
+                        .dump(),
                     server::kJsonType);
   });
   api.install(server);

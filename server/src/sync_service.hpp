@@ -69,6 +69,10 @@ class SyncService {
               const std::string& secret = "")
       : programs_(programs), store_(store), members_(kHeldMembers, held_megabytes << 20), share_codes_(secret) {}
 
+  // The parsed states held between requests (for /healthz: what part of
+  // the server's memory is this bounded cache).
+  const MemberCache& held_members() const { return members_; }
+
   // The member's state in a batch's answer: "state" as JSON (the default),
   // "snapshot" as the core's binary snapshot in base64url (what a client
   // opens a session on: core.member(bytes); several times smaller and

@@ -53,6 +53,16 @@ test('a merchant order earns points the member then spends from the mini-program
   assert.deepEqual(rest.json.ledger.map((row) => row.event_id), ['r-1']);
 });
 
+test('/healthz tells the member states held between requests, and their budget', async () => {
+  const before = (await call('GET', '/healthz')).json.held_members;
+  assert.equal(before.budget_bytes, 32 * 1024 * 1024);  // serve's default
+  await newMember(1);
+  const after = (await call('GET', '/healthz')).json.held_members;
+  assert.equal(after.members, before.members + 1);
+  assert.ok(after.bytes > before.bytes, JSON.stringify({ before, after }));
+  assert.ok(after.bytes <= after.budget_bytes);
+});
+
 test('a retried batch answers each first answer byte for byte and applies nothing twice', async () => {
   const { token } = await newMember(1);
   const body = { events: [redeem('r-1', 50), redeem('r-2', 999999)] };
