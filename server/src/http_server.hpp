@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "worker_threads.hpp"
+
 namespace loyalty::server {
 
 // The media type of every JSON answer. With its charset named, cpp-httplib
@@ -49,7 +51,8 @@ class HttpServer : public httplib::Server {
   void deepen_accept_queue();
 
  private:
-  // httplib's thread pool, counting the connections queued and the workers busy.
+  // The worker threads (worker_threads.hpp), counting the connections queued
+  // and the workers busy.
   class WorkerPool : public httplib::TaskQueue {
    public:
     explicit WorkerPool(std::size_t workers) : workers_(workers), pool_(workers) {}
@@ -64,7 +67,7 @@ class HttpServer : public httplib::Server {
     const std::size_t workers_;
     std::atomic<std::size_t> waiting_{0};
     std::atomic<std::size_t> busy_{0};
-    httplib::ThreadPool pool_;
+    WorkerThreads pool_;
   };
 
   // cpp-httplib's keep-alive loop, with our stream in place of its own.
