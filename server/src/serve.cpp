@@ -131,11 +131,11 @@ std::string parse_options(const std::vector<std::string>& args, Options& options
 int run(const Options& options) {
 #if defined(__GLIBC__)
   // One malloc arena for every thread (glibc makes up to 8 a core). Each
-  // request allocates and frees a member's state; spread over many arenas,
+  // request allocates and frees a member's state; spread over 16 arenas,
   // their free memory stayed in pieces each arena kept, and a soak's RSS
-  // grew by ~1.4 MB a minute with the member cache full. With one it is
-  // close to flat, and no slower on two cores (bench/RESULTS.md). The
-  // per-thread caches in front of it still serve most requests unlocked.
+  // grew ~2.4 MB a minute with the member cache full, ~0.4 with one arena,
+  // no slower on two cores (bench/RESULTS.md). The per-thread caches in
+  // front of it still serve most requests unlocked.
   mallopt(M_ARENA_MAX, 1);
 #endif
   std::ifstream file(options.program_path, std::ios::binary);
