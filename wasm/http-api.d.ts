@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness, which store the server uses, and how many connections it cut for sending a request too slowly. */
+        /** Liveness, which store the server uses, how many connections it cut for sending a request too slowly, and the member states it holds. */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -872,6 +872,13 @@ export interface components {
             store: string;
             /** @description connections cut for sending a request too slowly */
             connections_cut: number;
+            /** @description the parsed member states held between requests (--member-cache-mb), a bounded part of the server's memory */
+            held_members: {
+                members: number;
+                /** @description what they hold, as weighed when each was put */
+                bytes: number;
+                budget_bytes: number;
+            };
         };
         FulfilmentPage: {
             fulfilments: {
