@@ -23,6 +23,7 @@
 #include "loyalty/draw.hpp"
 #include "loyalty/sha256.hpp"
 #include "sqlite_checkpointer.hpp"
+#include "sqlite_wal_batching.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
@@ -433,10 +434,11 @@ class SqliteTransaction : public MemberTransaction {
 
 // A connection to the store's file that waits up to 5 s for a lock another
 // holds (another process, as the audit, may hold the file briefly);
-// `purpose` names it in the error (" to read").
-sqlite3* open_connection(const std::string& path, int flags, const char* purpose) {
+// `purpose` names it in the error (" to read"); `vfs` is SQLite's default
+// when null.
+sqlite3* open_connection(const std::string& path, int flags, const char* purpose, const char* vfs = nullptr) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
     const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     throw StoreError("cannot open " + path + purpose + ": " + message);
@@ -536,7 +538,8 @@ class SqliteHistoryScan : public HistoryScan {
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(const std::string& path) : path_(path) {
-    db_ = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "");
+    // The one writer writes each group's WAL frames at once (sqlite_wal_batching.hpp).
+    db_ = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "", wal_batching_vfs());
     connection_.emplace(db_);
     try {
       {
