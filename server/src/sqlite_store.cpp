@@ -550,10 +550,11 @@ class SqliteStore : public Store {
       // database in memory), SQLite syncs each commit itself.
       exec(db_, wal_ ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
                      : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-      // Each member's savepoint keeps the pages it changes in a sub-journal,
-      // which SQLite moves to a temporary file past 64 KiB, and then writes
-      // page by page (under load, ~130 writes a second). In memory it stays;
-      // it is emptied as each savepoint is released.
+      // Each member's savepoint keeps a copy of the pages it changes in a
+      // sub-journal, which SQLite moves to a temporary file past 64 KiB and
+      // then writes page by page (under load, ~130 writes a second). In
+      // memory it stays until the group's transaction ends: a page's copy
+      // for each savepoint that changed it, some hundreds of KB a group.
       exec(db_, "PRAGMA temp_store = MEMORY;");
       migrate();
       // Reads on a connection of their own, beside the writer's groups (a
