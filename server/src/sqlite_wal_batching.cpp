@@ -182,24 +182,15 @@ const char* wal_batching_vfs() {
   std::call_once(registered, [] {
     base_vfs = sqlite3_vfs_find(nullptr);
     if (!base_vfs || base_vfs->iVersion < 2) throw std::runtime_error("sqlite: no default VFS to batch WAL writes over");
-    batching_vfs = sqlite3_vfs{};
-    batching_vfs.iVersion = 2;
-    batching_vfs.szOsFile = static_cast<int>(sizeof(File)) + base_vfs->szOsFile;
-    batching_vfs.mxPathname = base_vfs->mxPathname;
-    batching_vfs.zName = "loyalty-wal-batching";
-    batching_vfs.xOpen = open_file;
-    batching_vfs.xDelete = delete_file;
-    batching_vfs.xAccess = access;
-    batching_vfs.xFullPathname = full_pathname;
-    batching_vfs.xDlOpen = dl_open;
-    batching_vfs.xDlError = dl_error;
-    batching_vfs.xDlSym = dl_sym;
-    batching_vfs.xDlClose = dl_close;
-    batching_vfs.xRandomness = randomness;
-    batching_vfs.xSleep = sleep_for;
-    batching_vfs.xCurrentTime = current_time;
-    batching_vfs.xGetLastError = last_error;
-    batching_vfs.xCurrentTimeInt64 = current_time_ms;
+    // Version 2: the default VFS's system-call overrides are not offered.
+    batching_vfs = sqlite3_vfs{
+        2, static_cast<int>(sizeof(File)) + base_vfs->szOsFile, base_vfs->mxPathname, nullptr,
+        "loyalty-wal-batching", nullptr,
+        open_file, delete_file, access, full_pathname,
+        dl_open, dl_error, dl_sym, dl_close,
+        randomness, sleep_for, current_time, last_error, current_time_ms,
+        nullptr, nullptr, nullptr,
+    };
     if (sqlite3_vfs_register(&batching_vfs, /*makeDflt=*/0) != SQLITE_OK) {
       throw std::runtime_error("sqlite: cannot register the WAL-batching VFS");
     }
