@@ -878,6 +878,12 @@ export interface components {
                 /** @description what they hold, as weighed when each was put */
                 bytes: number;
                 budget_bytes: number;
+                /** @description requests since start applied to a held state */
+                hits: number;
+                /** @description requests since start that read the member's state from the store */
+                misses: number;
+                /** @description member transactions run again because a held state assumed current was not (PostgreSQL: another server changed the member, a batch sent again, a token revoked or out of tokens); many mean members' requests are spread over servers */
+                reruns: number;
             };
         };
         FulfilmentPage: {

@@ -11,17 +11,22 @@ std::size_t MemberCache::bytes_held(const std::string& member_id, const MemberSt
 
 std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t version,
                                              std::int64_t& program_version) {
+  std::int64_t held_under = 0;
+  std::optional<MemberState> state = take_any(member_id, held_under);
+  if (!state || state->version != version) return std::nullopt;  // stale: dropped all the same
+  program_version = held_under;
+  return state;
+}
+
+std::optional<MemberState> MemberCache::take_any(const std::string& member_id, std::int64_t& program_version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
   if (it == held_.end()) return std::nullopt;
-  std::optional<MemberState> state;
-  if (it->second.state.version == version) {
-    state = std::move(it->second.state);
-    program_version = it->second.program_version;
-  }
+  std::optional<MemberState> state = std::move(it->second.state);
+  program_version = it->second.program_version;
   bytes_ -= it->second.bytes;
   recency_.erase(it->second.recency);
-  held_.erase(it);  // taken, or stale: either way no longer held
+  held_.erase(it);  // no longer held while the caller has it
   return state;
 }
 

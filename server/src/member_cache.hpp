@@ -7,6 +7,7 @@
 // ago leaves first.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -27,6 +28,9 @@ class MemberCache {
   // applies to it and puts it back once its transaction has committed.
   // `program_version` is set to the programme version it was read under.
   std::optional<MemberState> take(const std::string& member_id, std::int64_t version, std::int64_t& program_version);
+  // The member's state at whatever version it is held, taken out: the
+  // caller checks that version against the store before using it.
+  std::optional<MemberState> take_any(const std::string& member_id, std::int64_t& program_version);
 
   // What holding a member's state costs: the state, what it holds on the
   // heap, and the cache's own entry for it.
@@ -39,6 +43,17 @@ class MemberCache {
   std::size_t size() const;
   std::size_t bytes() const;
   std::size_t budget_bytes() const { return budget_bytes_; }
+
+  // How well it serves, for /healthz: requests applied to a held state
+  // (hits) or to one read from the store (misses), and transactions run a
+  // second time because a held state's assumed stamp failed its check
+  // (another server changed the member, a batch sent again, a token revoked
+  // or out of tokens; PostgreSQL only).
+  void count_use(bool hit) { ++(hit ? hits_ : misses_); }
+  void count_rerun() { ++reruns_; }
+  std::int64_t hits() const { return hits_; }
+  std::int64_t misses() const { return misses_; }
+  std::int64_t reruns() const { return reruns_; }
 
  private:
   struct Held {
@@ -55,6 +70,9 @@ class MemberCache {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Held> held_;
   std::list<std::string> recency_;  // seen last at the front
+  std::atomic<std::int64_t> hits_{0};
+  std::atomic<std::int64_t> misses_{0};
+  std::atomic<std::int64_t> reruns_{0};
 };
 
 }  // namespace loyalty::server

@@ -369,9 +369,12 @@ struct Pending {
   std::vector<Param> params;
 };
 
+// The text an assumed stamp's check fails with (kAssumedStamp below).
+#define LOYALTY_STALE_STAMP "loyalty: stale member stamp"
+
 // Sends `pending` in one round trip (libpq's pipeline mode) and answers the
 // last one's result. After a failure the rest are not run; the first
-// failure is thrown.
+// failure is thrown (StaleStamp when it is an assumed stamp's check).
 Result run_together(PGconn* conn, std::vector<Pending>& pending) {
   std::vector<std::string> names;
   for (const Pending& p : pending) {
@@ -408,6 +411,7 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
   pending.clear();
   if (!error.empty()) {
     PQclear(last);
+    if (error.find(LOYALTY_STALE_STAMP) != std::string::npos) throw StaleStamp("postgres: " + trimmed(error));
     throw StoreError("postgres: " + trimmed(error));
   }
   return Result(last);
@@ -489,6 +493,21 @@ constexpr const char* kMemberStampTakingToken =
     "CROSS JOIN take LEFT JOIN answers a ON a.member_id = m.member_id AND a.event_id = ANY($5::text[]) "
     "WHERE m.member_id = $1";
 
+// A stamp assumed (MemberTransaction::member_stamp): an error unless the
+// member is at version $2 and token epoch $3 (or $3 is -1), with no answer
+// among $4's keys. The error is a cast of the marker text, which stays in
+// the message; an aggregate, so that no row is an error too.
+#define LOYALTY_STAMP_ASSERTED(version, epoch, keys, also)                                                     \
+  "SELECT CAST(COALESCE(MAX(CASE WHEN " also "m.version = " version " AND (" epoch " < 0 OR m.token_epoch = " \
+  epoch ") AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.member_id = m.member_id AND a.event_id = ANY(" keys \
+  "::text[])) THEN '1' END), '" LOYALTY_STALE_STAMP "') AS int) FROM members m "
+constexpr const char* kAssumedStamp = LOYALTY_STAMP_ASSERTED("$2", "$3", "$4", "") "WHERE m.member_id = $1";
+// The same with a token of the member's bucket taken (and required), $1 to
+// $4 as in the take, then the version, epoch and keys.
+constexpr const char* kAssumedStampTakingToken =
+    "WITH take AS (" LOYALTY_TAKE_MEMBER_TOKEN ") " LOYALTY_STAMP_ASSERTED("$5", "$6", "$7", "take.taken AND ")
+    "CROSS JOIN take WHERE m.member_id = $1";
+
 // A take's $4: the tokens a millisecond, every digit kept.
 std::string tokens_per_ms_text(const RateTake& take) {
   char text[32];
@@ -512,7 +531,17 @@ class PostgresTransaction : public MemberTransaction {
   }
   std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
                                           std::map<std::string, StoredAnswer>& answered,
-                                          const RateTake* member_rate) override {
+                                          const RateTake* member_rate, const MemberStamp* assumed) override {
+    if (assumed) {  // checked with the writes: the whole transaction is one round trip
+      if (member_rate) {
+        write(kAssumedStampTakingToken, {member_id_, member_rate->per_minute, member_rate->now_ms,
+                                         tokens_per_ms_text(*member_rate), assumed->version, assumed->token_epoch,
+                                         text_array(answer_keys)});
+      } else {
+        write(kAssumedStamp, {member_id_, assumed->version, assumed->token_epoch, text_array(answer_keys)});
+      }
+      return MemberStamp{assumed->version, assumed->token_epoch};
+    }
     Result r = member_rate ? read(kMemberStampTakingToken, {member_id_, member_rate->per_minute, member_rate->now_ms,
                                                             tokens_per_ms_text(*member_rate), text_array(answer_keys)})
                            : read(kMemberStamp, {member_id_, text_array(answer_keys)});

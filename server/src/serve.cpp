@@ -218,7 +218,8 @@ int run(const Options& options) {
     res.set_content(Json{{"ok", true},
                          {"store", store->describe()},
                          {"connections_cut", server.connections_cut()},
-                         {"held_members", {{"members", held.size()}, {"bytes", held.bytes()}, {"budget_bytes", held.budget_bytes()}}}}
+                         {"held_members", {{"members", held.size()}, {"bytes", held.bytes()}, {"budget_bytes", held.budget_bytes()},
+                                           {"hits", held.hits()}, {"misses", held.misses()}, {"reruns", held.reruns()}}}}
                         .dump(),
                     server::kJsonType);
   });

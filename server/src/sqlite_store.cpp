@@ -323,8 +323,10 @@ class SqliteTransaction : public MemberTransaction {
     return row;
   }
   // No rate take is ever given: each server keeps its own limits (shares_rate_limits()).
+  // Reads are local: the stamp is read, never assumed.
   std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
-                                          std::map<std::string, StoredAnswer>& answered, const RateTake*) override {
+                                          std::map<std::string, StoredAnswer>& answered, const RateTake*,
+                                          const MemberStamp*) override {
     Statement s(db_, "SELECT version, token_epoch FROM members WHERE member_id = ?");
     s.bind(1, member_id_);
     if (!s.step()) return std::nullopt;

@@ -24,6 +24,14 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A stamp a transaction assumed (MemberTransaction::member_stamp) was not
+// the member's when its writes reached the store: the transaction is
+// rolled back, and the caller runs it again reading the stamp.
+class StaleStamp : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 struct MemberRow {
   std::string member_id;
   std::string state;  // stored_form() of the member's state (stored_state.hpp)
@@ -220,9 +228,15 @@ class MemberTransaction {
   // `member_rate` (only where the store shares_rate_limits()), a token is
   // taken from the member's bucket in the same query, and kept only if the
   // transaction commits.
+  // With `assumed` (the version of a state held in memory, and the token's
+  // epoch or -1 for any), a store whose reads are round trips may answer it
+  // without asking: it then checks, with the transaction's writes and under
+  // the member's lock, that the member is at that version and epoch, that no
+  // answer is stored under `answer_keys` and that the token was taken, and
+  // throws StaleStamp at the commit (or at the next read) when not.
   virtual std::optional<MemberStamp> member_stamp(const std::vector<std::string>& answer_keys,
                                                   std::map<std::string, StoredAnswer>& answered,
-                                                  const RateTake* member_rate) = 0;
+                                                  const RateTake* member_rate, const MemberStamp* assumed) = 0;
   virtual std::optional<StoredAnswer> answer(const std::string& event_id) = 0;
   virtual void put_answer(const std::string& event_id, const StoredAnswer& answer, std::int64_t now) = 0;
   virtual void append_ledger(const std::vector<LedgerRow>& rows) = 0;

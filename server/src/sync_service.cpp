@@ -257,13 +257,23 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::string results;
   std::string snapshot;  // the state's snapshot, when the batch changed the member
   std::vector<std::string> history;  // the events applied, for the member's event log
-  store_.with_member(member_id, [&](MemberTransaction& tx) {
+  // A member held in memory is first applied assuming its version is still
+  // the store's (checked with the writes, one round trip on PostgreSQL); if
+  // it was not, the transaction runs again, reading the member.
+  bool assume_held = true;
+  bool used_held = false;
+  const auto member_transaction = [&](MemberTransaction& tx) {
     std::vector<std::string> keys;
     for (const Json& event : events) {
       if (const std::string* id = valid_event_id(event)) keys.push_back(answer_key(*id));
     }
+    std::int64_t held_under = 0;
+    auto held = members_.take_any(member_id, held_under);  // a request of the same member beside finds none
+    std::optional<MemberStamp> assumed;
+    if (held && assume_held) assumed = MemberStamp{held->version, checks ? checks->token_epoch : -1};
     std::map<std::string, StoredAnswer> answered;  // and those given in this batch, as it goes
-    const auto stamp = tx.member_stamp(keys, answered, checks && checks->rate ? &*checks->rate : nullptr);
+    const auto stamp = tx.member_stamp(keys, answered, checks && checks->rate ? &*checks->rate : nullptr,
+                                       assumed ? &*assumed : nullptr);
     if (!stamp) {
       answer = error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
       return;
@@ -276,10 +286,9 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
       answer = rate_limited_answer("for this member", stamp->rate_wait_seconds);
       return;
     }
-    std::int64_t held_under = 0;
-    auto held = members_.take(member_id, stamp->version, held_under);
     MemberState state;
-    HeldVersion reading = held ? programs_.version(held_under) : nullptr;
+    HeldVersion reading = held && held->version == stamp->version ? programs_.version(held_under) : nullptr;
+    used_held = reading != nullptr;
     if (reading) {
       state = std::move(*held);
     } else {
@@ -382,8 +391,24 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     }
     committed = std::move(state);
     under = reading;
-  });
+  };
+  try {
+    store_.with_member(member_id, member_transaction);
+  } catch (const StaleStamp&) {
+    // Rolled back: nothing of the first run is kept, and the held state is gone.
+    answer = {};
+    sent_later = false;
+    committed.reset();
+    rows.clear();
+    results.clear();
+    snapshot.clear();
+    history.clear();
+    assume_held = false;
+    members_.count_rerun();
+    store_.with_member(member_id, member_transaction);
+  }
   if (!committed) return answer;
+  members_.count_use(used_held);
   // Committed: the answer is made outside the store's transaction, and the
   // state is held for the member's next request.
   // One buffer, sized once: a large snapshot is copied into it, and only once.

@@ -77,6 +77,9 @@ test('after all of it the audit of the shared database is clean', { skip }, () =
 test('two servers taking turns on one member never apply to a state the other has changed', { skip }, async () => {
   const { member_id, token } = await member(10);
   const start = (await calls[0]('GET', '/v1/me', { auth: token })).json;
+  const reruns = async () => (await Promise.all(calls.map((call) => call('GET', '/healthz'))))
+    .reduce((sum, health) => sum + health.json.held_members.reruns, 0);
+  const rerunBefore = await reruns();
   // Each server holds the member's state after its turn; the other's turn makes that copy stale.
   for (let turn = 1; turn <= 8; ++turn) {
     const answer = await sync(turn % 2, token, [{ id: `turn-${turn}`, type: 'redeem', points: 1, reward_id: 'sticker' }]);
@@ -86,6 +89,9 @@ test('two servers taking turns on one member never apply to a state the other ha
   }
   const ledger = (await calls[1]('GET', `/v1/members/${member_id}/ledger`, { auth: merchantKey })).json.ledger;
   assert.equal(ledger.reduce((sum, row) => sum + row.available, 0), start.balances.available - 8);
+  // From the third turn on, the copy a server held was assumed current, failed its check, and the
+  // transaction ran again reading the member: the answers above are the second runs'.
+  assert.ok(await reruns() - rerunBefore >= 6, `${await reruns() - rerunBefore} reruns`);
 });
 
 test("revoking a member's tokens through one server refuses them on the other at once", { skip }, async () => {

@@ -53,14 +53,20 @@ test('a merchant order earns points the member then spends from the mini-program
   assert.deepEqual(rest.json.ledger.map((row) => row.event_id), ['r-1']);
 });
 
-test('/healthz tells the member states held between requests, and their budget', async () => {
+test('/healthz tells the member states held between requests, their budget, and how often they serve', async () => {
   const before = (await call('GET', '/healthz')).json.held_members;
   assert.equal(before.budget_bytes, 32 * 1024 * 1024);  // serve's default
-  await newMember(1);
+  const { token } = await newMember(1);
   const after = (await call('GET', '/healthz')).json.held_members;
   assert.equal(after.members, before.members + 1);
   assert.ok(after.bytes > before.bytes, JSON.stringify({ before, after }));
   assert.ok(after.bytes <= after.budget_bytes);
+
+  assert.equal((await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('h-1', 10)] } })).status, 200);
+  const used = (await call('GET', '/healthz')).json.held_members;
+  assert.equal(used.hits, after.hits + 1, 'the order left the member held; the sync applied to it');
+  assert.equal(used.misses, after.misses);
+  assert.equal(used.reruns, 0, 'one server: a held state is never stale');
 });
 
 test('a retried batch answers each first answer byte for byte and applies nothing twice', async () => {
