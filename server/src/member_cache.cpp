@@ -9,16 +9,7 @@ std::size_t MemberCache::bytes_held(const std::string& member_id, const MemberSt
   return entry + state.heap_bytes();
 }
 
-std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t version,
-                                             std::int64_t& program_version) {
-  std::int64_t held_under = 0;
-  std::optional<MemberState> state = take_any(member_id, held_under);
-  if (!state || state->version != version) return std::nullopt;  // stale: dropped all the same
-  program_version = held_under;
-  return state;
-}
-
-std::optional<MemberState> MemberCache::take_any(const std::string& member_id, std::int64_t& program_version) {
+std::optional<MemberState> MemberCache::take(const std::string& member_id, std::int64_t& program_version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = held_.find(member_id);
   if (it == held_.end()) return std::nullopt;

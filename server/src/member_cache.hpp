@@ -24,13 +24,12 @@ class MemberCache {
  public:
   MemberCache(std::size_t capacity, std::size_t budget_bytes) : capacity_(capacity), budget_bytes_(budget_bytes) {}
 
-  // The member's state if it is held at `version`, taken out: the caller
-  // applies to it and puts it back once its transaction has committed.
-  // `program_version` is set to the programme version it was read under.
-  std::optional<MemberState> take(const std::string& member_id, std::int64_t version, std::int64_t& program_version);
-  // The member's state at whatever version it is held, taken out: the
-  // caller checks that version against the store before using it.
-  std::optional<MemberState> take_any(const std::string& member_id, std::int64_t& program_version);
+  // The member's state, taken out (no other request of the member finds it
+  // while it is out), at whatever version it is held: the caller uses it
+  // only at the store's version, and puts it back once its transaction has
+  // committed. `program_version` is set to the programme version it was
+  // read under.
+  std::optional<MemberState> take(const std::string& member_id, std::int64_t& program_version);
 
   // What holding a member's state costs: the state, what it holds on the
   // heap, and the cache's own entry for it.

@@ -268,7 +268,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
       if (const std::string* id = valid_event_id(event)) keys.push_back(answer_key(*id));
     }
     std::int64_t held_under = 0;
-    auto held = members_.take_any(member_id, held_under);  // a request of the same member beside finds none
+    auto held = members_.take(member_id, held_under);  // a request of the same member beside finds none
     std::optional<MemberStamp> assumed;
     if (held && assume_held) assumed = MemberStamp{held->version, checks ? checks->token_epoch : -1};
     std::map<std::string, StoredAnswer> answered;  // and those given in this batch, as it goes
