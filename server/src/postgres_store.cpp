@@ -29,6 +29,9 @@ namespace {
 constexpr int kSchemaVersion = 12;
 constexpr std::size_t kConnections = 8;
 constexpr std::size_t kRateConnections = 2;
+// Members' groups run at once (PostgresStore::with_member): while one waits
+// for PostgreSQL, the next is applied.
+constexpr std::size_t kGroupsInFlight = 2;
 
 // The same tables as the SQLite store; the ledger's seq is an identity, and
 // triggers keep the ledger append-only. Every statement can run again.
@@ -437,6 +440,11 @@ std::string text_array(const std::vector<std::string>& items) {
 
 // Waits for every other transaction holding the same key, until commit.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+// The same for every key of the text[] $1, taken in its order (sorted:
+// transactions that take several keys then never wait for each other in a
+// cycle).
+constexpr const char* kLockInOrder =
+    "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i) ORDER BY i";
 
 std::optional<MemberRow> read_member_row(PGconn* conn, const std::string& member_id) {
   Result r = run(conn, "SELECT state, snapshot, version, inviter, snapshot IS NOT NULL, program_version FROM members "
@@ -740,21 +748,43 @@ class PostgresStore : public Store {
     requests_.adopt(first);
   }
 
+  // Group commit, as the SQLite store's: the transactions that arrive while
+  // kGroupsInFlight groups are running wait in a queue, and the first of
+  // them leads the next group, every queued member in one PostgreSQL
+  // transaction and one round trip when their stamps are assumed. All the
+  // group's members are locked first, in one order, so that groups never
+  // wait on each other's members in a cycle. A group is all or nothing: when
+  // any of it fails, it is rolled back and each member's transaction runs
+  // again alone, so that one member's failure (a stale stamp, a refused
+  // write) never touches another's. Each waiter is woken alone.
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
-    with_connection([&](PGconn* conn) {
-      // BEGIN and the member's lock go with the transaction's first read.
-      std::vector<Pending> pending = {{"BEGIN", {}}, {kLock, {"member:" + member_id}}};
-      try {
-        PostgresTransaction tx(conn, member_id, pending);
-        work(tx);
-        pending.push_back({"COMMIT", {}});
-        run_together(conn, pending);
-      } catch (...) {
-        PQclear(PQexec(conn, "ROLLBACK"));
-        throw;
+    Queued mine(member_id, work);
+    std::unique_lock<std::mutex> queue_lock(queue_mutex_);
+    queue_.push_back(&mine);
+    if (groups_in_flight_ < kGroupsInFlight) {
+      ++groups_in_flight_;
+      mine.lead = true;
+    }
+    mine.wake.wait(queue_lock, [&] { return mine.done || mine.lead; });
+    if (!mine.done) {
+      std::vector<Queued*> group;
+      group.swap(queue_);
+      queue_lock.unlock();
+      run_group(group);
+      queue_lock.lock();
+      if (queue_.empty()) {
+        --groups_in_flight_;
+      } else {
+        queue_.front()->lead = true;
+        queue_.front()->wake.notify_one();
       }
-    });
+      for (Queued* q : group) {
+        q->done = true;
+        if (q != &mine) q->wake.notify_one();
+      }
+    }
+    if (mine.error) std::rethrow_exception(mine.error);
   }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
@@ -1177,6 +1207,62 @@ class PostgresStore : public Store {
     return conn;
   }
 
+  struct Queued {
+    Queued(const std::string& id, const std::function<void(MemberTransaction&)>& w) : member_id(id), work(w) {}
+    const std::string& member_id;
+    const std::function<void(MemberTransaction&)>& work;
+    std::exception_ptr error;
+    bool done = false;  // its group has committed or failed
+    bool lead = false;  // it runs the next group
+    std::condition_variable wake;
+  };
+
+  // Never throws: what fails is told to the transactions it concerns.
+  void run_group(const std::vector<Queued*>& group) noexcept {
+    try {
+      with_connection([&](PGconn* conn) { run_together_locked(conn, group); });
+      return;
+    } catch (...) {
+      if (group.size() == 1) {
+        group.front()->error = std::current_exception();
+        return;
+      }
+    }
+    for (Queued* q : group) {
+      try {
+        with_connection([&](PGconn* conn) { run_together_locked(conn, {q}); });
+      } catch (...) {
+        q->error = std::current_exception();
+      }
+    }
+  }
+
+  // The members' transactions as one: BEGIN and every member's lock go with
+  // the first read (or with COMMIT, when none reads).
+  static void run_together_locked(PGconn* conn, const std::vector<Queued*>& group) {
+    std::vector<std::string> keys;
+    for (const Queued* q : group) keys.push_back("member:" + q->member_id);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::vector<Pending> pending = {{"BEGIN", {}}};
+    if (keys.size() == 1) {
+      pending.push_back({kLock, {keys.front()}});
+    } else {
+      pending.push_back({kLockInOrder, {text_array(keys)}});
+    }
+    try {
+      for (const Queued* q : group) {
+        PostgresTransaction tx(conn, q->member_id, pending);
+        q->work(tx);
+      }
+      pending.push_back({"COMMIT", {}});
+      run_together(conn, pending);
+    } catch (...) {
+      PQclear(PQexec(conn, "ROLLBACK"));
+      throw;
+    }
+  }
+
   // A connection of the requests' pool for `use`.
   template <typename Use>
   void with_connection(Use&& use) {
@@ -1225,6 +1311,10 @@ class PostgresStore : public Store {
   ConnectionPool rates_{[this] { return connect("SET synchronous_commit = off"); }, kRateConnections};
   ConnectionPool programs_{[this] { return connect(); }, 1};  // programs() only
   std::atomic<std::uint64_t> address_takes_{0};
+
+  std::mutex queue_mutex_;
+  std::vector<Queued*> queue_;  // waiting for the next group
+  std::size_t groups_in_flight_ = 0;  // running, or their leaders told
 };
 
 }  // namespace

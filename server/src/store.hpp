@@ -271,6 +271,9 @@ class Store {
   virtual ~Store() = default;
   // Runs `work` in one transaction holding `member_id`: committed (durably)
   // when `work` returns, rolled back when it throws. Throws StoreError.
+  // `work` may be run more than once, each run after the last was rolled
+  // back (a store that commits several members together runs each again
+  // alone when their group fails), so it starts each run from nothing.
   virtual void with_member(const std::string& member_id,
                            const std::function<void(MemberTransaction&)>& work) = 0;
   virtual std::optional<MemberRow> read_member(const std::string& member_id) = 0;

@@ -263,6 +263,13 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   bool assume_held = true;
   bool used_held = false;
   const auto member_transaction = [&](MemberTransaction& tx) {
+    // A run that was rolled back (its group's or its stamp's) left nothing.
+    answer = {};
+    sent_later = false;
+    committed.reset();
+    rows.clear();
+    snapshot.clear();
+    history.clear();
     std::vector<std::string> keys;
     for (const Json& event : events) {
       if (const std::string* id = valid_event_id(event)) keys.push_back(answer_key(*id));
@@ -396,13 +403,6 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     store_.with_member(member_id, member_transaction);
   } catch (const StaleStamp&) {
     // Rolled back: nothing of the first run is kept, and the held state is gone.
-    answer = {};
-    sent_later = false;
-    committed.reset();
-    rows.clear();
-    results.clear();
-    snapshot.clear();
-    history.clear();
     assume_held = false;
     members_.count_rerun();
     store_.with_member(member_id, member_transaction);
@@ -756,6 +756,7 @@ void SyncService::ensure_member(const std::string& member_id, std::int64_t now, 
   const auto share = share_code.empty() ? std::nullopt : share_codes_.verify(share_code);
   bool joined = false;
   store_.with_member(member_id, [&](MemberTransaction& tx) {
+    joined = false;
     if (tx.member()) return;
     MemberState state;
     state.member_id = member_id;
