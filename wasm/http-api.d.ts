@@ -885,6 +885,16 @@ export interface components {
                 /** @description member transactions run again because a held state assumed current was not (PostgreSQL: another server changed the member, a batch sent again, a token revoked or out of tokens); many mean members' requests are spread over servers */
                 reruns: number;
             };
+            /** @description members' transactions committed together, one group at a time (SQLite) or two (PostgreSQL), since start */
+            member_groups: {
+                groups: number;
+                /** @description members' transactions in those groups: transactions ÷ groups is the mean group */
+                transactions: number;
+                /** @description PostgreSQL: groups of several rolled back because one member's part failed; a stale held state (see held_members.reruns) is taken out and the rest run again together */
+                rolled_back: number;
+                /** @description PostgreSQL: members' transactions run again alone after their group failed for another reason (a refused write, a lost connection) */
+                run_alone: number;
+            };
         };
         FulfilmentPage: {
             fulfilments: {

@@ -20,6 +20,7 @@
 
 #include "loyalty/draw.hpp"
 #include "loyalty/sha256.hpp"
+#include "member_groups.hpp"
 #include "store.hpp"
 
 namespace loyalty::server {
@@ -372,8 +373,19 @@ struct Pending {
   std::vector<Param> params;
 };
 
-// The text an assumed stamp's check fails with (kAssumedStamp below).
+// The text an assumed stamp's check fails with (kAssumedStamp below),
+// followed by a space and the member's id.
 #define LOYALTY_STALE_STAMP "loyalty: stale member stamp"
+
+// The member a stale stamp's error names: its primary message is
+// `invalid input syntax for type integer: "<marker> <member id>"`.
+std::string stale_member(const std::string& primary) {
+  const std::string_view marker = LOYALTY_STALE_STAMP " ";
+  const std::size_t at = primary.find(marker);
+  if (at == std::string::npos || primary.empty() || primary.back() != '"') return "";
+  const std::size_t from = at + marker.size();
+  return from < primary.size() ? primary.substr(from, primary.size() - 1 - from) : "";
+}
 
 // Sends `pending` in one round trip (libpq's pipeline mode) and answers the
 // last one's result. After a failure the rest are not run; the first
@@ -394,6 +406,7 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
   }
   sent = sent && PQpipelineSync(conn) == 1;
   std::string error = sent ? "" : PQerrorMessage(conn);
+  std::string primary;  // the first failure's message alone
   PGresult* last = nullptr;
   if (sent) {
     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -403,7 +416,10 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
         break;
       }
       const ExecStatusType status = PQresultStatus(r);
-      if (error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) error = PQresultErrorMessage(r);
+      if (error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        error = PQresultErrorMessage(r);
+        if (const char* message = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) primary = message;
+      }
       if (i + 1 == pending.size() && error.empty()) last = r;
       else PQclear(r);
       while (PGresult* rest = PQgetResult(conn)) PQclear(rest);  // up to the null that ends the statement's results
@@ -414,7 +430,9 @@ Result run_together(PGconn* conn, std::vector<Pending>& pending) {
   pending.clear();
   if (!error.empty()) {
     PQclear(last);
-    if (error.find(LOYALTY_STALE_STAMP) != std::string::npos) throw StaleStamp("postgres: " + trimmed(error));
+    if (error.find(LOYALTY_STALE_STAMP) != std::string::npos) {
+      throw StaleStamp("postgres: " + trimmed(error), stale_member(primary));
+    }
     throw StoreError("postgres: " + trimmed(error));
   }
   return Result(last);
@@ -504,11 +522,13 @@ constexpr const char* kMemberStampTakingToken =
 // A stamp assumed (MemberTransaction::member_stamp): an error unless the
 // member is at version $2 and token epoch $3 (or $3 is -1), with no answer
 // among $4's keys. The error is a cast of the marker text, which stays in
-// the message; an aggregate, so that no row is an error too.
+// the message with the member's id ($1), so that a group of members'
+// transactions can tell whose it was; an aggregate, so that no row is an
+// error too.
 #define LOYALTY_STAMP_ASSERTED(version, epoch, keys, also)                                                     \
   "SELECT CAST(COALESCE(MAX(CASE WHEN " also "m.version = " version " AND (" epoch " < 0 OR m.token_epoch = " \
   epoch ") AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.member_id = m.member_id AND a.event_id = ANY(" keys \
-  "::text[])) THEN '1' END), '" LOYALTY_STALE_STAMP "') AS int) FROM members m "
+  "::text[])) THEN '1' END), '" LOYALTY_STALE_STAMP " ' || $1::text) AS int) FROM members m "
 constexpr const char* kAssumedStamp = LOYALTY_STAMP_ASSERTED("$2", "$3", "$4", "") "WHERE m.member_id = $1";
 // The same with a token of the member's bucket taken (and required), $1 to
 // $4 as in the take, then the version, epoch and keys.
@@ -759,32 +779,12 @@ class PostgresStore : public Store {
   // write) never touches another's. Each waiter is woken alone.
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
-    Queued mine(member_id, work);
-    std::unique_lock<std::mutex> queue_lock(queue_mutex_);
-    queue_.push_back(&mine);
-    if (groups_in_flight_ < kGroupsInFlight) {
-      ++groups_in_flight_;
-      mine.lead = true;
-    }
-    mine.wake.wait(queue_lock, [&] { return mine.done || mine.lead; });
-    if (!mine.done) {
-      std::vector<Queued*> group;
-      group.swap(queue_);
-      queue_lock.unlock();
-      run_group(group);
-      queue_lock.lock();
-      if (queue_.empty()) {
-        --groups_in_flight_;
-      } else {
-        queue_.front()->lead = true;
-        queue_.front()->wake.notify_one();
-      }
-      for (Queued* q : group) {
-        q->done = true;
-        if (q != &mine) q->wake.notify_one();
-      }
-    }
-    if (mine.error) std::rethrow_exception(mine.error);
+    QueuedTransaction mine(member_id, work);
+    groups_.join(mine, [&](const MemberGroup& group) { run_group(group); });
+  }
+
+  GroupCounts group_counts() const override {
+    return {groups_.groups(), groups_.transactions(), rolled_back_, run_alone_};
   }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
@@ -1207,28 +1207,50 @@ class PostgresStore : public Store {
     return conn;
   }
 
-  struct Queued {
-    Queued(const std::string& id, const std::function<void(MemberTransaction&)>& w) : member_id(id), work(w) {}
-    const std::string& member_id;
-    const std::function<void(MemberTransaction&)>& work;
-    std::exception_ptr error;
-    bool done = false;  // its group has committed or failed
-    bool lead = false;  // it runs the next group
-    std::condition_variable wake;
-  };
-
-  // Never throws: what fails is told to the transactions it concerns.
-  void run_group(const std::vector<Queued*>& group) noexcept {
-    try {
-      with_connection([&](PGconn* conn) { run_together_locked(conn, group); });
-      return;
-    } catch (...) {
-      if (group.size() == 1) {
-        group.front()->error = std::current_exception();
-        return;
+  // Never throws: what fails is told to the transactions it concerns. A
+  // group that fails is rolled back. When a member's assumed stamp was
+  // stale, that member is told and the rest run again together; on any
+  // other failure each runs again alone.
+  void run_group(const MemberGroup& group) noexcept {
+    MemberGroup together = group;
+    MemberGroup alone;
+    const auto each_alone = [&](MemberGroup::iterator from) {
+      alone.insert(alone.end(), from, together.end());
+      together.erase(from, together.end());
+    };
+    while (!together.empty()) {
+      try {
+        with_connection([&](PGconn* conn) { run_together_locked(conn, together); });
+        break;
+      } catch (const StaleStamp& stale) {
+        if (together.size() == 1) {
+          together.front()->error = std::current_exception();
+          break;
+        }
+        ++rolled_back_;
+        // The named member's transactions last.
+        const auto named = std::stable_partition(together.begin(), together.end(), [&](const QueuedTransaction* q) {
+          return q->member_id != stale.member_id();
+        });
+        if (named == together.end()) {
+          each_alone(together.begin());  // whose it was is unknown
+        } else if (std::next(named) == together.end()) {
+          (*named)->error = std::current_exception();
+          together.pop_back();
+        } else {
+          each_alone(named);  // the member's transactions failed each other's checks
+        }
+      } catch (...) {
+        if (together.size() == 1) {
+          together.front()->error = std::current_exception();
+          break;
+        }
+        ++rolled_back_;
+        each_alone(together.begin());
       }
     }
-    for (Queued* q : group) {
+    run_alone_ += alone.size();
+    for (QueuedTransaction* q : alone) {
       try {
         with_connection([&](PGconn* conn) { run_together_locked(conn, {q}); });
       } catch (...) {
@@ -1239,9 +1261,9 @@ class PostgresStore : public Store {
 
   // The members' transactions as one: BEGIN and every member's lock go with
   // the first read (or with COMMIT, when none reads).
-  static void run_together_locked(PGconn* conn, const std::vector<Queued*>& group) {
+  static void run_together_locked(PGconn* conn, const MemberGroup& group) {
     std::vector<std::string> keys;
-    for (const Queued* q : group) keys.push_back("member:" + q->member_id);
+    for (const QueuedTransaction* q : group) keys.push_back("member:" + q->member_id);
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     std::vector<Pending> pending = {{"BEGIN", {}}};
@@ -1251,7 +1273,7 @@ class PostgresStore : public Store {
       pending.push_back({kLockInOrder, {text_array(keys)}});
     }
     try {
-      for (const Queued* q : group) {
+      for (const QueuedTransaction* q : group) {
         PostgresTransaction tx(conn, q->member_id, pending);
         q->work(tx);
       }
@@ -1312,9 +1334,9 @@ class PostgresStore : public Store {
   ConnectionPool programs_{[this] { return connect(); }, 1};  // programs() only
   std::atomic<std::uint64_t> address_takes_{0};
 
-  std::mutex queue_mutex_;
-  std::vector<Queued*> queue_;  // waiting for the next group
-  std::size_t groups_in_flight_ = 0;  // running, or their leaders told
+  MemberGroups groups_{kGroupsInFlight};
+  std::atomic<std::uint64_t> rolled_back_{0};
+  std::atomic<std::uint64_t> run_alone_{0};
 };
 
 }  // namespace

@@ -215,11 +215,14 @@ int run(const Options& options) {
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
     const server::MemberCache& held = sync.held_members();
+    const server::Store::GroupCounts groups = store->group_counts();
     res.set_content(Json{{"ok", true},
                          {"store", store->describe()},
                          {"connections_cut", server.connections_cut()},
                          {"held_members", {{"members", held.size()}, {"bytes", held.bytes()}, {"budget_bytes", held.budget_bytes()},
-                                           {"hits", held.hits()}, {"misses", held.misses()}, {"reruns", held.reruns()}}}}
+                                           {"hits", held.hits()}, {"misses", held.misses()}, {"reruns", held.reruns()}}},
+                         {"member_groups", {{"groups", groups.groups}, {"transactions", groups.transactions},
+                                            {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone}}}}
                         .dump(),
                     server::kJsonType);
   });

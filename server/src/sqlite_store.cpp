@@ -12,7 +12,6 @@
 
 #include <atomic>
 #include <type_traits>
-#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -22,6 +21,7 @@
 
 #include "loyalty/draw.hpp"
 #include "loyalty/sha256.hpp"
+#include "member_groups.hpp"
 #include "sqlite_checkpointer.hpp"
 #include "sqlite_wal_batching.hpp"
 #include "store.hpp"
@@ -593,32 +593,21 @@ class SqliteStore : public Store {
   // before it too); none returns before that. Each waiter is woken alone.
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
-    Queued mine(member_id, work);
-    std::unique_lock<std::mutex> queue_lock(queue_mutex_);
-    queue_.push_back(&mine);
-    if (!leading_) leading_ = mine.lead = true;
-    mine.wake.wait(queue_lock, [&] { return mine.done || mine.lead; });
-    if (!mine.done) {
-      std::vector<Queued*> group;
-      group.swap(queue_);
-      queue_lock.unlock();
-      const std::uint64_t commit = run_group(group);
-      queue_lock.lock();
-      if (queue_.empty()) {
-        leading_ = false;
-      } else {
-        queue_.front()->lead = true;
-        queue_.front()->wake.notify_one();
-      }
-      queue_lock.unlock();
-      if (commit) make_durable(group, commit);
-      queue_lock.lock();
-      for (Queued* q : group) {
-        q->done = true;
-        if (q != &mine) q->wake.notify_one();
-      }
-    }
-    if (mine.error) std::rethrow_exception(mine.error);
+    QueuedTransaction mine(member_id, work);
+    std::uint64_t commit = 0;  // the group's, when this transaction leads it
+    groups_.join(
+        mine, [&](const MemberGroup& group) { commit = run_group(group); },
+        [&](const MemberGroup& group) {
+          if (commit) make_durable(group, commit);
+        });
+  }
+
+  // A member's failure rolls back only its savepoint: no group runs again.
+  GroupCounts group_counts() const override {
+    GroupCounts counts;
+    counts.groups = groups_.groups();
+    counts.transactions = groups_.transactions();
+    return counts;
   }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
@@ -985,19 +974,9 @@ class SqliteStore : public Store {
     }
   }
 
-  struct Queued {
-    Queued(const std::string& id, const std::function<void(MemberTransaction&)>& w) : member_id(id), work(w) {}
-    const std::string& member_id;
-    const std::function<void(MemberTransaction&)>& work;
-    std::exception_ptr error;
-    bool done = false;  // its group has committed or failed
-    bool lead = false;  // it runs the next group
-    std::condition_variable wake;
-  };
-
   // Never throws: what fails is told to the transactions it concerns.
   // The commit's number, 0 when the group did not commit.
-  std::uint64_t run_group(const std::vector<Queued*>& group) noexcept {
+  std::uint64_t run_group(const MemberGroup& group) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     const GroupThread running(group_thread_);
     try {
@@ -1006,7 +985,7 @@ class SqliteStore : public Store {
       fail_group(group, std::current_exception());
       return 0;
     }
-    for (Queued* q : group) {
+    for (QueuedTransaction* q : group) {
       try {
         run("SAVEPOINT member");
         SqliteTransaction tx(*connection_, q->member_id);
@@ -1037,7 +1016,7 @@ class SqliteStore : public Store {
   // Waits until a sync that began after commit number `commit` is done.
   // Syncs are one at a time, and each covers every commit before it began:
   // the groups that commit during one sync share the next.
-  void make_durable(const std::vector<Queued*>& group, std::uint64_t commit) noexcept {
+  void make_durable(const MemberGroup& group, std::uint64_t commit) noexcept {
     try {
       sync_through(commit);
     } catch (...) {
@@ -1128,8 +1107,8 @@ class SqliteStore : public Store {
   // A statement of the group's own (BEGIN, SAVEPOINT, ...), kept prepared.
   void run(const char* sql) { Statement(*connection_, sql).step(); }
 
-  static void fail_group(const std::vector<Queued*>& group, const std::exception_ptr& error) {
-    for (Queued* q : group) {
+  static void fail_group(const MemberGroup& group, const std::exception_ptr& error) {
+    for (QueuedTransaction* q : group) {
       if (!q->error) q->error = error;
     }
   }
@@ -1156,9 +1135,7 @@ class SqliteStore : public Store {
   std::uint64_t synced_ = 0;  // commits known durable
   int wal_fd_ = -1;
 
-  std::mutex queue_mutex_;
-  std::vector<Queued*> queue_;  // waiting for the next group
-  bool leading_ = false;        // a group is running or its leader is told
+  MemberGroups groups_{1};  // one at a time: a group's commit needs the connection
 };
 
 }  // namespace

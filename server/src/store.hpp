@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -29,7 +30,12 @@ class StoreError : public std::runtime_error {
 // rolled back, and the caller runs it again reading the stamp.
 class StaleStamp : public StoreError {
  public:
-  using StoreError::StoreError;
+  StaleStamp(const std::string& what, std::string member_id) : StoreError(what), member_id_(std::move(member_id)) {}
+  // The member whose stamp it was ("" when the store cannot tell).
+  const std::string& member_id() const { return member_id_; }
+
+ private:
+  std::string member_id_;
 };
 
 struct MemberRow {
@@ -272,10 +278,20 @@ class Store {
   // Runs `work` in one transaction holding `member_id`: committed (durably)
   // when `work` returns, rolled back when it throws. Throws StoreError.
   // `work` may be run more than once, each run after the last was rolled
-  // back (a store that commits several members together runs each again
-  // alone when their group fails), so it starts each run from nothing.
+  // back (a store that commits several members together runs them again
+  // when their group fails), so it starts each run from nothing.
   virtual void with_member(const std::string& member_id,
                            const std::function<void(MemberTransaction&)>& work) = 0;
+  // How with_member's transactions were committed together, since start.
+  struct GroupCounts {
+    std::uint64_t groups = 0;        // groups run
+    std::uint64_t transactions = 0;  // members' transactions in them
+    // Groups of several rolled back because a member's part failed: the
+    // rest then ran again without it (a stale stamp) or each alone.
+    std::uint64_t rolled_back = 0;
+    std::uint64_t run_alone = 0;  // transactions run again alone
+  };
+  virtual GroupCounts group_counts() const = 0;
   virtual std::optional<MemberRow> read_member(const std::string& member_id) = 0;
   // Up to `limit` rows after `after_seq`, oldest first.
   virtual std::vector<LedgerRow> ledger(const std::string& member_id, std::int64_t after_seq,
