@@ -524,11 +524,15 @@ constexpr const char* kMemberStampTakingToken =
 // among $4's keys. The error is a cast of the marker text, which stays in
 // the message with the member's id ($1), so that a group of members'
 // transactions can tell whose it was; an aggregate, so that no row is an
-// error too.
+// error too. Each key is looked up on its own (a scalar subquery the planner
+// keeps as it is): with `event_id = ANY(keys)` the generic plan a prepared
+// statement settles on scanned every answer of the member, a cost that grew
+// with the member's history (bench/RESULTS.md, 2026-12-06).
 #define LOYALTY_STAMP_ASSERTED(version, epoch, keys, also)                                                     \
   "SELECT CAST(COALESCE(MAX(CASE WHEN " also "m.version = " version " AND (" epoch " < 0 OR m.token_epoch = " \
-  epoch ") AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.member_id = m.member_id AND a.event_id = ANY(" keys \
-  "::text[])) THEN '1' END), '" LOYALTY_STALE_STAMP " ' || $1::text) AS int) FROM members m "
+  epoch ") AND NOT EXISTS (SELECT 1 FROM unnest(" keys "::text[]) AS k(event_id) WHERE (SELECT true FROM "    \
+  "answers a WHERE a.member_id = m.member_id AND a.event_id = k.event_id)) THEN '1' END), '" LOYALTY_STALE_STAMP \
+  " ' || $1::text) AS int) FROM members m "
 constexpr const char* kAssumedStamp = LOYALTY_STAMP_ASSERTED("$2", "$3", "$4", "") "WHERE m.member_id = $1";
 // The same with a token of the member's bucket taken (and required), $1 to
 // $4 as in the take, then the version, epoch and keys.
