@@ -772,15 +772,13 @@ class PostgresStore : public Store {
     requests_.adopt(first);
   }
 
-  // Group commit, as the SQLite store's: the transactions that arrive while
-  // kGroupsInFlight groups are running wait in a queue, and the first of
-  // them leads the next group, every queued member in one PostgreSQL
-  // transaction and one round trip when their stamps are assumed. All the
-  // group's members are locked first, in one order, so that groups never
-  // wait on each other's members in a cycle. A group is all or nothing: when
-  // any of it fails, it is rolled back and each member's transaction runs
-  // again alone, so that one member's failure (a stale stamp, a refused
-  // write) never touches another's. Each waiter is woken alone.
+  // Group commit (MemberGroups, as the SQLite store's), up to
+  // kGroupsInFlight groups at once: every member of a group in one
+  // PostgreSQL transaction, and one round trip when their stamps are
+  // assumed. All the group's members are locked first, in one order, so
+  // that groups never wait on each other's members in a cycle. A group is
+  // all or nothing; run_group() runs again what a failure rolled back, so
+  // that one member's failure never touches another's.
   void with_member(const std::string& member_id,
                    const std::function<void(MemberTransaction&)>& work) override {
     QueuedTransaction mine(member_id, work);
