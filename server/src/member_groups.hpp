@@ -62,7 +62,7 @@ class MemberGroups {
       lock.unlock();
       ++groups_;
       transactions_ += group.size();
-      run(static_cast<const MemberGroup&>(group));
+      run(std::as_const(group));
       lock.lock();
       if (queue_.empty()) {
         --running_;
@@ -71,7 +71,7 @@ class MemberGroups {
         queue_.front()->wake.notify_one();
       }
       lock.unlock();
-      after(static_cast<const MemberGroup&>(group));
+      after(std::as_const(group));
       lock.lock();
       for (QueuedTransaction* q : group) {
         q->done = true;
@@ -86,8 +86,13 @@ class MemberGroups {
     join(mine, std::forward<Run>(run), [](const MemberGroup&) {});
   }
 
-  std::uint64_t groups() const { return groups_; }              // run since start
-  std::uint64_t transactions() const { return transactions_; }  // in those groups
+  // The groups run since start and the transactions in them.
+  Store::GroupCounts counts() const {
+    Store::GroupCounts counts;
+    counts.groups = groups_;
+    counts.transactions = transactions_;
+    return counts;
+  }
 
  private:
   const std::size_t in_flight_;

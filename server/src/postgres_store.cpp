@@ -382,7 +382,7 @@ struct Pending {
 std::string stale_member(const std::string& primary) {
   const std::string_view marker = LOYALTY_STALE_STAMP " ";
   const std::size_t at = primary.find(marker);
-  if (at == std::string::npos || primary.empty() || primary.back() != '"') return "";
+  if (at == std::string::npos || primary.back() != '"') return "";
   const std::size_t from = at + marker.size();
   return from < primary.size() ? primary.substr(from, primary.size() - 1 - from) : "";
 }
@@ -786,7 +786,10 @@ class PostgresStore : public Store {
   }
 
   GroupCounts group_counts() const override {
-    return {groups_.groups(), groups_.transactions(), rolled_back_, run_alone_};
+    GroupCounts counts = groups_.counts();
+    counts.rolled_back = rolled_back_;
+    counts.run_alone = run_alone_;
+    return counts;
   }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
@@ -1216,40 +1219,36 @@ class PostgresStore : public Store {
   void run_group(const MemberGroup& group) noexcept {
     MemberGroup together = group;
     MemberGroup alone;
-    const auto each_alone = [&](MemberGroup::iterator from) {
-      alone.insert(alone.end(), from, together.end());
-      together.erase(from, together.end());
-    };
     while (!together.empty()) {
+      std::exception_ptr failure;
+      std::string stale;  // the member whose stale stamp failed the group, if one did
       try {
         with_connection([&](PGconn* conn) { run_together_locked(conn, together); });
         break;
-      } catch (const StaleStamp& stale) {
-        if (together.size() == 1) {
-          together.front()->error = std::current_exception();
-          break;
-        }
-        ++rolled_back_;
-        // The named member's transactions last.
-        const auto named = std::stable_partition(together.begin(), together.end(), [&](const QueuedTransaction* q) {
-          return q->member_id != stale.member_id();
-        });
-        if (named == together.end()) {
-          each_alone(together.begin());  // whose it was is unknown
-        } else if (std::next(named) == together.end()) {
-          (*named)->error = std::current_exception();
-          together.pop_back();
-        } else {
-          each_alone(named);  // the member's transactions failed each other's checks
-        }
+      } catch (const StaleStamp& e) {
+        failure = std::current_exception();
+        stale = e.member_id();
       } catch (...) {
-        if (together.size() == 1) {
-          together.front()->error = std::current_exception();
-          break;
-        }
-        ++rolled_back_;
-        each_alone(together.begin());
+        failure = std::current_exception();
       }
+      if (together.size() == 1) {
+        together.front()->error = failure;
+        break;
+      }
+      ++rolled_back_;
+      // The named member's transactions last. One is told; several (they
+      // failed each other's checks), none named, or another failure: from
+      // there each runs alone.
+      auto from = std::stable_partition(together.begin(), together.end(),
+                                        [&](const QueuedTransaction* q) { return q->member_id != stale; });
+      if (!stale.empty() && from != together.end() && std::next(from) == together.end()) {
+        together.back()->error = failure;
+        together.pop_back();
+        continue;
+      }
+      if (from == together.end()) from = together.begin();
+      alone.insert(alone.end(), from, together.end());
+      together.erase(from, together.end());
     }
     run_alone_ += alone.size();
     for (QueuedTransaction* q : alone) {

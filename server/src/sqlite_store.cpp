@@ -603,12 +603,7 @@ class SqliteStore : public Store {
   }
 
   // A member's failure rolls back only its savepoint: no group runs again.
-  GroupCounts group_counts() const override {
-    GroupCounts counts;
-    counts.groups = groups_.groups();
-    counts.transactions = groups_.transactions();
-    return counts;
-  }
+  GroupCounts group_counts() const override { return groups_.counts(); }
 
   std::optional<MemberRow> read_member(const std::string& member_id) override {
     return reading([&](Connection& c) -> std::optional<MemberRow> {

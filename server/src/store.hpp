@@ -12,8 +12,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace loyalty::server {
