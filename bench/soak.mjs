@@ -34,11 +34,14 @@ function processFacts(pid) {
     threads: field('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
-// The member states the server holds (a cache bounded by --member-cache-mb):
-// memory that grows by design until the budget is full.
-async function heldMembersKb() {
+// What the server says of its memory: the member states it holds (a cache
+// bounded by --member-cache-mb, which grows by design until the budget is
+// full), malloc's heap in use and the free memory it keeps, SQLite's share.
+async function serverFacts() {
   const health = await (await fetch(`${server.url}healthz`)).json();
-  return Math.round(health.held_members.bytes / 1024);
+  const kb = (bytes) => Math.round(bytes / 1024);
+  return { held_kb: kb(health.held_members.bytes), heap_kb: kb(health.memory.heap_in_use),
+    free_kb: kb(health.memory.heap_free_kept), sqlite_kb: kb(health.memory.sqlite) };
 }
 
 // Members with points to spend; then a mix of what members and the
@@ -90,7 +93,7 @@ while (performance.now() - started < minutes * 60000) {
       requests_per_s: Math.round(latencies.length / ((now - lastSample) / 1000)),
       p50_ms: +at(0.5).toFixed(2), p99_ms: +at(0.99).toFixed(2), errors, in_flight: inFlight,
       ...processFacts(server.pid),
-      held_kb: await heldMembersKb(),
+      ...await serverFacts(),
     });
     console.error(JSON.stringify(samples.at(-1)));
     latencies = [];
@@ -105,7 +108,7 @@ const quarter = (q) => samples.slice(Math.floor(samples.length * q / 4), Math.fl
 const mean = (rows, key) => rows.reduce((s, r) => s + r[key], 0) / rows.length;
 const summary = {
   minutes, rate, requests: n, errors,
-  ...Object.fromEntries(['rss_kb', 'anon_kb', 'file_kb', 'held_kb'].map((key) => [key, {
+  ...Object.fromEntries(['rss_kb', 'anon_kb', 'file_kb', 'held_kb', 'heap_kb', 'free_kb', 'sqlite_kb'].map((key) => [key, {
     first: samples[0][key], second_quarter: Math.round(mean(quarter(1), key)), last_quarter: Math.round(mean(quarter(3), key)),
     max: Math.max(...samples.map((s) => s[key])) }])),
   fds: { first: samples[0].fds, last: samples.at(-1).fds, max: Math.max(...samples.map((s) => s.fds)) },

@@ -895,6 +895,15 @@ export interface components {
                 /** @description PostgreSQL: members' transactions run again alone after their group failed for another reason (a refused write, a lost connection) */
                 run_alone: number;
             };
+            /** @description where the server's memory is: a leak grows heap_in_use, a fragmented heap heap_free_kept, SQLite's page caches sqlite (bounded by cache_size a connection) */
+            memory: {
+                /** @description bytes malloc has handed out (the held members and sqlite included); -1 where the C library does not say */
+                heap_in_use: number;
+                /** @description bytes freed to malloc that it keeps rather than giving back to the system; -1 where unknown */
+                heap_free_kept: number;
+                /** @description bytes SQLite has allocated: its page caches, statements and schema */
+                sqlite: number;
+            };
         };
         FulfilmentPage: {
             fulfilments: {

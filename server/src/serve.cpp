@@ -25,6 +25,7 @@
 #include "http_server.hpp"
 #include "json_schemas.hpp"
 #include "openapi_document.hpp"
+#include "process_memory.hpp"
 #include "store.hpp"
 
 namespace loyalty::serve {
@@ -216,13 +217,16 @@ int run(const Options& options) {
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
     const server::MemberCache& held = sync.held_members();
     const server::Store::GroupCounts groups = store->group_counts();
+    const server::ProcessMemory memory = server::process_memory();
     res.set_content(Json{{"ok", true},
                          {"store", store->describe()},
                          {"connections_cut", server.connections_cut()},
                          {"held_members", {{"members", held.size()}, {"bytes", held.bytes()}, {"budget_bytes", held.budget_bytes()},
                                            {"hits", held.hits()}, {"misses", held.misses()}, {"reruns", held.reruns()}}},
                          {"member_groups", {{"groups", groups.groups}, {"transactions", groups.transactions},
-                                            {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone}}}}
+                                            {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone}}},
+                         {"memory", {{"heap_in_use", memory.heap_in_use}, {"heap_free_kept", memory.heap_free_kept},
+                                     {"sqlite", memory.sqlite}}}}
                         .dump(),
                     server::kJsonType);
   });

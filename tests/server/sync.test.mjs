@@ -69,6 +69,14 @@ test('/healthz tells the member states held between requests, their budget, and 
   assert.equal(used.reruns, 0, 'one server: a held state is never stale');
 });
 
+test('/healthz tells where the memory is: the heap malloc has handed out, the free memory it keeps, SQLite\'s share', async () => {
+  await newMember(1);
+  const { held_members: held, memory } = (await call('GET', '/healthz')).json;
+  assert.ok(memory.sqlite > 0, 'this server keeps its members in an SQLite file');
+  assert.ok(memory.heap_in_use > held.bytes + memory.sqlite, JSON.stringify({ held, memory }));
+  assert.ok(memory.heap_free_kept >= 0);
+});
+
 test('a retried batch answers each first answer byte for byte and applies nothing twice', async () => {
   const { token } = await newMember(1);
   const body = { events: [redeem('r-1', 50), redeem('r-2', 999999)] };

@@ -1,0 +1,26 @@
+#include "process_memory.hpp"
+
+#include <sqlite3.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace loyalty::server {
+
+ProcessMemory process_memory() {
+  ProcessMemory m;
+#if defined(__GLIBC__)
+  const struct mallinfo2 info = mallinfo2();
+  // Blocks mapped one by one (large ones) count as in use: they go back to the system when freed.
+  m.heap_in_use = static_cast<std::int64_t>(info.uordblks + info.hblkhd);
+  m.heap_free_kept = static_cast<std::int64_t>(info.fordblks);
+#else
+  m.heap_in_use = -1;
+  m.heap_free_kept = -1;
+#endif
+  m.sqlite = sqlite3_memory_used();
+  return m;
+}
+
+}  // namespace loyalty::server
