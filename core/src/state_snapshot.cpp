@@ -31,8 +31,9 @@ std::int64_t max_day() {
 // std::string append per byte is a call in the WASM build's libc++.
 class Writer {
  public:
-  Writer() {
-    room(sizeof kMagic + 1);
+  // `expected`: the bytes the caller expects, so that the buffer grows once.
+  explicit Writer(std::size_t expected = 0) {
+    room(std::max(expected, sizeof kMagic + 1));
     for (char c : kMagic) *at_++ = c;
     *at_++ = static_cast<char>(kSnapshotVersion);
   }
@@ -608,7 +609,9 @@ void write_orders(Writer& w, const Program& program, const HeldOrders& orders) {
 }
 
 std::string state_snapshot(const Program& program, const MemberState& s, bool keep_orders) {
-  Writer w;
+  // With the orders' bytes kept, the rest is mostly lots: about as many again.
+  const std::string* kept = keep_orders ? s.orders.kept_snapshot(&program) : nullptr;
+  Writer w(kept ? 2 * kept->size() + 4096 : 0);
   w.list(s.activity, [&](const ActivityDay& a) {
     w.integer(a.day);
     w.integer(a.growth);
@@ -651,7 +654,7 @@ std::string state_snapshot(const Program& program, const MemberState& s, bool ke
     w.optional(lot.vests_at, [&](TimeMs t) { w.integer(t); });
   }
   w.text(s.member_id);
-  if (const std::string* kept = keep_orders ? s.orders.kept_snapshot(&program) : nullptr) {
+  if (kept) {
     w.raw(*kept);
 #ifndef NDEBUG
     Writer check;

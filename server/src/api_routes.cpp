@@ -8,10 +8,15 @@
 
 namespace loyalty::server {
 
-void send_answer(httplib::Response& res, const HttpAnswer& answer) {
+void send_answer(httplib::Response& res, const HttpAnswer& answer) { send_answer(res, HttpAnswer(answer)); }
+
+void send_answer(httplib::Response& res, HttpAnswer&& answer) {
   res.status = answer.status;
   if (answer.retry_after_seconds) res.set_header("Retry-After", std::to_string(answer.retry_after_seconds));
-  res.set_content(answer.body, kJsonType);
+  // What set_content does, less its copy of the body (a member's snapshot: ~14 KB with a year of history).
+  res.body = std::move(answer.body);
+  res.headers.erase("Content-Type");
+  res.set_header("Content-Type", kJsonType);
 }
 
 std::optional<std::pair<std::int64_t, std::int64_t>> page(const httplib::Request& req) {

@@ -87,6 +87,7 @@ std::int64_t now_ms();
 // What the route files share: an answer sent as JSON; a page's ?after=&limit=
 // (nullopt when not whole numbers, or out of range: kBadPage).
 void send_answer(httplib::Response& res, const HttpAnswer& answer);
+void send_answer(httplib::Response& res, HttpAnswer&& answer);
 std::optional<std::pair<std::int64_t, std::int64_t>> page(const httplib::Request& req);
 extern const HttpAnswer kBadPage;
 

@@ -40,7 +40,18 @@ std::string fresh_seed_hex() {
   return to_hex(bytes);
 }
 
-std::string quoted(const std::string& text) { return Json(text).dump(); }
+// An id as a JSON string. Ids are printable ASCII, which needs no escape
+// but of '"' and '\\'; anything else is escaped by nlohmann, as dump() does.
+std::string quoted(const std::string& text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) return Json(text).dump();
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  out += text;
+  out += '"';
+  return out;
+}
 
 bool answer_state_named(const std::string& name, SyncService::AnswerState& form) {
   if (name == "json") form = SyncService::AnswerState::json;
@@ -67,7 +78,8 @@ void append_state_answer(std::string& body, const Program& program, const Member
     body += state_json(program, state);
   } else if (form == SyncService::AnswerState::snapshot) {
     body += ",\"snapshot\":\"";
-    append_base64url(body, snapshot.empty() ? state_snapshot(program, state) : snapshot);
+    if (snapshot.empty()) append_base64url(body, state_snapshot(program, state));
+    else append_base64url(body, snapshot);  // not `a ? b : c`, which would copy it
     body += '"';
   }
 }
