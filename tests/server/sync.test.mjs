@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
 
 import { serverForFile } from './file-server.mjs';
-import { client, joinMember, merchantKey, root, startServer, tokenSecret } from './loyalty-server.mjs';
+import { client, joinMember, merchantKey, root, startServer, storeKind, tokenSecret } from './loyalty-server.mjs';
 
 const { call } = serverForFile(['--program', 'programs/bakery.json', '--demo', '--member-rate', '0', '--ip-rate', '0']);
 
@@ -72,7 +72,8 @@ test('/healthz tells the member states held between requests, their budget, and 
 test('/healthz tells where the memory is: the heap malloc has handed out, the free memory it keeps, SQLite\'s share', async () => {
   await newMember(1);
   const { held_members: held, memory } = (await call('GET', '/healthz')).json;
-  assert.ok(memory.sqlite > 0, 'this server keeps its members in an SQLite file');
+  if (storeKind === 'sqlite') assert.ok(memory.sqlite > 0, 'this server keeps its members in an SQLite file');
+  else assert.equal(memory.sqlite, 0, 'a server on PostgreSQL opens no SQLite database');
   assert.ok(memory.heap_in_use > held.bytes + memory.sqlite, JSON.stringify({ held, memory }));
   assert.ok(memory.heap_free_kept >= 0);
 });
