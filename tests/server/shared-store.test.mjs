@@ -179,3 +179,22 @@ test("a member's rate limit holds across servers, not per server", { skip }, asy
     await Promise.all(limited.map((s) => s.stop()));
   }
 });
+
+test("a member with a year of orders is rewritten whole in its row, not moved to the TOAST table", { skip }, async () => {
+  const { member_id } = await member(10);
+  for (let i = 0; i < 120; ++i) {
+    const order = await calls[i % 2]('POST', '/v1/orders', {
+      auth: merchantKey,
+      body: { member_id, id: `year-${i}`, order_id: `year-${i}`, lines: [{ sku: 'baguette', category: 'bread', unit_price: 1200 + i, quantity: 1 }] },
+    });
+    assert.equal(order.status, 200, order.text);
+  }
+  const psql = (sql) => {
+    const run = spawnSync('psql', [db, '-Atc', sql], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout.trim();
+  };
+  // Past PostgreSQL's default 2 KB a row's snapshot went out of line: three writes an update, not one.
+  assert.ok(Number(psql(`SELECT length(snapshot) FROM members WHERE member_id = '${member_id}'`)) > 2500);
+  assert.equal(psql("SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'members'"), '0');
+});
