@@ -897,7 +897,7 @@ export interface components {
             };
             /** @description where the server's memory is: a leak grows heap_in_use, a fragmented heap heap_free_kept, SQLite's page caches sqlite (bounded by cache_size a connection) */
             memory: {
-                /** @description bytes malloc has handed out (the held members and sqlite included); -1 where the C library does not say */
+                /** @description bytes malloc has handed out (the held members and sqlite included); -1 where the C library does not say (not glibc, or another allocator in its place, as in a sanitizer build) */
                 heap_in_use: number;
                 /** @description bytes freed to malloc that it keeps rather than giving back to the system; -1 where unknown */
                 heap_free_kept: number;

@@ -12,9 +12,16 @@ ProcessMemory process_memory() {
   ProcessMemory m;
 #if defined(__GLIBC__)
   const struct mallinfo2 info = mallinfo2();
-  // Blocks mapped one by one (large ones) count as in use: they go back to the system when freed.
-  m.heap_in_use = static_cast<std::int64_t>(info.uordblks + info.hblkhd);
-  m.heap_free_kept = static_cast<std::int64_t>(info.fordblks);
+  if (info.arena == 0 && info.hblkhd == 0) {
+    // glibc's malloc has no memory at all: another allocator serves this
+    // process (AddressSanitizer's, a preloaded one), and glibc cannot say.
+    m.heap_in_use = -1;
+    m.heap_free_kept = -1;
+  } else {
+    // Blocks mapped one by one (large ones) count as in use: they go back to the system when freed.
+    m.heap_in_use = static_cast<std::int64_t>(info.uordblks + info.hblkhd);
+    m.heap_free_kept = static_cast<std::int64_t>(info.fordblks);
+  }
 #else
   m.heap_in_use = -1;
   m.heap_free_kept = -1;

@@ -9,8 +9,9 @@
 namespace loyalty::server {
 
 struct ProcessMemory {
-  std::int64_t heap_in_use = 0;      // bytes malloc has handed out and not had back (-1: unknown here)
-  std::int64_t heap_free_kept = 0;   // bytes freed to malloc that it keeps from the system (-1: unknown)
+  // -1: unknown here (not glibc, or another allocator in its place).
+  std::int64_t heap_in_use = 0;      // bytes malloc has handed out and not had back
+  std::int64_t heap_free_kept = 0;   // bytes freed to malloc that it keeps from the system
   std::int64_t sqlite = 0;           // bytes SQLite has allocated, part of heap_in_use
 };
 
