@@ -1,24 +1,36 @@
 #include "worker_threads.hpp"
 
+#include <algorithm>
+
 namespace loyalty::server {
 
 void WorkerThreads::enqueue(std::function<void()> job) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (stopping_) return;
-  jobs_.push_back(std::move(job));
-  if (!idle_.empty()) {
-    Idle* next = idle_.back();
-    idle_.pop_back();
-    next->woken = true;
-    next->wake.notify_one();
-  } else if (threads_.size() < max_threads_) {
-    slots_.push_back(std::make_unique<Idle>());
-    threads_.emplace_back([this, me = slots_.back().get()] { run(*me); });
+  std::vector<std::unique_ptr<Worker>> ended;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    ended.swap(retired_);
+    jobs_.push_back(std::move(job));
+    if (!idle_.empty()) {
+      Worker* next = idle_.back();
+      idle_.pop_back();
+      next->woken = true;
+      next->wake.notify_one();
+    } else if (running_.size() < max_threads_) {
+      running_.push_back(std::make_unique<Worker>());
+      Worker* worker = running_.back().get();
+      // The thread waits for this lock before it looks at its Worker.
+      worker->thread = std::thread([this, worker] { run(*worker); });
+      ++started_;
+    }
+    // Otherwise a thread takes it when it finishes its job.
   }
-  // Otherwise a thread takes it when it finishes its job.
+  // Threads that ended on their own are joined outside the lock; each has
+  // already let it go for the last time.
+  for (auto& worker : ended) worker->thread.join();
 }
 
-void WorkerThreads::run(Idle& me) {
+void WorkerThreads::run(Worker& me) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     if (!jobs_.empty()) {
@@ -32,28 +44,46 @@ void WorkerThreads::run(Idle& me) {
     if (stopping_) return;
     me.woken = false;
     idle_.push_back(&me);
-    me.wake.wait(lock, [&] { return me.woken; });
+    if (!me.wake.wait_for(lock, idle_limit_, [&] { return me.woken; })) {
+      retire(me);
+      return;
+    }
   }
 }
 
+void WorkerThreads::retire(Worker& me) {
+  idle_.erase(std::find(idle_.begin(), idle_.end(), &me));
+  auto mine = std::find_if(running_.begin(), running_.end(),
+                           [&](const std::unique_ptr<Worker>& worker) { return worker.get() == &me; });
+  retired_.push_back(std::move(*mine));
+  running_.erase(mine);
+}
+
 void WorkerThreads::shutdown() {
-  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<Worker>> workers;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
-    for (Idle* idle : idle_) {
+    for (Worker* idle : idle_) {
       idle->woken = true;
       idle->wake.notify_one();
     }
     idle_.clear();
-    threads.swap(threads_);
+    workers.swap(running_);
+    for (auto& worker : retired_) workers.push_back(std::move(worker));
+    retired_.clear();
   }
-  for (std::thread& t : threads) t.join();
+  for (auto& worker : workers) worker->thread.join();
 }
 
 std::size_t WorkerThreads::started() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return slots_.size();
+  return started_;
+}
+
+std::size_t WorkerThreads::running() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_.size();
 }
 
 }  // namespace loyalty::server

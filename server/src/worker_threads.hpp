@@ -7,9 +7,11 @@
 // and malloc's per-thread cache of the blocks it last freed. Here a few
 // threads stay warm and serve the load, the others are never started: 33
 // to 57 threads in a soak at 200 requests/s, its RSS ~16 MB lower at the
-// same minute (bench/RESULTS.md).
+// same minute (bench/RESULTS.md). A thread idle longer than a limit ends,
+// so that a spike's threads (an 11.11 evening's 256) do not stay for good.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -23,7 +25,11 @@ namespace loyalty::server {
 
 class WorkerThreads {
  public:
-  explicit WorkerThreads(std::size_t max_threads) : max_threads_(max_threads) {}
+  static constexpr std::chrono::milliseconds kDefaultIdleLimit{std::chrono::seconds(30)};
+
+  explicit WorkerThreads(std::size_t max_threads,
+                         std::chrono::milliseconds idle_limit = kDefaultIdleLimit)
+      : max_threads_(max_threads), idle_limit_(idle_limit) {}
   // Finishes the jobs queued, then stops every thread.
   ~WorkerThreads() { shutdown(); }
   WorkerThreads(const WorkerThreads&) = delete;
@@ -35,21 +41,29 @@ class WorkerThreads {
   // Finishes the jobs queued, then stops every thread; later jobs are dropped.
   void shutdown();
 
-  std::size_t started() const;  // threads started so far (for tests)
+  std::size_t started() const;  // threads started so far, ended ones too (for tests)
+  std::size_t running() const;  // threads not ended
 
  private:
-  struct Idle {
+  struct Worker {
     std::condition_variable wake;
     bool woken = false;
+    std::thread thread;
   };
-  void run(Idle& me);
+  void run(Worker& me);
+  // Called by `me` with the lock held, idle past the limit: it leaves the
+  // running set for the retired one, whose threads the next caller joins.
+  void retire(Worker& me);
+  std::vector<std::unique_ptr<Worker>> take_retired();
 
   const std::size_t max_threads_;
+  const std::chrono::milliseconds idle_limit_;
   mutable std::mutex mutex_;
   std::deque<std::function<void()>> jobs_;
-  std::vector<Idle*> idle_;  // idle the shortest time last
-  std::vector<std::unique_ptr<Idle>> slots_;
-  std::vector<std::thread> threads_;
+  std::vector<Worker*> idle_;  // idle the shortest time last
+  std::vector<std::unique_ptr<Worker>> running_;
+  std::vector<std::unique_ptr<Worker>> retired_;  // ended, not yet joined
+  std::size_t started_ = 0;
   bool stopping_ = false;
 };
 

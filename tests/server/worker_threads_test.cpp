@@ -1,5 +1,5 @@
 // The HTTP server's worker threads: started only as jobs need them, the
-// warm one reused, every job queued run before they stop.
+// warm one reused, the idle ones ended, every job queued run before they stop.
 #include "worker_threads.hpp"
 
 #include <gtest/gtest.h>
@@ -88,6 +88,45 @@ TEST(WorkerThreads, ThreadsStartAsJobsWaitUpToTheMaximumAndTheRestQueue) {
   release = true;
   EXPECT_TRUE(done.wait_for(10));
   EXPECT_EQ(threads.started(), 4u);
+}
+
+TEST(WorkerThreads, ThreadsIdlePastTheLimitEndAndTheWarmOneStays) {
+  using std::chrono::milliseconds;
+  WorkerThreads threads(16, milliseconds(500));
+  // A spike: eight jobs at once start eight threads.
+  std::atomic<int> running{0};
+  Done spike;
+  for (int i = 0; i < 8; ++i) {
+    threads.enqueue([&] {
+      ++running;
+      while (running < 8) std::this_thread::sleep_for(milliseconds(1));
+      spike.set();
+    });
+  }
+  ASSERT_TRUE(spike.wait_for(8));
+  EXPECT_EQ(threads.running(), 8u);
+
+  // Then a trickle, a job every 10 ms for 1.5 s: the warm thread serves it
+  // and stays, the seven others end.
+  Done trickle;
+  for (int i = 0; i < 150; ++i) {
+    threads.enqueue([&] { trickle.set(); });
+    ASSERT_TRUE(trickle.wait_for(i + 1));
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(threads.running(), 1u);
+  EXPECT_EQ(threads.started(), 8u);
+
+  // Nothing at all: the last one ends too, and the next job starts a thread.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (threads.running() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(threads.running(), 0u);
+  Done after;
+  threads.enqueue([&] { after.set(); });
+  EXPECT_TRUE(after.wait_for(1));
+  EXPECT_EQ(threads.started(), 9u);
 }
 
 TEST(WorkerThreads, ShutdownRunsEveryJobQueuedAndDropsLaterOnes) {
