@@ -19,8 +19,13 @@ void WorkerThreads::enqueue(std::function<void()> job) {
     } else if (running_.size() < max_threads_) {
       running_.push_back(std::make_unique<Worker>());
       Worker* worker = running_.back().get();
-      // The thread waits for this lock before it looks at its Worker.
-      worker->thread = std::thread([this, worker] { run(*worker); });
+      try {
+        // The thread waits for this lock before it looks at its Worker.
+        worker->thread = std::thread([this, worker] { run(*worker); });
+      } catch (...) {
+        running_.pop_back();  // no Worker without a thread to join
+        throw;
+      }
       ++started_;
     }
     // Otherwise a thread takes it when it finishes its job.
