@@ -52,9 +52,10 @@ class WorkerThreads {
   };
   void run(Worker& me);
   // Called by `me` with the lock held, idle past the limit: it leaves the
-  // running set for the retired one, whose threads the next caller joins.
+  // running set for the retired one, whose threads the next `enqueue` or
+  // `shutdown` joins (glibc gives back an ended thread's stack pages as it
+  // exits, and the mapping when it is joined).
   void retire(Worker& me);
-  std::vector<std::unique_ptr<Worker>> take_retired();
 
   const std::size_t max_threads_;
   const std::chrono::milliseconds idle_limit_;
