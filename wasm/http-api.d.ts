@@ -904,6 +904,16 @@ export interface components {
                 /** @description bytes SQLite has allocated: its page caches, statements and schema */
                 sqlite: number;
             };
+            /** @description the HTTP worker threads, each serving one connection at a time: started as connections need them, up to max, and ended after 30 s idle. Every thread busy and connections queued: the server is at its limit (a spike, or a slow store) */
+            workers: {
+                /** @description threads running now */
+                threads: number;
+                /** @description threads serving a connection (this request's among them) */
+                busy: number;
+                /** @description connections waiting for a thread */
+                queued: number;
+                max: number;
+            };
         };
         FulfilmentPage: {
             fulfilments: {

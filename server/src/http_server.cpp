@@ -178,6 +178,11 @@ void HttpServer::WorkerPool::enqueue(std::function<void()> fn) {
   });
 }
 
+HttpServer::WorkerCounts HttpServer::worker_counts() const {
+  const WorkerPool* pool = pool_;
+  return pool ? pool->counts() : WorkerCounts{};
+}
+
 bool HttpServer::wait_for_next_request(socket_t sock, bool first) const {
   constexpr milliseconds kSlice(100);
   // A new connection's request follows its handshake within a round trip,

@@ -47,6 +47,18 @@ class HttpServer : public httplib::Server {
 
   std::uint64_t connections_cut() const { return cut_; }
 
+  // The worker threads now: what an engineer on call reads to tell a spike
+  // (threads up to the maximum, connections queued) from a slow store
+  // (every thread busy, few requests done).
+  struct WorkerCounts {
+    std::size_t threads = 0;  // running: started as connections needed them, ended after idling
+    std::size_t busy = 0;     // serving a connection
+    std::size_t queued = 0;   // connections waiting for a thread
+    std::size_t max = 0;
+  };
+  // Zeros before listen() has made the workers.
+  WorkerCounts worker_counts() const;
+
   // After bind_to_port / bind_to_any_port: lets the kernel queue SOMAXCONN connections.
   void deepen_accept_queue();
 
@@ -62,6 +74,7 @@ class HttpServer : public httplib::Server {
     // a worker. A connection queued while a worker is idle is only on its
     // way to it, and is no reason to close a kept one.
     bool starved() const { return waiting_ + busy_ > workers_; }
+    WorkerCounts counts() const { return {pool_.running(), busy_, waiting_, workers_}; }
 
    private:
     const std::size_t workers_;

@@ -218,6 +218,7 @@ int run(const Options& options) {
     const server::MemberCache& held = sync.held_members();
     const server::Store::GroupCounts groups = store->group_counts();
     const server::ProcessMemory memory = server::process_memory();
+    const server::HttpServer::WorkerCounts workers = server.worker_counts();
     res.set_content(Json{{"ok", true},
                          {"store", store->describe()},
                          {"connections_cut", server.connections_cut()},
@@ -226,7 +227,9 @@ int run(const Options& options) {
                          {"member_groups", {{"groups", groups.groups}, {"transactions", groups.transactions},
                                             {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone}}},
                          {"memory", {{"heap_in_use", memory.heap_in_use}, {"heap_free_kept", memory.heap_free_kept},
-                                     {"sqlite", memory.sqlite}}}}
+                                     {"sqlite", memory.sqlite}}},
+                         {"workers", {{"threads", workers.threads}, {"busy", workers.busy}, {"queued", workers.queued},
+                                      {"max", workers.max}}}}
                         .dump(),
                     server::kJsonType);
   });

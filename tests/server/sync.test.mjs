@@ -83,6 +83,14 @@ test('/healthz tells where the memory is: the heap malloc has handed out, the fr
   assert.ok(memory.heap_free_kept >= 0);
 });
 
+test('/healthz counts the worker threads: the one serving it busy, none past the maximum', async () => {
+  const { workers } = (await call('GET', '/healthz')).json;
+  assert.equal(workers.max, 256);
+  assert.ok(workers.busy >= 1, `the thread answering is busy: ${JSON.stringify(workers)}`);
+  assert.ok(workers.threads >= workers.busy && workers.threads <= workers.max, JSON.stringify(workers));
+  assert.ok(workers.queued >= 0);
+});
+
 test('a retried batch answers each first answer byte for byte and applies nothing twice', async () => {
   const { token } = await newMember(1);
   const body = { events: [redeem('r-1', 50), redeem('r-2', 999999)] };
