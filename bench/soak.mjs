@@ -3,7 +3,7 @@
 // the latency of each interval. Memory and descriptors must stay flat; the
 // table shows whether they do. Not part of scripts/bench.sh (too long).
 //   node bench/soak.mjs [--minutes 30] [--rate 200] [--members 5000] [--member-cache-mb 32]
-//                       [--bin build/native-release/server/loyalty]
+//                       [--bin build/native-release/server/loyalty] [--order turn|random]
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -18,6 +18,11 @@ const rate = Number(option('--rate', '200'));  // requests a second
 // order every few minutes, not every few seconds): a member's state holds
 // the orders of the refund window and the lots not yet spent or expired.
 const memberCount = Number(option('--members', '5000'));
+// Members asked in turn (each state grows in step with the others', and once
+// the held states are at their budget every request misses), or at random
+// (seeded: the same run each time), as real members come.
+const order = option('--order', 'turn');
+if (!['turn', 'random'].includes(order)) throw new Error('--order takes turn or random');
 const sampleEvery = Math.min(60, minutes * 6) * 1000 / 6;  // 10 s for a 30-minute run
 
 // The memory for held member states (0: none), to tell their growth from the rest.
@@ -41,7 +46,8 @@ async function serverFacts() {
   const health = await (await fetch(`${server.url}healthz`)).json();
   const kb = (bytes) => Math.round(bytes / 1024);
   return { held_kb: kb(health.held_members.bytes), heap_kb: kb(health.memory.heap_in_use),
-    free_kb: kb(health.memory.heap_free_kept), sqlite_kb: kb(health.memory.sqlite) };
+    free_kb: kb(health.memory.heap_free_kept), sqlite_kb: kb(health.memory.sqlite),
+    held_hits: health.held_members.hits, held_misses: health.held_members.misses };
 }
 
 // Members with points to spend; then a mix of what members and the
@@ -53,9 +59,16 @@ for (const member_id of members) {
 }
 const tokens = new Map(members.map((m) => [m, memberToken(m)]));
 let n = 0;
+let seed = 0x2545f491;
+function randomMember() {  // mulberry32
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return members[((t ^ (t >>> 14)) >>> 0) % members.length];
+}
 function nextRequest() {
   const i = n++;
-  const member_id = members[i % members.length];
+  const member_id = order === 'turn' ? members[i % members.length] : randomMember();
   const token = tokens.get(member_id);
   switch (i % 5) {
     case 0: return call('POST', '/v1/orders', { auth: merchantKey, body: { member_id, id: `o${i}`, order_id: `o${i}`, lines: [{ sku: 'tart', category: 'pastry', unit_price: 1500, quantity: 2 }] } });
