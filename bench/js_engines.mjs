@@ -18,6 +18,7 @@ import { evaluateExpression, initSync } from '@gorules/zen-engine-wasm';
 import { Engine } from 'json-rules-engine';
 
 import { yearOfHistory } from './member_history.mjs';
+import { seededRandom } from './seeded_random.mjs';
 import { measure, measureAsync } from './timing.mjs';
 
 const root = new URL('..', import.meta.url);
@@ -114,16 +115,6 @@ const zen = (cart) => evaluateExpression(zenExpression, { tier: cart.tier, day: 
 
 // Random carts from a fixed seed: any of the four categories, ¥0.01 to ¥500,
 // 1 to 5 of each, members and gold members, a week either side of the campaign.
-function random(seed) {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n);
-  };
-}
 const categories = Object.keys(categoryBp);
 const campaignStart = Date.parse(`${campaign.from}T00:00:00+08:00`);
 
@@ -137,7 +128,7 @@ function makeCart(next, lineCount) {
   return cart;
 }
 
-const next = random(20261123);
+const next = seededRandom(20261123);
 let agreed = 0;
 for (let n = 0; n < 1000; ++n) {
   const cart = makeCart(next, 1 + next(50));

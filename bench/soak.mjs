@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { client, freshDb, memberToken, merchantKey, root, startServer } from '../tests/server/loyalty-server.mjs';
+import { seededRandom } from './seeded_random.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -19,7 +20,7 @@ const rate = Number(option('--rate', '200'));  // requests a second
 // the orders of the refund window and the lots not yet spent or expired.
 const memberCount = Number(option('--members', '5000'));
 // Members asked in turn (each state grows in step with the others', and once
-// the held states are at their budget every request misses), or at random
+// the states outgrow the held-state budget every request misses), or at random
 // (seeded: the same run each time), as real members come.
 const order = option('--order', 'turn');
 if (!['turn', 'random'].includes(order)) throw new Error('--order takes turn or random');
@@ -59,16 +60,10 @@ for (const member_id of members) {
 }
 const tokens = new Map(members.map((m) => [m, memberToken(m)]));
 let n = 0;
-let seed = 0x2545f491;
-function randomMember() {  // mulberry32
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return members[((t ^ (t >>> 14)) >>> 0) % members.length];
-}
+const below = seededRandom(0x2545f491);
 function nextRequest() {
   const i = n++;
-  const member_id = order === 'turn' ? members[i % members.length] : randomMember();
+  const member_id = order === 'turn' ? members[i % members.length] : members[below(members.length)];
   const token = tokens.get(member_id);
   switch (i % 5) {
     case 0: return call('POST', '/v1/orders', { auth: merchantKey, body: { member_id, id: `o${i}`, order_id: `o${i}`, lines: [{ sku: 'tart', category: 'pastry', unit_price: 1500, quantity: 2 }] } });
