@@ -894,6 +894,8 @@ export interface components {
                 rolled_back: number;
                 /** @description PostgreSQL: members' transactions run again alone after their group failed for another reason (a refused write, a lost connection) */
                 run_alone: number;
+                /** @description wall time spent running groups since start, to the microsecond: their members' work and the commit (SQLite: not the sync of the WAL that follows, which overlaps the next group). Read twice: when it grows nearly as fast as the clock (twice as fast on PostgreSQL), the store's writer is what limits the server */
+                busy_ms: number;
             };
             /** @description where the server's memory is: a leak grows heap_in_use, a fragmented heap heap_free_kept, SQLite's page caches sqlite (bounded by cache_size a connection) */
             memory: {

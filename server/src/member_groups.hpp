@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -62,7 +63,9 @@ class MemberGroups {
       lock.unlock();
       ++groups_;
       transactions_ += group.size();
+      const auto started = std::chrono::steady_clock::now();
       run(std::as_const(group));
+      busy_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
       lock.lock();
       if (queue_.empty()) {
         --running_;
@@ -91,6 +94,7 @@ class MemberGroups {
     Store::GroupCounts counts;
     counts.groups = groups_;
     counts.transactions = transactions_;
+    counts.busy_ms = static_cast<double>(busy_ns_) / 1e6;
     return counts;
   }
 
@@ -101,6 +105,7 @@ class MemberGroups {
   std::size_t running_ = 0;  // groups running, or whose leaders are told
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> transactions_{0};
+  std::atomic<std::uint64_t> busy_ns_{0};
 };
 
 }  // namespace loyalty::server

@@ -7,6 +7,7 @@
 #endif
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -225,7 +226,8 @@ int run(const Options& options) {
                          {"held_members", {{"members", held.size()}, {"bytes", held.bytes()}, {"budget_bytes", held.budget_bytes()},
                                            {"hits", held.hits()}, {"misses", held.misses()}, {"reruns", held.reruns()}}},
                          {"member_groups", {{"groups", groups.groups}, {"transactions", groups.transactions},
-                                            {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone}}},
+                                            {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone},
+                                            {"busy_ms", std::round(groups.busy_ms * 1000) / 1000}}},
                          {"memory", {{"heap_in_use", memory.heap_in_use}, {"heap_free_kept", memory.heap_free_kept},
                                      {"sqlite", memory.sqlite}}},
                          {"workers", {{"threads", workers.threads}, {"busy", workers.busy}, {"queued", workers.queued},

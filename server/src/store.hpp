@@ -290,6 +290,10 @@ class Store {
     // rest then ran again without it (a stale stamp) or each alone.
     std::uint64_t rolled_back = 0;
     std::uint64_t run_alone = 0;  // transactions run again alone
+    // Wall time spent running groups (their work and commit, not the sync
+    // that follows): growing nearly as fast as the clock times the groups
+    // run at once, the store's writer is what limits the server.
+    double busy_ms = 0;
   };
   virtual GroupCounts group_counts() const = 0;
   virtual std::optional<MemberRow> read_member(const std::string& member_id) = 0;

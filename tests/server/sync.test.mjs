@@ -91,6 +91,22 @@ test('/healthz counts the worker threads: the one serving it busy, none past the
   assert.ok(workers.queued >= 0);
 });
 
+// busy_ms tells an engineer whether the store's writer is the limit: it can
+// grow at most as fast as the clock times the groups run at once (one on
+// SQLite, two on PostgreSQL), and every group adds to it.
+test('/healthz tells how long member groups ran: more after syncs, never faster than the clock allows', async () => {
+  const { token } = await newMember(1);
+  const before = (await call('GET', '/healthz')).json.member_groups;
+  const started = performance.now();
+  for (let i = 0; i < 10; ++i) await call('POST', '/v1/sync', { auth: token, body: { events: [redeem(`busy-${i}`, 1)] } });
+  const elapsedMs = performance.now() - started;
+  const after = (await call('GET', '/healthz')).json.member_groups;
+  assert.ok(after.groups >= before.groups + 10, JSON.stringify({ before, after }));
+  const busy = after.busy_ms - before.busy_ms;
+  assert.ok(busy > 0, `ten groups took some time: ${JSON.stringify({ before, after })}`);
+  assert.ok(busy <= 2 * elapsedMs + 0.01, `${busy} ms busy in ${elapsedMs} ms of wall time`);
+});
+
 test('a retried batch answers each first answer byte for byte and applies nothing twice', async () => {
   const { token } = await newMember(1);
   const body = { events: [redeem('r-1', 50), redeem('r-2', 999999)] };
