@@ -85,6 +85,7 @@ for (const history of histories) {
   for (const binary of builds) {
     const rows = results.filter((r) => r.binary === binary && r.history === history);
     console.log(`history ${history}, ${binary}: median ${median(rows.map((r) => r.events_per_s))} events/s ` +
-                `(${rows.map((r) => r.events_per_s).join(' · ')}), server CPU ${median(rows.map((r) => r.server_cpu_cores))} cores`);
+                `(${rows.map((r) => r.events_per_s).join(' · ')}), server CPU ${median(rows.map((r) => r.server_cpu_cores))} cores, ` +
+                `member groups running ${median(rows.map((r) => r.groups_busy))} of the time`);
   }
 }

@@ -11,11 +11,14 @@
 // With several URLs (servers on one store), client c talks to the c-th modulo.
 //
 // Prints one JSON line: events and requests a second, latency percentiles,
-// errors, and the CPU (in cores) the server and this client used while
-// measuring, so that the two costs are told apart on one machine.
+// errors, the CPU (in cores) the server and this client used while
+// measuring, so that the two costs are told apart on one machine, and the
+// share of that time the server's member groups ran (groups_busy: near 1 on
+// SQLite, its one writer is the limit).
 // Secrets come from LOYALTY_MERCHANT_KEY and LOYALTY_TOKEN_SECRET (the
 // tests' values when unset).
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -133,6 +136,26 @@ double cpu_seconds_of(const std::vector<std::string>& pids) {
   return total;
 }
 
+// The time the servers' member groups have run (/healthz member_groups.busy_ms),
+// summed: read before and after the measurement, it tells whether the store's
+// writer was the limit. -1 when a server does not say.
+double group_busy_ms_of(const std::vector<std::string>& urls) {
+  double total = 0;
+  for (const std::string& url : urls) {
+    std::string host;
+    int port = 0;
+    split_url(url, host, port);
+    httplib::Client http(host, port);
+    const auto res = http.Get("/healthz");
+    if (!res || res->status != 200) return -1;
+    const auto health = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+    const auto groups = health.is_object() ? health.find("member_groups") : health.end();
+    if (groups == health.end() || !groups->contains("busy_ms") || !(*groups)["busy_ms"].is_number()) return -1;
+    total += (*groups)["busy_ms"].get<double>();
+  }
+  return total;
+}
+
 void run_client(const Options& options, const std::string& url, const std::string& member, const std::string& token,
                 Clock::time_point measure_from, Clock::time_point end, ClientResult& out) {
   std::string host;
@@ -236,11 +259,16 @@ int main(int argc, char** argv) {
                          member_tokens[c], measure_from, end, std::ref(results[c]));
   }
   std::this_thread::sleep_until(measure_from);
+  const double group_busy_before = group_busy_ms_of(options.urls);
   const double server_cpu_before = cpu_seconds_of(options.server_pids);
   const double client_cpu_before = cpu_seconds("self");
   std::this_thread::sleep_until(end);
   const double server_cpu = (cpu_seconds_of(options.server_pids) - server_cpu_before) / options.seconds;
   const double client_cpu = (cpu_seconds("self") - client_cpu_before) / options.seconds;
+  const double group_busy_after = group_busy_ms_of(options.urls);
+  // The share of the wall time member groups ran (summed over servers).
+  const double groups_busy = group_busy_before < 0 || group_busy_after < 0
+                                 ? -1 : (group_busy_after - group_busy_before) / (options.seconds * 1000);
   for (auto& t : clients) t.join();
   const double wall = options.seconds;
 
@@ -261,9 +289,10 @@ int main(int argc, char** argv) {
   char line[512];
   std::snprintf(line, sizeof line,
                 "{\"clients\":%d,\"batch\":%d,\"history\":%d,\"state\":\"%s\",\"events_per_s\":%.0f,\"requests_per_s\":%.0f,"
-                "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"errors\":%lld,\"server_cpu_cores\":%.2f,\"client_cpu_cores\":%.2f}",
+                "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"errors\":%lld,\"server_cpu_cores\":%.2f,\"client_cpu_cores\":%.2f,"
+                "\"groups_busy\":%.2f}",
                 options.clients, options.batch, options.history, options.state.c_str(), events / wall, latencies.size() / wall, at(0.5),
-                at(0.99), errors, server_cpu, client_cpu);
+                at(0.99), errors, server_cpu, client_cpu, groups_busy);
   std::cout << line << std::endl;
   if (errors) std::cerr << "first error: " << first_error << "\n";
   return errors ? 1 : 0;
