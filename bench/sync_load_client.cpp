@@ -13,8 +13,8 @@
 // Prints one JSON line: events and requests a second, latency percentiles,
 // errors, the CPU (in cores) the server and this client used while
 // measuring, so that the two costs are told apart on one machine, and the
-// share of that time the server's member groups ran (groups_busy: near 1 on
-// SQLite, its one writer is the limit).
+// share of that time the server's member groups ran (groups_busy; near 1 on
+// SQLite when its one writer is the limit).
 // Secrets come from LOYALTY_MERCHANT_KEY and LOYALTY_TOKEN_SECRET (the
 // tests' values when unset).
 #include <httplib.h>

@@ -290,9 +290,9 @@ class Store {
     // rest then ran again without it (a stale stamp) or each alone.
     std::uint64_t rolled_back = 0;
     std::uint64_t run_alone = 0;  // transactions run again alone
-    // Wall time spent running groups (their work and commit, not the sync
-    // that follows): growing nearly as fast as the clock times the groups
-    // run at once, the store's writer is what limits the server.
+    // Wall time spent running groups (their work and commit; on SQLite not
+    // the WAL's sync that follows): growing nearly as fast as the clock
+    // times the groups run at once, the store's writer limits the server.
     double busy_ms = 0;
   };
   virtual GroupCounts group_counts() const = 0;
