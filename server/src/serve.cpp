@@ -6,6 +6,7 @@
 #include <malloc.h>
 #endif
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -292,6 +293,10 @@ int run(const Options& options) {
 
   // SIGINT/SIGTERM are taken by one thread, which stops the server; stop()
   // lets requests in flight finish. Blocked before any server thread starts.
+  // stop() does nothing until the server runs, and a signal may come as soon
+  // as "listening" is logged, before it does: the thread waits for it to run
+  // (or to have ended), so that such a signal is not lost.
+  std::atomic<bool> listen_ended{false};
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -301,6 +306,7 @@ int run(const Options& options) {
     int sig = 0;
     sigwait(&signals, &sig);
     log_event({{"event", "stopping"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    while (!server.is_running() && !listen_ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     server.stop();
   });
 
@@ -308,6 +314,7 @@ int run(const Options& options) {
                                      : (server.bind_to_port(options.host, options.port) ? options.port : -1);
   if (port < 0) {
     log_event({{"event", "listen_failed"}, {"host", options.host}, {"port", options.port}});
+    listen_ended = true;
     pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
     return 1;
@@ -324,6 +331,7 @@ int run(const Options& options) {
   if (options.demo && !std::getenv("LOYALTY_MERCHANT_KEY")) listening["demo_merchant_key"] = settings.merchant_key;
   log_event(listening);
   server.listen_after_bind();
+  listen_ended = true;
   stopper.join();
   log_event({{"event", "stopped"}});
   return 0;
