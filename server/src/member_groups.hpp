@@ -94,7 +94,7 @@ class MemberGroups {
     Store::GroupCounts counts;
     counts.groups = groups_;
     counts.transactions = transactions_;
-    counts.busy_ms = static_cast<double>(busy_ns_) / 1e6;
+    counts.busy_ms = static_cast<double>(busy_ns_ / 1000) / 1000;  // to the microsecond
     return counts;
   }
 

@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -228,7 +227,7 @@ int run(const Options& options) {
                                            {"hits", held.hits()}, {"misses", held.misses()}, {"reruns", held.reruns()}}},
                          {"member_groups", {{"groups", groups.groups}, {"transactions", groups.transactions},
                                             {"rolled_back", groups.rolled_back}, {"run_alone", groups.run_alone},
-                                            {"busy_ms", std::round(groups.busy_ms * 1000) / 1000}}},
+                                            {"busy_ms", groups.busy_ms}}},
                          {"memory", {{"heap_in_use", memory.heap_in_use}, {"heap_free_kept", memory.heap_free_kept},
                                      {"sqlite", memory.sqlite}}},
                          {"workers", {{"threads", workers.threads}, {"busy", workers.busy}, {"queued", workers.queued},
