@@ -2,7 +2,12 @@
 
 #include <sqlite3.h>
 
-#if defined(__GLIBC__)
+// Under AddressSanitizer, which replaces malloc, glibc's own is never set
+// up by the main thread; mallinfo2() from a worker thread set it up there,
+// and glibc then aborted as worker threads ended (its count of the threads
+// on its main arena one short). Its statistics say nothing there anyway.
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define LOYALTY_GLIBC_MALLOC_STATS 1
 #include <malloc.h>
 #endif
 
@@ -10,7 +15,7 @@ namespace loyalty::server {
 
 ProcessMemory process_memory() {
   ProcessMemory m;
-#if defined(__GLIBC__)
+#if defined(LOYALTY_GLIBC_MALLOC_STATS)
   const struct mallinfo2 info = mallinfo2();
   if (info.arena == 0 && info.hblkhd == 0) {
     // glibc's malloc has no memory at all: another allocator serves this
