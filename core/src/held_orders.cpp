@@ -27,6 +27,7 @@ HeldOrders& HeldOrders::operator=(HeldOrders&& o) noexcept {
     indexed_ = o.indexed_;
     snapshot_ = std::move(o.snapshot_);
     snapshot_program_ = o.snapshot_program_;
+    derived_ = std::move(o.derived_);
     records_bytes_ = o.records_bytes_;
     o.orders_.clear();
     o.by_id_.clear();
@@ -44,11 +45,17 @@ const std::string* HeldOrders::kept_snapshot(const void* program) const {
 void HeldOrders::keep_snapshot(const void* program, std::string_view bytes) const {
   snapshot_.assign(bytes.data(), bytes.size());
   snapshot_program_ = program;
+  derived_.clear();
+}
+
+void HeldOrders::keep_derived(std::string bytes) const {
+  if (snapshot_program_) derived_ = std::move(bytes);
 }
 
 void HeldOrders::forget_snapshot() {
   snapshot_.clear();
   snapshot_program_ = nullptr;
+  derived_.clear();
 }
 
 void HeldOrders::build_index() {
@@ -119,7 +126,7 @@ std::size_t HeldOrders::heap_bytes() const {
     for (const OrderRecord& o : orders_) *records_bytes_ += record_bytes(o);
   }
   return buffers * block(per_buffer * sizeof(OrderRecord)) + block((buffers + 8) * sizeof(void*)) +
-         of_nodes(by_id_) + of(snapshot_) + *records_bytes_;
+         of_nodes(by_id_) + of(snapshot_) + of(derived_) + *records_bytes_;
 }
 
 }  // namespace loyalty

@@ -608,7 +608,7 @@ void write_orders(Writer& w, const Program& program, const HeldOrders& orders) {
   });
 }
 
-std::string state_snapshot(const Program& program, const MemberState& s, bool keep_orders) {
+std::string state_snapshot(const Program& program, const MemberState& s, bool keep_orders, std::size_t* orders_at) {
   // With the orders' bytes kept, the rest is mostly lots: about as many again.
   const std::string* kept = keep_orders ? s.orders.kept_snapshot(&program) : nullptr;
   Writer w(kept ? 2 * kept->size() + 4096 : 0);
@@ -654,6 +654,7 @@ std::string state_snapshot(const Program& program, const MemberState& s, bool ke
     w.optional(lot.vests_at, [&](TimeMs t) { w.integer(t); });
   }
   w.text(s.member_id);
+  if (orders_at) *orders_at = w.size();
   if (kept) {
     w.raw(*kept);
 #ifndef NDEBUG

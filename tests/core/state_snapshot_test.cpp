@@ -44,7 +44,8 @@ TEST_P(StateSnapshots, EveryStateTheCoreMakesRoundTripsExactly) {
 // The sync server writes a member after every request and keeps the
 // orders' bytes between writes: they must be what a fresh write gives after
 // any event (orders placed, refunded, redeemed on, forgotten as time passes),
-// and after the state is moved or copied.
+// and after the state is moved or copied; what the server makes of them
+// (kept_derived) is forgotten with them, and the snapshot says where they are.
 TEST_P(StateSnapshots, OrdersKeptBetweenWritesAreWhatAFreshWriteGives) {
   const Program program = load(GetParam());
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
@@ -62,10 +63,19 @@ TEST_P(StateSnapshots, OrdersKeptBetweenWritesAreWhatAFreshWriteGives) {
         held = std::move(moved);
       }
       if (i % 13 == 6) held = MemberState(held);
-      if (held.orders.kept_snapshot(&program)) ++reused;
-      const std::string kept = state_snapshot(program, held, /*keep_orders=*/true);
+      if (held.orders.kept_snapshot(&program)) {
+        ++reused;
+        EXPECT_EQ(held.orders.kept_derived(), "made at " + std::to_string(i - 1));  // kept with the bytes
+      } else {
+        EXPECT_EQ(held.orders.kept_derived(), "");  // forgotten with them
+      }
+      std::size_t orders_at = 0;
+      const std::string kept = state_snapshot(program, held, /*keep_orders=*/true, &orders_at);
       ASSERT_EQ(kept, state_snapshot(program, s.state())) << "seed " << seed << " event " << i;
       ASSERT_EQ(kept, state_snapshot(program, held)) << "seed " << seed << " event " << i;
+      const std::string& orders = *held.orders.kept_snapshot(&program);
+      ASSERT_EQ(kept.substr(orders_at, orders.size()), orders) << "seed " << seed << " event " << i;
+      held.orders.keep_derived("made at " + std::to_string(i));
     }
     EXPECT_GT(reused, 0u) << "seed " << seed << ": the orders were never reused";
   }

@@ -88,6 +88,10 @@ class HeldOrders {
   // of orders is written after every request, and its orders change in few.
   const std::string* kept_snapshot(const void* program) const;
   void keep_snapshot(const void* program, std::string_view bytes) const;
+  // What a host makes of the kept snapshot (the server: its compressed
+  // form), forgotten with it; "" when none.
+  const std::string& kept_derived() const { return derived_; }
+  void keep_derived(std::string bytes) const;  // while a snapshot is kept
 
  private:
   void build_index();
@@ -102,6 +106,7 @@ class HeldOrders {
   bool indexed_ = false;
   mutable std::string snapshot_;
   mutable const void* snapshot_program_ = nullptr;  // none kept
+  mutable std::string derived_;
   // The records' own heap, summed when first asked and kept in step by
   // push_back, pop_back and forget_before: the server weighs a held member
   // after every request, and summing a year of orders was ~2 % of its CPU.

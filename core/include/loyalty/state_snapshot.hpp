@@ -38,8 +38,10 @@ inline constexpr unsigned char kSnapshotVersion = 6;  // 4: mall redemptions; 5:
 // `keep_orders`: the held orders' bytes are kept with the state and copied
 // from there until an order changes, for a host that writes the same member
 // after every request (the sync server); `program` must then outlive the
-// state, as the server's published versions do.
-std::string state_snapshot(const Program& program, const MemberState& state, bool keep_orders = false);
+// state, as the server's published versions do. `orders_at`, when given,
+// is set to where the held orders' bytes (kept_snapshot()) begin in it.
+std::string state_snapshot(const Program& program, const MemberState& state, bool keep_orders = false,
+                           std::size_t* orders_at = nullptr);
 
 // Errors: "snapshot.bad_header", "snapshot.truncated", "snapshot.bad_varint",
 // "snapshot.trailing_bytes", "value.out_of_range", "value.too_long",
