@@ -30,7 +30,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 11;
+constexpr int kSchemaVersion = 12;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -47,8 +47,10 @@ constexpr int kSchemaVersion = 11;
 // states LZ4-compressed (stored_state.hpp), which an older binary would not
 // read: it refuses the file instead. Version 9 adds the console's
 // operators, their sessions and the audit log of their actions (append-only,
-// like the ledger). Every other statement is IF NOT EXISTS, so running the
-// schema migrates any older file.
+// like the ledger). Version 12 keeps a large state's held orders compressed
+// apart from the rest of it (stored_state.hpp), which an older binary would
+// not read. Every other statement is IF NOT EXISTS, so running the schema
+// migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
   member_id TEXT PRIMARY KEY,

@@ -405,8 +405,11 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     tx.append_events(history);
     if (state.version != version_before || reading->version() != program_before) {
       // The member exists: an update keeps the inviter it joined with.
-      snapshot = state_snapshot(reading->program(), state, /*keep_orders=*/true);
-      tx.save_member({member_id, stored_form_of_snapshot(snapshot), state.version, "", reading->version()}, now);
+      std::size_t orders_at = 0;
+      snapshot = state_snapshot(reading->program(), state, /*keep_orders=*/true, &orders_at);
+      tx.save_member({member_id, stored_form_of_snapshot(snapshot, orders_at, state.orders, reading->program()),
+                      state.version, "", reading->version()},
+                     now);
     }
     committed = std::move(state);
     under = reading;

@@ -87,6 +87,86 @@ TEST(StoredState, ACompressedStateThatIsDamagedIsRefusedWithACode) {
   EXPECT_EQ(read_stored_state(program, claims_more).errors()[0].code, "state.bad_compression");
 }
 
+// What the sync server stores after a request: the snapshot written with its
+// orders kept, and the orders compressed apart.
+std::string stored_as_the_server_does(const Program& program, const MemberState& state) {
+  std::size_t orders_at = 0;
+  const std::string snapshot = state_snapshot(program, state, /*keep_orders=*/true, &orders_at);
+  return stored_form_of_snapshot(snapshot, orders_at, state.orders, program);
+}
+
+Event event_of(const Program& program, const std::string& json) {
+  return event_from_json(program, parse_json(json).value(), "event").value();
+}
+
+TEST(StoredState, LargeHeldOrdersAreCompressedApartAndReadBackExactly) {
+  const Engine engine = bakery();
+  const Program& program = engine.program();
+  const MemberState state = member_with_orders(program, 120);
+  const std::string stored = stored_as_the_server_does(program, state);
+  EXPECT_EQ(stored.substr(0, 3), "LCO");
+  EXPECT_LT(stored.size() * 2, state_snapshot(program, state).size());
+  auto back = read_stored_state(program, stored);
+  ASSERT_TRUE(back.ok()) << back.errors()[0].code;
+  EXPECT_EQ(state_snapshot(program, back.value()), state_snapshot(program, state));
+  auto join = read_stored_join(program, stored);
+  ASSERT_TRUE(join.ok());
+  EXPECT_EQ(join.value().joined_at, state.joined_at);
+  // Few orders are compressed with the rest, as before.
+  const MemberState few = member_with_orders(program, 2);
+  EXPECT_EQ(stored_as_the_server_does(program, few), stored_form(program, few));
+}
+
+// The orders' block is made once and reused while no order changes; a
+// stale block would lose the order placed or refunded since.
+TEST(StoredState, TheOrdersBlockIsReusedUntilAnOrderChanges) {
+  const Engine engine = bakery();
+  const Program& program = engine.program();
+  MemberState state = member_with_orders(program, 60);
+  const TimeMs last = state.orders.back().at;
+  const std::vector<std::string> events = {
+      R"({"type":"redeem","id":"r1","at":)" + std::to_string(last + 1000) + R"(,"points":1,"reward_id":"x"})",
+      R"({"type":"order","id":"o-new","order_id":"o-new","at":)" + std::to_string(last + 2000) +
+          R"(,"lines":[{"sku":"bread","category":"bread","unit_price":1200,"quantity":2}]})",
+      R"({"type":"redeem","id":"r2","at":)" + std::to_string(last + 3000) + R"(,"points":1,"reward_id":"x"})",
+      R"({"type":"refund","id":"f1","order_id":"o-new","at":)" + std::to_string(last + 4000) + "}",
+  };
+  std::string block = stored_as_the_server_does(program, state);
+  block = state.orders.kept_derived();
+  ASSERT_FALSE(block.empty());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    ASSERT_TRUE(apply_in_place(program, state, event_of(program, events[i])).ok()) << events[i];
+    const bool orders_changed = i % 2 == 1;
+    EXPECT_EQ(state.orders.kept_derived().empty(), orders_changed) << events[i];
+    const std::string stored = stored_as_the_server_does(program, state);
+    ASSERT_EQ(stored.substr(0, 3), "LCO");
+    EXPECT_EQ(stored.substr(stored.size() - block.size()) == block, !orders_changed) << events[i];
+    block = state.orders.kept_derived();
+    auto back = read_stored_state(program, stored);
+    ASSERT_TRUE(back.ok()) << back.errors()[0].code;
+    EXPECT_EQ(state_json(program, back.value()), state_json(program, state)) << events[i];
+  }
+}
+
+TEST(StoredState, OrdersCompressedApartThatAreDamagedAreRefusedWithACode) {
+  const Engine engine = bakery();
+  const Program& program = engine.program();
+  const std::string stored = stored_as_the_server_does(program, member_with_orders(program, 120));
+  ASSERT_EQ(stored.substr(0, 3), "LCO");
+  auto with_size = [&](std::size_t at, std::uint32_t size) {
+    std::string bad = stored;
+    for (std::size_t i = 0; i < 4; ++i) bad[at + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+    return bad;
+  };
+  // The orders begin past the end, are longer than the state, the first block runs past the bytes.
+  for (const std::string& bad : {stored.substr(0, 12), with_size(7, 0xffffff), with_size(11, 0xffffff),
+                                 with_size(15, 0xffffff), with_size(15, 3), stored.substr(0, stored.size() - 1)}) {
+    auto read = read_stored_state(program, bad);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.errors()[0].code, "state.bad_compression");
+  }
+}
+
 TEST(StoredState, RowsStoredAsJsonStillRead) {
   const Engine engine = bakery();
   auto old = read_stored_state(engine.program(), R"({"member_id":"m1","joined_at":1795276800000,"growth":7})");
