@@ -81,6 +81,21 @@ TEST_P(StateSnapshots, OrdersKeptBetweenWritesAreWhatAFreshWriteGives) {
   }
 }
 
+// A new published version of the programme writes the orders again, and
+// what a host made of the old version's bytes goes with them.
+TEST_P(StateSnapshots, WhatWasMadeOfTheOrdersIsForgottenWhenAnotherVersionWritesThem) {
+  const Program program = load(GetParam());
+  const Program next = load(GetParam());
+  const MemberState state = rich_state(program, 11);
+  (void)state_snapshot(program, state, /*keep_orders=*/true);
+  state.orders.keep_derived("made under the first");
+  (void)state_snapshot(program, state, /*keep_orders=*/true);
+  EXPECT_EQ(state.orders.kept_derived(), "made under the first");
+  (void)state_snapshot(next, state, /*keep_orders=*/true);
+  ASSERT_NE(state.orders.kept_snapshot(&next), nullptr);
+  EXPECT_EQ(state.orders.kept_derived(), "");
+}
+
 TEST_P(StateSnapshots, ACutShortSnapshotIsAnErrorAtEveryLength) {
   const Program program = load(GetParam());
   const std::string bytes = state_snapshot(program, rich_state(program, 7));
