@@ -131,8 +131,8 @@ TEST(StoredState, TheOrdersBlockIsReusedUntilAnOrderChanges) {
       R"({"type":"redeem","id":"r2","at":)" + std::to_string(last + 3000) + R"(,"points":1,"reward_id":"x"})",
       R"({"type":"refund","id":"f1","order_id":"o-new","at":)" + std::to_string(last + 4000) + "}",
   };
-  std::string block = stored_as_the_server_does(program, state);
-  block = state.orders.kept_derived();
+  (void)stored_as_the_server_does(program, state);
+  std::string block = state.orders.kept_derived();
   ASSERT_FALSE(block.empty());
   for (std::size_t i = 0; i < events.size(); ++i) {
     ASSERT_TRUE(apply_in_place(program, state, event_of(program, events[i])).ok()) << events[i];
