@@ -1108,7 +1108,8 @@ export interface LoyaltyCore {
   applyEvents(request: { state: MemberState; events: Event[] } | string): Replay;
   /**
    * A member session: the state (object, JSON text, or the binary snapshot
-   * a session's snapshot() gave) read once and held in the module, then
+   * a session's snapshot() gave or the sync server sent, packed or not) read
+   * once and held in the module, then
    * asked without it. Throws LoyaltyError (paths under
    * "state") if the state does not read. Nothing to free: a session is
    * released when unreachable, or at once by close().

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "json_reader.hpp"
+#include "loyalty/packed_snapshot.hpp"
 #include "loyalty/recall.hpp"
 #include "task_json.hpp"
 
@@ -750,7 +751,21 @@ Result<MemberJoin> member_join_from_snapshot(const Program& program, std::string
   return MemberJoin{s.joined_at, s.birthday};
 }
 
+namespace {
+Result<MemberState> read_snapshot(const Program& program, std::string_view bytes);
+}  // namespace
+
+// Packed bytes hold a plain snapshot, never packed ones again.
 Result<MemberState> member_state_from_snapshot(const Program& program, std::string_view bytes) {
+  if (!is_packed_snapshot(bytes)) return read_snapshot(program, bytes);
+  auto unpacked = unpacked_snapshot(bytes);
+  if (!unpacked.ok()) return unpacked.errors();
+  if (is_packed_snapshot(unpacked.value())) return Errors{{"snapshot.bad_header", "a compressed state holds another", "state"}};
+  return read_snapshot(program, unpacked.value());
+}
+
+namespace {
+Result<MemberState> read_snapshot(const Program& program, std::string_view bytes) {
   Errors errors;
   Reader r(bytes, errors);
   MemberState s;
@@ -829,5 +844,6 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
   if (!errors.empty()) return errors;
   return s;
 }
+}  // namespace
 
 }  // namespace loyalty

@@ -1,5 +1,8 @@
 // The binary state snapshot on any bytes; the first byte picks the mode.
-//  - even: the rest, after the snapshot header, is read as a snapshot: an
+//  - 2 or 6 (mod 8): the rest, after a packed header ("LCZ" or "LCO",
+//    packed_snapshot.hpp), is read as a packed snapshot: an error with a
+//    code and a path, or a state that the JSON reader takes too;
+//  - other even: the rest, after the snapshot header, is read as a snapshot: an
 //    error with a code and a path, or a state that the JSON reader takes
 //    too and that writes back to the very same bytes (but for a recall
 //    offer the programme does not have, which is forgotten);
@@ -13,6 +16,7 @@
 #include "fuzz_support.hpp"
 #include "loyalty/engine.hpp"
 #include "loyalty/json_codec.hpp"
+#include "loyalty/packed_snapshot.hpp"
 #include "loyalty/state_snapshot.hpp"
 
 namespace {
@@ -47,6 +51,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Program& program = engine->program();
   if (size == 0) return 0;
   const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (data[0] % 4 == 2) {
+    const std::string input = std::string(data[0] % 8 == 2 ? kPackedWhole : kPackedOrdersApart) + std::string(rest);
+    auto state = member_state_from_snapshot(program, input);
+    if (!state.ok()) {
+      if (state.errors()[0].code.empty() || state.errors()[0].path.empty()) finding("an error without a code or path", "");
+      return 0;
+    }
+    auto parsed = parse_json(state_json(program, state.value()));
+    if (!parsed.ok() || !member_state_from_json(program, parsed.value(), "state").ok()) {
+      finding("packed bytes let in a state the JSON reader refuses:", state_json(program, state.value()));
+    }
+    return 0;
+  }
   if (data[0] % 2 == 0) {
     const std::string input = std::string("LCS") + static_cast<char>(kSnapshotVersion) + std::string(rest);
     auto state = member_state_from_snapshot(program, input);

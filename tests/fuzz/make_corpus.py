@@ -48,6 +48,11 @@ for vector in sorted((root / "tests" / "vectors").glob("*.json")):
 put("snapshot", bytes.fromhex("00000000000000000000000000000000000000000180a0abfef9620777616b652d7571"
                               "0000000000000000000000000000000000000000"))
 
+# The same member packed (2: "LCZ" and its size, then an LZ4 block of literals only).
+plain = b"LCS\x06" + bytes.fromhex("00000000000000000000000000000000000000000180a0abfef9620777616b652d7571"
+                                    "0000000000000000000000000000000000000000")
+put("snapshot", b"\x02" + len(plain).to_bytes(4, "little") + bytes([0xF0, len(plain) - 15]) + plain)
+
 # Sync bodies: the first byte picks the endpoint (0 sync, 1 join, 2 order, 3 refund, 4 membership).
 bodies = [
     (0, {"events": [{"id": "e1", "type": "checkin"}, {"id": "e2", "type": "redeem", "points": 5, "reward_id": "r"}]}),

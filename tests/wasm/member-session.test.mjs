@@ -176,6 +176,30 @@ test('a session opens from its binary snapshot to the same state, and bad bytes 
   assert.throws(() => coffeeCore.member(new Uint8Array([1, 2, 3])), { code: 'snapshot.bad_header', path: 'state' });
 });
 
+// An LZ4 block of literals only: valid LZ4, made here without a compressor.
+function packedWhole(bytes) {
+  const block = [Math.min(bytes.length, 15) << 4];
+  if (bytes.length >= 15) {
+    let more = bytes.length - 15;
+    for (; more >= 255; more -= 255) block.push(255);
+    block.push(more);
+  }
+  const size = new DataView(new ArrayBuffer(4));
+  size.setUint32(0, bytes.length, true);
+  return new Uint8Array([...Buffer.from('LCZ'), ...new Uint8Array(size.buffer), ...block, ...bytes]);
+}
+
+test('a session opens the server\'s packed snapshot as the plain one, and damaged packing is a LoyaltyError', async () => {
+  const coffeeCore = await createLoyaltyCore({ program: coffee });
+  const member = coffeeCore.member(history.state);
+  const packed = packedWhole(member.snapshot());
+  assert.deepEqual(coffeeCore.member(packed).state, member.state);
+  assert.throws(() => coffeeCore.member(packed.subarray(0, packed.length - 1)), (e) => e instanceof LoyaltyError && e.code === 'state.bad_compression');
+  const claimsMore = packed.slice();
+  claimsMore[6] = 0x7f;  // about 2 GB, refused before it is allocated
+  assert.throws(() => coffeeCore.member(claimsMore), { code: 'state.bad_compression' });
+});
+
 test('a session written out while evicted keeps what was applied to it', () => {
   const member = core.member({ member_id: 'm-evicted', growth: 10 });
   member.apply({ id: 'o-e', type: 'order', at, order_id: 'o-e', lines: cart.lines });
