@@ -814,9 +814,9 @@ export interface components {
             program_version: number;
             results: components["schemas"]["EventResult"][];
             server_time: number;
-            /** @description unless the request asked for "snapshot" or "none" */
+            /** @description unless the request asked for "snapshot", "packed" or "none" */
             state?: components["schemas"]["MemberState"];
-            /** @description the state as the core's binary snapshot, base64url, when the request asked for "snapshot" */
+            /** @description the state as the core's binary snapshot, base64url, when the request asked for "snapshot" or "packed" (then LZ4-packed when large) */
             snapshot?: string;
             /** @description events applied to the member so far */
             version: number;
@@ -827,9 +827,9 @@ export interface components {
             /** @description the programme version in force now, as in a batch's answer */
             program_version: number;
             server_time: number;
-            /** @description unless asked for ?state=snapshot or ?state=none */
+            /** @description unless asked for ?state=snapshot, ?state=packed or ?state=none */
             state?: components["schemas"]["MemberState"];
-            /** @description the state as the core's binary snapshot, base64url, when asked for ?state=snapshot */
+            /** @description the state as the core's binary snapshot, base64url, when asked for ?state=snapshot or ?state=packed (then LZ4-packed when large) */
             snapshot?: string;
             version: number;
         };
@@ -1358,8 +1358,8 @@ export interface components {
         member: string;
         after: number;
         limit: number;
-        /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); or neither. A bad value is a 400 with `value.unknown_choice`. */
-        stateForm: "json" | "snapshot" | "none";
+        /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); `packed`, the same in `snapshot` LZ4-compressed when past 1 KiB, as the server stores it (a third of the bytes for a year of history; core.member(bytes) opens it too); or neither. A bad value is a 400 with `value.unknown_choice`. */
+        stateForm: "json" | "snapshot" | "packed" | "none";
     };
     requestBodies: never;
     headers: never;
@@ -1795,11 +1795,11 @@ export interface operations {
                     /** @description optional; must be the token's member (else 403 auth.other_member) */
                     member_id?: string;
                     /**
-                     * @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller and cheaper for a member with history); or neither.
+                     * @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller and cheaper for a member with history); `packed`, the same in `snapshot` LZ4-compressed when past 1 KiB, as the server stores it (what the sync client asks for: a third of the bytes for a year of history, opened by the same call); or neither.
                      * @default json
                      * @enum {string}
                      */
-                    state?: "json" | "snapshot" | "none";
+                    state?: "json" | "snapshot" | "packed" | "none";
                     events: {
                         /** @description made by the client, e.g. a UUID */
                         id: string;
@@ -1932,7 +1932,7 @@ export interface operations {
     getMe: {
         parameters: {
             query?: {
-                /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); or neither. A bad value is a 400 with `value.unknown_choice`. */
+                /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); `packed`, the same in `snapshot` LZ4-compressed when past 1 KiB, as the server stores it (a third of the bytes for a year of history; core.member(bytes) opens it too); or neither. A bad value is a 400 with `value.unknown_choice`. */
                 state?: components["parameters"]["stateForm"];
             };
             header?: never;
@@ -2091,7 +2091,7 @@ export interface operations {
     getMember: {
         parameters: {
             query?: {
-                /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); or neither. A bad value is a 400 with `value.unknown_choice`. */
+                /** @description The member's state in the answer: `state` as JSON; `snapshot`, the core's binary snapshot in base64url (open it with core.member(bytes): several times smaller, and read ~30x faster for a member with history); `packed`, the same in `snapshot` LZ4-compressed when past 1 KiB, as the server stores it (a third of the bytes for a year of history; core.member(bytes) opens it too); or neither. A bad value is a 400 with `value.unknown_choice`. */
                 state?: components["parameters"]["stateForm"];
             };
             header?: never;

@@ -56,10 +56,13 @@ std::string quoted(const std::string& text) {
 bool answer_state_named(const std::string& name, SyncService::AnswerState& form) {
   if (name == "json") form = SyncService::AnswerState::json;
   else if (name == "snapshot") form = SyncService::AnswerState::snapshot;
+  else if (name == "packed") form = SyncService::AnswerState::packed;
   else if (name == "none") form = SyncService::AnswerState::none;
   else return false;
   return true;
 }
+
+constexpr const char* kStateChoices = "must be \"json\", \"snapshot\", \"packed\" or \"none\"";
 
 // Answers are stored per member under a key: member events under "event:"
 // and their id, the join under "join", so that no event id can take its place.
@@ -68,18 +71,26 @@ constexpr const char* kJoinKey = "join";
 
 HttpAnswer errors_answer(int status, const Errors& errors) { return {status, error_envelope(errors)}; }
 
+// A snapshot in base64url as it is, or packed as the store keeps it.
+void append_state_bytes(std::string& body, SyncService::AnswerState form, std::string_view snapshot) {
+  if (form == SyncService::AnswerState::packed) append_base64url(body, stored_form_of_snapshot(snapshot));
+  else append_base64url(body, snapshot);
+}
+
 // The member's state as an answer field in the form asked for (with its
-// leading comma; none: nothing). `snapshot`, when not empty, is the stored
-// state's snapshot already written, so that it is not written twice.
+// leading comma; none: nothing). `snapshot` and `packed`, when not empty,
+// are the stored state's snapshot and stored form already made, so that
+// neither is made twice.
 void append_state_answer(std::string& body, const Program& program, const MemberState& state,
-                         SyncService::AnswerState form, const std::string& snapshot) {
+                         SyncService::AnswerState form, const std::string& snapshot, const std::string& packed) {
   if (form == SyncService::AnswerState::json) {
     body += ",\"state\":";
     body += state_json(program, state);
-  } else if (form == SyncService::AnswerState::snapshot) {
+  } else if (form == SyncService::AnswerState::snapshot || form == SyncService::AnswerState::packed) {
     body += ",\"snapshot\":\"";
-    if (snapshot.empty()) append_base64url(body, state_snapshot(program, state));
-    else append_base64url(body, snapshot);  // not `a ? b : c`, which would copy it
+    if (form == SyncService::AnswerState::packed && !packed.empty()) append_base64url(body, packed);
+    else if (snapshot.empty()) append_state_bytes(body, form, state_snapshot(program, state));
+    else append_state_bytes(body, form, snapshot);
     body += '"';
   }
 }
@@ -206,7 +217,7 @@ std::optional<HttpAnswer> read_sync_request(const std::string& member_id, std::s
   Errors errors = unknown_fields(request, {"events", "member_id", "state"});
   if (const Json* wanted = find(request, "state")) {
     if (!wanted->is_string() || !answer_state_named(wanted->get<std::string>(), form)) {
-      errors.push_back({"value.unknown_choice", "must be \"json\", \"snapshot\" or \"none\"", "state"});
+      errors.push_back({"value.unknown_choice", kStateChoices, "state"});
     }
   }
   if (const Json* claimed = find(request, "member_id")) {
@@ -268,6 +279,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   std::vector<LedgerRow> rows;  // each entry written once: for the answer, the response and the store
   std::string results;
   std::string snapshot;  // the state's snapshot, when the batch changed the member
+  std::string packed;    // and its stored form, when the answer carries that
   std::vector<std::string> history;  // the events applied, for the member's event log
   // A member held in memory is first applied assuming its version is still
   // the store's (checked with the writes, one round trip on PostgreSQL); if
@@ -281,6 +293,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
     committed.reset();
     rows.clear();
     snapshot.clear();
+    packed.clear();
     history.clear();
     std::vector<std::string> keys;
     for (const Json& event : events) {
@@ -407,9 +420,10 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
       // The member exists: an update keeps the inviter it joined with.
       std::size_t orders_at = 0;
       snapshot = state_snapshot(reading->program(), state, /*keep_orders=*/true, &orders_at);
-      tx.save_member({member_id, stored_form_of_snapshot(snapshot, orders_at, state.orders, reading->program()),
-                      state.version, "", reading->version()},
-                     now);
+      MemberRow row{member_id, stored_form_of_snapshot(snapshot, orders_at, state.orders, reading->program()),
+                    state.version, "", reading->version()};
+      tx.save_member(row, now);
+      if (form == AnswerState::packed) packed = std::move(row.state);
     }
     committed = std::move(state);
     under = reading;
@@ -428,12 +442,13 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   // state is held for the member's next request.
   // One buffer, sized once: a large snapshot is copied into it, and only once.
   std::string& body = answer.body;
-  body.reserve(256 + results.size() + snapshot.size() * 4 / 3);
+  body.reserve(256 + results.size() + (packed.empty() ? snapshot.size() : packed.size()) * 4 / 3);
   // The answer reads the state as the version in force now does, as the client will.
   if (current->version() > under->version()) {
     *committed = migrated(under->program(), current->program(), *committed);
     under = current;
     snapshot.clear();
+    packed.clear();
   }
   const Program& program = under->program();
   body += "{\"balances\":";
@@ -447,7 +462,7 @@ HttpAnswer SyncService::apply_batch(const std::string& member_id, const Json& ev
   body += results;
   body += ",\"server_time\":";
   body += std::to_string(now);
-  append_state_answer(body, program, *committed, form, snapshot);
+  append_state_answer(body, program, *committed, form, snapshot, packed);
   body += ",\"version\":";
   body += std::to_string(committed->version);
   body += '}';
@@ -806,7 +821,7 @@ HttpAnswer SyncService::share_code(const std::string& member_id, const std::stri
 HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t now, const std::string& state_form) {
   AnswerState form = AnswerState::json;
   if (!state_form.empty() && !answer_state_named(state_form, form)) {
-    return error_answer(400, "value.unknown_choice", "must be \"json\", \"snapshot\" or \"none\"", "state");
+    return error_answer(400, "value.unknown_choice", kStateChoices, "state");
   }
   auto row = store_.read_member(member_id);
   if (!row) return error_answer(404, "member.unknown", "no member " + member_id + " has joined", "member_id");
@@ -816,7 +831,7 @@ HttpAnswer SyncService::member_view(const std::string& member_id, std::int64_t n
                      ",\"member_id\":" + quoted(member_id);
   append_program_version(body, programs_.in_force(now)->version());
   body += ",\"server_time\":" + std::to_string(now);
-  append_state_answer(body, under->program(), state, form, "");
+  append_state_answer(body, under->program(), state, form, "", "");
   body += ",\"version\":" + std::to_string(row->version) + "}";
   return {200, std::move(body)};
 }

@@ -76,10 +76,12 @@ class SyncService {
   // The member's state in a batch's answer: "state" as JSON (the default),
   // "snapshot" as the core's binary snapshot in base64url (what a client
   // opens a session on: core.member(bytes); several times smaller and
-  // cheaper to make for a member with history), or left out.
-  enum class AnswerState { json, snapshot, none };
+  // cheaper to make for a member with history), "packed" the same bytes
+  // as stored, LZ4-compressed when large (packed_snapshot.hpp: a third of
+  // the bytes for a year of history, opened by the same call), or left out.
+  enum class AnswerState { json, snapshot, packed, none };
 
-  // POST /v1/sync: {"events": [...], "member_id"?, "state"?: "json" | "snapshot" | "none"}
+  // POST /v1/sync: {"events": [...], "member_id"?, "state"?: "json" | "snapshot" | "packed" | "none"}
   // for the member the token names, after `checks`.
   HttpAnswer member_sync(const std::string& member_id, const MemberChecks& checks, std::string_view body,
                          std::int64_t now);

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "loyalty/apply.hpp"
 #include "loyalty/engine.hpp"
+#include "loyalty/packed_snapshot.hpp"
 #include "loyalty/state_snapshot.hpp"
 #include "loyalty/json_codec.hpp"
 #include "stored_state.hpp"
@@ -164,6 +166,38 @@ TEST(StoredState, OrdersCompressedApartThatAreDamagedAreRefusedWithACode) {
     auto read = read_stored_state(program, bad);
     ASSERT_FALSE(read.ok());
     EXPECT_EQ(read.errors()[0].code, "state.bad_compression");
+  }
+}
+
+// A client opens what the server stores and sends ("state": "packed") with
+// the core's own LZ4 decoder: it must give back exactly what liblz4 packed,
+// for any bytes (runs, text, noise, in sizes around LZ4's limits), and the
+// server's states whole or with their orders apart.
+TEST(StoredState, WhatTheServerPacksTheCoreUnpacksWithItsOwnDecoder) {
+  std::mt19937_64 random(20261207);
+  for (std::size_t size : {1024u, 1500u, 4096u, 65535u, 65536u, 70000u, 300000u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      std::string bytes(size, '\0');
+      for (std::size_t i = 0; i < size; ++i) {
+        const std::uint64_t r = random();
+        bytes[i] = kind == 0 ? static_cast<char>(r) : kind == 1 ? "order-cake-"[r % 11] : static_cast<char>(i / 300);
+      }
+      const std::string packed = stored_form_of_snapshot(bytes);
+      ASSERT_EQ(packed.substr(0, 3), "LCZ");
+      auto unpacked = unpacked_snapshot(packed);
+      ASSERT_TRUE(unpacked.ok()) << "size " << size << " kind " << kind;
+      EXPECT_TRUE(unpacked.value() == bytes) << "size " << size << " kind " << kind;
+    }
+  }
+  const Engine engine = bakery();
+  const Program& program = engine.program();
+  for (int orders : {30, 120}) {
+    const MemberState state = member_with_orders(program, orders);
+    for (const std::string& stored : {stored_form(program, state), stored_as_the_server_does(program, state)}) {
+      auto opened = member_state_from_snapshot(program, stored);  // the core's decoder
+      ASSERT_TRUE(opened.ok()) << stored.substr(0, 3) << ": " << opened.errors()[0].code;
+      EXPECT_EQ(state_snapshot(program, opened.value()), state_snapshot(program, state)) << stored.substr(0, 3);
+    }
   }
 }
 

@@ -245,6 +245,32 @@ test('a batch answers the state as JSON, as its binary snapshot, or not at all, 
   assert.deepEqual(bad.json.errors.map((e) => [e.code, e.path]), [['value.unknown_choice', 'state']]);
 });
 
+test('a member with history is answered packed when asked: the snapshot LZ4-compressed, a fraction of its bytes', async () => {
+  const { member_id, token } = await newMember(1);
+  for (let i = 0; i < 60; ++i) {
+    const order = await call('POST', '/v1/orders', {
+      auth: merchantKey, body: { member_id, id: `${member_id}-h${i}`, order_id: `${member_id}-H${i}`, lines: baguettes(1) },
+    });
+    assert.equal(order.json.results[0].result, 'applied', order.text);
+  }
+  const snapshot = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('p-1', 10)], state: 'snapshot' } });
+  const packed = await call('POST', '/v1/sync', { auth: token, body: { events: [redeem('p-1', 10)], state: 'packed' } });
+  assert.equal(packed.status, 200, packed.text);
+  assert.equal(packed.json.version, snapshot.json.version, 'a retry: the same state, in the form asked now');
+  const plain = Buffer.from(snapshot.json.snapshot, 'base64url');
+  const bytes = Buffer.from(packed.json.snapshot, 'base64url');
+  assert.deepEqual([...plain.subarray(0, 3)], [...Buffer.from('LCS')]);
+  assert.ok(['LCZ', 'LCO'].includes(bytes.subarray(0, 3).toString()), bytes.subarray(0, 3).toString());
+  assert.equal(bytes.readUInt32LE(3), plain.length, 'the packed form says the snapshot\'s size');
+  assert.ok(bytes.length * 2 < plain.length, `${bytes.length} packed against ${plain.length}`);
+  const read = await call('GET', '/v1/me?state=packed', { auth: token });
+  assert.deepEqual(Buffer.from(read.json.snapshot, 'base64url').subarray(0, 3).toString(), 'LCZ');
+  // A small state is sent as its snapshot: packing would save nothing.
+  const fresh = await newMember(1);
+  const small = await call('POST', '/v1/sync', { auth: fresh.token, body: { events: [redeem('p-2', 10)], state: 'packed' } });
+  assert.equal(Buffer.from(small.json.snapshot, 'base64url').subarray(0, 3).toString(), 'LCS');
+});
+
 test('a member, and a merchant, read the state as JSON, as its binary snapshot, or not at all', async () => {
   const { token, member_id } = await newMember(1);
   const json = await call('GET', '/v1/me', { auth: token });
