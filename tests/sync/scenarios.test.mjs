@@ -209,9 +209,9 @@ describe('a brand\'s new programme version', () => {
   }
 });
 
-test('the state is kept as the server\'s snapshot, and as JSON when asked; the member sees the same either way', async () => {
+test('the state is kept as the server\'s snapshot, packed or not, and as JSON when asked; the member sees the same either way', async () => {
   const seen = {};
-  for (const stateForm of ['snapshot', 'json']) {
+  for (const stateForm of ['packed', 'snapshot', 'json']) {
     const net = network(backend);
     const storage = deviceStorage();
     const memberId = `form-${stateForm}`;
@@ -221,14 +221,24 @@ test('the state is kept as the server\'s snapshot, and as JSON when asked; the m
     const at = Date.now();
     sync.send({ type: 'checkin', at });
     await sync.flush();
+    // Orders enough that the state is packed when sent packed (past 1 KiB).
+    const merchant = client(backend.url);
+    for (let i = 0; i < 40; ++i) {
+      const lines = [{ sku: 'baguette', category: 'bread', unit_price: 1250, quantity: 1 }];
+      await merchant('POST', '/v1/orders', { auth: merchantKey, body: { member_id: memberId, id: `${memberId}-${i}`, order_id: `${memberId}-O${i}`, lines } });
+    }
+    await sync.refresh();
+    const later = Date.now();  // after the orders' times
     net.down = true;
-    sync.send({ type: 'like', article: 'a', at: at + 1 });  // pending, on top
+    sync.send({ type: 'like', article: 'a', at: later });  // pending, on top
     await sync.flush();
     const saved = JSON.parse(storage.values.get('account'));
     const server = await client(backend.url)('GET', `/v1/members/${memberId}`, { auth: merchantKey });
-    if (stateForm === 'snapshot') {
+    if (stateForm !== 'json') {
       assert.equal(saved.state, null);
       assert.equal(typeof saved.snapshot, 'string');
+      const header = Buffer.from(saved.snapshot, 'base64url').subarray(0, 3).toString();
+      assert.ok(stateForm === 'packed' ? ['LCZ', 'LCO'].includes(header) : header === 'LCS', `${stateForm}: ${header}`);
       assert.ok(saved.snapshot.length < JSON.stringify(server.json.state).length, 'smaller than the JSON');
     } else {
       assert.equal(saved.snapshot, null);
@@ -237,9 +247,10 @@ test('the state is kept as the server\'s snapshot, and as JSON when asked; the m
     assert.equal(sync.version, server.json.version);
     const view = sync.projectedState(core);
     assert.deepEqual(view.tasks.liked, ['a'], 'the pending like on top');
-    seen[stateForm] = { streak: sync.session(core).checkinCalendar(at + 2).streak, points: sync.session(core).pointsSummary(at + 2).available };
+    seen[stateForm] = { streak: sync.session(core).checkinCalendar(later + 1).streak, points: sync.session(core).pointsSummary(later + 1).available };
   }
   assert.deepEqual(seen.snapshot, seen.json);
+  assert.deepEqual(seen.packed, seen.json);
   assert.equal(seen.snapshot.streak, 1);
   assert.ok(seen.snapshot.points > 0);
 });

@@ -5,10 +5,11 @@
 // with a growing back-off, the server's state and ledger kept for offline
 // use, and the pending events applied on top of it by the core so that the
 // member sees them at once. Draws wait for the server: only it holds the seed.
-// The state is asked for as the core's binary snapshot (base64url), kept so
-// and opened in the core from its bytes: several times smaller to store and
-// about thirty times faster to open than JSON for a member with history
-// (`stateForm: 'json'` keeps JSON instead).
+// The state is asked for as the core's binary snapshot, packed (LZ4) when
+// large (base64url), kept so and opened in the core from its bytes: for a
+// member with history ~10 times smaller to send and store and about thirty
+// times faster to open than JSON (`stateForm: 'snapshot'` asks for it
+// unpacked, `'json'` keeps JSON instead).
 //
 // What differs between hosts is passed in as a host (hosts.js has the
 // browser, WeChat, Douyin and Alipay ones):
@@ -52,9 +53,9 @@ class SyncClient {
    *        by default the server's demo login with the host's login code
    * @param {{ setTimeout: Function, clearTimeout: Function }} [options.timers]
    * @param {() => number} [options.now]
-   * @param {'snapshot' | 'json'} [options.stateForm]  how the server's state is asked for and kept
+   * @param {'packed' | 'snapshot' | 'json'} [options.stateForm]  how the server's state is asked for and kept
    */
-  constructor({ host, server = '', storageKey = 'loyalty.account', memberPrefix = 'm-', login, timers, now, stateForm = 'snapshot' }) {
+  constructor({ host, server = '', storageKey = 'loyalty.account', memberPrefix = 'm-', login, timers, now, stateForm = 'packed' }) {
     this.host = host;
     this.server = server;
     this.storageKey = storageKey;
