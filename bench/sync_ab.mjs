@@ -9,6 +9,9 @@
 //                          [--rounds 3] [--seconds 5] [--clients 64]
 //                          [--member-rate 0] [--ip-rate 0]
 //
+// A build may name the state form its clients ask for, `PATH@packed`
+// (otherwise --state's): the same server asked for two forms side by side.
+//
 // The rate limits are off unless given (N requests a minute), so that what
 // they cost is measured apart; on PostgreSQL they are shared by every
 // server, a row a key. Every client here is 127.0.0.1, as every member is
@@ -25,10 +28,12 @@ import { run, startLoggingToFile } from './load_servers.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-const builds = option('--bin', '').split(',').filter(Boolean).map((b) => resolve(root, b));
+const builds = option('--bin', '').split(',').filter(Boolean);
 const store = option('--store', 'sqlite');
 const histories = option('--history', '0,120').split(',').map(Number);
 const state = option('--state', 'snapshot');
+const binaryOf = (build) => resolve(root, build.split('@')[0]);
+const stateOf = (build) => build.split('@')[1] || state;
 const rounds = Number(option('--rounds', '3'));
 const seconds = option('--seconds', '5');
 const clients = option('--clients', '64');
@@ -36,7 +41,7 @@ const memberRate = option('--member-rate', '0');
 const ipRate = option('--ip-rate', '0');
 const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');
 if (builds.length < 2 || !['sqlite', 'postgres'].includes(store)) {
-  console.error('usage: node bench/sync_ab.mjs --bin A,B[,...] [--store sqlite|postgres] [--history 0,120] [--state snapshot] [--rounds 3]');
+  console.error('usage: node bench/sync_ab.mjs --bin A,B[,...] [--store sqlite|postgres] [--history 0,120] [--state snapshot] [--rounds 3]  (a build: PATH or PATH@FORM)');
   process.exit(2);
 }
 
@@ -51,7 +56,8 @@ const results = [];
 let n = 0;
 try {
   for (let round = 1; round <= rounds; ++round) {
-    for (const binary of builds) {
+    for (const build of builds) {
+      const binary = binaryOf(build);
       ++n;
       let db = `sqlite:${join(folder, `ab-${n}.db`)}`;
       if (cluster) {
@@ -64,9 +70,9 @@ try {
       try {
         for (const history of histories) {
           const load = await run(loadBinary, ['--url', server.url, '--server-pid', String(server.pid), '--clients', clients,
-            '--history', String(history), '--state', state, '--seconds', seconds, '--tag', `ab-${process.pid}-${n}-${history}`]);
+            '--history', String(history), '--state', stateOf(build), '--seconds', seconds, '--tag', `ab-${process.pid}-${n}-${history}`]);
           if (load.status !== 0) throw new Error(`bench_sync_load:\n${load.stdout}${load.stderr}`);
-          const result = { round, binary, store, ...JSON.parse(load.stdout) };
+          const result = { round, binary: build, store, ...JSON.parse(load.stdout) };
           console.log(JSON.stringify(result));
           results.push(result);
         }

@@ -3,7 +3,7 @@
 // connection per client, tokens made locally, so that the client costs the
 // machine little and its CPU is reported apart from the server's).
 //
-//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres] [--states json,snapshot]
+//   node bench/sync_load.mjs [--seconds 5] [--only sqlite|postgres] [--states json,snapshot,packed]
 //                            [--bin build/native-release/server/loyalty]
 //
 // SQLite: 1, 16, 64 and 256 clients of fresh members sending one-event
@@ -25,7 +25,7 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const seconds = option('--seconds', '5');
 const only = option('--only', '');
 // Answer forms to measure; an older server knows only json.
-const states = option('--states', 'json,snapshot').split(',');
+const states = option('--states', 'json,snapshot,packed').split(',');
 // Another build of the server (an older commit, side by side) with --bin.
 const serverBinary = resolve(root, option('--bin', 'build/native-release/server/loyalty'));
 const loadBinary = resolve(root, 'build/native-release/bench/bench_sync_load');

@@ -6,7 +6,7 @@
 // `--history` more orders.
 //
 //   bench_sync_load --url http://127.0.0.1:8080/[,URL...] --clients 64 [--batch 1]
-//                   [--history 0] [--state json|snapshot|none] [--warmup 2] [--seconds 5]
+//                   [--history 0] [--state json|snapshot|packed|none] [--warmup 2] [--seconds 5]
 //                   [--server-pid PID[,PID...]] [--tag run]
 // With several URLs (servers on one store), client c talks to the c-th modulo.
 //
@@ -48,7 +48,7 @@ struct Options {
   double warmup = 2;  // seconds of load before measuring: caches filled, the WAL at its working size
   std::vector<std::string> server_pids;  // their CPU is summed
   std::string tag = "load";
-  std::string state = "json";  // the state in each answer: json, snapshot or none
+  std::string state = "json";  // the state in each answer: json, snapshot, packed or none
 };
 
 std::string env_or(const char* name, const char* fallback) {
