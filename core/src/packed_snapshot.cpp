@@ -15,8 +15,8 @@ Errors bad_compression(const char* message) { return Errors{{"state.bad_compress
 
 // An LZ4 block grows at most ~255 times: a claim beyond that is damage, and
 // is refused before the memory is taken.
-bool claim_too_large(std::size_t size, std::size_t blocks) {
-  return size > kMaxPackedSnapshot || size > blocks * 255 + 64;
+bool claim_too_large(std::size_t size, std::size_t packed_size) {
+  return size > kMaxPackedSnapshot || size > packed_size * 255 + 64;
 }
 
 // A length of an LZ4 sequence: the token's four bits, and when they are 15,
