@@ -751,21 +751,13 @@ Result<MemberJoin> member_join_from_snapshot(const Program& program, std::string
   return MemberJoin{s.joined_at, s.birthday};
 }
 
-namespace {
-Result<MemberState> read_snapshot(const Program& program, std::string_view bytes);
-}  // namespace
-
-// Packed bytes hold a plain snapshot, never packed ones again.
 Result<MemberState> member_state_from_snapshot(const Program& program, std::string_view bytes) {
-  if (!is_packed_snapshot(bytes)) return read_snapshot(program, bytes);
-  auto unpacked = unpacked_snapshot(bytes);
-  if (!unpacked.ok()) return unpacked.errors();
-  if (is_packed_snapshot(unpacked.value())) return Errors{{"snapshot.bad_header", "a compressed state holds another", "state"}};
-  return read_snapshot(program, unpacked.value());
-}
-
-namespace {
-Result<MemberState> read_snapshot(const Program& program, std::string_view bytes) {
+  if (is_packed_snapshot(bytes)) {  // packed bytes hold a plain snapshot, never packed ones again
+    auto unpacked = unpacked_snapshot(bytes);
+    if (!unpacked.ok()) return unpacked.errors();
+    if (is_packed_snapshot(unpacked.value())) return Errors{{"snapshot.bad_header", "a compressed state holds another", "state"}};
+    return member_state_from_snapshot(program, unpacked.value());
+  }
   Errors errors;
   Reader r(bytes, errors);
   MemberState s;
@@ -844,6 +836,5 @@ Result<MemberState> read_snapshot(const Program& program, std::string_view bytes
   if (!errors.empty()) return errors;
   return s;
 }
-}  // namespace
 
 }  // namespace loyalty
