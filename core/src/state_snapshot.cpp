@@ -274,20 +274,29 @@ class Reader {
   }
   void count(const char* key, std::int64_t& into) { integer(key, into, 0, kMaxSafeInteger); }
   void time(const char* key, TimeMs& into) { integer(key, into, kMinTimeMs, kMaxTimeMs); }
+  // A time written as its difference from `base`, itself a time.
+  void time_from(const char* key, TimeMs& into, TimeMs base) {
+    Scope s(*this, key);
+    if (auto v = integer(kMinTimeMs - base, kMaxTimeMs - base)) into = base + *v;
+  }
   void day(const char* key, std::int64_t& into) { integer(key, into, 0, max_day()); }
 
   std::optional<std::string> text(std::size_t max_bytes) {
     auto n = varint();
     if (!n) return std::nullopt;
-    if (*n > max_bytes) {
+    return text_of(*n, max_bytes);
+  }
+  // Text whose byte count was read already.
+  std::optional<std::string> text_of(std::uint64_t n, std::size_t max_bytes) {
+    if (n > max_bytes) {
       fail("value.too_long", "must be at most " + std::to_string(max_bytes) + " bytes");
       return std::nullopt;
     }
-    if (*n > in_.size() - pos_) {
+    if (n > in_.size() - pos_) {
       fail("snapshot.truncated", "the snapshot ends inside this text");
       return std::nullopt;
     }
-    const auto bytes = static_cast<std::size_t>(*n);  // at most max_bytes
+    const auto bytes = static_cast<std::size_t>(n);  // at most max_bytes
     std::string s(in_.substr(pos_, bytes));
     pos_ += bytes;
     if (!is_valid_utf8(s)) {
@@ -609,10 +618,41 @@ void write_orders(Writer& w, const Program& program, const HeldOrders& orders) {
   });
 }
 
+// Lots, from version 7 (the format in state_snapshot.hpp): each time as its
+// difference from the same time of the lot written before, and an order id
+// that is the lot's own id as 0. Lots earned one after another are mostly
+// alike, so a member's hundreds of lots take about half the bytes, and the
+// sync server, which writes them after every request, writes and packs less.
+void write_lots(Writer& w, const Lots& lots) {
+  w.varint(lots.size());
+  TimeMs earned = 0, expires = 0, vests = 0;
+  for (const Lot& lot : lots) {
+    w.integer(lot.earned_at - earned);
+    earned = lot.earned_at;
+    w.optional(lot.expires_at, [&](TimeMs t) {
+      w.integer(t - expires);
+      expires = t;
+    });
+    w.text(lot.id);
+    if (lot.order_id == lot.id) {
+      w.varint(0);
+    } else {
+      w.varint(lot.order_id.size() + 1);
+      w.raw(lot.order_id);
+    }
+    w.integer(lot.points);
+    w.optional(lot.vests_at, [&](TimeMs t) {
+      w.integer(t - vests);
+      vests = t;
+    });
+  }
+}
+
 std::string state_snapshot(const Program& program, const MemberState& s, bool keep_orders, std::size_t* orders_at) {
-  // With the orders' bytes kept, the rest is mostly lots: about as many again.
+  // With the orders' bytes kept, the rest is mostly lots (~20 bytes each):
+  // the buffer is zero-filled as it grows, so it is sized near what is written.
   const std::string* kept = keep_orders ? s.orders.kept_snapshot(&program) : nullptr;
-  Writer w(kept ? 2 * kept->size() + 4096 : 0);
+  Writer w(kept ? kept->size() + 32 * s.lots.size() + 1024 : 0);
   w.list(s.activity, [&](const ActivityDay& a) {
     w.integer(a.day);
     w.integer(a.growth);
@@ -645,15 +685,7 @@ std::string state_snapshot(const Program& program, const MemberState& s, bool ke
   w.optional(s.last_activity_at, [&](TimeMs t) { w.integer(t); });
   w.integer(s.lifetime_orders);
   w.integer(s.lifetime_spend);
-  w.varint(s.lots.size());
-  for (const Lot& lot : s.lots) {
-    w.integer(lot.earned_at);
-    w.optional(lot.expires_at, [&](TimeMs t) { w.integer(t); });
-    w.text(lot.id);
-    w.text(lot.order_id);
-    w.integer(lot.points);
-    w.optional(lot.vests_at, [&](TimeMs t) { w.integer(t); });
-  }
+  write_lots(w, s.lots);
   w.text(s.member_id);
   if (orders_at) *orders_at = w.size();
   if (kept) {
@@ -689,6 +721,38 @@ std::string state_snapshot(const Program& program, const MemberState& s, bool ke
 }
 
 namespace {
+
+// Lots as write_lots writes them, or as versions before 7 did (each time
+// whole, each order id as text).
+std::vector<Lot> read_lots(Reader& r) {
+  const bool relative = r.version() >= 7;
+  std::vector<Lot> lots;
+  TimeMs earned = 0, expires = 0, vests = 0;
+  r.list("lots", 100000, [&] {
+    Lot lot;
+    r.time_from("earned_at", lot.earned_at, relative ? earned : 0);
+    earned = lot.earned_at;
+    r.optional("expires_at", [&] {
+      r.time_from("", lot.expires_at.emplace(), relative ? expires : 0);
+      expires = *lot.expires_at;
+    });
+    r.text("id", lot.id);
+    if (relative) {
+      Reader::Scope key(r, "order_id");
+      if (auto n = r.varint(); n && *n == 0) lot.order_id = lot.id;
+      else if (n) lot.order_id = r.text_of(*n - 1, kMaxText).value_or("");
+    } else {
+      r.text("order_id", lot.order_id);
+    }
+    r.integer("points", lot.points, 1, kMaxSafeInteger);
+    r.optional("vests_at", [&] {
+      r.time_from("", lot.vests_at.emplace(), relative ? vests : 0);
+      vests = *lot.vests_at;
+    });
+    lots.push_back(std::move(lot));
+  });
+  return lots;
+}
 
 // The fields up to the member's join (its activity days, birthday, caps,
 // clock, debt, a pending downgrade, growth, joined_at): all that
@@ -766,18 +830,7 @@ Result<MemberState> member_state_from_snapshot(const Program& program, std::stri
   r.optional("last_activity_at", [&] { r.time("", s.last_activity_at.emplace()); });
   r.count("lifetime_orders", s.lifetime_orders);
   r.count("lifetime_spend", s.lifetime_spend);
-  std::vector<Lot> lots;
-  r.list("lots", 100000, [&] {
-    Lot lot;
-    r.time("earned_at", lot.earned_at);
-    r.optional("expires_at", [&] { r.time("", lot.expires_at.emplace()); });
-    r.text("id", lot.id);
-    r.text("order_id", lot.order_id);
-    r.integer("points", lot.points, 1, kMaxSafeInteger);
-    r.optional("vests_at", [&] { r.time("", lot.vests_at.emplace()); });
-    lots.push_back(std::move(lot));
-  });
-  s.lots.assign(std::move(lots));
+  s.lots.assign(read_lots(r));
   r.text("member_id", s.member_id);
   r.list("orders", 100000, [&] {
     OrderRecord o;

@@ -247,9 +247,9 @@ TEST(StateSnapshot, ARecallOfferTheProgrammeNoLongerHasIsForgotten) {
 TEST(StateSnapshot, OnlyItsOwnHeaderAndVersionAreRead) {
   const Program program = load("bakery.json");
   std::string bytes = state_snapshot(program, MemberState{});
-  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x06", 4));
+  EXPECT_EQ(bytes.substr(0, 4), std::string("LCS\x07", 4));
   EXPECT_EQ(member_state_from_snapshot(program, "{\"growth\":1}").errors()[0].code, "snapshot.bad_header");
-  for (char version : {'\x00', '\x07'}) {
+  for (char version : {'\x00', '\x08'}) {
     bytes[3] = version;
     auto read = member_state_from_snapshot(program, bytes);
     ASSERT_FALSE(read.ok());
@@ -276,7 +276,80 @@ TEST(StateSnapshot, Version1SnapshotsStillRead) {
   EXPECT_NE(json.find("\"lifetime_spend\":2800"), std::string::npos) << json;
   EXPECT_NE(json.find("\"checkins\":1"), std::string::npos) << json;
   EXPECT_FALSE(read.value().recall.has_value());
-  EXPECT_EQ(state_snapshot(program, read.value()).substr(0, 4), std::string("LCS\x06", 4)) << "written back as version 6";
+  EXPECT_EQ(state_snapshot(program, read.value()).substr(0, 4), std::string("LCS\x07", 4)) << "written back as version 7";
+}
+
+// Before version 7 each lot's times and order id were written whole: a
+// version 6 snapshot of a coffee member with two orders, one whose event id
+// is its order id, each lot vesting and expiring.
+TEST(StateSnapshot, Version6LotsStillReadAndAreWrittenBackByDifference) {
+  const Program program = load("coffee.json");
+  const std::string hex =
+      "4c43530602c2c00240028032c4c0025a02a84600000000809af9c0956700009a0180c8fec4f16601809af9c0956704a8780280aac6ee94670180"
+      "c08f9d8069026531046f2d65310a0180baaaaf9967809af9c095670180b0c2ef8069036f2d32036f2d32100180aadd819a67046d2d7636028"
+      "0aac6ee946740000106636f6666656580320a0200056c61747465046f2d65318032000a0000000000809af9c095675a000106636f66666565"
+      "a846100200056c61747465036f2d32a8460010000000000000000002026531036f2d320000000000000000000000000000000000000105677265"
+      "656e000400";
+  std::string bytes;
+  for (std::size_t i = 0; i < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  auto read = member_state_from_snapshot(program, bytes);
+  ASSERT_TRUE(read.ok()) << read.errors()[0].path << ": " << read.errors()[0].message;
+  const std::string json = state_json(program, read.value());
+  EXPECT_NE(json.find("\"lots\":[{\"earned_at\":1772326800000,\"expires_at\":1803916800000,\"id\":\"e1\","
+                      "\"order_id\":\"o-e1\",\"points\":5,\"vests_at\":1772931600000},{\"earned_at\":1772413200000,"
+                      "\"expires_at\":1804003200000,\"id\":\"o-2\",\"order_id\":\"o-2\",\"points\":8,"
+                      "\"vests_at\":1773018000000}]"),
+            std::string::npos)
+      << json;
+  const std::string again = state_snapshot(program, read.value());
+  EXPECT_EQ(again.substr(0, 4), std::string("LCS\x07", 4));
+  EXPECT_LE(again.size() + 8, bytes.size()) << "the second lot's times are differences, and o-2's order id one byte";
+  auto back = member_state_from_snapshot(program, again);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(state_json(program, back.value()), json);
+}
+
+// A lot's times are differences from the lot before's, and what they add up
+// to must still be a time; an order id given by length is text like any other.
+TEST(StateSnapshot, LotDifferencesOutsideTimeOrBadOrderIdsAreRefused) {
+  const Program program = load("bakery.json");
+  MemberState state;
+  state.member_id = "m";
+  Lot first;
+  first.earned_at = kMaxTimeMs - 5;
+  first.id = "a";
+  first.points = 1;
+  Lot second = first;
+  second.id = "b";
+  second.order_id = "o-b";
+  state.lots.assign({first, second});
+  const std::string bytes = state_snapshot(program, state);
+  auto read = member_state_from_snapshot(program, bytes);
+  ASSERT_TRUE(read.ok()) << read.errors()[0].path << ": " << read.errors()[0].message;
+  // The first lot ends with its id "a", an order id of 0 bytes (1), 1 point
+  // (2) and no vesting (0); the second begins with its earned_at difference.
+  const std::size_t next = bytes.find(std::string("\x01" "a" "\x01\x02\x00", 5)) + 5;
+  ASSERT_LT(next, bytes.size());
+  ASSERT_EQ(bytes[next], '\x00');
+  std::string later = bytes;
+  later[next] = '\x14';  // +10 ms: past the last time there is
+  auto past = member_state_from_snapshot(program, later);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.errors()[0].code, "value.out_of_range");
+  EXPECT_EQ(past.errors()[0].path, "state.lots[1].earned_at");
+  const std::size_t order_id = bytes.find("\x04o-b");
+  ASSERT_NE(order_id, std::string::npos);
+  std::string bad_text = bytes;
+  bad_text[order_id + 1] = '\xff';
+  auto refused = member_state_from_snapshot(program, bad_text);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.errors()[0].code, "value.invalid_utf8");
+  EXPECT_EQ(refused.errors()[0].path, "state.lots[1].order_id");
+  std::string cut = bytes.substr(0, order_id + 2);  // the order id says 3 bytes; 1 is left
+  auto truncated = member_state_from_snapshot(program, cut);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.errors()[0].code, "snapshot.truncated");
+  EXPECT_EQ(truncated.errors()[0].path, "state.lots[1].order_id");
 }
 
 TEST(StateSnapshot, AVarintThatDoesNotEndOrHasRedundantBytesIsRefused) {

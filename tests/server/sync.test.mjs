@@ -230,7 +230,7 @@ test('a batch answers the state as JSON, as its binary snapshot, or not at all, 
   assert.equal(snapshot.status, 200, snapshot.text);
   assert.equal(snapshot.json.state, undefined);
   const bytes = Buffer.from(snapshot.json.snapshot, 'base64url');
-  assert.deepEqual([...bytes.subarray(0, 4)], [...Buffer.from('LCS'), 6], 'the core\'s snapshot header');
+  assert.deepEqual([...bytes.subarray(0, 4)], [...Buffer.from('LCS'), 7], 'the core\'s snapshot header');
   assert.equal(snapshot.json.balances.available, json.json.balances.available - 10);
   assert.ok(bytes.length < JSON.stringify((await call('GET', '/v1/me', { auth: token })).json.state).length);
 
@@ -278,7 +278,7 @@ test('a member, and a merchant, read the state as JSON, as its binary snapshot, 
   assert.equal(snapshot.status, 200, snapshot.text);
   assert.equal(snapshot.json.state, undefined);
   const bytes = Buffer.from(snapshot.json.snapshot, 'base64url');
-  assert.deepEqual([...bytes.subarray(0, 4)], [...Buffer.from('LCS'), 6], 'the core\'s snapshot header');
+  assert.deepEqual([...bytes.subarray(0, 4)], [...Buffer.from('LCS'), 7], 'the core\'s snapshot header');
   assert.ok(bytes.length < JSON.stringify(json.json.state).length);
   const { snapshot: _bytes, ...rest } = snapshot.json;
   const { state: _state, ...same } = json.json;

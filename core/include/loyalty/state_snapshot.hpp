@@ -4,9 +4,10 @@
 // round-trip exactly: member_state_from_snapshot(state_snapshot(s)) is a
 // state whose state_json() is state_json(s).
 //
-// Format, version 3 (little-endian by construction):
-//   header   "LCS" and the version byte (3; version 2, without recall, and
-//            version 1, without points_active_at either, still read)
+// Format, version 7 (little-endian by construction):
+//   header   "LCS" and the version byte (7; every version from 1 is still
+//            read: 2 had no recall, 1 no points_active_at either, and before
+//            7 lots were written as below without the differences)
 //   unsigned LEB128 varint (at most 10 bytes; no redundant trailing zeros)
 //   integer  a signed value, zigzag-encoded, as a varint
 //   text     a varint byte count, then that many bytes of UTF-8
@@ -15,7 +16,11 @@
 //   list     a varint count, then that many items
 // The fields follow the JSON snapshot's keys in the same (sorted) order,
 // with the same optional parts; tiers and categories are written as their
-// ids, so a snapshot reads under any programme that still has them.
+// ids, so a snapshot reads under any programme that still has them. In the
+// lots, each of earned_at, expires_at and vests_at is written as its
+// difference from the same field of the last lot that had it (from 0 for
+// the first), and order_id as a varint 0 when it is the lot's id, else its
+// byte count plus 1, then its bytes.
 //
 // Reading checks everything the JSON reader checks (ranges, lengths, ids,
 // ascending days, the check-in cycle's shape) and more that bytes can get
@@ -33,7 +38,7 @@
 
 namespace loyalty {
 
-inline constexpr unsigned char kSnapshotVersion = 6;  // 4: mall redemptions; 5: tags; 6: spokesperson campaigns
+inline constexpr unsigned char kSnapshotVersion = 7;  // 4: mall redemptions; 5: tags; 6: spokesperson campaigns; 7: lots by difference
 
 // `keep_orders`: the held orders' bytes are kept with the state and copied
 // from there until an order changes, for a host that writes the same member
