@@ -58,7 +58,13 @@ void stored_whole(benchmark::State& bench) {
 void snapshot_alone(benchmark::State& bench) {
   const Program& program = bakery().program();
   const MemberState state = member_with_a_year_of_orders(program);
-  for (auto _ : bench) benchmark::DoNotOptimize(state_snapshot(program, state, /*keep_orders=*/true).data());
+  std::size_t bytes = 0;
+  for (auto _ : bench) {
+    const std::string snapshot = state_snapshot(program, state, /*keep_orders=*/true);
+    bytes = snapshot.size();
+    benchmark::DoNotOptimize(snapshot.data());
+  }
+  bench.counters["snapshot_bytes"] = static_cast<double>(bytes);
 }
 
 void stored_orders_apart(benchmark::State& bench) {

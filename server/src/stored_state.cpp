@@ -3,6 +3,7 @@
 #include <lz4.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "loyalty/json_codec.hpp"
 #include "loyalty/packed_snapshot.hpp"
@@ -15,12 +16,27 @@ namespace {
 // liblz4, and read with liblz4's decoder.
 constexpr std::size_t kCompressFrom = 1024;  // below, the header and the call cost more than they save
 
-// `bytes` as an LZ4 block appended to `out`; false if LZ4 could not.
+// The thread's LZ4 state (16 KB), made once. Each block starts it with a fast
+// reset rather than clearing its whole table, which cost more than packing
+// the 2-3 KB a request writes.
+LZ4_stream_t* thread_lz4_stream() {
+  thread_local std::unique_ptr<LZ4_stream_t> stream;
+  if (!stream) {
+    stream = std::make_unique<LZ4_stream_t>();
+    LZ4_initStream(stream.get(), sizeof(LZ4_stream_t));
+  }
+  return stream.get();
+}
+
+// `bytes` as an LZ4 block appended to `out`, independent of any block before
+// it; false if LZ4 could not.
 bool append_lz4(std::string& out, std::string_view bytes) {
   const std::size_t at = out.size();
   out.resize(at + static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(bytes.size()))));
-  const int n = LZ4_compress_default(bytes.data(), out.data() + at, static_cast<int>(bytes.size()),
-                                     static_cast<int>(out.size() - at));
+  LZ4_stream_t* stream = thread_lz4_stream();
+  LZ4_resetStream_fast(stream);
+  const int n = LZ4_compress_fast_continue(stream, bytes.data(), out.data() + at, static_cast<int>(bytes.size()),
+                                           static_cast<int>(out.size() - at), 1);
   out.resize(n > 0 ? at + static_cast<std::size_t>(n) : at);
   return n > 0;
 }

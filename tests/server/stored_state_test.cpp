@@ -174,6 +174,8 @@ TEST(StoredState, OrdersCompressedApartThatAreDamagedAreRefusedWithACode) {
 // for any bytes (runs, text, noise, in sizes around LZ4's limits), and the
 // server's states whole or with their orders apart.
 TEST(StoredState, WhatTheServerPacksTheCoreUnpacksWithItsOwnDecoder) {
+  // Packed one after another on this thread, which reuses its LZ4 state:
+  // each block must stand alone, with no match into the one before.
   std::mt19937_64 random(20261207);
   for (std::size_t size : {1024u, 1500u, 4096u, 65535u, 65536u, 70000u, 300000u}) {
     for (int kind = 0; kind < 3; ++kind) {
