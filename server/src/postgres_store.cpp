@@ -27,7 +27,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 14;
+constexpr int kSchemaVersion = 15;
 constexpr std::size_t kConnections = 8;
 constexpr std::size_t kRateConnections = 2;
 // Members' groups run at once (PostgresStore::with_member): while one waits
@@ -67,6 +67,8 @@ ALTER TABLE members ALTER COLUMN snapshot SET STORAGE EXTERNAL;
 ALTER TABLE members SET (toast_tuple_target = 8160, fillfactor = 50);
 -- Version 14: a large state's held orders compressed apart in the snapshot
 -- (stored_state.hpp), which an older binary would not read.
+-- Version 15: lots written by difference (state snapshot version 7),
+-- which an older binary would not read either.
 CREATE TABLE IF NOT EXISTS programs (
   version BIGINT PRIMARY KEY,
   effective_at BIGINT NOT NULL,

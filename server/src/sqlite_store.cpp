@@ -30,7 +30,7 @@ namespace loyalty::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 12;
+constexpr int kSchemaVersion = 13;
 
 // Version 1: members, the ledger, answers. The ledger is append-only:
 // triggers refuse to change a row. Version 2 adds what all members share:
@@ -49,7 +49,8 @@ constexpr int kSchemaVersion = 12;
 // operators, their sessions and the audit log of their actions (append-only,
 // like the ledger). Version 12 keeps a large state's held orders compressed
 // apart from the rest of it (stored_state.hpp), which an older binary would
-// not read. Every other statement is IF NOT EXISTS, so running the schema
+// not read; version 13 its lots written by difference (state snapshot
+// version 7), likewise. Every other statement is IF NOT EXISTS, so running the schema
 // migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
