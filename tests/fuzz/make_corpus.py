@@ -53,6 +53,15 @@ plain = b"LCS\x06" + bytes.fromhex("00000000000000000000000000000000000000000180
                                     "0000000000000000000000000000000000000000")
 put("snapshot", b"\x02" + len(plain).to_bytes(4, "little") + bytes([0xF0, len(plain) - 15]) + plain)
 
+# A member with three lots (0: bytes after the header): two orders', one
+# whose order id is its own id, and a check-in's with none. From snapshot
+# version 7 their times are differences from the lot before.
+put("snapshot", b"\x00" + bytes.fromhex("0000000000808aac93966700009a0180c8fec4f16601808aac93966704a8780380aac6ee94670180b0acc8c46a026531"
+                                        "056f2d653180010080f0b2520100036f2d3200b4010080f0b2520100026331010a00046d2d76370280aac6ee94674000"
+                                        "01056272656164803280010200046c6f6166046f2d653180320080010000000000809af9c095675a0001056272656164"
+                                        "a846b4010200046c6f6166036f2d32a84600b401000000000000000003026531036f2d32026331000101c6c00200c6c0"
+                                        "020002000000000000000000000001c6c0020000000a00000001066d656d626572000600"))
+
 # Sync bodies: the first byte picks the endpoint (0 sync, 1 join, 2 order, 3 refund, 4 membership).
 bodies = [
     (0, {"events": [{"id": "e1", "type": "checkin"}, {"id": "e2", "type": "redeem", "points": 5, "reward_id": "r"}]}),
