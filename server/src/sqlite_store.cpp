@@ -50,8 +50,8 @@ constexpr int kSchemaVersion = 13;
 // like the ledger). Version 12 keeps a large state's held orders compressed
 // apart from the rest of it (stored_state.hpp), which an older binary would
 // not read; version 13 its lots written by difference (state snapshot
-// version 7), likewise. Every other statement is IF NOT EXISTS, so running the schema
-// migrates any older file.
+// version 7), likewise. Every other statement is IF NOT EXISTS, so running
+// the schema migrates any older file.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS members (
   member_id TEXT PRIMARY KEY,

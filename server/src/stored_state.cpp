@@ -17,8 +17,8 @@ namespace {
 constexpr std::size_t kCompressFrom = 1024;  // below, the header and the call cost more than they save
 
 // The thread's LZ4 state (16 KB), made once. Each block starts it with a fast
-// reset rather than clearing its whole table, which cost more than packing
-// the 2-3 KB a request writes.
+// reset rather than clearing its whole table, which cost about as much as
+// packing the 2-3 KB a request writes.
 LZ4_stream_t* thread_lz4_stream() {
   thread_local std::unique_ptr<LZ4_stream_t> stream;
   if (!stream) {
