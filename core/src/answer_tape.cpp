@@ -21,6 +21,24 @@ bool TapeStrings::find_by_text(std::string_view s, Slot& slot, Found& found) {
   return true;
 }
 
+const std::vector<std::string_view>& tape_shape_keys(TapeShape shape) {
+  static const std::vector<std::string_view> shapes[kTapeShapes] = {
+      {"points", "rule"},
+      {"id", "points", "rule"},
+      {"id", "multiplier_bp", "points", "rule"},
+      {"category", "discount", "paid", "points", "quantity", "sku", "steps", "subtotal", "unit_price"},
+      {"have", "metric", "missing", "need"},
+      {"cut", "limit", "period", "used_before"},
+      {"drop_to", "evaluation_date", "held_tier", "needs", "next_tier", "permille", "retain_needs", "spend_needed",
+       "tier"},
+      {"at", "caps", "discount", "growth", "line_points", "lines", "local_date", "paid", "points", "progress",
+       "progress_after", "subtotal", "tier"},
+      {"at", "caps", "discount", "expires_at", "growth", "line_points", "lines", "local_date", "paid", "points",
+       "progress", "progress_after", "subtotal", "tier"},
+  };
+  return shapes[static_cast<std::size_t>(shape)];
+}
+
 void TapeStrings::clear() {
   slots_.assign(kSlots, Slot{});
   by_text_.clear();

@@ -25,8 +25,11 @@ void JsonWriter::before_value() {
 }
 
 JsonWriter& JsonWriter::open(char bracket) {
-  if (tape_) put(static_cast<char>(bracket == '{' ? tape::begin_object : tape::begin_array));
-  else {
+  if (tape_) {
+    put(static_cast<char>(bracket == '{' ? tape::begin_object : tape::begin_array));
+    assert(shaped_ >> 63 == 0 && "tapes nest shaped objects less than 64 levels deep");
+    shaped_ <<= 1;
+  } else {
     before_value();
     put(bracket);
   }
@@ -34,21 +37,45 @@ JsonWriter& JsonWriter::open(char bracket) {
   return *this;
 }
 
+JsonWriter& JsonWriter::begin_object(TapeShape shape) {
+  if (!tape_) open('{');
+  else {
+    assert(shaped_ >> 63 == 0 && "tapes nest shaped objects less than 64 levels deep");
+    put_tagged<1>(tape::shaped_object, static_cast<std::uint8_t>(shape));
+    shaped_ = (shaped_ << 1) | 1;
+    if (keeps_frames()) stack_.emplace_back();
+  }
+#ifndef NDEBUG
+  stack_.back().shape = &tape_shape_keys(shape);
+#endif
+  return *this;
+}
+
 JsonWriter& JsonWriter::close(char bracket) {
   put(tape_ ? static_cast<char>(bracket == '}' ? tape::end_object : tape::end_array) : bracket);
+  shaped_ >>= 1;
+#ifndef NDEBUG
+  const Frame& closed = stack_.back();
+  assert((!closed.shape || closed.shape_keys == closed.shape->size()) && "a shaped object has every key of its shape");
+#endif
   if (keeps_frames()) stack_.pop_back();
   return *this;
 }
 
-JsonWriter& JsonWriter::key(std::string_view k) {
+JsonWriter& JsonWriter::write_key(std::string_view k) {
 #ifndef NDEBUG
   Frame& checked = stack_.back();
   assert((!checked.keyed || std::string_view(checked.last_key) < k) && "JSON keys must be written sorted");
   checked.keyed = true;
   checked.last_key = std::string(k);
+  if (checked.shape) {
+    assert(checked.shape_keys < checked.shape->size() && (*checked.shape)[checked.shape_keys] == k &&
+           "a shaped object's keys are its shape's, in order");
+    checked.shape_keys += 1;
+  }
 #endif
   if (tape_) {
-    tape_string(k);
+    if (!(shaped_ & 1)) tape_string(k);
     return *this;
   }
   Frame& frame = stack_.back();

@@ -28,10 +28,20 @@ class JsonWriter {
   explicit JsonWriter(TapeStrings* strings = nullptr);
 
   JsonWriter& begin_object() { return open('{'); }
+  // An object with exactly the shape's keys, written in its order: in a tape,
+  // its values only (answer_tape.hpp); in JSON, as any object.
+  JsonWriter& begin_object(TapeShape shape);
   JsonWriter& end_object() { return close('}'); }
   JsonWriter& begin_array() { return open('['); }
   JsonWriter& end_array() { return close(']'); }
-  JsonWriter& key(std::string_view k);
+  JsonWriter& key(std::string_view k) {
+#ifdef NDEBUG
+    // A shaped object's keys are the reader's already: nothing is written,
+    // and inline here that costs one test (debug builds check each key).
+    if (shaped_ & 1) return *this;
+#endif
+    return write_key(k);
+  }
   JsonWriter& value(std::int64_t v);
   JsonWriter& value(std::string_view v);
   JsonWriter& value(bool v);
@@ -104,6 +114,7 @@ class JsonWriter {
     }
   }
 
+  JsonWriter& write_key(std::string_view k);
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
   void before_value();
@@ -114,6 +125,8 @@ class JsonWriter {
 #ifndef NDEBUG
     bool keyed = false;    // only checked in debug builds
     std::string last_key;
+    const std::vector<std::string_view>* shape = nullptr;  // its keys, when it has a shape
+    std::size_t shape_keys = 0;                            // how many of them are written
 #endif
   };
   // Text needs a frame per object or array open, for its commas; a tape has
@@ -130,6 +143,9 @@ class JsonWriter {
   std::vector<Frame> stack_;
   bool after_key_ = false;
   TapeStrings* tape_ = nullptr;  // writing a tape for these strings' decoder
+  // In a tape, a bit an open object or array, the innermost lowest: set for
+  // a shaped object, whose keys are not written. Answers nest a few levels.
+  std::uint64_t shaped_ = 0;
 };
 
 }  // namespace loyalty

@@ -202,8 +202,8 @@ std::string_view date_text_buffer(std::int64_t day, std::string& buffer) {
 void write_needs(JsonWriter& w, const std::vector<MetricNeed>& needs) {
   w.begin_array();
   for (const MetricNeed& n : needs) {
-    w.begin_object().field("have", n.have).field("metric", metric_name(n.metric)).field("missing", n.missing)
-        .field("need", n.need).end_object();
+    w.begin_object(TapeShape::need).field("have", n.have).field("metric", metric_name(n.metric))
+        .field("missing", n.missing).field("need", n.need).end_object();
   }
   w.end_array();
 }
@@ -229,7 +229,6 @@ const char* step_rule(EarnStepKind kind) {
 }
 
 void write_step(JsonWriter& w, const Program& program, const EarnStep& step) {
-  w.begin_object();
   std::string_view id;
   switch (step.kind) {
     case EarnStepKind::category:
@@ -240,16 +239,19 @@ void write_step(JsonWriter& w, const Program& program, const EarnStep& step) {
     case EarnStepKind::tier: id = program.tiers[step.ref].id; break;
     default: break;
   }
+  const bool rated = step.kind != EarnStepKind::base && step.kind != EarnStepKind::clamp_zero &&
+                     step.kind != EarnStepKind::not_earning;
+  if (!rated) w.begin_object(id.empty() ? TapeShape::step : TapeShape::step_with_id);
+  else if (!id.empty()) w.begin_object(TapeShape::rated_step);
+  else w.begin_object();
   if (!id.empty()) w.field("id", id);
-  if (step.kind != EarnStepKind::base && step.kind != EarnStepKind::clamp_zero && step.kind != EarnStepKind::not_earning) {
-    w.field("multiplier_bp", step.multiplier_bp);
-  }
+  if (rated) w.field("multiplier_bp", step.multiplier_bp);
   w.field("points", step.points).field("rule", std::string_view(step_rule(step.kind)));
   w.end_object();
 }
 
 void write_line(JsonWriter& w, const Program& program, const LinePreview& lp) {
-  w.begin_object();
+  w.begin_object(TapeShape::line);
   w.field("category", std::string_view(program.categories[lp.line.category].id))
       .field("discount", lp.discount)
       .field("paid", lp.paid)
@@ -323,7 +325,8 @@ const char* notice_kind(NoticeKind kind) {
 // Keys in ascending order in every object below (JsonWriter checks it).
 void write_progress(JsonWriter& w, const Program& program, const TierProgress& p) {
   std::string date;
-  w.begin_object();
+  if (p.downgrade || p.paid) w.begin_object();
+  else w.begin_object(TapeShape::progress);
   if (p.downgrade) {
     w.key("downgrade").begin_object().field("at", p.downgrade->at)
         .field("to", std::string_view(program.tiers[p.downgrade->to].id)).end_object();
@@ -417,11 +420,12 @@ std::string progress_json(const Program& program, const TierProgress& progress, 
 
 std::string preview_json(const Program& program, const OrderPreview& preview, TapeStrings* tape) {
   JsonWriter w(tape);
-  w.begin_object();
+  if (preview.vests_at) w.begin_object();
+  else w.begin_object(preview.expires_at ? TapeShape::expiring_preview : TapeShape::preview);
   w.field("at", preview.at);
   w.key("caps").begin_array();
   for (const CapCut& cut : preview.caps) {
-    w.begin_object().field("cut", cut.cut).field("limit", cut.limit)
+    w.begin_object(TapeShape::cap).field("cut", cut.cut).field("limit", cut.limit)
         .field("period", std::string_view(cut.period == CapPeriod::day ? "day" : "month"))
         .field("used_before", cut.used_before).end_object();
   }

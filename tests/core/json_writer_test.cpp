@@ -70,6 +70,50 @@ TEST(JsonWriter, WritesTapesAsAnswerTapeDocuments) {
   EXPECT_EQ(hex(again.take()), "04 00 00 00 0b 01 00") << "four strings held; \"b\" by its index";
 }
 
+// A need as preview and tierProgress answers hold them, in an array.
+void write_need(JsonWriter& w) {
+  w.begin_array().begin_object(TapeShape::need);
+  w.field("have", std::int64_t{1}).field("metric", std::string_view("growth"));
+  w.field("missing", std::int64_t{2}).field("need", std::int64_t{3});
+  w.end_object().end_array();
+}
+
+TEST(JsonWriter, WritesAShapedObjectAsItsValuesOnlyInATapeAndWhollyInJson) {
+  TapeStrings strings;
+  JsonWriter tape(&strings);
+  write_need(tape);
+  EXPECT_EQ(hex(tape.take()),
+            "00 00 00 00 03 "                  // no strings held; an array
+            "0e 04 "                           // an object of shape 4 (TapeShape::need):
+            "08 01 00 00 00 "                  // have
+            "0c 06 00 67 72 6f 77 74 68 "      // metric: "growth", the only string sent
+            "08 02 00 00 00 08 03 00 00 00 "   // missing, need
+            "02 04");
+  EXPECT_EQ(strings.size(), 1u) << "a shaped object's keys are not sent";
+  JsonWriter json;
+  write_need(json);
+  EXPECT_EQ(json.take(), R"([{"have":1,"metric":"growth","missing":2,"need":3}])");
+  EXPECT_EQ(tape_shape_keys(TapeShape::need), (std::vector<std::string_view>{"have", "metric", "missing", "need"}));
+}
+
+#ifndef NDEBUG
+TEST(JsonWriterDeathTest, AShapedObjectWithOtherKeysIsCaughtInDebugBuilds) {
+  EXPECT_DEATH(
+      {
+        JsonWriter w;
+        w.begin_object(TapeShape::need).field("have", std::int64_t{1}).field("need", std::int64_t{2});
+      },
+      "shape");
+  EXPECT_DEATH(
+      {
+        TapeStrings strings;
+        JsonWriter w(&strings);
+        w.begin_object(TapeShape::step).field("points", std::int64_t{1}).end_object();
+      },
+      "every key of its shape");
+}
+#endif
+
 TEST(TapeStrings, TakesAStringByItsTextNotByWhereItLives) {
   TapeStrings strings;
   TapeStrings::Found found;

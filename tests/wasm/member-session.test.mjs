@@ -114,6 +114,46 @@ test('answers read from tapes are the JSON answers byte for byte, past the strin
   }
 });
 
+test('objects a tape sends by shape read as the JSON answer, key for key, in every shape', async () => {
+  const rules = readFileSync(new URL('../../bench/earning-rules.json', import.meta.url), 'utf8');
+  const beauty = readFileSync(new URL('../../programs/beauty.json', import.meta.url), 'utf8');
+  // Every object's keys, from every answer: each shape must be among them.
+  const keysSeen = new Set();
+  const walk = (value) => {
+    if (value === null || typeof value !== 'object') return;
+    if (!Array.isArray(value)) keysSeen.add(Object.keys(value).join(','));
+    Object.values(value).forEach(walk);
+  };
+  for (const text of [bakery, beauty, rules]) {
+    const programme = JSON.parse(text);
+    const programmeCore = await createLoyaltyCore({ program: text });
+    const state = { member_id: 'm-shapes', growth: 1850, clock: at };
+    const member = programmeCore.member(state);
+    const valueText = (envelope) => JSON.stringify(JSON.parse(envelope).value);
+    for (let n = 0; n < 6; n++) {
+      // Every category (beauty's shipping earns nothing), a listed SKU, carts
+      // large enough for beauty's daily cap; an empty cart earns no expiry.
+      const lines = n === 5 ? [] : programme.earning.categories.map((c, k) => ({
+        sku: k === 0 && programme.earning.skus ? programme.earning.skus[0].id : `sku-${k}`,
+        category: c.id, unit_price: 100 + 90000 * n, quantity: 1 + n,
+      }));
+      const t = at + n * 40 * 86400000;
+      const answer = member.previewOrder({ lines }, t);
+      assert.equal(JSON.stringify(answer),
+        valueText(programmeCore.text.previewOrder(JSON.stringify({ state, cart: { lines }, at: t }))));
+      walk(answer);
+    }
+  }
+  for (const shape of [
+    'points,rule', 'id,points,rule', 'id,multiplier_bp,points,rule',
+    'category,discount,paid,points,quantity,sku,steps,subtotal,unit_price', 'have,metric,missing,need',
+    'cut,limit,period,used_before',
+    'drop_to,evaluation_date,held_tier,needs,next_tier,permille,retain_needs,spend_needed,tier',
+    'at,caps,discount,growth,line_points,lines,local_date,paid,points,progress,progress_after,subtotal,tier',
+    'at,caps,discount,expires_at,growth,line_points,lines,local_date,paid,points,progress,progress_after,subtotal,tier',
+  ]) assert.ok(keysSeen.has(shape), `no answer held an object of keys ${shape}`);
+});
+
 test('a kept tierProgress is frozen all through, and what a page added to Object.prototype is left alone', () => {
   const added = { note: 'a library put this on every object' };
   Object.defineProperty(Object.prototype, 'pageExtra', { value: added, enumerable: true, configurable: true, writable: true });

@@ -5,8 +5,38 @@
 
 const TAPE = {
   beginObject: 1, endObject: 2, beginArray: 3, endArray: 4, null: 5, yes: 6, no: 7,
-  int32: 8, int64: 9, string: 10, stringRef: 11, stringDef: 12, jsonText: 13,
+  int32: 8, int64: 9, string: 10, stringRef: 11, stringDef: 12, jsonText: 13, shapedObject: 14,
 };
+
+// The objects a tape sends by shape, in TapeShape's order with its keys
+// (answer_tape.hpp): each built by one object literal from its values in
+// turn, where adding keys one by one to {} was most of reading a preview.
+// Literals, not code made at run time: mini-programs have no eval.
+function tapeShapes(v) {
+  return [
+    () => ({ points: v(), rule: v() }),
+    () => ({ id: v(), points: v(), rule: v() }),
+    () => ({ id: v(), multiplier_bp: v(), points: v(), rule: v() }),
+    () => ({
+      category: v(), discount: v(), paid: v(), points: v(), quantity: v(), sku: v(), steps: v(), subtotal: v(),
+      unit_price: v(),
+    }),
+    () => ({ have: v(), metric: v(), missing: v(), need: v() }),
+    () => ({ cut: v(), limit: v(), period: v(), used_before: v() }),
+    () => ({
+      drop_to: v(), evaluation_date: v(), held_tier: v(), needs: v(), next_tier: v(), permille: v(),
+      retain_needs: v(), spend_needed: v(), tier: v(),
+    }),
+    () => ({
+      at: v(), caps: v(), discount: v(), growth: v(), line_points: v(), lines: v(), local_date: v(), paid: v(),
+      points: v(), progress: v(), progress_after: v(), subtotal: v(), tier: v(),
+    }),
+    () => ({
+      at: v(), caps: v(), discount: v(), expires_at: v(), growth: v(), line_points: v(), lines: v(),
+      local_date: v(), paid: v(), points: v(), progress: v(), progress_after: v(), subtotal: v(), tier: v(),
+    }),
+  ];
+}
 
 // Strings of a few ASCII bytes are built here: a TextDecoder call costs
 // more than the loop for them.
@@ -40,6 +70,7 @@ function tapeReader(module) {
     i += 4;
     return v;
   };
+  const shapes = tapeShapes(value);
   const text = (length) => {
     const value = length <= 32 ? shortText(heap, i, length) : decodeUtf8(heap.subarray(i, i + length));
     i += length;
@@ -48,6 +79,11 @@ function tapeReader(module) {
 
   function value() {
     switch (heap[i++]) {
+      case TAPE.shapedObject: {
+        const object = shapes[heap[i++]]();
+        if (heap[i++] !== TAPE.endObject) throw new Error(`tape: a shaped object ends at ${i - 1}`);
+        return object;
+      }
       case TAPE.beginObject: {
         const object = {};
         for (let tag = heap[i]; tag !== TAPE.endObject; tag = heap[i]) {

@@ -15,8 +15,13 @@
 //   0x0b u16        a string sent before: its index
 //   0x0c u16 bytes  a string sent now: it takes the next index on both sides
 //   0x0d u32 bytes  JSON text, as it is
+//   0x0e u8 ... 0x02  an object of a shape both sides know (TapeShape): its
+//                   values only, in the order of the shape's keys
 // Keys and short values repeat from answer to answer (field names, tier and
-// category ids, rule names), so each is sent once and then by index.
+// category ids, rule names), so each is sent once and then by index. The
+// objects every preview holds many of are sent by shape: the JS side builds
+// each with one object literal, several times faster than adding its keys
+// one by one, and the writer skips the keys.
 #pragma once
 
 #include <cstddef>
@@ -33,9 +38,28 @@ namespace loyalty {
 namespace tape {
 enum Tag : std::uint8_t {
   begin_object = 1, end_object, begin_array, end_array, null, yes, no,
-  int32, int64, string, string_ref, string_def, json_text,
+  int32, int64, string, string_ref, string_def, json_text, shaped_object,
 };
 }  // namespace tape
+
+// The shapes a tape may send objects by, numbered as on the wire. Their keys,
+// in order, are tape_shape_keys'; wasm/js/tape.js builds the same objects in
+// the same order, and debug builds check every shaped object's keys as they
+// are written.
+enum class TapeShape : std::uint8_t {
+  step,              // an earning step of a base or a floor at zero
+  step_with_id,      // a category's that does not earn
+  rated_step,        // a category's, SKU's, campaign's, recall's or tier's
+  line,              // a preview's line
+  need,              // a metric a tier needs
+  cap,               // a cap that cut a preview's points
+  progress,          // tier progress without a paid tier or a downgrade date
+  preview,           // an order preview without expiry or vesting times
+  expiring_preview,  // one with an expiry time, without a vesting time
+};
+inline constexpr std::size_t kTapeShapes = 9;
+// A shape's keys, in the order the writer writes them.
+const std::vector<std::string_view>& tape_shape_keys(TapeShape shape);
 
 // The strings one decoder has been sent, by index: what a tape may refer to.
 class TapeStrings {
