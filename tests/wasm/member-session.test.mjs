@@ -90,10 +90,12 @@ test('previewOrder echoes any SKU exactly through the typed path, and errors as 
   assert.throws(() => member.previewOrder(cart, 'tomorrow'), { path: 'at' });
 });
 
+// The value of a stateless call's envelope, as text to compare byte for byte.
+const valueText = (envelope) => JSON.stringify(JSON.parse(envelope).value);
+
 test('answers read from tapes are the JSON answers byte for byte, past the strings the module sends once', () => {
   const state = { member_id: 'm-tape', growth: 1850, clock: at };
   const member = core.member(state);
-  const valueText = (envelope) => JSON.stringify(JSON.parse(envelope).value);
   const same = (sessionAnswer, op, request) =>
     assert.equal(JSON.stringify(sessionAnswer), valueText(core.text[op](JSON.stringify({ state, ...request }))), op);
   // Every kind of string: ASCII, CJK, escapes, longer than the module keeps
@@ -129,7 +131,6 @@ test('objects a tape sends by shape read as the JSON answer, key for key, in eve
     const programmeCore = await createLoyaltyCore({ program: text });
     const state = { member_id: 'm-shapes', growth: 1850, clock: at };
     const member = programmeCore.member(state);
-    const valueText = (envelope) => JSON.stringify(JSON.parse(envelope).value);
     for (let n = 0; n < 6; n++) {
       // Every category (beauty's shipping earns nothing), a listed SKU, carts
       // large enough for beauty's daily cap; an empty cart earns no expiry.
