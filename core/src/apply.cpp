@@ -253,7 +253,7 @@ class Transition {
     if (program_.expiry.inactivity && !state_.points_active_at) state_.points_active_at = points_active_since(state_);
     Timeline timeline(program_, state_, book_, out_.notices, &undo_);
     timeline.run(event_.at);
-    const std::size_t held_before = held_tier(program_, state_, event_.at);
+    const TierStanding before = tier_standing(program_, state_, event_.at);
     const std::size_t first_row = out_.ledger.size();  // the event's own rows follow
     std::optional<Error> error;
     switch (event_.kind) {
@@ -272,7 +272,7 @@ class Transition {
     }
     if (error) return Errors{*error};
     const bool had_downgrade = state_.downgrade.has_value();
-    if (auto from = upgrade_if_qualified(program_, state_, event_.at, held_before)) {
+    if (auto from = upgrade_if_qualified(program_, state_, event_.at, before)) {
       out_.notices.push_back({NoticeKind::tier_upgraded, event_.at, *from, state_.tier, std::nullopt, std::nullopt});
     }
     if (had_downgrade && !state_.downgrade) {

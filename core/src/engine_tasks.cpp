@@ -13,8 +13,6 @@ namespace loyalty {
 
 namespace {
 
-std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
-
 void write_reward(JsonWriter& w, std::string_view key, const Reward& reward) {
   write_reward(w.key(key), reward);
 }
@@ -41,12 +39,12 @@ std::string calendar_json(const CheckinRules& rules, const TaskState& tasks, con
   static const char* const kMiss[] = {"reset_cycle", "reset_streak", "keep_position"};
   JsonWriter w;
   w.begin_object().field("checked_in_today", cal.checked_in_today).field("cycle_days", rules.cycle_days)
-      .field("cycle_start", std::string_view(date_text(cal.cycle_start)))
-      .field("date", std::string_view(date_text(cal.today)));
+      .field("cycle_start", DayText(cal.cycle_start).view())
+      .field("date", DayText(cal.today).view());
   w.key("days").begin_array();
   for (const CalendarDay& d : cal.days) {
     w.begin_object().key("date");
-    if (d.day) w.value(std::string_view(date_text(*d.day)));
+    if (d.day) w.value(DayText(*d.day).view());
     else w.null();
     w.field("position", d.position);
     write_reward(w, "reward", reward_for_position(rules, d.position));
@@ -54,7 +52,7 @@ std::string calendar_json(const CheckinRules& rules, const TaskState& tasks, con
   }
   w.end_array();
   w.key("fillable").begin_array();
-  for (std::int64_t d : cal.fillable) w.value(std::string_view(date_text(d)));
+  for (std::int64_t d : cal.fillable) w.value(DayText(d).view());
   w.end_array();
   w.key("makeup");
   if (rules.makeup) {
@@ -63,7 +61,7 @@ std::string calendar_json(const CheckinRules& rules, const TaskState& tasks, con
     // What filling each fillable day gives now: shown before the member pays.
     w.key("offers").begin_array();
     for (const MakeupOffer& offer : cal.makeup_offers) {
-      w.begin_object().field("date", std::string_view(date_text(offer.day))).field("position", offer.reward_position);
+      w.begin_object().field("date", DayText(offer.day).view()).field("position", offer.reward_position);
       write_reward(w, "reward", rules.makeup->pays == MakeupPays::day_reward ? reward_for_position(rules, offer.reward_position)
                                                                             : Reward{});
       w.end_object();
@@ -121,7 +119,7 @@ void write_spokesperson(JsonWriter& w, const Program& program, const MemberState
       if (c.counts(a)) w.field(friend_action_name(a), count_of(a));
     }
     w.end_object().field("daily_cap", c.daily_cap).field("eligible", !spokesperson_refusal(program, s, c, at))
-        .field("ends", std::string_view(date_text(c.to_day)))
+        .field("ends", DayText(c.to_day).view())
         .field("friends", static_cast<std::int64_t>(mine.friends.size()))
         .field("friends_today", mine.day == today ? mine.today : 0);
     const FriendsReward* next = nullptr;
@@ -191,7 +189,7 @@ std::string overview_json(const Program& program, const MemberState& s, TimeMs a
                           [&](const TaskProgress& g) { return g.task == task.id && g.period == period; });
     w.begin_object().field("action", std::string_view(kActions[static_cast<int>(task.action)]))
         .field("count", p == t.progress.end() ? 0 : p->count).field("done", p != t.progress.end() && p->done)
-        .field("ends", std::string_view(date_text(period_end(task, period))));
+        .field("ends", DayText(period_end(task, period)).view());
     write_reward(w, "reward", task.reward);
     w.field("target", task.target).field("task", std::string_view(task.id)).end_object();
   }

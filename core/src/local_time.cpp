@@ -1,5 +1,6 @@
 #include "loyalty/local_time.hpp"
 
+#include <algorithm>
 
 namespace loyalty {
 
@@ -10,17 +11,47 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
+
+// Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
+// `z` counts days from 0000-03-01, `era` is floor(z / 146097).
+template <typename Int>
+LocalDate civil_from_days(Int z, Int era) {
+  const Int doe = z - era * 146097;
+  const Int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const Int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const Int mp = (5 * doy + 2) / 153;
+  const Int d = doy - (153 * mp + 2) / 5 + 1;
+  const Int m = mp < 10 ? mp + 3 : mp - 9;
+  const Int y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return {static_cast<std::int32_t>(y), static_cast<std::int32_t>(m), static_cast<std::int32_t>(d)};
+}
+
+// Writes "YYYY-MM-DD" for years 0..9999; false for any other date. Digits
+// in pairs of unsigned numbers: dates are in most answers and in every
+// check-in's ledger row, and printf is slow where it is not the system's (WASM).
+bool write_iso(const LocalDate& date, char* out) {
+  if (date.year < 0 || date.year > 9999 || date.month < 1 || date.month > 12 || date.day < 1 || date.day > 31) {
+    return false;
+  }
+  const auto pair = [](char* at, std::uint32_t v) {
+    at[0] = static_cast<char>('0' + v / 10);
+    at[1] = static_cast<char>('0' + v % 10);
+  };
+  const auto year = static_cast<std::uint32_t>(date.year);
+  pair(out, year / 100);
+  pair(out + 2, year % 100);
+  out[4] = '-';
+  pair(out + 5, static_cast<std::uint32_t>(date.month));
+  out[7] = '-';
+  pair(out + 8, static_cast<std::uint32_t>(date.day));
+  return true;
+}
+
 }  // namespace
 
 std::string LocalDate::iso() const {
-  // Written digit by digit: dates are in most answers, and printf is slow
-  // where it is not the system's (WASM).
-  if (year >= 0 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
-    const auto digit = [](std::int32_t v) { return static_cast<char>('0' + v % 10); };
-    const char text[10] = {digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), '-',
-                           digit(month / 10),  digit(month),      '-',              digit(day / 10), digit(day)};
-    return std::string(text, sizeof text);
-  }
+  char text[10];
+  if (write_iso(*this, text)) return std::string(text, sizeof text);
   // As printf's "%04d-%02d-%02d" would (no printf in the module: it brings
   // a floating-point formatter with it).
   const auto padded = [](std::int64_t v, std::size_t width) {
@@ -32,22 +63,30 @@ std::string LocalDate::iso() const {
   return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2);
 }
 
+DayText::DayText(std::int64_t day_number) {
+  const LocalDate date = date_from_day_number(day_number);
+  if (write_iso(date, text_)) {
+    size_ = 10;
+    return;
+  }
+  const std::string text = date.iso();
+  size_ = std::min(text.size(), sizeof text_);
+  std::copy_n(text.data(), size_, text_);
+}
+
 std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes) {
   return floor_div(at + static_cast<std::int64_t>(utc_offset_minutes) * 60000, kMsPerDay);
 }
 
-// Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
 LocalDate date_from_day_number(std::int64_t z) {
   z += 719468;
-  const std::int64_t era = floor_div(z, 146097);
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return {static_cast<std::int32_t>(y), static_cast<std::int32_t>(m), static_cast<std::int32_t>(d)};
+  // Unsigned 32 bits for every day the core accepts (and years up to
+  // ~735,000): no signed 64-bit divisions.
+  if (z >= 0 && z <= 0xFFFFFFF) {
+    const auto days = static_cast<std::uint32_t>(z);
+    return civil_from_days<std::uint32_t>(days, days / 146097);
+  }
+  return civil_from_days<std::int64_t>(z, floor_div(z, 146097));
 }
 
 // Howard Hinnant's days_from_civil, the inverse of the above.

@@ -194,10 +194,6 @@ std::string program_json(const Program& p) {
 
 namespace {
 
-std::string_view date_text_buffer(std::int64_t day, std::string& buffer) {
-  buffer = date_from_day_number(day).iso();
-  return buffer;
-}
 
 void write_needs(JsonWriter& w, const std::vector<MetricNeed>& needs) {
   w.begin_array();
@@ -334,7 +330,7 @@ void write_progress(JsonWriter& w, const Program& program, const TierProgress& p
   w.key("drop_to");
   write_tier_or_null(w, program, p.drop_to);
   w.key("evaluation_date");
-  if (p.evaluation_day) w.value(date_text_buffer(*p.evaluation_day, date));
+  if (p.evaluation_day) w.value(DayText(*p.evaluation_day).view());
   else w.null();
   w.field("held_tier", std::string_view(program.tiers[p.held_tier].id));
   w.key("needs");
@@ -477,7 +473,7 @@ std::string points_summary_json(const PointsSummary& s, TapeStrings* tape) {
   std::string date;
   auto days = [&](JsonWriter& w, const std::vector<PointsOnDay>& list) {
     w.begin_array();
-    for (const PointsOnDay& d : list) w.begin_object().field("date", date_text_buffer(d.day, date)).field("points", d.points).end_object();
+    for (const PointsOnDay& d : list) w.begin_object().field("date", DayText(d.day).view()).field("points", d.points).end_object();
     w.end_array();
   };
   JsonWriter w(tape);

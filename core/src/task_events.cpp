@@ -214,7 +214,7 @@ std::optional<Error> TaskEvents::checkin() {
   n.position = step.position;
   n.streak = step.streak;
   out_.notices.push_back(n);
-  if (auto e = grant(reward_for_position(rules, step.position), LedgerKind::checkin, date_from_day_number(today()).iso(), "", true)) {
+  if (auto e = grant(reward_for_position(rules, step.position), LedgerKind::checkin, DayText(today()).view(), "", true)) {
     return e;
   }
   return count(TaskAction::checkin, "");
@@ -269,7 +269,7 @@ std::optional<Error> TaskEvents::makeup() {
   if (rules_.checkin->makeup->pays != MakeupPays::day_reward) return std::nullopt;
   // Paid as the check-in of the day it fills, under the same daily cap.
   return grant(reward_for_position(*rules_.checkin, step.reward_position), LedgerKind::checkin,
-               date_from_day_number(event_.makeup_day).iso(), "", true);
+               DayText(event_.makeup_day).view(), "", true);
 }
 
 std::optional<Error> TaskEvents::like() {

@@ -123,11 +123,9 @@ void write_campaign_friends(JsonWriter& w, const TaskState& t) {
   w.end_array();
 }
 
-std::string date_text(std::int64_t day) { return date_from_day_number(day).iso(); }
-
 void write_dates(JsonWriter& w, std::string_view key, const std::vector<std::int64_t>& days) {
   w.key(key).begin_array();
-  for (std::int64_t d : days) w.value(std::string_view(date_text(d)));
+  for (std::int64_t d : days) w.value(DayText(d).view());
   w.end_array();
 }
 
@@ -247,7 +245,7 @@ void write_task_state(JsonWriter& w, const TaskState& t) {
     w.key("checkin").begin_object();
     write_dates(w, "days", t.checkin->days);
     write_dates(w, "made_up", t.checkin->made_up);
-    w.field("start", std::string_view(date_text(t.checkin->start))).field("streak_before", t.checkin->streak_before);
+    w.field("start", DayText(t.checkin->start).view()).field("streak_before", t.checkin->streak_before);
     w.end_object();
   }
   w.field("checkins", t.checkins);
@@ -282,13 +280,13 @@ void write_task_state(JsonWriter& w, const TaskState& t) {
   for (const TaskProgress& p : t.progress) {
     w.begin_object().field("count", p.count).field("done", p.done);
     write_strings(w, "items", p.items);
-    w.field("period", std::string_view(date_text(p.period))).field("task", std::string_view(p.task)).end_object();
+    w.field("period", DayText(p.period).view()).field("task", std::string_view(p.task)).end_object();
   }
   w.end_array();
   w.field("red_packet", t.red_packet).field("referrals_rewarded", t.referrals_rewarded);
   write_strings(w, "scanned", t.scanned);
   if (t.today.day >= 0) {
-    w.key("today").begin_object().field("date", std::string_view(date_text(t.today.day)))
+    w.key("today").begin_object().field("date", DayText(t.today.day).view())
         .field("free_draws", t.today.free_draws).field("likes", t.today.likes).field("scans", t.today.scans)
         .field("task_points", t.today.task_points).end_object();
   }

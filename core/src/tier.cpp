@@ -185,10 +185,21 @@ void add_activity(const Program& program, MemberState& state, std::int64_t day, 
   state.activity.add(day, growth, spend, orders);
 }
 
+TierStanding tier_standing(const Program& program, const MemberState& state, TimeMs at) {
+  TierStanding standing;
+  standing.totals = totals_at(program, state, at);
+  standing.qualified = qualified_tier(program, standing.totals);
+  standing.held = state.tier ? std::max(*state.tier, standing.qualified) : standing.qualified;
+  return standing;
+}
+
 std::optional<std::size_t> upgrade_if_qualified(const Program& program, MemberState& state, TimeMs at,
-                                                std::size_t held_before) {
-  const std::size_t qualified =
-      qualified_tier(program, window_totals(program, state, local_day_number(at, program.utc_offset_minutes)));
+                                                const TierStanding& before) {
+  // Most events (check-ins, likes, time passing) leave the window's totals as
+  // they were: the tier they qualify for is then known.
+  const MetricTotals totals = totals_at(program, state, at);
+  const std::size_t qualified = totals == before.totals ? before.qualified : qualified_tier(program, totals);
+  const std::size_t held_before = before.held;
   if (qualified >= held_before && state.downgrade) state.downgrade.reset();
   state.tier = std::max(held_before, qualified);
   if (qualified <= held_before) return std::nullopt;

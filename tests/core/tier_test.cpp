@@ -60,10 +60,25 @@ TEST(TierProgress, AStoredTierAboveTheGrowthIsKeptUntilEvaluation) {
 TEST(TierProgress, GrowthAboveAStoredTierUpgradesAtOnce) {
   const Program p = ladder(Rounding::floor, 1, 100);
   MemberState s;
+  s.tier = 0;
+  const TierStanding before = tier_standing(p, s, kAt);
+  s.growth = 2500;
+  EXPECT_EQ(held_tier(p, s, kAt), 2u);
+  EXPECT_EQ(upgrade_if_qualified(p, s, kAt, before), std::optional<std::size_t>(0));
+  EXPECT_EQ(s.tier, std::optional<std::size_t>(2));
+}
+
+TEST(TierProgress, AnEventThatLeavesTheTotalsKeepsTheTierTheyQualifiedFor) {
+  const Program p = ladder(Rounding::floor, 1, 100);
+  MemberState s;
   s.growth = 2500;
   s.tier = 0;
-  EXPECT_EQ(held_tier(p, s, kAt), 2u);
-  EXPECT_EQ(upgrade_if_qualified(p, s, kAt, 0), std::optional<std::size_t>(0));
+  const TierStanding before = tier_standing(p, s, kAt);
+  EXPECT_EQ(before.qualified, 2u);
+  EXPECT_EQ(before.held, 2u);
+  // The stored tier was behind the totals: it catches up, and no upgrade is
+  // told (the member held tier 2 before the event too).
+  EXPECT_EQ(upgrade_if_qualified(p, s, kAt, before), std::nullopt);
   EXPECT_EQ(s.tier, std::optional<std::size_t>(2));
 }
 

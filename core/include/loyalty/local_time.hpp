@@ -38,6 +38,18 @@ LocalDate local_date(TimeMs at, std::int32_t utc_offset_minutes);
 // The UTC instant at which a local day begins.
 TimeMs start_of_local_day(std::int64_t day_number, std::int32_t utc_offset_minutes);
 
+// A day's ISO text ("2026-11-22") held in place, for text that is only
+// passed on (a ledger row's subject, a JSON value): no string is built.
+class DayText {
+ public:
+  explicit DayText(std::int64_t day_number);
+  std::string_view view() const { return {text_, size_}; }
+
+ private:
+  char text_[24];  // room for any int32 year: "-2147483648-12-31"
+  std::size_t size_ = 0;
+};
+
 // "2026-11-11" -> a valid date, or nullopt.
 std::optional<LocalDate> parse_iso_date(std::string_view text);
 

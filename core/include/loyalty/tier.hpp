@@ -25,6 +25,7 @@ struct MetricTotals {
   std::array<std::int64_t, 3> by_metric{};  // indexed by Metric
   std::int64_t operator[](Metric m) const { return by_metric[static_cast<std::size_t>(m)]; }
   std::int64_t& operator[](Metric m) { return by_metric[static_cast<std::size_t>(m)]; }
+  bool operator==(const MetricTotals& o) const { return by_metric == o.by_metric; }
 };
 
 // The metrics over the window that ends with local day `last_day`.
@@ -58,11 +59,20 @@ std::optional<std::int64_t> next_evaluation_day(const Program& program, const Me
 void add_activity(const Program& program, MemberState& state, std::int64_t day, std::int64_t growth,
                   std::int64_t spend, std::int64_t orders);
 
-// After an event: stores the held tier, moved up from `held_before` to what
+// Where a member stood before an event: its window's totals, the tier they
+// qualify for, and the tier held.
+struct TierStanding {
+  MetricTotals totals;
+  std::size_t qualified = 0;
+  std::size_t held = 0;
+};
+TierStanding tier_standing(const Program& program, const MemberState& state, TimeMs at);
+
+// After an event: stores the held tier, moved up from `before.held` to what
 // metrics give at `at` if higher, and cancels a pending downgrade the member
 // qualifies out of. Returns the tier it left when it moved up.
 std::optional<std::size_t> upgrade_if_qualified(const Program& program, MemberState& state, TimeMs at,
-                                                std::size_t held_before);
+                                                const TierStanding& before);
 
 struct MetricNeed {
   Metric metric = Metric::growth;

@@ -737,7 +737,7 @@ class Transition {
 
   std::optional<Errors> run() {
     Timeline(program_, state_, book_, out_.notices).run(event_.at);
-    const std::size_t held_before = held_tier(program_, state_, event_.at);
+    const TierStanding before = tier_standing(program_, state_, event_.at);
     std::optional<Error> error;
     switch (event_.kind) {
       case EventKind::order: error = order(); break;
@@ -751,7 +751,7 @@ class Transition {
     if (!error && event_.kind == EventKind::order) error = TaskEvents(program_, event_, out_, book_).after_order();
     if (error) return Errors{*error};
     const bool had_downgrade = state_.downgrade.has_value();
-    if (auto from = upgrade_if_qualified(program_, state_, event_.at, held_before)) {
+    if (auto from = upgrade_if_qualified(program_, state_, event_.at, before)) {
       out_.notices.push_back({NoticeKind::tier_upgraded, event_.at, *from, state_.tier, std::nullopt, std::nullopt});
     }
     if (had_downgrade && !state_.downgrade) {
