@@ -56,7 +56,7 @@ std::string catalog_json(const Program& program, const MemberState& state, TimeM
     const MallStock left = i < stock.size() ? stock[i] : MallStock{};
     const MallOffer offer = mall_offer(program, state, item, at, left);
     w.begin_object().field("can_redeem", !offer.refusal).field("cash", item.cash);
-    if (item.from_day) w.field("from", std::string_view(date_from_day_number(*item.from_day).iso()));
+    if (item.from_day) w.field("from", DayText(*item.from_day).view());
     if (!item.goods.empty()) w.field("goods", std::string_view(item.goods));
     w.field("item", std::string_view(item.id));
     write_optional(w, "limit_left", offer.limit_left);
@@ -75,7 +75,7 @@ std::string catalog_json(const Program& program, const MemberState& state, TimeM
     w.key("tiers").begin_array();
     for (std::size_t t : item.tiers) w.value(std::string_view(program.tiers[t].id));
     w.end_array();
-    if (item.to_day) w.field("to", std::string_view(date_from_day_number(*item.to_day).iso()));
+    if (item.to_day) w.field("to", DayText(*item.to_day).view());
     w.end_object();
   }
   w.end_array();

@@ -75,7 +75,7 @@ void write_mall_rules(JsonWriter& w, const Program& program) {
   for (const MallItem& item : program.mall.items) {
     w.begin_object().field("cash", item.cash);
     if (item.daily_stock) w.field("daily_stock", *item.daily_stock);
-    if (item.from_day) w.field("from", std::string_view(date_from_day_number(*item.from_day).iso()));
+    if (item.from_day) w.field("from", DayText(*item.from_day).view());
     if (!item.goods.empty()) w.field("goods", std::string_view(item.goods));
     w.field("id", std::string_view(item.id));
     w.key("limits").begin_object().field("per_day", item.limits.per_day).field("per_month", item.limits.per_month)
@@ -86,7 +86,7 @@ void write_mall_rules(JsonWriter& w, const Program& program) {
     write_segment_list(w, program, item.segments);
     if (item.stock) w.field("stock", *item.stock);
     write_tier_list(w, program, item.tiers);
-    if (item.to_day) w.field("to", std::string_view(date_from_day_number(*item.to_day).iso()));
+    if (item.to_day) w.field("to", DayText(*item.to_day).view());
     w.end_object();
   }
   w.end_array().end_object();

@@ -53,10 +53,10 @@ void write_earning(JsonWriter& w, const Program& p) {
       for (std::size_t i : c.categories) w.value(std::string_view(p.categories[i].id));
       w.end_array();
     }
-    w.field("from", std::string_view(date_from_day_number(c.from_day).iso())).field("id", std::string_view(c.id))
+    w.field("from", DayText(c.from_day).view()).field("id", std::string_view(c.id))
         .field("multiplier_bp", n(c.multiplier_bp));
     write_segment_list(w, p, c.segments);
-    w.field("to", std::string_view(date_from_day_number(c.to_day).iso())).end_object();
+    w.field("to", DayText(c.to_day).view()).end_object();
   }
   w.end_array().key("caps").begin_array();
   for (const EarnCap& c : p.caps) {

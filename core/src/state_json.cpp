@@ -237,7 +237,7 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
   w.begin_object();
   w.key("activity").begin_array();
   for (const ActivityDay& a : s.activity) {
-    w.begin_object().field("date", std::string_view(date_from_day_number(a.day).iso()))
+    w.begin_object().field("date", DayText(a.day).view())
         .field("growth", a.growth).field("orders", a.orders).field("spend", a.spend).end_object();
   }
   w.end_array();
@@ -248,7 +248,7 @@ void write_state(JsonWriter& w, const Program& program, const MemberState& s) {
   }
   w.field("birthday_gift_year", std::int64_t{s.birthday_gift_year});
   if (s.cap_day.period >= 0) {
-    w.key("cap_day").begin_object().field("date", std::string_view(date_from_day_number(s.cap_day.period).iso()))
+    w.key("cap_day").begin_object().field("date", DayText(s.cap_day.period).view())
         .field("used", s.cap_day.used).end_object();
   }
   if (s.cap_month.period >= 0) {

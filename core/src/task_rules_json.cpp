@@ -338,13 +338,13 @@ void write_campaign(JsonWriter& w, const Program& program, const SpokespersonCam
   };
   write_rewards("each", true);
   w.field("friends", std::string_view(c.new_members_only ? "new" : "any"))
-      .field("from", std::string_view(date_from_day_number(c.from_day).iso())).field("id", std::string_view(c.id));
+      .field("from", DayText(c.from_day).view()).field("id", std::string_view(c.id));
   write_rewards("milestones", false);
   write_localized(w.key("name"), c.name);
   w.field("order_min", c.order_min);
   write_segment_list(w, program, c.segments);
   write_tier_list(w, program, c.tiers);
-  w.field("to", std::string_view(date_from_day_number(c.to_day).iso())).end_object();
+  w.field("to", DayText(c.to_day).view()).end_object();
 }
 
 void write_box(JsonWriter& w, const Program& program, const Box& b) {
@@ -392,12 +392,12 @@ void write_task_rules(JsonWriter& w, const Program& program) {
     w.key("limited").begin_array();
     for (const LimitedTask& t : rules.limited) {
       w.begin_object().field("action", std::string_view(kActions[static_cast<int>(t.action)]))
-          .field("from", std::string_view(date_from_day_number(t.from_day).iso())).field("id", std::string_view(t.id));
+          .field("from", DayText(t.from_day).view()).field("id", std::string_view(t.id));
       write_localized(w.key("name"), t.name);
       w.field("repeat", std::string_view(kRepeat[static_cast<int>(t.repeat)]));
       write_reward(w.key("reward"), t.reward);
       write_segment_list(w, program, t.segments);
-      w.field("target", t.target).field("to", std::string_view(date_from_day_number(t.to_day).iso())).end_object();
+      w.field("target", t.target).field("to", DayText(t.to_day).view()).end_object();
     }
     w.end_array();
   }

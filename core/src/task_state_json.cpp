@@ -111,7 +111,7 @@ void write_campaign_friends(JsonWriter& w, const TaskState& t) {
   w.key("campaigns").begin_array();
   for (const CampaignFriends& c : t.spokesperson.campaigns) {
     w.begin_object().field("campaign", std::string_view(c.campaign));
-    if (c.day >= 0) w.field("date", std::string_view(date_from_day_number(c.day).iso()));
+    if (c.day >= 0) w.field("date", DayText(c.day).view());
     w.key("friends").begin_array();
     for (const CountedFriend& f : c.friends) {
       w.begin_object();

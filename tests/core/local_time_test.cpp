@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace loyalty {
 namespace {
 
@@ -41,6 +43,26 @@ TEST(LocalTime, DayNumbersAndDatesAgreeForFourHundredYears) {
     ASSERT_TRUE(next_day || next_month) << d.iso() << " after " << previous.iso();
     previous = d;
   }
+}
+
+TEST(LocalTime, EveryAcceptedDayRoundTripsAndIsWrittenAsPrintfWould) {
+  const std::int64_t last = local_day_number(kMaxTimeMs, 0);
+  for (std::int64_t day = 0; day <= last; ++day) {
+    const LocalDate d = date_from_day_number(day);
+    ASSERT_EQ(day_number_from_date(d), day);
+    char expected[16];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02d", d.year, d.month, d.day);
+    ASSERT_EQ(DayText(day).view(), expected);
+  }
+}
+
+TEST(LocalTime, DaysOutsideFourDigitYearsAreWrittenWithTheirSignAndAllTheirDigits) {
+  EXPECT_EQ(DayText(-719529).view(), "-001-12-31");  // the day before 0000-01-01
+  EXPECT_EQ(DayText(-719528).view(), "0000-01-01");
+  EXPECT_EQ(DayText(-719468).view(), "0000-03-01");
+  const std::int64_t after_9999 = local_day_number(kMaxTimeMs, 0) + 1;
+  EXPECT_EQ(DayText(after_9999).view(), "10000-01-01");
+  EXPECT_EQ(DayText(after_9999).view(), date_from_day_number(after_9999).iso());
 }
 
 }  // namespace
