@@ -320,7 +320,6 @@ const char* notice_kind(NoticeKind kind) {
 
 // Keys in ascending order in every object below (JsonWriter checks it).
 void write_progress(JsonWriter& w, const Program& program, const TierProgress& p) {
-  std::string date;
   if (p.downgrade || p.paid) w.begin_object();
   else w.begin_object(TapeShape::progress);
   if (p.downgrade) {
@@ -470,7 +469,6 @@ std::string outcome_json(const Program& program, const Outcome& outcome) {
 }
 
 std::string points_summary_json(const PointsSummary& s, TapeStrings* tape) {
-  std::string date;
   auto days = [&](JsonWriter& w, const std::vector<PointsOnDay>& list) {
     w.begin_array();
     for (const PointsOnDay& d : list) w.begin_object().field("date", DayText(d.day).view()).field("points", d.points).end_object();
