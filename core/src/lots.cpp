@@ -282,7 +282,7 @@ void Lots::rebuild(Shared& s) {
   index_all(s);
 }
 
-Lots::Slot Lots::push_back(Lot lot) {
+Lots::Slot Lots::push_back(Lot&& lot) {
   Shared& s = own();  // unindexed lots stay so: a state being read in pays for no index
   s.due_list = Shared::DueList::unbuilt;
   s.lots.push_back(std::move(lot));

@@ -112,7 +112,7 @@ void PointsBook::settle_debt(TimeMs at) {
   remove_empty_lots();
 }
 
-PointsBook::Slot PointsBook::add(Lot lot, LedgerKind kind, TimeMs at) {
+PointsBook::Slot PointsBook::add(Lot&& lot, LedgerKind kind, TimeMs at) {
   if (lot.points <= 0) return Lots::Slot(-1);
   LedgerEntry& entry = ledger_.emplace_back(event_id_, at, kind, 0, 0, 0, lot.id, lot.order_id);
   (lot.vests_at ? entry.pending : entry.available) = lot.points;

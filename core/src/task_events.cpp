@@ -97,10 +97,9 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, st
   }
   const std::size_t row = out_.ledger.size();
   if (r.points > 0) {
-    std::string lot_id = event_.id;
-    if (!lot_suffix.empty()) lot_id.append(lot_suffix);
-    book_.add({std::move(lot_id), event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, {}}, kind,
-              event_.at);
+    Lot lot{event_.id, event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, {}};
+    if (!lot_suffix.empty()) lot.id.append(lot_suffix);
+    book_.add(std::move(lot), kind, event_.at);
   } else {
     out_.ledger.emplace_back(event_.id, event_.at, kind);
   }

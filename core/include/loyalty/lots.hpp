@@ -116,7 +116,7 @@ class Lots {
   }
 
   // Changes, each keeping the indexes:
-  Slot push_back(Lot lot);
+  Slot push_back(Lot&& lot);
   const Lot& take(Slot slot, std::int64_t points);  // points leave the lot, nothing else changes
   void vest(Slot slot);                             // the lot is pending no more
   // Removes the lots that take() left with no points; calls removed(slot, lot) for each.

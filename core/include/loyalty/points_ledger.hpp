@@ -49,7 +49,7 @@ class PointsBook {
   // Adds a lot (pending if it has vests_at) and records `kind`; available
   // points pay any debt first. Answers the lot's slot (it may be gone again
   // if it paid debt in full).
-  Slot add(Lot lot, LedgerKind kind, TimeMs at);
+  Slot add(Lot&& lot, LedgerKind kind, TimeMs at);
   void vest(Slot lot, TimeMs at);
   void expire(Slot lot, TimeMs at);
   std::int64_t lapse(TimeMs at);  // every lot expires; answers the points
