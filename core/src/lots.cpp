@@ -264,21 +264,40 @@ void Lots::index_all(Shared& s) {
   s.indexed = true;
 }
 
-void Lots::rebuild(Shared& s) {
+void Lots::compact(Shared& s) {
   s.due_list = Shared::DueList::unbuilt;  // slots renumbered
-  s.removed.resize(s.lots.size(), 0);  // lots added by edit() are held
-  std::vector<Lot> held;
-  held.reserve(s.lots.size() - s.removed_count);
+  s.removed.resize(s.lots.size(), 0);     // lots added by edit() are held
+  // Slots keep their order when the removed ones leave, so each index keeps
+  // its order with its keys renumbered where they are: that costs a walk of
+  // the indexes, where building them again cost an insertion a key.
+  std::vector<Slot> renumbered(s.lots.size());
+  Slot held = 0;
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
-    if (!s.removed[slot]) held.push_back(std::move(s.lots[slot]));
+    renumbered[slot] = held;
+    if (s.removed[slot]) continue;
+    if (held != slot) s.lots[held] = std::move(s.lots[slot]);
+    ++held;
   }
-  s.lots = std::move(held);
-  s.removed.assign(s.lots.size(), 0);
+  s.lots.erase(s.lots.begin() + static_cast<std::ptrdiff_t>(held), s.lots.end());
+  s.removed.assign(held, 0);
   s.removed_count = 0;
   s.emptied.clear();
   for (Slot slot = 0; slot < s.lots.size(); ++slot) {
     if (s.lots[slot].points <= 0) s.emptied.push_back(slot);
   }
+  if (!s.indexed) return;
+  // A set's keys are not const objects: changed in a way that keeps their
+  // order, the set stays valid.
+  for (const auto* index : {&s.vesting, &s.by_order}) {
+    for (const auto& key : *index) const_cast<Slot&>(key.second) = renumbered[key.second];
+  }
+  for (const SpendIndex* index : {&s.spend_available, &s.spend_pending}) {
+    for (const SpendKey& key : *index) const_cast<Slot&>(key.slot) = renumbered[key.slot];
+  }
+}
+
+void Lots::rebuild(Shared& s) {
+  compact(s);
   index_all(s);
 }
 
@@ -345,7 +364,9 @@ void Lots::pop_back() {
 
 void Lots::compact_if_sparse() {
   if (!shared_ || shared_->removed_count < 16 || shared_->removed_count * 2 < shared_->lots.size()) return;
-  rebuild(own());
+  Shared& s = own();
+  if (s.indexed) compact(s);
+  else rebuild(s);
 }
 
 void Lots::assign(std::vector<Lot> lots) {
@@ -357,7 +378,7 @@ void Lots::assign(std::vector<Lot> lots) {
 
 std::vector<Lot>& Lots::edit() {
   Shared& s = own();
-  if (s.removed_count > 0) rebuild(s);  // compacted: the vector holds the lots and nothing else
+  if (s.removed_count > 0) compact(s);  // the vector holds the lots and nothing else
   s.indexed = false;
   s.due_list = Shared::DueList::unbuilt;
   return s.lots;

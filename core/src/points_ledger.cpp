@@ -88,15 +88,8 @@ void PointsBook::take(Slot i, std::int64_t points, TimeMs at, LedgerKind kind, c
 
 void PointsBook::remove_empty_lots() {
   state_.lots.remove_empty([&](Slot slot, Lot&& lot) {
-    removed_.push_back(slot);
     if (undo_) undo_->lot_removed(slot, std::move(lot));
   });
-}
-
-std::vector<PointsBook::Slot> PointsBook::take_removed() {
-  std::vector<Slot> removed;
-  removed.swap(removed_);
-  return removed;
 }
 
 void PointsBook::settle_debt(TimeMs at) {

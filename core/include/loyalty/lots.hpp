@@ -206,7 +206,8 @@ class Lots {
   static void index(Shared& s, Slot slot);
   static void unindex(Shared& s, Slot slot);
   static void index_all(Shared& s);  // the held lots where they are
-  void rebuild(Shared& s);    // compacted, then indexed
+  static void compact(Shared& s);  // the removed lots gone, the held ones renumbered (in the indexes too)
+  void rebuild(Shared& s);         // compacted, then indexed
 
   std::shared_ptr<Shared> shared_;
   // next_due() of lots shared with another state and not indexed: they

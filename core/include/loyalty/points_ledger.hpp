@@ -65,8 +65,6 @@ class PointsBook {
                  const std::string& order_id, TimeMs at);
   // A row that moves no points (a coupon expiring), stamped with the event's id.
   void append(LedgerEntry entry);
-  // The slots of the lots removed since the last call (taken to nothing).
-  std::vector<Slot> take_removed();
 
  private:
   void take(Slot lot, std::int64_t points, TimeMs at, LedgerKind kind, const std::string& order_id,
@@ -78,7 +76,6 @@ class PointsBook {
   std::vector<LedgerEntry>& ledger_;
   const std::string& event_id_;
   StateUndo* undo_;
-  std::vector<Slot> removed_;
 };
 
 }  // namespace loyalty
