@@ -104,8 +104,12 @@ class Timeline {
   void vest_and_expire(TimeMs t) {
     const std::optional<TimeMs> due = state_.lots.next_due();
     if (!due || *due > t) return;
+    // The slots due, in room kept on this thread between steps and events:
+    // most steps find a lot or two, and allocating for them cost more.
+    static thread_local std::vector<Lots::Slot> slots;
     // Lots vest in the order they are held; with no debt, vesting removes no lot.
-    for (Lots::Slot slot : state_.lots.vesting_by(t)) {
+    state_.lots.vesting_by(t, slots);
+    for (Lots::Slot slot : slots) {
       if (state_.debt > 0) {
         vest_by_position(slot, t);
         break;
@@ -113,7 +117,8 @@ class Timeline {
       book_.vest(slot, *state_.lots[slot].vests_at);
     }
     // Expiring a lot takes only its own points.
-    for (Lots::Slot slot : state_.lots.expiring_by(t)) book_.expire(slot, *state_.lots[slot].expires_at);
+    state_.lots.expiring_by(t, slots);
+    for (Lots::Slot slot : slots) book_.expire(slot, *state_.lots[slot].expires_at);
   }
 
   // Every lot lapses at once, each in its own ledger row; the time without

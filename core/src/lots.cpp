@@ -85,18 +85,6 @@ std::optional<TimeMs> Lots::next_due() const {
   return due;
 }
 
-namespace {
-
-template <typename TimeIndex>
-std::vector<Lots::Slot> slots_by(const TimeIndex& times, TimeMs t) {
-  std::vector<Lots::Slot> slots;
-  for (auto it = times.begin(); it != times.end() && it->first <= t; ++it) slots.push_back(it->second);
-  std::sort(slots.begin(), slots.end());
-  return slots;
-}
-
-}  // namespace
-
 bool Lots::indexed_now() const {
   if (!shared_) return false;
   Shared& s = *shared_;
@@ -157,36 +145,34 @@ bool Lots::due_still(const Shared& s, const Shared::Due& d) {
   return (d.vests ? lot.vests_at : lot.expires_at) == d.at;
 }
 
-std::vector<Lots::Slot> Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when) {
-  if (!shared_) return {};
+void Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when, std::vector<Slot>& slots) {
+  slots.clear();
+  if (!shared_) return;
   if (const Shared* s = listed_now()) {
     const bool vests = when == &Lot::vests_at;
-    std::vector<Slot> slots;
     for (std::size_t i = s->due_from; i < s->due.size() && s->due[i].at <= t; ++i) {
       if (s->due[i].vests == vests && due_still(*s, s->due[i])) slots.push_back(s->due[i].slot);
     }
-    std::sort(slots.begin(), slots.end());
-    return slots;
-  }
-  if (indexed_now()) {
-    if (when == &Lot::vests_at) return slots_by(shared_->vesting, t);
-    std::vector<Slot> slots;
+  } else if (!indexed_now()) {
+    for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
+      if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
+    });
+    return;  // found in slot order
+  } else if (when == &Lot::vests_at) {
+    for (auto it = shared_->vesting.begin(); it != shared_->vesting.end() && it->first <= t; ++it) {
+      slots.push_back(it->second);
+    }
+  } else {
     for (const SpendIndex* spend : {&shared_->spend_available, &shared_->spend_pending}) {
       for (auto it = spend->begin(); it != spend->end() && !it->never && it->expires_at <= t; ++it) slots.push_back(it->slot);
     }
-    std::sort(slots.begin(), slots.end());
-    return slots;
   }
-  std::vector<Slot> slots;
-  for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
-    if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
-  });
-  return slots;
+  std::sort(slots.begin(), slots.end());
 }
 
-std::vector<Lots::Slot> Lots::vesting_by(TimeMs t) { return due_by(t, &Lot::vests_at); }
+void Lots::vesting_by(TimeMs t, std::vector<Slot>& slots) { due_by(t, &Lot::vests_at, slots); }
 
-std::vector<Lots::Slot> Lots::expiring_by(TimeMs t) { return due_by(t, &Lot::expires_at); }
+void Lots::expiring_by(TimeMs t, std::vector<Slot>& slots) { due_by(t, &Lot::expires_at, slots); }
 
 std::vector<Lots::Slot> Lots::of_order(const std::string& order_id) {
   std::vector<Slot> slots;

@@ -13,6 +13,18 @@ Lot lot(const std::string& id, std::optional<TimeMs> expires_at, std::optional<T
   return Lot{id, 0, 10, expires_at, vests_at, ""};
 }
 
+std::vector<Lots::Slot> vesting_by(Lots& lots, TimeMs t) {
+  std::vector<Lots::Slot> slots{99};  // what was there before is replaced
+  lots.vesting_by(t, slots);
+  return slots;
+}
+
+std::vector<Lots::Slot> expiring_by(Lots& lots, TimeMs t) {
+  std::vector<Lots::Slot> slots{99};
+  lots.expiring_by(t, slots);
+  return slots;
+}
+
 TEST(Lots, AChangeToACopyLeavesTheOriginalAsItWas) {
   MemberState original;
   original.lots.push_back(lot("a", 500));
@@ -67,25 +79,25 @@ TEST(Lots, UnindexedLotsFindWhatFallsDueInTimeOrderThroughVestingRemovingAndUndo
   held.lots.push_back(lot("late", 900));
   held.lots.push_back(lot("never", std::nullopt));
   EXPECT_EQ(held.lots.next_due(), 200);
-  EXPECT_EQ(held.lots.vesting_by(200), (std::vector<Lots::Slot>{1}));
-  EXPECT_EQ(held.lots.expiring_by(200), (std::vector<Lots::Slot>{}));
+  EXPECT_EQ(vesting_by(held.lots, 200), (std::vector<Lots::Slot>{1}));
+  EXPECT_EQ(expiring_by(held.lots, 200), (std::vector<Lots::Slot>{}));
 
   MemberState copy = held;
   copy.lots.vest(1);  // copied to change: goes on from the held list
   EXPECT_EQ(copy.lots.next_due(), 300);
-  EXPECT_EQ(copy.lots.vesting_by(1000), (std::vector<Lots::Slot>{}));
-  EXPECT_EQ(copy.lots.expiring_by(700), (std::vector<Lots::Slot>{0, 1}));
+  EXPECT_EQ(vesting_by(copy.lots, 1000), (std::vector<Lots::Slot>{}));
+  EXPECT_EQ(expiring_by(copy.lots, 700), (std::vector<Lots::Slot>{0, 1}));
   const Lot soon = copy.lots[0];
   copy.lots.take(0, 10);
   copy.lots.remove_empty([](Lots::Slot, Lot&&) {});
   EXPECT_EQ(copy.lots.next_due(), 700) << "a removed lot's expiry is passed over";
-  EXPECT_EQ(copy.lots.expiring_by(1000), (std::vector<Lots::Slot>{1, 2}));
+  EXPECT_EQ(expiring_by(copy.lots, 1000), (std::vector<Lots::Slot>{1, 2}));
   copy.lots.put_back(0, soon);
   EXPECT_EQ(copy.lots.next_due(), 300) << "an undone removal is due again";
-  EXPECT_EQ(copy.lots.expiring_by(1000), (std::vector<Lots::Slot>{0, 1, 2}));
+  EXPECT_EQ(expiring_by(copy.lots, 1000), (std::vector<Lots::Slot>{0, 1, 2}));
 
   EXPECT_EQ(held.lots.next_due(), 200) << "the held lots did not change";
-  EXPECT_EQ(held.lots.vesting_by(200), (std::vector<Lots::Slot>{1}));
+  EXPECT_EQ(vesting_by(held.lots, 200), (std::vector<Lots::Slot>{1}));
 }
 
 // Lots that fall due in another order than they were earned (terms that
@@ -95,8 +107,8 @@ TEST(Lots, UnindexedLotsFallingDueOutOfEarnedOrderAnswerTheSame) {
   lots.push_back(lot("year", 900));
   lots.push_back(lot("bonus", 300, 600));
   EXPECT_EQ(lots.next_due(), 300);
-  EXPECT_EQ(lots.expiring_by(500), (std::vector<Lots::Slot>{1}));
-  EXPECT_EQ(lots.vesting_by(600), (std::vector<Lots::Slot>{1}));
+  EXPECT_EQ(expiring_by(lots, 500), (std::vector<Lots::Slot>{1}));
+  EXPECT_EQ(vesting_by(lots, 600), (std::vector<Lots::Slot>{1}));
   lots.take(1, 10);
   lots.remove_empty([](Lots::Slot, Lot&&) {});
   EXPECT_EQ(lots.next_due(), 900);
@@ -150,10 +162,10 @@ TEST(LotIndexes, SlotsStayWhileLotsAreRemovedAndTheSnapshotOrderIsKept) {
   EXPECT_EQ(lots[last].id, "l39") << "a slot names its lot until the lots are compacted";
   EXPECT_EQ(lots.begin()->id, "l30");
   EXPECT_EQ(lots.next_due(), 1030);
-  EXPECT_EQ(lots.expiring_by(1031), (std::vector<Lots::Slot>{30, 31}));
+  EXPECT_EQ(expiring_by(lots, 1031), (std::vector<Lots::Slot>{30, 31}));
   lots.compact_if_sparse();
   EXPECT_EQ(lots[0].id, "l30") << "compacted, the slots are the places again";
-  EXPECT_EQ(lots.expiring_by(1031), (std::vector<Lots::Slot>{0, 1}));
+  EXPECT_EQ(expiring_by(lots, 1031), (std::vector<Lots::Slot>{0, 1}));
   EXPECT_EQ(lots.available(), 100);
 }
 
@@ -197,15 +209,15 @@ TEST(LotIndexes, LotsDueToExpireAreFoundAtTheHeadOfBothSpendingOrders) {
     lots.push_back(earned("pending-never", 5, 5, std::nullopt, 60));
     if (indexed) lots.prepare();
     EXPECT_EQ(lots.next_due(), 60) << "indexed: " << indexed;
-    EXPECT_EQ(lots.expiring_by(99), (std::vector<Lots::Slot>{})) << "indexed: " << indexed;
-    EXPECT_EQ(lots.expiring_by(150), (std::vector<Lots::Slot>{2, 3})) << "indexed: " << indexed;
-    EXPECT_EQ(lots.expiring_by(1000000), (std::vector<Lots::Slot>{1, 2, 3})) << "indexed: " << indexed;
-    EXPECT_EQ(lots.vesting_by(60), (std::vector<Lots::Slot>{4})) << "indexed: " << indexed;
+    EXPECT_EQ(expiring_by(lots, 99), (std::vector<Lots::Slot>{})) << "indexed: " << indexed;
+    EXPECT_EQ(expiring_by(lots, 150), (std::vector<Lots::Slot>{2, 3})) << "indexed: " << indexed;
+    EXPECT_EQ(expiring_by(lots, 1000000), (std::vector<Lots::Slot>{1, 2, 3})) << "indexed: " << indexed;
+    EXPECT_EQ(vesting_by(lots, 60), (std::vector<Lots::Slot>{4})) << "indexed: " << indexed;
     lots.vest(4);
     lots.take(3, 5);
     lots.remove_empty([](Lots::Slot, Lot&&) {});
     EXPECT_EQ(lots.next_due(), 100) << "indexed: " << indexed;
-    EXPECT_EQ(lots.expiring_by(1000000), (std::vector<Lots::Slot>{1, 2})) << "indexed: " << indexed;
+    EXPECT_EQ(expiring_by(lots, 1000000), (std::vector<Lots::Slot>{1, 2})) << "indexed: " << indexed;
   }
 }
 

@@ -89,9 +89,10 @@ class Lots {
   // The earliest vests_at or expires_at among the lots, if any: what time must bring next.
   std::optional<TimeMs> next_due() const;
 
-  // For apply(): the lots due to vest, or to expire, at or before `t`, in slot order.
-  std::vector<Slot> vesting_by(TimeMs t);
-  std::vector<Slot> expiring_by(TimeMs t);
+  // For apply(): the lots due to vest, or to expire, at or before `t`, in
+  // slot order, into `slots` (the caller's, so that its room is reused).
+  void vesting_by(TimeMs t, std::vector<Slot>& slots);
+  void expiring_by(TimeMs t, std::vector<Slot>& slots);
   // Calls visit(slot) for the lots in spending order (soonest expiry, then
   // earliest earned, then id; never-expiring last), available or pending
   // ones, while it answers true. The lots' points may change meanwhile.
@@ -197,7 +198,7 @@ class Lots {
   // (lots this state alone holds: their indexes change nothing they hold).
   bool indexed_now() const;
   static constexpr std::size_t kScansBeforeIndexing = 16;
-  std::vector<Slot> due_by(TimeMs t, std::optional<TimeMs> Lot::*when);
+  void due_by(TimeMs t, std::optional<TimeMs> Lot::*when, std::vector<Slot>& slots);
   // The due list of lots this state alone holds and has not indexed, built
   // if need be; nullptr when the lots are indexed or shared.
   Shared* listed_now() const;
