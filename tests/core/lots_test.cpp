@@ -169,6 +169,52 @@ TEST(LotIndexes, SlotsStayWhileLotsAreRemovedAndTheSnapshotOrderIsKept) {
   EXPECT_EQ(lots.available(), 100);
 }
 
+// Compacting indexed lots renumbers their keys where they are: every index
+// then answers as one built afresh from the compacted lots would.
+TEST(LotIndexes, CompactedIndexesAnswerAsIndexesBuiltAfresh) {
+  MemberState state;
+  Lots& lots = state.lots;
+  for (int i = 0; i < 48; ++i) {
+    const std::optional<TimeMs> vests = i % 3 == 0 ? std::optional<TimeMs>(500 + i) : std::nullopt;
+    // Ties in expiry and earning time are told apart by id, then by slot.
+    lots.push_back(earned("l" + std::to_string(i % 40), i / 4, 10, 1000 + i / 2, vests, "o" + std::to_string(i % 5)));
+  }
+  lots.prepare();
+  for (Lots::Slot slot = 0; slot < 48; ++slot) {
+    if (slot % 4 != 1) lots.take(slot, 10);
+  }
+  lots.remove_empty([](Lots::Slot, Lot&&) {});
+  lots.compact_if_sparse();
+  ASSERT_EQ(lots[0].id, "l1") << "compacted";
+
+  MemberState afresh;
+  afresh.lots.assign(std::vector<Lot>(lots.begin(), lots.end()));
+  afresh.lots.prepare();
+  EXPECT_EQ(lots.available(), afresh.lots.available());
+  EXPECT_EQ(lots.pending(), afresh.lots.pending());
+  EXPECT_EQ(lots.next_due(), afresh.lots.next_due());
+  for (const bool pending : {false, true}) {
+    EXPECT_EQ(ids_in_spending_order(lots, pending), ids_in_spending_order(afresh.lots, pending));
+  }
+  for (const TimeMs t : {TimeMs{510}, TimeMs{1010}, TimeMs{2000}}) {
+    EXPECT_EQ(vesting_by(lots, t), vesting_by(afresh.lots, t)) << t;
+    EXPECT_EQ(expiring_by(lots, t), expiring_by(afresh.lots, t)) << t;
+  }
+  for (const char* order : {"o0", "o1", "o4"}) EXPECT_EQ(lots.of_order(order), afresh.lots.of_order(order)) << order;
+
+  // And they go on changing as the others do.
+  for (Lots* each : {&lots, &afresh.lots}) {
+    each->vest(vesting_by(*each, 2000).front());
+    each->take(expiring_by(*each, 1010).front(), 10);
+    each->remove_empty([](Lots::Slot, Lot&&) {});
+    each->push_back(earned("new", 99, 7, 1001, std::nullopt, "o1"));
+  }
+  EXPECT_EQ(ids_in_spending_order(lots, false), ids_in_spending_order(afresh.lots, false));
+  EXPECT_EQ(ids_in_spending_order(lots, true), ids_in_spending_order(afresh.lots, true));
+  EXPECT_EQ(lots.of_order("o1"), afresh.lots.of_order("o1"));
+  EXPECT_EQ(lots.available(), afresh.lots.available());
+}
+
 TEST(LotIndexes, PutBackAndPopBackUndoTakingVestingRemovingAndAdding) {
   Lots lots;
   lots.push_back(earned("a", 1, 10, 500, 200, "o1"));
