@@ -95,7 +95,10 @@ void HeldOrders::forget_before(TimeMs from) {
   while (!orders_.empty() && orders_.front().at < from) {
     forget_snapshot();
     if (records_bytes_) *records_bytes_ -= record_bytes(orders_.front());
-    if (indexed_) by_id_.erase({id_hash(orders_.front().order_id), first_});
+    if (indexed_) {  // found once (erase(key) searches for the range of equal keys, twice)
+      const auto held = by_id_.find({id_hash(orders_.front().order_id), first_});
+      if (held != by_id_.end()) by_id_.erase(held);
+    }
     orders_.pop_front();
     ++first_;
   }

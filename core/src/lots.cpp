@@ -228,12 +228,32 @@ void Lots::index(Shared& s, Slot slot) {
   if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
 }
 
+namespace {
+
+// Where an index holds `key`: mostly first, as lots leave the time and
+// spending indexes about in the order they lead them; else found with one
+// search (erase(key) searches twice, for the range of equal keys).
+template <typename Index, typename Key>
+typename Index::const_iterator held_key(const Index& index, const Key& key) {
+  const auto first = index.begin();
+  if (first != index.end() && !index.key_comp()(*first, key) && !index.key_comp()(key, *first)) return first;
+  return index.find(key);
+}
+
+template <typename Index, typename Key>
+void erase_key(Index& index, const Key& key) {
+  const auto at = held_key(index, key);
+  if (at != index.end()) index.erase(at);
+}
+
+}  // namespace
+
 void Lots::unindex(Shared& s, Slot slot) {
   const Lot& lot = s.lots[slot];
   (lot.vests_at ? s.pending : s.available) -= lot.points;
-  if (lot.vests_at) s.vesting.erase({*lot.vests_at, slot});
-  (lot.vests_at ? s.spend_pending : s.spend_available).erase(spend_key(lot, slot));
-  if (!lot.order_id.empty()) s.by_order.erase({id_hash(lot.order_id), slot});
+  if (lot.vests_at) erase_key(s.vesting, std::make_pair(*lot.vests_at, slot));
+  erase_key(lot.vests_at ? s.spend_pending : s.spend_available, spend_key(lot, slot));
+  if (!lot.order_id.empty()) erase_key(s.by_order, std::make_pair(id_hash(lot.order_id), slot));
 }
 
 void Lots::index_all(Shared& s) {
@@ -315,8 +335,11 @@ void Lots::vest(Slot slot) {
   Lot& lot = s.lots[slot];
   if (!lot.vests_at) return;
   if (s.indexed) {  // both indexes allocate from the one pool, so a node may pass between them
-    s.vesting.erase({*lot.vests_at, slot});
-    s.spend_available.insert(s.spend_pending.extract(spend_key(lot, slot)));
+    erase_key(s.vesting, std::make_pair(*lot.vests_at, slot));
+    // Lots vest about as they were earned, so a vested lot is mostly spent
+    // after every lot already available: hinted at the end.
+    const auto key = held_key(s.spend_pending, spend_key(lot, slot));
+    if (key != s.spend_pending.end()) s.spend_available.insert(s.spend_available.end(), s.spend_pending.extract(key));
     s.pending -= lot.points;
     s.available += lot.points;
   }
