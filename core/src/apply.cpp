@@ -275,7 +275,11 @@ class Transition {
     if (!error && event_.kind == EventKind::order) {
       error = TaskEvents(program_, event_, state_, out_, book_, &undo_).after_order();
     }
-    if (error) return Errors{*error};
+    if (error) {
+      Errors errors;  // moved in: Errors{*error} copies from its initializer list
+      errors.push_back(std::move(*error));
+      return errors;
+    }
     const bool had_downgrade = state_.downgrade.has_value();
     if (auto from = upgrade_if_qualified(program_, state_, event_.at, before)) {
       out_.notices.push_back({NoticeKind::tier_upgraded, event_.at, *from, state_.tier, std::nullopt, std::nullopt});
@@ -288,7 +292,6 @@ class Transition {
     }
     state_.clock = event_.at;
     state_.version += 1;
-    state_.recent_events.push_back(event_.id);
     timeline.forget_orders(event_.at);
     return std::nullopt;
   }
@@ -646,7 +649,8 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
 std::optional<Errors> apply_in_place(const Program& program, MemberState& state, const Event& event, Applied& out) {
   out.ledger.clear();
   out.notices.clear();
-  out.duplicate = state.recent_events.contains(event.id);
+  const std::uint32_t id_hash = RecentEvents::hash(event.id);  // asked here, kept below: found once
+  out.duplicate = state.recent_events.contains(event.id, id_hash);
   if (out.duplicate) return std::nullopt;
   if (event.at < state.clock) {
     return Errors{refused("event.out_of_order",
@@ -673,6 +677,7 @@ std::optional<Errors> apply_in_place(const Program& program, MemberState& state,
     out.notices.clear();
     return errors;
   }
+  state.recent_events.push_back(event.id, id_hash);
 #ifdef LOYALTY_CHECK_INVARIANTS
   if (held_invariants) {
     const Errors broken = check_invariants(program, state);

@@ -6,31 +6,26 @@
 
 namespace loyalty {
 
-namespace {
-
-std::uint32_t hash_of(std::string_view id) {
+std::uint32_t RecentEvents::hash(std::string_view id) {
   std::uint32_t h = 2166136261u;  // FNV-1a
   for (const char c : id) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
   return h;
 }
 
-}  // namespace
-
-bool RecentEvents::contains(std::string_view id) const {
-  const std::uint32_t h = hash_of(id);
+bool RecentEvents::contains(std::string_view id, std::uint32_t h) const {
   // No early exit: a fixed count of compares the compiler does in vectors.
   std::uint32_t matches = 0;
   for (const std::uint32_t held : hashes_) matches |= held == h ? ~0u : 0u;
   return matches != 0 && std::find(ids_.begin(), ids_.end(), id) != ids_.end();
 }
 
-void RecentEvents::push_back(std::string_view id) {
+void RecentEvents::push_back(std::string_view id, std::uint32_t h) {
   if (ids_.size() < kRecentEvents) {
-    hashes_[ids_.size()] = hash_of(id);
+    hashes_[ids_.size()] = h;
     ids_.emplace_back(id);
     return;
   }
-  hashes_[next_] = hash_of(id);
+  hashes_[next_] = h;
   ids_[next_].assign(id.data(), id.size());
   next_ = (next_ + 1) % kRecentEvents;
 }

@@ -43,9 +43,13 @@ class RecentEvents {
     std::size_t k_;
   };
 
-  bool contains(std::string_view id) const;
+  // An id's hash, for the calls below: apply() finds it once for both.
+  static std::uint32_t hash(std::string_view id);
+  bool contains(std::string_view id) const { return contains(id, hash(id)); }
+  bool contains(std::string_view id, std::uint32_t hash) const;
   // Remembers `id` as the newest; past kRecentEvents the oldest is forgotten.
-  void push_back(std::string_view id);
+  void push_back(std::string_view id) { push_back(id, hash(id)); }
+  void push_back(std::string_view id, std::uint32_t hash);
 
   std::size_t size() const { return ids_.size(); }
   bool empty() const { return ids_.empty(); }
