@@ -77,50 +77,50 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, st
                                        std::string_view prize, bool counts_to_cap, std::string_view lot_suffix) {
   tasks_changing();  // after an order too, where nothing else has
   TaskState& t = state_.tasks;
-  Reward r = reward;
-  if (counts_to_cap && rules_.daily_points_cap > 0 && r.points > 0) {
+  std::int64_t points = reward.points;  // what the daily cap leaves of them (no copy of the reward)
+  if (counts_to_cap && rules_.daily_points_cap > 0 && points > 0) {
     const std::int64_t room = std::max<std::int64_t>(0, rules_.daily_points_cap - day().task_points);
-    if (r.points > room) {
+    if (points > room) {
       Notice n;
       n.kind = NoticeKind::points_capped;
       n.at = event_.at;
-      n.points = r.points - room;
+      n.points = points - room;
       out_.notices.push_back(n);
-      r.points = room;
+      points = room;
     }
-    day().task_points += r.points;
+    day().task_points += points;
   }
-  if (!checked_add(state_.growth, r.growth) || !checked_add(t.red_packet, r.red_packet) ||
-      !checked_add(t.box_chances, r.box_chances) || !checked_add(t.makeup_cards, r.makeup_cards) ||
-      !checked_add(state_.available_points(), r.points)) {
+  if (!checked_add(state_.growth, reward.growth) || !checked_add(t.red_packet, reward.red_packet) ||
+      !checked_add(t.box_chances, reward.box_chances) || !checked_add(t.makeup_cards, reward.makeup_cards) ||
+      !checked_add(state_.available_points(), points)) {
     return refused("arith.overflow", "the member's balances would leave the safe integer range");
   }
   const std::size_t row = out_.ledger.size();
-  if (r.points > 0) {
-    Lot lot{event_.id, event_.at, r.points, expiry_for(program_, event_.at), std::nullopt, {}};
+  if (points > 0) {
+    Lot lot{event_.id, event_.at, points, expiry_for(program_, event_.at), std::nullopt, {}};
     if (!lot_suffix.empty()) lot.id.append(lot_suffix);
     book_.add(std::move(lot), kind, event_.at);
   } else {
     out_.ledger.emplace_back(event_.id, event_.at, kind);
   }
   LedgerEntry& e = out_.ledger[row];
-  e.growth = r.growth;
-  e.red_packet = r.red_packet;
-  e.box_chances = r.box_chances;
-  e.makeup_cards = r.makeup_cards;
+  e.growth = reward.growth;
+  e.red_packet = reward.red_packet;
+  e.box_chances = reward.box_chances;
+  e.makeup_cards = reward.makeup_cards;
   if (!subject.empty()) e.subject = subject;  // most rows have no prize: no call to copy nothing
   if (!prize.empty()) e.prize = prize;
-  if (r.growth > 0) {
+  if (reward.growth > 0) {
     activity_changing();
-    add_activity(program_, state_, today(), r.growth, 0, 0);
+    add_activity(program_, state_, today(), reward.growth, 0, 0);
   }
-  t.red_packet += r.red_packet;
-  t.box_chances += r.box_chances;
-  t.makeup_cards += r.makeup_cards;
-  if (r.coupon) {
-    e.coupon = r.coupon->id;
-    t.coupons.push_back({r.coupon->id, event_.id, event_.at,
-                         start_of_local_day(today() + r.coupon->valid_days + 1, program_.utc_offset_minutes)});
+  t.red_packet += reward.red_packet;
+  t.box_chances += reward.box_chances;
+  t.makeup_cards += reward.makeup_cards;
+  if (reward.coupon) {
+    e.coupon = reward.coupon->id;
+    t.coupons.push_back({reward.coupon->id, event_.id, event_.at,
+                         start_of_local_day(today() + reward.coupon->valid_days + 1, program_.utc_offset_minutes)});
     if (undo_) undo_->coupon_added();
   }
   return std::nullopt;
