@@ -672,6 +672,12 @@ std::optional<Errors> apply_in_place(const Program& program, MemberState& state,
   auto errors = Transition(program, event, state, out, undo).run();
   if (errors) undo.undo();
   state.lots.compact_if_sparse();  // slots may change now: the notes of this event are done with
+#ifdef LOYALTY_CHECK_INVARIANTS
+  if (!state.lots.indexes_agree()) {
+    std::fprintf(stderr, "event %s left the lots' indexes out of step with the lots\n", event.id.c_str());
+    std::abort();
+  }
+#endif
   if (errors) {
     out.ledger.clear();
     out.notices.clear();

@@ -68,6 +68,12 @@ std::optional<TimeMs> Lots::next_due() const {
     return due;
   }
   if (indexed_now()) {
+    const Shared& s = *shared_;
+    if (s.by_slot) {  // the first held lot expires first; the first pending one vests first
+      if (s.first_held < s.lots.size()) consider(s.lots[s.first_held].expires_at);
+      if (s.first_pending < s.lots.size()) consider(s.lots[s.first_pending].vests_at);
+      return due;
+    }
     if (!shared_->vesting.empty()) consider(shared_->vesting.begin()->first);
     // Lots expiring lead the spending orders (never-expiring ones come last).
     for (const SpendIndex* spend : {&shared_->spend_available, &shared_->spend_pending}) {
@@ -158,6 +164,20 @@ void Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when, std::vector<Slot>&
       if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
     });
     return;  // found in slot order
+  } else if (shared_->by_slot) {
+    Shared& s = *shared_;
+    advance_cursors(s);
+    const bool vests = when == &Lot::vests_at;
+    for (Slot slot = vests ? s.first_pending : s.first_held; slot < s.lots.size(); ++slot) {
+      const Lot& lot = s.lots[slot];
+      if (s.removed[slot] || !(lot.*when)) {
+        if (!vests && !s.removed[slot]) break;  // never expiring: so are the lots after it
+        continue;
+      }
+      if (*(lot.*when) > t) break;
+      slots.push_back(slot);
+    }
+    return;  // found in slot order
   } else if (when == &Lot::vests_at) {
     for (auto it = shared_->vesting.begin(); it != shared_->vesting.end() && it->first <= t; ++it) {
       slots.push_back(it->second);
@@ -220,12 +240,76 @@ Lots::Shared& Lots::own() {
 void Lots::index(Shared& s, Slot slot) {
   const Lot& lot = s.lots[slot];
   (lot.vests_at ? s.pending : s.available) += lot.points;
+  if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
+  if (s.by_slot) {
+    if (!keeps_slot_order(s, slot)) {
+      leave_slot_order(s);
+      return;
+    }
+    if (lot.vests_at) s.latest_vests_at = std::max(s.latest_vests_at, *lot.vests_at);
+    s.first_held = std::min(s.first_held, slot);  // a lot put back before the cursors
+    if (lot.vests_at) s.first_pending = std::min(s.first_pending, slot);
+    advance_cursors(s);
+    return;
+  }
+  index_times(s, slot);
+}
+
+void Lots::index_times(Shared& s, Slot slot) {
+  const Lot& lot = s.lots[slot];
   // Hinted at the end: lots earned later mostly vest and expire later (a
   // wrong hint costs a search, as without one).
   if (lot.vests_at) s.vesting.emplace_hint(s.vesting.end(), *lot.vests_at, slot);
   SpendIndex& spend = lot.vests_at ? s.spend_pending : s.spend_available;
   spend.insert(spend.end(), spend_key(lot, slot));
-  if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
+}
+
+namespace {
+
+// How far keeps_slot_order() looks past removed lots for a held neighbour:
+// lots leave from the front, so one is mostly next to the back.
+constexpr std::size_t kNeighbourSearch = 8;
+
+}  // namespace
+
+bool Lots::keeps_slot_order(const Shared& s, Slot slot) {
+  const Lot& lot = s.lots[slot];
+  const SpendOrder before{&s.lots};
+  const SpendKey key = spend_key(lot, slot);
+  std::size_t looked = 0;
+  for (Slot at = slot; at-- > s.first_held;) {
+    if (++looked > kNeighbourSearch) return false;
+    if (s.removed[at]) continue;
+    if (!before(spend_key(s.lots[at], at), key)) return false;
+    break;
+  }
+  looked = 0;
+  for (Slot at = slot + 1; at < s.lots.size(); ++at) {
+    if (++looked > kNeighbourSearch) return false;
+    if (s.removed[at]) continue;
+    if (!before(key, spend_key(s.lots[at], at))) return false;
+    break;
+  }
+  if (!lot.vests_at) return true;
+  // A pending lot added last vests no earlier than any held; one put back
+  // where it was (an undo) is where it was in vesting order.
+  if (slot + 1 == s.lots.size()) return *lot.vests_at >= s.latest_vests_at;
+  return *lot.vests_at <= s.latest_vests_at;
+}
+
+void Lots::leave_slot_order(Shared& s) {
+  s.by_slot = false;
+  for_each_held(s, [&](Slot slot, const Lot&) { index_times(s, slot); });
+}
+
+Lots::Slot Lots::first_from(const Shared& s, Slot from, bool pending) {
+  while (from < s.lots.size() && (s.removed[from] || (pending && !s.lots[from].vests_at))) ++from;
+  return from;
+}
+
+void Lots::advance_cursors(Shared& s) {
+  s.first_held = first_from(s, s.first_held, false);
+  s.first_pending = first_from(s, std::max(s.first_pending, s.first_held), true);
 }
 
 namespace {
@@ -251,9 +335,10 @@ void erase_key(Index& index, const Key& key) {
 void Lots::unindex(Shared& s, Slot slot) {
   const Lot& lot = s.lots[slot];
   (lot.vests_at ? s.pending : s.available) -= lot.points;
+  if (!lot.order_id.empty()) erase_key(s.by_order, std::make_pair(id_hash(lot.order_id), slot));
+  if (s.by_slot) return;
   if (lot.vests_at) erase_key(s.vesting, std::make_pair(*lot.vests_at, slot));
   erase_key(lot.vests_at ? s.spend_pending : s.spend_available, spend_key(lot, slot));
-  if (!lot.order_id.empty()) erase_key(s.by_order, std::make_pair(id_hash(lot.order_id), slot));
 }
 
 void Lots::index_all(Shared& s) {
@@ -264,9 +349,26 @@ void Lots::index_all(Shared& s) {
   s.spend_pending.clear();
   s.by_order.clear();
   s.scanned = 0;
-  for (Slot slot = 0; slot < s.lots.size(); ++slot) {
-    if (!s.removed[slot]) index(s, slot);
-  }
+  // In slot order unless two held lots, one after the other, say otherwise.
+  s.by_slot = true;
+  s.first_held = s.first_pending = 0;
+  s.latest_vests_at = 0;
+  const SpendOrder before{&s.lots};
+  std::optional<Slot> previous;
+  std::optional<TimeMs> vests_at;
+  for_each_held(s, [&](Slot slot, const Lot& lot) {
+    (lot.vests_at ? s.pending : s.available) += lot.points;
+    if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
+    if (previous && !before(spend_key(s.lots[*previous], *previous), spend_key(lot, slot))) s.by_slot = false;
+    if (lot.vests_at) {
+      if (vests_at && *lot.vests_at < *vests_at) s.by_slot = false;
+      vests_at = lot.vests_at;
+    }
+    previous = slot;
+  });
+  if (vests_at) s.latest_vests_at = *vests_at;
+  if (s.by_slot) advance_cursors(s);
+  else leave_slot_order(s);
   s.indexed = true;
 }
 
@@ -292,6 +394,10 @@ void Lots::compact(Shared& s) {
     if (s.lots[slot].points <= 0) s.emptied.push_back(slot);
   }
   if (!s.indexed) return;
+  if (s.by_slot) {  // the cursors found again from the first lot
+    s.first_held = s.first_pending = 0;
+    advance_cursors(s);
+  }
   // A set's keys are not const objects: changed in a way that keeps their
   // order, the set stays valid.
   for (const auto* index : {&s.vesting, &s.by_order}) {
@@ -334,6 +440,13 @@ void Lots::vest(Slot slot) {
   Shared& s = own();
   Lot& lot = s.lots[slot];
   if (!lot.vests_at) return;
+  if (s.indexed && s.by_slot) {
+    s.pending -= lot.points;
+    s.available += lot.points;
+    lot.vests_at.reset();
+    advance_cursors(s);
+    return;
+  }
   if (s.indexed) {  // both indexes allocate from the one pool, so a node may pass between them
     erase_key(s.vesting, std::make_pair(*lot.vests_at, slot));
     // Lots vest about as they were earned, so a vested lot is mostly spent
@@ -369,6 +482,7 @@ void Lots::pop_back() {
   }
   s.lots.pop_back();
   s.removed.pop_back();
+  if (s.indexed && s.by_slot) advance_cursors(s);
 }
 
 void Lots::compact_if_sparse() {
@@ -391,6 +505,40 @@ std::vector<Lot>& Lots::edit() {
   s.indexed = false;
   s.due_list = Shared::DueList::unbuilt;
   return s.lots;
+}
+
+bool Lots::indexes_agree() const {
+  if (!shared_ || !shared_->indexed) return true;
+  const Shared& s = *shared_;
+  std::int64_t available = 0, pending = 0;
+  std::size_t held = 0, pending_lots = 0;
+  bool agree = true;
+  const SpendOrder before{&s.lots};
+  std::optional<Slot> previous;
+  std::optional<TimeMs> vests_at;
+  std::optional<Slot> first_held, first_pending;
+  for_each_held(s, [&](Slot slot, const Lot& lot) {
+    (lot.vests_at ? pending : available) += lot.points;
+    ++held;
+    if (lot.vests_at) ++pending_lots;
+    if (!first_held) first_held = slot;
+    if (lot.vests_at && !first_pending) first_pending = slot;
+    if (!s.by_slot) return;
+    if (previous && !before(spend_key(s.lots[*previous], *previous), spend_key(lot, slot))) agree = false;
+    if (lot.vests_at) {
+      if ((vests_at && *lot.vests_at < *vests_at) || *lot.vests_at > s.latest_vests_at) agree = false;
+      vests_at = lot.vests_at;
+    }
+    previous = slot;
+  });
+  if (s.by_slot) {
+    agree = agree && s.vesting.empty() && s.spend_available.empty() && s.spend_pending.empty() &&
+            std::min(s.first_held, s.lots.size()) == first_held.value_or(s.lots.size()) &&
+            std::min(s.first_pending, s.lots.size()) == first_pending.value_or(s.lots.size());
+  } else {
+    agree = agree && s.vesting.size() == pending_lots && s.spend_available.size() + s.spend_pending.size() == held;
+  }
+  return agree && available == s.available && pending == s.pending;
 }
 
 std::size_t Lots::heap_bytes() const {

@@ -267,5 +267,87 @@ TEST(LotIndexes, LotsDueToExpireAreFoundAtTheHeadOfBothSpendingOrders) {
   }
 }
 
+// Lots earned one after another at fixed terms are held in spending and
+// vesting order slot after slot, and indexed by walking the slots; a lot out
+// of that order builds the time indexes. Either way they answer as the same
+// lots scanned, unindexed, do.
+void expect_answers_as_scanned(Lots& lots, const std::string& when) {
+  EXPECT_TRUE(lots.indexes_agree()) << when;
+  Lots scanned;
+  scanned.assign(std::vector<Lot>(lots.begin(), lots.end()));
+  std::vector<Lots::Slot> slots;  // the compacted copy's slots are the lots' places
+  for (auto it = lots.begin(); it != lots.end(); ++it) slots.push_back(it.slot());
+  const auto places = [&](const std::vector<Lots::Slot>& of) {
+    std::vector<Lots::Slot> out;
+    for (Lots::Slot slot : of) out.push_back(slots[slot]);
+    return out;
+  };
+  EXPECT_EQ(lots.next_due(), scanned.next_due()) << when;
+  EXPECT_EQ(lots.available(), scanned.available()) << when;
+  EXPECT_EQ(lots.pending(), scanned.pending()) << when;
+  for (const bool pending : {false, true}) {
+    EXPECT_EQ(ids_in_spending_order(lots, pending), ids_in_spending_order(scanned, pending)) << when;
+  }
+  for (const TimeMs t : {TimeMs{505}, TimeMs{520}, TimeMs{1003}, TimeMs{1020}, TimeMs{5000}}) {
+    EXPECT_EQ(vesting_by(lots, t), places(vesting_by(scanned, t))) << when << " at " << t;
+    EXPECT_EQ(expiring_by(lots, t), places(expiring_by(scanned, t))) << when << " at " << t;
+  }
+}
+
+TEST(LotIndexes, LotsInSlotOrderAndLotsOutOfItAnswerAsScanned) {
+  MemberState state;
+  Lots& lots = state.lots;
+  for (int i = 0; i < 24; ++i) {
+    const std::optional<TimeMs> vests = i % 3 == 0 ? std::optional<TimeMs>(500 + i) : std::nullopt;
+    lots.push_back(earned("l" + std::to_string(i), i, 10, 1000 + i, vests, "o" + std::to_string(i % 4)));
+  }
+  lots.prepare();
+  expect_answers_as_scanned(lots, "in slot order");
+  lots.vest(0);
+  lots.take(1, 10);
+  lots.take(5, 10);
+  lots.remove_empty([](Lots::Slot, Lot&&) {});
+  lots.push_back(earned("later", 30, 10, 1030, 540));
+  expect_answers_as_scanned(lots, "vested, taken, added in order");
+  lots.push_back(earned("sooner", 31, 10, 1002));
+  expect_answers_as_scanned(lots, "a lot expiring before others");
+  lots.push_back(earned("vests-sooner", 32, 10, 1040, 501));
+  expect_answers_as_scanned(lots, "then one vesting before others");
+}
+
+TEST(LotIndexes, APendingLotVestingBeforeTheLastLeavesSlotOrder) {
+  MemberState state;
+  Lots& lots = state.lots;
+  lots.push_back(earned("a", 1, 10, 1000, 600));
+  lots.push_back(earned("b", 2, 10, 1001));
+  lots.prepare();
+  lots.push_back(earned("c", 3, 10, 1002, 550));  // expires in order, vests before "a"
+  expect_answers_as_scanned(lots, "vesting out of order");
+  EXPECT_EQ(vesting_by(lots, 580), (std::vector<Lots::Slot>{2}));
+}
+
+TEST(LotIndexes, UndoInSlotOrderPutsBackWhatVestingRemovingAndAddingChanged) {
+  MemberState state;
+  Lots& lots = state.lots;
+  for (int i = 0; i < 6; ++i) lots.push_back(earned("l" + std::to_string(i), i, 10, 1000 + i, 500 + i, "o"));
+  lots.prepare();
+  const Lot first = lots[0];
+  const Lot second = lots[1];
+  lots.vest(0);
+  lots.take(1, 10);
+  std::vector<std::pair<Lots::Slot, Lot>> removed;
+  lots.remove_empty([&](Lots::Slot slot, Lot&& lot) { removed.emplace_back(slot, std::move(lot)); });
+  lots.push_back(earned("new", 9, 10, 1009));
+  expect_answers_as_scanned(lots, "changed");
+  lots.pop_back();
+  lots.put_back(removed[0].first, removed[0].second);
+  lots.put_back(1, second);
+  lots.put_back(0, first);
+  expect_answers_as_scanned(lots, "undone");
+  EXPECT_EQ(lots.next_due(), 500);
+  EXPECT_EQ(vesting_by(lots, 501), (std::vector<Lots::Slot>{0, 1}));
+  EXPECT_EQ(lots.of_order("o").size(), 6u);
+}
+
 }  // namespace
 }  // namespace loyalty

@@ -135,6 +135,9 @@ class Lots {
   void assign(std::vector<Lot> lots);
 
   std::size_t heap_bytes() const;  // the lots and their indexes (whole, even when shared with a copy)
+  // Whether the indexes agree with the lots (totals; in slot order, the
+  // order and the cursors): a check for tests, O(n).
+  bool indexes_agree() const;
 
  private:
   // A lot's place in spending order. Lots that tie are ordered by their ids,
@@ -161,6 +164,17 @@ class Lots {
     // The indexes are built when apply() first needs them (opening a state
     // to answer queries does not pay for them), then kept; edit() drops them.
     bool indexed = false;
+    // Indexed lots held in spending order and, the pending ones, in vesting
+    // order, slot after slot, as lots earned one after another at fixed
+    // terms are: the slots are then walked and the three time indexes left
+    // empty. The first lot that breaks the order builds them (leave_slot_order()).
+    bool by_slot = false;
+    // by_slot: the first held lot and the first pending one (lots.size() or
+    // past it if none), kept by every change, so that asking when the next
+    // is due costs nothing.
+    Slot first_held = 0;
+    Slot first_pending = 0;
+    TimeMs latest_vests_at = 0;  // by_slot: no pending lot vests later (a bound, never lowered)
     std::size_t scanned = 0;  // lots looked at by scans since, while not indexed
     std::int64_t available = 0, pending = 0;
     NodePool pool;  // before the indexes: they give their nodes back to it as they go
@@ -205,7 +219,15 @@ class Lots {
   static void list_due(Shared& s);
   static bool due_still(const Shared& s, const Shared::Due& d);
   static void index(Shared& s, Slot slot);
+  static void index_times(Shared& s, Slot slot);  // into the vesting and spending indexes
   static void unindex(Shared& s, Slot slot);
+  // by_slot: whether the lot in `slot` keeps the slots in order with its
+  // held neighbours (found within a few removed slots, else false).
+  static bool keeps_slot_order(const Shared& s, Slot slot);
+  static void leave_slot_order(Shared& s);  // the time indexes built for every held lot
+  // by_slot: the first held lot (pending only, if asked) at or after `from`, or slots().
+  static Slot first_from(const Shared& s, Slot from, bool pending);
+  static void advance_cursors(Shared& s);
   static void index_all(Shared& s);  // the held lots where they are
   static void compact(Shared& s);  // the removed lots gone, the held ones renumbered (in the indexes too)
   void rebuild(Shared& s);         // compacted, then indexed
@@ -228,7 +250,17 @@ void Lots::in_spending_order(bool pending, Visit&& visit) {
     }
   };
   if (indexed_now()) {
-    visit_in(pending ? shared_->spend_pending : shared_->spend_available);
+    Shared& s = *shared_;
+    if (!s.by_slot) {
+      visit_in(pending ? s.spend_pending : s.spend_available);
+      return;
+    }
+    advance_cursors(s);
+    for (Slot slot = pending ? s.first_pending : s.first_held; slot < s.lots.size(); ++slot) {
+      const Lot& lot = s.lots[slot];
+      if (s.removed[slot] || lot.vests_at.has_value() != pending || lot.points <= 0) continue;
+      if (!visit(slot)) break;
+    }
     return;
   }
   std::vector<SpendKey> keys;
@@ -251,6 +283,7 @@ void Lots::remove_empty(Removed&& removed) {
     ++s.removed_count;
     removed(slot, std::move(s.lots[slot]));
   }
+  if (s.indexed && s.by_slot) advance_cursors(s);
   if (s.emptied.empty()) {  // the list keeps its capacity for the next lots emptied
     emptied.clear();
     s.emptied.swap(emptied);
