@@ -62,18 +62,19 @@ std::optional<TimeMs> Lots::next_due() const {
   const auto consider = [&](std::optional<TimeMs> t) {
     if (t && (!due || *t < *due)) due = t;
   };
+  if (const Shared& s = *shared_; s.indexed && s.by_slot) {  // asked at every step: first
+    // The first held lot expires first; the first pending one vests first.
+    if (s.first_held < s.lots.size()) due = s.lots[s.first_held].expires_at;
+    if (s.first_pending < s.lots.size()) consider(s.lots[s.first_pending].vests_at);
+    return due;
+  }
   if (Shared* s = listed_now()) {
     while (s->due_from < s->due.size() && !due_still(*s, s->due[s->due_from])) ++s->due_from;
     if (s->due_from < s->due.size()) due = s->due[s->due_from].at;
     return due;
   }
   if (indexed_now()) {
-    const Shared& s = *shared_;
-    if (s.by_slot) {  // the first held lot expires first; the first pending one vests first
-      if (s.first_held < s.lots.size()) consider(s.lots[s.first_held].expires_at);
-      if (s.first_pending < s.lots.size()) consider(s.lots[s.first_pending].vests_at);
-      return due;
-    }
+    if (shared_->by_slot) return next_due();  // indexed just now, in slot order
     if (!shared_->vesting.empty()) consider(shared_->vesting.begin()->first);
     // Lots expiring lead the spending orders (never-expiring ones come last).
     for (const SpendIndex* spend : {&shared_->spend_available, &shared_->spend_pending}) {
@@ -154,19 +155,7 @@ bool Lots::due_still(const Shared& s, const Shared::Due& d) {
 void Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when, std::vector<Slot>& slots) {
   slots.clear();
   if (!shared_) return;
-  if (const Shared* s = listed_now()) {
-    const bool vests = when == &Lot::vests_at;
-    for (std::size_t i = s->due_from; i < s->due.size() && s->due[i].at <= t; ++i) {
-      if (s->due[i].vests == vests && due_still(*s, s->due[i])) slots.push_back(s->due[i].slot);
-    }
-  } else if (!indexed_now()) {
-    for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
-      if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
-    });
-    return;  // found in slot order
-  } else if (shared_->by_slot) {
-    Shared& s = *shared_;
-    advance_cursors(s);
+  if (const Shared& s = *shared_; s.indexed && s.by_slot) {  // asked at every step with a lot due: first
     const bool vests = when == &Lot::vests_at;
     for (Slot slot = vests ? s.first_pending : s.first_held; slot < s.lots.size(); ++slot) {
       const Lot& lot = s.lots[slot];
@@ -178,6 +167,20 @@ void Lots::due_by(TimeMs t, std::optional<TimeMs> Lot::*when, std::vector<Slot>&
       slots.push_back(slot);
     }
     return;  // found in slot order
+  }
+  if (const Shared* s = listed_now()) {
+    const bool vests = when == &Lot::vests_at;
+    for (std::size_t i = s->due_from; i < s->due.size() && s->due[i].at <= t; ++i) {
+      if (s->due[i].vests == vests && due_still(*s, s->due[i])) slots.push_back(s->due[i].slot);
+    }
+  } else if (!indexed_now()) {
+    for_each_held(*shared_, [&](Slot slot, const Lot& lot) {
+      if ((lot.*when) && *(lot.*when) <= t) slots.push_back(slot);
+    });
+    return;  // found in slot order
+  } else if (shared_->by_slot) {
+    due_by(t, when, slots);  // indexed just now, in slot order
+    return;
   } else if (when == &Lot::vests_at) {
     for (auto it = shared_->vesting.begin(); it != shared_->vesting.end() && it->first <= t; ++it) {
       slots.push_back(it->second);

@@ -255,7 +255,6 @@ void Lots::in_spending_order(bool pending, Visit&& visit) {
       visit_in(pending ? s.spend_pending : s.spend_available);
       return;
     }
-    advance_cursors(s);
     for (Slot slot = pending ? s.first_pending : s.first_held; slot < s.lots.size(); ++slot) {
       const Lot& lot = s.lots[slot];
       if (s.removed[slot] || lot.vests_at.has_value() != pending || lot.points <= 0) continue;
