@@ -294,10 +294,27 @@ bool Lots::keeps_slot_order(const Shared& s, Slot slot) {
     break;
   }
   if (!lot.vests_at) return true;
-  // A pending lot added last vests no earlier than any held; one put back
-  // where it was (an undo) is where it was in vesting order.
-  if (slot + 1 == s.lots.size()) return *lot.vests_at >= s.latest_vests_at;
-  return *lot.vests_at <= s.latest_vests_at;
+  if (slot + 1 == s.lots.size() && *lot.vests_at >= s.latest_vests_at) return true;  // added last, vests last
+  // Else between its neighbours among the pending lots: none comes before
+  // the first, which is where an undone vesting mostly puts a lot back.
+  const auto pending_at = [&](Slot at) { return !s.removed[at] && s.lots[at].vests_at.has_value(); };
+  if (slot > s.first_pending) {
+    looked = 0;
+    Slot at = slot - 1;
+    while (at > s.first_pending && !pending_at(at)) {
+      if (++looked > kNeighbourSearch) return false;
+      --at;
+    }
+    if (pending_at(at) && *s.lots[at].vests_at > *lot.vests_at) return false;
+  }
+  Slot next = s.first_pending;
+  if (slot >= s.first_pending) {
+    looked = 0;
+    for (next = slot + 1; next < s.lots.size() && !pending_at(next); ++next) {
+      if (++looked > kNeighbourSearch) return false;
+    }
+  }
+  return next >= s.lots.size() || *lot.vests_at <= *s.lots[next].vests_at;
 }
 
 void Lots::leave_slot_order(Shared& s) {

@@ -326,6 +326,19 @@ TEST(LotIndexes, APendingLotVestingBeforeTheLastLeavesSlotOrder) {
   EXPECT_EQ(vesting_by(lots, 580), (std::vector<Lots::Slot>{2}));
 }
 
+TEST(LotIndexes, APendingLotPutBackOutOfVestingOrderLeavesSlotOrder) {
+  MemberState state;
+  Lots& lots = state.lots;
+  for (int i = 0; i < 3; ++i) lots.push_back(earned("l" + std::to_string(i), i, 10, 1000 + i, 500 + 10 * i));
+  lots.prepare();
+  lots.vest(1);
+  Lot later = lots[1];
+  later.vests_at = 530;  // after the lot in the next slot
+  lots.put_back(1, later);
+  expect_answers_as_scanned(lots, "put back vesting last");
+  EXPECT_EQ(vesting_by(lots, 525), (std::vector<Lots::Slot>{0, 2}));
+}
+
 TEST(LotIndexes, UndoInSlotOrderPutsBackWhatVestingRemovingAndAddingChanged) {
   MemberState state;
   Lots& lots = state.lots;
