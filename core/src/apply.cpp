@@ -649,8 +649,8 @@ std::optional<TimeMs> first_due(const Program& program, const MemberState& state
 std::optional<Errors> apply_in_place(const Program& program, MemberState& state, const Event& event, Applied& out) {
   out.ledger.clear();
   out.notices.clear();
-  const std::uint32_t id_hash = RecentEvents::hash(event.id);  // asked here, kept below: found once
-  out.duplicate = state.recent_events.contains(event.id, id_hash);
+  const std::uint32_t event_hash = RecentEvents::hash(event.id);  // once: for the retry check and the ring
+  out.duplicate = state.recent_events.contains(event.id, event_hash);
   if (out.duplicate) return std::nullopt;
   if (event.at < state.clock) {
     return Errors{refused("event.out_of_order",
@@ -683,7 +683,7 @@ std::optional<Errors> apply_in_place(const Program& program, MemberState& state,
     out.notices.clear();
     return errors;
   }
-  state.recent_events.push_back(event.id, id_hash);
+  state.recent_events.push_back(event.id, event_hash);
 #ifdef LOYALTY_CHECK_INVARIANTS
   if (held_invariants) {
     const Errors broken = check_invariants(program, state);
