@@ -317,6 +317,23 @@ bool Lots::keeps_slot_order(const Shared& s, Slot slot) {
   return next >= s.lots.size() || *lot.vests_at <= *s.lots[next].vests_at;
 }
 
+bool Lots::in_slot_order(const Shared& s, TimeMs& latest_vests_at) {
+  const SpendOrder before{&s.lots};
+  bool in_order = true;
+  std::optional<Slot> previous;
+  std::optional<TimeMs> vests_at;  // the last pending lot's
+  for_each_held(s, [&](Slot slot, const Lot& lot) {
+    if (previous && !before(spend_key(s.lots[*previous], *previous), spend_key(lot, slot))) in_order = false;
+    if (lot.vests_at) {
+      if (vests_at && *lot.vests_at < *vests_at) in_order = false;
+      vests_at = lot.vests_at;
+    }
+    previous = slot;
+  });
+  latest_vests_at = vests_at.value_or(0);
+  return in_order;
+}
+
 void Lots::leave_slot_order(Shared& s) {
   s.by_slot = false;
   for_each_held(s, [&](Slot slot, const Lot&) { index_times(s, slot); });
@@ -369,24 +386,12 @@ void Lots::index_all(Shared& s) {
   s.spend_pending.clear();
   s.by_order.clear();
   s.scanned = 0;
-  // In slot order unless two held lots, one after the other, say otherwise.
-  s.by_slot = true;
-  s.first_held = s.first_pending = 0;
-  s.latest_vests_at = 0;
-  const SpendOrder before{&s.lots};
-  std::optional<Slot> previous;
-  std::optional<TimeMs> vests_at;
   for_each_held(s, [&](Slot slot, const Lot& lot) {
     (lot.vests_at ? s.pending : s.available) += lot.points;
     if (!lot.order_id.empty()) s.by_order.emplace(id_hash(lot.order_id), slot);
-    if (previous && !before(spend_key(s.lots[*previous], *previous), spend_key(lot, slot))) s.by_slot = false;
-    if (lot.vests_at) {
-      if (vests_at && *lot.vests_at < *vests_at) s.by_slot = false;
-      vests_at = lot.vests_at;
-    }
-    previous = slot;
   });
-  if (vests_at) s.latest_vests_at = *vests_at;
+  s.first_held = s.first_pending = 0;
+  s.by_slot = in_slot_order(s, s.latest_vests_at);
   if (s.by_slot) advance_cursors(s);
   else leave_slot_order(s);
   s.indexed = true;
@@ -532,33 +537,22 @@ bool Lots::indexes_agree() const {
   const Shared& s = *shared_;
   std::int64_t available = 0, pending = 0;
   std::size_t held = 0, pending_lots = 0;
-  bool agree = true;
-  const SpendOrder before{&s.lots};
-  std::optional<Slot> previous;
-  std::optional<TimeMs> vests_at;
-  std::optional<Slot> first_held, first_pending;
-  for_each_held(s, [&](Slot slot, const Lot& lot) {
+  for_each_held(s, [&](Slot, const Lot& lot) {
     (lot.vests_at ? pending : available) += lot.points;
     ++held;
     if (lot.vests_at) ++pending_lots;
-    if (!first_held) first_held = slot;
-    if (lot.vests_at && !first_pending) first_pending = slot;
-    if (!s.by_slot) return;
-    if (previous && !before(spend_key(s.lots[*previous], *previous), spend_key(lot, slot))) agree = false;
-    if (lot.vests_at) {
-      if ((vests_at && *lot.vests_at < *vests_at) || *lot.vests_at > s.latest_vests_at) agree = false;
-      vests_at = lot.vests_at;
-    }
-    previous = slot;
   });
+  bool agree = available == s.available && pending == s.pending;
   if (s.by_slot) {
-    agree = agree && s.vesting.empty() && s.spend_available.empty() && s.spend_pending.empty() &&
-            std::min(s.first_held, s.lots.size()) == first_held.value_or(s.lots.size()) &&
-            std::min(s.first_pending, s.lots.size()) == first_pending.value_or(s.lots.size());
+    TimeMs latest_vests_at = 0;
+    agree = agree && in_slot_order(s, latest_vests_at) && latest_vests_at <= s.latest_vests_at &&
+            s.vesting.empty() && s.spend_available.empty() && s.spend_pending.empty() &&
+            std::min(s.first_held, s.lots.size()) == first_from(s, 0, false) &&
+            std::min(s.first_pending, s.lots.size()) == first_from(s, 0, true);
   } else {
     agree = agree && s.vesting.size() == pending_lots && s.spend_available.size() + s.spend_pending.size() == held;
   }
-  return agree && available == s.available && pending == s.pending;
+  return agree;
 }
 
 std::size_t Lots::heap_bytes() const {

@@ -224,6 +224,9 @@ class Lots {
   // by_slot: whether the lot in `slot` keeps the slots in order with its
   // held neighbours (found within a few removed slots, else false).
   static bool keeps_slot_order(const Shared& s, Slot slot);
+  // Whether the held lots' spending keys rise slot after slot and the
+  // pending lots' vesting times do; the last of those into `latest_vests_at`.
+  static bool in_slot_order(const Shared& s, TimeMs& latest_vests_at);
   static void leave_slot_order(Shared& s);  // the time indexes built for every held lot
   // by_slot: the first held lot (pending only, if asked) at or after `from`, or slots().
   static Slot first_from(const Shared& s, Slot from, bool pending);
