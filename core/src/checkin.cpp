@@ -6,18 +6,25 @@ namespace loyalty {
 
 namespace {
 
+// A check-in's day mostly comes after every day held: no search then.
 bool contains(const std::vector<std::int64_t>& days, std::int64_t day) {
-  return std::binary_search(days.begin(), days.end(), day);
+  return !days.empty() && day <= days.back() && std::binary_search(days.begin(), days.end(), day);
 }
 
 void insert_sorted(std::vector<std::int64_t>& days, std::int64_t day) {
-  days.insert(std::upper_bound(days.begin(), days.end(), day), day);
+  if (days.empty() || day > days.back()) days.push_back(day);
+  else days.insert(std::upper_bound(days.begin(), days.end(), day), day);
 }
 
 // Consecutive checked days of the cycle that end at `day`: the days are
 // sorted and unique, so the run is the days just before it that step by one.
 std::int64_t run_ending(const CheckinCycle& c, std::int64_t day) {
-  auto it = std::lower_bound(c.days.begin(), c.days.end(), day);
+  auto it = !c.days.empty() && c.days.back() == day ? c.days.end() - 1
+                                                     : std::lower_bound(c.days.begin(), c.days.end(), day);
+  // Days sorted and unique: when the first is as many days back as places,
+  // every day between is there (a cycle checked in day after day).
+  const std::int64_t place = it - c.days.begin();
+  if (it != c.days.end() && *it == day && c.days.front() == day - place) return place + 1;
   std::int64_t run = 0;
   while (it != c.days.end() && *it == day - run) {
     ++run;
@@ -27,10 +34,13 @@ std::int64_t run_ending(const CheckinCycle& c, std::int64_t day) {
   return run;
 }
 
-std::int64_t streak_through(const CheckinCycle& c, std::int64_t day) {
-  const std::int64_t run = run_ending(c, day);
+// The streak through `day`, whose run in the cycle is `run`: a run from the
+// cycle's first day continues the streak before it.
+std::int64_t streak_of_run(const CheckinCycle& c, std::int64_t day, std::int64_t run) {
   return run + (day - run + 1 == c.start ? c.streak_before : 0);
 }
+
+std::int64_t streak_through(const CheckinCycle& c, std::int64_t day) { return streak_of_run(c, day, run_ending(c, day)); }
 
 // Whether a check-in on `day` can no longer join the cycle.
 bool over(const CheckinRules& rules, const CheckinCycle& c, std::int64_t day) {
@@ -93,14 +103,20 @@ Result<CheckinStep> check_in(const CheckinRules& rules, const std::optional<Chec
   return step;
 }
 
-Result<CheckinStep> check_in_place(const CheckinRules& rules, std::optional<CheckinCycle>& cycle, std::int64_t day) {
-  if (!cycle || contains(cycle->days, day) || over(rules, *cycle, day)) return check_in(rules, cycle, day);
+std::optional<Error> check_in_place(const CheckinRules& rules, std::optional<CheckinCycle>& cycle, std::int64_t day,
+                                    CheckinStep& step) {
+  if (!cycle || contains(cycle->days, day) || over(rules, *cycle, day)) {
+    Result<CheckinStep> checked = check_in(rules, cycle, day);
+    if (!checked.ok()) return checked.errors().front();
+    step = std::move(checked).value();
+    return std::nullopt;
+  }
   insert_sorted(cycle->days, day);
-  CheckinStep step;
   step.joined = true;
-  step.position = position_of(rules, *cycle, day);
-  step.streak = streak_through(*cycle, day);
-  return step;
+  const std::int64_t run = run_ending(*cycle, day);
+  step.position = rules.on_miss == MissPolicy::keep_position ? position_of(rules, *cycle, day) : run;
+  step.streak = streak_of_run(*cycle, day, run);
+  return std::nullopt;
 }
 
 Result<CheckinStep> make_up(const CheckinRules& rules, const Makeup& makeup, const std::optional<CheckinCycle>& cycle,

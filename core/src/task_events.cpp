@@ -65,12 +65,9 @@ TaskDay& TaskEvents::day() {
 }
 
 void TaskEvents::notice(NoticeKind kind, std::string subject, std::string prize) {
-  Notice n;
-  n.kind = kind;
-  n.at = event_.at;
+  Notice& n = out_.notices.emplace_back(kind, event_.at);
   n.subject = std::move(subject);
   n.prize = std::move(prize);
-  out_.notices.push_back(std::move(n));
 }
 
 std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, std::string_view subject,
@@ -85,7 +82,7 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, st
       n.kind = NoticeKind::points_capped;
       n.at = event_.at;
       n.points = points - room;
-      out_.notices.push_back(n);
+      out_.notices.push_back(std::move(n));
       points = room;
     }
     day().task_points += points;
@@ -145,9 +142,14 @@ bool TaskEvents::in_segments(const std::vector<std::size_t>& segments) {
 // Every counted action advances the limited-time tasks running today.
 std::optional<Error> TaskEvents::count(TaskAction action, std::string_view item) {
   std::vector<TaskProgress>& progress = state_.tasks.progress;
-  if (progress.empty() && rules_.limited.empty()) return std::nullopt;
-  if (undo_) undo_->progress_changing();
   const std::int64_t d = today();
+  // With no progress held, nothing to forget: only a task of this action
+  // running today changes anything (most events count toward none).
+  const auto counts_today = [&](const LimitedTask& t) {
+    return t.action == action && d >= t.from_day && d <= t.to_day;
+  };
+  if (progress.empty() && std::none_of(rules_.limited.begin(), rules_.limited.end(), counts_today)) return std::nullopt;
+  if (undo_) undo_->progress_changing();
   // Forget progress of periods that are over and of tasks the programme no longer has.
   progress.erase(std::remove_if(progress.begin(), progress.end(), [&](const TaskProgress& p) {
                    auto task = std::find_if(rules_.limited.begin(), rules_.limited.end(),
@@ -156,7 +158,7 @@ std::optional<Error> TaskEvents::count(TaskAction action, std::string_view item)
                  }),
                  progress.end());
   for (const LimitedTask& task : rules_.limited) {
-    if (task.action != action || d < task.from_day || d > task.to_day) continue;
+    if (!counts_today(task)) continue;
     if (!task.segments.empty() && !in_segments(task.segments)) continue;
     auto it = std::find_if(progress.begin(), progress.end(), [&](const TaskProgress& p) { return p.task == task.id; });
     if (it == progress.end()) it = progress.insert(progress.end(), {task.id, period_start(task, d), 0, false, {}});
@@ -201,18 +203,14 @@ std::optional<Error> TaskEvents::run() {
 std::optional<Error> TaskEvents::checkin() {
   if (!rules_.checkin) return refused("checkin.not_offered", "this programme has no daily check-in", "event.type");
   const CheckinRules& rules = *rules_.checkin;
-  auto checked = check_in_place(rules, state_.tasks.checkin, today());
-  if (!checked.ok()) return checked.errors().front();
-  CheckinStep step = std::move(checked).value();
+  CheckinStep step;
+  if (auto error = check_in_place(rules, state_.tasks.checkin, today(), step)) return error;
   if (!step.joined) replace_checkin(std::move(step.cycle));
   else if (undo_) undo_->checkin_day_added(today());
   state_.tasks.checkins += 1;
-  Notice n;
-  n.kind = NoticeKind::checked_in;
-  n.at = event_.at;
+  Notice& n = out_.notices.emplace_back(NoticeKind::checked_in, event_.at);  // made where it stays
   n.position = step.position;
   n.streak = step.streak;
-  out_.notices.push_back(n);
   if (auto e = grant(reward_for_position(rules, step.position), LedgerKind::checkin, DayText(today()).view(), "", true)) {
     return e;
   }
@@ -264,7 +262,7 @@ std::optional<Error> TaskEvents::makeup() {
   n.at = event_.at;
   n.position = step.position;
   n.streak = step.streak;
-  out_.notices.push_back(n);
+  out_.notices.push_back(std::move(n));
   if (rules_.checkin->makeup->pays != MakeupPays::day_reward) return std::nullopt;
   // Paid as the check-in of the day it fills, under the same daily cap.
   return grant(reward_for_position(*rules_.checkin, step.reward_position), LedgerKind::checkin,
@@ -422,7 +420,7 @@ std::optional<Error> TaskEvents::draw() {
   n.subject = box->id;
   n.prize = prize.id;
   n.nonce = state_.tasks.draws;
-  out_.notices.push_back(n);
+  out_.notices.push_back(std::move(n));
   state_.tasks.draws += 1;
   return grant(prize.reward, LedgerKind::box_prize, box->id, prize.id, false);
 }

@@ -31,9 +31,11 @@ const Reward& reward_for_position(const CheckinRules& rules, std::int64_t positi
 
 // Checking in on local day `day`. Error: "checkin.already_today".
 Result<CheckinStep> check_in(const CheckinRules& rules, const std::optional<CheckinCycle>& cycle, std::int64_t day);
-// The same step for apply: a day that joins the cycle is added to `cycle`
-// where it stands (no copy of its days); a new cycle is the step's, as above.
-Result<CheckinStep> check_in_place(const CheckinRules& rules, std::optional<CheckinCycle>& cycle, std::int64_t day);
+// The same step for apply, into `step` (no Result to move it through): a
+// day that joins the cycle is added to `cycle` where it stands (no copy of
+// its days); a new cycle is the step's, as above.
+std::optional<Error> check_in_place(const CheckinRules& rules, std::optional<CheckinCycle>& cycle, std::int64_t day,
+                                    CheckinStep& step);
 
 // Filling the missed day `missed` of the current cycle on `today`; the cost
 // is the caller's. Errors: "makeup.not_past", "makeup.already_checked_in",
