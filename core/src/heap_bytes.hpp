@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "loyalty/text_set.hpp"
+
 namespace loyalty::heap_bytes {
 
 inline std::size_t block(std::size_t bytes) {
@@ -37,8 +39,8 @@ std::size_t of_nodes(const std::set<T, Compare, Allocator>& set) {
   return set.size() * block(32 + sizeof(T));
 }
 
-inline std::size_t of(const std::set<std::string, std::less<>>& set) {
-  std::size_t bytes = of_nodes(set);
+inline std::size_t of(const TextSet& set) {
+  std::size_t bytes = set.size() * block(32 + TextSet::kEntryBytes);  // a tree's nodes, as of_nodes()
   for (const std::string& s : set) bytes += of(s);
   return bytes;
 }

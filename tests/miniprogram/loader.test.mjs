@@ -52,8 +52,10 @@ test('the app shows the loader failure on its pages instead of a blank screen', 
 // The .wasm.br's own budget, 120 KiB: the spokesperson tasks took the module
 // over it (bench/RESULTS.md, "2026-12-01, spokesperson") until the files not
 // built for speed went to -Oz with their inline functions inlinable again
-// (top CMakeLists.txt; "2026-12-02, inlining").
-const WASM_BR_BUDGET = 120 * 1024;
+// (top CMakeLists.txt; "2026-12-02, inlining"). 121 KiB since the member's
+// sets of texts compare numbers before texts and a check-in's steps were cut
+// ("2026-12-08"): +0.7 KB for a like and a check-in 0.89x the instructions.
+const WASM_BR_BUDGET = 121 * 1024;
 
 test('the whole package fits the 2 MB main package limit, the .wasm.br under its budget', () => {
   // What WeChat uploads: every file of the project but those packOptions leaves out.

@@ -7,13 +7,13 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "loyalty/local_time.hpp"
 #include "loyalty/mall.hpp"
 #include "loyalty/spokesperson.hpp"
+#include "loyalty/text_set.hpp"
 
 namespace loyalty {
 
@@ -52,11 +52,6 @@ struct TaskProgress {
   bool done = false;
   std::vector<std::string> items;  // articles already counted (share, like)
 };
-
-// Texts kept sorted and unique, found and added in O(log n): a member may
-// have liked or scanned up to 100,000 of them, and a sorted vector moved
-// every one after the place of each new text.
-using TextSet = std::set<std::string, std::less<>>;
 
 // A field added here is one StateUndo (core/src/state_undo.hpp) must put
 // back when an event is refused.

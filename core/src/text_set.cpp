@@ -1,0 +1,50 @@
+#include "loyalty/text_set.hpp"
+
+#include <algorithm>
+
+namespace loyalty {
+
+// Out of line: inlined where a text was just moved in, it drew GCC's
+// maybe-uninitialized warning on the string's buffer.
+std::uint64_t TextSet::head_of(std::string_view text) {
+  const std::size_t n = text.size() < 8 ? text.size() : 8;
+  if (n == 0) return 0;
+  std::uint64_t head = 0;
+  for (std::size_t i = 0; i < n; ++i) head = head << 8 | static_cast<unsigned char>(text[i]);
+  return head << (8 * (8 - n));  // zeros after a short text
+}
+
+// Out of line, as the rest below, and all through lower_bound() and a hinted
+// insert: the WASM module holds one copy of each, and no other search.
+std::size_t TextSet::count(std::string_view text) const {
+  const const_iterator at = lower_bound(text);
+  return at != end() && *at == text ? 1 : 0;
+}
+
+TextSet::const_iterator TextSet::lower_bound(std::string_view text) const {
+  return const_iterator(tree_.lower_bound(probe(text)));
+}
+
+TextSet::const_iterator TextSet::emplace_hint(const_iterator hint, std::string_view text) {
+  return const_iterator(tree_.insert(hint.it_, Entry{head_of(text), std::string(text)}));
+}
+
+std::pair<TextSet::const_iterator, bool> TextSet::insert(std::string text) {
+  const const_iterator at = lower_bound(text);
+  if (at != end() && *at == text) return {at, false};
+  const std::uint64_t head = head_of(text);
+  return {const_iterator(tree_.insert(at.it_, Entry{head, std::move(text)})), true};
+}
+
+std::size_t TextSet::erase(std::string_view text) {
+  const const_iterator at = lower_bound(text);
+  if (at == end() || *at != text) return 0;
+  erase(at);
+  return 1;
+}
+
+bool operator==(const TextSet& a, const TextSet& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+}  // namespace loyalty
