@@ -5,56 +5,48 @@
 
 namespace loyalty {
 
-struct StateUndo::Spare {
-  std::vector<LotNote> lots;
-  std::vector<Lot> removed_lots;
-  std::vector<ActivityNote> activity;
-  std::vector<std::pair<TextList, TextSet::iterator>> task_texts;
-};
-
-StateUndo::Spare& StateUndo::spare() {
-  thread_local Spare kept;
-  return kept;
+StateUndo::Notes& StateUndo::thread_notes() {
+  thread_local Notes notes;
+  return notes;
 }
 
 StateUndo::StateUndo(MemberState& s)
     : state_(s),
       scalars_{s.clock, s.version, s.growth, s.lifetime_spend, s.lifetime_orders, s.tier, s.tier_since, s.downgrade,
-               s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at, s.points_active_at, s.recall} {}
+               s.paid, s.debt, s.cap_day, s.cap_month, s.birthday_gift_year, s.last_activity_at, s.points_active_at, s.recall},
+      notes_(&thread_notes()) {
+  if (notes_->in_use) {
+    own_notes_ = std::make_unique<Notes>();
+    notes_ = own_notes_.get();
+  }
+  notes_->in_use = true;
+}
 
 namespace {
 
-// Given back cleared, unless an unusual event (a lapse of every lot) grew it:
-// a thread keeps only what ordinary events need.
+// Cleared for the next event; one an unusual event grew (a lapse of every
+// lot) is freed: a thread keeps only what ordinary events need.
 template <typename T>
-void give_back(std::vector<T>& used, std::vector<T>& spare) {
-  if (used.capacity() == 0 || used.capacity() > 64) return;
-  used.clear();
-  used.swap(spare);
+void clear_for_next(std::vector<T>& notes) {
+  if (notes.capacity() > 64) std::vector<T>().swap(notes);
+  else notes.clear();
 }
 
 }  // namespace
 
-// A vector of notes about to take its first: the thread's spare one, if any
-// (the thread's spare vectors looked up only then).
-template <typename T>
-std::vector<T>& StateUndo::taken(std::vector<T>& notes, std::vector<T> Spare::*kept) {
-  if (notes.capacity() == 0) notes.swap(spare().*kept);
-  return notes;
-}
-
 StateUndo::~StateUndo() {
-  if (lots_.capacity() + removed_lots_.capacity() + activity_.capacity() + task_texts_.capacity() == 0) return;
-  Spare& kept = spare();
-  give_back(lots_, kept.lots);
-  give_back(removed_lots_, kept.removed_lots);
-  give_back(activity_, kept.activity);
-  give_back(task_texts_, kept.task_texts);
+  Notes& n = *notes_;
+  clear_for_next(n.lots);
+  clear_for_next(n.removed_lots);
+  clear_for_next(n.activity);
+  clear_for_next(n.task_texts);
+  n.in_use = false;
 }
 
 void StateUndo::note(LotNote n) {
-  if (taken(lots_, &Spare::lots).capacity() == 0) lots_.reserve(8);  // an event that touches lots mostly touches a few
-  lots_.push_back(n);
+  std::vector<LotNote>& lots = notes_->lots;
+  if (lots.capacity() == 0) lots.reserve(8);  // an event that touches lots mostly touches a few
+  lots.push_back(n);
 }
 
 void StateUndo::lot_changing(Lots::Slot slot) {
@@ -65,14 +57,14 @@ void StateUndo::lot_changing(Lots::Slot slot) {
 void StateUndo::lot_added(Lots::Slot slot) { note({LotChange::added, slot, 0, std::nullopt, 0}); }
 
 void StateUndo::lot_removed(Lots::Slot slot, Lot&& lot) {
-  note({LotChange::removed, slot, 0, std::nullopt, removed_lots_.size()});
-  taken(removed_lots_, &Spare::removed_lots).push_back(std::move(lot));
+  note({LotChange::removed, slot, 0, std::nullopt, notes_->removed_lots.size()});
+  notes_->removed_lots.push_back(std::move(lot));
 }
 
 void StateUndo::order_added() { ++orders_added_; }
 
 void StateUndo::activity_changing(std::int64_t day) {
-  taken(activity_, &Spare::activity).push_back({day, state_.activity.day(day)});
+  notes_->activity.push_back({day, state_.activity.day(day)});
 }
 
 void StateUndo::activity_pruned(std::vector<ActivityDay> days) { activity_pruned_ = std::move(days); }
@@ -85,7 +77,7 @@ void StateUndo::tasks_changing() {
 }
 
 void StateUndo::task_text_added(TextList list, TextSet::iterator added) {
-  taken(task_texts_, &Spare::task_texts).emplace_back(list, added);
+  notes_->task_texts.emplace_back(list, added);
 }
 
 void StateUndo::checkin_replaced(std::optional<CheckinCycle> before) {
@@ -132,11 +124,12 @@ void StateUndo::undo() {
   s.points_active_at = v.points_active_at;
   s.recall = v.recall;
 
-  for (auto note = lots_.rbegin(); note != lots_.rend(); ++note) {
+  const Notes& n = *notes_;
+  for (auto note = n.lots.rbegin(); note != n.lots.rend(); ++note) {
     if (note->change == LotChange::added) {
       s.lots.pop_back();
     } else if (note->change == LotChange::removed) {
-      s.lots.put_back(note->slot, std::move(removed_lots_[note->removed]));
+      s.lots.put_back(note->slot, std::move(notes_->removed_lots[note->removed]));
     } else {
       Lot lot = s.lots[note->slot];
       lot.points = note->points;
@@ -144,7 +137,7 @@ void StateUndo::undo() {
       s.lots.put_back(note->slot, std::move(lot));
     }
   }
-  for (auto note = activity_.rbegin(); note != activity_.rend(); ++note) s.activity.restore(note->day, note->before);
+  for (auto note = n.activity.rbegin(); note != n.activity.rend(); ++note) s.activity.restore(note->day, note->before);
   s.activity.put_front(activity_pruned_);
   for (std::size_t i = 0; i < orders_added_; ++i) s.orders.pop_back();
   TaskState& t = s.tasks;
@@ -174,7 +167,7 @@ void StateUndo::undo() {
   if (coupons_) t.coupons = std::move(*coupons_);
   // Added before any left (and so in the copy too), or with no copy taken.
   if (coupons_held_) t.coupons.resize(*coupons_held_);
-  for (auto note = task_texts_.rbegin(); note != task_texts_.rend(); ++note) {
+  for (auto note = n.task_texts.rbegin(); note != n.task_texts.rend(); ++note) {
     (t.*(note->first)).erase(note->second);  // the newest first: every position noted is still held
   }
 }

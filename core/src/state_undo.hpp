@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -71,27 +72,31 @@ class StateUndo {
     Lots::Slot slot;
     std::int64_t points;               // changed: as they were
     std::optional<TimeMs> vests_at;    // changed: as it was
-    std::size_t removed;               // removed: its place in removed_lots_
+    std::size_t removed;               // removed: its place in the removed lots
   };
   struct ActivityNote {
     std::int64_t day;
     std::optional<ActivityDay> before;  // absent: the day was not held
   };
 
-  // The notes' vectors, kept between events on this thread: taken when an
-  // undo notes its first change of a kind and given back cleared, so that
-  // an event allocates none of them.
-  struct Spare;
-  static Spare& spare();
-  template <typename T>
-  static std::vector<T>& taken(std::vector<T>& notes, std::vector<T> Spare::*kept);
+  // The notes' vectors, kept on this thread between events: cleared, not
+  // freed, after each, so that an event allocates none of them and gives
+  // nothing back. An undo made while another lives on the thread (none is
+  // today) keeps its own.
+  struct Notes {
+    std::vector<LotNote> lots;
+    std::vector<Lot> removed_lots;
+    std::vector<ActivityNote> activity;
+    std::vector<std::pair<TextList, TextSet::iterator>> task_texts;  // a set's positions stay put
+    bool in_use = false;
+  };
+  static Notes& thread_notes();
 
   MemberState& state_;
   Scalars scalars_;
   void note(LotNote n);
-  std::vector<LotNote> lots_;
-  std::vector<Lot> removed_lots_;
-  std::vector<ActivityNote> activity_;
+  Notes* notes_;
+  std::unique_ptr<Notes> own_notes_;  // only while the thread's are in use
   std::vector<ActivityDay> activity_pruned_;
   std::size_t orders_added_ = 0;
   // TaskState's fields that are not lists.
@@ -102,7 +107,6 @@ class StateUndo {
     std::int64_t referrals_rewarded, draws, red_packet, box_chances, makeup_cards;
   };
   std::optional<TaskCounters> task_counters_;
-  std::vector<std::pair<TextList, TextSet::iterator>> task_texts_;  // a set's positions stay put
   std::optional<std::optional<CheckinCycle>> checkin_;
   std::optional<std::int64_t> checkin_day_added_;
   std::optional<std::vector<HeldCoupon>> coupons_;  // as they were before any left
