@@ -29,24 +29,16 @@ std::optional<TimeMs> entered_at(const Program& program, const MemberState& stat
   return entered;
 }
 
-// Whether `at` is before every offer's stage could begin: a stage is
-// entered its idle days after the last activity at the soonest, and most
-// events come from members active since.
-bool before_any_stage(const Program& program, const MemberState& state, TimeMs at) {
-  const TimeMs last = state.last_activity_at.value_or(state.joined_at);
-  for (const RecallOffer& offer : program.lifecycle.recall) {
-    if (at >= last + stage_days(program.lifecycle, offer.stage) * kMsPerDay) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::optional<OpenRecall> open_recall(const Program& program, const MemberState& state, TimeMs at) {
   std::optional<OpenRecall> open;
   const std::vector<RecallOffer>& offers = program.lifecycle.recall;
-  const std::size_t candidates = before_any_stage(program, state, at) ? 0 : offers.size();
-  for (std::size_t i = 0; i < candidates; ++i) {
+  const TimeMs last = state.last_activity_at.value_or(state.joined_at);
+  for (std::size_t i = 0; i < offers.size(); ++i) {
+    // A stage begins its idle days after the last activity at the soonest:
+    // most events come from members active since.
+    if (at < last + stage_days(program.lifecycle, offers[i].stage) * kMsPerDay) continue;
     const std::optional<TimeMs> entered = entered_at(program, state, offers[i].stage);
     if (!entered) continue;
     const TimeMs until = *entered + offers[i].days * kMsPerDay;

@@ -14,8 +14,8 @@ std::uint64_t TextSet::head_of(std::string_view text) {
   return head << (8 * (8 - n));  // zeros after a short text
 }
 
-// Out of line, as the rest below, and all through lower_bound() and a hinted
-// insert: the WASM module holds one copy of each, and no other search.
+// Out of line, as the rest below, and all through the tree's lower_bound() and
+// a hinted insert: the WASM module holds one copy of each, and no other search.
 std::size_t TextSet::count(std::string_view text) const {
   const const_iterator at = lower_bound(text);
   return at != end() && *at == text ? 1 : 0;
@@ -30,10 +30,10 @@ TextSet::const_iterator TextSet::emplace_hint(const_iterator hint, std::string_v
 }
 
 std::pair<TextSet::const_iterator, bool> TextSet::insert(std::string text) {
-  const const_iterator at = lower_bound(text);
-  if (at != end() && *at == text) return {at, false};
-  const std::uint64_t head = head_of(text);
-  return {const_iterator(tree_.insert(at.it_, Entry{head, std::move(text)})), true};
+  const std::uint64_t head = head_of(text);  // once, for the search and the entry
+  const auto at = tree_.lower_bound(Probe{head, text});
+  if (at != tree_.end() && at->text == text) return {const_iterator(at), false};
+  return {const_iterator(tree_.insert(at, Entry{head, std::move(text)})), true};
 }
 
 std::size_t TextSet::erase(std::string_view text) {
