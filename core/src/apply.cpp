@@ -118,7 +118,7 @@ class Timeline {
     }
     // Expiring a lot takes only its own points.
     state_.lots.expiring_by(t, slots);
-    for (Lots::Slot slot : slots) book_.expire(slot, *state_.lots[slot].expires_at);
+    if (!slots.empty()) book_.expire_due(slots);
   }
 
   // Every lot lapses at once, each in its own ledger row; the time without

@@ -27,16 +27,16 @@ LocalDate civil_from_days(Int z, Int era) {
 }
 
 // Writes "YYYY-MM-DD" for years 0..9999; false for any other date. Digits
-// in pairs of unsigned numbers: dates are in most answers and in every
+// in pairs, each read from a table: dates are in most answers and in every
 // check-in's ledger row, and printf is slow where it is not the system's (WASM).
 bool write_iso(const LocalDate& date, char* out) {
   if (date.year < 0 || date.year > 9999 || date.month < 1 || date.month > 12 || date.day < 1 || date.day > 31) {
     return false;
   }
-  const auto pair = [](char* at, std::uint32_t v) {
-    at[0] = static_cast<char>('0' + v / 10);
-    at[1] = static_cast<char>('0' + v % 10);
-  };
+  static constexpr char kPairs[] =
+      "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+      "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+  const auto pair = [](char* at, std::uint32_t v) { std::copy_n(kPairs + 2 * v, 2, at); };
   const auto year = static_cast<std::uint32_t>(date.year);
   pair(out, year / 100);
   pair(out + 2, year % 100);
@@ -72,10 +72,6 @@ DayText::DayText(std::int64_t day_number) {
   const std::string text = date.iso();
   size_ = std::min(text.size(), sizeof text_);
   std::copy_n(text.data(), size_, text_);
-}
-
-std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes) {
-  return floor_div(at + static_cast<std::int64_t>(utc_offset_minutes) * 60000, kMsPerDay);
 }
 
 LocalDate date_from_day_number(std::int64_t z) {

@@ -129,6 +129,19 @@ void PointsBook::expire(Slot i, TimeMs at) {
   remove_empty_lots();
 }
 
+void PointsBook::expire_due(const std::vector<Slot>& lots) {
+  reserve_rows(lots.size());
+  for (const Slot i : lots) take(i, state_.lots[i].points, *state_.lots[i].expires_at, LedgerKind::expire, "", "");
+  remove_empty_lots();
+}
+
+// Room for `more` rows at once, still growing by doubling: the answer's
+// rows are moved once, not at every doubling of a long run.
+void PointsBook::reserve_rows(std::size_t more) {
+  const std::size_t needed = ledger_.size() + more;
+  if (needed > ledger_.capacity()) ledger_.reserve(std::max(needed, 2 * ledger_.capacity()));
+}
+
 std::int64_t PointsBook::lapse(TimeMs at) {
   std::int64_t points = 0;
   for (auto it = state_.lots.begin(); it != state_.lots.end(); ++it) {

@@ -26,7 +26,11 @@ void RecentEvents::push_back(std::string_view id, std::uint32_t h) {
     return;
   }
   hashes_[next_] = h;
-  ids_[next_].assign(id.data(), id.size());
+  std::string& slot = ids_[next_];
+  // Ids mostly have one length (a client's counter, a UUID): copied over
+  // the one forgotten, without the general assign's checks.
+  if (slot.size() == id.size()) std::copy_n(id.data(), id.size(), slot.data());
+  else slot.assign(id.data(), id.size());
   next_ = (next_ + 1) % kRecentEvents;
 }
 

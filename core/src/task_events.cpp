@@ -105,8 +105,10 @@ std::optional<Error> TaskEvents::grant(const Reward& reward, LedgerKind kind, st
   e.red_packet = reward.red_packet;
   e.box_chances = reward.box_chances;
   e.makeup_cards = reward.makeup_cards;
-  if (!subject.empty()) e.subject = subject;  // most rows have no prize: no call to copy nothing
-  if (!prize.empty()) e.prize = prize;
+  // Appended to the row's empty texts (an assignment checks for overlap
+  // first); most rows have no prize: no call to copy nothing.
+  if (!subject.empty()) e.subject.append(subject);
+  if (!prize.empty()) e.prize.append(prize);
   if (reward.growth > 0) {
     activity_changing();
     add_activity(program_, state_, today(), reward.growth, 0, 0);

@@ -29,8 +29,13 @@ struct LocalDate {
 
 inline constexpr TimeMs kMsPerDay = 86400000;
 
-// Days since 1970-01-01 of the local day that contains `at`.
-std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes);
+// Days since 1970-01-01 of the local day that contains `at` (rounded down
+// before 1970). Inline: an event asks it several times, for a few
+// instructions each.
+inline std::int64_t local_day_number(TimeMs at, std::int32_t utc_offset_minutes) {
+  const TimeMs local = at + static_cast<TimeMs>(utc_offset_minutes) * 60000;
+  return local / kMsPerDay - (local % kMsPerDay < 0 ? 1 : 0);
+}
 LocalDate date_from_day_number(std::int64_t day_number);
 std::int64_t day_number_from_date(const LocalDate& date);
 LocalDate local_date(TimeMs at, std::int32_t utc_offset_minutes);

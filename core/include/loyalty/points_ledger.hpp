@@ -52,6 +52,10 @@ class PointsBook {
   Slot add(Lot&& lot, LedgerKind kind, TimeMs at);
   void vest(Slot lot, TimeMs at);
   void expire(Slot lot, TimeMs at);
+  // Each lot's remaining points expire at its own expiry, a row each, in the
+  // order given; the emptied lots leave together (a year-end expiry takes
+  // hundreds at once).
+  void expire_due(const std::vector<Slot>& lots);
   std::int64_t lapse(TimeMs at);  // every lot expires; answers the points
   // Spends available points; the caller has checked there are enough.
   std::vector<RedeemedPart> spend(std::int64_t points, TimeMs at, LedgerKind kind,
@@ -71,6 +75,7 @@ class PointsBook {
             const std::string& reward_id);
   void settle_debt(TimeMs at);
   void remove_empty_lots();
+  void reserve_rows(std::size_t more);
 
   MemberState& state_;
   std::vector<LedgerEntry>& ledger_;
