@@ -27,18 +27,22 @@ Result<const MemberSession::Moment*> MemberSession::moment(TimeMs at) const {
     m.progress.reset();
     return &m;
   }
-  Moment m;
-  m.from = at;
-  m.until = first_due(*program_, state_, at);
-  if (m.until && *m.until <= at) {
+  std::optional<TimeMs> until = first_due(*program_, state_, at);
+  std::optional<MemberState> brought_state;
+  if (until && *until <= at) {
     // Something falls due by `at`: bring a copy forward, as state_at() would.
     auto brought = bring_to(*program_, state_, at);
     if (!brought.ok()) return brought.errors();
-    m.until = brought.value().due;
-    m.brought = std::move(brought).value().state;
+    until = brought.value().due;
+    brought_state.emplace(std::move(brought).value().state);
   }
-  moment_ = std::move(m);
-  return &*moment_;
+  // Made in place, the state moved once: each move of a whole state is
+  // written out where it happens, and a Moment moved moved its state too.
+  Moment& m = moment_.emplace();
+  m.from = at;
+  m.until = until;
+  m.brought = std::move(brought_state);
+  return &m;
 }
 
 Result<const MemberState*> MemberSession::at(TimeMs at) const {

@@ -4,6 +4,9 @@
 
 namespace loyalty {
 
+MemberState::MemberState(MemberState&&) noexcept = default;
+MemberState& MemberState::operator=(MemberState&&) noexcept = default;
+
 namespace {
 
 std::size_t task_heap_bytes(const TaskState& t) {

@@ -48,6 +48,15 @@ struct MonthDay {
 };
 
 struct MemberState {
+  MemberState() = default;
+  MemberState(const MemberState&) = default;
+  MemberState& operator=(const MemberState&) = default;
+  // Never inlined: a state's move reaches every part of it, and each place
+  // that moved one (sessions, snapshots) carried its own copy of the code,
+  // hundreds of bytes of the WASM module at each.
+  [[gnu::noinline]] MemberState(MemberState&&) noexcept;
+  [[gnu::noinline]] MemberState& operator=(MemberState&&) noexcept;
+
   std::string member_id;
   TimeMs joined_at = 0;
   std::optional<MonthDay> birthday;
