@@ -40,7 +40,7 @@ std::size_t of_nodes(const std::set<T, Compare, Allocator>& set) {
 }
 
 inline std::size_t of(const TextSet& set) {
-  std::size_t bytes = set.size() * block(32 + TextSet::kEntryBytes);  // a tree's nodes, as of_nodes()
+  std::size_t bytes = set.node_bytes();  // a pool's chunks, of a few large blocks
   for (const std::string& s : set) bytes += of(s);
   return bytes;
 }

@@ -4,6 +4,7 @@
 // number before the text, and must never order differently.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,6 +64,45 @@ TEST(TextSet, AddsATextOnceAndErasesItWhereItWasAdded) {
   texts.erase(added);
   EXPECT_EQ(texts, (TextSet{"a", "b"}));
   EXPECT_NE(texts, (TextSet{"a", "b", "c"}));
+}
+
+// A set's nodes come from its own pool: a copy must outlive the set it was
+// made from, a moved set must keep its texts in its new place, and the set
+// left behind or assigned to must be usable again (ASan sees any node freed
+// with the wrong pool).
+TEST(TextSet, CopiesAndMovesKeepTheirTextsAfterTheOriginalGoes) {
+  auto made = std::make_unique<TextSet>(TextSet{"liked-1", "liked-2"});
+  TextSet copy = *made;
+  TextSet moved = std::move(*made);
+  EXPECT_TRUE(made->empty());
+  made->insert("again");
+  EXPECT_EQ(*made, (TextSet{"again"}));
+  made.reset();
+  copy.insert("liked-3");
+  moved.insert("liked-0");
+  EXPECT_EQ(copy, (TextSet{"liked-1", "liked-2", "liked-3"}));
+  EXPECT_EQ(moved, (TextSet{"liked-0", "liked-1", "liked-2"}));
+
+  TextSet assigned{"old"};
+  assigned = copy;
+  copy = TextSet{};
+  EXPECT_TRUE(copy.empty());
+  EXPECT_EQ(assigned, (TextSet{"liked-1", "liked-2", "liked-3"}));
+  assigned = std::move(moved);
+  moved.insert("used again");
+  EXPECT_EQ(assigned, (TextSet{"liked-0", "liked-1", "liked-2"}));
+  EXPECT_EQ(moved, (TextSet{"used again"}));
+}
+
+TEST(TextSet, AnEmptySetTakesItsFirstTextAtTheHintItGave) {
+  TextSet texts;
+  EXPECT_EQ(texts.count("a"), 0u);
+  EXPECT_EQ(texts.node_bytes(), 0u);  // no pool until a text comes
+  const auto at = texts.lower_bound("a");
+  EXPECT_EQ(at, texts.end());
+  EXPECT_EQ(*texts.emplace_hint(at, "a"), "a");
+  EXPECT_GT(texts.node_bytes(), 0u);
+  EXPECT_EQ(texts, (TextSet{"a"}));
 }
 
 }  // namespace
