@@ -58,6 +58,9 @@ class MemberSession {
  private:
   // What the session knows of one stretch of time [from, until).
   struct Moment {
+    // Declared: clang 14 takes a nested class with member initialisers for
+    // one without a default constructor in std::optional::emplace().
+    Moment() {}
     TimeMs from = 0;
     std::optional<TimeMs> until;         // absent: nothing ever falls due
     std::optional<MemberState> brought;  // absent: the held state answers as it is
